@@ -1,7 +1,14 @@
 package config
 
 import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 )
 
 // LoadOptions carry the inputs that do not live in the configuration files.
@@ -18,9 +25,176 @@ type LoadOptions struct {
 	AllowUnsetVariables bool
 }
 
+// maxFileSize bounds one configuration or variable file.
+const maxFileSize = 8 << 20
+
+// ConfigFileSuffix names configuration files; files ending in
+// VarFileSuffix are variable files and are read only through -var-file.
+const (
+	ConfigFileSuffix = ".hcl"
+	VarFileSuffix    = ".vars.hcl"
+)
+
 // LoadDir loads every *.hcl file in dir (not *.vars.hcl, and not
-// subdirectories). It always returns a non-nil Config whose Files hold what
-// was parsed; the Config is complete only when diags has no errors.
+// subdirectories). file() reads only inside dir: absolute paths, ".." and
+// symbolic links that lead outside are refused. It always returns a non-nil
+// Config whose Files hold what was parsed; the Config is complete only when
+// diags has no errors.
 func LoadDir(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
-	return newConfig(dir), nil // TODO: real loader lands in this same session
+	info, err := os.Stat(dir)
+	if err != nil || !info.IsDir() {
+		cfg := newConfig(dir)
+		return cfg, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("%q is not a readable directory. Pass the directory that holds your *.hcl files.", dir),
+		}}
+	}
+	return LoadFS(rootFS(dir), dir, opts)
+}
+
+// LoadFS loads the configuration files at the top of fsys. displayDir is
+// joined to file names in diagnostics (for a git revision, say "repo@abc123").
+func LoadFS(fsys fs.FS, displayDir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
+	l := &loader{cfg: newConfig(displayDir), parser: hclparse.NewParser(), opts: opts, fsys: fsys}
+	return l.cfg, l.load()
+}
+
+type loader struct {
+	cfg    *Config
+	parser *hclparse.Parser
+	opts   LoadOptions
+	fsys   fs.FS
+	env    map[string]string
+}
+
+// load runs the phases; each returns early when going on could only add
+// noise to the errors already found.
+func (l *loader) load() hcl.Diagnostics {
+	l.env = environMap(l.opts.Environ)
+	l.cfg.Functions = NewFunctionTable(l.fsys, l.getenv)
+	bodies, diags := l.parseFiles()
+	if diags.HasErrors() {
+		return diags
+	}
+	blocks, moreDiags := collectBlocks(bodies)
+	diags = append(diags, moreDiags...)
+	diags = append(diags, l.decodeVariables(blocks["variable"])...)
+	diags = append(diags, l.decodeLocals(blocks["locals"])...)
+	if diags.HasErrors() {
+		return diags
+	}
+	d := &decoder{ctx: l.cfg.EvalContext(nil)}
+	diags = append(diags, l.cfg.decodeSettings(d, blocks["syncline"])...)
+	diags = append(diags, l.cfg.decodeSchedules(d, blocks["schedule"])...)
+	diags = append(diags, l.cfg.decodeResources(d, blocks["resource"])...)
+	diags = append(diags, l.cfg.decodeTasks(d, blocks["task"])...)
+	diags = append(diags, l.cfg.decodeMoved(blocks["moved"])...)
+	diags = append(diags, l.cfg.resolveReferences()...)
+	return diags
+}
+
+func (l *loader) getenv(name string) (string, bool) {
+	v, ok := l.env[name]
+	return v, ok
+}
+
+// parseFiles parses every configuration file at the top of the source.
+func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
+	entries, err := fs.ReadDir(l.fsys, ".")
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("Reading %s failed: %s.", l.cfg.Dir, err),
+		}}
+	}
+	var bodies []hcl.Body
+	var diags hcl.Diagnostics
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ConfigFileSuffix) || strings.HasSuffix(name, VarFileSuffix) ||
+			strings.HasPrefix(name, ".") {
+			continue
+		}
+		file, fileDiags := l.parseFile(name)
+		diags = append(diags, fileDiags...)
+		if file != nil {
+			bodies = append(bodies, file.Body)
+		}
+	}
+	if len(bodies) == 0 && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No configuration files",
+			Detail: fmt.Sprintf("Syncline reads the *%s files in %s and found none. Check the directory, or create one (see examples/quickstart).",
+				ConfigFileSuffix, l.cfg.Dir),
+		})
+	}
+	return bodies, diags
+}
+
+func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
+	display := filepath.Join(l.cfg.Dir, name)
+	src, err := readLimited(l.fsys, name)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration file",
+			Detail:   fmt.Sprintf("Reading %s failed: %s.", display, err),
+		}}
+	}
+	file, diags := l.parser.ParseHCL(src, display)
+	if file != nil {
+		l.cfg.Files[display] = file
+	}
+	return file, diags
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("the file is larger than %d MiB", maxFileSize>>20)
+	}
+	return fs.ReadFile(fsys, name)
+}
+
+var rootSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "syncline"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "schedule", LabelNames: []string{"name"}},
+		{Type: "resource", LabelNames: []string{"name"}},
+		{Type: "task", LabelNames: []string{"name"}},
+		{Type: "moved"},
+	},
+}
+
+// collectBlocks groups the top-level blocks of every file by type, in file
+// order.
+func collectBlocks(bodies []hcl.Body) (map[string][]*hcl.Block, hcl.Diagnostics) {
+	blocks := map[string][]*hcl.Block{}
+	var diags hcl.Diagnostics
+	for _, body := range bodies {
+		content, contentDiags := body.Content(rootSchema)
+		diags = append(diags, contentDiags...)
+		for _, b := range content.Blocks {
+			blocks[b.Type] = append(blocks[b.Type], b)
+		}
+	}
+	return blocks, diags
+}
+
+func environMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
 }

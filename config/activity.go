@@ -1,0 +1,287 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Activity types.
+const (
+	ActivityImport         = "import"
+	ActivityReconciliation = "reconciliation"
+	ActivityLiveSync       = "live_sync"
+	ActivityAsyncUpdate    = "async_update"
+	ActivityPropagation    = "propagation"
+	ActivityRecompute      = "recompute"
+	ActivityReport         = "report"
+	ActivityExec           = "exec"
+)
+
+// Activity defaults.
+const (
+	DefaultKind      = "account"
+	DefaultBatchSize = 100
+	DefaultPrefetch  = 10
+)
+
+func attrs(names ...string) []hcl.AttributeSchema {
+	out := make([]hcl.AttributeSchema, len(names))
+	for i, n := range names {
+		out[i] = hcl.AttributeSchema{Name: n}
+	}
+	return out
+}
+
+func required(names ...string) []hcl.AttributeSchema {
+	out := attrs(names...)
+	for i := range out {
+		out[i].Required = true
+	}
+	return out
+}
+
+func join(lists ...[]hcl.AttributeSchema) []hcl.AttributeSchema {
+	var out []hcl.AttributeSchema
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+var policyBlocks = []hcl.BlockHeaderSchema{{Type: "thresholds"}, {Type: "errors"}}
+
+// ActivitySchemas holds each activity type's schema: an attribute that is
+// not in its type's schema is an error at validate time.
+var ActivitySchemas = map[string]*hcl.BodySchema{
+	ActivityImport: {
+		Attributes: join(required("resource"), attrs("name", "kind", "intent", "filter", "max_items", "threads")),
+		Blocks:     policyBlocks,
+	},
+	ActivityReconciliation: {
+		Attributes: join(required("resource"), attrs("name", "kind", "intent", "filter", "threads", "skip")),
+		Blocks:     policyBlocks,
+	},
+	ActivityLiveSync: {
+		Attributes: join(required("resource"), attrs("name", "kind", "intent", "batch_size", "threads")),
+		Blocks:     policyBlocks,
+	},
+	ActivityAsyncUpdate: {
+		Attributes: join(required("resource", "url", "queue"),
+			attrs("name", "kind", "intent", "prefetch", "max_messages", "idle_timeout")),
+		Blocks: policyBlocks,
+	},
+	ActivityPropagation: {
+		Attributes: attrs("name", "resource"),
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "errors"}},
+	},
+	ActivityRecompute: {
+		Attributes: attrs("name", "filter", "threads"),
+		Blocks:     policyBlocks,
+	},
+	ActivityReport: {
+		Attributes: join(required("source", "output"), attrs("name", "resource", "kind", "intent", "filter", "columns", "format")),
+	},
+	ActivityExec: {
+		Attributes: join(required("command"), attrs("name", "args", "env", "working_dir", "timeout")),
+	},
+}
+
+// ActivityTypes returns the activity type names sorted.
+func ActivityTypes() []string { return SortedNames(ActivitySchemas) }
+
+// Report sources and formats.
+var (
+	ReportSources = []string{"users", "shadows", "situations"}
+	ReportFormats = []string{"csv", "json"}
+)
+
+func (c *Config) decodeActivity(d *decoder, b *hcl.Block) (*Activity, hcl.Diagnostics) {
+	typ := b.Labels[0]
+	schema, ok := ActivitySchemas[typ]
+	if !ok {
+		detail := fmt.Sprintf("There is no activity type %q. The activity types are %s.", typ, quoteList(ActivityTypes()))
+		if s := suggest(typ, ActivityTypes()); s != "" {
+			detail += fmt.Sprintf(" Did you mean %q?", s)
+		}
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown activity type", Detail: detail, Subject: b.LabelRanges[0].Ptr()}}
+	}
+	a := &Activity{Type: typ, Name: typ, Kind: DefaultKind, Intent: DefaultIntent, Threads: 1, DeclRange: b.DefRange}
+	content, diags := b.Body.Content(schema)
+	diags = append(diags, c.decodeActivityAttributes(d, a, content.Attributes)...)
+	for _, blk := range content.Blocks {
+		diags = append(diags, decodePolicyBlock(d, a, blk)...)
+	}
+	if at, ok := content.Attributes["filter"]; ok && typ != ActivityReport {
+		a.Filter = at.Expr
+		diags = append(diags, c.checkCondition(at.Expr, a.filterPlace())...)
+	}
+	if typ == ActivityLiveSync && a.BatchSize == 0 {
+		a.BatchSize = DefaultBatchSize
+	}
+	switch typ {
+	case ActivityExec:
+		diags = append(diags, a.decodeExec(d, content.Attributes)...)
+	case ActivityReport:
+		diags = append(diags, c.decodeReport(d, a, content.Attributes)...)
+	case ActivityAsyncUpdate:
+		diags = append(diags, a.decodeAsyncUpdate(d, content.Attributes)...)
+	}
+	return a, diags
+}
+
+// decodeActivityAttributes decodes the attributes several types share; each
+// type's schema decides which of them may appear.
+func (c *Config) decodeActivityAttributes(d *decoder, a *Activity, attrs hcl.Attributes) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	if at, ok := attrs["name"]; ok {
+		diags = append(diags, d.str(at, &a.Name)...)
+	}
+	if at, ok := attrs["resource"]; ok {
+		ref, refDiags := decodeReference(at.Expr, KindResource)
+		diags = append(diags, refDiags...)
+		a.Resource = ref
+	}
+	if at, ok := attrs["kind"]; ok {
+		diags = append(diags, d.str(at, &a.Kind)...)
+	}
+	if at, ok := attrs["intent"]; ok {
+		diags = append(diags, d.str(at, &a.Intent)...)
+	}
+	if at, ok := attrs["threads"]; ok {
+		diags = append(diags, d.integer(at, 1, 64, &a.Threads)...)
+	}
+	if at, ok := attrs["max_items"]; ok {
+		diags = append(diags, d.integer(at, 1, 1<<31-1, &a.MaxItems)...)
+	}
+	if at, ok := attrs["batch_size"]; ok {
+		diags = append(diags, d.integer(at, 1, 100_000, &a.BatchSize)...)
+	}
+	if at, ok := attrs["skip"]; ok {
+		diags = append(diags, a.decodeSkip(d, at)...)
+	}
+	return diags
+}
+
+func (a *Activity) decodeSkip(d *decoder, at *hcl.Attribute) hcl.Diagnostics {
+	diags := d.strings(at, &a.Skip)
+	for _, s := range a.Skip {
+		if !contains(ReconciliationStages, s) {
+			diags = append(diags, invalidChoice("skip", s, ReconciliationStages, at.Expr.Range()))
+		}
+	}
+	if len(a.Skip) > 0 && !diags.HasErrors() && len(a.Stages()) == 0 {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Every stage skipped",
+			Detail:   "skip leaves no reconciliation stage to run; remove the activity instead.",
+			Subject:  at.Expr.Range().Ptr(),
+		})
+	}
+	return diags
+}
+
+// Stages returns the reconciliation stages the activity runs, in order.
+func (a *Activity) Stages() []string {
+	var out []string
+	for _, s := range ReconciliationStages {
+		if !contains(a.Skip, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// filterPlace says what a filter may reference for this activity.
+func (a *Activity) filterPlace() exprPlace {
+	if a.Type == ActivityRecompute || a.Type == ActivityReport && a.Report != nil && a.Report.Source == "users" {
+		return placeUserFilter
+	}
+	return placeObjectFilter
+}
+
+func (a *Activity) decodeExec(d *decoder, attrs hcl.Attributes) hcl.Diagnostics {
+	e := &ExecSettings{Env: map[string]cty.Value{}}
+	a.Exec = e
+	var diags hcl.Diagnostics
+	if at, ok := attrs["command"]; ok {
+		diags = append(diags, d.str(at, &e.Command)...)
+	}
+	if at, ok := attrs["args"]; ok {
+		diags = append(diags, d.strings(at, &e.Args)...)
+	}
+	if at, ok := attrs["working_dir"]; ok {
+		diags = append(diags, d.str(at, &e.WorkingDir)...)
+	}
+	if at, ok := attrs["timeout"]; ok {
+		diags = append(diags, d.duration(at, &e.Timeout)...)
+	}
+	if at, ok := attrs["env"]; ok {
+		v, vDiags := d.value(at, cty.Map(cty.String))
+		diags = append(diags, vDiags...)
+		if !vDiags.HasErrors() && v.IsWhollyKnown() {
+			for k, val := range v.AsValueMap() {
+				e.Env[k] = val
+			}
+		}
+	}
+	return diags
+}
+
+func (c *Config) decodeReport(d *decoder, a *Activity, attrs hcl.Attributes) hcl.Diagnostics {
+	r := &ReportSettings{Format: "csv"}
+	a.Report = r
+	var diags hcl.Diagnostics
+	if at, ok := attrs["source"]; ok {
+		diags = append(diags, d.enum(at, ReportSources, &r.Source)...)
+	}
+	if at, ok := attrs["output"]; ok {
+		diags = append(diags, d.str(at, &r.Output)...)
+	}
+	if at, ok := attrs["format"]; ok {
+		diags = append(diags, d.enum(at, ReportFormats, &r.Format)...)
+	}
+	if at, ok := attrs["columns"]; ok {
+		diags = append(diags, d.strings(at, &r.Columns)...)
+	}
+	if r.Source != "users" && r.Source != "" && a.Resource == nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing resource",
+			Detail:   fmt.Sprintf("A report of %s needs resource = resource.NAME.", r.Source),
+			Subject:  a.DeclRange.Ptr(),
+		})
+	}
+	if at, ok := attrs["filter"]; ok {
+		a.Filter = at.Expr
+		diags = append(diags, c.checkCondition(at.Expr, a.filterPlace())...)
+	}
+	return diags
+}
+
+func (a *Activity) decodeAsyncUpdate(d *decoder, attrs hcl.Attributes) hcl.Diagnostics {
+	u := &AsyncUpdateSettings{Prefetch: DefaultPrefetch}
+	a.AsyncUpdate = u
+	var diags hcl.Diagnostics
+	if at, ok := attrs["url"]; ok {
+		v, vDiags := d.value(at, cty.String)
+		diags = append(diags, vDiags...)
+		if !vDiags.HasErrors() {
+			u.URL = v.Mark(Sensitive) // an AMQP URL usually carries a password
+		}
+	}
+	if at, ok := attrs["queue"]; ok {
+		diags = append(diags, d.str(at, &u.Queue)...)
+	}
+	if at, ok := attrs["prefetch"]; ok {
+		diags = append(diags, d.integer(at, 1, 10_000, &u.Prefetch)...)
+	}
+	if at, ok := attrs["max_messages"]; ok {
+		diags = append(diags, d.integer(at, 1, 1<<31-1, &u.MaxMessages)...)
+	}
+	if at, ok := attrs["idle_timeout"]; ok {
+		diags = append(diags, d.duration(at, &u.IdleTimeout)...)
+	}
+	return diags
+}

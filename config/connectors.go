@@ -1,0 +1,128 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// ConnectorAttribute describes one setting in a resource's connection block.
+type ConnectorAttribute struct {
+	Name     string
+	Type     cty.Type
+	Required bool
+	Enum     []string
+	// Secret settings are always redacted in plans, even when written as
+	// literals (write them from a sensitive variable or env()).
+	Secret bool
+	Doc    string
+}
+
+// Connectors lists the connectors this version knows, each with the schema
+// of its connection block. The engine's connector implementations read the
+// same names.
+var Connectors = map[string][]ConnectorAttribute{
+	"csv": {
+		{Name: "path", Type: cty.String, Required: true, Doc: "file path, relative to the configuration directory"},
+		{Name: "identifier", Type: cty.String, Required: true, Doc: "column that identifies a row"},
+		{Name: "delimiter", Type: cty.String, Doc: `field delimiter, one character (default ",")`},
+		{Name: "columns", Type: cty.List(cty.String), Doc: "column names when the file has no header row"},
+		{Name: "multivalue_delimiter", Type: cty.String, Doc: "splits a field into several values"},
+	},
+	"sql": {
+		{Name: "driver", Type: cty.String, Required: true, Enum: []string{"postgres", "mysql", "sqlite"}, Doc: "database driver"},
+		{Name: "dsn", Type: cty.String, Required: true, Secret: true, Doc: "data source name; for sqlite a file path relative to the configuration directory"},
+		{Name: "table", Type: cty.String, Required: true, Doc: "table name"},
+		{Name: "schema", Type: cty.String, Doc: "schema that holds the table"},
+		{Name: "key", Type: cty.String, Required: true, Doc: "column that identifies a row"},
+		{Name: "columns", Type: cty.List(cty.String), Doc: "columns to read and write (default: all)"},
+		{Name: "change_column", Type: cty.String, Doc: "column that grows on every change, for live sync"},
+		{Name: "change_column_type", Type: cty.String, Enum: []string{"timestamp", "sequence"}, Doc: `"timestamp" (default) or "sequence"`},
+	},
+	"ldap": {
+		{Name: "url", Type: cty.String, Required: true, Doc: "ldap:// or ldaps:// URL"},
+		{Name: "bind_dn", Type: cty.String, Doc: "DN to bind as"},
+		{Name: "bind_password", Type: cty.String, Secret: true, Doc: "password for bind_dn"},
+		{Name: "base_dn", Type: cty.String, Required: true, Doc: "subtree searched and written"},
+		{Name: "filter", Type: cty.String, Doc: "LDAP filter added to every search"},
+		{Name: "identifier", Type: cty.String, Doc: `attribute that identifies an entry (default "entryUUID")`},
+		{Name: "naming_attribute", Type: cty.String, Doc: `RDN attribute for new entries (default "uid")`},
+		{Name: "page_size", Type: cty.Number, Doc: "paged search size (default 500)"},
+		{Name: "start_tls", Type: cty.Bool, Doc: "upgrade ldap:// with StartTLS"},
+		{Name: "timeout", Type: cty.String, Doc: `connection and operation timeout (default "30s")`},
+	},
+}
+
+// ConnectorNames returns the known connector names sorted.
+func ConnectorNames() []string { return SortedNames(Connectors) }
+
+// IdentifierSetting names the connection setting that identifies objects
+// for each connector.
+var IdentifierSetting = map[string]string{"csv": "identifier", "sql": "key", "ldap": "identifier"}
+
+func connectionSchema(attrs []ConnectorAttribute) *hcl.BodySchema {
+	s := &hcl.BodySchema{}
+	for _, a := range attrs {
+		s.Attributes = append(s.Attributes, hcl.AttributeSchema{Name: a.Name, Required: a.Required})
+	}
+	return s
+}
+
+// decodeConnection checks a connection block against its connector's schema.
+// Values may be sensitive or not yet known; checks that need the value are
+// made only on known, non-sensitive values.
+func decodeConnection(d *decoder, connector string, b *hcl.Block) (*Connection, hcl.Diagnostics) {
+	conn := &Connection{Attributes: map[string]cty.Value{}, Ranges: map[string]hcl.Range{}, DeclRange: b.DefRange}
+	attrs := Connectors[connector]
+	content, diags := b.Body.Content(connectionSchema(attrs))
+	for _, spec := range attrs {
+		attr, ok := content.Attributes[spec.Name]
+		if !ok {
+			continue
+		}
+		v, vDiags := d.value(attr, spec.Type)
+		diags = append(diags, vDiags...)
+		if vDiags.HasErrors() {
+			continue
+		}
+		if spec.Secret {
+			v = v.Mark(Sensitive)
+		}
+		conn.Attributes[spec.Name] = v
+		conn.Ranges[spec.Name] = attr.Expr.Range()
+		diags = append(diags, checkConnectionValue(connector, spec, attr, v)...)
+	}
+	return conn, diags
+}
+
+// checkConnectionValue makes the per-setting checks that need a value.
+func checkConnectionValue(connector string, spec ConnectorAttribute, attr *hcl.Attribute, v cty.Value) hcl.Diagnostics {
+	if v.IsMarked() || !v.IsWhollyKnown() || spec.Type != cty.String {
+		return nil
+	}
+	s := v.AsString()
+	rng := attr.Expr.Range()
+	fail := func(summary, detail string) hcl.Diagnostics {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rng}}
+	}
+	switch {
+	case spec.Enum != nil && !contains(spec.Enum, s):
+		return hcl.Diagnostics{invalidChoice(spec.Name, s, spec.Enum, rng)}
+	case s == "":
+		return fail("Empty connection setting", fmt.Sprintf("The %s setting %q must not be empty.", connector, spec.Name))
+	case connector == "csv" && (spec.Name == "delimiter" || spec.Name == "multivalue_delimiter") && utf8.RuneCountInString(s) != 1:
+		return fail("Invalid delimiter", fmt.Sprintf("%s must be exactly one character, such as \",\" or \";\".", spec.Name))
+	case connector == "ldap" && spec.Name == "url":
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
+			return fail("Invalid LDAP URL", fmt.Sprintf("%q is not an LDAP URL; write ldap://HOST:PORT or ldaps://HOST:PORT.", s))
+		}
+	case connector == "ldap" && spec.Name == "timeout":
+		if d, err := ParseDuration(s); err != nil || d <= 0 {
+			return fail("Invalid duration", fmt.Sprintf("timeout must be a positive duration such as \"30s\"; %q is not.", s))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/robfig/cron/v3"
+)
+
+var scheduleSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "cron"},
+		{Name: "every"},
+		{Name: "timezone"},
+		{Name: "misfire"},
+		{Name: "max_catch_up"},
+	},
+}
+
+// Limits and defaults for schedules.
+const (
+	DefaultMaxCatchUp = 10
+	maxCatchUpLimit   = 1000
+	minEvery          = time.Second
+)
+
+var misfirePolicies = []string{MisfireSkip, MisfireRunOnce, MisfireRunAll}
+
+// cronParser reads standard five-field expressions and descriptors such as
+// @daily; @every is refused in favour of the every attribute.
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+func (c *Config) decodeSchedules(d *decoder, blocks []*hcl.Block) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, b := range blocks {
+		diags = append(diags, checkName(b)...)
+		s, sDiags := decodeSchedule(d, b.Body, b.DefRange)
+		diags = append(diags, sDiags...)
+		s.Name = b.Labels[0]
+		if prev, dup := c.Schedules[s.Name]; dup {
+			diags = append(diags, duplicate("Duplicate schedule", fmt.Sprintf("The schedule %q", s.Name), prev.DeclRange, s.DeclRange))
+			continue
+		}
+		c.Schedules[s.Name] = s
+	}
+	return diags
+}
+
+// decodeSchedule decodes a schedule body, named or inline in a task.
+func decodeSchedule(d *decoder, body hcl.Body, declRange hcl.Range) (*Schedule, hcl.Diagnostics) {
+	s := &Schedule{Misfire: MisfireRunOnce, MaxCatchUp: DefaultMaxCatchUp, Timezone: "UTC", Location: time.UTC, DeclRange: declRange}
+	content, diags := body.Content(scheduleSchema)
+	cronAttr, hasCron := content.Attributes["cron"]
+	everyAttr, hasEvery := content.Attributes["every"]
+	switch {
+	case hasCron && hasEvery:
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting schedule timing",
+			Detail:   "A schedule has either cron or every, not both. Keep the one you mean.",
+			Subject:  everyAttr.Range.Ptr(),
+		})
+	case !hasCron && !hasEvery:
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing schedule timing",
+			Detail:   `A schedule needs cron = "0 2 * * *" (five fields, in its timezone) or every = "15m".`,
+			Subject:  declRange.Ptr(),
+		})
+	case hasCron:
+		diags = append(diags, s.decodeCron(d, cronAttr, content.Attributes["timezone"])...)
+	case hasEvery:
+		diags = append(diags, s.decodeEvery(d, everyAttr, content.Attributes["timezone"])...)
+	}
+	if attr, ok := content.Attributes["misfire"]; ok {
+		diags = append(diags, d.enum(attr, misfirePolicies, &s.Misfire)...)
+	}
+	if attr, ok := content.Attributes["max_catch_up"]; ok {
+		diags = append(diags, d.integer(attr, 1, maxCatchUpLimit, &s.MaxCatchUp)...)
+	}
+	return s, diags
+}
+
+func (s *Schedule) decodeCron(d *decoder, attr, tzAttr *hcl.Attribute) hcl.Diagnostics {
+	diags := d.str(attr, &s.Cron)
+	if tzAttr != nil {
+		diags = append(diags, s.decodeTimezone(d, tzAttr)...)
+	}
+	if s.Cron == "" || diags.HasErrors() {
+		return diags
+	}
+	if err := checkCron(s.Cron); err != nil {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid cron expression",
+			Detail: fmt.Sprintf("%q is not a valid cron expression: %s. Write five fields — minute hour day-of-month month day-of-week — as in \"0 2 * * *\", or a descriptor such as \"@daily\".",
+				s.Cron, err),
+			Subject: attr.Expr.Range().Ptr(),
+		})
+	}
+	return diags
+}
+
+func checkCron(expr string) error {
+	trimmed := strings.TrimSpace(expr)
+	if strings.HasPrefix(trimmed, "CRON_TZ=") || strings.HasPrefix(trimmed, "TZ=") {
+		return fmt.Errorf("set the time zone with the timezone argument, not inside the expression")
+	}
+	if strings.HasPrefix(trimmed, "@every") {
+		return fmt.Errorf("use every = \"DURATION\" for intervals")
+	}
+	_, err := cronParser.Parse(trimmed)
+	return err
+}
+
+func (s *Schedule) decodeEvery(d *decoder, attr, tzAttr *hcl.Attribute) hcl.Diagnostics {
+	diags := d.duration(attr, &s.Every)
+	if tzAttr != nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Timezone without cron",
+			Detail:   "An every schedule counts elapsed time and has no time zone; remove timezone or use cron.",
+			Subject:  tzAttr.Range.Ptr(),
+		})
+	}
+	if s.Every > 0 && s.Every < minEvery {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Interval too short",
+			Detail:   fmt.Sprintf("every must be at least %s.", minEvery),
+			Subject:  attr.Expr.Range().Ptr(),
+		})
+	}
+	return diags
+}
+
+func (s *Schedule) decodeTimezone(d *decoder, attr *hcl.Attribute) hcl.Diagnostics {
+	var tz string
+	diags := d.str(attr, &tz)
+	if tz == "" || diags.HasErrors() {
+		return diags
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "Local" {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unknown time zone",
+			Detail:   fmt.Sprintf("%q is not an IANA time zone name. Use a name such as \"Europe/Prague\", \"America/New_York\" or \"UTC\".", tz),
+			Subject:  attr.Expr.Range().Ptr(),
+		})
+	}
+	s.Timezone, s.Location = tz, loc
+	return diags
+}
+
+// Next returns the first fire time strictly after t: for cron, in the
+// schedule's time zone (daylight-saving changes included); for every, t plus
+// the interval.
+func (s *Schedule) Next(t time.Time) time.Time {
+	if s.Every > 0 {
+		return t.Add(s.Every)
+	}
+	spec, err := cronParser.Parse(s.Cron)
+	if err != nil {
+		return time.Time{}
+	}
+	return spec.Next(t.In(s.Location))
+}
+
+// Describe is a short human description: "cron \"0 2 * * *\" in
+// Europe/Prague" or "every 15m0s".
+func (s *Schedule) Describe() string {
+	if s.Every > 0 {
+		return "every " + s.Every.String()
+	}
+	return fmt.Sprintf("cron %q in %s", s.Cron, s.Timezone)
+}
