@@ -15,8 +15,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// testEnv is the environment the function tests see.
-func testEnv(name string) (string, bool) {
+// funcTestEnv is the environment the function tests see.
+func funcTestEnv(name string) (string, bool) {
 	v, ok := map[string]string{
 		"LDAP_PASSWORD": "s3cret",
 		"EMPTY":         "",
@@ -26,8 +26,8 @@ func testEnv(name string) (string, bool) {
 	return v, ok
 }
 
-// testFiles is the configuration root the function tests see.
-func testFiles() fstest.MapFS {
+// funcTestFiles is the configuration root the function tests see.
+func funcTestFiles() fstest.MapFS {
 	return fstest.MapFS{
 		"secrets/ldap.txt": {Data: []byte("s3cret\n")},
 		"names.txt":        {Data: []byte("Jiří Nováček\n")},
@@ -39,34 +39,34 @@ func testFiles() fstest.MapFS {
 	}
 }
 
-// eval evaluates one HCL expression with the test function table and the
+// evalFunc evaluates one HCL expression with the test function table and the
 // given variables in scope as var.NAME.
-func eval(t *testing.T, src string, vars map[string]cty.Value) (cty.Value, hcl.Diagnostics) {
+func evalFunc(t *testing.T, src string, vars map[string]cty.Value) (cty.Value, hcl.Diagnostics) {
 	t.Helper()
 	expr, diags := hclsyntax.ParseExpression([]byte(src), "test.hcl", hcl.InitialPos)
 	if diags.HasErrors() {
 		t.Fatalf("parse %s: %s", src, diags.Error())
 	}
 	ctx := &hcl.EvalContext{
-		Functions: NewFunctionTable(testFiles(), testEnv),
+		Functions: NewFunctionTable(funcTestFiles(), funcTestEnv),
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
 	}
 	return expr.Value(ctx)
 }
 
-// mustEval is eval for expressions that must succeed.
-func mustEval(t *testing.T, src string, vars map[string]cty.Value) cty.Value {
+// mustEvalFunc is evalFunc for expressions that must succeed.
+func mustEvalFunc(t *testing.T, src string, vars map[string]cty.Value) cty.Value {
 	t.Helper()
-	v, diags := eval(t, src, vars)
+	v, diags := evalFunc(t, src, vars)
 	if diags.HasErrors() {
 		t.Fatalf("%s: %s", src, diags.Error())
 	}
 	return v
 }
 
-// checkResult compares a call's result or error with the expectation: an
+// checkFuncResult compares a call's result or error with the expectation: an
 // empty wantErr means the call must succeed with want.
-func checkResult(t *testing.T, got cty.Value, diags hcl.Diagnostics, want cty.Value, wantErr string) {
+func checkFuncResult(t *testing.T, got cty.Value, diags hcl.Diagnostics, want cty.Value, wantErr string) {
 	t.Helper()
 	if wantErr != "" {
 		if !diags.HasErrors() {
@@ -198,8 +198,8 @@ func TestFunctionsCallableFromHCL(t *testing.T) {
 			if !ok {
 				t.Fatalf("no sample call for %s; add one", name)
 			}
-			got, diags := eval(t, s.expr, nil)
-			checkResult(t, got, diags, s.want, "")
+			got, diags := evalFunc(t, s.expr, nil)
+			checkFuncResult(t, got, diags, s.want, "")
 		})
 	}
 }
@@ -228,8 +228,8 @@ func TestFuncStartsWithEndsWith(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			t.Parallel()
-			got, diags := eval(t, tt.expr, nil)
-			checkResult(t, got, diags, tt.want, tt.wantErr)
+			got, diags := evalFunc(t, tt.expr, nil)
+			checkFuncResult(t, got, diags, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -251,14 +251,14 @@ func TestFuncTransliterate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, diags := eval(t, `transliterate(var.s)`, map[string]cty.Value{"s": cty.StringVal(tt.in)})
-			checkResult(t, got, diags, cty.StringVal(tt.want), "")
+			got, diags := evalFunc(t, `transliterate(var.s)`, map[string]cty.Value{"s": cty.StringVal(tt.in)})
+			checkFuncResult(t, got, diags, cty.StringVal(tt.want), "")
 		})
 	}
 	t.Run("error", func(t *testing.T) {
 		t.Parallel()
-		got, diags := eval(t, `transliterate(["a"])`, nil)
-		checkResult(t, got, diags, cty.NilVal, "string required")
+		got, diags := evalFunc(t, `transliterate(["a"])`, nil)
+		checkFuncResult(t, got, diags, cty.NilVal, "string required")
 	})
 }
 
@@ -297,8 +297,8 @@ func TestFuncTerraformCompatible(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			t.Parallel()
-			got, diags := eval(t, tt.expr, nil)
-			checkResult(t, got, diags, tt.want, tt.wantErr)
+			got, diags := evalFunc(t, tt.expr, nil)
+			checkFuncResult(t, got, diags, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -321,8 +321,8 @@ func TestFuncEnv(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			t.Parallel()
-			got, diags := eval(t, tt.expr, nil)
-			checkResult(t, got, diags, cty.StringVal(tt.want), tt.wantErr)
+			got, diags := evalFunc(t, tt.expr, nil)
+			checkFuncResult(t, got, diags, cty.StringVal(tt.want), tt.wantErr)
 			if tt.wantErr == "" && !got.HasMark(Sensitive) {
 				t.Errorf("result %#v is not marked Sensitive", got)
 			}
@@ -399,7 +399,7 @@ func TestFuncFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			t.Parallel()
-			src := &recordingFS{StatFS: testFiles()}
+			src := &recordingFS{StatFS: funcTestFiles()}
 			got, err := NewFunctionTable(src, nil)["file"].Call([]cty.Value{cty.StringVal(tt.path)})
 			checkFileResult(t, got, err, tt.want, tt.wantErr)
 			if len(src.calls) > 0 && !tt.wantTouch {
@@ -440,16 +440,16 @@ func TestFuncFileSymlinks(t *testing.T) {
 	t.Parallel()
 	outside := filepath.Join(t.TempDir(), "secret.txt")
 	dir := t.TempDir()
-	write(t, outside, "outside")
-	write(t, filepath.Join(dir, "data", "inside.txt"), "inside")
-	link(t, outside, filepath.Join(dir, "link"))
-	link(t, filepath.Join(dir, "data", "inside.txt"), filepath.Join(dir, "abs-inside"))
-	link(t, filepath.Join("data", "inside.txt"), filepath.Join(dir, "rel-inside"))
+	writeTestFile(t, outside, "outside")
+	writeTestFile(t, filepath.Join(dir, "data", "inside.txt"), "inside")
+	symlinkOrSkip(t, outside, filepath.Join(dir, "link"))
+	symlinkOrSkip(t, filepath.Join(dir, "data", "inside.txt"), filepath.Join(dir, "abs-inside"))
+	symlinkOrSkip(t, filepath.Join("data", "inside.txt"), filepath.Join(dir, "rel-inside"))
 	up, err := filepath.Rel(filepath.Join(dir, "data"), outside)
 	if err != nil {
 		t.Fatal(err)
 	}
-	link(t, up, filepath.Join(dir, "data", "up"))
+	symlinkOrSkip(t, up, filepath.Join(dir, "data", "up"))
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -475,7 +475,7 @@ func TestFuncFileSymlinks(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, name, content string) {
+func writeTestFile(t *testing.T, name, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)
@@ -485,7 +485,7 @@ func write(t *testing.T, name, content string) {
 	}
 }
 
-func link(t *testing.T, target, name string) {
+func symlinkOrSkip(t *testing.T, target, name string) {
 	t.Helper()
 	if err := os.Symlink(target, name); err != nil {
 		t.Skipf("symlinks unavailable: %v", err)
@@ -520,7 +520,7 @@ func TestFuncSensitiveMarks(t *testing.T) {
 	for _, expr := range tests {
 		t.Run(expr, func(t *testing.T) {
 			t.Parallel()
-			got := mustEval(t, expr, vars)
+			got := mustEvalFunc(t, expr, vars)
 			if !got.HasMarkDeep(Sensitive) {
 				t.Fatalf("%s = %#v, want it marked Sensitive", expr, got)
 			}
@@ -528,13 +528,13 @@ func TestFuncSensitiveMarks(t *testing.T) {
 	}
 	t.Run("plain input stays unmarked", func(t *testing.T) {
 		t.Parallel()
-		if got := mustEval(t, `transliterate(lower(var.plain))`, vars); got.ContainsMarked() {
+		if got := mustEvalFunc(t, `transliterate(lower(var.plain))`, vars); got.ContainsMarked() {
 			t.Fatalf("got %#v, want no marks", got)
 		}
 	})
 	t.Run("unknown env name gives a sensitive unknown", func(t *testing.T) {
 		t.Parallel()
-		got := mustEval(t, `env(var.u)`, map[string]cty.Value{"u": cty.UnknownVal(cty.String)})
+		got := mustEvalFunc(t, `env(var.u)`, map[string]cty.Value{"u": cty.UnknownVal(cty.String)})
 		if got.IsKnown() || !got.HasMark(Sensitive) {
 			t.Fatalf("got %#v, want a sensitive unknown", got)
 		}
@@ -542,7 +542,8 @@ func TestFuncSensitiveMarks(t *testing.T) {
 }
 
 // TestFuncSensitiveErrorsRedacted checks that an error never quotes a
-// Sensitive argument, and that the same call on a plain value would have.
+// Sensitive argument, while the same call on a plain value keeps the
+// function's own message.
 func TestFuncSensitiveErrorsRedacted(t *testing.T) {
 	t.Parallel()
 	const secret = "hunter2"
@@ -559,7 +560,7 @@ func TestFuncSensitiveErrorsRedacted(t *testing.T) {
 	for _, expr := range tests {
 		t.Run(expr, func(t *testing.T) {
 			t.Parallel()
-			_, diags := eval(t, expr, map[string]cty.Value{"x": cty.StringVal(secret).Mark(Sensitive)})
+			_, diags := evalFunc(t, expr, map[string]cty.Value{"x": cty.StringVal(secret).Mark(Sensitive)})
 			if !diags.HasErrors() {
 				t.Fatalf("want an error")
 			}
@@ -569,7 +570,7 @@ func TestFuncSensitiveErrorsRedacted(t *testing.T) {
 			if !strings.Contains(diags.Error(), "sensitive value") {
 				t.Fatalf("error %q does not say why details are hidden", diags.Error())
 			}
-			_, diags = eval(t, expr, map[string]cty.Value{"x": cty.StringVal(secret)})
+			_, diags = evalFunc(t, expr, map[string]cty.Value{"x": cty.StringVal(secret)})
 			if !diags.HasErrors() || strings.Contains(diags.Error(), "sensitive value") {
 				t.Fatalf("plain value: got %v, want the function's own error", diags)
 			}

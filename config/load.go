@@ -79,10 +79,13 @@ func (l *loader) load() hcl.Diagnostics {
 	}
 	blocks, moreDiags := collectBlocks(bodies)
 	diags = append(diags, moreDiags...)
-	diags = append(diags, l.decodeVariables(blocks["variable"])...)
-	diags = append(diags, l.decodeLocals(blocks["locals"])...)
-	if diags.HasErrors() {
-		return diags
+	valueDiags := l.decodeVariables(blocks["variable"])
+	if !valueDiags.HasErrors() {
+		valueDiags = append(valueDiags, l.decodeLocals(blocks["locals"])...)
+	}
+	diags = append(diags, valueDiags...)
+	if valueDiags.HasErrors() {
+		return diags // every later reference to a variable or local would fail too
 	}
 	d := &decoder{ctx: l.cfg.EvalContext(nil)}
 	diags = append(diags, l.cfg.decodeSettings(d, blocks["syncline"])...)

@@ -89,7 +89,7 @@ func (s *Schedule) decodeCron(d *decoder, attr, tzAttr *hcl.Attribute) hcl.Diagn
 	if tzAttr != nil {
 		diags = append(diags, s.decodeTimezone(d, tzAttr)...)
 	}
-	if s.Cron == "" || diags.HasErrors() {
+	if s.Cron == "" {
 		return diags
 	}
 	if err := checkCron(s.Cron); err != nil {

@@ -171,13 +171,12 @@ func parseRawVariable(v *Variable, raw, source string) (cty.Value, hcl.Diagnosti
 		val = cty.StringVal(raw)
 	} else {
 		expr, diags := hclsyntax.ParseExpression([]byte(raw), source, hcl.InitialPos)
-		if diags.HasErrors() {
-			return cty.NilVal, diags
+		if !diags.HasErrors() {
+			val, diags = expr.Value(nil)
 		}
-		var valDiags hcl.Diagnostics
-		val, valDiags = expr.Value(nil)
-		if valDiags.HasErrors() {
-			return cty.NilVal, valDiags
+		if diags.HasErrors() {
+			return cty.NilVal, hcl.Diagnostics{invalidVariableValue(v,
+				fmt.Errorf("%s is not a literal value; write it as in HCL, such as 3, true or [\"a\", \"b\"]", source), nil)}
 		}
 	}
 	conv, err := convert.Convert(val, v.Type)

@@ -1,0 +1,3 @@
+resource "hr" {
+  connector = "csv" "sql" # ERROR: Missing newline after argument
+}
