@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/syncline/syncline/config"
+)
+
+// app holds what every command needs: the standard streams, the process
+// environment and the global options read from the command line.
+type app struct {
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	environ []string
+
+	// loadDir loads a configuration directory; tests replace it to see
+	// the options a command passes.
+	loadDir func(dir string, opts config.LoadOptions) (*config.Config, hcl.Diagnostics)
+
+	// noColor is the -no-color option.
+	noColor bool
+	// failed records an error already reported through a callback that
+	// cannot return one (urfave/cli's CommandNotFound).
+	failed bool
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer, environ []string) *app {
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr, environ: environ, loadDir: config.LoadDir}
+}
+
+// run executes the command line args and returns the exit code.
+func (a *app) run(ctx context.Context, args []string) int {
+	return a.exitCode(a.rootCommand().Run(ctx, args))
+}
+
+// getenv returns the value of the environment variable key, or "".
+func (a *app) getenv(key string) string {
+	for _, kv := range a.environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// color returns the colorizer for w: colour is used only when w is a
+// terminal, -no-color was not given and NO_COLOR is unset or empty.
+func (a *app) color(w io.Writer) colorizer {
+	return colorizer{enabled: !a.noColor && a.getenv("NO_COLOR") == "" && isTerminal(w)}
+}

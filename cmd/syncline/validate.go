@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/syncline/syncline/config"
+	"github.com/urfave/cli/v3"
+)
+
+const validateDescription = `Checks that the configuration in DIR (default: the current directory) is
+valid: the HCL syntax, the blocks and arguments, the types of values and the
+references between definitions. It reads only the configuration files; it
+never contacts resources or reads the state.
+
+Required variables without a value are allowed, so a configuration can be
+validated in CI without its secrets.
+
+With -json, prints one object:
+{"format_version": "1.0", "valid": bool, "error_count": N, "warning_count": N,
+ "diagnostics": [...]} in the shape of "terraform validate -json".
+
+Exit status: 0 when valid, 1 when not.`
+
+func (a *app) validateCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "validate",
+		Usage:       "check whether the configuration is valid",
+		UsageText:   "syncline validate [options] [DIR]",
+		Description: validateDescription,
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+		}, variableFlags()...),
+		Action: a.validate,
+	}
+}
+
+// variableFlags are the flags that give input variables a value.
+func variableFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "var", Usage: "set variable `NAME=VALUE` (repeatable)"},
+		&cli.StringSliceFlag{Name: "var-file", Usage: "read variable values from `FILE` (repeatable)", TakesFile: true},
+	}
+}
+
+func (a *app) validate(ctx context.Context, cmd *cli.Command) error {
+	if cmd.NArg() > 1 {
+		return newUsageError(cmd, "too many arguments; expected at most one directory")
+	}
+	dir := cmd.Args().First()
+	if dir == "" {
+		dir = "."
+	}
+	files, diags := a.loadConfig(dir, cmd)
+	if cmd.Bool("json") {
+		if err := writeValidateJSON(a.stdout, files, diags); err != nil {
+			return err
+		}
+	} else {
+		a.showValidateResult(files, diags)
+	}
+	if diags.HasErrors() {
+		return exitStatus(exitError)
+	}
+	return nil
+}
+
+// loadConfig loads dir for validation and returns the parsed sources
+// together with the diagnostics.
+func (a *app) loadConfig(dir string, cmd *cli.Command) (map[string]*hcl.File, hcl.Diagnostics) {
+	cfg, diags := a.loadDir(dir, config.LoadOptions{
+		Vars:                cmd.StringSlice("var"),
+		VarFiles:            cmd.StringSlice("var-file"),
+		Environ:             a.environ,
+		AllowUnsetVariables: true,
+	})
+	if cfg == nil {
+		return nil, diags
+	}
+	return cfg.Files, diags
+}
+
+func (a *app) showValidateResult(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	a.showDiagnostics(files, diags)
+	if diags.HasErrors() {
+		return
+	}
+	c := a.color(a.stdout)
+	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.paint("Success!", ansiBold, ansiGreen))
+}
