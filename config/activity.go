@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -136,7 +137,7 @@ func (c *Config) decodeActivity(d *decoder, b *hcl.Block) (*Activity, hcl.Diagno
 func (c *Config) decodeActivityAttributes(d *decoder, a *Activity, attrs hcl.Attributes) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if at, ok := attrs["name"]; ok {
-		diags = append(diags, d.str(at, &a.Name)...)
+		diags = append(diags, d.name(at, &a.Name)...)
 	}
 	if at, ok := attrs["resource"]; ok {
 		ref, refDiags := decodeReference(at.Expr, KindResource)
@@ -221,8 +222,9 @@ func (a *Activity) decodeExec(d *decoder, attrs hcl.Attributes) hcl.Diagnostics 
 		v, vDiags := d.value(at, cty.Map(cty.String))
 		diags = append(diags, vDiags...)
 		if !vDiags.HasErrors() && v.IsWhollyKnown() {
-			for k, val := range v.AsValueMap() {
-				e.Env[k] = val
+			plain, marks := v.Unmark()
+			for k, val := range plain.AsValueMap() {
+				e.Env[k] = val.WithMarks(marks)
 			}
 		}
 	}
@@ -269,6 +271,7 @@ func (a *Activity) decodeAsyncUpdate(d *decoder, attrs hcl.Attributes) hcl.Diagn
 		diags = append(diags, vDiags...)
 		if !vDiags.HasErrors() {
 			u.URL = v.Mark(Sensitive) // an AMQP URL usually carries a password
+			diags = append(diags, checkAMQPURL(v, at)...)
 		}
 	}
 	if at, ok := attrs["queue"]; ok {
@@ -284,4 +287,22 @@ func (a *Activity) decodeAsyncUpdate(d *decoder, attrs hcl.Attributes) hcl.Diagn
 		diags = append(diags, d.duration(at, &u.IdleTimeout)...)
 	}
 	return diags
+}
+
+// checkAMQPURL checks a known URL's scheme without quoting it: the URL may
+// carry a password.
+func checkAMQPURL(v cty.Value, at *hcl.Attribute) hcl.Diagnostics {
+	plain, _ := v.Unmark()
+	if !plain.IsKnown() {
+		return nil
+	}
+	if u, err := url.Parse(plain.AsString()); err == nil && (u.Scheme == "amqp" || u.Scheme == "amqps") && u.Host != "" {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid AMQP URL",
+		Detail:   "url must be an amqp:// or amqps:// URL, as in amqp://USER:PASSWORD@HOST:5672/VHOST.",
+		Subject:  at.Expr.Range().Ptr(),
+	}}
 }

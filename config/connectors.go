@@ -100,7 +100,14 @@ func decodeConnection(d *decoder, connector string, b *hcl.Block) (*Connection, 
 
 // checkConnectionValue makes the per-setting checks that need a value.
 func checkConnectionValue(connector string, spec ConnectorAttribute, attr *hcl.Attribute, v cty.Value) hcl.Diagnostics {
-	if v.IsMarked() || !v.IsWhollyKnown() || spec.Type != cty.String {
+	if v.IsMarked() || !v.IsWhollyKnown() {
+		return nil
+	}
+	if spec.Type == cty.Number {
+		var n int
+		return (&decoder{}).integer(&hcl.Attribute{Name: attr.Name, Expr: hcl.StaticExpr(v, attr.Expr.Range()), Range: attr.Range}, 1, 100_000, &n)
+	}
+	if spec.Type != cty.String {
 		return nil
 	}
 	s := v.AsString()

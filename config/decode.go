@@ -54,7 +54,7 @@ func (d *decoder) plain(attr *hcl.Attribute, want cty.Type) (cty.Value, bool, hc
 	if diags.HasErrors() {
 		return cty.NilVal, false, diags
 	}
-	if v.IsMarked() {
+	if v.ContainsMarked() {
 		return cty.NilVal, false, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Sensitive value not allowed here",
@@ -173,6 +173,9 @@ var dayPart = regexp.MustCompile(`^(\d+)d`)
 // ParseDuration reads a Go duration with an optional leading day count:
 // "7d", "1d12h", "15m".
 func ParseDuration(s string) (time.Duration, error) {
+	if strings.ContainsAny(s, "-+") {
+		return 0, fmt.Errorf("a duration has no sign: %q", s)
+	}
 	var days time.Duration
 	if m := dayPart.FindStringSubmatch(s); m != nil {
 		n, err := strconv.Atoi(m[1])
@@ -264,4 +267,24 @@ func checkName(b *hcl.Block) hcl.Diagnostics {
 			b.Labels[0], b.Type),
 		Subject: labelRange(b).Ptr(),
 	}}
+}
+
+// name decodes a string that must be a valid name (letters, digits, '_' and
+// '-'), because it appears in addresses, run records and the command line.
+func (d *decoder) name(attr *hcl.Attribute, dst *string) hcl.Diagnostics {
+	s, ok, diags := d.knownString(attr)
+	if !ok {
+		return diags
+	}
+	if !validName(s) {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid name",
+			Detail: fmt.Sprintf("%q is not a valid %s. A name starts with a letter or underscore and contains only letters, digits, underscores and dashes.",
+				s, attr.Name),
+			Subject: attr.Expr.Range().Ptr(),
+		}}
+	}
+	*dst = s
+	return nil
 }

@@ -48,11 +48,18 @@ const redactedError = "the call failed on a sensitive value; the details are hid
 // Every function except try and can reports errors without quoting a
 // Sensitive argument. Marks on arguments carry over to results.
 func NewFunctionTable(src fs.FS, getenv func(string) (string, bool)) FunctionTable {
+	return newFunctionTable(src, getenv, false)
+}
+
+// newFunctionTable is NewFunctionTable; with unsetEnvUnknown, env() of an
+// unset variable is an unknown value rather than an error, so that validate
+// can check a configuration without its secrets.
+func newFunctionTable(src fs.FS, getenv func(string) (string, bool), unsetEnvUnknown bool) FunctionTable {
 	t := FunctionTable{}
 	for name, f := range stdlibFunctions() {
 		t[name] = redactSensitiveErrors(f)
 	}
-	for name, f := range ownFunctions(src, getenv) {
+	for name, f := range ownFunctions(src, getenv, unsetEnvUnknown) {
 		t[name] = redactSensitiveErrors(f)
 	}
 	// try and can take unevaluated expressions; the functions called inside
@@ -92,7 +99,7 @@ func stdlibFunctions() map[string]function.Function {
 		"upper":      stdlib.UpperFunc,
 		"regex":      stdlib.RegexFunc,
 		"regexall":   stdlib.RegexAllFunc,
-		"replace":    stdlib.ReplaceFunc,
+		"replace":    replaceFunc,
 		"split":      stdlib.SplitFunc,
 		"strrev":     stdlib.ReverseFunc,
 		"substr":     stdlib.SubstrFunc,
@@ -140,7 +147,7 @@ func stdlibFunctions() map[string]function.Function {
 }
 
 // ownFunctions returns the functions syncline adds to the standard library.
-func ownFunctions(src fs.FS, getenv func(string) (string, bool)) map[string]function.Function {
+func ownFunctions(src fs.FS, getenv func(string) (string, bool), unsetEnvUnknown bool) map[string]function.Function {
 	return map[string]function.Function{
 		"startswith":    stringPredicate("prefix", "Reports whether the string begins with the prefix.", strings.HasPrefix),
 		"endswith":      stringPredicate("suffix", "Reports whether the string ends with the suffix.", strings.HasSuffix),
@@ -148,7 +155,7 @@ func ownFunctions(src fs.FS, getenv func(string) (string, bool)) map[string]func
 		"coalesce":      coalesceFunc,
 		"index":         indexFunc,
 		"length":        lengthFunc,
-		"env":           envFunc(getenv),
+		"env":           envFunc(getenv, unsetEnvUnknown),
 		"file":          fileFunc(src),
 	}
 }
@@ -329,12 +336,15 @@ var lengthFunc = function.New(&function.Spec{
 // envFunc returns env(name): the value of an environment variable, marked
 // Sensitive. An unset variable is an error, not an empty string, so a typo in
 // a name cannot silently empty a password.
-func envFunc(getenv func(string) (string, bool)) function.Function {
+func envFunc(getenv func(string) (string, bool), unsetUnknown bool) function.Function {
 	if getenv == nil {
 		getenv = func(string) (string, bool) { return "", false }
 	}
 	return sensitiveStringFunc("name", "Returns the value of an environment variable; the result is sensitive.",
 		func(name string) (string, error) {
+			if _, ok := getenv(name); !ok && unsetUnknown && name != "" {
+				return "", errUnknownResult
+			}
 			if name == "" {
 				return "", errors.New("environment variable name must not be empty")
 			}
@@ -356,6 +366,9 @@ func fileFunc(src fs.FS) function.Function {
 		func(name string) (string, error) { return readConfigFile(src, name) })
 }
 
+// errUnknownResult tells sensitiveStringFunc that the result is not known yet.
+var errUnknownResult = errors.New("unknown result")
+
 // sensitiveStringFunc returns a function of one string argument whose result,
 // known or not, is marked Sensitive. Errors from read blame the argument.
 func sensitiveStringFunc(param, description string, read func(string) (string, error)) function.Function {
@@ -368,6 +381,9 @@ func sensitiveStringFunc(param, description string, read func(string) (string, e
 				return cty.UnknownVal(cty.String).Mark(Sensitive), nil
 			}
 			s, err := read(args[0].AsString())
+			if errors.Is(err, errUnknownResult) {
+				return cty.UnknownVal(cty.String).Mark(Sensitive), nil
+			}
 			if err != nil {
 				return cty.NilVal, function.NewArgError(0, err)
 			}

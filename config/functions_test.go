@@ -577,3 +577,20 @@ func TestFuncSensitiveErrorsRedacted(t *testing.T) {
 		})
 	}
 }
+
+func TestReplaceRegexSlashes(t *testing.T) {
+	t.Parallel()
+	table := NewFunctionTable(nil, nil)
+	tests := []struct{ in, sub, repl, want string }{
+		{"a.b.c", ".", "-", "a-b-c"},
+		{"Jan Novák-2", "/[^a-zA-Z]/", "", "JanNovk"},
+		{"john.smith", "/^(\\w+)\\.(\\w+)$/", "$2.$1", "smith.john"},
+		{"/", "/", "x", "x"},
+	}
+	for _, tt := range tests {
+		got, err := table["replace"].Call([]cty.Value{cty.StringVal(tt.in), cty.StringVal(tt.sub), cty.StringVal(tt.repl)})
+		if err != nil || got.AsString() != tt.want {
+			t.Errorf("replace(%q, %q, %q) = %v, %v; want %q", tt.in, tt.sub, tt.repl, got, err, tt.want)
+		}
+	}
+}

@@ -72,7 +72,7 @@ type loader struct {
 // noise to the errors already found.
 func (l *loader) load() hcl.Diagnostics {
 	l.env = environMap(l.opts.Environ)
-	l.cfg.Functions = NewFunctionTable(l.fsys, l.getenv)
+	l.cfg.Functions = newFunctionTable(l.fsys, l.getenv, l.opts.AllowUnsetVariables)
 	bodies, diags := l.parseFiles()
 	if diags.HasErrors() {
 		return diags

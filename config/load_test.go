@@ -201,3 +201,21 @@ task "t" {
 		t.Errorf("state = %q", cfg.Settings.State)
 	}
 }
+
+// TestEnvUnset: env() of an unset variable is an error when loading for
+// real, and an unknown sensitive value when validating without secrets.
+func TestEnvUnset(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"main.hcl": {Data: []byte("locals {\n  x = env(\"SYNCLINE_TEST_UNSET\")\n}\n")}}
+	_, diags := LoadFS(fsys, "", LoadOptions{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "environment variable SYNCLINE_TEST_UNSET is not set") {
+		t.Fatalf("loading for real: %v", diags)
+	}
+	cfg, diags := LoadFS(fsys, "", LoadOptions{AllowUnsetVariables: true})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if v := cfg.Locals["x"].Value; v.IsKnown() || !v.HasMark(Sensitive) {
+		t.Fatalf("validating: env() = %#v, want unknown and sensitive", v)
+	}
+}

@@ -50,6 +50,7 @@ func decodeAnyReference(expr hcl.Expression) (*Reference, hcl.Diagnostics) {
 func (c *Config) resolveMoved() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	from := map[Address]*Moved{}
+	to := map[Address]*Moved{}
 	for _, m := range c.Moved {
 		switch {
 		case m.From.Kind != m.To.Kind:
@@ -66,7 +67,11 @@ func (c *Config) resolveMoved() hcl.Diagnostics {
 		if prev, dup := from[m.From.Address]; dup {
 			diags = append(diags, duplicate("Duplicate move", fmt.Sprintf("A move from %s", m.From), prev.DeclRange, m.DeclRange))
 		}
+		if prev, dup := to[m.To.Address]; dup {
+			diags = append(diags, duplicate("Duplicate move", fmt.Sprintf("A move to %s", m.To), prev.DeclRange, m.DeclRange))
+		}
 		from[m.From.Address] = m
+		to[m.To.Address] = m
 	}
 	return diags
 }

@@ -39,7 +39,7 @@ func (c *Config) resolveActivity(a *Activity) hcl.Diagnostics {
 
 func (a *Activity) needsObjectType() bool {
 	switch a.Type {
-	case ActivityImport, ActivityReconciliation, ActivityLiveSync, ActivityAsyncUpdate:
+	case ActivityImport, ActivityReconciliation, ActivityLiveSync, ActivityAsyncUpdate, ActivityReport:
 		return true
 	}
 	return false

@@ -108,7 +108,7 @@ func (c *Config) decodeResourceBlocks(d *decoder, r *Resource, blocks hcl.Blocks
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Missing connection block",
-			Detail:   fmt.Sprintf("The resource %q needs a connection block saying how to reach it; see docs/connectors.md for the %s settings.", r.Name, r.Connector),
+			Detail:   fmt.Sprintf("The resource %q needs a connection block saying how to reach it; docs/language.md lists each connector's settings.", r.Name),
 			Subject:  r.DeclRange.Ptr(),
 		})
 	}
@@ -123,11 +123,14 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 	strs := []struct {
 		name string
 		dst  *string
-	}{{"intent", &ot.Intent}, {"object_class", &ot.ObjectClass}, {"identifier", &ot.Identifier}}
+	}{{"object_class", &ot.ObjectClass}, {"identifier", &ot.Identifier}}
 	for _, s := range strs {
 		if attr, ok := content.Attributes[s.name]; ok {
 			diags = append(diags, d.str(attr, s.dst)...)
 		}
+	}
+	if attr, ok := content.Attributes["intent"]; ok {
+		diags = append(diags, d.name(attr, &ot.Intent)...)
 	}
 	if attr, ok := content.Attributes["deprovision"]; ok {
 		diags = append(diags, d.enum(attr, deprovisionChoices, &ot.Deprovision)...)

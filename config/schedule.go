@@ -138,13 +138,12 @@ func (s *Schedule) decodeEvery(d *decoder, attr, tzAttr *hcl.Attribute) hcl.Diag
 }
 
 func (s *Schedule) decodeTimezone(d *decoder, attr *hcl.Attribute) hcl.Diagnostics {
-	var tz string
-	diags := d.str(attr, &tz)
-	if tz == "" || diags.HasErrors() {
+	tz, ok, diags := d.knownString(attr)
+	if !ok {
 		return diags
 	}
 	loc, err := time.LoadLocation(tz)
-	if err != nil || tz == "Local" {
+	if err != nil || tz == "Local" || tz == "" {
 		return append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown time zone",

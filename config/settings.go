@@ -54,6 +54,16 @@ func (c *Config) decodeSettings(d *decoder, blocks []*hcl.Block) hcl.Diagnostics
 // checkStateLocation accepts a path, a sqlite:// URL or a postgres:// URL.
 func checkStateLocation(loc string, at *hcl.Attribute) hcl.Diagnostics {
 	scheme, _, hasScheme := strings.Cut(loc, "://")
+	if u, err := url.Parse(loc); err == nil && hasScheme && u.User != nil {
+		if _, hasPassword := u.User.Password(); hasPassword {
+			return hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Password in state URL",
+				Detail:   "The state URL carries a password, which would be stored and shown in plain text. Leave it out and set PGPASSWORD or use a .pgpass file.",
+				Subject:  at.Expr.Range().Ptr(),
+			}}
+		}
+	}
 	if loc != "" && (!hasScheme || scheme == "sqlite" || scheme == "postgres" || scheme == "postgresql") {
 		return nil
 	}

@@ -215,7 +215,15 @@ func decodeNotify(d *decoder, b *hcl.Block) (*Notify, hcl.Diagnostics) {
 				diags = append(diags, invalidChoice("on", o, RunOutcomes, a.Expr.Range()))
 			}
 		}
-		if on != nil {
+		if on != nil && len(on) == 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Notify on nothing",
+				Detail:   fmt.Sprintf("on lists no outcome, so this notify block would never send anything. List some of %s, or remove the block.", quoteList(RunOutcomes)),
+				Subject:  a.Expr.Range().Ptr(),
+			})
+		}
+		if len(on) > 0 {
 			n.On = on
 		}
 	}
