@@ -85,3 +85,13 @@ func TestQuickstartBroken(t *testing.T) {
 		})
 	}
 }
+
+// TestExamplesAreFormatted keeps the examples in canonical format, since
+// users copy from them.
+func TestExamplesAreFormatted(t *testing.T) {
+	t.Parallel()
+	res := runCLI(t, "", "fmt", "-check", "-recursive", filepath.Join("..", "..", "examples"))
+	if res.code != 0 {
+		t.Fatalf("fmt -check exit %d; run syncline fmt -recursive examples\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}

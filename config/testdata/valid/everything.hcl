@@ -23,7 +23,7 @@ variable "domains" {
 }
 
 locals {
-  domain = var.domains[0]
+  domain   = var.domains[0]
   greeting = "hello ${local.domain}"
 }
 
