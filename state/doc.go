@@ -1,8 +1,21 @@
-// Package state is Syncline's store: applied definitions with their lineage
-// and serial, the history of applies, task runtime, runs, and the repository
-// of users and shadows. It is the only package that talks SQL; the engine and
-// the command line go through its Store type.
+// Package state is Syncline's store: the applied definitions with the
+// lineage and serial that plans are checked against, the append-only
+// history of applies, and the apply lock. It is the only package that
+// talks SQL; the planner reads a Snapshot, and the command line applies
+// through Store.Apply.
 //
-// The store arrives with the state, planner and apply issue; until then this
-// package only declares its place in the architecture.
+// A Store is a SQLite database (modernc.org/sqlite, pure Go) in WAL mode,
+// opened with Open from a file path or "sqlite://PATH". Its schema is
+// built by versioned migrations embedded in the binary. Open refuses, and
+// leaves untouched, any file that is not a Syncline store and any store
+// newer than the binary. Apply runs in one transaction and refuses a plan
+// made against another lineage or an older serial; Lock and Unlock guard
+// a plan-and-apply cycle across processes. Every failure is an *Error
+// carrying the operation, the cause (often a typed error such as
+// StaleError or LockedError) and a hint for the user.
+//
+// Neighbours: the planner computes the Definitions and Changes an
+// ApplyRequest carries; the engine will read definitions, and later write
+// runs, users and shadows, through this package. docs/state.md describes
+// the store for users.
 package state

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
+	"github.com/urfave/cli/v3"
+)
+
+// stateFlag is the -state option shared by the commands that use the store.
+func stateFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:      "state",
+		Usage:     "state store `PATH` (default: the syncline block's state, else DIR/.syncline/state.db)",
+		TakesFile: true,
+	}
+}
+
+// stateLocation decides where the store is: -state wins, then the syncline
+// block's state setting (relative to the configuration directory), then
+// the default beside the configuration.
+func stateLocation(flag, dir string, settings *config.Settings) string {
+	if flag != "" {
+		return flag
+	}
+	loc := config.DefaultState
+	if settings != nil && settings.State != "" {
+		loc = settings.State
+	}
+	if scheme, _, ok := strings.Cut(loc, "://"); ok && scheme != "sqlite" {
+		return loc // postgres:// and the like are not paths
+	}
+	path := strings.TrimPrefix(loc, "sqlite://")
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	return path
+}
+
+// openStore opens the store at location.
+func openStore(ctx context.Context, location string) (*state.Store, error) {
+	return state.Open(ctx, location, state.Options{})
+}
+
+// currentUser names who runs an apply, for the history.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
+	}
+	return "unknown"
+}
+
+// dirArg returns the single optional DIR argument, "." by default.
+func dirArg(cmd *cli.Command) (string, error) {
+	if cmd.NArg() > 1 {
+		return "", newUsageError(cmd, "too many arguments; expected at most one directory")
+	}
+	if dir := cmd.Args().First(); dir != "" {
+		return dir, nil
+	}
+	return ".", nil
+}

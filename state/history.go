@@ -1,0 +1,56 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// History returns the most recent applies that changed something, newest
+// first: at most limit of them, or all when limit is 0 or less.
+func (s *Store) History(ctx context.Context, limit int) ([]ApplyRecord, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	var records []ApplyRecord
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx,
+			`SELECT id, at, who, revision, serial, changes FROM applies ORDER BY id DESC LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanApplyRecord(rows)
+			if err != nil {
+				return err
+			}
+			records = append(records, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.fail("history", err, "")
+	}
+	return records, nil
+}
+
+func scanApplyRecord(rows *sql.Rows) (ApplyRecord, error) {
+	var (
+		r       ApplyRecord
+		at      string
+		changes sql.NullString
+	)
+	if err := rows.Scan(&r.ID, &at, &r.Who, &r.Revision, &r.Serial, &changes); err != nil {
+		return r, err
+	}
+	t, err := parseTime(at)
+	if err != nil {
+		return r, fmt.Errorf("apply %d: at: %w", r.ID, err)
+	}
+	r.At = t
+	if changes.Valid {
+		r.Changes = []byte(changes.String)
+	}
+	return r, nil
+}

@@ -1,0 +1,81 @@
+package state
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// parseLocation turns the state setting into a file path. It accepts a
+// plain path or sqlite://PATH; relative paths are returned as given (the
+// command line resolves them against the configuration directory).
+func parseLocation(location string) (string, error) {
+	scheme, rest, hasScheme := strings.Cut(location, "://")
+	if !hasScheme {
+		return nonEmpty(location, location)
+	}
+	switch strings.ToLower(scheme) {
+	case "sqlite":
+		return nonEmpty(location, rest)
+	case "postgres", "postgresql":
+		return "", &UnsupportedLocationError{Location: redactURL(location),
+			Reason: "PostgreSQL state arrives with a later issue"}
+	default:
+		return "", &UnsupportedLocationError{Location: redactURL(location),
+			Reason: fmt.Sprintf("unknown scheme %q", scheme)}
+	}
+}
+
+func nonEmpty(location, path string) (string, error) {
+	if path == "" {
+		return "", &UnsupportedLocationError{Location: location, Reason: "the path is empty"}
+	}
+	return path, nil
+}
+
+// redactURL hides a password in a database URL before it reaches an error
+// message.
+func redactURL(location string) string {
+	u, err := url.Parse(location)
+	if err != nil || u.User == nil {
+		return location
+	}
+	return u.Redacted()
+}
+
+// dsn is the modernc.org/sqlite data source name for path. Pragmas are DSN
+// parameters so every pooled connection gets them; _txlock=immediate makes
+// every write transaction BEGIN IMMEDIATE, so two writers serialize at
+// BEGIN instead of failing at their first write.
+func dsn(path string, opts Options) string {
+	q := []string{
+		fmt.Sprintf("_pragma=busy_timeout(%d)", opts.BusyTimeout/time.Millisecond),
+		"_pragma=foreign_keys(1)",
+	}
+	if opts.ReadOnly {
+		q = append(q, "mode=ro", "_pragma=query_only(1)")
+	} else {
+		q = append(q, "_pragma=journal_mode(WAL)", "_txlock=immediate")
+	}
+	return fileURI(path) + "?" + strings.Join(q, "&")
+}
+
+// probeDSN opens path read-only without any pragma that writes, so looking
+// at a foreign file cannot change it; immutable also skips locking, which
+// for a database in WAL mode would create -wal and -shm files.
+func probeDSN(path string, opts Options, immutable bool) string {
+	dsn := fmt.Sprintf("%s?mode=ro&_pragma=busy_timeout(%d)", fileURI(path), opts.BusyTimeout/time.Millisecond)
+	if immutable {
+		dsn += "&immutable=1"
+	}
+	return dsn
+}
+
+// fileURI makes an SQLite URI filename of path, escaping the characters
+// that URIs give a meaning to.
+func fileURI(path string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return "file:" + r.Replace(filepath.Clean(path))
+}

@@ -1,0 +1,189 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+)
+
+// openUnmigrated opens path as a Store without migrating it, so a test can
+// build a store of an older schema version with migrateTo.
+func openUnmigrated(t *testing.T, path string) *Store {
+	t.Helper()
+	opts := Options{}.withDefaults()
+	db, err := sql.Open("sqlite", dsn(path, opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{db: db, path: path, now: newFakeClock().Now}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestMigrationsAreNumberedWithoutGaps(t *testing.T) {
+	t.Parallel()
+	for i, m := range migrations {
+		if m.version != i+1 || !strings.HasPrefix(m.name, fmt.Sprintf("%04d_", i+1)) {
+			t.Errorf("migration %d is %s (version %d)", i, m.name, m.version)
+		}
+	}
+	tests := map[string]fstest.MapFS{
+		"gap":       {"migrations/0001_a.sql": {}, "migrations/0003_c.sql": {}},
+		"no number": {"migrations/first.sql": {}},
+	}
+	for name, fsys := range tests {
+		if _, err := loadMigrations(fsys); err == nil {
+			t.Errorf("%s: loadMigrations succeeded", name)
+		}
+	}
+}
+
+// seeds insert, for each schema version, data that is valid at that
+// version; a store at version v gets seeds 1..v.
+var seeds = map[int][]string{
+	1: {
+		`INSERT INTO meta (key, value) VALUES ('lineage', 'lineage-from-v1')`,
+		`UPDATE meta SET value = '7' WHERE key = 'serial'`,
+		`INSERT INTO definitions VALUES ('task.old', 'task', 'old', '{"owner":"\"iam\""}', 'h-old',
+			'tasks.hcl', 3, 'rev1', '2024-01-02T03:04:05.000000000Z')`,
+	},
+	2: {
+		`INSERT INTO applies (at, who, revision, serial, changes) VALUES
+			('2024-01-02T03:04:05.000000000Z', 'bob', 'rev1', 7, '{"add":1}')`,
+		`INSERT INTO locks VALUES ('apply', 'lock-from-v2', 'apply', 'bob', 'elsewhere', 42,
+			'2024-01-02T03:04:05.000000000Z')`,
+	},
+}
+
+func TestUpgradeFromEveryVersion(t *testing.T) {
+	t.Parallel()
+	fresh := schemaOf(t, setup(t).store)
+	for v := 1; v <= latestVersion; v++ {
+		t.Run(fmt.Sprintf("from version %d", v), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "state.db")
+			old := openUnmigrated(t, path)
+			if err := old.migrateTo(ctx, v); err != nil {
+				t.Fatal(err)
+			}
+			for version := 1; version <= v; version++ {
+				for _, stmt := range seeds[version] {
+					if _, err := old.db.Exec(stmt); err != nil {
+						t.Fatalf("seed %d: %v", version, err)
+					}
+				}
+			}
+			old.Close()
+
+			s, err := Open(ctx, path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			checkSeedsSurvived(t, s, v)
+			if got := schemaOf(t, s); got != fresh {
+				t.Errorf("schema after upgrade:\n%s\n\nfresh schema:\n%s", got, fresh)
+			}
+		})
+	}
+}
+
+func checkSeedsSurvived(t *testing.T, s *Store, v int) {
+	t.Helper()
+	ctx := context.Background()
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := snap.Definitions["task.old"]
+	if snap.Lineage != "lineage-from-v1" || snap.Serial != 7 || d == nil ||
+		d.Spec["owner"] != `"iam"` || d.SourceLine != 3 || d.Revision != "rev1" {
+		t.Fatalf("snapshot after upgrade = %+v (task.old = %+v)", snap, d)
+	}
+	history, err := s.History(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := s.CurrentLock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v < 2 {
+		if len(history) != 0 || lock != nil {
+			t.Fatalf("history %v, lock %v; want none", history, lock)
+		}
+		return
+	}
+	if len(history) != 1 || history[0].Who != "bob" || !json.Valid(history[0].Changes) {
+		t.Fatalf("history after upgrade = %+v", history)
+	}
+	if lock == nil || lock.ID != "lock-from-v2" || lock.PID != 42 {
+		t.Fatalf("lock after upgrade = %+v", lock)
+	}
+}
+
+func TestConcurrentOpensCreateOneStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "state.db")
+	const n = 4
+	var (
+		wg       sync.WaitGroup
+		lineages [n]string
+		created  [n]bool
+		errs     [n]error
+	)
+	for i := range n {
+		wg.Go(func() {
+			s, err := Open(ctx, path, Options{})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer s.Close()
+			lineages[i], created[i], errs[i] = s.Init(ctx)
+		})
+	}
+	wg.Wait()
+	creators := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("opener %d: %v", i, errs[i])
+		}
+		if lineages[i] != lineages[0] {
+			t.Errorf("opener %d saw lineage %s, opener 0 %s", i, lineages[i], lineages[0])
+		}
+		if created[i] {
+			creators++
+		}
+	}
+	if creators != 1 {
+		t.Errorf("%d openers created the lineage; want 1", creators)
+	}
+}
+
+func TestFailedMigrationChangesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openUnmigrated(t, filepath.Join(t.TempDir(), "state.db"))
+	if err := s.migrateTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	before := dumpStore(t, s) + schemaOf(t, s)
+	broken := migration{version: 2, name: "0002_broken.sql",
+		sql: migrations[1].sql + "\nINSERT INTO no_such_table VALUES (1);"}
+
+	if err := s.applyMigration(ctx, broken); err == nil {
+		t.Fatal("the broken migration succeeded")
+	}
+	if after := dumpStore(t, s) + schemaOf(t, s); after != before {
+		t.Errorf("a failed migration left changes:\n%s\nwas:\n%s", after, before)
+	}
+}

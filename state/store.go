@@ -1,0 +1,71 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Store is an open state store. It is safe for concurrent use, and several
+// Stores (in one process or many) may open the same file: writes serialize
+// on SQLite's write lock, and Apply refuses a stale plan.
+type Store struct {
+	db       *sql.DB
+	path     string
+	readOnly bool
+	now      func() time.Time
+
+	// testHookAfterStatement, when set, runs after every statement of an
+	// apply; an error it returns fails the apply there. Tests use it to
+	// prove that a failure at any point leaves the state as it was.
+	testHookAfterStatement func(stmt string) error
+}
+
+// Close releases the database. A Store must not be used after Close.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return s.fail("close", err, "")
+	}
+	return nil
+}
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE, so concurrent
+// writers wait for each other at the start instead of failing halfway),
+// committing when fn succeeds and rolling back otherwise.
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.inTx(ctx, nil, fn)
+}
+
+// read runs fn in a read transaction, so it sees one consistent state.
+func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// fail wraps err as an *Error of operation op, with hint or, when hint is
+// empty, the hint that goes with the cause.
+func (s *Store) fail(op string, err error, hint string) error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	if hint == "" {
+		hint = hintFor(err)
+	}
+	return &Error{Op: op, Location: s.path, Err: err, Hint: hint}
+}
