@@ -177,3 +177,34 @@ func (s *Schedule) Describe() string {
 	}
 	return fmt.Sprintf("cron %q in %s", s.Cron, s.Timezone)
 }
+
+// NewSchedule builds a schedule from its timing alone, as the planner does
+// from a stored spec: a five-field cron expression in an IANA time zone (""
+// means UTC), or a positive interval (which takes no time zone). Misfire
+// policy and catch-up bound take their defaults.
+func NewSchedule(cronExpr, timezone string, every time.Duration) (*Schedule, error) {
+	s := &Schedule{Misfire: MisfireRunOnce, MaxCatchUp: DefaultMaxCatchUp, Timezone: "UTC", Location: time.UTC}
+	switch {
+	case (cronExpr == "") == (every <= 0):
+		return nil, fmt.Errorf("a schedule has either a cron expression or a positive interval")
+	case every > 0:
+		if timezone != "" && timezone != "UTC" {
+			return nil, fmt.Errorf("an every schedule has no time zone, got %q", timezone)
+		}
+		s.Every = every
+		return s, nil
+	}
+	if err := checkCron(cronExpr); err != nil {
+		return nil, fmt.Errorf("invalid cron expression %q: %w", cronExpr, err)
+	}
+	s.Cron = strings.TrimSpace(cronExpr)
+	if timezone == "" {
+		return s, nil
+	}
+	loc, err := time.LoadLocation(timezone)
+	if err != nil || timezone == "Local" {
+		return nil, fmt.Errorf("%q is not an IANA time zone name", timezone)
+	}
+	s.Timezone, s.Location = timezone, loc
+	return s, nil
+}

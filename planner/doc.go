@@ -1,8 +1,26 @@
-// Package planner computes what an apply would change: it takes the desired
-// definitions decoded by config and a snapshot of the stored definitions from
-// state and returns a Plan as plain data. It performs no I/O and never prints;
-// renderers turn a Plan into text, JSON or Markdown.
+// Package planner computes what an apply would change. It is pure: no I/O,
+// no clock, no printing. Its neighbours are config, which decodes the HCL a
+// team wrote, and state, which stores the definitions an apply wrote; the
+// command line (cmd/syncline) wires the three together and chooses a view.
 //
-// The planner arrives with the state, planner and apply issue; until then this
-// package only declares its place in the architecture.
+// Planning happens in two steps:
+//
+//   - Desired turns a *config.Config into canonical definitions
+//     (state.Definition), one per resource, schedule and task. A spec is flat —
+//     attribute path to canonical rendering, defaults included — so a diff is
+//     a map comparison, and two configurations that differ only in layout give
+//     byte-equal specs and the same hash. Sensitive values are replaced by a
+//     salted fingerprint; a spec never holds a secret.
+//   - Compute diffs those against a state.Snapshot and returns a Plan: per
+//     address a Change (create, update, delete, replace, or a move from a
+//     moved block) with attribute-level before/after, the next fire times a
+//     timing change causes, and notes a reviewer must see. A plan that would
+//     drop shadows without Options.AllowDestroy carries Errors.
+//
+// A Plan is plain data. Plan.ApplyRequest turns it into the store's request;
+// Plan.Verify checks a saved plan against the configuration at apply time;
+// DecodeJSON reads a saved plan back. RenderText, RenderJSON and
+// RenderMarkdown are its three views — for a terminal, for machines and plan
+// files, and for a pull-request comment. docs/plan-format.md describes the
+// JSON format, the Markdown layout and the canonical spec conventions.
 package planner

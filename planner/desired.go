@@ -1,0 +1,86 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
+)
+
+// Desired returns the canonical definition of every resource, schedule and
+// task in cfg, by address. revision is the configuration revision (a git
+// commit, or "" for a working directory) recorded on each definition.
+//
+// cfg must have loaded without errors and with every variable set: a value
+// that is not known yet is an error, because a plan must show exactly what
+// an apply stores.
+func Desired(cfg *config.Config, revision string) (map[string]*state.Definition, error) {
+	if cfg == nil {
+		return nil, errors.New("planner: no configuration")
+	}
+	if err := checkVariablesKnown(cfg); err != nil {
+		return nil, err
+	}
+	d := &desiredBuilder{cfg: cfg, revision: revision,
+		out: make(map[string]*state.Definition, len(cfg.Resources)+len(cfg.Schedules)+len(cfg.Tasks))}
+	for _, name := range config.SortedNames(cfg.Resources) {
+		r := cfg.Resources[name]
+		d.add(config.KindResource, name, r.DeclRange, func(w specWriter) { resourceSpec(w, r) })
+	}
+	for _, name := range config.SortedNames(cfg.Schedules) {
+		s := cfg.Schedules[name]
+		d.add(config.KindSchedule, name, s.DeclRange, func(w specWriter) { scheduleSpec(w, s) })
+	}
+	for _, name := range config.SortedNames(cfg.Tasks) {
+		t := cfg.Tasks[name]
+		d.add(config.KindTask, name, t.DeclRange, func(w specWriter) { taskSpec(w, t) })
+	}
+	if err := errors.Join(d.errs...); err != nil {
+		return nil, err
+	}
+	return d.out, nil
+}
+
+type desiredBuilder struct {
+	cfg      *config.Config
+	revision string
+	out      map[string]*state.Definition
+	errs     []error
+}
+
+// add builds one definition with write and keeps it, or records why it
+// could not be built.
+func (d *desiredBuilder) add(kind, name string, decl hcl.Range, write func(specWriter)) {
+	var errs []error
+	w := newSpecWriter(d.cfg.Files, &errs)
+	write(w)
+	addr := kind + "." + name
+	for _, err := range errs {
+		d.errs = append(d.errs, fmt.Errorf("%s: %w", addr, err))
+	}
+	d.out[addr] = &state.Definition{
+		Kind:       kind,
+		Name:       name,
+		Spec:       w.spec,
+		Hash:       SpecHash(w.spec),
+		SourceFile: decl.Filename,
+		SourceLine: decl.Start.Line,
+		Revision:   d.revision,
+	}
+}
+
+// checkVariablesKnown refuses a configuration loaded with unset variables:
+// settings that came from them would silently keep their defaults.
+func checkVariablesKnown(cfg *config.Config) error {
+	var errs []error
+	for _, name := range config.SortedNames(cfg.Variables) {
+		if v := cfg.Variables[name]; v.Value == cty.NilVal || !v.Value.IsWhollyKnown() {
+			errs = append(errs, fmt.Errorf("variable %q has no value; plan and apply need every variable set (-var, -var-file or SYNCLINE_VAR_%s)", name, name))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,188 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/syncline/syncline/config"
+)
+
+var richFiles = map[string]string{
+	"main.hcl": `
+variable "hook" {
+  type      = string
+  sensitive = true
+}
+
+resource "mq" {
+  connector = "csv"
+  connection {
+    path       = "data/mq.csv"
+    identifier = "id"
+  }
+  object_type "account" {
+    intent = "admin"
+    correlate {
+      name = attributes.id
+    }
+  }
+}
+
+task "a" {
+  activity "propagation" {}
+}
+
+task "b" {
+  activity "propagation" {}
+}
+
+task "c" {
+  after    = [task.b, task.a]
+  priority = 80
+  timeout  = "1d12h"
+  schedule {
+    cron     = "0  3 * * MON-FRI"
+    timezone = "America/New_York"
+  }
+  retry {
+    attempts = 2
+  }
+  notify {
+    webhook = var.hook
+  }
+  notify {
+    on      = ["failed", "partial"]
+    webhook = "https://hooks.example.com/plain"
+  }
+  activity "async_update" {
+    resource = resource.mq
+    intent   = "admin"
+    url      = "amqp://guest:guest@localhost:5672/"
+    queue    = "changes"
+  }
+  activity "exec" {
+    command = "sync.sh"
+    args    = ["--fast"]
+    env = {
+      TOKEN = var.hook
+      MODE  = "x"
+    }
+  }
+  activity "report" {
+    source = "users"
+    output = "out.csv"
+    filter = user.status=="active"
+  }
+}
+`,
+}
+
+func TestDesiredSpec(t *testing.T) {
+	t.Parallel()
+	defs := mustDesired(t, richFiles, "hook=https://hooks.example.com/T0ken")
+	task := defs["task.c"]
+	want := map[string]string{
+		"after":                          `[task.a, task.b]`,
+		"priority":                       `80`,
+		"timeout":                        `"36h"`,
+		"enabled":                        `true`,
+		"mode":                           `"full"`,
+		"concurrency":                    `"forbid"`,
+		"description":                    `""`,
+		"schedule.cron":                  `"0 3 * * MON-FRI"`,
+		"schedule.every":                 `null`,
+		"schedule.timezone":              `"America/New_York"`,
+		"schedule.misfire":               `"run_once"`,
+		"schedule.max_catch_up":          `10`,
+		"retry.attempts":                 `2`,
+		"retry.backoff":                  `"1m"`,
+		"retry.max_backoff":              `"1h"`,
+		"notify[0].on":                   `["failed"]`,
+		"notify[0].webhook":              renderSensitive("https://hooks.example.com/T0ken"),
+		"notify[1].on":                   `["failed", "partial"]`,
+		"notify[1].webhook":              `"https://hooks.example.com/plain"`,
+		"activity[0].type":               `"async_update"`,
+		"activity[0].resource":           `resource.mq`,
+		"activity[0].intent":             `"admin"`,
+		"activity[0].async_update.url":   renderSensitive("amqp://guest:guest@localhost:5672/"),
+		"activity[0].async_update.queue": `"changes"`,
+		"activity[1].exec.args":          `["--fast"]`,
+		`activity[1].exec.env["MODE"]`:   `"x"`,
+		`activity[1].exec.env["TOKEN"]`:  renderSensitive("https://hooks.example.com/T0ken"),
+		"activity[2].report.source":      `"users"`,
+		"activity[2].report.format":      `"csv"`,
+		"activity[2].filter":             `user.status == "active"`,
+	}
+	for path, v := range want {
+		if got, ok := task.Spec[path]; !ok || got != v {
+			t.Errorf("task.c %s = %q (present %v), want %q", path, got, ok, v)
+		}
+	}
+	if _, ok := task.Spec["schedule"]; ok {
+		t.Error("a task with an inline schedule also has schedule =")
+	}
+	if _, ok := task.Spec["activity[1].kind"]; ok {
+		t.Error("an exec activity has a kind: attributes outside the type's schema leaked into the spec")
+	}
+	if task.Hash != SpecHash(task.Spec) || task.Revision != "rev1" || task.SourceFile != "cfg/main.hcl" || task.SourceLine != 29 {
+		t.Errorf("task.c: hash %s, revision %q, source %s:%d", task.Hash, task.Revision, task.SourceFile, task.SourceLine)
+	}
+	mq := defs["resource.mq"].Spec
+	if got := mq["object_type.account/admin.reactions.linked"]; got != `"synchronize"` {
+		t.Errorf("default reaction = %q", got)
+	}
+	for addr, d := range defs {
+		for path, v := range d.Spec {
+			if strings.Contains(v, "T0ken") || strings.Contains(v, "guest:guest") {
+				t.Errorf("%s %s holds a secret: %q", addr, path, v)
+			}
+		}
+	}
+}
+
+func TestDesiredIgnoresFormatting(t *testing.T) {
+	t.Parallel()
+	a := mustDesired(t, baseFiles, secretVar)
+	reformatted := edit(t, baseFiles, "resources.hcl", `attributes.state=="terminated" ? "disabled" : "active"`,
+		`attributes.state   ==   "terminated"  ?  "disabled"  :  "active"`)
+	reformatted = edit(t, reformatted, "schedules.hcl", `cron     = "0 2 * * *"`, `cron = "0 2  *  * *"`)
+	b := mustDesired(t, reformatted, secretVar)
+	for addr, d := range a {
+		if b[addr].Hash != d.Hash {
+			t.Errorf("%s: reformatting changed the hash:\n%v\n%v", addr, d.Spec, b[addr].Spec)
+		}
+	}
+	got := a["resource.hr"].Spec["object_type.account/default.inbound.status"]
+	if want := `attributes.state == "terminated" ? "disabled" : "active"`; got != want {
+		t.Errorf("normalized expression = %q, want %q", got, want)
+	}
+}
+
+func TestDesiredRefusesUnknownValues(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{}
+	for name, src := range baseFiles {
+		fsys[name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	cfg, diags := config.LoadFS(fsys, "cfg", config.LoadOptions{AllowUnsetVariables: true})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	_, err := Desired(cfg, "")
+	if err == nil || !strings.Contains(err.Error(), `variable "app_dsn" has no value`) {
+		t.Errorf("Desired with an unset variable: err = %v", err)
+	}
+}
+
+func TestDesiredChangesWithSecret(t *testing.T) {
+	t.Parallel()
+	a := mustDesired(t, baseFiles, secretVar)
+	b := mustDesired(t, baseFiles, "app_dsn=another")
+	if a["resource.app"].Hash == b["resource.app"].Hash {
+		t.Error("a changed secret left the hash as it was")
+	}
+	if a["resource.hr"].Hash != b["resource.hr"].Hash {
+		t.Error("a secret changed a definition that does not use it")
+	}
+}

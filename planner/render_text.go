@@ -1,0 +1,150 @@
+package planner
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// TextOptions shape the human view.
+type TextOptions struct {
+	// Color adds ANSI colour; set it only when writing to a terminal.
+	Color bool
+}
+
+// RenderText writes the plan for people, as Terraform does: a legend, each
+// change as a block of attribute lines with next runs and notes, then the
+// summary line and any errors.
+func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
+	t := &textView{pal: palette{on: opts.Color}}
+	if !p.HasChanges() {
+		t.line("No changes. The stored definitions match the configuration.")
+	} else {
+		t.legend(p)
+		for _, c := range p.Changes {
+			t.change(c)
+		}
+		t.line(t.pal.paint(styleBold, "Plan:") + " " + summaryLine(p.Summary) + ".")
+	}
+	t.errors(p.Errors)
+	_, err := io.WriteString(w, t.b.String())
+	return err
+}
+
+type textView struct {
+	b   strings.Builder
+	pal palette
+}
+
+func (t *textView) line(s string) {
+	t.b.WriteString(strings.TrimRight(s, " "))
+	t.b.WriteByte('\n')
+}
+
+// legend explains the symbols the plan uses, in a fixed order.
+func (t *textView) legend(p *Plan) {
+	used := map[Action]bool{}
+	for _, c := range p.Changes {
+		used[c.Action] = true
+	}
+	t.line("Syncline compared the configuration with the stored definitions. Actions are")
+	t.line("shown with these symbols:")
+	words := []struct {
+		a    Action
+		word string
+	}{{Create, "create"}, {Update, "update in place"}, {Delete, "destroy"},
+		{Replace, "destroy and then create replacement"}, {MoveOnly, "move"}}
+	for _, wd := range words {
+		if used[wd.a] {
+			t.line(fmt.Sprintf("%s%s %s", pad(wd.a.Symbol(), 3), t.pal.symbol(wd.a), wd.word))
+		}
+	}
+	t.line("")
+	t.line("Syncline will perform the following actions:")
+	t.line("")
+}
+
+func (t *textView) change(c Change) {
+	t.line("  " + t.pal.paint(styleBold, "# "+headline(c)))
+	t.line(fmt.Sprintf("%s%s %s {", pad(c.Action.Symbol(), 3), t.pal.symbol(c.Action), blockLabel(c)))
+	t.attributes(c)
+	if c.NextRuns != nil || len(c.Notes) > 0 {
+		t.line("")
+	}
+	t.nextRuns(c)
+	for _, n := range c.Notes {
+		t.line("        " + t.pal.paint(styleYellow, "# Note: "+n))
+	}
+	t.line("    }")
+	t.line("")
+}
+
+func (t *textView) attributes(c Change) {
+	shown := shownAttributes(c)
+	widths := alignmentWidths(shown)
+	for i, a := range shown {
+		t.attribute(a, widths[i])
+	}
+	if n := unchangedCount(c); n > 0 {
+		t.line(fmt.Sprintf("        # (%d unchanged %s hidden)", n, plural(n, "attribute")))
+	}
+}
+
+func (t *textView) attribute(a AttributeChange, width int) {
+	lead := "      " + t.pal.symbol(a.Action) + " " + a.Path + strings.Repeat(" ", width-len(a.Path)) + " = "
+	var value string
+	switch a.Action {
+	case Create:
+		value = a.After
+	case Delete:
+		value = a.Before
+	default:
+		value = a.Before + " -> " + a.After
+	}
+	if a.ForcesReplace {
+		value += " " + t.pal.paint(styleRed, "# forces replacement")
+	}
+	indent := strings.Repeat(" ", 8+width+3)
+	t.line(lead + strings.ReplaceAll(value, "\n", "\n"+indent))
+}
+
+// nextRuns shows fire times before and after the change; a created
+// definition has no before.
+func (t *textView) nextRuns(c Change) {
+	n := c.NextRuns
+	if n == nil {
+		return
+	}
+	t.line(fmt.Sprintf("        # Next runs (%s):", runsZone(n)))
+	if c.Action != Create {
+		t.line("        #   before: " + formatRuns(n.Before))
+	}
+	t.line("        #   after:  " + formatRuns(n.After))
+}
+
+func (t *textView) errors(errs []string) {
+	if len(errs) == 0 {
+		return
+	}
+	t.line("")
+	for _, e := range errs {
+		t.line(t.pal.paint(styleBold+styleRed, "Error:") + " " + e)
+		t.line("")
+	}
+	t.line("This plan cannot be applied until the errors above are resolved.")
+}
+
+// pad returns the spaces that right-align s in width columns.
+func pad(s string, width int) string {
+	if len(s) >= width {
+		return ""
+	}
+	return strings.Repeat(" ", width-len(s))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

@@ -1,0 +1,90 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/syncline/syncline/config"
+)
+
+// specWriter writes canonical values into one flat spec under a path
+// prefix. Writers made with at share the spec and the error list.
+type specWriter struct {
+	spec   map[string]string
+	files  map[string]*hcl.File
+	errs   *[]error
+	prefix string
+}
+
+func newSpecWriter(files map[string]*hcl.File, errs *[]error) specWriter {
+	return specWriter{spec: map[string]string{}, files: files, errs: errs}
+}
+
+// at returns a writer for the nested path p: at("retry") writes retry.NAME.
+func (w specWriter) at(p string) specWriter {
+	w.prefix += p + "."
+	return w
+}
+
+func (w specWriter) set(path, rendered string) { w.spec[w.prefix+path] = rendered }
+
+func (w specWriter) str(path, s string) { w.set(path, quote(s)) }
+
+func (w specWriter) int(path string, n int) { w.set(path, renderInt(n)) }
+
+func (w specWriter) bool(path string, b bool) { w.set(path, renderBool(b)) }
+
+func (w specWriter) duration(path string, d time.Duration) { w.set(path, renderDuration(d)) }
+
+// strings renders a list of strings; nil is the empty list.
+func (w specWriter) strings(path string, items []string) { w.set(path, renderStrings(items)) }
+
+// ref renders a reference as kind.name, or null when there is none.
+func (w specWriter) ref(path string, r *config.Reference) {
+	if r == nil {
+		w.set(path, Null)
+		return
+	}
+	w.set(path, r.Address.String())
+}
+
+// refs renders references as a sorted list [task.a, task.b]: order in
+// after carries no meaning.
+func (w specWriter) refs(path string, rs []*config.Reference) {
+	items := make([]string, len(rs))
+	for i, r := range rs {
+		items[i] = r.Address.String()
+	}
+	slices.Sort(items)
+	w.set(path, renderList(items))
+}
+
+func (w specWriter) expr(path string, e hcl.Expression) {
+	src, err := exprSource(w.files, e)
+	if err != nil {
+		w.fail(path, err)
+		return
+	}
+	w.set(path, src)
+}
+
+func (w specWriter) value(path string, v cty.Value, secret bool) {
+	rendered, err := renderValue(v, secret)
+	if err != nil {
+		w.fail(path, err)
+		return
+	}
+	w.set(path, rendered)
+}
+
+// cron renders a cron expression with its fields separated by one space.
+func (w specWriter) cron(path, expr string) { w.str(path, strings.Join(strings.Fields(expr), " ")) }
+
+func (w specWriter) fail(path string, err error) {
+	*w.errs = append(*w.errs, fmt.Errorf("%s%s: %w", w.prefix, path, err))
+}

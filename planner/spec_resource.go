@@ -1,0 +1,49 @@
+package planner
+
+import (
+	"github.com/syncline/syncline/config"
+)
+
+// resourceSpec writes a resource: its connector, every setting of the
+// connector's connection block (null when unset), and each object type
+// under object_type.KIND/INTENT.
+func resourceSpec(w specWriter, r *config.Resource) {
+	w.str("connector", r.Connector)
+	w.str("description", r.Description)
+	w.duration("grouping_interval", r.GroupingInterval)
+	w.duration("pending_retention", r.PendingRetention)
+	connectionSpec(w.at("connection"), r.Connector, r.Connection)
+	for _, ot := range r.ObjectTypes {
+		objectTypeSpec(w.at("object_type."+ot.Kind+"/"+ot.Intent), ot)
+	}
+}
+
+func connectionSpec(w specWriter, connector string, c *config.Connection) {
+	for _, setting := range config.Connectors[connector] {
+		v := c.Attributes[setting.Name] // cty.NilVal renders null
+		w.value(setting.Name, v, setting.Secret)
+	}
+}
+
+func objectTypeSpec(w specWriter, ot *config.ObjectType) {
+	w.str("object_class", ot.ObjectClass)
+	w.str("identifier", ot.Identifier)
+	w.str("deprovision", ot.Deprovision)
+	w.expr("provision_when", ot.ProvisionWhen)
+	mappingsSpec(w.at("correlate"), ot.Correlate)
+	mappingsSpec(w.at("inbound"), ot.Inbound)
+	mappingsSpec(w.at("outbound"), ot.Outbound)
+	for _, sit := range config.Situations {
+		reaction, ok := ot.Reactions[sit]
+		if !ok {
+			reaction = config.DefaultReactions[sit]
+		}
+		w.str("reactions."+string(sit), string(reaction))
+	}
+}
+
+func mappingsSpec(w specWriter, mappings []*config.Mapping) {
+	for _, m := range mappings {
+		w.expr(m.Target, m.Expr)
+	}
+}
