@@ -20,6 +20,21 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err != nil {
 		return err
 	}
+	return replaceFile(path, target, data, info.Mode().Perm())
+}
+
+// writeFileCreate writes data to path atomically, creating the file with
+// perm when it does not exist.
+func writeFileCreate(path string, data []byte, perm os.FileMode) error {
+	if _, err := os.Lstat(path); err == nil {
+		return writeFileAtomic(path, data)
+	}
+	return replaceFile(path, path, data, perm)
+}
+
+// replaceFile writes data to a temporary file beside target and renames it
+// over target; path is the name used in errors.
+func replaceFile(path, target string, data []byte, perm os.FileMode) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -33,7 +48,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err = tmp.Chmod(info.Mode().Perm()); err != nil {
+	if err = tmp.Chmod(perm); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = tmp.Sync(); err != nil {

@@ -11,6 +11,7 @@ import (
 const (
 	exitOK          = 0
 	exitError       = 1
+	exitChanges     = 2 // plan -detailed-exitcode: changes present
 	exitNeedsFormat = 3
 )
 

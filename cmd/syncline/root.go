@@ -37,7 +37,12 @@ func (a *app) rootCommand() *cli.Command {
 		CommandNotFound:       a.commandNotFound,
 		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
 		Commands: []*cli.Command{
+			a.initCommand(),
 			a.validateCommand(),
+			a.planCommand(),
+			a.applyCommand(),
+			a.showCommand(),
+			a.stateCommand(),
 			a.fmtCommand(),
 			a.versionCommand(),
 		},

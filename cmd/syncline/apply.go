@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
+	"github.com/urfave/cli/v3"
+)
+
+const applyDescription = `Stores the configuration's definitions in the state, in one transaction.
+
+With DIR (default: the current directory), apply plans first, shows the plan
+and asks for "yes" — on a terminal only; elsewhere -auto-approve is required.
+
+With PLANFILE (from "syncline plan -out PLANFILE"), apply carries out exactly
+that plan, without asking. It refuses a plan made for another state
+(lineage), a plan whose state changed since (stale), and a plan whose
+configuration or secrets changed since, naming what changed.
+
+apply holds the state's lock while it works; another apply waits up to
+-lock-timeout and then fails naming the holder.`
+
+func (a *app) applyCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "apply",
+		Usage:       "store the configuration's definitions in the state",
+		UsageText:   "syncline apply [options] [DIR | PLANFILE]",
+		Description: applyDescription,
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking for confirmation"},
+			&cli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for the state lock (e.g. 30s)"},
+		}, planFlags()...),
+		Action: a.applyAction,
+	}
+}
+
+func (a *app) applyAction(ctx context.Context, cmd *cli.Command) error {
+	arg, err := dirArg(cmd)
+	if err != nil {
+		return err
+	}
+	if info, statErr := os.Stat(arg); statErr == nil && !info.IsDir() {
+		return a.applyPlanFile(ctx, arg, cmd)
+	}
+	return a.applyDir(ctx, arg, cmd)
+}
+
+// applyDir plans dir under the lock, shows the plan, asks, and applies.
+func (a *app) applyDir(ctx context.Context, dir string, cmd *cli.Command) error {
+	cfg, err := a.loadStrict(dir, cmd)
+	if err != nil {
+		return err
+	}
+	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	st, unlock, err := a.openLocked(ctx, location, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	defer unlock()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	pl, err := a.computePlan(cfg, dir, snap, cmd)
+	if err != nil {
+		return err
+	}
+	render, _ := a.renderer("text")
+	if err := render(a.stdout, pl.plan); err != nil {
+		return err
+	}
+	if err := pl.plan.Err(); err != nil {
+		return exitStatus(exitError)
+	}
+	if !pl.plan.HasChanges() && snap.Lineage != "" {
+		return nil
+	}
+	if err := a.confirm(cmd); err != nil {
+		return err
+	}
+	return a.store(ctx, st, pl.plan.ApplyRequest(pl.desired, currentUser()), pl.plan)
+}
+
+// applyPlanFile applies a saved plan after checking it still holds.
+func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) error {
+	f, p, err := readPlanFile(path)
+	if err != nil {
+		return err
+	}
+	location := f.State
+	if flag := cmd.String("state"); flag != "" {
+		location = flag
+	}
+	st, unlock, err := a.openLocked(ctx, location, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	defer unlock()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkPlanAgainstState(p, snap); err != nil {
+		return err
+	}
+	if err := a.checkPlanAgainstConfig(f, p, cmd); err != nil {
+		return err
+	}
+	return a.store(ctx, st, p.ApplyRequest(nil, currentUser()), p)
+}
+
+// checkPlanAgainstState refuses a plan made for another state or before
+// the state last changed, naming the definitions that differ.
+func checkPlanAgainstState(p *planner.Plan, snap *state.Snapshot) error {
+	if p.Lineage != snap.Lineage {
+		want := p.Lineage
+		if want == "" {
+			want = "a new, empty state"
+		}
+		return fmt.Errorf("the plan was made for another state (lineage %s), but this state has lineage %s; make a new plan against this state", want, snap.Lineage)
+	}
+	if p.Serial == snap.Serial {
+		return nil
+	}
+	changed := changedSince(p.Prior, snap)
+	return fmt.Errorf("the plan is stale: the state changed since it was made (serial %d, now %d; changed: %s); make a new plan",
+		p.Serial, snap.Serial, strings.Join(changed, ", "))
+}
+
+// changedSince lists the addresses whose stored hash differs from prior.
+func changedSince(prior map[string]string, snap *state.Snapshot) []string {
+	var out []string
+	for addr, h := range prior {
+		if d, ok := snap.Definitions[addr]; !ok || d.Hash != h {
+			out = append(out, addr)
+		}
+	}
+	for addr := range snap.Definitions {
+		if _, ok := prior[addr]; !ok {
+			out = append(out, addr)
+		}
+	}
+	if len(out) == 0 {
+		return []string{"no definition, only the serial"}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkPlanAgainstConfig reloads the configuration (and so re-reads every
+// secret) and refuses the plan when what it would store differs.
+func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, cmd *cli.Command) error {
+	vars := append(append([]string{}, f.Vars...), cmd.StringSlice("var")...)
+	varFiles := append(append([]string{}, f.VarFiles...), cmd.StringSlice("var-file")...)
+	cfg, err := a.loadStrictWith(f.ConfigDir, vars, varFiles)
+	if err != nil {
+		return err
+	}
+	desired, err := planner.Desired(cfg, p.Revision)
+	if err != nil {
+		return err
+	}
+	return p.Verify(desired)
+}
+
+// openLocked opens (creating if needed) the store and takes the apply lock.
+func (a *app) openLocked(ctx context.Context, location string, cmd *cli.Command) (*state.Store, func(), error) {
+	st, err := state.Open(ctx, location, state.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	lock, err := st.Lock(ctx, "apply", cmd.Duration("lock-timeout"))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	unlock := func() {
+		// A fresh context: the lock must be released even when ctx ended.
+		_ = st.Unlock(context.WithoutCancel(ctx), lock.ID)
+	}
+	return st, unlock, nil
+}
+
+// store writes the request and reports the result.
+func (a *app) store(ctx context.Context, st *state.Store, req state.ApplyRequest, p *planner.Plan) error {
+	res, err := st.Apply(ctx, req)
+	if err != nil {
+		return err
+	}
+	s := p.Summary
+	c := a.color(a.stdout)
+	fmt.Fprintf(a.stdout, "\n%s %d added, %d changed, %d removed", c.paint("Apply complete!", ansiBold, ansiGreen), s.Add, s.Change, s.Remove)
+	if s.Move > 0 {
+		fmt.Fprintf(a.stdout, ", %d moved", s.Move)
+	}
+	fmt.Fprintf(a.stdout, ". State serial %d (lineage %s).\n", res.Serial, res.Lineage)
+	return nil
+}
+
+// confirm asks for "yes" on a terminal, unless -auto-approve.
+func (a *app) confirm(cmd *cli.Command) error {
+	if cmd.Bool("auto-approve") {
+		return nil
+	}
+	if !isTerminalReader(a.stdin) {
+		return errors.New("apply needs confirmation, but standard input is not a terminal; review the plan and run again with -auto-approve, or apply a saved plan file")
+	}
+	fmt.Fprint(a.stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	answer, _ := readLine(a.stdin)
+	if strings.TrimSpace(answer) != "yes" {
+		return errors.New("apply cancelled")
+	}
+	return nil
+}

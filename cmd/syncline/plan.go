@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/syncline/syncline/planner"
+	"github.com/urfave/cli/v3"
+)
+
+const planDescription = `Compares the configuration in DIR (default: the current directory) with
+the definitions stored in the state and shows what an apply would change:
+definitions created, updated, replaced, moved or removed, attribute by
+attribute, with the next fire times before and after for timing changes and
+notes a reviewer must see. Sensitive values are never shown.
+
+plan never writes: a state store that does not exist yet counts as empty.
+
+-out FILE saves the plan for "syncline apply FILE", which applies exactly it.
+-format chooses the view: text (default), json (see docs/plan-format.md) or
+markdown (for a pull-request comment).
+
+Exit status: 0 success; 1 error. With -detailed-exitcode: 0 no changes,
+1 error, 2 changes present.`
+
+func (a *app) planCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "plan",
+		Usage:       "show what an apply would change",
+		UsageText:   "syncline plan [options] [DIR]",
+		Description: planDescription,
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "out", Usage: "save the plan to `FILE` for apply", TakesFile: true},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
+			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
+		}, planFlags()...),
+		Action: a.planAction,
+	}
+}
+
+func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
+	dir, err := dirArg(cmd)
+	if err != nil {
+		return err
+	}
+	render, err := a.renderer(cmd.String("format"))
+	if err != nil {
+		return newUsageError(cmd, "%s", err)
+	}
+	cfg, err := a.loadStrict(dir, cmd)
+	if err != nil {
+		return err
+	}
+	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	snap, err := readSnapshot(ctx, location)
+	if err != nil {
+		return err
+	}
+	pl, err := a.computePlan(cfg, dir, snap, cmd)
+	if err != nil {
+		return err
+	}
+	pl.location = location
+	if err := render(a.stdout, pl.plan); err != nil {
+		return err
+	}
+	if err := pl.plan.Err(); err != nil {
+		return exitStatus(exitError) // the view has listed the errors
+	}
+	if out := cmd.String("out"); out != "" {
+		if err := writePlanFile(out, pl, cmd); err != nil {
+			return err
+		}
+		if cmd.String("format") == "text" {
+			fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n  syncline apply %s\n", out, out)
+		}
+	}
+	if cmd.Bool("detailed-exitcode") && pl.plan.HasChanges() {
+		return exitStatus(exitChanges)
+	}
+	return nil
+}
+
+// renderer returns the view for a -format value.
+func (a *app) renderer(format string) (func(io.Writer, *planner.Plan) error, error) {
+	switch format {
+	case "text", "":
+		color := a.color(a.stdout).enabled
+		return func(w io.Writer, p *planner.Plan) error {
+			return planner.RenderText(w, p, planner.TextOptions{Color: color})
+		}, nil
+	case "json":
+		return planner.RenderJSON, nil
+	case "markdown":
+		return planner.RenderMarkdown, nil
+	}
+	return nil, fmt.Errorf("-format must be text, json or markdown, not %q", format)
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
+	"github.com/urfave/cli/v3"
+)
+
+const showDescription = `With PLANFILE, renders a saved plan (-format text, json or markdown).
+
+Without it, summarizes the state store of the configuration in the current
+directory (or -state): lineage, serial, the stored definitions with their
+source, and the latest applies.`
+
+func (a *app) showCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "show",
+		Usage:       "show a saved plan, or a summary of the state",
+		UsageText:   "syncline show [options] [PLANFILE]",
+		Description: showDescription,
+		Flags: []cli.Flag{
+			stateFlag(),
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "plan output `FORMAT`: text, json or markdown"},
+		},
+		Action: a.showAction,
+	}
+}
+
+func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
+	if cmd.NArg() > 1 {
+		return newUsageError(cmd, "too many arguments; expected at most one plan file")
+	}
+	if path := cmd.Args().First(); path != "" {
+		render, err := a.renderer(cmd.String("format"))
+		if err != nil {
+			return newUsageError(cmd, "%s", err)
+		}
+		_, p, err := readPlanFile(path)
+		if err != nil {
+			return err
+		}
+		return render(a.stdout, p)
+	}
+	st, err := a.openExistingStore(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return a.showState(ctx, st)
+}
+
+// openExistingStore opens the store named by -state or the configuration
+// in the current directory, read-only; a missing store is an error.
+func (a *app) openExistingStore(ctx context.Context, cmd *cli.Command) (*state.Store, error) {
+	location := cmd.String("state")
+	if location == "" {
+		location = a.defaultStateLocation()
+	}
+	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("%w\nRun syncline init or syncline apply to create the state, or name it with -state", err)
+	}
+	return st, nil
+}
+
+// defaultStateLocation is the store of the configuration in the current
+// directory.
+func (a *app) defaultStateLocation() string {
+	cfg, _ := a.loadDir(".", config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true})
+	return stateLocation("", ".", cfg.Settings)
+}
+
+func (a *app) showState(ctx context.Context, st *state.Store) error {
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	history, err := st.History(ctx, 5)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "State:   %s\nLineage: %s\nSerial:  %d\n", st.Path(), orNone(snap.Lineage), snap.Serial)
+	fmt.Fprintf(a.stdout, "\nDefinitions (%s):\n", countKinds(snap))
+	if len(snap.Definitions) == 0 {
+		fmt.Fprintln(a.stdout, "  none — run syncline apply to store the configuration")
+	}
+	writeDefinitionTable(a.stdout, snap)
+	fmt.Fprintln(a.stdout, "\nLatest applies:")
+	if len(history) == 0 {
+		fmt.Fprintln(a.stdout, "  none")
+	}
+	writeHistoryTable(a.stdout, history)
+	return nil
+}
+
+func writeDefinitionTable(w io.Writer, snap *state.Snapshot) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, addr := range config.SortedNames(snap.Definitions) {
+		d := snap.Definitions[addr]
+		fmt.Fprintf(tw, "  %s\t%s:%d\tupdated %s\n", addr, d.SourceFile, d.SourceLine, formatTime(d.UpdatedAt))
+	}
+	tw.Flush()
+}
+
+func writeHistoryTable(w io.Writer, history []state.ApplyRecord) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, h := range history {
+		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\n", h.Serial, formatTime(h.At), h.Who, summarizeChanges(h.Changes))
+	}
+	tw.Flush()
+}
+
+// summarizeChanges turns a history entry's change list into one line.
+func summarizeChanges(raw json.RawMessage) string {
+	var changes []struct {
+		Address string `json:"address"`
+		Action  string `json:"action"`
+	}
+	if err := json.Unmarshal(raw, &changes); err != nil || len(changes) == 0 {
+		return "no changes recorded"
+	}
+	var parts []string
+	for _, c := range changes {
+		parts = append(parts, c.Action+" "+c.Address)
+	}
+	if len(parts) > 4 {
+		parts = append(parts[:4], fmt.Sprintf("and %d more", len(changes)-4))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func countKinds(snap *state.Snapshot) string {
+	counts := map[string]int{}
+	for _, d := range snap.Definitions {
+		counts[d.Kind]++
+	}
+	var parts []string
+	for _, kind := range []string{config.KindResource, config.KindSchedule, config.KindTask} {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[kind], plural(kind, counts[kind])))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(word string, n int) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none yet)"
+	}
+	return s
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}

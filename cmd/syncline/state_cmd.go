@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+)
+
+func (a *app) stateCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "state",
+		Usage:     "inspect the state store and remove a stale lock",
+		UsageText: "syncline state <list | show ADDRESS | history | unlock ID> [options]",
+		Description: `Subcommands read the state store of the configuration in the current
+directory, or the one named with -state. Only unlock writes.`,
+		Commands: []*cli.Command{
+			{
+				Name: "list", Usage: "list the stored definitions", UsageText: "syncline state list [-state PATH]",
+				Flags: []cli.Flag{stateFlag()}, Action: a.stateList,
+			},
+			{
+				Name: "show", Usage: "show one stored definition's spec", UsageText: "syncline state show [-state PATH] ADDRESS",
+				Flags: []cli.Flag{stateFlag()}, Action: a.stateShow,
+			},
+			{
+				Name: "history", Usage: "list the applies, newest first", UsageText: "syncline state history [-state PATH] [-limit N]",
+				Flags:  []cli.Flag{stateFlag(), &cli.IntFlag{Name: "limit", Value: 20, Usage: "show at most `N` applies (0: all)"}},
+				Action: a.stateHistory,
+			},
+			{
+				Name: "unlock", Usage: "remove a stale apply lock", UsageText: "syncline state unlock [-state PATH] LOCK_ID",
+				Description: `Removes the apply lock with LOCK_ID, as printed by the apply that found it
+held. Only do this when the holder is gone: an apply that is still running
+would lose its protection.`,
+				Flags: []cli.Flag{stateFlag()}, Action: a.stateUnlock,
+			},
+		},
+	}
+}
+
+func (a *app) stateList(ctx context.Context, cmd *cli.Command) error {
+	st, err := a.openExistingStore(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	writeDefinitionTable(a.stdout, snap)
+	return nil
+}
+
+func (a *app) stateShow(ctx context.Context, cmd *cli.Command) error {
+	if cmd.NArg() != 1 {
+		return newUsageError(cmd, "expected one ADDRESS, such as task.hr-import")
+	}
+	addr := cmd.Args().First()
+	st, err := a.openExistingStore(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	d, ok := snap.Definitions[addr]
+	if !ok {
+		return fmt.Errorf("no definition %s is stored; syncline state list shows what is", addr)
+	}
+	fmt.Fprintf(a.stdout, "# %s (%s:%d, hash %s)\n", addr, d.SourceFile, d.SourceLine, d.Hash)
+	paths := make([]string, 0, len(d.Spec))
+	width := 0
+	for p := range d.Spec {
+		paths = append(paths, p)
+		width = max(width, len(p))
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		fmt.Fprintf(a.stdout, "%s%s = %s\n", p, strings.Repeat(" ", width-len(p)), d.Spec[p])
+	}
+	return nil
+}
+
+func (a *app) stateHistory(ctx context.Context, cmd *cli.Command) error {
+	st, err := a.openExistingStore(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	history, err := st.History(ctx, int(cmd.Int("limit")))
+	if err != nil {
+		return err
+	}
+	if len(history) == 0 {
+		fmt.Fprintln(a.stdout, "No applies yet.")
+	}
+	writeHistoryTable(a.stdout, history)
+	return nil
+}
+
+func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {
+	if cmd.NArg() != 1 {
+		return newUsageError(cmd, "expected one LOCK_ID, as printed by the apply that found the lock held")
+	}
+	location := cmd.String("state")
+	if location == "" {
+		location = a.defaultStateLocation()
+	}
+	st, err := openStore(ctx, location)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Unlock(ctx, cmd.Args().First()); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Removed the lock %s from %s.\n", cmd.Args().First(), st.Path())
+	return nil
+}
