@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -85,7 +86,31 @@ func (a *app) applyDir(ctx context.Context, dir string, cmd *cli.Command) error 
 	if err := a.confirm(cmd); err != nil {
 		return err
 	}
-	return a.store(ctx, st, pl.plan.ApplyRequest(pl.desired, currentUser()), pl.plan)
+	req := pl.plan.ApplyRequest(pl.desired, currentUser())
+	refreshSources(&req, pl.desired, snap)
+	return a.store(ctx, st, req, pl.plan)
+}
+
+// refreshSources adds the unchanged definitions whose source file or line
+// moved, so that the state keeps pointing at the right place; the store
+// does not count them as changes.
+func refreshSources(req *state.ApplyRequest, desired map[string]*state.Definition, snap *state.Snapshot) {
+	inRequest := map[string]bool{}
+	for _, d := range req.Upserts {
+		inRequest[d.Address()] = true
+	}
+	for _, del := range req.Deletes {
+		inRequest[del] = true
+	}
+	for _, addr := range slices.Sorted(maps.Keys(desired)) {
+		d, stored := desired[addr], snap.Definitions[addr]
+		if inRequest[addr] || stored == nil || stored.Hash != d.Hash {
+			continue
+		}
+		if stored.SourceFile != d.SourceFile || stored.SourceLine != d.SourceLine {
+			req.Upserts = append(req.Upserts, d)
+		}
+	}
 }
 
 // applyPlanFile applies a saved plan after checking it still holds.
