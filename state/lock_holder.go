@@ -13,7 +13,7 @@ func newLockInfo(operation string, now time.Time) *LockInfo {
 	return &LockInfo{
 		ID:        uuid.NewString(),
 		Operation: operation,
-		Holder:    currentUser(),
+		Holder:    OSUser(),
 		Host:      hostname(),
 		PID:       os.Getpid(),
 		Since:     now.UTC(),
@@ -27,7 +27,9 @@ func newLockedError(held LockInfo) *LockedError {
 	return &LockedError{Holder: held, HolderGone: gone}
 }
 
-func currentUser() string {
+// OSUser names the operating-system user running this process, for lock
+// holders and the apply history.
+func OSUser() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -59,16 +60,13 @@ func (a *app) applyDir(ctx context.Context, dir string, cmd *cli.Command) error 
 		return err
 	}
 	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
-	st, unlock, err := a.openLocked(ctx, location, cmd)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	defer unlock()
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
+	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
+		return a.planAndApply(ctx, st, snap, cfg, dir, cmd)
+	})
+}
+
+// planAndApply plans cfg against snap, shows the plan, asks, and applies.
+func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Snapshot, cfg *config.Config, dir string, cmd *cli.Command) error {
 	pl, err := a.computePlan(cfg, dir, snap, cmd)
 	if err != nil {
 		return err
@@ -86,7 +84,7 @@ func (a *app) applyDir(ctx context.Context, dir string, cmd *cli.Command) error 
 	if err := a.confirm(cmd); err != nil {
 		return err
 	}
-	req := pl.plan.ApplyRequest(pl.desired, currentUser())
+	req := pl.plan.ApplyRequest(pl.desired, state.OSUser())
 	refreshSources(&req, pl.desired, snap)
 	return a.store(ctx, st, req, pl.plan)
 }
@@ -123,23 +121,15 @@ func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) 
 	if flag := cmd.String("state"); flag != "" {
 		location = flag
 	}
-	st, unlock, err := a.openLocked(ctx, location, cmd)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	defer unlock()
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	if err := checkPlanAgainstState(p, snap); err != nil {
-		return err
-	}
-	if err := a.checkPlanAgainstConfig(f, p, cmd); err != nil {
-		return err
-	}
-	return a.store(ctx, st, p.ApplyRequest(nil, currentUser()), p)
+	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
+		if err := checkPlanAgainstState(p, snap); err != nil {
+			return err
+		}
+		if err := a.checkPlanAgainstConfig(f, p, cmd); err != nil {
+			return err
+		}
+		return a.store(ctx, st, p.ApplyRequest(nil, state.OSUser()), p)
+	})
 }
 
 // checkPlanAgainstState refuses a plan made for another state or before
@@ -196,22 +186,25 @@ func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, cmd *cli.Comm
 	return p.Verify(desired)
 }
 
-// openLocked opens (creating if needed) the store and takes the apply lock.
-func (a *app) openLocked(ctx context.Context, location string, cmd *cli.Command) (*state.Store, func(), error) {
+// underLock opens (creating if needed) the store, takes the apply lock,
+// reads the snapshot and runs fn; the lock is released however fn ends.
+func (a *app) underLock(ctx context.Context, location string, cmd *cli.Command, fn func(*state.Store, *state.Snapshot) error) error {
 	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
+	defer st.Close()
 	lock, err := st.Lock(ctx, "apply", cmd.Duration("lock-timeout"))
 	if err != nil {
-		st.Close()
-		return nil, nil, err
+		return err
 	}
-	unlock := func() {
-		// A fresh context: the lock must be released even when ctx ended.
-		_ = st.Unlock(context.WithoutCancel(ctx), lock.ID)
+	// A fresh context: the lock must be released even when ctx ended.
+	defer st.Unlock(context.WithoutCancel(ctx), lock.ID)
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
 	}
-	return st, unlock, nil
+	return fn(st, snap)
 }
 
 // store writes the request and reports the result.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -42,12 +43,7 @@ would lose its protection.`,
 }
 
 func (a *app) stateList(ctx context.Context, cmd *cli.Command) error {
-	st, err := a.openExistingStore(ctx, cmd)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	snap, err := st.Snapshot(ctx)
+	snap, err := a.readExistingSnapshot(ctx, cmd)
 	if err != nil {
 		return err
 	}
@@ -55,17 +51,22 @@ func (a *app) stateList(ctx context.Context, cmd *cli.Command) error {
 	return nil
 }
 
+// readExistingSnapshot reads the snapshot of an existing store.
+func (a *app) readExistingSnapshot(ctx context.Context, cmd *cli.Command) (*state.Snapshot, error) {
+	st, err := a.openExistingStore(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Snapshot(ctx)
+}
+
 func (a *app) stateShow(ctx context.Context, cmd *cli.Command) error {
 	if cmd.NArg() != 1 {
 		return newUsageError(cmd, "expected one ADDRESS, such as task.hr-import")
 	}
 	addr := cmd.Args().First()
-	st, err := a.openExistingStore(ctx, cmd)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	snap, err := st.Snapshot(ctx)
+	snap, err := a.readExistingSnapshot(ctx, cmd)
 	if err != nil {
 		return err
 	}

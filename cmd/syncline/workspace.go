@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/user"
 	"path/filepath"
 	"strings"
 
@@ -45,17 +43,6 @@ func stateLocation(flag, dir string, settings *config.Settings) string {
 // openStore opens the store at location.
 func openStore(ctx context.Context, location string) (*state.Store, error) {
 	return state.Open(ctx, location, state.Options{})
-}
-
-// currentUser names who runs an apply, for the history.
-func currentUser() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	if name := os.Getenv("USER"); name != "" {
-		return name
-	}
-	return "unknown"
 }
 
 // dirArg returns the single optional DIR argument, "." by default.
