@@ -33,6 +33,7 @@ func Compute(desired map[string]*state.Definition, snapshot *state.Snapshot, opt
 		prior: resolveMoves(snapshot.Definitions, desired, opts.Moves)}
 	c.plan = newPlan(desired, snapshot, opts)
 	c.diffAll()
+	c.plan.Drift = runtimeDrift(desired, opts.Runtime)
 	sortChanges(c.plan.Changes)
 	slices.Sort(c.plan.Errors)
 	c.plan.Summary = summarize(c.plan.Changes)

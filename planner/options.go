@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
 )
 
 // Options are the inputs of Compute that are not definitions.
@@ -18,6 +19,9 @@ type Options struct {
 	Moves []Move
 	// Revision is the configuration revision the plan is made from.
 	Revision string
+	// Runtime is the tasks' runtime state, for reporting drift: a task the
+	// configuration enables but someone suspended at run time.
+	Runtime []state.TaskRuntime
 }
 
 // Move is a moved block: the stored definition at From now lives at To.

@@ -28,8 +28,11 @@ type Plan struct {
 	// Errors say why the plan must not be applied (removing a resource that
 	// still has shadows without AllowDestroy). A plan with errors still
 	// shows every change.
-	Errors  []string `json:"errors"`
-	Summary Summary  `json:"summary"`
+	Errors []string `json:"errors"`
+	// Drift lists where the running system differs from the configuration
+	// in ways an apply does not change, such as a suspended task.
+	Drift   []Drift `json:"drift,omitempty"`
+	Summary Summary `json:"summary"`
 	// Desired and Prior map every address to its spec hash, in the
 	// configuration and in the snapshot, so that apply can check a saved
 	// plan still matches the configuration.

@@ -24,6 +24,7 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 		m.table(p.Changes)
 	}
 	m.errors(p.Errors)
+	m.drift(p.Drift)
 	m.notes(p.Changes)
 	for _, c := range p.Changes {
 		m.details(c)

@@ -27,6 +27,7 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 		t.line(t.pal.paint(styleBold, "Plan:") + " " + summaryLine(p.Summary) + ".")
 	}
 	t.errors(p.Errors)
+	t.drift(p.Drift)
 	_, err := io.WriteString(w, t.b.String())
 	return err
 }
