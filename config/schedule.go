@@ -173,7 +173,7 @@ func (s *Schedule) Next(t time.Time) time.Time {
 // Europe/Prague" or "every 15m0s".
 func (s *Schedule) Describe() string {
 	if s.Every > 0 {
-		return "every " + s.Every.String()
+		return "every " + describeDuration(s.Every)
 	}
 	return fmt.Sprintf("cron %q in %s", s.Cron, s.Timezone)
 }
@@ -207,4 +207,16 @@ func NewSchedule(cronExpr, timezone string, every time.Duration) (*Schedule, err
 	}
 	s.Timezone, s.Location = timezone, loc
 	return s, nil
+}
+
+// describeDuration drops zero units: 1h0m0s → 1h, 1h30m0s → 1h30m.
+func describeDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -67,3 +67,10 @@ func timingChanged(before, after map[string]string, paths []string) bool {
 	}
 	return false
 }
+
+// StoredTaskSchedule returns the schedule a stored task definition fires on,
+// resolving a named schedule among defs; ok is false for a manual or
+// disabled task.
+func StoredTaskSchedule(task *state.Definition, defs map[string]*state.Definition) (*config.Schedule, bool) {
+	return taskSchedule(task.Spec, func(addr string) *state.Definition { return defs[addr] })
+}

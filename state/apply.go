@@ -1,9 +1,6 @@
 package state
 
-import (
-	"context"
-	"database/sql"
-)
+import "context"
 
 // Apply writes one plan's changes in a single transaction: it checks the
 // request's lineage and serial against the store (LineageMismatchError,
@@ -16,15 +13,19 @@ import (
 // file and line are still updated, but neither the serial nor the history
 // moves for it, and its revision and UpdatedAt keep naming the apply that
 // last changed its spec.
+//
+// In the same transaction the tasks' runtime records follow the
+// definitions (see applyTaskRuntime): a stored task is active, a removed
+// one closed with its queued runs cancelled, a moved one takes its record
+// and runs along.
 func (s *Store) Apply(ctx context.Context, req ApplyRequest) (*ApplyResult, error) {
 	if err := validateRequest(&req); err != nil {
 		return nil, s.fail("apply", err, "")
 	}
 	var res *ApplyResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		a := &applyTx{ctx: ctx, tx: tx, now: s.now(), hook: s.testHookAfterStatement}
+	err := s.writeTx(ctx, func(w *writeTx) error {
 		var err error
-		res, err = a.run(&req)
+		res, err = w.apply(&req)
 		return err
 	})
 	if err != nil {
@@ -33,8 +34,8 @@ func (s *Store) Apply(ctx context.Context, req ApplyRequest) (*ApplyResult, erro
 	return res, nil
 }
 
-// run performs the steps of an apply inside its transaction.
-func (a *applyTx) run(req *ApplyRequest) (*ApplyResult, error) {
+// apply performs the steps of an apply inside its transaction.
+func (a *writeTx) apply(req *ApplyRequest) (*ApplyResult, error) {
 	lineage, err := a.checkLineage(req.Lineage)
 	if err != nil {
 		return nil, err
@@ -58,7 +59,7 @@ func (a *applyTx) run(req *ApplyRequest) (*ApplyResult, error) {
 
 // applyDefinitions applies moves, upserts and deletes in that order and
 // reports whether any of them changed something.
-func (a *applyTx) applyDefinitions(req *ApplyRequest) (bool, error) {
+func (a *writeTx) applyDefinitions(req *ApplyRequest) (bool, error) {
 	changed := false
 	for _, m := range req.Moves {
 		if err := a.move(m); err != nil {
@@ -79,5 +80,5 @@ func (a *applyTx) applyDefinitions(req *ApplyRequest) (bool, error) {
 		}
 		changed = true
 	}
-	return changed, nil
+	return changed, a.applyTaskRuntime(req)
 }

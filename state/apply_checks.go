@@ -11,7 +11,7 @@ import (
 // checkLineage returns the store's lineage after comparing it with the
 // plan's. A plan without lineage is accepted only by a store without one,
 // which then gets its lineage now.
-func (a *applyTx) checkLineage(planLineage string) (string, error) {
+func (a *writeTx) checkLineage(planLineage string) (string, error) {
 	var stored string
 	err := a.queryRow(`SELECT value FROM meta WHERE key = 'lineage'`, nil, &stored)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -29,7 +29,7 @@ func (a *applyTx) checkLineage(planLineage string) (string, error) {
 }
 
 // checkSerial returns the store's serial when it is the plan's.
-func (a *applyTx) checkSerial(planSerial int64) (int64, error) {
+func (a *writeTx) checkSerial(planSerial int64) (int64, error) {
 	var text string
 	if err := a.queryRow(`SELECT value FROM meta WHERE key = 'serial'`, nil, &text); err != nil {
 		return 0, err
@@ -45,7 +45,7 @@ func (a *applyTx) checkSerial(planSerial int64) (int64, error) {
 }
 
 // recordApply moves the serial on and appends the history record.
-func (a *applyTx) recordApply(req *ApplyRequest, serial int64) error {
+func (a *writeTx) recordApply(req *ApplyRequest, serial int64) error {
 	if _, err := a.exec(`UPDATE meta SET value = ? WHERE key = 'serial'`, strconv.FormatInt(serial, 10)); err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // move renames the definition at m.From to m.To, keeping its spec.
-func (a *applyTx) move(m Move) error {
+func (a *writeTx) move(m Move) error {
 	if _, found, err := a.storedHash(m.From); err != nil {
 		return err
 	} else if !found {
@@ -29,7 +29,7 @@ func (a *applyTx) move(m Move) error {
 // a different hash. A same-hash upsert only updates where the definition
 // is written in the configuration. The stored revision is d.Revision, or
 // the request's revision when d has none.
-func (a *applyTx) upsert(d *Definition, revision string) (bool, error) {
+func (a *writeTx) upsert(d *Definition, revision string) (bool, error) {
 	hash, found, err := a.storedHash(d.Address())
 	if err != nil {
 		return false, err
@@ -57,7 +57,7 @@ ON CONFLICT (address) DO UPDATE SET spec = excluded.spec, hash = excluded.hash,
 }
 
 // delete removes the definition at addr, which must be stored.
-func (a *applyTx) delete(addr string) error {
+func (a *writeTx) delete(addr string) error {
 	res, err := a.exec(`DELETE FROM definitions WHERE address = ?`, addr)
 	if err != nil {
 		return err
@@ -73,7 +73,7 @@ func (a *applyTx) delete(addr string) error {
 }
 
 // storedHash returns the hash stored at addr and whether there is one.
-func (a *applyTx) storedHash(addr string) (string, bool, error) {
+func (a *writeTx) storedHash(addr string) (string, bool, error) {
 	var hash string
 	err := a.queryRow(`SELECT hash FROM definitions WHERE address = ?`, []any{addr}, &hash)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -1,8 +1,9 @@
 // Package state is Syncline's store: the applied definitions with the
 // lineage and serial that plans are checked against, the append-only
-// history of applies, and the apply lock. It is the only package that
-// talks SQL; the planner reads a Snapshot, and the command line applies
-// through Store.Apply.
+// history of applies, the apply lock, and each task's runtime record and
+// runs. It is the only package that talks SQL; the planner reads a
+// Snapshot, the command line applies through Store.Apply, and the engine
+// queues, claims and finishes runs through the run methods.
 //
 // A Store is a SQLite database (modernc.org/sqlite, pure Go) in WAL mode,
 // opened with Open from a file path or "sqlite://PATH". Its schema is
@@ -14,8 +15,14 @@
 // carrying the operation, the cause (often a typed error such as
 // StaleError or LockedError) and a hint for the user.
 //
+// Runs follow River's model: a run is claimed by one statement
+// (ClaimRun), a fire time produces its runs exactly once through a
+// compare-and-set on the task's next fire time (AdvanceSchedule), and a
+// run finishes together with its follow-ups in one transaction
+// (FinishRun). Task and run states are the typed TaskState and RunState.
+//
 // Neighbours: the planner computes the Definitions and Changes an
-// ApplyRequest carries; the engine will read definitions, and later write
-// runs, users and shadows, through this package. docs/state.md describes
-// the store for users.
+// ApplyRequest carries; the engine schedules and executes runs, and will
+// later write users and shadows, through this package. docs/state.md
+// describes the store for users.
 package state

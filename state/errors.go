@@ -12,7 +12,7 @@ import (
 // something about it, a hint. The cause is often one of the typed errors
 // below; use errors.As to reach it.
 type Error struct {
-	Op       string // "open", "migrate", "init", "snapshot", "apply", "history", "lock", "unlock"
+	Op       string // "open", "migrate", "init", "snapshot", "apply", "history", "lock", "unlock", "tasks", "suspend", "run", …
 	Location string // the store's path; "" when not known yet
 	Err      error  // the cause
 	Hint     string // a whole sentence saying what to do, or ""

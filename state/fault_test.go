@@ -13,12 +13,15 @@ func TestApplyFailureAtAnyStatementChangesNothing(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.apply(t, ApplyRequest{Upserts: []*Definition{
-		def("resource", "hr", "1"), def("task", "a", "1"), def("task", "b", "1"), def("schedule", "nightly", "1"),
+		def("resource", "hr", "1"), def("task", "a", "1"), def("task", "b", "1"), def("task", "c", "1"),
+		def("schedule", "nightly", "1"),
 	}})
+	b.enqueue(t, Run{Task: "a"})
+	b.enqueue(t, Run{Task: "c"})
 	req := b.request(t)
 	req.Moves = []Move{{From: "task.a", To: "task.renamed"}}
 	req.Upserts = []*Definition{def("resource", "hr", "2"), def("task", "b", "1"), def("task", "new", "1")}
-	req.Deletes = []string{"schedule.nightly"}
+	req.Deletes = []string{"schedule.nightly", "task.c"}
 	req.Changes = json.RawMessage(`{"add":1,"change":1,"remove":1}`)
 	before := b.dump(t)
 

@@ -36,6 +36,27 @@ func hintFor(err error) string {
 	case errors.As(err, &conflict):
 		return "The plan no longer fits the stored definitions. Run plan again."
 	}
+	return runtimeHint(err)
+}
+
+// runtimeHint is hintFor for the errors of tasks and runs.
+func runtimeHint(err error) string {
+	var (
+		task   *UnknownTaskError
+		taskSt *TaskStateError
+		run    *UnknownRunError
+		runSt  *RunStateError
+	)
+	switch {
+	case errors.As(err, &task):
+		return "A task exists once an apply has stored it. Check the name with: syncline tasks"
+	case errors.As(err, &taskSt):
+		return taskStateHint(taskSt)
+	case errors.As(err, &run):
+		return "Check the run ID with: syncline runs"
+	case errors.As(err, &runSt) && runSt.BlockedBy != 0:
+		return fmt.Sprintf("Wait for run %d to finish, or cancel it with: syncline runs cancel %d", runSt.BlockedBy, runSt.BlockedBy)
+	}
 	return ""
 }
 
@@ -51,4 +72,14 @@ func lockedHint(e *LockedError) string {
 		return fmt.Sprintf("The process that took the lock no longer runs. Release the lock with: syncline state unlock %s", e.Holder.ID)
 	}
 	return fmt.Sprintf("Wait for it to finish. If you are sure no syncline process holds it, release it with: syncline state unlock %s", e.Holder.ID)
+}
+
+func taskStateHint(e *TaskStateError) string {
+	switch {
+	case e.State == TaskClosed:
+		return "The task was removed from the configuration. Add it back and apply to use it again."
+	case e.State == TaskSuspended && e.Want == TaskActive && e.Action != "suspend":
+		return fmt.Sprintf("Resume it first with: syncline tasks resume %s", e.Task)
+	}
+	return ""
 }

@@ -50,3 +50,15 @@ func readSerial(ctx context.Context, q queryer) (int64, error) {
 	}
 	return strconv.ParseInt(text, 10, 64)
 }
+
+// Serial returns the store's serial, the count of applies that changed
+// definitions; runtime changes (suspending a task, runs) never move it. It
+// is one cheap read: a long-running scheduler polls it to notice applies
+// made by other processes.
+func (s *Store) Serial(ctx context.Context) (int64, error) {
+	serial, err := readSerial(ctx, s.db)
+	if err != nil {
+		return 0, s.fail("serial", err, "")
+	}
+	return serial, nil
+}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // openUnmigrated opens path as a Store without migrating it, so a test can
@@ -59,6 +60,23 @@ var seeds = map[int][]string{
 		`INSERT INTO locks VALUES ('apply', 'lock-from-v2', 'apply', 'bob', 'elsewhere', 42,
 			'2024-01-02T03:04:05.000000000Z')`,
 	},
+	3: {
+		// At version 3 an apply gives every task a runtime record.
+		`INSERT INTO task_runtime (task, state, since, updated_at) VALUES ('old', 'active',
+			'2024-01-02T03:04:05.000000000Z', '2024-01-02T03:04:05.000000000Z')`,
+		`INSERT INTO task_runtime VALUES ('paused', 'suspended', 'HR freeze', 'carol',
+			'2024-02-01T00:00:00.000000000Z', '2024-02-02T02:00:00.000000000Z', 'cron 0 2 * * *',
+			'2024-02-01T00:00:00.000000000Z')`,
+		`INSERT INTO runs (task, "trigger", triggered_by, mode, state, scheduled_at, created_at, started_at,
+			finished_at, claimed_by, heartbeat_at, activities, checkpoint) VALUES ('old', 'manual', 'carol',
+			'full', 'succeeded', '2024-02-01T00:00:00.000000000Z', '2024-02-01T00:00:00.000000000Z',
+			'2024-02-01T00:00:01.000000000Z', '2024-02-01T00:00:02.000000000Z', 'host:1:1',
+			'2024-02-01T00:00:01.500000000Z',
+			'[{"name":"import","type":"exec","state":"succeeded","total":1,"success":1,"failure":0,"skipped":0}]',
+			'{"page":2}')`,
+		`INSERT INTO runs (task, "trigger", mode, state, scheduled_at, created_at) VALUES
+			('paused', 'schedule', 'full', 'queued', '2024-02-02T02:00:00.000000000Z', '2024-02-01T00:00:00.000000000Z')`,
+	},
 }
 
 func TestUpgradeFromEveryVersion(t *testing.T) {
@@ -107,6 +125,7 @@ func checkSeedsSurvived(t *testing.T, s *Store, v int) {
 		d.Spec["owner"] != `"iam"` || d.SourceLine != 3 || d.Revision != "rev1" {
 		t.Fatalf("snapshot after upgrade = %+v (task.old = %+v)", snap, d)
 	}
+	checkTaskRuntimeSurvived(t, s, v)
 	history, err := s.History(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -185,5 +204,41 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	}
 	if after := dumpStore(t, s) + schemaOf(t, s); after != before {
 		t.Errorf("a failed migration left changes:\n%s\nwas:\n%s", after, before)
+	}
+}
+
+// checkTaskRuntimeSurvived checks the runtime records and runs: a store
+// from before version 3 gets an active record for each stored task; one
+// of version 3 keeps its records and runs.
+func checkTaskRuntimeSurvived(t *testing.T, s *Store, v int) {
+	t.Helper()
+	ctx := context.Background()
+	rts, err := s.TaskRuntimes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rts) == 0 || rts[0].Task != "old" || rts[0].State != TaskActive ||
+		rts[0].Since.Format(time.RFC3339) != "2024-01-02T03:04:05Z" {
+		t.Fatalf("task runtimes after upgrade = %+v; want task old active since its apply", rts)
+	}
+	runs, err := s.Runs(ctx, RunFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v < 3 {
+		if len(rts) != 1 || len(runs) != 0 {
+			t.Fatalf("runtimes %+v, runs %+v; want only old's record", rts, runs)
+		}
+		return
+	}
+	paused := rts[1]
+	if len(rts) != 2 || paused.State != TaskSuspended || paused.Reason != "HR freeze" ||
+		paused.NextFireAt.Format(time.RFC3339) != "2024-02-02T02:00:00Z" || paused.ScheduleKey != "cron 0 2 * * *" {
+		t.Fatalf("runtimes after upgrade = %+v", rts)
+	}
+	if len(runs) != 2 || runs[1].Task != "old" || runs[1].State != RunSucceeded || len(runs[1].Activities) != 1 ||
+		runs[1].Activities[0].Success != 1 || string(runs[1].Checkpoint) != `{"page":2}` ||
+		runs[1].HeartbeatAt.Nanosecond() != 500000000 || runs[0].State != RunQueued {
+		t.Fatalf("runs after upgrade = %+v", runs)
 	}
 }

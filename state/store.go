@@ -17,6 +17,15 @@ type Store struct {
 	readOnly bool
 	now      func() time.Time
 
+	// writeSlot lets one write transaction of this Store run at a time.
+	// Writers of one process then queue here, in Go, instead of in
+	// SQLite's busy handler, which sleeps up to 100 ms between tries:
+	// with a dozen workers claiming runs, that made claims wait for
+	// hundreds of milliseconds. Writers in other processes still meet at
+	// SQLite's write lock. Nil (in tests that build a Store by hand): no
+	// queueing.
+	writeSlot chan struct{}
+
 	// testHookAfterStatement, when set, runs after every statement of an
 	// apply; an error it returns fails the apply there. Tests use it to
 	// prove that a failure at any point leaves the state as it was.
@@ -38,6 +47,14 @@ func (s *Store) Path() string { return s.path }
 // writers wait for each other at the start instead of failing halfway),
 // committing when fn succeeds and rolling back otherwise.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.writeSlot != nil {
+		select {
+		case s.writeSlot <- struct{}{}:
+			defer func() { <-s.writeSlot }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	return s.inTx(ctx, nil, fn)
 }
 

@@ -1,0 +1,88 @@
+package state
+
+import (
+	"context"
+	"strings"
+)
+
+// Run returns run id; an unknown ID is an UnknownRunError.
+func (s *Store) Run(ctx context.Context, id int64) (*Run, error) {
+	r, err := queryRun(ctx, s.db, `SELECT `+runColumns+` FROM runs WHERE id = ?`, id)
+	if err == nil && r == nil {
+		err = &UnknownRunError{ID: id}
+	}
+	if err != nil {
+		return nil, s.fail("runs", err, "")
+	}
+	return r, nil
+}
+
+// Runs lists the runs f selects, newest (highest ID) first.
+func (s *Store) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.Task != "" {
+		where, args = append(where, "task = ?"), append(args, f.Task)
+	}
+	if len(f.State) > 0 {
+		where = append(where, "state IN (?"+strings.Repeat(", ?", len(f.State)-1)+")")
+		for _, st := range f.State {
+			args = append(args, st)
+		}
+	}
+	query := `SELECT ` + runColumns + ` FROM runs`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	runs, err := queryRuns(ctx, s.db, query+" ORDER BY id DESC LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, s.fail("runs", err, "")
+	}
+	return runs, nil
+}
+
+// LastRuns returns, for every task that has one, its newest (highest ID)
+// run that has started — running or finished after running — by task
+// name: the "last run" of the tasks table. Runs that never started
+// (queued, skipped, cancelled while queued) are passed over.
+func (s *Store) LastRuns(ctx context.Context) (map[string]Run, error) {
+	runs, err := queryRuns(ctx, s.db, `SELECT `+runColumns+` FROM runs WHERE id IN (
+    SELECT (SELECT o.id FROM runs o WHERE o.task = t.task AND o.started_at IS NOT NULL
+            ORDER BY o.id DESC LIMIT 1)
+    FROM task_runtime t)`)
+	if err != nil {
+		return nil, s.fail("runs", err, "")
+	}
+	last := make(map[string]Run, len(runs))
+	for _, r := range runs {
+		last[r.Task] = r
+	}
+	return last, nil
+}
+
+// ActiveRuns returns task's queued and running runs, oldest first.
+func (s *Store) ActiveRuns(ctx context.Context, task string) ([]Run, error) {
+	runs, err := queryRuns(ctx, s.db, `SELECT `+runColumns+` FROM runs
+WHERE task = ? AND state IN ('queued', 'running') ORDER BY id`, task)
+	if err != nil {
+		return nil, s.fail("runs", err, "")
+	}
+	return runs, nil
+}
+
+// LastSucceeded returns task's newest (highest ID) succeeded run, or nil
+// when it has none.
+func (s *Store) LastSucceeded(ctx context.Context, task string) (*Run, error) {
+	r, err := queryRun(ctx, s.db, `SELECT `+runColumns+` FROM runs
+WHERE task = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`, task)
+	if err != nil {
+		return nil, s.fail("runs", err, "")
+	}
+	return r, nil
+}

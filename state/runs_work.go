@@ -1,0 +1,127 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// A worker reports on the run it claimed with Heartbeat, SaveProgress and
+// FinishRun. Each applies only while the run is still running under that
+// worker; otherwise (recovery interrupted it meanwhile, say) it changes
+// nothing and returns a RunStateError, and the worker should stop.
+
+// Heartbeat records that worker still runs run id, at now, and reports
+// whether someone asked for the run to be cancelled.
+func (s *Store) Heartbeat(ctx context.Context, id int64, worker string, now time.Time) (cancelRequested bool, err error) {
+	err = s.writeTx(ctx, func(w *writeTx) error {
+		err := w.queryRow(`UPDATE runs SET heartbeat_at = ?
+WHERE id = ? AND state = 'running' AND claimed_by = ? RETURNING cancel_requested`,
+			[]any{formatTime(w.nowOr(now)), id, worker}, &cancelRequested)
+		if errors.Is(err, sql.ErrNoRows) {
+			return w.notHeld(id, worker)
+		}
+		return err
+	})
+	if err != nil {
+		return false, s.fail("heartbeat", err, "")
+	}
+	return cancelRequested, nil
+}
+
+// SaveProgress stores the progress of run id: its activities so far
+// (each keeping at most MaxItemErrors item errors) and the checkpoint a
+// recovery run would resume from. A nil activities or checkpoint leaves
+// the stored one as it is; a checkpoint of JSON null removes it.
+func (s *Store) SaveProgress(ctx context.Context, id int64, worker string, activities []ActivityResult, checkpoint json.RawMessage) error {
+	err := s.writeTx(ctx, func(w *writeTx) error {
+		acts, err := activitiesArg(activities)
+		if err != nil {
+			return err
+		}
+		cp, err := encodeCheckpoint(checkpoint)
+		if err != nil {
+			return err
+		}
+		res, err := w.exec(`UPDATE runs SET activities = coalesce(?, activities),
+    checkpoint = CASE WHEN ? THEN ? ELSE checkpoint END
+WHERE id = ? AND state = 'running' AND claimed_by = ?`, acts, checkpoint != nil, cp, id, worker)
+		return w.heldIf(res, err, id, worker)
+	})
+	if err != nil {
+		return s.fail("progress", err, "")
+	}
+	return nil
+}
+
+// FinishRun ends run id in state final (a final state), with its error
+// message, activities (nil keeps those saved last) and finish time (zero:
+// the store's clock), and stores followUps — retries, runs triggered by
+// after — in the same transaction: a crash either loses the finish and
+// the follow-ups together, leaving the run to recovery, or keeps both. A
+// queued follow-up whose task was removed meanwhile is stored cancelled.
+func (s *Store) FinishRun(ctx context.Context, id int64, worker string, final RunState, errMsg string,
+	activities []ActivityResult, finishedAt time.Time, followUps []Run) error {
+	err := s.writeTx(ctx, func(w *writeTx) error {
+		if err := w.finish(id, worker, final, errMsg, activities, finishedAt); err != nil {
+			return err
+		}
+		for _, r := range followUps {
+			if _, err := w.insertFollowUp(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return s.fail("finish", err, "")
+	}
+	return nil
+}
+
+func (w *writeTx) finish(id int64, worker string, final RunState, errMsg string,
+	activities []ActivityResult, finishedAt time.Time) error {
+	if !knownRunState(final) || !final.Final() {
+		return invalidRun("run %d cannot finish as %q: that is not a final state", id, final)
+	}
+	acts, err := activitiesArg(activities)
+	if err != nil {
+		return err
+	}
+	res, err := w.exec(`UPDATE runs SET state = ?, error = ?, finished_at = ?, activities = coalesce(?, activities)
+WHERE id = ? AND state = 'running' AND claimed_by = ?`,
+		final, errMsg, formatTime(w.nowOr(finishedAt)), acts, id, worker)
+	return w.heldIf(res, err, id, worker)
+}
+
+// activitiesArg is the activities column for a report: NULL (keep the
+// stored ones) for nil.
+func activitiesArg(activities []ActivityResult) (any, error) {
+	if activities == nil {
+		return nil, nil
+	}
+	return encodeActivities(activities)
+}
+
+// heldIf turns an update of run id that matched no row into the reason.
+func (w *writeTx) heldIf(res sql.Result, err error, id int64, worker string) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 1 {
+		return err
+	}
+	return w.notHeld(id, worker)
+}
+
+// notHeld explains why run id is not running under worker.
+func (w *writeTx) notHeld(id int64, worker string) error {
+	r, err := w.readRun(id)
+	if err != nil {
+		return err
+	}
+	return &RunStateError{ID: id, State: r.State, Want: RunRunning, Worker: worker, ClaimedBy: r.ClaimedBy}
+}
