@@ -117,13 +117,17 @@ func copyTree(t *testing.T, from, to string) {
 	}
 }
 
-// TestExamplesValidate loads every directory in examples/.
+// TestExamplesValidate loads every configuration directory in examples/
+// (those holding *.hcl files; others, such as CI workflows, are skipped).
 func TestExamplesValidate(t *testing.T) {
 	t.Parallel()
 	dirs, _ := filepath.Glob("../examples/*")
 	found := 0
 	for _, dir := range dirs {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			continue
+		}
+		if files, _ := filepath.Glob(filepath.Join(dir, "*"+ConfigFileSuffix)); len(files) == 0 {
 			continue
 		}
 		found++

@@ -19,6 +19,9 @@ const (
 	// RedactedValue stands for a sensitive value in attribute changes and
 	// every view.
 	RedactedValue = "(sensitive value)"
+	// UnknownSensitive is a secret compared without its value
+	// (DesiredWithoutSecrets); it is never stored.
+	UnknownSensitive = SensitivePrefix + "unknown)"
 )
 
 // quote renders a string JSON-quoted, without HTML escaping.

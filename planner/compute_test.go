@@ -318,6 +318,39 @@ func TestCompute(t *testing.T) {
 			},
 		},
 		{
+			name:   "a changed connection is noted with the tasks that use the resource",
+			before: baseFiles,
+			after: func(t *testing.T) map[string]string {
+				files := edit(t, baseFiles, "resources.hcl", `path       = "data/hr.csv"`, `path       = "/mnt/other/hr.csv"`)
+				return edit(t, files, "resources.hcl", `object_type "account" {
+    correlate {
+      employee_number`, `description = "moved"
+  object_type "account" {
+    correlate {
+      employee_number`)
+			},
+			check: func(t *testing.T, p *Plan) {
+				c := changeAt(p, "resource.hr")
+				want := "The connection changes (connection.path): check that it still reaches the intended system. Used by task.hr-import."
+				if !slices.Equal(c.Notes, []string{want}) {
+					t.Errorf("notes = %q, want %q", c.Notes, want)
+				}
+			},
+		},
+		{
+			name:   "a resource change outside its connection is not noted",
+			before: baseFiles,
+			after: func(t *testing.T) map[string]string {
+				return edit(t, baseFiles, "resources.hcl", `connector = "csv"`, `connector = "csv"
+  description = "HR"`)
+			},
+			check: func(t *testing.T, p *Plan) {
+				if c := changeAt(p, "resource.hr"); c.Action != Update || len(c.Notes) != 0 {
+					t.Errorf("%s with notes %q", c.Action, c.Notes)
+				}
+			},
+		},
+		{
 			name:   "a raised threshold is noted, a lowered one is not",
 			before: baseFiles,
 			after: func(t *testing.T) map[string]string {

@@ -18,6 +18,7 @@ func (c *computation) consequences(ch *Change) {
 		ch.Notes = append(ch.Notes, taskNotes(ch)...)
 	case config.KindResource:
 		c.guardShadows(ch)
+		ch.Notes = appendNote(ch.Notes, c.connectionNote(ch))
 	}
 	if ch.Action == Delete {
 		ch.Notes = appendNote(ch.Notes, c.prior.ignored[ch.Address])

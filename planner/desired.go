@@ -19,13 +19,30 @@ import (
 // that is not known yet is an error, because a plan must show exactly what
 // an apply stores.
 func Desired(cfg *config.Config, revision string) (map[string]*state.Definition, error) {
+	return desired(cfg, revision, false)
+}
+
+// DesiredWithoutSecrets is Desired for a configuration loaded without its
+// secrets (config.LoadOptions.AllowUnsetVariables), as syncline diff loads
+// the two sides of a pull request: a sensitive value that is not known — a
+// sensitive variable without a value, env() of an unset variable — renders
+// as UnknownSensitive, shown as "(sensitive value)" like any secret, so it
+// compares equal to itself. Every other value must still be known, because
+// a setting that came from an unset variable would silently keep its
+// default. The result is for comparing two configurations, never for
+// storing.
+func DesiredWithoutSecrets(cfg *config.Config, revision string) (map[string]*state.Definition, error) {
+	return desired(cfg, revision, true)
+}
+
+func desired(cfg *config.Config, revision string, unknownSecrets bool) (map[string]*state.Definition, error) {
 	if cfg == nil {
 		return nil, errors.New("planner: no configuration")
 	}
-	if err := checkVariablesKnown(cfg); err != nil {
+	if err := checkVariablesKnown(cfg, unknownSecrets); err != nil {
 		return nil, err
 	}
-	d := &desiredBuilder{cfg: cfg, revision: revision,
+	d := &desiredBuilder{cfg: cfg, revision: revision, unknownSecrets: unknownSecrets,
 		out: make(map[string]*state.Definition, len(cfg.Resources)+len(cfg.Schedules)+len(cfg.Tasks))}
 	for _, name := range config.SortedNames(cfg.Resources) {
 		r := cfg.Resources[name]
@@ -46,10 +63,11 @@ func Desired(cfg *config.Config, revision string) (map[string]*state.Definition,
 }
 
 type desiredBuilder struct {
-	cfg      *config.Config
-	revision string
-	out      map[string]*state.Definition
-	errs     []error
+	cfg            *config.Config
+	revision       string
+	unknownSecrets bool
+	out            map[string]*state.Definition
+	errs           []error
 }
 
 // add builds one definition with write and keeps it, or records why it
@@ -57,6 +75,7 @@ type desiredBuilder struct {
 func (d *desiredBuilder) add(kind, name string, decl hcl.Range, write func(specWriter)) {
 	var errs []error
 	w := newSpecWriter(d.cfg.Files, &errs)
+	w.unknownSecrets = d.unknownSecrets
 	write(w)
 	addr := kind + "." + name
 	for _, err := range errs {
@@ -74,11 +93,17 @@ func (d *desiredBuilder) add(kind, name string, decl hcl.Range, write func(specW
 }
 
 // checkVariablesKnown refuses a configuration loaded with unset variables:
-// settings that came from them would silently keep their defaults.
-func checkVariablesKnown(cfg *config.Config) error {
+// settings that came from them would silently keep their defaults. With
+// unknownSecrets, sensitive variables may be unset: no setting that shapes
+// behaviour may come from them.
+func checkVariablesKnown(cfg *config.Config, unknownSecrets bool) error {
 	var errs []error
 	for _, name := range config.SortedNames(cfg.Variables) {
-		if v := cfg.Variables[name]; v.Value == cty.NilVal || !v.Value.IsWhollyKnown() {
+		v := cfg.Variables[name]
+		if unknownSecrets && v.Sensitive {
+			continue
+		}
+		if v.Value == cty.NilVal || !v.Value.IsWhollyKnown() {
 			errs = append(errs, fmt.Errorf("variable %q has no value; plan and apply need every variable set (-var, -var-file or SYNCLINE_VAR_%s)", name, name))
 		}
 	}

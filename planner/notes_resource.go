@@ -2,6 +2,10 @@ package planner
 
 import (
 	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/syncline/syncline/config"
 )
 
 // guardShadows stops a plan that removes or replaces a resource that still
@@ -32,4 +36,46 @@ func shadows(n int) string {
 		return "1 shadow"
 	}
 	return fmt.Sprintf("%d shadows", n)
+}
+
+// connectionNote warns that an updated resource's connection changes: its
+// activities will read from and write to what the new settings reach. It
+// names the changed settings (never their values) and the tasks affected.
+func (c *computation) connectionNote(ch *Change) string {
+	if ch.Action != Update {
+		return "" // a replacement is called out already
+	}
+	var paths []string
+	for _, a := range ch.Attributes {
+		if strings.HasPrefix(a.Path, "connection.") {
+			paths = append(paths, a.Path)
+		}
+	}
+	if len(paths) == 0 {
+		return ""
+	}
+	note := fmt.Sprintf("The connection changes (%s): check that it still reaches the intended system.", strings.Join(paths, ", "))
+	if users := c.resourceUsers(ch.Address); len(users) > 0 {
+		note += " Used by " + strings.Join(users, ", ") + "."
+	}
+	return note
+}
+
+// resourceUsers names the desired tasks with an activity on the resource
+// at addr, sorted.
+func (c *computation) resourceUsers(addr string) []string {
+	var users []string
+	for taskAddr, d := range c.desired {
+		if d.Kind != config.KindTask {
+			continue
+		}
+		for path, v := range d.Spec {
+			if strings.HasSuffix(path, ".resource") && v == addr {
+				users = append(users, taskAddr)
+				break
+			}
+		}
+	}
+	slices.Sort(users)
+	return users
 }

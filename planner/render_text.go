@@ -10,6 +10,11 @@ import (
 type TextOptions struct {
 	// Color adds ANSI colour; set it only when writing to a terminal.
 	Color bool
+	// Compared names the two sides of a view that is not a plan against
+	// the state, completing "Syncline compared …" (syncline diff: "main
+	// (3f9c2e1) with feature (8a1d0b4)"). "" is a plan: "the configuration
+	// with the stored definitions".
+	Compared string
 }
 
 // RenderText writes the plan for people, as Terraform does: a legend, each
@@ -17,10 +22,13 @@ type TextOptions struct {
 // summary line and any errors.
 func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 	t := &textView{pal: palette{on: opts.Color}}
-	if !p.HasChanges() {
+	switch {
+	case !p.HasChanges() && opts.Compared != "":
+		t.line("No changes. Syncline compared " + opts.Compared + ".")
+	case !p.HasChanges():
 		t.line("No changes. The stored definitions match the configuration.")
-	} else {
-		t.legend(p)
+	default:
+		t.legend(p, opts.Compared)
 		for _, c := range p.Changes {
 			t.change(c)
 		}
@@ -43,13 +51,18 @@ func (t *textView) line(s string) {
 }
 
 // legend explains the symbols the plan uses, in a fixed order.
-func (t *textView) legend(p *Plan) {
+func (t *textView) legend(p *Plan, compared string) {
 	used := map[Action]bool{}
 	for _, c := range p.Changes {
 		used[c.Action] = true
 	}
-	t.line("Syncline compared the configuration with the stored definitions. Actions are")
-	t.line("shown with these symbols:")
+	if compared == "" {
+		t.line("Syncline compared the configuration with the stored definitions. Actions are")
+		t.line("shown with these symbols:")
+	} else {
+		t.line("Syncline compared " + compared + ".")
+		t.line("Actions are shown with these symbols:")
+	}
 	words := []struct {
 		a    Action
 		word string
@@ -61,7 +74,11 @@ func (t *textView) legend(p *Plan) {
 		}
 	}
 	t.line("")
-	t.line("Syncline will perform the following actions:")
+	if compared == "" {
+		t.line("Syncline will perform the following actions:")
+	} else {
+		t.line("The definitions change as follows:")
+	}
 	t.line("")
 }
 

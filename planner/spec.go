@@ -19,6 +19,9 @@ type specWriter struct {
 	files  map[string]*hcl.File
 	errs   *[]error
 	prefix string
+	// unknownSecrets renders a sensitive value that is not known as
+	// UnknownSensitive instead of failing (DesiredWithoutSecrets).
+	unknownSecrets bool
 }
 
 func newSpecWriter(files map[string]*hcl.File, errs *[]error) specWriter {
@@ -74,6 +77,10 @@ func (w specWriter) expr(path string, e hcl.Expression) {
 }
 
 func (w specWriter) value(path string, v cty.Value, secret bool) {
+	if w.unknownSecrets && v != cty.NilVal && !v.IsWhollyKnown() && (secret || v.HasMarkDeep(config.Sensitive)) {
+		w.set(path, UnknownSensitive)
+		return
+	}
 	rendered, err := renderValue(v, secret)
 	if err != nil {
 		w.fail(path, err)

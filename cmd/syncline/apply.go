@@ -17,6 +17,10 @@ import (
 
 const applyDescription = `Stores the configuration's definitions in the state, in one transaction.
 
+With -repo PATH and/or -ref REV the configuration is read from a git
+revision without a checkout (with -repo, DIR is a directory inside the
+repository); the apply records the commit and its author.
+
 With DIR (default: the current directory), apply plans first, shows the plan
 and asks for "yes" — on a terminal only; elsewhere -auto-approve is required.
 
@@ -47,29 +51,44 @@ func (a *app) applyAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if info, statErr := os.Stat(arg); statErr == nil && !info.IsDir() {
-		return a.applyPlanFile(ctx, arg, cmd)
+	if err := refuseGitWithPlanFile(cmd, arg); err != nil {
+		return err
 	}
-	return a.applyDir(ctx, arg, cmd)
-}
-
-// applyDir plans dir under the lock, shows the plan, asks, and applies.
-func (a *app) applyDir(ctx context.Context, dir string, cmd *cli.Command) error {
-	cfg, err := a.loadStrict(dir, cmd)
+	src, err := a.configSource(cmd)
 	if err != nil {
 		return err
 	}
-	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	if info, statErr := os.Stat(arg); !src.fromGit() && statErr == nil && !info.IsDir() {
+		return a.applyPlanFile(ctx, arg, cmd)
+	}
+	return a.applySource(ctx, src, cmd)
+}
+
+// applySource plans the configuration under the lock, shows the plan,
+// asks, and applies.
+func (a *app) applySource(ctx context.Context, src configSource, cmd *cli.Command) error {
+	lc, err := a.loadSourceStrict(src, cmd.StringSlice("var"), cmd.StringSlice("var-file"))
+	if err != nil {
+		return err
+	}
+	location := stateLocation(cmd.String("state"), src.stateDir, lc.cfg.Settings)
 	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
-		return a.planAndApply(ctx, st, snap, cfg, dir, cmd)
+		return a.planAndApply(ctx, st, snap, lc, cmd)
 	})
 }
 
-// planAndApply plans cfg against snap, shows the plan, asks, and applies.
-func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Snapshot, cfg *config.Config, dir string, cmd *cli.Command) error {
-	pl, err := a.computePlan(cfg, dir, snap, cmd)
+// planAndApply plans lc against snap, shows the plan, asks, and applies.
+func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Snapshot, lc *loadedConfig, cmd *cli.Command) error {
+	runtime, err := st.TaskRuntimes(ctx)
 	if err != nil {
 		return err
+	}
+	pl, err := a.computePlan(lc, snap, runtime, cmd)
+	if err != nil {
+		return err
+	}
+	if lc.rev != nil {
+		fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
 	}
 	render, _ := a.renderer("text")
 	if err := render(a.stdout, pl.plan); err != nil {
@@ -84,7 +103,7 @@ func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Sna
 	if err := a.confirm(cmd); err != nil {
 		return err
 	}
-	req := pl.plan.ApplyRequest(pl.desired, state.OSUser())
+	req := pl.plan.ApplyRequest(pl.desired, lc.who())
 	refreshSources(&req, pl.desired, snap)
 	return a.store(ctx, st, req, pl.plan)
 }
@@ -125,10 +144,11 @@ func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) 
 		if err := checkPlanAgainstState(p, snap); err != nil {
 			return err
 		}
-		if err := a.checkPlanAgainstConfig(f, p, cmd); err != nil {
+		lc, err := a.checkPlanAgainstConfig(f, p, cmd)
+		if err != nil {
 			return err
 		}
-		return a.store(ctx, st, p.ApplyRequest(nil, state.OSUser()), p)
+		return a.store(ctx, st, p.ApplyRequest(nil, lc.who()), p)
 	})
 }
 
@@ -171,19 +191,27 @@ func changedSince(prior map[string]string, snap *state.Snapshot) []string {
 }
 
 // checkPlanAgainstConfig reloads the configuration (and so re-reads every
-// secret) and refuses the plan when what it would store differs.
-func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, cmd *cli.Command) error {
+// secret) and refuses the plan when what it would store differs. A plan
+// made from git is reloaded from the very commit it recorded, wherever its
+// branch points now.
+func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, cmd *cli.Command) (*loadedConfig, error) {
 	vars := append(append([]string{}, f.Vars...), cmd.StringSlice("var")...)
 	varFiles := append(append([]string{}, f.VarFiles...), cmd.StringSlice("var-file")...)
-	cfg, err := a.loadStrictWith(f.ConfigDir, vars, varFiles)
+	lc, err := a.loadSourceStrict(f.source(), vars, varFiles)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	desired, err := planner.Desired(cfg, p.Revision)
+	if lc.commit() != p.Revision {
+		return nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.commit())
+	}
+	if lc.rev != nil {
+		fmt.Fprintf(a.stdout, "%s\n", revisionLine(lc.rev))
+	}
+	desired, err := planner.Desired(lc.cfg, p.Revision)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return p.Verify(desired)
+	return lc, p.Verify(desired)
 }
 
 // underLock opens (creating if needed) the store, takes the apply lock,
@@ -220,6 +248,9 @@ func (a *app) store(ctx context.Context, st *state.Store, req state.ApplyRequest
 		fmt.Fprintf(a.stdout, ", %d moved", s.Move)
 	}
 	fmt.Fprintf(a.stdout, ". State serial %d (lineage %s).\n", res.Serial, res.Lineage)
+	if req.Revision != "" && res.Changed {
+		fmt.Fprintf(a.stdout, "Recorded revision %s by %s.\n", config.ShortCommit(req.Revision), req.Who)
+	}
 	return nil
 }
 

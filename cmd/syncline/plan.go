@@ -19,7 +19,12 @@ plan never writes: a state store that does not exist yet counts as empty.
 
 -out FILE saves the plan for "syncline apply FILE", which applies exactly it.
 -format chooses the view: text (default), json (see docs/plan-format.md) or
-markdown (for a pull-request comment).
+markdown (for a pull-request comment, cut to fit GitHub's 65,536-character
+limit).
+
+With -repo PATH and/or -ref REV the configuration is read from a git
+revision without a checkout (with -repo, DIR is a directory inside the
+repository), and the plan records the commit.
 
 Exit status: 0 success; 1 error. With -detailed-exitcode: 0 no changes,
 1 error, 2 changes present.`
@@ -40,7 +45,7 @@ func (a *app) planCommand() *cli.Command {
 }
 
 func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
-	dir, err := dirArg(cmd)
+	src, err := a.configSource(cmd)
 	if err != nil {
 		return err
 	}
@@ -48,20 +53,23 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return newUsageError(cmd, "%s", err)
 	}
-	cfg, err := a.loadStrict(dir, cmd)
+	lc, err := a.loadSourceStrict(src, cmd.StringSlice("var"), cmd.StringSlice("var-file"))
 	if err != nil {
 		return err
 	}
-	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
-	snap, err := readSnapshot(ctx, location)
+	location := stateLocation(cmd.String("state"), src.stateDir, lc.cfg.Settings)
+	snap, runtime, err := readSnapshot(ctx, location)
 	if err != nil {
 		return err
 	}
-	pl, err := a.computePlan(cfg, dir, snap, cmd)
+	pl, err := a.computePlan(lc, snap, runtime, cmd)
 	if err != nil {
 		return err
 	}
 	pl.location = location
+	if lc.rev != nil && cmd.String("format") == "text" {
+		fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
+	}
 	if err := render(a.stdout, pl.plan); err != nil {
 		return err
 	}
@@ -93,7 +101,9 @@ func (a *app) renderer(format string) (func(io.Writer, *planner.Plan) error, err
 	case "json":
 		return planner.RenderJSON, nil
 	case "markdown":
-		return planner.RenderMarkdown, nil
+		return func(w io.Writer, p *planner.Plan) error {
+			return planner.RenderMarkdownWith(w, p, planner.MarkdownOptions{MaxLength: planner.GitHubCommentLimit})
+		}, nil
 	}
 	return nil, fmt.Errorf("-format must be text, json or markdown, not %q", format)
 }

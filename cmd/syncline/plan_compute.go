@@ -17,6 +17,8 @@ import (
 // shows and apply carries out.
 type planned struct {
 	dir      string
+	src      configSource
+	rev      *config.Revision // nil for a directory on disk
 	cfg      *config.Config
 	location string // state store location
 	desired  map[string]*state.Definition
@@ -38,36 +40,49 @@ func (a *app) loadStrictWith(dir string, vars, varFiles []string) (*config.Confi
 	return cfg, nil
 }
 
-// computePlan loads dir and plans it against snapshot, the state read
-// before (apply reads it under the lock).
-func (a *app) computePlan(cfg *config.Config, dir string, snap *state.Snapshot, cmd *cli.Command) (*planned, error) {
-	desired, err := planner.Desired(cfg, "")
+// computePlan plans a loaded configuration against snapshot, the state
+// read before (apply reads it under the lock). A configuration from git
+// records its commit on the plan and on every definition.
+func (a *app) computePlan(lc *loadedConfig, snap *state.Snapshot, runtime []state.TaskRuntime, cmd *cli.Command) (*planned, error) {
+	desired, err := planner.Desired(lc.cfg, lc.commit())
 	if err != nil {
 		return nil, err
 	}
 	p, err := planner.Compute(desired, snap, planner.Options{
 		Now:          time.Now(),
 		AllowDestroy: cmd.Bool("allow-destroy"),
-		Moves:        planner.MovesFromConfig(cfg),
+		Moves:        planner.MovesFromConfig(lc.cfg),
+		Revision:     lc.commit(),
+		Runtime:      runtime,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &planned{dir: dir, cfg: cfg, desired: desired, plan: p}, nil
+	return &planned{dir: lc.src.dir, src: lc.src, rev: lc.rev, cfg: lc.cfg, desired: desired, plan: p}, nil
 }
 
 // readSnapshot reads the state for planning without writing anything: a
-// store that does not exist yet is an empty snapshot.
-func readSnapshot(ctx context.Context, location string) (*state.Snapshot, error) {
+// store that does not exist yet is an empty snapshot. The tasks' runtime
+// comes along, for drift.
+func readSnapshot(ctx context.Context, location string) (*state.Snapshot, []state.TaskRuntime, error) {
 	if _, err := os.Stat(location); errors.Is(err, fs.ErrNotExist) {
-		return emptySnapshot(), nil
+		return emptySnapshot(), nil, nil
 	}
 	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer st.Close()
-	return st.Snapshot(ctx)
+	return readPlanInputs(ctx, st)
+}
+
+func readPlanInputs(ctx context.Context, st *state.Store) (*state.Snapshot, []state.TaskRuntime, error) {
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	runtime, err := st.TaskRuntimes(ctx)
+	return snap, runtime, err
 }
 
 func emptySnapshot() *state.Snapshot {
@@ -76,8 +91,9 @@ func emptySnapshot() *state.Snapshot {
 
 // planFlags are the options plan and apply share.
 func planFlags() []cli.Flag {
-	return append([]cli.Flag{
+	flags := append([]cli.Flag{
 		stateFlag(),
 		&cli.BoolFlag{Name: "allow-destroy", Usage: "allow removing or replacing a resource that still has shadows"},
-	}, variableFlags()...)
+	}, gitFlags()...)
+	return append(flags, variableFlags()...)
 }

@@ -29,14 +29,37 @@ const maxPlanFileSize = 256 << 20
 // secret: sensitive values are only hashes inside the plan, and -var
 // options for sensitive variables are left out (give them again to apply).
 type planFile struct {
-	Format       string          `json:"syncline_plan_file"`
-	ConfigDir    string          `json:"config_dir"`
+	Format    string `json:"syncline_plan_file"`
+	ConfigDir string `json:"config_dir"` // "" for a plan made from git
+	// Git is set for a plan made from a git revision: apply reloads the
+	// configuration from the recorded commit.
+	Git          *planFileGit    `json:"git,omitempty"`
 	State        string          `json:"state"`
 	Vars         []string        `json:"vars,omitempty"`
 	VarFiles     []string        `json:"var_files,omitempty"`
 	AllowDestroy bool            `json:"allow_destroy,omitempty"`
 	Plan         json.RawMessage `json:"plan"`
 	Checksum     string          `json:"checksum"`
+}
+
+// planFileGit is where a plan made from git read its configuration.
+type planFileGit struct {
+	Repo   string `json:"repo"`   // absolute path of the repository
+	Ref    string `json:"ref"`    // the revision as given to plan
+	Commit string `json:"commit"` // the full SHA it resolved to
+	Path   string `json:"path"`   // the configuration directory inside the repository
+	// Author and Message describe the commit for people reading the file.
+	Author  string `json:"author"`
+	Message string `json:"message"`
+}
+
+// source is where apply reloads the plan's configuration from: the
+// recorded commit (not the ref, which may have moved), or the directory.
+func (f *planFile) source() configSource {
+	if f.Git == nil {
+		return dirSource(f.ConfigDir)
+	}
+	return configSource{repo: f.Git.Repo, ref: f.Git.Commit, path: f.Git.Path}
 }
 
 func (f *planFile) sum() (string, error) {
@@ -63,6 +86,11 @@ func writePlanFile(path string, pl *planned, cmd *cli.Command) error {
 		Vars:         plainVarOptions(cmd.StringSlice("var"), pl),
 		AllowDestroy: cmd.Bool("allow-destroy"),
 		Plan:         json.RawMessage(buf.Bytes()),
+	}
+	if pl.rev != nil {
+		f.ConfigDir = ""
+		f.Git = &planFileGit{Repo: absPath(pl.src.repo), Ref: pl.src.ref, Commit: pl.rev.Commit, Path: pl.src.path,
+			Author: pl.rev.Author, Message: pl.rev.Message}
 	}
 	for _, vf := range cmd.StringSlice("var-file") {
 		f.VarFiles = append(f.VarFiles, absPath(vf))

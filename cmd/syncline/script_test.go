@@ -14,8 +14,16 @@ import (
 // TestMain makes the test binary double as the syncline binary: scripts
 // run "exec syncline …" as a real process.
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsSyncline) == "1" {
+		main() // re-executed by a test as a real syncline process
+		return
+	}
 	testscript.Main(m, map[string]func(){"syncline": main})
 }
+
+// runAsSyncline makes the test binary act as syncline itself, for tests
+// that need a real process to signal.
+const runAsSyncline = "SYNCLINE_TEST_RUN_MAIN"
 
 // TestScript runs the end-to-end scripts in testdata/script.
 func TestScript(t *testing.T) {

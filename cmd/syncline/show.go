@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,7 +20,9 @@ const showDescription = `With PLANFILE, renders a saved plan (-format text, json
 
 Without it, summarizes the state store of the configuration in the current
 directory (or -state): lineage, serial, the stored definitions with their
-source, and the latest applies.`
+source, and the latest applies. Definitions and applies made from git show
+their revision: the short commit and, when the commit is in the repository
+holding the state or the current directory, the first line of its message.`
 
 func (a *app) showCommand() *cli.Command {
 	return &cli.Command{
@@ -43,9 +47,13 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return newUsageError(cmd, "%s", err)
 		}
-		_, p, err := readPlanFile(path)
+		f, p, err := readPlanFile(path)
 		if err != nil {
 			return err
+		}
+		if g := f.Git; g != nil && cmd.String("format") == "text" {
+			fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(&config.Revision{
+				Commit: g.Commit, Short: config.ShortCommit(g.Commit), Ref: g.Ref, Author: g.Author, Message: g.Message}))
 		}
 		return render(a.stdout, p)
 	}
@@ -60,11 +68,23 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 // openExistingStore opens the store named by -state or the configuration
 // in the current directory, read-only; a missing store is an error.
 func (a *app) openExistingStore(ctx context.Context, cmd *cli.Command) (*state.Store, error) {
+	return a.openExisting(ctx, cmd, true)
+}
+
+// openExistingStoreWritable is openExistingStore for commands that write.
+func (a *app) openExistingStoreWritable(ctx context.Context, cmd *cli.Command) (*state.Store, error) {
+	return a.openExisting(ctx, cmd, false)
+}
+
+func (a *app) openExisting(ctx context.Context, cmd *cli.Command, readOnly bool) (*state.Store, error) {
 	location := cmd.String("state")
 	if location == "" {
 		location = a.defaultStateLocation()
 	}
-	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
+	if _, err := os.Stat(location); err != nil {
+		return nil, fmt.Errorf("no state store at %s\nRun syncline init or syncline apply to create the state, or name it with -state", location)
+	}
+	st, err := state.Open(ctx, location, state.Options{ReadOnly: readOnly})
 	if err != nil {
 		return nil, fmt.Errorf("%w\nRun syncline init or syncline apply to create the state, or name it with -state", err)
 	}
@@ -87,33 +107,48 @@ func (a *app) showState(ctx context.Context, st *state.Store) error {
 	if err != nil {
 		return err
 	}
+	labels := stateRevisionLabels(st)
 	fmt.Fprintf(a.stdout, "State:   %s\nLineage: %s\nSerial:  %d\n", st.Path(), orNone(snap.Lineage), snap.Serial)
 	fmt.Fprintf(a.stdout, "\nDefinitions (%s):\n", countKinds(snap))
 	if len(snap.Definitions) == 0 {
 		fmt.Fprintln(a.stdout, "  none — run syncline apply to store the configuration")
 	}
-	writeDefinitionTable(a.stdout, snap)
+	writeDefinitionTable(a.stdout, snap, labels)
 	fmt.Fprintln(a.stdout, "\nLatest applies:")
 	if len(history) == 0 {
 		fmt.Fprintln(a.stdout, "  none")
 	}
-	writeHistoryTable(a.stdout, history)
+	writeHistoryTable(a.stdout, history, labels)
 	return nil
 }
 
-func writeDefinitionTable(w io.Writer, snap *state.Snapshot) {
+// stateRevisionLabels describes the revisions recorded in st, looking
+// commits up in the repository holding the state and in the current one.
+func stateRevisionLabels(st *state.Store) *revisionLabels {
+	return newRevisionLabels(filepath.Dir(st.Path()), ".")
+}
+
+// writeDefinitionTable lists the stored definitions with their source and,
+// for those applied from git, the revision that last changed them.
+func writeDefinitionTable(w io.Writer, snap *state.Snapshot, labels *revisionLabels) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, addr := range config.SortedNames(snap.Definitions) {
 		d := snap.Definitions[addr]
-		fmt.Fprintf(tw, "  %s\t%s:%d\tupdated %s\n", addr, d.SourceFile, d.SourceLine, formatTime(d.UpdatedAt))
+		fmt.Fprintf(tw, "  %s\t%s:%d\tupdated %s", addr, d.SourceFile, d.SourceLine, formatTime(d.UpdatedAt))
+		if d.Revision != "" {
+			fmt.Fprintf(tw, "\trevision %s", labels.label(d.Revision))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 }
 
-func writeHistoryTable(w io.Writer, history []state.ApplyRecord) {
+// writeHistoryTable lists applies: serial, time, who, revision ("-" when
+// applied from a directory) and what changed.
+func writeHistoryTable(w io.Writer, history []state.ApplyRecord, labels *revisionLabels) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, h := range history {
-		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\n", h.Serial, formatTime(h.At), h.Who, summarizeChanges(h.Changes))
+		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\t%s\n", h.Serial, formatTime(h.At), h.Who, labels.label(h.Revision), summarizeChanges(h.Changes))
 	}
 	tw.Flush()
 }

@@ -43,11 +43,16 @@ would lose its protection.`,
 }
 
 func (a *app) stateList(ctx context.Context, cmd *cli.Command) error {
-	snap, err := a.readExistingSnapshot(ctx, cmd)
+	st, err := a.openExistingStore(ctx, cmd)
 	if err != nil {
 		return err
 	}
-	writeDefinitionTable(a.stdout, snap)
+	defer st.Close()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	writeDefinitionTable(a.stdout, snap, stateRevisionLabels(st))
 	return nil
 }
 
@@ -101,7 +106,7 @@ func (a *app) stateHistory(ctx context.Context, cmd *cli.Command) error {
 	if len(history) == 0 {
 		fmt.Fprintln(a.stdout, "No applies yet.")
 	}
-	writeHistoryTable(a.stdout, history)
+	writeHistoryTable(a.stdout, history, stateRevisionLabels(st))
 	return nil
 }
 

@@ -17,6 +17,10 @@ never contacts resources or reads the state.
 Required variables without a value are allowed, so a configuration can be
 validated in CI without its secrets.
 
+With -repo PATH and/or -ref REV the configuration is read from a git
+revision without a checkout (with -repo, DIR is a directory inside the
+repository).
+
 With -json, prints one object:
 {"format_version": "1.0", "valid": bool, "error_count": N, "warning_count": N,
  "diagnostics": [...]} in the shape of "terraform validate -json".
@@ -29,9 +33,9 @@ func (a *app) validateCommand() *cli.Command {
 		Usage:       "check whether the configuration is valid",
 		UsageText:   "syncline validate [options] [DIR]",
 		Description: validateDescription,
-		Flags: append([]cli.Flag{
+		Flags: append(append([]cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
-		}, variableFlags()...),
+		}, gitFlags()...), variableFlags()...),
 		Action: a.validate,
 	}
 }
@@ -45,20 +49,17 @@ func variableFlags() []cli.Flag {
 }
 
 func (a *app) validate(ctx context.Context, cmd *cli.Command) error {
-	if cmd.NArg() > 1 {
-		return newUsageError(cmd, "too many arguments; expected at most one directory")
+	src, err := a.configSource(cmd)
+	if err != nil {
+		return err
 	}
-	dir := cmd.Args().First()
-	if dir == "" {
-		dir = "."
-	}
-	files, diags := a.loadConfig(dir, cmd)
+	files, rev, diags := a.loadConfig(src, cmd)
 	if cmd.Bool("json") {
 		if err := writeValidateJSON(a.stdout, files, diags); err != nil {
 			return err
 		}
 	} else {
-		a.showValidateResult(files, diags)
+		a.showValidateResult(files, rev, diags)
 	}
 	if diags.HasErrors() {
 		return exitStatus(exitError)
@@ -66,25 +67,28 @@ func (a *app) validate(ctx context.Context, cmd *cli.Command) error {
 	return nil
 }
 
-// loadConfig loads dir for validation and returns the parsed sources
-// together with the diagnostics.
-func (a *app) loadConfig(dir string, cmd *cli.Command) (map[string]*hcl.File, hcl.Diagnostics) {
-	cfg, diags := a.loadDir(dir, config.LoadOptions{
+// loadConfig loads src for validation and returns the parsed sources and
+// the revision (nil on disk) together with the diagnostics.
+func (a *app) loadConfig(src configSource, cmd *cli.Command) (map[string]*hcl.File, *config.Revision, hcl.Diagnostics) {
+	cfg, rev, diags := a.loadSource(src, config.LoadOptions{
 		Vars:                cmd.StringSlice("var"),
 		VarFiles:            cmd.StringSlice("var-file"),
 		Environ:             a.environ,
 		AllowUnsetVariables: true,
 	})
 	if cfg == nil {
-		return nil, diags
+		return nil, rev, diags
 	}
-	return cfg.Files, diags
+	return cfg.Files, rev, diags
 }
 
-func (a *app) showValidateResult(files map[string]*hcl.File, diags hcl.Diagnostics) {
+func (a *app) showValidateResult(files map[string]*hcl.File, rev *config.Revision, diags hcl.Diagnostics) {
 	a.showDiagnostics(files, diags)
 	if diags.HasErrors() {
 		return
+	}
+	if rev != nil {
+		fmt.Fprintln(a.stdout, revisionLine(rev))
 	}
 	c := a.color(a.stdout)
 	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.paint("Success!", ansiBold, ansiGreen))

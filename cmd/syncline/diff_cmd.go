@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
+	"github.com/urfave/cli/v3"
+)
+
+const diffDescription = `Shows how the definitions change from git revision BASE to revision HEAD
+— what applying HEAD would do to a state that holds BASE — for reviewing a
+pull request. It reads both revisions straight from the repository (no
+checkout) and needs no state store and no secrets: a sensitive variable
+without a value and env() of an unset variable compare equal on both sides
+and are shown as "(sensitive value)". Other variables without a default
+need -var or -var-file.
+
+BASE and HEAD are branches, tags, commits or expressions such as HEAD~1.
+A BASE without configuration (the directory is missing, or holds no *.hcl
+files) counts as empty, so a branch that adds the configuration shows
+everything as created.
+
+The output looks like a plan, in the same three views: text (default), json
+(docs/plan-format.md; "revision" is HEAD's commit and "prior" BASE's
+definitions) and markdown — titled "Syncline diff BASE..HEAD" and cut to fit
+GitHub's 65,536-character comment limit — for a pull-request comment.
+Reviewer notes call out removed tasks, tasks switched from preview to full,
+thresholds raised or removed and changed resource connections.
+
+-repo defaults to the repository of the current directory, and -path to the
+current directory's place in it.
+
+Exit status: 0 success; 1 error. With -detailed-exitcode: 0 no changes,
+1 error, 2 changes present.`
+
+func (a *app) diffCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "diff",
+		Usage:       "show how the definitions change between two git revisions",
+		UsageText:   "syncline diff [options] BASE HEAD",
+		Description: diffDescription,
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "repo", TakesFile: true,
+				Usage: "the git repository at `PATH` (a work tree or a bare repository; default: the one the current directory is in)"},
+			&cli.StringFlag{Name: "path", Usage: "the configuration `DIR` inside the repository (default: where the current directory is, or the top with -repo)"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
+			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
+		}, variableFlags()...),
+		Action: a.diffAction,
+	}
+}
+
+// diffSide is one loaded revision; empty when it holds no configuration.
+type diffSide struct {
+	ref     string
+	rev     *config.Revision
+	cfg     *config.Config
+	desired map[string]*state.Definition
+	empty   bool
+}
+
+func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
+	if cmd.NArg() != 2 {
+		return newUsageError(cmd, "expected two revisions, BASE and HEAD, such as: syncline diff main feature")
+	}
+	format := cmd.String("format")
+	if format != "text" && format != "json" && format != "markdown" {
+		return newUsageError(cmd, "-format must be text, json or markdown, not %q", format)
+	}
+	repo, path, err := diffRepository(cmd)
+	if err != nil {
+		return err
+	}
+	base, err := a.loadDiffSide(repo, cmd.Args().Get(0), path, cmd)
+	if err != nil {
+		return err
+	}
+	head, err := a.loadDiffSide(repo, cmd.Args().Get(1), path, cmd)
+	if err != nil {
+		return err
+	}
+	if base.empty && head.empty {
+		return fmt.Errorf("neither %s nor %s has configuration files in %q of %s; check -path and -repo", base.ref, head.ref, path, repo)
+	}
+	p, err := computeDiff(base, head)
+	if err != nil {
+		return err
+	}
+	if err := a.renderDiff(a.stdout, format, p, base, head); err != nil {
+		return err
+	}
+	if cmd.Bool("detailed-exitcode") && p.HasChanges() {
+		return exitStatus(exitChanges)
+	}
+	return nil
+}
+
+// diffRepository returns the repository and the configuration directory
+// inside it: -repo and -path, or the repository the current directory is
+// in and the current directory's place in it.
+func diffRepository(cmd *cli.Command) (repo, path string, err error) {
+	repo, path = cmd.String("repo"), cmd.String("path")
+	if repo != "" {
+		return repo, path, nil
+	}
+	root, ok := workTreeRoot(".", true)
+	if !ok {
+		return "", "", fmt.Errorf("the current directory is not inside a git work tree; name the repository with -repo PATH")
+	}
+	if path != "" {
+		return root, path, nil
+	}
+	path, err = pathInside(root, ".")
+	return root, path, err
+}
+
+// loadDiffSide loads one revision without secrets. A revision without
+// configuration is empty; any other problem is printed and ends the
+// command.
+func (a *app) loadDiffSide(repo, ref, path string, cmd *cli.Command) (*diffSide, error) {
+	cfg, rev, diags := config.LoadGit(repo, ref, path, config.LoadOptions{
+		Vars:                cmd.StringSlice("var"),
+		VarFiles:            cmd.StringSlice("var-file"),
+		Environ:             a.environ,
+		AllowUnsetVariables: true,
+	})
+	side := &diffSide{ref: ref, rev: rev, cfg: cfg}
+	if rev != nil && config.IsNoConfiguration(diags) {
+		side.empty = true
+		side.desired = map[string]*state.Definition{}
+		return side, nil
+	}
+	a.showDiagnostics(cfg.Files, diags)
+	if diags.HasErrors() {
+		return nil, exitStatus(exitError)
+	}
+	desired, err := planner.DesiredWithoutSecrets(cfg, rev.Commit)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", ref, rev.Short, err)
+	}
+	side.desired = desired
+	return side, nil
+}
+
+// computeDiff plans head against a state that holds exactly base's
+// definitions, with head's moved blocks.
+func computeDiff(base, head *diffSide) (*planner.Plan, error) {
+	snap := &state.Snapshot{Definitions: base.desired, ShadowCounts: map[string]int{}}
+	var moves []planner.Move
+	if !head.empty {
+		moves = planner.MovesFromConfig(head.cfg)
+	}
+	return planner.Compute(head.desired, snap, planner.Options{
+		Now:      time.Now(),
+		Moves:    moves,
+		Revision: head.rev.Commit,
+	})
+}
+
+// renderDiff writes p in the chosen view, worded as a comparison of two
+// revisions rather than a plan against the state.
+func (a *app) renderDiff(w io.Writer, format string, p *planner.Plan, base, head *diffSide) error {
+	switch format {
+	case "json":
+		return planner.RenderJSON(w, p)
+	case "markdown":
+		return planner.RenderMarkdownWith(w, p, planner.MarkdownOptions{
+			Title:     "Syncline diff " + escapeMarkdownText(base.ref+".."+head.ref),
+			Context:   diffContext(p, base, head),
+			MaxLength: planner.GitHubCommentLimit,
+		})
+	}
+	return planner.RenderText(w, p, planner.TextOptions{
+		Color:    a.color(w).enabled,
+		Compared: sideLabel(base) + " with " + sideLabel(head),
+	})
+}
+
+// sideLabel names a revision for the text view: "main (3f9c2e1)".
+func sideLabel(s *diffSide) string {
+	label := s.ref + " (" + s.rev.Short
+	if s.empty {
+		label += ", no configuration"
+	}
+	return label + ")"
+}
+
+// diffContext is the sentence under the Markdown title.
+func diffContext(p *planner.Plan, base, head *diffSide) string {
+	side := func(s *diffSide) string {
+		text := fmt.Sprintf("`%s` (%s)", s.rev.Short, escapeMarkdownText(s.ref))
+		if s.empty {
+			text += ", which has no configuration yet"
+		}
+		return text
+	}
+	sentence := fmt.Sprintf("Definitions at %s compared with %s; no state was read.", side(head), side(base))
+	if !p.HasChanges() {
+		sentence = fmt.Sprintf("The definitions at %s are the same as at %s.", side(head), side(base))
+	}
+	return sentence
+}
+
+// escapeMarkdownText keeps a revision name from turning into markup.
+func escapeMarkdownText(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "~", "\\~", "[", "\\[", "]", "\\]",
+		"<", "&lt;", ">", "&gt;", "&", "&amp;", "|", "\\|").Replace(s)
+}

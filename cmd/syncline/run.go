@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/state"
+	"github.com/urfave/cli/v3"
+)
+
+const runDescription = `Runs TASK now, from the configuration in DIR (default: the current
+directory), as it was applied: a task whose definition in DIR differs from
+the applied one is refused — run syncline plan and apply first.
+
+In the foreground (the default) the run's activities execute in this process,
+with a progress bar on a terminal (plain lines otherwise), and a summary at
+the end; Ctrl-C cancels the run. With -detach the run is only queued, for
+syncline serve to start.
+
+-mode overrides the task's mode for this run: full, preview (compute every
+change, write none) or dry_run (report situations only).
+
+Exit status: 0 when the run succeeded or finished with item errors (partial;
+the summary says how many), 1 when it failed or was cancelled, or could not
+start.`
+
+func (a *app) runCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "run",
+		Usage:       "run a task now",
+		UsageText:   "syncline run [options] TASK [DIR]",
+		Description: runDescription,
+		Flags: append([]cli.Flag{
+			stateFlag(),
+			&cli.StringFlag{Name: "mode", Usage: "run in `MODE`: full, preview or dry_run (default: the task's)"},
+			&cli.BoolFlag{Name: "detach", Usage: "queue the run for syncline serve and return"},
+		}, variableFlags()...),
+		Action: a.runAction,
+	}
+}
+
+func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
+	task, dir, err := taskAndDir(cmd)
+	if err != nil {
+		return err
+	}
+	if m := cmd.String("mode"); m != "" && !isMode(m) {
+		return newUsageError(cmd, "-mode must be full, preview or dry_run, not %q", m)
+	}
+	st, cat, err := a.openCatalog(ctx, dir, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	run, err := engine.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
+	if err != nil {
+		return err
+	}
+	if cmd.Bool("detach") {
+		fmt.Fprintf(a.stdout, "Queued run %d of task.%s (%s); syncline serve starts it.\nFollow it with: syncline runs show %d\n",
+			run.ID, task, run.Mode, run.ID)
+		return nil
+	}
+	return a.runForeground(ctx, st, cat, run)
+}
+
+func (a *app) runForeground(ctx context.Context, st *state.Store, cat *engine.Catalog, run *state.Run) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
+	progress := newProgressView(a.stdout, isTerminal(a.stdout))
+	final, err := engine.RunForeground(ctx, st, cat, run.ID, engine.WorkerPrefix()+":cli", progress.update)
+	if err != nil && final == nil {
+		return err
+	}
+	progress.update(final)
+	a.runSummary(final)
+	switch final.State {
+	case state.RunSucceeded, state.RunPartial:
+		return nil
+	}
+	return exitStatus(exitError)
+}
+
+func (a *app) runSummary(r *state.Run) {
+	c := a.color(a.stdout)
+	word := string(r.State)
+	switch r.State {
+	case state.RunSucceeded:
+		word = c.paint("succeeded", ansiBold, ansiGreen)
+	case state.RunPartial:
+		word = c.paint("finished with item errors", ansiBold, ansiYellow)
+	default:
+		word = c.paint(word, ansiBold, ansiRed)
+	}
+	fmt.Fprintf(a.stdout, "\nRun %d %s in %s: %s.\n", r.ID, word, runDuration(*r), itemCounts(r.Activities))
+	if r.Error != "" {
+		fmt.Fprintf(a.stdout, "Error: %s\n", r.Error)
+	}
+	fmt.Fprintf(a.stdout, "Details: syncline runs show %d\n", r.ID)
+}
+
+// openCatalog opens the existing store and loads the configuration in dir
+// as a catalog checked against the applied definitions.
+func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*state.Store, *engine.Catalog, error) {
+	cfg, err := a.loadStrict(dir, cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	if _, err := os.Stat(location); err != nil {
+		return nil, nil, fmt.Errorf("no state store at %s; run syncline apply first so that there are tasks to run", location)
+	}
+	st, err := state.Open(ctx, location, state.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	cat, err := engine.LoadCatalog(dir, a.loadOptions(cmd), snap)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, cat, nil
+}
+
+func (a *app) loadOptions(cmd *cli.Command) config.LoadOptions {
+	return config.LoadOptions{Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"), Environ: a.environ}
+}
+
+// taskAndDir reads "TASK [DIR]".
+func taskAndDir(cmd *cli.Command) (string, string, error) {
+	switch cmd.NArg() {
+	case 1:
+		return cmd.Args().Get(0), ".", nil
+	case 2:
+		return cmd.Args().Get(0), cmd.Args().Get(1), nil
+	}
+	return "", "", newUsageError(cmd, "expected TASK and optionally DIR")
+}
+
+func isMode(m string) bool {
+	for _, known := range config.Modes {
+		if m == known {
+			return true
+		}
+	}
+	return false
+}

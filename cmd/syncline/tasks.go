@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
+	"github.com/urfave/cli/v3"
+)
+
+func (a *app) tasksCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "tasks",
+		Usage:     "list tasks with their state, schedule and last run; suspend and resume them",
+		UsageText: "syncline tasks [-state PATH]\nsyncline tasks show|suspend|resume NAME",
+		Description: `Lists the applied tasks: their state (active, suspended or closed), schedule,
+next and last run, and the last result. Reads the state store of the
+configuration in the current directory, or -state.`,
+		Flags:  []cli.Flag{stateFlag()},
+		Action: a.tasksList,
+		Commands: []*cli.Command{
+			{
+				Name: "show", Usage: "show one task: definition, runtime and recent runs",
+				UsageText: "syncline tasks show [-state PATH] NAME",
+				Flags:     []cli.Flag{stateFlag()}, Action: a.tasksShow,
+			},
+			{
+				Name: "suspend", Usage: "stop a task from being run until it is resumed",
+				UsageText: "syncline tasks suspend [-state PATH] -reason TEXT NAME",
+				Description: `Suspends an active task: the scheduler stops firing it and manual runs are
+refused, until "syncline tasks resume NAME". Runs already going continue.
+While the configuration says enabled = true, plan reports the suspension as
+drift, with who suspended it and why.`,
+				Flags: []cli.Flag{stateFlag(),
+					&cli.StringFlag{Name: "reason", Usage: "why, for the record (`TEXT`, required)", Required: true}},
+				Action: a.tasksSuspend,
+			},
+			{
+				Name: "resume", Usage: "resume a suspended task",
+				UsageText: "syncline tasks resume [-state PATH] NAME",
+				Flags:     []cli.Flag{stateFlag()}, Action: a.tasksResume,
+			},
+		},
+	}
+}
+
+func (a *app) tasksList(ctx context.Context, cmd *cli.Command) error {
+	if cmd.NArg() > 0 {
+		return newUsageError(cmd, "unexpected argument %q; did you mean syncline tasks show %s?", cmd.Args().First(), cmd.Args().First())
+	}
+	st, err := a.openExistingStore(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	view, err := readTasksView(ctx, st)
+	if err != nil {
+		return err
+	}
+	if len(view.runtime) == 0 {
+		fmt.Fprintln(a.stdout, "No tasks have been applied yet. Run syncline apply first.")
+		return nil
+	}
+	view.writeTable(a.stdout)
+	return nil
+}
+
+// tasksView is what the tasks table shows, read in one go.
+type tasksView struct {
+	snap    *state.Snapshot
+	runtime []state.TaskRuntime
+	last    map[string]state.Run
+}
+
+func readTasksView(ctx context.Context, st *state.Store) (*tasksView, error) {
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	runtime, err := st.TaskRuntimes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last, err := st.LastRuns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &tasksView{snap: snap, runtime: runtime, last: last}, nil
+}
+
+func (v *tasksView) writeTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSTATE\tSCHEDULE\tNEXT RUN\tLAST RUN\tLAST RESULT")
+	for _, rt := range v.runtime {
+		last, hasLast := v.last[rt.Task]
+		lastAt, lastResult := "-", "-"
+		if hasLast {
+			lastAt, lastResult = formatTime(firstNonZero(last.StartedAt, last.CreatedAt)), fmt.Sprintf("%s (run %d)", last.State, last.ID)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rt.Task, rt.State, v.schedule(rt.Task), v.nextRun(rt), lastAt, lastResult)
+	}
+	tw.Flush()
+}
+
+// schedule describes a task's applied schedule.
+func (v *tasksView) schedule(task string) string {
+	def := v.snap.Definitions[config.KindTask+"."+task]
+	if def == nil {
+		return "-"
+	}
+	if def.Spec["enabled"] == "false" {
+		return "disabled"
+	}
+	if s, ok := planner.StoredTaskSchedule(def, v.snap.Definitions); ok {
+		return s.Describe()
+	}
+	if def.Spec["after"] != "" && def.Spec["after"] != "[]" {
+		return "after " + def.Spec["after"]
+	}
+	return "manual"
+}
+
+func (v *tasksView) nextRun(rt state.TaskRuntime) string {
+	if rt.State != state.TaskActive {
+		return "-"
+	}
+	if !rt.NextFireAt.IsZero() {
+		return formatTime(rt.NextFireAt)
+	}
+	// No serve has scheduled it yet: show when it would fire.
+	def := v.snap.Definitions[config.KindTask+"."+rt.Task]
+	if def == nil {
+		return "-"
+	}
+	if s, ok := planner.StoredTaskSchedule(def, v.snap.Definitions); ok {
+		return formatTime(s.Next(time.Now())) + " (once serve runs)"
+	}
+	return "-"
+}
+
+func firstNonZero(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func (a *app) tasksShow(ctx context.Context, cmd *cli.Command) error {
+	name, err := oneName(cmd)
+	if err != nil {
+		return err
+	}
+	st, err := a.openExistingStore(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	view, err := readTasksView(ctx, st)
+	if err != nil {
+		return err
+	}
+	rt, err := st.TaskRuntime(ctx, name)
+	if err != nil {
+		return err
+	}
+	def := view.snap.Definitions[config.KindTask+"."+name]
+	fmt.Fprintf(a.stdout, "task.%s\n  state:     %s", name, rt.State)
+	if rt.State != state.TaskActive {
+		fmt.Fprintf(a.stdout, " by %s since %s", orUnknownUser(rt.By), formatTime(rt.Since))
+		if rt.Reason != "" {
+			fmt.Fprintf(a.stdout, " (%s)", rt.Reason)
+		}
+	}
+	fmt.Fprintf(a.stdout, "\n  schedule:  %s\n  next run:  %s\n", view.schedule(name), view.nextRun(*rt))
+	if def != nil {
+		fmt.Fprintf(a.stdout, "  mode:      %s\n  source:    %s:%d\n", unquoteSpec(def.Spec["mode"]), def.SourceFile, def.SourceLine)
+	}
+	runs, err := st.Runs(ctx, state.RunFilter{Task: name, Limit: 10})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, "\nRecent runs:")
+	writeRunsTable(a.stdout, runs)
+	return nil
+}
+
+func (a *app) tasksSuspend(ctx context.Context, cmd *cli.Command) error {
+	name, err := oneName(cmd)
+	if err != nil {
+		return err
+	}
+	st, err := a.openExistingStoreWritable(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SuspendTask(ctx, name, cmd.String("reason"), state.OSUser()); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Suspended task.%s. Resume it with: syncline tasks resume %s\n", name, name)
+	return nil
+}
+
+func (a *app) tasksResume(ctx context.Context, cmd *cli.Command) error {
+	name, err := oneName(cmd)
+	if err != nil {
+		return err
+	}
+	st, err := a.openExistingStoreWritable(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.ResumeTask(ctx, name, state.OSUser()); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Resumed task.%s.\n", name)
+	return nil
+}
+
+func oneName(cmd *cli.Command) (string, error) {
+	if cmd.NArg() != 1 {
+		return "", newUsageError(cmd, "expected one task NAME")
+	}
+	return cmd.Args().First(), nil
+}
+
+func orUnknownUser(s string) string {
+	if s == "" {
+		return "someone"
+	}
+	return s
+}
+
+// unquoteSpec shows a canonical string value without its quotes.
+func unquoteSpec(v string) string {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		return v[1 : len(v)-1]
+	}
+	return v
+}

@@ -1,0 +1,90 @@
+package builtin_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/engine/connector/builtin"
+	"github.com/zclconf/go-cty/cty"
+)
+
+func resource(connectorName string, attrs map[string]cty.Value) *config.Resource {
+	return &config.Resource{Name: "hr", Connector: connectorName, Connection: &config.Connection{Attributes: attrs}}
+}
+
+func TestOpenCSVRelativeToBaseDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+	os.WriteFile(filepath.Join(dir, "data", "hr.csv"), []byte("emp_id;groups\ne1;a|b\n"), 0o644)
+	res := resource("csv", map[string]cty.Value{
+		"path":                 cty.StringVal("data/hr.csv"),
+		"identifier":           cty.StringVal("emp_id"),
+		"delimiter":            cty.StringVal(";"),
+		"multivalue_delimiter": cty.StringVal("|"),
+	})
+	c, err := builtin.Open(context.Background(), res, connector.Options{BaseDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := c.Get(context.Background(), "e1")
+	if err != nil || strings.Join(obj.Attributes["groups"], ",") != "a,b" {
+		t.Errorf("Get: %v, %v", obj, err)
+	}
+}
+
+func TestOpenKeepsSensitiveSettingsOutOfErrors(t *testing.T) {
+	t.Parallel()
+	res := resource("csv", map[string]cty.Value{
+		"path":       cty.StringVal("exports/secret-name.csv").Mark(config.Sensitive),
+		"identifier": cty.StringVal("emp_id"),
+	})
+	c, err := builtin.Open(context.Background(), res, connector.Options{BaseDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Get(context.Background(), "e1")
+	if !errors.Is(err, connector.ErrUnreachable) || strings.Contains(err.Error(), "secret-name") || !strings.Contains(err.Error(), "(sensitive path)") {
+		t.Errorf("error %q: want unreachable, naming the file only as (sensitive path)", err)
+	}
+}
+
+func TestOpenRefusals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		res  *config.Resource
+		kind error
+		want string
+	}{
+		{"ldap not yet", resource("ldap", map[string]cty.Value{"url": cty.StringVal("ldap://x")}), connector.ErrUnsupported,
+			`resource "hr": open: not supported: the ldap connector is not available in this version of syncline yet`},
+		{"unknown connector", resource("rest", nil), connector.ErrConfig, `unknown connector "rest"`},
+		{"unknown value", resource("csv", map[string]cty.Value{"path": cty.UnknownVal(cty.String), "identifier": cty.StringVal("id")}),
+			connector.ErrConfig, "the path setting has no value yet"},
+		{"missing identifier", resource("csv", map[string]cty.Value{"path": cty.StringVal("x.csv")}), connector.ErrConfig,
+			"the identifier setting is required"},
+		{"long delimiter", resource("csv", map[string]cty.Value{"path": cty.StringVal("x.csv"), "identifier": cty.StringVal("id"), "delimiter": cty.StringVal(";;")}),
+			connector.ErrConfig, "delimiter must be exactly one character"},
+		{"no connection", &config.Resource{Name: "hr", Connector: "csv"}, connector.ErrConfig, "the resource has no connection block"},
+		{"bad driver", resource("sql", map[string]cty.Value{"driver": cty.StringVal("oracle"), "dsn": cty.StringVal("x"), "table": cty.StringVal("t"), "key": cty.StringVal("k")}),
+			connector.ErrConfig, `unknown driver "oracle"`},
+		{"bad change type", resource("sql", map[string]cty.Value{"driver": cty.StringVal("sqlite"), "dsn": cty.StringVal("x"), "table": cty.StringVal("t"), "key": cty.StringVal("k"), "change_column_type": cty.StringVal("clock")}),
+			connector.ErrConfig, `change_column_type must be "timestamp" or "sequence", not "clock"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := builtin.Open(context.Background(), tt.res, connector.Options{BaseDir: t.TempDir()})
+			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v\nwant %v containing %q", err, tt.kind, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,7 @@
+// Package builtin is the registry of the connectors compiled into this
+// binary: csv (engine/connector/csvfile) and sql
+// (engine/connector/sqltable). The ldap connector's settings are already
+// part of the language; opening an ldap resource says it is not available
+// yet. Callers open resources with Open, or look connectors up in
+// Registry.
+package builtin

@@ -1,0 +1,73 @@
+package sqltable
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/syncline/syncline/engine/connector"
+)
+
+// Connector is the sql connector for one table.
+type Connector struct {
+	cfg     Config
+	d       dialect
+	db      *sql.DB
+	errs    connector.ErrorBuilder
+	secrets []string
+
+	schema string   // the schema that holds the table, resolved
+	table  string   // the table, quoted and qualified with its schema
+	attrs  []column // the columns read and written, the key among them
+	key    int      // index of the key in attrs
+	change *column  // the change column, or nil
+}
+
+var (
+	_ connector.Connector  = (*Connector)(nil)
+	_ connector.ChangeFeed = (*Connector)(nil)
+)
+
+// New connects to the database, reads the table's columns and checks the
+// settings against them.
+func New(ctx context.Context, resource string, cfg Config) (*Connector, error) {
+	if cfg.ChangeColumn != "" && cfg.ChangeColumnType == "" {
+		cfg.ChangeColumnType = ChangeTimestamp
+	}
+	c := &Connector{cfg: cfg, d: dialectFor(cfg.Driver), errs: connector.ErrorBuilder{Resource: resource}}
+	if err := cfg.check(); err != nil {
+		return nil, c.errs.New(connector.ErrConfig, "open", err, "")
+	}
+	c.secrets = c.d.secrets(cfg.DSN)
+	db, err := c.d.open(cfg.DSN)
+	if err != nil {
+		kind := c.d.kind(err)
+		if kind == nil {
+			kind = connector.ErrConfig
+		}
+		return nil, c.errs.New(kind, "open", c.redact(err), hintFor(kind, cfg.Driver))
+	}
+	c.db = db
+	if err := c.resolve(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Resource returns the resource's name.
+func (c *Connector) Resource() string { return c.errs.Resource }
+
+// Capabilities: everything but multi-valued attributes; live sync with a
+// change column, without deletions (a deleted row leaves no trace).
+func (c *Connector) Capabilities() connector.Capabilities {
+	return connector.Capabilities{
+		Read: true, Create: true, Update: true, Delete: true,
+		LiveSync: c.change != nil,
+	}
+}
+
+// Close closes the database handle.
+func (c *Connector) Close() error { return c.db.Close() }
+
+// keyColumn returns the quoted key column.
+func (c *Connector) keyColumn() string { return c.d.quote(c.attrs[c.key].name) }

@@ -1,0 +1,96 @@
+package sqltable
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// dialect is what differs between the databases.
+type dialect interface {
+	// open returns the database handle for dsn, with the driver options
+	// syncline relies on; it does not connect yet.
+	open(dsn string) (*sql.DB, error)
+	// secrets returns the strings to keep out of messages: the DSN and
+	// the password in it.
+	secrets(dsn string) []string
+	// address names the server and database without secrets, for
+	// messages and connection tests.
+	address(dsn string) string
+	quote(ident string) string
+	placeholder(n int) string // the n-th parameter, 1-based
+	defaultSchema(ctx context.Context, db *sql.DB) (string, error)
+	columns(ctx context.Context, db *sql.DB, schema, table string) ([]column, error)
+	tables(ctx context.Context, db *sql.DB, schema string) ([]string, error)
+	version(ctx context.Context, db *sql.DB) (string, error)
+	// forUpdate is the clause that locks a row read for an update.
+	forUpdate() string
+	// changeExpr is what to select for the change column col, quoted,
+	// so that its value can be bound back in a comparison.
+	changeExpr(col, changeType string) string
+	// kind sorts a driver error into a connector error kind, or nil.
+	kind(err error) error
+}
+
+// column is one column of the table.
+type column struct {
+	name     string
+	typ      string
+	nullable bool
+}
+
+func dialectFor(driver string) dialect {
+	switch driver {
+	case Postgres:
+		return postgresDialect{}
+	case MySQL:
+		return mysqlDialect{}
+	}
+	return sqliteDialect{}
+}
+
+// quoteWith quotes an identifier with q, doubling any q inside it: the
+// SQL-standard way, which every supported database follows.
+func quoteWith(q, ident string) string {
+	return q + strings.ReplaceAll(ident, q, q+q) + q
+}
+
+// dollar is PostgreSQL's $n placeholder.
+func dollar(n int) string { return "$" + strconv.Itoa(n) }
+
+// queryColumns runs an introspection query returning name, type, nullable.
+func queryColumns(ctx context.Context, db *sql.DB, query string, args ...any) ([]column, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []column
+	for rows.Next() {
+		var c column
+		if err := rows.Scan(&c.name, &c.typ, &c.nullable); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// queryStrings runs a query returning one string column.
+func queryStrings(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

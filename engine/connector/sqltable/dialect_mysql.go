@@ -1,0 +1,104 @@
+package sqltable
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/syncline/syncline/engine/connector"
+)
+
+// mysqlDialect is MySQL and MariaDB through go-sql-driver.
+type mysqlDialect struct{}
+
+func (mysqlDialect) open(dsn string) (*sql.DB, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ParseTime = true            // DATETIME as time.Time, for change columns
+	cfg.ClientFoundRows = true      // UPDATE counts matched rows, not changed ones
+	cfg.Logger = &mysql.NopLogger{} // errors are returned; the driver's stderr log would only repeat them
+	if cfg.Timeout == 0 {
+		cfg.Timeout = connectTimeout
+	}
+	c, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
+func (mysqlDialect) secrets(dsn string) []string {
+	out := []string{dsn}
+	if cfg, err := mysql.ParseDSN(dsn); err == nil && cfg.Passwd != "" {
+		out = append(out, cfg.Passwd)
+	}
+	return out
+}
+
+func (mysqlDialect) address(dsn string) string {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "mysql"
+	}
+	return fmt.Sprintf("mysql at %s, database %s", cfg.Addr, cfg.DBName)
+}
+
+func (mysqlDialect) quote(ident string) string { return quoteWith("`", ident) }
+func (mysqlDialect) placeholder(int) string    { return "?" }
+func (mysqlDialect) forUpdate() string         { return " FOR UPDATE" }
+
+func (mysqlDialect) changeExpr(col, _ string) string { return col }
+
+func (mysqlDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, error) {
+	var s sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT DATABASE()`).Scan(&s)
+	if err == nil && !s.Valid {
+		err = errors.New("the dsn names no database; write it as user@tcp(host:3306)/database, or set schema")
+	}
+	return s.String, err
+}
+
+func (mysqlDialect) columns(ctx context.Context, db *sql.DB, schema, table string) ([]column, error) {
+	return queryColumns(ctx, db, `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES'
+		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, schema, table)
+}
+
+func (mysqlDialect) tables(ctx context.Context, db *sql.DB, schema string) ([]string, error) {
+	return queryStrings(ctx, db, `SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`, schema)
+}
+
+func (mysqlDialect) version(ctx context.Context, db *sql.DB) (string, error) {
+	var v string
+	err := db.QueryRowContext(ctx, `SELECT VERSION()`).Scan(&v)
+	if strings.Contains(v, "MariaDB") {
+		return "MariaDB " + v, err
+	}
+	return "MySQL " + v, err
+}
+
+// kind sorts MySQL/MariaDB errors by error number.
+func (mysqlDialect) kind(err error) error {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1062, 1586: // duplicate entry
+			return connector.ErrAlreadyExists
+		case 1146, 1054, 1049: // no such table, column, database
+			return connector.ErrSchema
+		case 1048, 1364, 1264, 1265, 1292, 1366, 1406, 1451, 1452, 3819, 4025: // NULL, range, truncation, bad value, foreign key, check
+			return connector.ErrInvalidObject
+		case 1040, 1044, 1045, 1053, 1152, 1184, 1927, 2002, 2003, 2006, 2013: // connections, access, shutdown, killed
+			return connector.ErrUnreachable
+		}
+		return connector.ErrRejected
+	}
+	if errors.Is(err, mysql.ErrInvalidConn) {
+		return connector.ErrUnreachable
+	}
+	return nil
+}

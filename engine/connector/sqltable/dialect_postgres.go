@@ -1,0 +1,103 @@
+package sqltable
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/syncline/syncline/engine/connector"
+)
+
+// postgresDialect is PostgreSQL through pgx.
+type postgresDialect struct{}
+
+// connectTimeout bounds connecting when the DSN sets no timeout.
+const connectTimeout = 10 * time.Second
+
+func (postgresDialect) open(dsn string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = connectTimeout
+	}
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = "syncline"
+	}
+	return stdlib.OpenDB(*cfg), nil
+}
+
+func (postgresDialect) secrets(dsn string) []string {
+	out := []string{dsn}
+	if cfg, err := pgx.ParseConfig(dsn); err == nil && cfg.Password != "" {
+		out = append(out, cfg.Password)
+	}
+	return out
+}
+
+func (postgresDialect) address(dsn string) string {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return "postgres"
+	}
+	return fmt.Sprintf("postgres at %s:%d, database %s", cfg.Host, cfg.Port, cfg.Database)
+}
+
+func (postgresDialect) quote(ident string) string { return quoteWith(`"`, ident) }
+func (postgresDialect) placeholder(n int) string  { return dollar(n) }
+func (postgresDialect) forUpdate() string         { return " FOR UPDATE" }
+
+func (postgresDialect) changeExpr(col, _ string) string { return col }
+
+func (postgresDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, error) {
+	var s sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&s)
+	if err == nil && !s.Valid {
+		err = errors.New("the connection has no current schema (search_path is empty); set schema")
+	}
+	return s.String, err
+}
+
+func (postgresDialect) columns(ctx context.Context, db *sql.DB, schema, table string) ([]column, error) {
+	return queryColumns(ctx, db, `SELECT column_name, data_type, is_nullable = 'YES'
+		FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, schema, table)
+}
+
+func (postgresDialect) tables(ctx context.Context, db *sql.DB, schema string) ([]string, error) {
+	return queryStrings(ctx, db, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, schema)
+}
+
+func (postgresDialect) version(ctx context.Context, db *sql.DB) (string, error) {
+	var v string
+	err := db.QueryRowContext(ctx, `SELECT current_setting('server_version')`).Scan(&v)
+	return "PostgreSQL " + v, err
+}
+
+// kind sorts PostgreSQL errors by SQLSTATE class and code.
+func (postgresDialect) kind(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505":
+			return connector.ErrAlreadyExists
+		case pe.Code == "42P01" || pe.Code == "42703" || pe.Code == "3F000":
+			return connector.ErrSchema
+		case pe.Code[:2] == "22" || pe.Code[:2] == "23":
+			return connector.ErrInvalidObject
+		case pe.Code[:2] == "08" || pe.Code[:2] == "57" || pe.Code[:2] == "28" || pe.Code == "3D000" || pe.Code == "53300":
+			return connector.ErrUnreachable
+		}
+		return connector.ErrRejected
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.Timeout(err) {
+		return connector.ErrUnreachable
+	}
+	return nil
+}

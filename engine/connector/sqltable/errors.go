@@ -1,0 +1,77 @@
+package sqltable
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/syncline/syncline/engine/connector"
+)
+
+// fail turns a driver error into an *connector.Error of the right kind,
+// without secrets. Context errors are returned as they are.
+func (c *Connector) fail(op, id string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ce *connector.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	kind := c.kindOf(err)
+	return &connector.Error{Kind: kind, Op: op, Resource: c.Resource(), Object: id,
+		Err: c.redact(err), Hint: hintFor(kind, c.cfg.Driver)}
+}
+
+// kindOf sorts err: the dialect knows its server's codes; connection
+// failures look alike in every driver.
+func (c *Connector) kindOf(err error) error {
+	if k := c.d.kind(err); k != nil {
+		return k
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || strings.Contains(err.Error(), "conn closed") {
+		return connector.ErrUnreachable
+	}
+	return connector.ErrRejected
+}
+
+func hintFor(kind error, driver string) string {
+	switch kind {
+	case connector.ErrUnreachable:
+		if driver == SQLite {
+			return "Check that the database file exists and is readable; dsn is a path relative to the configuration directory. Syncline does not create it."
+		}
+		return "Check that the database server is running and that the dsn's host, port, user and password are right. Pending changes are kept and retried."
+	case connector.ErrSchema:
+		return "Check the table, schema and column names in the connection block; they are matched exactly, case included."
+	}
+	return ""
+}
+
+// redacted is an error message with the secrets taken out; it still
+// unwraps to the driver's error for errors.Is and errors.As.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r *redacted) Error() string { return r.msg }
+func (r *redacted) Unwrap() error { return r.err }
+
+// redact replaces every secret in err's message with "(sensitive)".
+func (c *Connector) redact(err error) error {
+	msg := err.Error()
+	for _, s := range c.secrets {
+		if len(s) >= 2 {
+			msg = strings.ReplaceAll(msg, s, "(sensitive)")
+		}
+	}
+	return &redacted{msg: msg, err: err}
+}

@@ -1,0 +1,185 @@
+package sqltable
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/syncline/syncline/engine/connector"
+)
+
+// Create inserts a row for obj. Columns obj leaves out get the table's
+// defaults; attributes with no values are NULL.
+func (c *Connector) Create(ctx context.Context, obj connector.Object) error {
+	if obj.ID == "" {
+		return c.errs.New(connector.ErrInvalidObject, "create", fmt.Errorf("the object has no identifier"), "")
+	}
+	attrs := obj.Attributes.Clone()
+	if vs := connector.Values(attrs[c.cfg.Key]...); len(vs) > 0 && !slices.Equal(vs, []string{obj.ID}) {
+		return c.errs.Object(connector.ErrInvalidObject, "create", obj.ID,
+			fmt.Errorf("the key attribute %q holds %q, not the object's identifier", c.cfg.Key, vs), "")
+	}
+	attrs[c.cfg.Key] = []string{obj.ID}
+	names, args, err := c.values("create", obj.ID, attrs)
+	if err != nil {
+		return err
+	}
+	return c.inTx(ctx, "create", obj.ID, func(tx *sql.Tx) error {
+		n, err := c.countKey(ctx, tx, obj.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return c.errs.Object(connector.ErrAlreadyExists, "create", obj.ID, nil, "")
+		}
+		_, err = tx.ExecContext(ctx, c.insertStatement(names), args...)
+		return err
+	})
+}
+
+// values checks attributes against the columns and returns the quoted
+// column names and their values (nil for NULL), in attribute-name order.
+func (c *Connector) values(op, id string, attrs connector.Attributes) ([]string, []any, error) {
+	var names []string
+	var args []any
+	for _, name := range attrs.Names() {
+		if !slices.ContainsFunc(c.attrs, func(col column) bool { return col.name == name }) {
+			return nil, nil, c.errs.Object(connector.ErrInvalidObject, op, id, fmt.Errorf("unknown attribute %q", name),
+				fmt.Sprintf("The table's columns read and written are %s.", strings.Join(quoteAll(c.attrNames()), ", ")))
+		}
+		vs := connector.Values(attrs[name]...)
+		if len(vs) > 1 {
+			return nil, nil, c.errs.Object(connector.ErrInvalidObject, op, id,
+				fmt.Errorf("attribute %q is single-valued and cannot hold %d values", name, len(vs)), "A sql column holds one value.")
+		}
+		names = append(names, c.d.quote(name))
+		if len(vs) == 0 {
+			args = append(args, nil)
+		} else {
+			args = append(args, vs[0])
+		}
+	}
+	return names, args, nil
+}
+
+func (c *Connector) attrNames() []string {
+	out := make([]string, len(c.attrs))
+	for i, col := range c.attrs {
+		out[i] = col.name
+	}
+	return out
+}
+
+func (c *Connector) insertStatement(names []string) string {
+	ph := make([]string, len(names))
+	for i := range names {
+		ph[i] = c.d.placeholder(i + 1)
+	}
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", c.table, strings.Join(names, ", "), strings.Join(ph, ", "))
+}
+
+// countKey counts the rows whose key is id.
+func (c *Connector) countKey(ctx context.Context, tx *sql.Tx, id string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s = %s", c.table, c.keyColumn(), c.d.placeholder(1)), id).Scan(&n)
+	return n, err
+}
+
+// Update reads the row, applies mods and writes back only the columns
+// the modifications name, in one transaction holding the row's lock.
+func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modification) error {
+	return c.inTx(ctx, "update", id, func(tx *sql.Tx) error {
+		current, err := c.lockRow(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err := current.Apply(mods, false)
+		if err != nil {
+			return c.errs.Object(connector.ErrInvalidObject, "update", id, err, "A sql column holds one value.")
+		}
+		if !slices.Equal(next[c.cfg.Key], []string{id}) {
+			return c.errs.Object(connector.ErrInvalidObject, "update", id,
+				fmt.Errorf("the key attribute %q cannot change", c.cfg.Key), "To rename an object, delete it and create it anew.")
+		}
+		changed := connector.Attributes{}
+		for _, m := range mods {
+			changed[m.Attribute] = next[m.Attribute]
+		}
+		names, args, err := c.values("update", id, changed)
+		if err != nil || len(names) == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, c.updateStatement(names), append(args, id)...)
+		return err
+	})
+}
+
+// lockRow reads the row whose key is id, locking it until the transaction
+// ends.
+func (c *Connector) lockRow(ctx context.Context, tx *sql.Tx, id string) (connector.Attributes, error) {
+	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s = %s%s", c.selectList(), c.table, c.keyColumn(), c.d.placeholder(1), c.d.forUpdate())
+	rows, err := tx.QueryContext(ctx, query, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []scanned
+	sc := c.newScanner("update")
+	for rows.Next() {
+		s, err := sc.scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := c.one("update", id, len(found)); err != nil {
+		return nil, err
+	}
+	return found[0].obj.Attributes, found[0].err
+}
+
+func (c *Connector) updateStatement(names []string) string {
+	sets := make([]string, len(names))
+	for i, n := range names {
+		sets[i] = n + " = " + c.d.placeholder(i+1)
+	}
+	return fmt.Sprintf("UPDATE %s SET %s WHERE %s = %s", c.table, strings.Join(sets, ", "), c.keyColumn(), c.d.placeholder(len(names)+1))
+}
+
+// Delete removes the row whose key is id; a key on several rows deletes
+// none.
+func (c *Connector) Delete(ctx context.Context, id string) error {
+	return c.inTx(ctx, "delete", id, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = %s", c.table, c.keyColumn(), c.d.placeholder(1)), id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		return c.one("delete", id, int(n))
+	})
+}
+
+// inTx runs fn in a transaction, committing when it returns nil. Errors
+// come back as *connector.Error.
+func (c *Connector) inTx(ctx context.Context, op, id string, fn func(*sql.Tx) error) error {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return c.fail(op, id, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return c.fail(op, id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return c.fail(op, id, err)
+	}
+	return nil
+}
