@@ -44,7 +44,8 @@ func ShortCommit(sha string) string {
 // of revision ref of the repository at repo, reading git's objects directly:
 // nothing is checked out and the work tree, if there is one, is not read.
 // repo is a local path to a work tree or a bare repository; ref is a branch,
-// tag or (abbreviated) commit, or any expression ResolveRevision accepts.
+// tag or (abbreviated) commit, or any expression ResolveRevision accepts;
+// "" is HEAD.
 //
 // File names in diagnostics and Config.Files read "REPO@SHORT/DIR/FILE".
 // file() reads from the same revision and directory; symbolic links in the
@@ -53,6 +54,9 @@ func ShortCommit(sha string) string {
 // is an error diagnostic, and the Revision is nil when the commit could not
 // be found. Like LoadDir, LoadGit always returns a non-nil Config.
 func LoadGit(repo, ref, dir string, opts LoadOptions) (*Config, *Revision, hcl.Diagnostics) {
+	if ref == "" {
+		ref = "HEAD"
+	}
 	name := repoDisplayName(repo)
 	cfg := newConfig(name)
 	if !looksRemote(repo) {
@@ -133,9 +137,6 @@ func looksRemote(repo string) bool {
 // resolveCommit finds the commit ref names: a branch, tag, remote-tracking
 // branch, (abbreviated) commit, or an expression such as HEAD~1.
 func resolveCommit(r *git.Repository, repo, ref string) (*object.Commit, *hcl.Diagnostic) {
-	if ref == "" {
-		ref = "HEAD"
-	}
 	if _, err := r.Head(); errors.Is(err, plumbing.ErrReferenceNotFound) && ref == "HEAD" {
 		return nil, gitError("Unknown revision",
 			fmt.Sprintf("The repository %s has no commits yet, so HEAD names nothing. Commit the configuration first.", repo))
@@ -219,8 +220,7 @@ func revisionOf(c *object.Commit, ref string) *Revision {
 }
 
 // configTree returns the FS of directory sub of the commit's tree, checking
-// that it exists and holds configuration files. Symlinked configuration
-// files at its top are reported as warnings: the FS does not list them.
+// that it exists and holds configuration files.
 func configTree(r *git.Repository, c *object.Commit, sub, repo string, rev *Revision) (*treeFS, hcl.Diagnostics) {
 	root, err := c.Tree()
 	if err != nil {
@@ -239,9 +239,15 @@ func configTree(r *git.Repository, c *object.Commit, sub, repo string, rev *Revi
 		return nil, hcl.Diagnostics{gitError("Not a configuration directory", fmt.Sprintf("%q at %s is a file; name the directory that holds the *%s files.", sub, at, ConfigFileSuffix))}
 	}
 	fsys := &treeFS{objects: r.Storer, root: node.tree, modTime: c.Committer.When}
+	return fsys, checkConfigFiles(node.tree, sub, at)
+}
+
+// checkConfigFiles reports a directory without configuration files, and
+// warns about symlinked ones: the tree FS does not list them.
+func checkConfigFiles(tree *object.Tree, sub, at string) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	found := false
-	for _, e := range node.tree.Entries {
+	for _, e := range tree.Entries {
 		if !isConfigFileName(e.Name) {
 			continue
 		}
@@ -253,15 +259,15 @@ func configTree(r *git.Repository, c *object.Commit, sub, repo string, rev *Revi
 			found = true
 		}
 	}
-	if !found {
-		where := "at the top"
-		if sub != "." {
-			where = fmt.Sprintf("in the directory %q", sub)
-		}
-		diags = append(diags, noConfiguration("No configuration files at revision",
-			fmt.Sprintf("There are no *%s files %s at %s. Check the revision and the directory, or commit the configuration first.", ConfigFileSuffix, where, at)))
+	if found {
+		return diags
 	}
-	return fsys, diags
+	where := "at the top"
+	if sub != "." {
+		where = fmt.Sprintf("in the directory %q", sub)
+	}
+	return append(diags, noConfiguration("No configuration files at revision",
+		fmt.Sprintf("There are no *%s files %s at %s. Check the revision and the directory, or commit the configuration first.", ConfigFileSuffix, where, at)))
 }
 
 // isConfigFileName reports whether LoadFS reads a file of this name.

@@ -10,7 +10,9 @@
 //     attribute path to canonical rendering, defaults included — so a diff is
 //     a map comparison, and two configurations that differ only in layout give
 //     byte-equal specs and the same hash. Sensitive values are replaced by a
-//     salted fingerprint; a spec never holds a secret.
+//     salted fingerprint; a spec never holds a secret. DesiredWithoutSecrets
+//     does the same for a configuration loaded without its secrets, for
+//     comparing two revisions (syncline diff), never for storing.
 //   - Compute diffs those against a state.Snapshot and returns a Plan: per
 //     address a Change (create, update, delete, replace, or a move from a
 //     moved block) with attribute-level before/after, the next fire times a
@@ -21,6 +23,8 @@
 // Plan.Verify checks a saved plan against the configuration at apply time;
 // DecodeJSON reads a saved plan back. RenderText, RenderJSON and
 // RenderMarkdown are its three views — for a terminal, for machines and plan
-// files, and for a pull-request comment. docs/plan-format.md describes the
+// files, and for a pull-request comment (RenderMarkdownWith takes another
+// title, for a diff of two revisions, and a length limit such as GitHub's
+// comment limit). docs/plan-format.md describes the
 // JSON format, the Markdown layout and the canonical spec conventions.
 package planner

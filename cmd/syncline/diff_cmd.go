@@ -17,9 +17,10 @@ const diffDescription = `Shows how the definitions change from git revision BASE
 — what applying HEAD would do to a state that holds BASE — for reviewing a
 pull request. It reads both revisions straight from the repository (no
 checkout) and needs no state store and no secrets: a sensitive variable
-without a value and env() of an unset variable compare equal on both sides
-and are shown as "(sensitive value)". Other variables without a default
-need -var or -var-file.
+without a value compares equal on both sides and is shown as "(sensitive
+value)". Of the environment only SYNCLINE_VAR_name is read; env() in the
+configuration compares the same way, so a branch cannot read the CI job's
+environment. Other variables without a default need -var or -var-file.
 
 BASE and HEAD are branches, tags, commits or expressions such as HEAD~1.
 A BASE without configuration (the directory is missing, or holds no *.hcl
@@ -127,7 +128,7 @@ func (a *app) loadDiffSide(repo, ref, path string, cmd *cli.Command) (*diffSide,
 	cfg, rev, diags := config.LoadGit(repo, ref, path, config.LoadOptions{
 		Vars:                cmd.StringSlice("var"),
 		VarFiles:            cmd.StringSlice("var-file"),
-		Environ:             a.environ,
+		Environ:             variableEnviron(a.environ),
 		AllowUnsetVariables: true,
 	})
 	side := &diffSide{ref: ref, rev: rev, cfg: cfg}
@@ -146,6 +147,19 @@ func (a *app) loadDiffSide(repo, ref, path string, cmd *cli.Command) (*diffSide,
 	}
 	side.desired = desired
 	return side, nil
+}
+
+// variableEnviron keeps only the SYNCLINE_VAR_name variables: a branch
+// under review must not read the CI job's environment through env(), not
+// even as a fingerprint, so env() compares as an unknown secret.
+func variableEnviron(environ []string) []string {
+	var out []string
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, config.EnvVarPrefix) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // computeDiff plans head against a state that holds exactly base's

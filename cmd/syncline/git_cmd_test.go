@@ -269,6 +269,9 @@ func TestDiffBaseWithoutConfiguration(t *testing.T) {
 	checkContains(t, "markdown", res.stdout, "3 to add, 0 to change, 0 to remove", "which has no configuration yet")
 	res = mustRun(t, "diff", "-repo", r.Dir, "-path", "iam", "HEAD~1", "HEAD")
 	checkContains(t, "text", res.stdout, "(", "no configuration) with HEAD")
+	// The other way round, removing the configuration removes everything.
+	res = mustRun(t, "diff", "-repo", r.Dir, "-path", "iam", "HEAD", "HEAD~1")
+	checkContains(t, "text", res.stdout, "Plan: 0 to add, 0 to change, 3 to remove.", "# Note: The task will be closed")
 }
 
 // TestDiffMarkdownFitsAComment: a diff too long for a GitHub comment is
@@ -298,5 +301,46 @@ func TestDiffMarkdownFitsAComment(t *testing.T) {
 	}
 	if rows := strings.Count(res.stdout, "| `+` create |"); rows != 600 {
 		t.Errorf("the table lists %d changes, want all 600", rows)
+	}
+}
+
+// TestDiffReadsNoEnvironment: a branch under review cannot read the CI
+// job's environment through env(), not even as a fingerprint; only
+// SYNCLINE_VAR_name values are taken.
+func TestDiffReadsNoEnvironment(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	resource := func(dsn string) string {
+		return `variable "table" {
+  type = string
+}
+resource "app" {
+  connector = "sql"
+  connection {
+    driver = "postgres"
+    dsn    = ` + dsn + `
+    table  = var.table
+    key    = "login"
+  }
+}
+`
+	}
+	r.Write(map[string]string{"main.hcl": resource(`env("APP_DSN")`)})
+	r.Commit("App")
+	r.Write(map[string]string{"main.hcl": resource(`env("CI_TOKEN")`)})
+	r.Commit("Read the token")
+	a := newApp(strings.NewReader(""), nil, nil, []string{"CI_TOKEN=ghs_secret", "APP_DSN=postgres://app", "SYNCLINE_VAR_table=accounts"})
+	res := runApp(t, a, "diff", "-repo", r.Dir, "-format", "json", "-detailed-exitcode", "HEAD~1", "HEAD")
+	if res.code != 0 {
+		t.Fatalf("exit %d, want 0 (no visible change)\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	checkContains(t, "json", res.stdout, `"changes": []`)
+	if strings.Contains(res.stdout, "ghs_secret") {
+		t.Error("the token is in the output")
+	}
+	// The variable came from SYNCLINE_VAR_table: without it, diff fails.
+	a = newApp(strings.NewReader(""), nil, nil, []string{"CI_TOKEN=ghs_secret"})
+	if res := runApp(t, a, "diff", "-repo", r.Dir, "HEAD~1", "HEAD"); res.code != 1 || !strings.Contains(res.stderr, `variable "table" has no value`) {
+		t.Errorf("without SYNCLINE_VAR_table: exit %d\n%s", res.code, res.stderr)
 	}
 }

@@ -28,16 +28,11 @@ type planned struct {
 // loadStrict loads dir for planning: every variable must have a value.
 // Diagnostics are printed; the error only ends the command.
 func (a *app) loadStrict(dir string, cmd *cli.Command) (*config.Config, error) {
-	return a.loadStrictWith(dir, cmd.StringSlice("var"), cmd.StringSlice("var-file"))
-}
-
-func (a *app) loadStrictWith(dir string, vars, varFiles []string) (*config.Config, error) {
-	cfg, diags := a.loadDir(dir, config.LoadOptions{Vars: vars, VarFiles: varFiles, Environ: a.environ})
-	a.showDiagnostics(cfg.Files, diags)
-	if diags.HasErrors() {
-		return nil, exitStatus(exitError)
+	lc, err := a.loadSourceStrict(dirSource(dir), cmd.StringSlice("var"), cmd.StringSlice("var-file"))
+	if err != nil {
+		return nil, err
 	}
-	return cfg, nil
+	return lc.cfg, nil
 }
 
 // computePlan plans a loaded configuration against snapshot, the state
