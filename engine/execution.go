@@ -21,6 +21,8 @@ type execution struct {
 	task     *config.Task
 	cancel   context.CancelCauseFunc
 
+	reportMu sync.Mutex // one progress callback at a time
+
 	mu       sync.Mutex // guards the fields below
 	run      state.Run
 	ckpt     checkpoint
@@ -73,10 +75,14 @@ func (ex *execution) copyLocked() *state.Run {
 	return &out
 }
 
+// report hands the run to the progress callback; calls never overlap.
 func (ex *execution) report(run *state.Run) {
-	if ex.progress != nil {
-		ex.progress(run)
+	if ex.progress == nil {
+		return
 	}
+	ex.reportMu.Lock()
+	defer ex.reportMu.Unlock()
+	ex.progress(run)
 }
 
 // flush writes the progress when it changed, or always when force is set

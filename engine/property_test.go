@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -56,9 +58,13 @@ task "free" {
 // concurrency is not "allow" never has two runs going at once.
 func TestForbidNeverOverlaps(t *testing.T) {
 	t.Parallel()
+	tmpl := setup(t, propertyHCL)
+	cat := tmpl.catalog(t)
+	if err := tmpl.store.Close(); err != nil { // checkpoints the file, to copy it
+		t.Fatal(err)
+	}
 	rapid.Check(t, func(rt *rapid.T) {
-		b := setup(t, propertyHCL)
-		cat := b.catalog(t)
+		b := tmpl.copy(t)
 		sched := NewScheduler(b.store, cat, b.clock, nil)
 		workers := []string{"node-a:1:1", "node-a:1:2", "node-b:2:1"}
 		exclusive := []string{"minutely", "often", "replacing"}
@@ -130,6 +136,24 @@ func TestForbidNeverOverlaps(t *testing.T) {
 		})
 		checkNoOverlap(rt, b, exclusive)
 	})
+}
+
+// copy opens a copy of the bundle's closed state file with a fresh clock.
+func (b *bundle) copy(t *testing.T) *bundle {
+	data, err := os.ReadFile(b.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &bundle{ctx: b.ctx, dir: b.dir, clock: NewFakeClock(testStart), opts: b.opts}
+	if c.store, err = state.Open(c.ctx, path, state.Options{Now: c.clock.Now}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.store.Close() })
+	return c
 }
 
 // checkNoOverlap checks the recorded runs: no two runs of an exclusive

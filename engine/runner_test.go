@@ -477,3 +477,47 @@ func TestEnqueueManualReplaceCancels(t *testing.T) {
 		t.Errorf("replaced run %s: %q", stored.State, stored.Note)
 	}
 }
+
+func TestRunnerReportsProgress(t *testing.T) {
+	t.Parallel()
+	b := setup(t, `
+task "job" {
+  activity "exec" {
+    name    = "first"
+    command = "true"
+  }
+  activity "exec" {
+    name    = "second"
+    command = "true"
+  }
+}`)
+	r := b.runner(t, "host:1:run")
+	run, err := EnqueueManual(b.ctx, b.store, r.Catalog, "job", "", "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	final, err := r.RunByID(b.ctx, run.ID, func(p *state.Run) {
+		var acts []string
+		for _, a := range p.Activities {
+			acts = append(acts, string(a.State))
+		}
+		line := fmt.Sprintf("%s %s", p.State, strings.Join(acts, ","))
+		if len(seen) == 0 || seen[len(seen)-1] != line {
+			seen = append(seen, line)
+		}
+	})
+	if err != nil || final.State != state.RunSucceeded {
+		t.Fatalf("run %v: %v", final, err)
+	}
+	equalLines(t, seen, []string{
+		"running running,queued",
+		"running succeeded,queued",
+		"running succeeded,running",
+		"succeeded succeeded,succeeded",
+	})
+	stored, _ := b.store.Run(b.ctx, run.ID)
+	if stored.Activities[1].State != state.RunSucceeded || stored.Activities[0].Output["exit_code"] != "0" {
+		t.Errorf("stored activities %+v", stored.Activities)
+	}
+}

@@ -35,6 +35,7 @@ type Scheduler struct {
 	policy  Policy
 	refresh time.Duration
 	due     *dueIndex
+	queued  func() // called after each decision that queued runs
 }
 
 // NewScheduler returns a scheduler for the tasks of cat; clock nil is the
@@ -61,6 +62,14 @@ func (s *Scheduler) SetMisfireTolerance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.policy.MisfireTolerance = d
+}
+
+// OnQueued sets a function called as soon as a decision has queued runs,
+// before the tick ends: a server wakes its workers with it.
+func (s *Scheduler) OnQueued(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queued = f
 }
 
 // SetRefreshInterval changes how often every runtime record is read
@@ -162,20 +171,27 @@ func (s *Scheduler) decideFresh(ctx context.Context, cat *Catalog, task string, 
 		return ts, nil
 	}
 	res.Decisions = append(res.Decisions, d)
-	res.count(d)
+	if res.count(d) > 0 && s.queued != nil {
+		s.queued()
+	}
 	s.cancel(ctx, d, now)
 	ts.Runtime.NextFireAt, ts.Runtime.ScheduleKey = d.NewNext, d.ScheduleKey
 	return ts, nil
 }
 
-func (res *TickResult) count(d Decision) {
+// count adds the decision's runs to the result and returns how many it
+// queued.
+func (res *TickResult) count(d Decision) int {
+	queued := 0
 	for _, r := range d.Runs {
 		if r.State == state.RunQueued {
-			res.Queued++
+			queued++
 		} else {
 			res.Skipped++
 		}
 	}
+	res.Queued += queued
+	return queued
 }
 
 // cancel cancels the runs a decision replaces; a run that finished

@@ -19,6 +19,7 @@ type Server struct {
 	catalog  atomic.Pointer[Catalog]
 	sched    *Scheduler
 	finishMu sync.Mutex // shared by the runners: see Runner.finishMu
+	reloadMu sync.Mutex // one reload at a time
 	signals  serverSignals
 
 	lifecycle sync.Mutex // guards state; held through Start
@@ -72,6 +73,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.sched = NewScheduler(s.cfg.Store, s.catalog.Load(), s.cfg.Clock, s.cfg.Logger)
 	s.sched.SetMisfireTolerance(s.cfg.MisfireTolerance)
+	s.sched.OnQueued(s.notify)
 	if err := s.recover(ctx, true); err != nil {
 		return err
 	}

@@ -16,9 +16,6 @@ func (s *Server) scheduleLoop(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("scheduler tick failed", "error", err)
 		}
-		if res.Queued > 0 {
-			s.notify()
-		}
 		wait := s.cfg.PollInterval
 		if !res.Wake.IsZero() {
 			wait = min(wait, max(res.Wake.Sub(s.cfg.Clock.Now()), 0))
@@ -84,6 +81,12 @@ func (s *Server) work(loopCtx, runCtx context.Context, id string) {
 // execute runs one claimed run to its end.
 func (s *Server) execute(ctx context.Context, run *state.Run, worker string) {
 	log := s.cfg.Logger.With("run", run.ID, "task", run.Task, "worker", worker)
+	if run.Serial > s.catalog.Load().Serial() {
+		// Created after an apply this server has not loaded yet.
+		if err := s.reload(context.WithoutCancel(ctx)); err != nil {
+			log.Error("checking for a newer apply failed", "error", err)
+		}
+	}
 	log.Info("run started", "trigger", run.Trigger, "mode", run.Mode, "delay", s.cfg.Clock.Now().Sub(run.ScheduledAt).Round(time.Millisecond))
 	r := &Runner{Store: s.cfg.Store, Catalog: s.catalog.Load(), Worker: worker, Clock: s.cfg.Clock,
 		HeartbeatInterval: s.cfg.HeartbeatInterval, Activities: s.cfg.Activities, Logger: s.cfg.Logger,

@@ -22,6 +22,8 @@ func (s *Server) load(ctx context.Context) error {
 // applied definitions changed stop running until the files load again.
 // Edited files alone change nothing: what runs is what was applied.
 func (s *Server) reload(ctx context.Context) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
 	cur := s.catalog.Load()
 	serial, err := s.cfg.Store.Serial(ctx)
 	if err != nil {
