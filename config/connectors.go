@@ -38,7 +38,8 @@ var Connectors = map[string][]ConnectorAttribute{
 		{Name: "table", Type: cty.String, Required: true, Doc: "table name"},
 		{Name: "schema", Type: cty.String, Doc: "schema that holds the table"},
 		{Name: "key", Type: cty.String, Required: true, Doc: "column that identifies a row"},
-		{Name: "columns", Type: cty.List(cty.String), Doc: "columns to read and write (default: all)"},
+		{Name: "columns", Type: cty.List(cty.String), Doc: "columns to read and write (default: all); with create_table, the columns to create"},
+		{Name: "create_table", Type: cty.Bool, Doc: "create the table (key and columns, as text) when it does not exist (default false)"},
 		{Name: "change_column", Type: cty.String, Doc: "column that grows on every change, for live sync"},
 		{Name: "change_column_type", Type: cty.String, Enum: []string{"timestamp", "sequence"}, Doc: `"timestamp" (default) or "sequence"`},
 	},
@@ -95,7 +96,43 @@ func decodeConnection(d *decoder, connector string, b *hcl.Block) (*Connection, 
 		conn.Ranges[spec.Name] = attr.Expr.Range()
 		diags = append(diags, checkConnectionValue(connector, spec, attr, v)...)
 	}
+	diags = append(diags, checkCreateTable(connector, conn, content.Attributes)...)
 	return conn, diags
+}
+
+// checkCreateTable checks the settings create_table = true relies on: the
+// connector creates the key and the columns listed in columns (the key may
+// be left out of them), all as text, and nothing else. Values not yet
+// known or sensitive are checked when the connector opens.
+func checkCreateTable(connector string, conn *Connection, written hcl.Attributes) hcl.Diagnostics {
+	ct, ok := conn.Attributes["create_table"]
+	if connector != "sql" || !ok || ct.IsMarked() || !ct.IsKnown() || ct.IsNull() || ct.False() {
+		return nil
+	}
+	var diags hcl.Diagnostics
+	fail := func(rng hcl.Range, summary, detail string) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rng.Ptr()})
+	}
+	cols, ok := conn.Attributes["columns"]
+	_, isWritten := written["columns"]
+	switch {
+	case isWritten && !ok: // not a list of strings, reported already
+	case !ok || cols.IsNull() || (cols.IsKnown() && !cols.IsMarked() && cols.LengthInt() == 0):
+		fail(conn.Ranges["create_table"], "Missing columns for create_table",
+			`create_table = true creates the table with the key column and the columns listed in columns, all as text; list them, such as columns = ["login", "full_name", "email"]. The key may be left out of columns: it is always created.`)
+	case cols.IsWhollyKnown() && !cols.ContainsMarked():
+		for _, c := range cols.AsValueSlice() {
+			if !c.IsNull() && c.AsString() == "" {
+				fail(conn.Ranges["columns"], "Empty column name", "create_table cannot create a column without a name; remove the empty string from columns.")
+				break
+			}
+		}
+	}
+	if cc, ok := conn.Attributes["change_column"]; ok && !cc.IsNull() {
+		fail(conn.Ranges["change_column"], "Change column with create_table",
+			"create_table creates text columns that nothing moves forward, so it cannot create a change column for live sync. Create the table yourself, with a change column the application keeps current, and remove create_table; or remove change_column.")
+	}
+	return diags
 }
 
 // checkConnectionValue makes the per-setting checks that need a value.

@@ -10,11 +10,16 @@ import (
 // SpecHash returns the hex SHA-256 of a spec serialized deterministically:
 // for each attribute in byte order of its path, the path and the value as
 // length-prefixed strings ("LEN:BYTES"), so no two different specs
-// serialize alike. docs/plan-format.md describes the serialization.
+// serialize alike. Attributes whose value is null are left out, so that a
+// setting added to a schema in a newer version — null until someone sets
+// it — does not change the hash of definitions stored before it existed.
+// docs/plan-format.md describes the serialization.
 func SpecHash(spec map[string]string) string {
 	paths := make([]string, 0, len(spec))
-	for p := range spec {
-		paths = append(paths, p)
+	for p, v := range spec {
+		if v != Null {
+			paths = append(paths, p)
+		}
 	}
 	slices.Sort(paths)
 	h := sha256.New()

@@ -20,8 +20,11 @@ current directory) and reports what it found: where the objects are, the
 identifier, the attributes (columns) and how many objects there are. A csv
 file is read whole, so rows that cannot be read are listed too.
 
-It only reads: nothing is written to the resource or to the state. The
-connection's secrets (a dsn, a password) are never printed.
+It only reads: nothing is written to the resource or to the state, with
+one exception that the configuration opts into: a sql resource with
+create_table = true whose table does not exist gets it created (and, for
+sqlite, its database file), and the output says so. The connection's
+secrets (a dsn, a password) are never printed.
 
 Exit status: 0 when the connection works and every object can be read;
 1 otherwise, with an error naming the resource.`
@@ -96,11 +99,14 @@ func (a *app) resourcesTest(ctx context.Context, cmd *cli.Command) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmd.Duration("timeout"))
 	defer cancel()
-	result, err := testResource(ctx, res, dir)
+	result, created, err := testResource(ctx, res, dir)
 	if err != nil {
+		if created != "" { // created, then failed: still say what changed
+			fmt.Fprintf(a.stderr, "Created the %s (create_table = true).\n", created)
+		}
 		return err
 	}
-	writeTestResult(a.stdout, res, result)
+	writeTestResult(a.stdout, res, result, created)
 	if result.ProblemCount > 0 {
 		return fmt.Errorf("resource %q: %d %s cannot be read (listed above)", name, result.ProblemCount, plural("object", result.ProblemCount))
 	}
@@ -132,19 +138,33 @@ func unknownResourceError(cfg *config.Config, name string) error {
 	return fmt.Errorf("%s; the resources are %s", msg, strings.Join(names, ", "))
 }
 
+// creator is a connector that may create what it connects to (the sql
+// connector with create_table): Created says what the connector created,
+// "" for nothing.
+type creator interface{ Created() string }
+
 // testResource opens the resource's connector, relative to the
-// configuration directory, and runs its connection test.
-func testResource(ctx context.Context, res *config.Resource, dir string) (*connector.TestResult, error) {
+// configuration directory, and runs its connection test; created says
+// what the test created, if anything.
+func testResource(ctx context.Context, res *config.Resource, dir string) (r *connector.TestResult, created string, err error) {
 	c, err := builtin.Open(ctx, res, connector.Options{BaseDir: dir})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer c.Close()
-	return c.Test(ctx)
+	r, err = c.Test(ctx)
+	if cr, ok := c.(creator); ok {
+		created = cr.Created()
+	}
+	return r, created, err
 }
 
-func writeTestResult(w io.Writer, res *config.Resource, r *connector.TestResult) {
-	fmt.Fprintf(w, "Resource %q (%s): the connection works.\n\n", res.Name, r.Connector)
+func writeTestResult(w io.Writer, res *config.Resource, r *connector.TestResult, created string) {
+	fmt.Fprintf(w, "Resource %q (%s): the connection works.\n", res.Name, r.Connector)
+	if created != "" {
+		fmt.Fprintf(w, "Created the %s: it did not exist, and the connection sets create_table = true.\n", created)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if r.Server != "" {
 		fmt.Fprintf(tw, "  Server:\t%s\n", r.Server)

@@ -34,11 +34,15 @@ resource "app" {
   connector   = "sql"
   description = "The application's account table"
 
+  # data/app.db is generated, never committed: create_table lets syncline
+  # create the file and the accounts table on first use.
   connection {
-    driver = "sqlite"
-    dsn    = "data/app.db"
-    table  = "accounts"
-    key    = "login"
+    driver       = "sqlite"
+    dsn          = "data/app.db"
+    table        = "accounts"
+    key          = "login"
+    columns      = ["login", "full_name", "email"]
+    create_table = true
   }
 
   object_type "account" {

@@ -83,6 +83,7 @@ resource "db" {
     columns            = ["login", "email"]
     change_column      = "updated_at"
     change_column_type = "timestamp"
+    create_table       = false
   }
   object_type "account" {
     provision_when = user.status == "active" && endswith(user.email, local.domain)

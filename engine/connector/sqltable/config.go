@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Drivers.
@@ -39,12 +40,21 @@ type Config struct {
 	Columns          []string
 	ChangeColumn     string
 	ChangeColumnType string // ChangeTimestamp (default) or ChangeSequence
+	// CreateTable creates the table when it does not exist, on the first
+	// operation that needs it (Test and writes): the key as its primary
+	// key and Columns, every column text. For SQLite the database file is
+	// created too, and only then. Columns is required with it and
+	// ChangeColumn is refused; an existing table is never changed.
+	CreateTable bool
 }
 
 // Open opens the sql connector of res.
 func Open(ctx context.Context, res *config.Resource, opts connector.Options) (connector.Connector, error) {
 	cfg, err := ConfigFrom(connector.NewSettings(res))
 	if err != nil {
+		return nil, err
+	}
+	if cfg.CreateTable, err = createTableSetting(res); err != nil {
 		return nil, err
 	}
 	if cfg.Driver == SQLite && !filepath.IsAbs(cfg.DSN) {
@@ -78,6 +88,26 @@ func ConfigFrom(s connector.Settings) (Config, error) {
 	return cfg, err
 }
 
+// createTableSetting reads the create_table setting, false when unset.
+// connector.Settings reads strings only; this follows its rules (unmarked
+// here, an error while the value is unknown).
+func createTableSetting(res *config.Resource) (bool, error) {
+	errs := connector.ErrorBuilder{Resource: res.Name}
+	v, ok := res.Connection.Attributes["create_table"]
+	if !ok || v.IsNull() {
+		return false, nil
+	}
+	if !v.IsWhollyKnown() {
+		return false, errs.New(connector.ErrConfig, "open", fmt.Errorf("the create_table setting has no value yet"),
+			"Give every variable the connection uses a value (with -var, -var-file or SYNCLINE_VAR_name).")
+	}
+	v, _ = v.UnmarkDeep()
+	if !v.Type().Equals(cty.Bool) {
+		return false, errs.New(connector.ErrConfig, "open", fmt.Errorf("the create_table setting must be true or false"), "")
+	}
+	return v.True(), nil
+}
+
 // check reports settings that are wrong on their own.
 func (cfg Config) check() error {
 	switch {
@@ -91,6 +121,12 @@ func (cfg Config) check() error {
 		return fmt.Errorf("key is required")
 	case cfg.ChangeColumnType != "" && cfg.ChangeColumnType != ChangeTimestamp && cfg.ChangeColumnType != ChangeSequence:
 		return fmt.Errorf("change_column_type must be %q or %q, not %q", ChangeTimestamp, ChangeSequence, cfg.ChangeColumnType)
+	case cfg.CreateTable && len(cfg.Columns) == 0:
+		return fmt.Errorf("create_table needs columns: the columns to create besides the key")
+	case cfg.CreateTable && cfg.ChangeColumn != "":
+		return fmt.Errorf("create_table cannot create the change column %q: nothing would move it forward; create the table yourself, or remove change_column", cfg.ChangeColumn)
+	case cfg.CreateTable && slices.Contains(cfg.Columns, ""):
+		return fmt.Errorf("create_table cannot create a column without a name; remove the empty string from columns")
 	}
 	names := append([]string{cfg.Schema, cfg.Table, cfg.Key, cfg.ChangeColumn}, cfg.Columns...)
 	for _, n := range names {

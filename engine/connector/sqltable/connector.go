@@ -3,6 +3,11 @@ package sqltable
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
+	"os"
+	"sync"
+	"sync/atomic"
 
 	"github.com/syncline/syncline/engine/connector"
 )
@@ -20,6 +25,15 @@ type Connector struct {
 	attrs  []column // the columns read and written, the key among them
 	key    int      // index of the key in attrs
 	change *column  // the change column, or nil
+
+	// missing says the table did not exist at open and create_table is
+	// set: attrs and key are not known yet. ensureTable creates the table
+	// (or finds it created meanwhile), sets them under mu and then clears
+	// missing.
+	missing atomic.Bool
+	mu      sync.Mutex
+	noFile  bool   // SQLite: the database file did not exist either (under mu)
+	created string // what this connector created, for Created (under mu)
 }
 
 var (
@@ -38,13 +52,17 @@ func New(ctx context.Context, resource string, cfg Config) (*Connector, error) {
 		return nil, c.errs.New(connector.ErrConfig, "open", err, "")
 	}
 	c.secrets = c.d.secrets(cfg.DSN)
-	db, err := c.d.open(cfg.DSN)
+	if cfg.Driver == SQLite && cfg.CreateTable {
+		_, err := os.Stat(cfg.DSN)
+		c.noFile = errors.Is(err, fs.ErrNotExist)
+	}
+	db, err := c.d.open(cfg.DSN, c.noFile)
 	if err != nil {
 		kind := c.d.kind(err)
 		if kind == nil {
 			kind = connector.ErrConfig
 		}
-		return nil, c.errs.New(kind, "open", c.redact(err), hintFor(kind, cfg.Driver))
+		return nil, c.errs.New(kind, "open", c.redact(err), c.hint(kind))
 	}
 	c.db = db
 	if err := c.resolve(ctx); err != nil {
@@ -64,6 +82,15 @@ func (c *Connector) Capabilities() connector.Capabilities {
 		Read: true, Create: true, Update: true, Delete: true,
 		LiveSync: c.change != nil,
 	}
+}
+
+// Created says what the connector created because create_table is set —
+// "table "main"."accounts"", or "database file and table …" for a new
+// SQLite file — or "" when it created nothing.
+func (c *Connector) Created() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.created
 }
 
 // Close closes the database handle.

@@ -10,8 +10,9 @@ import (
 // dialect is what differs between the databases.
 type dialect interface {
 	// open returns the database handle for dsn, with the driver options
-	// syncline relies on; it does not connect yet.
-	open(dsn string) (*sql.DB, error)
+	// syncline relies on; it does not connect yet. createFile lets SQLite
+	// create a missing database file (create_table); the servers ignore it.
+	open(dsn string, createFile bool) (*sql.DB, error)
 	// secrets returns the strings to keep out of messages: the DSN and
 	// the password in it.
 	secrets(dsn string) []string
@@ -31,6 +32,10 @@ type dialect interface {
 	changeExpr(col, changeType string) string
 	// kind sorts a driver error into a connector error kind, or nil.
 	kind(err error) error
+	// createTable is the statement that creates table (quoted and
+	// qualified) with the key column as its primary key and the other
+	// columns, every one text (create_table).
+	createTable(table, key string, cols []string) string
 }
 
 // column is one column of the table.
@@ -54,6 +59,17 @@ func dialectFor(driver string) dialect {
 // SQL-standard way, which every supported database follows.
 func quoteWith(q, ident string) string {
 	return q + strings.ReplaceAll(ident, q, q+q) + q
+}
+
+// createStatement builds CREATE TABLE IF NOT EXISTS for a dialect: the
+// key column NOT NULL PRIMARY KEY of keyType, the others of colType, every
+// name quoted with quote; suffix ends the statement (table options).
+func createStatement(quote func(string) string, table, key, keyType string, cols []string, colType, suffix string) string {
+	defs := []string{quote(key) + " " + keyType + " NOT NULL PRIMARY KEY"}
+	for _, col := range cols {
+		defs = append(defs, quote(col)+" "+colType)
+	}
+	return "CREATE TABLE IF NOT EXISTS " + table + " (" + strings.Join(defs, ", ") + ")" + suffix
 }
 
 // dollar is PostgreSQL's $n placeholder.

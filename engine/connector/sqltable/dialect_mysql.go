@@ -14,7 +14,7 @@ import (
 // mysqlDialect is MySQL and MariaDB through go-sql-driver.
 type mysqlDialect struct{}
 
-func (mysqlDialect) open(dsn string) (*sql.DB, error) {
+func (mysqlDialect) open(dsn string, _ bool) (*sql.DB, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -53,6 +53,14 @@ func (mysqlDialect) placeholder(int) string    { return "?" }
 func (mysqlDialect) forUpdate() string         { return " FOR UPDATE" }
 
 func (mysqlDialect) changeExpr(col, _ string) string { return col }
+
+// createTable makes the key a VARCHAR(255) (a TEXT column cannot be a
+// primary key) and the other columns TEXT, in utf8mb4 with a binary
+// collation: keys compare exactly, as on PostgreSQL and SQLite, so "Jiří"
+// and "jiri" are different keys.
+func (d mysqlDialect) createTable(table, key string, cols []string) string {
+	return createStatement(d.quote, table, key, "VARCHAR(255)", cols, "TEXT", " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin")
+}
 
 func (mysqlDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, error) {
 	var s sql.NullString

@@ -19,7 +19,7 @@ type postgresDialect struct{}
 // connectTimeout bounds connecting when the DSN sets no timeout.
 const connectTimeout = 10 * time.Second
 
-func (postgresDialect) open(dsn string) (*sql.DB, error) {
+func (postgresDialect) open(dsn string, _ bool) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
@@ -54,6 +54,10 @@ func (postgresDialect) placeholder(n int) string  { return dollar(n) }
 func (postgresDialect) forUpdate() string         { return " FOR UPDATE" }
 
 func (postgresDialect) changeExpr(col, _ string) string { return col }
+
+func (d postgresDialect) createTable(table, key string, cols []string) string {
+	return createStatement(d.quote, table, key, "text", cols, "text", "")
+}
 
 func (postgresDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, error) {
 	var s sql.NullString

@@ -18,12 +18,17 @@ import (
 // sqliteDialect is a SQLite file through modernc.org/sqlite.
 type sqliteDialect struct{}
 
-// errNoDatabase says the database file is missing. syncline never creates
-// a resource's database: an empty one would look like every account was
-// deleted.
+// errNoDatabase says the database file is missing. syncline creates a
+// resource's database only when the connection sets create_table: an
+// empty one would look like every account was deleted.
 var errNoDatabase = errors.New("the sqlite database file named by dsn does not exist")
 
-func (sqliteDialect) open(path string) (*sql.DB, error) {
+func (sqliteDialect) open(path string, createFile bool) (*sql.DB, error) {
+	if createFile {
+		// create_table, and the file is missing: mode=rwc creates it on
+		// first use. Still no journal-mode change.
+		return sql.Open("sqlite", sqliteURI(path)+"?mode=rwc&_pragma=busy_timeout(5000)&_txlock=immediate")
+	}
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -66,6 +71,12 @@ func (sqliteDialect) changeExpr(col, typ string) string {
 		return col
 	}
 	return "CAST(" + col + " AS TEXT)"
+}
+
+// createTable declares the key NOT NULL as well: an SQLite PRIMARY KEY
+// that is not an INTEGER one would otherwise accept NULL.
+func (d sqliteDialect) createTable(table, key string, cols []string) string {
+	return createStatement(d.quote, table, key, "TEXT", cols, "TEXT", "")
 }
 
 func (sqliteDialect) defaultSchema(context.Context, *sql.DB) (string, error) { return "main", nil }

@@ -14,6 +14,13 @@
 // between pages. The change feed reads rows whose change_column (a
 // timestamp or a sequence) passed the token's position.
 //
+// With create_table (Config.CreateTable) a missing table is not an error
+// at opening: the first operation that needs it (Test, Create, Update,
+// Delete) creates it — the key as its primary key and the listed columns,
+// all text — and, for SQLite, the database file too; Search and Get read
+// a missing table as an empty one and create nothing. An existing table
+// is never altered.
+//
 // Driver errors are sorted into the connector error kinds (a unique
 // violation is ErrAlreadyExists, a refused or dropped connection
 // ErrUnreachable) and cleaned of the data source name and password before

@@ -24,7 +24,7 @@ func (c *Connector) fail(op, id string, err error) error {
 	}
 	kind := c.kindOf(err)
 	return &connector.Error{Kind: kind, Op: op, Resource: c.Resource(), Object: id,
-		Err: c.redact(err), Hint: hintFor(kind, c.cfg.Driver)}
+		Err: c.redact(err), Hint: c.hint(kind)}
 }
 
 // kindOf sorts err: the dialect knows its server's codes; connection
@@ -42,10 +42,14 @@ func (c *Connector) kindOf(err error) error {
 	return connector.ErrRejected
 }
 
-func hintFor(kind error, driver string) string {
+// hint is the hint for an error of kind.
+func (c *Connector) hint(kind error) string {
 	switch kind {
 	case connector.ErrUnreachable:
-		if driver == SQLite {
+		switch {
+		case c.cfg.Driver == SQLite && c.cfg.CreateTable:
+			return "Check that the database file's directory exists and is writable; dsn is a path relative to the configuration directory. With create_table, Syncline creates the file but not its directory."
+		case c.cfg.Driver == SQLite:
 			return "Check that the database file exists and is readable; dsn is a path relative to the configuration directory. Syncline does not create it."
 		}
 		return "Check that the database server is running and that the dsn's host, port, user and password are right. Pending changes are kept and retried."

@@ -22,14 +22,22 @@ func (c *Connector) resolve(ctx context.Context) error {
 		c.schema = s
 	}
 	c.table = c.d.quote(c.schema) + "." + c.d.quote(c.cfg.Table)
+	if c.noFile { // create_table: a new SQLite file has no tables
+		c.missing.Store(true)
+		return nil
+	}
 	cols, err := c.d.columns(ctx, c.db, c.schema, c.cfg.Table)
 	if err != nil {
 		return c.fail("open", "", err)
 	}
+	if len(cols) == 0 && c.cfg.CreateTable {
+		c.missing.Store(true) // created on first need: see ensureTable
+		return nil
+	}
 	if len(cols) == 0 {
 		return c.missingTable(ctx)
 	}
-	return c.pickColumns(cols)
+	return c.pickColumns("open", cols)
 }
 
 // missingTable reports a table that does not exist, with the nearest name.
@@ -46,12 +54,14 @@ func (c *Connector) missingTable(ctx context.Context) error {
 }
 
 // pickColumns chooses the attribute columns and finds the key and the
-// change column among the table's columns.
-func (c *Connector) pickColumns(cols []column) error {
+// change column among the table's columns; op names the operation for
+// errors.
+func (c *Connector) pickColumns(op string, cols []column) error {
+	c.attrs, c.change = nil, nil
 	byName := func(setting, name string) (column, error) {
 		i := slices.IndexFunc(cols, func(col column) bool { return col.name == name })
 		if i < 0 {
-			return column{}, c.missingColumn(setting, name, cols)
+			return column{}, c.missingColumn(op, setting, name, cols)
 		}
 		return cols[i], nil
 	}
@@ -89,7 +99,7 @@ func (c *Connector) pickColumns(cols []column) error {
 }
 
 // missingColumn reports a column the settings name that the table lacks.
-func (c *Connector) missingColumn(setting, name string, cols []column) error {
+func (c *Connector) missingColumn(op, setting, name string, cols []column) error {
 	names := make([]string, len(cols))
 	for i, col := range cols {
 		names[i] = col.name
@@ -98,7 +108,7 @@ func (c *Connector) missingColumn(setting, name string, cols []column) error {
 	if s := nearest(name, names); s != "" {
 		hint = fmt.Sprintf("Did you mean %q? ", s) + hint
 	}
-	return c.errs.New(connector.ErrSchema, "open", fmt.Errorf("the %s setting names column %q, which table %s does not have", setting, name, c.table), hint)
+	return c.errs.New(connector.ErrSchema, op, fmt.Errorf("the %s setting names column %q, which table %s does not have", setting, name, c.table), hint)
 }
 
 // nearest returns the candidate closest to name: one equal but for case,

@@ -11,10 +11,18 @@ import (
 // Search pages through the table in key order. Each page is read whole and
 // its connection released before the page's objects are yielded, so a
 // slow consumer holds no connection and may write to the table meanwhile.
+// A table that create_table has yet to create holds no objects: Search
+// does not create it.
 func (c *Connector) Search(ctx context.Context, q connector.Query) iter.Seq2[connector.Object, error] {
 	return func(yield func(connector.Object, error) bool) {
 		if err := c.checkClass("search", q.ObjectClass); err != nil {
 			yield(connector.Object{}, err)
+			return
+		}
+		if ok, err := c.ensureTable(ctx, "search", false); err != nil || !ok {
+			if err != nil {
+				yield(connector.Object{}, err)
+			}
 			return
 		}
 		size := q.Size()
@@ -83,8 +91,15 @@ func (c *Connector) checkClass(op, class string) error {
 		fmt.Sprintf("A sql resource has one object class, %q: each row of the table is an object. Leave object_class out.", connector.DefaultObjectClass))
 }
 
-// Get reads the row whose key is id.
+// Get reads the row whose key is id. A table that create_table has yet to
+// create holds no rows: Get does not create it.
 func (c *Connector) Get(ctx context.Context, id string) (connector.Object, error) {
+	if ok, err := c.ensureTable(ctx, "get", false); err != nil || !ok {
+		if err == nil {
+			err = c.errs.Object(connector.ErrNotFound, "get", id, nil, "")
+		}
+		return connector.Object{}, err
+	}
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s = %s", c.selectList(), c.table, c.keyColumn(), c.d.placeholder(1))
 	rows, err := c.query(ctx, "get", id, query, id)
 	if err != nil {

@@ -11,10 +11,14 @@ import (
 )
 
 // Create inserts a row for obj. Columns obj leaves out get the table's
-// defaults; attributes with no values are NULL.
+// defaults; attributes with no values are NULL. Create, Update and Delete
+// first create a table that create_table has yet to create.
 func (c *Connector) Create(ctx context.Context, obj connector.Object) error {
 	if obj.ID == "" {
 		return c.errs.New(connector.ErrInvalidObject, "create", fmt.Errorf("the object has no identifier"), "")
+	}
+	if _, err := c.ensureTable(ctx, "create", true); err != nil {
+		return err
 	}
 	attrs := obj.Attributes.Clone()
 	if vs := connector.Values(attrs[c.cfg.Key]...); len(vs) > 0 && !slices.Equal(vs, []string{obj.ID}) {
@@ -90,6 +94,9 @@ func (c *Connector) countKey(ctx context.Context, tx *sql.Tx, id string) (int, e
 // Update reads the row, applies mods and writes back only the columns
 // the modifications name, in one transaction holding the row's lock.
 func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modification) error {
+	if _, err := c.ensureTable(ctx, "update", true); err != nil {
+		return err
+	}
 	return c.inTx(ctx, "update", id, func(tx *sql.Tx) error {
 		current, err := c.lockRow(ctx, tx, id)
 		if err != nil {
@@ -154,6 +161,9 @@ func (c *Connector) updateStatement(names []string) string {
 // Delete removes the row whose key is id; a key on several rows deletes
 // none.
 func (c *Connector) Delete(ctx context.Context, id string) error {
+	if _, err := c.ensureTable(ctx, "delete", true); err != nil {
+		return err
+	}
 	return c.inTx(ctx, "delete", id, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = %s", c.table, c.keyColumn(), c.d.placeholder(1)), id)
 		if err != nil {
