@@ -192,23 +192,21 @@ func (a *app) tasksShow(ctx context.Context, cmd *cli.Command) error {
 }
 
 func (a *app) tasksSuspend(ctx context.Context, cmd *cli.Command) error {
-	name, err := oneName(cmd)
-	if err != nil {
-		return err
-	}
-	st, err := a.openExistingStoreWritable(ctx, cmd)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.SuspendTask(ctx, name, cmd.String("reason"), state.OSUser()); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "Suspended task.%s. Resume it with: syncline tasks resume %s\n", name, name)
-	return nil
+	return a.changeTask(ctx, cmd, func(st *state.Store, name string) (string, error) {
+		err := st.SuspendTask(ctx, name, cmd.String("reason"), state.OSUser())
+		return fmt.Sprintf("Suspended task.%s. Resume it with: syncline tasks resume %s", name, name), err
+	})
 }
 
 func (a *app) tasksResume(ctx context.Context, cmd *cli.Command) error {
+	return a.changeTask(ctx, cmd, func(st *state.Store, name string) (string, error) {
+		return fmt.Sprintf("Resumed task.%s.", name), st.ResumeTask(ctx, name, state.OSUser())
+	})
+}
+
+// changeTask runs change on the task named by the single argument, in the
+// existing store, and prints its message when it succeeds.
+func (a *app) changeTask(ctx context.Context, cmd *cli.Command, change func(*state.Store, string) (string, error)) error {
 	name, err := oneName(cmd)
 	if err != nil {
 		return err
@@ -218,10 +216,11 @@ func (a *app) tasksResume(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.ResumeTask(ctx, name, state.OSUser()); err != nil {
+	msg, err := change(st, name)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Resumed task.%s.\n", name)
+	fmt.Fprintln(a.stdout, msg)
 	return nil
 }
 
