@@ -50,6 +50,9 @@ func (a *app) rootCommand() *cli.Command {
 			a.resourcesCommand(),
 			a.stateCommand(),
 			a.fmtCommand(),
+			a.watchCommand(),
+			a.syncCommand(),
+			a.hookCommand(),
 			a.versionCommand(),
 		},
 	}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/syncline/syncline/config"
+	"github.com/urfave/cli/v3"
+)
+
+const watchDescription = `Watches the configuration files (*.hcl) in DIR (default: the current
+directory) and, on every saved change, prints a separator with the time,
+validates the configuration again and, when it is valid, plans it against
+the state. watch never writes the state: it reads it like plan does.
+
+Changes are debounced (300ms), so an editor's save — often a write to a
+temporary file renamed over the original — is planned once.
+
+watch runs until interrupted (Ctrl-C, SIGTERM) and then exits 0.`
+
+// watchDebounce is how long watch waits after the last change before
+// planning again.
+const watchDebounce = 300 * time.Millisecond
+
+func (a *app) watchCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "watch",
+		Usage:       "validate and plan again on every saved change",
+		UsageText:   "syncline watch [options] [DIR]",
+		Description: watchDescription,
+		Flags: append([]cli.Flag{
+			stateFlag(),
+			&cli.BoolFlag{Name: "allow-destroy", Usage: "plan as if removing or replacing a resource that still has shadows were allowed"},
+		}, variableFlags()...),
+		Action: a.watchAction,
+	}
+}
+
+func (a *app) watchAction(ctx context.Context, cmd *cli.Command) error {
+	dir, err := dirArg(cmd)
+	if err != nil {
+		return err
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return fmt.Errorf("watch needs a configuration directory, and %q is not one", dir)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := w.Add(dir); err != nil {
+		return fmt.Errorf("watching %s: %w", dir, err)
+	}
+	fmt.Fprintf(a.stdout, "Watching %s for changes to the configuration; press Ctrl-C to stop.\n", dir)
+	a.watchRound(ctx, dir, cmd)
+
+	timer := time.NewTimer(watchDebounce)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if watchedChange(ev) {
+				timer.Reset(watchDebounce)
+			}
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			fmt.Fprintf(a.stderr, "Error watching %s: %s\n", dir, err)
+		case <-timer.C:
+			a.watchRound(ctx, dir, cmd)
+		}
+	}
+}
+
+// watchedChange reports whether ev changes a configuration file: editors
+// save by writing, by creating, or by renaming a temporary file over the
+// original, and removing a file changes the configuration too.
+func watchedChange(ev fsnotify.Event) bool {
+	name := filepath.Base(ev.Name)
+	if !strings.HasSuffix(name, config.ConfigFileSuffix) || strings.HasPrefix(name, ".") {
+		return false
+	}
+	return ev.Has(fsnotify.Write) || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove)
+}
+
+// watchRound validates dir and, when it is valid, plans it against the
+// state read-only. Errors are reported and watching goes on.
+func (a *app) watchRound(ctx context.Context, dir string, cmd *cli.Command) {
+	fmt.Fprintf(a.stdout, "\n──── %s ────\n", time.Now().Format("15:04:05"))
+	files, _, diags := a.loadConfig(dirSource(dir), cmd)
+	a.showValidateResult(files, nil, diags)
+	if diags.HasErrors() {
+		return
+	}
+	if err := a.watchPlan(ctx, dir, cmd); err != nil {
+		if _, reported := err.(exitStatus); !reported {
+			fmt.Fprintf(a.stderr, "Error: %s\n", err)
+		}
+	}
+}
+
+// watchPlan plans dir like "syncline plan" does, never writing.
+func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command) error {
+	cfg, _, diags := a.loadSource(dirSource(dir), config.LoadOptions{
+		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"), Environ: a.environ,
+	})
+	if diags.HasErrors() {
+		// Validation passed, so these are variables without a value.
+		var errs hcl.Diagnostics
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				errs = append(errs, d)
+			}
+		}
+		var files map[string]*hcl.File
+		if cfg != nil {
+			files = cfg.Files
+		}
+		a.showDiagnostics(files, errs)
+		return exitStatus(exitError)
+	}
+	lc := &loadedConfig{cfg: cfg, src: dirSource(dir)}
+	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	snap, runtime, err := readSnapshot(ctx, location)
+	if err != nil {
+		return err
+	}
+	pl, err := a.computePlan(lc, snap, runtime, cmd)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout)
+	render, _ := a.renderer("text")
+	return render(a.stdout, pl.plan)
+}
