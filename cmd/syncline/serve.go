@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -25,7 +26,15 @@ live in the state store, so a restarted serve loses and duplicates nothing.
 
 On SIGINT or SIGTERM it stops claiming work, lets running runs finish within
 -grace, then interrupts the rest (they are re-queued on the next start) and
-exits.`
+exits.
+
+With -sync, serve also follows the git repository of the configuration's
+syncline { sync { ... } } block: it runs what syncline sync does (fetch,
+plan, apply per the sync policy) at start, every poll_interval (default 1m)
+and on every webhook push, one sync at a time. With -listen ADDR it serves
+the push webhook on http://ADDR/hooks/git for GitHub, GitLab, Gitea and
+generic HMAC-SHA256 pushes, checked against webhook_secret; a valid push to
+the followed branch starts a sync at once. See docs/gitops.md.`
 
 func (a *app) serveCommand() *cli.Command {
 	return &cli.Command{
@@ -38,6 +47,8 @@ func (a *app) serveCommand() *cli.Command {
 			&cli.IntFlag{Name: "workers", Value: engine.DefaultWorkers, Usage: "run at most `N` runs at once"},
 			&cli.DurationFlag{Name: "grace", Value: 10 * time.Second, Usage: "on shutdown, let running runs finish for `DURATION`"},
 			&cli.DurationFlag{Name: "poll", Value: 2 * time.Second, Usage: "look for applies and queued runs every `DURATION`"},
+			&cli.BoolFlag{Name: "sync", Usage: "also sync the repository of the sync block every poll_interval and on webhook pushes"},
+			&cli.StringFlag{Name: "listen", Usage: "with -sync, serve the push webhook on `ADDR` (e.g. 127.0.0.1:8080) at /hooks/git"},
 		}, variableFlags()...),
 		Action: a.serveAction,
 	}
@@ -51,17 +62,29 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.Int("workers") < 1 {
 		return newUsageError(cmd, "-workers must be at least 1")
 	}
+	if cmd.String("listen") != "" && !cmd.Bool("sync") {
+		return newUsageError(cmd, "-listen serves the push webhook, which triggers syncs: give -sync too")
+	}
 	cfg, err := a.loadStrict(dir, cmd)
 	if err != nil {
 		return err
 	}
 	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
+	var syncer *serveSyncer
+	if cmd.Bool("sync") {
+		if syncer, err = a.newServeSyncer(cfg.Settings, dir, location, cmd.StringSlice("var"), cmd.StringSlice("var-file"), logger); err != nil {
+			return err
+		}
+		if cmd.String("listen") != "" && webhookSecret(cfg.Settings) == "" {
+			return errors.New("serve -listen needs a webhook secret: set syncline { sync { webhook_secret = ... } }; an unsigned webhook would let anyone trigger syncs")
+		}
+	}
 	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	srv, err := engine.NewServer(engine.ServerConfig{
 		Store: st, Dir: dir, LoadOptions: a.loadOptions(cmd), Workers: int(cmd.Int("workers")),
 		PollInterval: cmd.Duration("poll"), GracePeriod: cmd.Duration("grace"), Logger: logger,
@@ -69,16 +92,46 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	return a.serveUntilSignal(ctx, srv, logger, location)
+	var extra func(context.Context) (func(), error)
+	if syncer != nil {
+		listen, secret := cmd.String("listen"), webhookSecret(cfg.Settings)
+		extra = func(ctx context.Context) (func(), error) {
+			waitHTTP := func() {}
+			if listen != "" {
+				if waitHTTP, err = a.listenWebhook(ctx, listen, secret, syncer, logger); err != nil {
+					return nil, err
+				}
+			}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				syncer.loop(ctx)
+			}()
+			return func() { waitHTTP(); <-done }, nil
+		}
+	}
+	return a.serveUntilSignal(ctx, srv, logger, location, extra)
 }
 
-func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *slog.Logger, location string) error {
+// serveUntilSignal runs srv until ctx ends or a signal arrives; extra, if
+// not nil, starts more work (serve -sync) that stops when its context ends,
+// and returns a function that waits for it.
+func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *slog.Logger, location string, extra func(context.Context) (func(), error)) error {
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "syncline serve: scheduling the tasks applied to %s; press Ctrl-C to stop.\n", location)
+	if extra != nil {
+		wait, err := extra(sigCtx)
+		if err != nil {
+			stop()
+			_ = srv.Stop(context.WithoutCancel(ctx))
+			return err
+		}
+		defer wait()
+	}
 	<-sigCtx.Done()
 	logger.Info("stopping: no new runs are claimed; waiting for running runs")
 	if err := srv.Stop(context.WithoutCancel(ctx)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -346,4 +347,14 @@ func (m *mirror) recordSynced(branch, commit string) error {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// syncOnce runs one sync — fetch, plan, and apply per the sync policy —
+// with the sync command's flags in args, as `syncline sync ARGS` would,
+// writing what sync prints to out. serve -sync calls it.
+func (a *app) syncOnce(ctx context.Context, out io.Writer, args []string) error {
+	sub := newApp(strings.NewReader(""), out, out, a.environ)
+	sub.loadDir = a.loadDir
+	sub.noColor = true
+	return sub.rootCommand().Run(ctx, append([]string{"syncline", "sync"}, args...))
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/webhook"
+	"github.com/syncline/syncline/internal/gittest"
+)
+
+func serveSyncConfig(repo, table string) string {
+	return `syncline {
+  sync {
+    repository     = "` + repo + `"
+    branch         = "main"
+    policy         = "auto_apply"
+    webhook_secret = "s3cret"
+    poll_interval  = "1h"
+  }
+}
+resource "hr" {
+  connector = "csv"
+  connection {
+    path       = "data/` + table + `.csv"
+    identifier = "id"
+  }
+}
+`
+}
+
+// waitUntil polls cond every 50ms until it holds, or fails after timeout.
+func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestServeSyncWebhook: serve -sync -listen applies a commit within seconds
+// of a GitHub-signed push, and a forged push gets 401 and applies nothing.
+func TestServeSyncWebhook(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	r.Write(map[string]string{"main.hcl": serveSyncConfig(r.Dir, "hr")})
+	first := r.Commit("HR")
+	state := filepath.Join(t.TempDir(), "state.db")
+	res := mustRun(t, "sync", "-repo", r.Dir, "-state", state)
+	checkContains(t, "first sync", res.stdout, "Recorded revision "+config.ShortCommit(first))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"syncline", "serve", "-sync", "-listen", "127.0.0.1:0", "-poll", "200ms", "-grace", "1s", "-state", state, r.Dir}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop")
+		}
+		if strings.Contains(stderr.String(), "s3cret") || strings.Contains(stdout.String(), "s3cret") {
+			t.Errorf("serve printed the secret:\n%s\n%s", stdout.String(), stderr.String())
+		}
+	}()
+	addrRE := regexp.MustCompile(`webhook listening on (http://\S+)`)
+	var url string
+	waitUntil(t, 10*time.Second, "the webhook to listen", func() bool {
+		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
+			url = m[1]
+			return true
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d:\n%s\n%s", code, stdout.String(), stderr.String())
+		default:
+		}
+		return false
+	})
+	// The start-up sync finds nothing new.
+	waitUntil(t, 10*time.Second, "the start-up sync", func() bool { return strings.Contains(stderr.String(), "already at") })
+
+	r.Write(map[string]string{"main.hcl": serveSyncConfig(r.Dir, "people")})
+	second := r.Commit("People")
+	body := `{"ref": "refs/heads/main", "after": "` + second + `"}`
+	post := func(sig, delivery string) int {
+		t.Helper()
+		req, err := http.NewRequest("POST", url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-GitHub-Event", "push")
+		req.Header.Set("X-GitHub-Delivery", delivery)
+		req.Header.Set("X-Hub-Signature-256", "sha256="+sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	history := func() string { return runCLI(t, "", "state", "history", "-state", state).stdout }
+
+	if code := post(webhook.Sign([]byte("forged"), []byte(body)), "forged-1"); code != http.StatusUnauthorized {
+		t.Fatalf("forged push: %d, want 401", code)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if h := history(); strings.Contains(h, config.ShortCommit(second)) {
+		t.Fatalf("a forged push applied %s:\n%s", config.ShortCommit(second), h)
+	}
+
+	if code := post(webhook.Sign([]byte("s3cret"), []byte(body)), "real-1"); code != http.StatusAccepted {
+		t.Fatalf("signed push: %d, want 202", code)
+	}
+	waitUntil(t, 10*time.Second, "the pushed commit in the history", func() bool {
+		return strings.Contains(history(), config.ShortCommit(second))
+	})
+	if code := post(webhook.Sign([]byte("s3cret"), []byte(body)), "real-1"); code != http.StatusOK {
+		t.Errorf("duplicate delivery: %d, want 200", code)
+	}
+}
+
+// TestServeSyncNeedsSecret: -listen without webhook_secret refuses to start.
+func TestServeSyncNeedsSecret(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	r.Write(map[string]string{"main.hcl": strings.Replace(serveSyncConfig(r.Dir, "hr"), `webhook_secret = "s3cret"`, "", 1)})
+	r.Commit("HR")
+	state := filepath.Join(t.TempDir(), "state.db")
+	res := runCLI(t, "", "serve", "-sync", "-listen", "127.0.0.1:0", "-state", state, r.Dir)
+	if res.code != 1 || !strings.Contains(res.stderr, "needs a webhook secret") {
+		t.Errorf("exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+	res = runCLI(t, "", "serve", "-listen", "127.0.0.1:0", "-state", state, r.Dir)
+	if res.code == 0 || !strings.Contains(res.stderr, "give -sync too") {
+		t.Errorf("-listen without -sync: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}
