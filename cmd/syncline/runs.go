@@ -121,11 +121,11 @@ func (a *app) runsShow(ctx context.Context, cmd *cli.Command) error {
 	if cmd.Bool("json") {
 		return writeJSON(a.stdout, runJSON(*r))
 	}
-	writeRunDetails(a.stdout, r)
+	writeRunDetails(a.stdout, r, stateRevisionLabels(st))
 	return nil
 }
 
-func writeRunDetails(w io.Writer, r *state.Run) {
+func writeRunDetails(w io.Writer, r *state.Run, labels *revisionLabels) {
 	fmt.Fprintf(w, "Run %d of task.%s: %s\n", r.ID, r.Task, r.State)
 	fmt.Fprintf(w, "  trigger:   %s", r.Trigger)
 	if r.TriggeredBy != "" {
@@ -135,7 +135,11 @@ func writeRunDetails(w io.Writer, r *state.Run) {
 	if r.RetryOf != 0 {
 		fmt.Fprintf(w, "  follows:   run %d\n", r.RetryOf)
 	}
-	fmt.Fprintf(w, "  revision:  %s (state serial %d)\n", orWorkingDir(r.Revision), r.Serial)
+	rev := "working directory"
+	if r.Revision != "" {
+		rev = labels.label(r.Revision)
+	}
+	fmt.Fprintf(w, "  revision:  %s (state serial %d)\n", rev, r.Serial)
 	fmt.Fprintf(w, "  created:   %s\n  started:   %s\n  finished:  %s\n  duration:  %s\n",
 		formatTime(r.CreatedAt), formatTime(r.StartedAt), formatTime(r.FinishedAt), runDuration(*r))
 	if r.Error != "" {
@@ -185,13 +189,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func orWorkingDir(rev string) string {
-	if rev == "" {
-		return "working directory"
-	}
-	return rev
 }
 
 func (a *app) runsCancel(ctx context.Context, cmd *cli.Command) error {
