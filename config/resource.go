@@ -43,18 +43,8 @@ const DefaultIntent = "default"
 var deprovisionChoices = []string{DeprovisionDelete, DeprovisionDisable, DeprovisionKeep}
 
 func (c *Config) decodeResources(d *decoder, blocks []*hcl.Block) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, b := range blocks {
-		diags = append(diags, checkName(b)...)
-		r, rDiags := c.decodeResource(d, b)
-		diags = append(diags, rDiags...)
-		if prev, dup := c.Resources[r.Name]; dup {
-			diags = append(diags, duplicate("Duplicate resource", fmt.Sprintf("The resource %q", r.Name), prev.DeclRange, r.DeclRange))
-			continue
-		}
-		c.Resources[r.Name] = r
-	}
-	return diags
+	return decodeNamed(blocks, c.Resources, KindResource, func(r *Resource) hcl.Range { return r.DeclRange },
+		func(b *hcl.Block) (*Resource, hcl.Diagnostics) { return c.decodeResource(d, b) })
 }
 
 func (c *Config) decodeResource(d *decoder, b *hcl.Block) (*Resource, hcl.Diagnostics) {

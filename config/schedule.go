@@ -34,19 +34,12 @@ var misfirePolicies = []string{MisfireSkip, MisfireRunOnce, MisfireRunAll}
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 func (c *Config) decodeSchedules(d *decoder, blocks []*hcl.Block) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, b := range blocks {
-		diags = append(diags, checkName(b)...)
-		s, sDiags := decodeSchedule(d, b.Body, b.DefRange)
-		diags = append(diags, sDiags...)
-		s.Name = b.Labels[0]
-		if prev, dup := c.Schedules[s.Name]; dup {
-			diags = append(diags, duplicate("Duplicate schedule", fmt.Sprintf("The schedule %q", s.Name), prev.DeclRange, s.DeclRange))
-			continue
-		}
-		c.Schedules[s.Name] = s
-	}
-	return diags
+	return decodeNamed(blocks, c.Schedules, KindSchedule, func(s *Schedule) hcl.Range { return s.DeclRange },
+		func(b *hcl.Block) (*Schedule, hcl.Diagnostics) {
+			s, diags := decodeSchedule(d, b.Body, b.DefRange)
+			s.Name = b.Labels[0]
+			return s, diags
+		})
 }
 
 // decodeSchedule decodes a schedule body, named or inline in a task.

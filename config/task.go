@@ -45,18 +45,8 @@ var (
 )
 
 func (c *Config) decodeTasks(d *decoder, blocks []*hcl.Block) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, b := range blocks {
-		diags = append(diags, checkName(b)...)
-		t, tDiags := c.decodeTask(d, b)
-		diags = append(diags, tDiags...)
-		if prev, dup := c.Tasks[t.Name]; dup {
-			diags = append(diags, duplicate("Duplicate task", fmt.Sprintf("The task %q", t.Name), prev.DeclRange, t.DeclRange))
-			continue
-		}
-		c.Tasks[t.Name] = t
-	}
-	return diags
+	return decodeNamed(blocks, c.Tasks, KindTask, func(t *Task) hcl.Range { return t.DeclRange },
+		func(b *hcl.Block) (*Task, hcl.Diagnostics) { return c.decodeTask(d, b) })
 }
 
 func (c *Config) decodeTask(d *decoder, b *hcl.Block) (*Task, hcl.Diagnostics) {
