@@ -48,9 +48,9 @@ func plainASCII(s string) bool {
 	return true
 }
 
-// unquote reads a rendering made by quote; ok is false for anything else,
-// such as null.
-func unquote(s string) (string, bool) {
+// Unquote reads a string rendering of a canonical spec (a JSON-quoted
+// string); ok is false for anything else, such as null or a number.
+func Unquote(s string) (string, bool) {
 	if len(s) < 2 || s[0] != '"' {
 		return "", false
 	}

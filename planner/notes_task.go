@@ -69,7 +69,7 @@ func limit(rendered string) int {
 }
 
 func unquoteOr(rendered string) string {
-	if s, ok := unquote(rendered); ok {
+	if s, ok := Unquote(rendered); ok {
 		return s
 	}
 	return rendered

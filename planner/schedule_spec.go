@@ -19,12 +19,12 @@ var (
 // spec, written under prefix ("" for a schedule definition, "schedule." for
 // a task's inline schedule). ok is false when the spec has no timing.
 func scheduleFromSpec(spec map[string]string, prefix string) (*config.Schedule, bool, error) {
-	cron, hasCron := unquote(spec[prefix+"cron"])
-	every, hasEvery := unquote(spec[prefix+"every"])
+	cron, hasCron := Unquote(spec[prefix+"cron"])
+	every, hasEvery := Unquote(spec[prefix+"every"])
 	if !hasCron && !hasEvery {
 		return nil, false, nil
 	}
-	tz, _ := unquote(spec[prefix+"timezone"])
+	tz, _ := Unquote(spec[prefix+"timezone"])
 	var interval time.Duration
 	if hasEvery {
 		d, err := config.ParseDuration(every)

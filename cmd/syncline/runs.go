@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -160,10 +160,10 @@ func writeActivity(w io.Writer, i int, act state.ActivityResult) {
 		total = strconv.FormatInt(act.Total, 10)
 	}
 	fmt.Fprintf(w, "  items:     %d ok, %d failed, %d skipped (total %s)\n", act.Success, act.Failure, act.Skipped, total)
-	for _, k := range sortedKeys(act.Statistics) {
+	for _, k := range config.SortedNames(act.Statistics) {
 		fmt.Fprintf(w, "  %s: %d\n", k, act.Statistics[k])
 	}
-	for _, k := range sortedKeys(act.Output) {
+	for _, k := range config.SortedNames(act.Output) {
 		v := strings.TrimRight(act.Output[k], "\n")
 		if v == "" {
 			continue
@@ -180,15 +180,6 @@ func writeActivity(w io.Writer, i int, act state.ActivityResult) {
 			fmt.Fprintf(w, "    %s: %s\n", e.Item, e.Message)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func (a *app) runsCancel(ctx context.Context, cmd *cli.Command) error {

@@ -153,42 +153,39 @@ func firstNonZero(ts ...time.Time) time.Time {
 }
 
 func (a *app) tasksShow(ctx context.Context, cmd *cli.Command) error {
-	name, err := oneName(cmd)
-	if err != nil {
-		return err
-	}
-	st, err := a.openExistingStore(ctx, cmd)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	view, err := readTasksView(ctx, st)
-	if err != nil {
-		return err
-	}
-	rt, err := st.TaskRuntime(ctx, name)
-	if err != nil {
-		return err
-	}
-	def := view.snap.Definitions[config.KindTask+"."+name]
-	fmt.Fprintf(a.stdout, "task.%s\n  state:     %s", name, rt.State)
+	return a.onTask(ctx, cmd, true, func(st *state.Store, name string) error {
+		view, err := readTasksView(ctx, st)
+		if err != nil {
+			return err
+		}
+		rt, err := st.TaskRuntime(ctx, name)
+		if err != nil {
+			return err
+		}
+		runs, err := st.Runs(ctx, state.RunFilter{Task: name, Limit: 10})
+		if err != nil {
+			return err
+		}
+		view.writeTask(a.stdout, rt, runs)
+		return nil
+	})
+}
+
+// writeTask shows one task's runtime, applied definition and recent runs.
+func (v *tasksView) writeTask(w io.Writer, rt *state.TaskRuntime, runs []state.Run) {
+	fmt.Fprintf(w, "task.%s\n  state:     %s", rt.Task, rt.State)
 	if rt.State != state.TaskActive {
-		fmt.Fprintf(a.stdout, " by %s since %s", orUnknownUser(rt.By), formatTime(rt.Since))
+		fmt.Fprintf(w, " by %s since %s", orUnknownUser(rt.By), formatTime(rt.Since))
 		if rt.Reason != "" {
-			fmt.Fprintf(a.stdout, " (%s)", rt.Reason)
+			fmt.Fprintf(w, " (%s)", rt.Reason)
 		}
 	}
-	fmt.Fprintf(a.stdout, "\n  schedule:  %s\n  next run:  %s\n", view.schedule(name), view.nextRun(*rt))
-	if def != nil {
-		fmt.Fprintf(a.stdout, "  mode:      %s\n  source:    %s:%d\n", unquoteSpec(def.Spec["mode"]), def.SourceFile, def.SourceLine)
+	fmt.Fprintf(w, "\n  schedule:  %s\n  next run:  %s\n", v.schedule(rt.Task), v.nextRun(*rt))
+	if def := v.snap.Definitions[config.KindTask+"."+rt.Task]; def != nil {
+		fmt.Fprintf(w, "  mode:      %s\n  source:    %s:%d\n", specString(def.Spec["mode"]), def.SourceFile, def.SourceLine)
 	}
-	runs, err := st.Runs(ctx, state.RunFilter{Task: name, Limit: 10})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(a.stdout, "\nRecent runs:")
-	writeRunsTable(a.stdout, runs)
-	return nil
+	fmt.Fprintln(w, "\nRecent runs:")
+	writeRunsTable(w, runs)
 }
 
 func (a *app) tasksSuspend(ctx context.Context, cmd *cli.Command) error {
@@ -207,21 +204,29 @@ func (a *app) tasksResume(ctx context.Context, cmd *cli.Command) error {
 // changeTask runs change on the task named by the single argument, in the
 // existing store, and prints its message when it succeeds.
 func (a *app) changeTask(ctx context.Context, cmd *cli.Command, change func(*state.Store, string) (string, error)) error {
+	return a.onTask(ctx, cmd, false, func(st *state.Store, name string) error {
+		msg, err := change(st, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, msg)
+		return nil
+	})
+}
+
+// onTask opens the existing store (read-only when asked) and runs fn on
+// the task named by the command's single argument.
+func (a *app) onTask(ctx context.Context, cmd *cli.Command, readOnly bool, fn func(*state.Store, string) error) error {
 	name, err := oneName(cmd)
 	if err != nil {
 		return err
 	}
-	st, err := a.openExistingStoreWritable(ctx, cmd)
+	st, err := a.openExisting(ctx, cmd, readOnly)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	msg, err := change(st, name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(a.stdout, msg)
-	return nil
+	return fn(st, name)
 }
 
 func oneName(cmd *cli.Command) (string, error) {
@@ -238,10 +243,11 @@ func orUnknownUser(s string) string {
 	return s
 }
 
-// unquoteSpec shows a canonical string value without its quotes.
-func unquoteSpec(v string) string {
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
-		return v[1 : len(v)-1]
+// specString shows a canonical string value without its quotes, and any
+// other rendering as it is.
+func specString(v string) string {
+	if s, ok := planner.Unquote(v); ok {
+		return s
 	}
 	return v
 }
