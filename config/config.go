@@ -201,7 +201,21 @@ type ObjectType struct {
 	Reactions     map[Situation]Reaction
 	ProvisionWhen hcl.Expression // nil: provision for every user
 	Deprovision   string
-	DeclRange     hcl.Range
+	// Activation says how an object of this type is disabled and enabled on
+	// its resource; nil when the object type has no activation block.
+	Activation *Activation
+	DeclRange  hcl.Range
+}
+
+// Activation is an object type's activation block: the resource attribute
+// that holds whether an object is enabled, and its value in each state. It
+// is what deprovision = "disable" and the inactivate_resource_object
+// reaction write.
+type Activation struct {
+	Attribute string // the resource attribute holding the state, e.g. "enabled"
+	Enabled   string // its value for an enabled object
+	Disabled  string // its value for a disabled object
+	DeclRange hcl.Range
 }
 
 // Mapping is one target attribute and the expression that computes it.

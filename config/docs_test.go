@@ -164,6 +164,7 @@ func documentedSchemas() []schemaSection {
 		{"## `schedule`", "schedule block", scheduleSchema},
 		{"## `resource`", "resource block", resourceSchema},
 		{"### `object_type`", "object_type block", objectTypeSchema},
+		{"#### `activation`", "activation block", activationSchema},
 		{"## `task`", "task block", taskSchema},
 		{"### `retry`", "retry block", retrySchema},
 		{"### `notify`", "notify block", notifySchema},

@@ -34,7 +34,12 @@ var objectTypeSchema = &hcl.BodySchema{
 		{Type: "inbound"},
 		{Type: "outbound"},
 		{Type: "reactions"},
+		{Type: "activation"},
 	},
+}
+
+var activationSchema = &hcl.BodySchema{
+	Attributes: required("attribute", "enabled", "disabled"),
 }
 
 // DefaultIntent is the intent of an object type that names none.
@@ -122,41 +127,113 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 	if attr, ok := content.Attributes["intent"]; ok {
 		diags = append(diags, d.name(attr, &ot.Intent)...)
 	}
-	if attr, ok := content.Attributes["deprovision"]; ok {
-		diags = append(diags, d.enum(attr, deprovisionChoices, &ot.Deprovision)...)
+	deprovision, hasDeprovision := content.Attributes["deprovision"]
+	if hasDeprovision {
+		diags = append(diags, d.enum(deprovision, deprovisionChoices, &ot.Deprovision)...)
 	}
 	if attr, ok := content.Attributes["provision_when"]; ok {
 		ot.ProvisionWhen = attr.Expr
 		diags = append(diags, c.checkCondition(attr.Expr, placeProvisionWhen)...)
 	}
 	seen := map[string]hcl.Range{}
+	var reactionAttrs map[Situation]*hcl.Attribute
 	for _, blk := range content.Blocks {
 		if prev, dup := seen[blk.Type]; dup {
 			diags = append(diags, duplicate("Duplicate "+blk.Type+" block", "The "+blk.Type+" block", prev, blk.DefRange))
 			continue
 		}
 		seen[blk.Type] = blk.DefRange
-		diags = append(diags, c.decodeObjectTypeBlock(d, ot, blk)...)
+		var blkDiags hcl.Diagnostics
+		switch blk.Type {
+		case "correlate":
+			ot.Correlate, blkDiags = c.decodeMappings(blk, placeCorrelate)
+		case "inbound":
+			ot.Inbound, blkDiags = c.decodeMappings(blk, placeInbound)
+		case "outbound":
+			ot.Outbound, blkDiags = c.decodeMappings(blk, placeOutbound)
+		case "reactions":
+			ot.Reactions, reactionAttrs, blkDiags = decodeReactions(d, blk)
+		case "activation":
+			ot.Activation, blkDiags = decodeActivation(d, blk)
+		}
+		diags = append(diags, blkDiags...)
 	}
 	if ot.Reactions == nil {
-		ot.Reactions, _ = decodeReactions(d, nil)
+		ot.Reactions, _, _ = decodeReactions(d, nil)
+	}
+	if hasDeprovision && ot.Deprovision == DeprovisionDisable {
+		diags = append(diags, missingActivation(ot, `The setting deprovision = "disable"`, deprovision.Range)...)
+	}
+	for _, sit := range Situations {
+		if attr, ok := reactionAttrs[sit]; ok && ot.Reactions[sit] == ReactionInactivateResourceObject {
+			diags = append(diags, missingActivation(ot, fmt.Sprintf("The reaction %s = %q", sit, ReactionInactivateResourceObject), attr.Range)...)
+		}
 	}
 	return ot, diags
 }
 
-func (c *Config) decodeObjectTypeBlock(d *decoder, ot *ObjectType, b *hcl.Block) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	switch b.Type {
-	case "correlate":
-		ot.Correlate, diags = c.decodeMappings(b, placeCorrelate)
-	case "inbound":
-		ot.Inbound, diags = c.decodeMappings(b, placeInbound)
-	case "outbound":
-		ot.Outbound, diags = c.decodeMappings(b, placeOutbound)
-	case "reactions":
-		ot.Reactions, diags = decodeReactions(d, b)
+// missingActivation reports a setting that disables resource objects on an
+// object type that does not say how (it has no activation block).
+func missingActivation(ot *ObjectType, what string, rng hcl.Range) hcl.Diagnostics {
+	if ot.Activation != nil {
+		return nil
 	}
-	return diags
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Missing activation block",
+		Detail: fmt.Sprintf("%s disables objects on the resource, but the object type %q with intent %q does not say how. "+
+			"Add activation { attribute = ..., enabled = ..., disabled = ... } to the object type, naming the resource attribute that holds the state and its value for an enabled and a disabled object.",
+			what, ot.Kind, ot.Intent),
+		Subject: rng.Ptr(),
+	}}
+}
+
+// decodeActivation reads an activation block. Its values are plain strings
+// known at load time; one that is not yet known (an unset variable while
+// validating) is left empty. The Activation is returned even when invalid,
+// so that its absence is not reported as well.
+func decodeActivation(d *decoder, b *hcl.Block) (*Activation, hcl.Diagnostics) {
+	a := &Activation{DeclRange: b.DefRange}
+	content, diags := b.Body.Content(activationSchema)
+	fields := []struct {
+		name string
+		dst  *string
+	}{{"attribute", &a.Attribute}, {"enabled", &a.Enabled}, {"disabled", &a.Disabled}}
+	known := 0
+	for _, f := range fields {
+		attr, ok := content.Attributes[f.name]
+		if !ok {
+			continue
+		}
+		s, ok, sDiags := d.knownString(attr)
+		diags = append(diags, sDiags...)
+		if !ok {
+			continue
+		}
+		if s == "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Empty activation value",
+				Detail:   fmt.Sprintf("The activation argument %q must not be empty.", f.name),
+				Subject:  attr.Expr.Range().Ptr(),
+			})
+			continue
+		}
+		*f.dst = s
+		if f.name != "attribute" {
+			known++
+		}
+	}
+	if known == 2 && a.Enabled == a.Disabled {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Same activation values",
+			Detail: fmt.Sprintf("The activation values enabled and disabled are both %q, so an enabled object could not be told from a disabled one; give them different values.",
+				a.Enabled),
+			Subject: content.Attributes["disabled"].Expr.Range().Ptr(),
+		})
+	}
+	return a, diags
 }
 
 // decodeMappings keeps each attribute of a mapping block as an expression,
@@ -208,21 +285,24 @@ var reactionsSchema = func() *hcl.BodySchema {
 }()
 
 // decodeReactions reads situation = "reaction" pairs, filling in defaults
-// for the situations not mentioned.
-func decodeReactions(d *decoder, b *hcl.Block) (map[Situation]Reaction, hcl.Diagnostics) {
-	out := map[Situation]Reaction{}
+// for the situations not mentioned. written holds the attribute of each
+// situation the block mentions.
+func decodeReactions(d *decoder, b *hcl.Block) (out map[Situation]Reaction, written map[Situation]*hcl.Attribute, diags hcl.Diagnostics) {
+	out = map[Situation]Reaction{}
 	for sit, r := range DefaultReactions {
 		out[sit] = r
 	}
 	if b == nil {
-		return out, nil
+		return out, nil, nil
 	}
+	written = map[Situation]*hcl.Attribute{}
 	content, diags := b.Body.Content(reactionsSchema)
 	for _, sit := range Situations {
 		attr, ok := content.Attributes[string(sit)]
 		if !ok {
 			continue
 		}
+		written[sit] = attr
 		allowed := make([]string, len(allowedReactions[sit]))
 		for i, r := range allowedReactions[sit] {
 			allowed[i] = string(r)
@@ -233,5 +313,5 @@ func decodeReactions(d *decoder, b *hcl.Block) (map[Situation]Reaction, hcl.Diag
 			out[sit] = Reaction(r)
 		}
 	}
-	return out, diags
+	return out, written, diags
 }

@@ -29,6 +29,11 @@ func objectTypeSpec(w specWriter, ot *config.ObjectType) {
 	w.str("object_class", ot.ObjectClass)
 	w.str("identifier", ot.Identifier)
 	w.str("deprovision", ot.Deprovision)
+	if a := ot.Activation; a != nil {
+		w.str("activation.attribute", a.Attribute)
+		w.str("activation.enabled", a.Enabled)
+		w.str("activation.disabled", a.Disabled)
+	}
 	w.expr("provision_when", ot.ProvisionWhen)
 	mappingsSpec(w.at("correlate"), ot.Correlate)
 	mappingsSpec(w.at("inbound"), ot.Inbound)

@@ -23,8 +23,9 @@ variable "domains" {
 }
 
 locals {
-  domain   = var.domains[0]
-  greeting = "hello ${local.domain}"
+  domain        = var.domains[0]
+  greeting      = "hello ${local.domain}"
+  enabled_value = "1"
 }
 
 schedule "nightly" {
@@ -88,9 +89,17 @@ resource "db" {
   object_type "account" {
     provision_when = user.status == "active" && endswith(user.email, local.domain)
     deprovision    = "disable"
+    activation {
+      attribute = "enabled"
+      enabled   = local.enabled_value
+      disabled  = "0"
+    }
     outbound {
       login = user.name
       email = format("%s@%s", user.name, var.domains[0])
+    }
+    reactions {
+      disputed = "inactivate_resource_object"
     }
   }
 }
