@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/synchronization"
 	"github.com/syncline/syncline/state"
 )
 
@@ -27,11 +28,17 @@ func (f ActivityFunc) Run(ctx context.Context, ac *ActivityContext) error { retu
 // implementation.
 type Registry map[string]Activity
 
-// DefaultRegistry returns the activities this version implements: exec;
-// every other type fails with a clear "not available" error until its own
-// issue lands.
+// DefaultRegistry returns the activities this version implements: exec,
+// import, reconciliation, propagation and recompute; every other type
+// fails with a clear "not available" error until its own issue lands.
 func DefaultRegistry() Registry {
-	r := Registry{config.ActivityExec: ExecActivity{}}
+	r := Registry{
+		config.ActivityExec:           ExecActivity{},
+		config.ActivityImport:         syncActivity(synchronization.Import),
+		config.ActivityReconciliation: syncActivity(synchronization.Reconcile),
+		config.ActivityPropagation:    syncActivity(synchronization.Propagate),
+		config.ActivityRecompute:      syncActivity(synchronization.Recompute),
+	}
 	for _, typ := range config.ActivityTypes() {
 		if _, ok := r[typ]; !ok {
 			r[typ] = unavailable(typ)

@@ -134,12 +134,35 @@ type ActivityResult struct {
 	// Output holds activity-specific results, e.g. for exec: command,
 	// exit_code, duration, stdout_tail, stderr_tail.
 	Output map[string]string `json:"output,omitempty"`
+	// Stages are a reconciliation's sub-activities, each counted on its
+	// own (the activity's counts are their sums).
+	Stages []StageResult `json:"stages,omitempty"`
+}
+
+// StageResult is how one stage (sub-activity) of an activity went.
+type StageResult struct {
+	Name       string           `json:"name"`
+	State      RunState         `json:"state"`
+	StartedAt  time.Time        `json:"started_at,omitzero"`
+	FinishedAt time.Time        `json:"finished_at,omitzero"`
+	Total      int64            `json:"total"` // -1 while unknown
+	Success    int64            `json:"success"`
+	Failure    int64            `json:"failure"`
+	Skipped    int64            `json:"skipped"`
+	Statistics map[string]int64 `json:"statistics,omitempty"`
+	Error      string           `json:"error,omitempty"`
 }
 
 // ItemError is one failed item of an activity.
 type ItemError struct {
 	Item    string `json:"item"`
 	Message string `json:"message"`
+	// Category says what kind of error it is: "mapping", "correlation",
+	// "resource", "repository" or "object" for synchronization; "" for
+	// activities that do not categorize.
+	Category string `json:"category,omitempty"`
+	// Stage names the stage the error happened in, or "".
+	Stage string `json:"stage,omitempty"`
 }
 
 // MaxItemErrors bounds the item errors kept per activity; Failure still

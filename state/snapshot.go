@@ -7,14 +7,11 @@ import (
 	"fmt"
 )
 
-// Snapshot reads the state a plan is computed against: lineage, serial and
-// every stored definition, in one consistent read.
+// Snapshot reads the state a plan is computed against: lineage, serial,
+// every stored definition and the live shadows of each resource, in one
+// consistent read.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
-	snap := &Snapshot{
-		// The repository of users and shadows arrives with a later issue;
-		// until then no resource has shadows, so the map stays empty.
-		ShadowCounts: map[string]int{},
-	}
+	snap := &Snapshot{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		if snap.Lineage, err = readLineage(ctx, tx); err != nil {
@@ -23,7 +20,10 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 		if snap.Serial, err = readSerial(ctx, tx); err != nil {
 			return err
 		}
-		snap.Definitions, err = readDefinitions(ctx, tx)
+		if snap.Definitions, err = readDefinitions(ctx, tx); err != nil {
+			return err
+		}
+		snap.ShadowCounts, err = readShadowCounts(ctx, tx)
 		return err
 	})
 	if err != nil {

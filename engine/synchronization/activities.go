@@ -1,0 +1,248 @@
+package synchronization
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Import synchronizes every object of the activity's object type (or the
+// filter's and max_items' subset) into the repository, then performs the
+// provisioning operations that are due.
+func Import(ctx context.Context, job *Job) error {
+	w, err := start(ctx, job)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	p, err := newPass(ctx, job, w)
+	if err != nil {
+		return err
+	}
+	if err := p.resourceObjects(ctx, job.Rec); err != nil {
+		return err
+	}
+	return finish(ctx, job, w, job.Rec)
+}
+
+// Reconcile runs the reconciliation stages the activity does not skip,
+// each recorded as a stage of the activity: operation_completion,
+// resource_objects, remaining_shadows.
+func Reconcile(ctx context.Context, job *Job) error {
+	w, err := start(ctx, job)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	p, err := newPass(ctx, job, w)
+	if err != nil {
+		return err
+	}
+	for _, name := range job.Activity.Stages() {
+		rec, end := stage(job.Rec, name)
+		switch name {
+		case "operation_completion":
+			err = completeOperations(ctx, job, w, rec, p.rt.res.Name, true)
+		case "resource_objects":
+			err = p.resourceObjects(ctx, rec)
+		case "remaining_shadows":
+			err = p.remainingShadows(ctx, rec)
+		}
+		end(err)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return finish(ctx, job, w, job.Rec)
+}
+
+// Propagate performs the due pending operations of the activity's
+// resource, or of every resource with outbound mappings.
+func Propagate(ctx context.Context, job *Job) error {
+	w, err := start(ctx, job)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	resources := w.provisioningResources()
+	if r := job.Activity.Resource; r != nil {
+		resources = []string{r.Name}
+	}
+	for _, name := range resources {
+		if err := completeOperations(ctx, job, w, job.Rec, name, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Recompute provisions every user (or the filter's subset) again: after
+// a change of outbound mappings or provision_when, it creates, updates,
+// disables and deletes objects as the mappings now say.
+func Recompute(ctx context.Context, job *Job) error {
+	w, err := start(ctx, job)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	ids, err := recomputeUsers(ctx, job, w)
+	if err != nil {
+		return err
+	}
+	job.Rec.SetTotal(int64(len(ids)))
+	p := &pass{job: job, w: w, safety: newSafety(job.Activity)}
+	p.errs = &errorCounter{s: p.safety}
+	for chunk := range slices.Chunk(ids, job.batchSize()) {
+		if err := p.recomputeBatch(ctx, chunk); err != nil {
+			return err
+		}
+	}
+	return finish(ctx, job, w, job.Rec)
+}
+
+// recomputeUsers returns the IDs of the users the filter selects.
+func recomputeUsers(ctx context.Context, job *Job, w *world) ([]int64, error) {
+	var ids []int64
+	err := job.Store.Users(ctx, func(u *state.User) error {
+		if f := job.Activity.Filter; f != nil {
+			scope := w.base.NewChild()
+			scope.Variables = map[string]cty.Value{config.RootUser: userValue(u, w.userNames)}
+			ok, err := evalBool("filter", f, scope)
+			if err != nil {
+				job.Rec.AddItemError(u.Name, CategoryMapping, err)
+				return nil
+			}
+			if !ok {
+				job.Rec.AddSkipped(1)
+				return nil
+			}
+		}
+		ids = append(ids, u.ID)
+		return nil
+	})
+	return ids, err
+}
+
+func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
+	rec := p.job.Rec
+	var due []int64
+	var stop error
+	err := p.job.Store.Repo(ctx, func(r *state.RepoTx) error {
+		due, stop = nil, nil
+		d := &decider{w: p.w, r: r, ctx: ctx}
+		var changes []state.RunChange
+		for _, id := range ids {
+			u, err := r.UserByID(id)
+			if err != nil {
+				return err
+			}
+			if u == nil {
+				continue // deleted meanwhile
+			}
+			e := &effects{item: u.Name, user: u}
+			var ids []int64
+			var ch []state.RunChange
+			if err := d.provision(u, e); err != nil {
+				ids, ch, stop, err = nil, nil, p.itemError(rec, u.Name, err), errOrNil(err)
+				if err != nil {
+					return err
+				}
+			} else if ids, ch, stop, err = p.applyEffects(r, rec, e); err != nil {
+				return err
+			}
+			due, changes = append(due, ids...), append(changes, ch...)
+			if stop != nil {
+				break
+			}
+		}
+		if len(changes) > 0 && p.job.RunID != 0 {
+			return r.AddRunChanges(p.job.RunID, changes)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(due) > 0 {
+		if err := newExecutor(p.w, rec).run(ctx, due, p.job.now(), false); err != nil {
+			return err
+		}
+	}
+	return stop
+}
+
+// errOrNil keeps err only when it is not an object's error.
+func errOrNil(err error) error {
+	if _, ok := err.(*objectError); ok {
+		return nil
+	}
+	return err
+}
+
+// start prepares a job: the world it reaches and, in full mode, the
+// correlation index.
+func start(ctx context.Context, job *Job) (*world, error) {
+	if job.Rec == nil {
+		return nil, fmt.Errorf("the job has no recorder")
+	}
+	w := newWorld(job)
+	if job.Mode == config.ModeFull {
+		if err := job.Store.EnsureUserIndex(ctx, correlationAttributes(job.Config)); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// finish performs, in full mode, the due pending operations of every
+// resource with outbound mappings: those this run queued and those an
+// interrupted run left behind.
+func finish(ctx context.Context, job *Job, w *world, rec Recorder) error {
+	if job.Mode != config.ModeFull {
+		return nil
+	}
+	for _, name := range w.provisioningResources() {
+		if err := completeOperations(ctx, job, w, leftovers{rec}, name, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// correlationAttributes are the user attributes correlation rules match
+// on (name and status are columns, indexed anyway).
+func correlationAttributes(cfg *config.Config) []string {
+	var out []string
+	for _, name := range config.SortedNames(cfg.Resources) {
+		for _, ot := range cfg.Resources[name].ObjectTypes {
+			for _, m := range ot.Correlate {
+				if m.Target != "name" && m.Target != "status" && !slices.Contains(out, m.Target) {
+					out = append(out, m.Target)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// stage returns the recorder of a reconciliation stage: the recorder's
+// own when it records stages, otherwise the activity's.
+func stage(rec Recorder, name string) (Recorder, func(error)) {
+	if sr, ok := rec.(StageRecorder); ok {
+		return sr.Stage(name)
+	}
+	return rec, func(error) {}
+}
+
+// leftovers records the operations finish performs on the activity's
+// recorder: their errors and statistics, not as objects of the activity.
+type leftovers struct{ Recorder }
+
+func (leftovers) SetTotal(int64)   {}
+func (leftovers) AddSuccess(int64) {}
+func (leftovers) AddSkipped(int64) {}

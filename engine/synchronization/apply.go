@@ -1,0 +1,100 @@
+package synchronization
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+)
+
+// apply writes e to the repository: the user, the object's shadow, and
+// the provisioning operations queued on their shadows. It returns the
+// shadows whose operations are due at once (resources without a
+// grouping_interval), for the executor.
+func apply(r *state.RepoTx, e *effects) ([]int64, error) {
+	var userID int64
+	if e.user != nil {
+		userID = e.user.ID
+	}
+	switch e.userOp {
+	case userAdd:
+		if err := r.InsertUser(e.user); err != nil {
+			return nil, repositoryError(err)
+		}
+		userID = e.user.ID
+	case userModify, userDisable, userEnable:
+		if err := r.UpdateUser(e.user); err != nil {
+			return nil, repositoryError(err)
+		}
+	}
+	if e.shadow != nil {
+		if e.linkOp == "link" {
+			e.shadow.Owner = userID
+		}
+		if e.shadow.Owner != 0 && !e.shadow.Dead {
+			e.shadow.Situation = string(config.SituationLinked)
+		}
+		if err := r.PutShadow(e.shadow); err != nil {
+			return nil, err
+		}
+	}
+	var due []int64
+	for _, a := range e.accounts {
+		sh := a.shadow
+		if e.shadow != nil && sameObject(sh, e.shadow) {
+			sh.ID = e.shadow.ID
+		}
+		if a.newOwner {
+			sh.Owner = userID
+		}
+		if a.op != opLink {
+			queue(sh, a, r.Now())
+		}
+		if err := r.PutShadow(sh); err != nil {
+			return nil, err
+		}
+		if a.op != opLink && a.rt.res.GroupingInterval == 0 {
+			due = append(due, sh.ID)
+		}
+	}
+	if e.userOp == userDelete {
+		if err := r.DeleteUser(e.user.ID); err != nil {
+			return nil, err
+		}
+	}
+	return due, nil
+}
+
+// queue adds a's operation to its shadow's pending operations and makes
+// the cached attributes what the object will be once it is done. The
+// hash is cleared: the object is not confirmed on the resource yet.
+func queue(sh *state.Shadow, a *accountOp, now time.Time) {
+	p := state.PendingOperation{Op: a.op, Attributes: a.attrs, QueuedAt: now}
+	if gi := a.rt.res.GroupingInterval; gi > 0 {
+		p.NextAttemptAt = now.Add(gi)
+	}
+	sh.Pending = append(slices.Clone(sh.Pending), p)
+	switch a.op {
+	case state.OpCreate:
+		sh.Attributes = a.attrs
+	case state.OpUpdate, state.OpDisable:
+		merged := connector.Attributes(sh.Attributes).Clone()
+		for k, vs := range a.attrs {
+			merged[k] = vs
+		}
+		sh.Attributes = merged
+	}
+	sh.Hash = ""
+}
+
+// repositoryError makes a refused user change the object's error.
+func repositoryError(err error) error {
+	var taken *state.UserExistsError
+	if errors.As(err, &taken) {
+		return objErr(CategoryRepository, err)
+	}
+	return err
+}

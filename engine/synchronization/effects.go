@@ -1,0 +1,171 @@
+package synchronization
+
+import (
+	"slices"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+)
+
+// User operations an object's reaction can imply.
+const (
+	userAdd     = "add"
+	userModify  = "modify"
+	userDisable = "disable"
+	userEnable  = "enable"
+	userDelete  = "delete"
+)
+
+// effects are everything one object's situation and reaction imply,
+// decided before anything is written: preview records them, full mode
+// applies them, thresholds count them.
+type effects struct {
+	item      string // the object's identifier, for errors
+	situation config.Situation
+	reaction  config.Reaction
+
+	// shadow is the object's shadow as it should be stored; nil stores
+	// nothing.
+	shadow *state.Shadow
+	// user is the user after the reaction (nil: none concerned); userOp
+	// says what happens to it, before is how it was (nil for a new one).
+	user       *state.User
+	userOp     string
+	userBefore *state.User
+	userDiff   []state.AttributeChange
+	// linkOp is "link" or "unlink" when the object's link changes.
+	linkOp string
+
+	accounts []*accountOp
+}
+
+// accountOp is one provisioning operation on a resource object.
+type accountOp struct {
+	rt     *resourceType
+	shadow *state.Shadow // existing (ID > 0) or new; its owner is set
+	op     string        // state.OpCreate, OpUpdate, OpDelete or OpDisable
+	// attrs: for create, the whole object; for update and disable, the
+	// attributes to replace.
+	attrs  connector.Attributes
+	before connector.Attributes // the replaced attributes' old values
+	// newOwner is set when the shadow is (re)linked to the user.
+	newOwner bool
+}
+
+// counts of an object's effects, as thresholds see them.
+type counts struct{ creations, deletions, disables int }
+
+func (e *effects) counts() counts {
+	var c counts
+	switch e.userOp {
+	case userAdd:
+		c.creations++
+	case userDelete:
+		c.deletions++
+	case userDisable:
+		c.disables++
+	}
+	for _, a := range e.accounts {
+		switch a.op {
+		case state.OpCreate:
+			c.creations++
+		case state.OpDelete:
+			c.deletions++
+		case state.OpDisable:
+			c.disables++
+		}
+	}
+	return c
+}
+
+// changes returns the run changes e stands for, in the order they
+// happen.
+func (e *effects) changes(activity string) []state.RunChange {
+	var out []state.RunChange
+	userName := ""
+	if e.user != nil {
+		userName = e.user.Name
+	}
+	if e.userOp != "" {
+		c := state.RunChange{Activity: activity, Object: "user", Op: e.userOp, User: userName,
+			Situation: string(e.situation), Attributes: e.userDiff}
+		if e.shadow != nil {
+			c.Resource, c.Kind, c.Intent, c.Identifier = e.shadow.Resource, e.shadow.Kind, e.shadow.Intent, e.shadow.Identifier
+		}
+		out = append(out, c)
+	}
+	if e.linkOp != "" && e.shadow != nil && e.userOp != userAdd {
+		out = append(out, state.RunChange{Activity: activity, Object: "user", Op: e.linkOp, User: userName,
+			Resource: e.shadow.Resource, Kind: e.shadow.Kind, Intent: e.shadow.Intent, Identifier: e.shadow.Identifier,
+			Situation: string(e.situation)})
+	}
+	for _, a := range e.accounts {
+		out = append(out, a.change(activity, userName, e.situation))
+	}
+	return out
+}
+
+func (a *accountOp) change(activity, user string, sit config.Situation) state.RunChange {
+	op := a.op
+	if op == state.OpUpdate {
+		op = "modify"
+	}
+	c := state.RunChange{Activity: activity, Object: "account", Op: op, User: user,
+		Resource: a.rt.res.Name, Kind: a.rt.ot.Kind, Intent: a.rt.ot.Intent, Identifier: a.shadow.Identifier,
+		Situation: string(sit)}
+	if op != state.OpDelete {
+		c.Attributes = attributeChanges(a.before, a.attrs)
+	}
+	return c
+}
+
+// attributeChanges lists the attributes of after whose values differ from
+// before, by name.
+func attributeChanges(before, after connector.Attributes) []state.AttributeChange {
+	var out []state.AttributeChange
+	for _, name := range after.Names() {
+		if !slices.Equal(before[name], after[name]) {
+			out = append(out, state.AttributeChange{Name: name, Before: before[name], After: after[name]})
+		}
+	}
+	return out
+}
+
+// userChanges lists what differs between two users: name, status and
+// attributes.
+func userChanges(before, after *state.User) []state.AttributeChange {
+	var out []state.AttributeChange
+	one := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	var b state.User
+	if before != nil {
+		b = *before
+	}
+	if b.Name != after.Name {
+		out = append(out, state.AttributeChange{Name: "name", Before: one(b.Name), After: one(after.Name)})
+	}
+	if b.Status != after.Status {
+		out = append(out, state.AttributeChange{Name: "status", Before: one(b.Status), After: one(after.Status)})
+	}
+	names := make([]string, 0, len(after.Attributes)+len(b.Attributes))
+	for k := range after.Attributes {
+		names = append(names, k)
+	}
+	for k := range b.Attributes {
+		if _, ok := after.Attributes[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if b.Attributes[k] != after.Attributes[k] {
+			out = append(out, state.AttributeChange{Name: k, Before: one(b.Attributes[k]), After: one(after.Attributes[k])})
+		}
+	}
+	return out
+}

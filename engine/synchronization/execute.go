@@ -1,0 +1,225 @@
+package synchronization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+)
+
+// executor performs pending operations on resources and records the
+// outcome on their shadows.
+type executor struct {
+	w   *world
+	rec Recorder
+	// down holds resources found unreachable in this pass: their
+	// operations stay pending without another try until the next pass.
+	down map[string]error
+	// completed counts shadows whose every operation is done.
+	completed int64
+}
+
+func newExecutor(w *world, rec Recorder) *executor {
+	return &executor{w: w, rec: rec, down: map[string]error{}}
+}
+
+// Retry backoff for failed operations.
+const (
+	retryBase = time.Minute
+	retryMax  = time.Hour
+)
+
+// run executes the pending operations of the shadows ids that are due at
+// now (all of them when force is set), then stores the shadows.
+func (x *executor) run(ctx context.Context, ids []int64, now time.Time, force bool) error {
+	for chunk := range slices.Chunk(ids, 500) {
+		shs, err := x.w.job.Store.ShadowsByID(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		var changed []*state.Shadow
+		for _, sh := range shs {
+			if x.executeShadow(ctx, sh, now, force) {
+				changed = append(changed, sh)
+			}
+		}
+		if len(changed) == 0 {
+			continue
+		}
+		err = x.w.job.Store.Repo(ctx, func(r *state.RepoTx) error {
+			for _, sh := range changed {
+				if err := r.PutShadow(sh); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// executeShadow performs sh's due operations in order, stopping at the
+// first that fails; it reports whether sh changed.
+func (x *executor) executeShadow(ctx context.Context, sh *state.Shadow, now time.Time, force bool) bool {
+	ops := mergeOps(sh.Pending)
+	changed := len(ops) != len(sh.Pending)
+	sh.Pending = ops
+	for len(sh.Pending) > 0 && ctx.Err() == nil {
+		p := &sh.Pending[0]
+		if !force && p.NextAttemptAt.After(now) {
+			break
+		}
+		if err, ok := x.down[sh.Resource]; ok {
+			x.rec.AddStatistic("operations.postponed", 1)
+			_ = err
+			break
+		}
+		err := x.perform(ctx, sh, p)
+		changed = true
+		if err != nil {
+			x.failed(sh, p, err, now)
+			break
+		}
+		x.done(sh, p)
+		sh.Pending = sh.Pending[1:]
+	}
+	if len(sh.Pending) == 0 {
+		if sh.Pending != nil || changed {
+			x.completed++
+		}
+		sh.Pending = nil
+	}
+	return changed
+}
+
+// perform does one operation on the resource.
+func (x *executor) perform(ctx context.Context, sh *state.Shadow, p *state.PendingOperation) error {
+	conn, err := x.w.conn(ctx, sh.Resource)
+	if err != nil {
+		return err
+	}
+	attrs := connector.Attributes(p.Attributes)
+	switch p.Op {
+	case state.OpCreate:
+		err = conn.Create(ctx, connector.Object{ID: sh.Identifier, Attributes: attrs})
+		if errors.Is(err, connector.ErrAlreadyExists) {
+			// Created before a crash, or by someone else: bring the
+			// existing object in line instead.
+			return x.align(ctx, conn, sh.Identifier, attrs)
+		}
+		return err
+	case state.OpUpdate, state.OpDisable:
+		return conn.Update(ctx, sh.Identifier, replaceMods(attrs))
+	case state.OpDelete:
+		err = conn.Delete(ctx, sh.Identifier)
+		if errors.Is(err, connector.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	return fmt.Errorf("unknown pending operation %q", p.Op)
+}
+
+// align updates the existing object id to have attrs.
+func (x *executor) align(ctx context.Context, conn connector.Connector, id string, attrs connector.Attributes) error {
+	obj, err := conn.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	var mods []connector.Modification
+	for _, name := range attrs.Names() {
+		if !slices.Equal(obj.Attributes[name], attrs[name]) {
+			mods = append(mods, connector.Replace(name, attrs[name]...))
+		}
+	}
+	if len(mods) == 0 {
+		return nil
+	}
+	return conn.Update(ctx, id, mods)
+}
+
+// done records a performed operation on sh.
+func (x *executor) done(sh *state.Shadow, p *state.PendingOperation) {
+	x.rec.AddStatistic("operations."+p.Op, 1)
+	switch p.Op {
+	case state.OpDelete:
+		sh.Dead, sh.Owner, sh.Situation = true, 0, "deleted"
+		sh.Attributes = nil
+	case state.OpCreate:
+		sh.Attributes = p.Attributes
+	default:
+		merged := connector.Attributes(sh.Attributes).Clone()
+		for k, vs := range p.Attributes {
+			merged[k] = vs
+		}
+		sh.Attributes = merged
+	}
+	if len(sh.Pending) == 1 && !sh.Dead {
+		sh.Hash = attributesHash(sh.Attributes)
+	}
+}
+
+// failed records a failed operation: kept pending with a later next
+// attempt, or dropped when its object is gone.
+func (x *executor) failed(sh *state.Shadow, p *state.PendingOperation, err error, now time.Time) {
+	x.rec.AddItemError(fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), CategoryResource, fmt.Errorf("%s: %w", p.Op, err))
+	if errors.Is(err, connector.ErrUnreachable) {
+		x.down[sh.Resource] = err
+	}
+	if errors.Is(err, connector.ErrNotFound) {
+		// The object is gone: the operation cannot succeed. A
+		// reconciliation finds the object's situation.
+		sh.Pending = sh.Pending[1:]
+		sh.Hash = ""
+		return
+	}
+	p.Attempts++
+	p.LastError = err.Error()
+	backoff := retryBase << min(p.Attempts-1, 6)
+	p.NextAttemptAt = now.Add(min(backoff, retryMax))
+	x.rec.AddStatistic("operations.pending", 1)
+}
+
+// mergeOps merges queued operations on one object: later updates fold
+// into an earlier create or update; a delete ends everything before it
+// (and a create followed by a delete is no operation at all).
+func mergeOps(ops []state.PendingOperation) []state.PendingOperation {
+	if len(ops) < 2 {
+		return ops
+	}
+	var out []state.PendingOperation
+	for _, p := range ops {
+		n := len(out)
+		switch {
+		case n > 0 && p.Op == state.OpDelete && out[n-1].Op == state.OpCreate && out[n-1].Attempts == 0:
+			out = out[:n-1]
+		case n > 0 && p.Op == state.OpDelete:
+			out = append(out[:0], p)
+		case n > 0 && (p.Op == state.OpUpdate || p.Op == state.OpDisable) && out[n-1].Op != state.OpDelete:
+			last := &out[n-1]
+			merged := connector.Attributes(last.Attributes).Clone()
+			for k, vs := range p.Attributes {
+				merged[k] = vs
+			}
+			last.Attributes = merged
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func replaceMods(attrs connector.Attributes) []connector.Modification {
+	mods := make([]connector.Modification, 0, len(attrs))
+	for _, name := range attrs.Names() {
+		mods = append(mods, connector.Replace(name, attrs[name]...))
+	}
+	return mods
+}

@@ -1,0 +1,355 @@
+package synchronization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+	"golang.org/x/sync/errgroup"
+)
+
+// pass synchronizes the objects of one object type of one resource. Its
+// stages share what the first one learned: which shadows it saw, and
+// whether the search saw every object.
+type pass struct {
+	job    *Job
+	w      *world
+	rt     *resourceType
+	conn   connector.Connector
+	idx    *shadowIndex
+	safety *safety
+	errs   *errorCounter
+
+	kept atomic.Int64 // run changes kept so far
+	// complete is set when resource_objects read every object without a
+	// filter, a limit or an unreadable object: a shadow it did not see
+	// is then certainly gone.
+	complete bool
+}
+
+func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
+	a := job.Activity
+	if a.Resource == nil {
+		return nil, fmt.Errorf("the %s activity names no resource", a.Type)
+	}
+	rt, err := w.resourceType(a.Resource.Name, a.Kind, a.Intent)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := w.conn(ctx, rt.res.Name)
+	if err != nil {
+		return nil, err
+	}
+	s := newSafety(a)
+	return &pass{job: job, w: w, rt: rt, conn: conn, safety: s, errs: &errorCounter{s: s}}, nil
+}
+
+// itemError records an object's error and says whether to stop.
+func (p *pass) itemError(rec Recorder, id string, err error) error {
+	cat := CategoryObject
+	var oe *objectError
+	if errors.As(err, &oe) {
+		cat = oe.category
+	}
+	rec.AddItemError(id, cat, err)
+	return p.errs.add()
+}
+
+// resourceObjects reads every object of the type (or the filtered,
+// limited subset) and synchronizes each one that changed.
+func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
+	var err error
+	if p.idx, err = loadIndex(ctx, p.job.Store, p.rt); err != nil {
+		return err
+	}
+	rec.SetTotal(-1)
+	a := p.job.Activity
+	g, gctx := errgroup.WithContext(ctx)
+	readCtx, stopReading := context.WithCancel(gctx)
+	defer stopReading()
+	objs := make(chan connector.Object, 512)
+	items := make(chan *item, 512)
+	var unreadable atomic.Int64
+	g.Go(func() error {
+		defer close(objs)
+		return p.read(readCtx, rec, objs, &unreadable)
+	})
+	var workers sync.WaitGroup
+	var taken atomic.Int64
+	for range max(a.Threads, 1) {
+		workers.Add(1)
+		g.Go(func() error {
+			defer workers.Done()
+			return p.work(gctx, rec, objs, items, &taken, stopReading)
+		})
+	}
+	go func() { workers.Wait(); close(items) }()
+	g.Go(func() error { return p.commitAll(gctx, rec, items) })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	p.complete = a.Filter == nil && a.MaxItems == 0 && unreadable.Load() == 0
+	return nil
+}
+
+// read streams the resource's objects to objs. An unreadable object is
+// that object's error; anything else ends the pass.
+func (p *pass) read(ctx context.Context, rec Recorder, objs chan<- connector.Object, unreadable *atomic.Int64) error {
+	for obj, err := range p.conn.Search(ctx, connector.Query{ObjectClass: p.rt.ot.ObjectClass}) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped: max_items reached, or another goroutine failed
+			}
+			if !connector.IsObjectError(err) {
+				return err
+			}
+			unreadable.Add(1)
+			if stop := p.itemError(rec, objectName(err), objErr(CategoryObject, err)); stop != nil {
+				return stop
+			}
+			continue
+		}
+		select {
+		case objs <- obj:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return nil
+}
+
+func objectName(err error) string {
+	var ce *connector.Error
+	if errors.As(err, &ce) {
+		switch {
+		case ce.Object != "":
+			return ce.Object
+		case ce.Line > 0:
+			return fmt.Sprintf("line %d", ce.Line)
+		}
+	}
+	return ""
+}
+
+// work prepares objects: filter, hash, and the inbound and correlation
+// values of objects that changed.
+func (p *pass) work(ctx context.Context, rec Recorder, objs <-chan connector.Object, items chan<- *item,
+	taken *atomic.Int64, stopReading func()) error {
+	var t tally
+	defer t.flush(rec)
+	maxItems := int64(p.job.Activity.MaxItems)
+	for obj := range objs {
+		it, err := p.prepare(obj, &t)
+		if err != nil {
+			if stop := p.itemError(rec, obj.ID, err); stop != nil {
+				return stop
+			}
+			t.tick(rec)
+			continue
+		}
+		if it == nil {
+			t.tick(rec)
+			continue
+		}
+		if maxItems > 0 && taken.Add(1) > maxItems {
+			stopReading()
+			continue
+		}
+		if it.unchanged {
+			t.success++
+			t.stat("unchanged")
+			t.stat("situation." + string(config.SituationLinked))
+			t.tick(rec)
+			continue
+		}
+		select {
+		case items <- it:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return nil
+}
+
+// prepare returns nil for an object the filter leaves out.
+func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
+	key := connector.MatchKey(p.conn, obj.ID)
+	hash := attributesHash(obj.Attributes)
+	e := p.idx.see(key)
+	var scope *hcl.EvalContext
+	if f := p.job.Activity.Filter; f != nil {
+		sit := ""
+		if e != nil {
+			sit = e.situation
+		}
+		scope = p.w.objectScope(p.rt, obj, sit)
+		ok, err := evalBool("filter", f, scope)
+		if err != nil {
+			return nil, objErr(CategoryMapping, err)
+		}
+		if !ok {
+			t.skipped++
+			return nil, nil
+		}
+	}
+	it := &item{obj: obj, key: key, hash: hash}
+	if e.unchanged(hash, p.rt.mappingHash) {
+		it.unchanged = true
+		return it, nil
+	}
+	if scope == nil {
+		sit := ""
+		if e != nil {
+			sit = e.situation
+		}
+		scope = p.w.objectScope(p.rt, obj, sit)
+	}
+	var err error
+	if it.corr, err = evalCorrelation(p.rt, scope); err != nil {
+		return nil, objErr(CategoryCorrelation, err)
+	}
+	if p.job.Mode == config.ModeDryRun {
+		return it, nil
+	}
+	if it.in, err = evalInbound(p.rt, scope); err != nil {
+		return nil, objErr(CategoryMapping, err)
+	}
+	return it, nil
+}
+
+// commitAll decides and applies items in batches, one repository
+// transaction per batch.
+func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) error {
+	batch := make([]*item, 0, p.job.batchSize())
+	for it := range items {
+		batch = append(batch, it)
+		if len(batch) < cap(batch) {
+			continue
+		}
+		if err := p.commit(ctx, rec, batch); err != nil {
+			return err
+		}
+		batch = batch[:0]
+	}
+	if ctx.Err() != nil {
+		return nil // another goroutine failed: its error is the pass's
+	}
+	return p.commit(ctx, rec, batch)
+}
+
+// commit decides every item of batch and, in full mode, applies the
+// effects; the provisioning operations they queue are executed after the
+// transaction commits. A threshold or the error policy stops the pass
+// after the items before the one that tripped it.
+func (p *pass) commit(ctx context.Context, rec Recorder, batch []*item) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	var (
+		due  []int64
+		stop error
+	)
+	err := p.job.Store.Repo(ctx, func(r *state.RepoTx) error {
+		due, stop = nil, nil
+		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun}
+		var changes []state.RunChange
+		var err error
+		for _, it := range batch {
+			var ids []int64
+			var ch []state.RunChange
+			ids, ch, stop, err = p.one(d, r, rec, it)
+			if err != nil {
+				return err
+			}
+			due = append(due, ids...)
+			changes = append(changes, ch...)
+			if stop != nil {
+				break
+			}
+		}
+		if len(changes) > 0 && p.job.RunID != 0 {
+			return r.AddRunChanges(p.job.RunID, changes)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(due) > 0 {
+		if err := newExecutor(p.w, rec).run(ctx, due, p.job.now(), false); err != nil {
+			return err
+		}
+	}
+	return stop
+}
+
+// one handles one item inside a batch's transaction: it returns the
+// shadows with operations due, the changes to keep, a policy stop, or an
+// error that ends the pass.
+func (p *pass) one(d *decider, r *state.RepoTx, rec Recorder, it *item) (due []int64, changes []state.RunChange, stop, err error) {
+	e, err := d.decide(it)
+	var oe *objectError
+	if errors.As(err, &oe) {
+		return nil, nil, p.itemError(rec, it.obj.ID, err), nil
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rec.AddStatistic("situation."+string(e.situation), 1)
+	if d.dry {
+		rec.AddSuccess(1)
+		return nil, nil, nil, nil
+	}
+	rec.AddStatistic("reaction."+string(e.reaction), 1)
+	return p.applyEffects(r, rec, e)
+}
+
+// applyEffects checks e against the thresholds, applies it in full mode,
+// and returns the changes to keep.
+func (p *pass) applyEffects(r *state.RepoTx, rec Recorder, e *effects) (due []int64, changes []state.RunChange, stop, err error) {
+	if err := p.safety.admit(e.item, e.counts()); err != nil {
+		return nil, nil, err, nil
+	}
+	if p.job.Mode == config.ModeFull {
+		due, err = apply(r, e)
+		var oe *objectError
+		if errors.As(err, &oe) {
+			return nil, nil, p.itemError(rec, e.item, err), nil
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	changes = p.keep(rec, e.changes(p.job.Activity.Name))
+	for _, c := range changes {
+		rec.AddStatistic(c.Object+"s."+c.Op, 1)
+	}
+	rec.AddSuccess(1)
+	return due, changes, nil, nil
+}
+
+// keep returns the changes to record with the run: all of them in
+// preview, the first MaxChanges in full mode.
+func (p *pass) keep(rec Recorder, changes []state.RunChange) []state.RunChange {
+	limit := int64(p.job.maxChanges())
+	if limit < 0 || len(changes) == 0 {
+		return changes
+	}
+	n := p.kept.Add(int64(len(changes)))
+	if n <= limit {
+		return changes
+	}
+	over := min(n-limit, int64(len(changes)))
+	rec.AddStatistic("changes.not_recorded", over)
+	// count the changes still, even those not kept
+	for _, c := range changes[int64(len(changes))-over:] {
+		rec.AddStatistic(c.Object+"s."+c.Op, 1)
+	}
+	return changes[:int64(len(changes))-over]
+}

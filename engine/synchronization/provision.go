@@ -1,0 +1,185 @@
+package synchronization
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+)
+
+// opLink links an existing object to its user without changing it.
+const opLink = "link"
+
+// provision computes, for every object type with outbound mappings, the
+// operation that brings u's object of that type in line with the
+// mappings: create it, update the attributes that differ, disable or
+// delete it, or nothing.
+func (d *decider) provision(u *state.User, e *effects) error {
+	owned, err := d.ownedShadows(u, e)
+	if err != nil {
+		return err
+	}
+	for _, rt := range d.w.types {
+		if !rt.provisions() {
+			continue
+		}
+		var linked *state.Shadow
+		for _, sh := range owned {
+			if sh.Resource == rt.res.Name && sh.Kind == rt.ot.Kind && sh.Intent == rt.ot.Intent {
+				linked = sh
+				break
+			}
+		}
+		op, err := d.project(rt, u, linked)
+		if err != nil {
+			return err
+		}
+		if op != nil {
+			e.accounts = append(e.accounts, op)
+		}
+	}
+	return nil
+}
+
+// ownedShadows returns u's live shadows, with the object being
+// synchronized in its decided form.
+func (d *decider) ownedShadows(u *state.User, e *effects) ([]*state.Shadow, error) {
+	var stored []*state.Shadow
+	if u.ID != 0 {
+		var err error
+		if stored, err = d.r.ShadowsOfUser(u.ID); err != nil {
+			return nil, err
+		}
+	}
+	cur := e.shadow
+	var out []*state.Shadow
+	for _, sh := range stored {
+		if !sh.Dead && (cur == nil || !sameObject(sh, cur)) {
+			out = append(out, sh)
+		}
+	}
+	if cur != nil && !cur.Dead && (e.linkOp == "link" || (u.ID != 0 && cur.Owner == u.ID)) {
+		out = append(out, cur)
+	}
+	return out, nil
+}
+
+func sameObject(a, b *state.Shadow) bool {
+	return a.Resource == b.Resource && a.Kind == b.Kind && a.Intent == b.Intent && a.Key == b.Key
+}
+
+// project decides the operation on u's object of type rt; linked is the
+// live object linked to u, or nil.
+func (d *decider) project(rt *resourceType, u *state.User, linked *state.Shadow) (*accountOp, error) {
+	want, err := d.w.wants(rt, u)
+	if err != nil {
+		return nil, objErr(CategoryMapping, fmt.Errorf("%s: %w", rt.address(), err))
+	}
+	if !want {
+		if linked == nil {
+			return nil, nil
+		}
+		return d.deprovision(rt, linked), nil
+	}
+	desired, err := d.w.evalOutbound(rt, u)
+	if err != nil {
+		return nil, objErr(CategoryMapping, fmt.Errorf("%s: %w", rt.address(), err))
+	}
+	if act := rt.ot.Activation; act != nil && len(desired[act.Attribute]) == 0 {
+		desired[act.Attribute] = []string{act.Enabled}
+	}
+	id := desired.First(rt.idAttr)
+	if id == "" {
+		return nil, objErrf(CategoryMapping, "%s: the outbound mappings give no %s, the attribute that identifies objects; add an outbound mapping for it",
+			rt.address(), rt.idAttr)
+	}
+	key := d.w.matchKey(d.ctx, rt, id)
+	if linked != nil {
+		if key != linked.Key {
+			return nil, objErrf(CategoryMapping, "%s: the outbound mappings would rename %q to %q; syncline does not rename resource objects yet, so change the object on the resource by hand or keep the identifier stable",
+				rt.address(), linked.Identifier, id)
+		}
+		return d.update(rt, linked, desired), nil
+	}
+	return d.create(rt, u, id, key, desired)
+}
+
+// create decides the operation for a user who has no object of type rt
+// yet: link an unowned object with that identifier, or create one.
+func (d *decider) create(rt *resourceType, u *state.User, id, key string, desired connector.Attributes) (*accountOp, error) {
+	existing, err := d.r.ShadowByKey(rt.res.Name, rt.ot.Kind, rt.ot.Intent, key)
+	if err != nil {
+		return nil, err
+	}
+	if existing != nil && !existing.Dead {
+		if existing.Owner != 0 && existing.Owner != u.ID {
+			return nil, objErrf(CategoryCorrelation, "%s: object %q already belongs to another user (ID %d)", rt.address(), existing.Identifier, existing.Owner)
+		}
+		op := d.update(rt, existing, desired)
+		if op == nil {
+			sh := *existing
+			op = &accountOp{rt: rt, shadow: &sh, op: opLink}
+		}
+		op.newOwner = true
+		op.shadow.Situation = "linked"
+		return op, nil
+	}
+	sh := &state.Shadow{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent}
+	if existing != nil {
+		cp := *existing // a dead shadow comes back to life
+		sh = &cp
+	}
+	sh.Identifier, sh.Key = id, key
+	sh.MappingHash, sh.Situation, sh.Dead = rt.mappingHash, "linked", false
+	return &accountOp{rt: rt, shadow: sh, op: state.OpCreate, attrs: desired, newOwner: true}, nil
+}
+
+// update returns the update of the attributes of sh that differ from
+// desired, or nil when none does.
+func (d *decider) update(rt *resourceType, sh *state.Shadow, desired connector.Attributes) *accountOp {
+	attrs, before := connector.Attributes{}, connector.Attributes{}
+	for _, name := range desired.Names() {
+		if name == rt.idAttr {
+			continue
+		}
+		if cur := sh.Attributes[name]; !slices.Equal(cur, desired[name]) {
+			attrs[name], before[name] = desired[name], cur
+		}
+	}
+	if len(attrs) == 0 {
+		return nil
+	}
+	cp := *sh
+	op := state.OpUpdate
+	if act := rt.ot.Activation; act != nil && len(attrs) == 1 && attrs.First(act.Attribute) == act.Disabled {
+		op = state.OpDisable
+	}
+	return &accountOp{rt: rt, shadow: &cp, op: op, attrs: attrs, before: before}
+}
+
+// deprovision is what happens to sh when its user should no longer have
+// it, as the type's deprovision setting says.
+func (d *decider) deprovision(rt *resourceType, sh *state.Shadow) *accountOp {
+	cp := *sh
+	switch rt.ot.Deprovision {
+	case "keep":
+		return nil
+	case "disable":
+		return d.disableOp(rt, &cp)
+	}
+	return &accountOp{rt: rt, shadow: &cp, op: state.OpDelete, before: sh.Attributes}
+}
+
+// disableOp sets the activation attribute of sh to its disabled value,
+// or returns nil when it already has it (or the type cannot be disabled).
+func (d *decider) disableOp(rt *resourceType, sh *state.Shadow) *accountOp {
+	act := rt.ot.Activation
+	if act == nil || connector.Attributes(sh.Attributes).First(act.Attribute) == act.Disabled {
+		return nil
+	}
+	cp := *sh
+	return &accountOp{rt: rt, shadow: &cp, op: state.OpDisable,
+		attrs:  connector.Attributes{act.Attribute: {act.Disabled}},
+		before: connector.Attributes{act.Attribute: sh.Attributes[act.Attribute]}}
+}

@@ -1,0 +1,66 @@
+-- 0004: the repository — users (focus objects) with their correlation
+-- index, shadows of resource objects, and the changes each run made.
+-- Times are RFC 3339 text in UTC with nine fractional digits; JSON columns
+-- are written by encoding/json (object keys sorted).
+
+CREATE TABLE users (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    status     TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+    attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_type(attributes) = 'object'), -- {"name": "value"}
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+-- The attribute names the correlation index covers.
+CREATE TABLE user_indexed_attributes (
+    name TEXT PRIMARY KEY
+) STRICT, WITHOUT ROWID;
+
+-- The correlation index: one row per user and value of an indexed
+-- attribute, so matching a resource object to its user is a lookup.
+CREATE TABLE user_keys (
+    attribute TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (attribute, value, user_id)
+) STRICT, WITHOUT ROWID;
+-- A user's keys: rewritten when the user changes, cascaded on delete.
+CREATE INDEX user_keys_user ON user_keys (user_id);
+
+CREATE TABLE shadows (
+    id              INTEGER PRIMARY KEY,
+    resource        TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    intent          TEXT NOT NULL,
+    identifier      TEXT NOT NULL,             -- as the resource spells it
+    key             TEXT NOT NULL,             -- as identifiers are matched
+    attributes      TEXT NOT NULL DEFAULT '{}' CHECK (json_type(attributes) = 'object'), -- {"name": ["value", …]}
+    hash            TEXT NOT NULL DEFAULT '',
+    mapping_hash    TEXT NOT NULL DEFAULT '',
+    owner           INTEGER REFERENCES users (id) ON DELETE SET NULL, -- NULL: not linked
+    situation       TEXT NOT NULL DEFAULT '',
+    synced_at       TEXT,                      -- NULL: never fully synchronized
+    dead            INTEGER NOT NULL DEFAULT 0 CHECK (dead IN (0, 1)),
+    pending         TEXT CHECK (pending IS NULL OR json_type(pending) = 'array'), -- NULL: none
+    next_attempt_at TEXT,                      -- the earliest due pending operation
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (resource, kind, intent, key),
+    CHECK ((pending IS NULL) = (next_attempt_at IS NULL))
+) STRICT;
+
+-- A user's shadows (and ON DELETE SET NULL when a user is deleted).
+CREATE INDEX shadows_owner ON shadows (owner);
+-- Due pending operations of a resource, oldest first.
+CREATE INDEX shadows_pending ON shadows (resource, next_attempt_at) WHERE pending IS NOT NULL;
+-- Live shadows per resource (the planner's destroy guard, status counts).
+CREATE INDEX shadows_live ON shadows (resource) WHERE dead = 0;
+
+-- What each run changed, in order.
+CREATE TABLE run_changes (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq    INTEGER NOT NULL,
+    change TEXT NOT NULL CHECK (json_valid(change)),
+    PRIMARY KEY (run_id, seq)
+) STRICT;

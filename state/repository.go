@@ -1,0 +1,189 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Repo runs fn in one write transaction with a RepoTx, committing when fn
+// returns nil and rolling back otherwise, so a batch of objects is stored
+// whole or not at all. fn's own error is returned as it is; every failure
+// of a RepoTx method is an *Error of operation "repository" whose cause
+// (UserExistsError, ShadowExistsError, …) errors.As reaches.
+//
+// A RepoTx must not be used after fn returns, nor by several goroutines.
+func (s *Store) Repo(ctx context.Context, fn func(*RepoTx) error) error {
+	var fnErr error
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		r := &RepoTx{ctx: ctx, tx: tx, store: s, now: s.now().UTC().Round(0), hook: s.testHookAfterStatement}
+		r.nowText = formatTime(r.now)
+		fnErr = fn(r)
+		return fnErr
+	})
+	switch {
+	case err == nil:
+		return nil
+	case fnErr != nil && errors.Is(err, fnErr):
+		return fnErr
+	}
+	return s.fail("repository", err, "")
+}
+
+// RepoTx is one write transaction on the repository (see Store.Repo).
+// Its statements are prepared once per transaction, on first use, and
+// reused for every object of the batch.
+type RepoTx struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	store   *Store
+	now     time.Time
+	nowText string
+	hook    func(stmt string) error
+
+	stmts   [stmtCount]*sql.Stmt
+	dynamic map[string]*sql.Stmt // FindUsers, by query text
+
+	// indexed are the attribute names of the correlation index, read
+	// once per transaction (so an EnsureUserIndex by another process is
+	// always seen); nil until first needed.
+	indexed []string
+}
+
+// Now is the store's clock when the transaction began; every time the
+// transaction stores is this one.
+func (r *RepoTx) Now() time.Time { return r.now }
+
+// repoStmt names a statement a RepoTx prepares at most once.
+type repoStmt int
+
+const (
+	stmtUserByID repoStmt = iota
+	stmtUserByName
+	stmtInsertUser
+	stmtUpdateUser
+	stmtDeleteUser
+	stmtIndexedNames
+	stmtInsertUserKey
+	stmtDeleteUserKeys
+	stmtShadowByID
+	stmtShadowByKey
+	stmtShadowsOfUser
+	stmtInsertShadow
+	stmtUpdateShadow
+	stmtDeleteShadow
+	stmtLastRunChange
+	stmtInsertRunChange
+	stmtCount
+)
+
+var repoQueries = [stmtCount]string{
+	stmtUserByID:     `SELECT ` + userColumns + ` FROM users WHERE id = ?`,
+	stmtUserByName:   `SELECT ` + userColumns + ` FROM users WHERE name = ?`,
+	stmtInsertUser:   `INSERT INTO users (name, status, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+	stmtUpdateUser:   `UPDATE users SET name = ?, status = ?, attributes = ?, updated_at = ? WHERE id = ?`,
+	stmtDeleteUser:   `DELETE FROM users WHERE id = ?`,
+	stmtIndexedNames: `SELECT name FROM user_indexed_attributes ORDER BY name`,
+	stmtInsertUserKey: `INSERT INTO user_keys (attribute, value, user_id) VALUES (?, ?, ?)
+ON CONFLICT DO NOTHING`,
+	stmtDeleteUserKeys: `DELETE FROM user_keys WHERE user_id = ?`,
+	stmtShadowByID:     `SELECT ` + shadowColumns + ` FROM shadows WHERE id = ?`,
+	stmtShadowByKey: `SELECT ` + shadowColumns + ` FROM shadows
+WHERE resource = ? AND kind = ? AND intent = ? AND key = ?`,
+	stmtShadowsOfUser: `SELECT ` + shadowColumns + ` FROM shadows WHERE owner = ?
+ORDER BY resource, kind, intent, key`,
+	stmtInsertShadow: `INSERT INTO shadows (resource, kind, intent, identifier, key, attributes, hash,
+    mapping_hash, owner, situation, synced_at, dead, pending, next_attempt_at, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (resource, kind, intent, key) DO NOTHING`,
+	stmtUpdateShadow: `UPDATE shadows SET resource = ?, kind = ?, intent = ?, identifier = ?, key = ?,
+    attributes = ?, hash = ?, mapping_hash = ?, owner = ?, situation = ?, synced_at = ?, dead = ?,
+    pending = ?, next_attempt_at = ?, updated_at = ?
+WHERE id = ?`,
+	stmtDeleteShadow:    `DELETE FROM shadows WHERE id = ?`,
+	stmtLastRunChange:   `SELECT coalesce(max(seq), 0) FROM run_changes WHERE run_id = ?`,
+	stmtInsertRunChange: `INSERT INTO run_changes (run_id, seq, change) VALUES (?, ?, ?)`,
+}
+
+// prepared returns statement id, preparing it on first use.
+func (r *RepoTx) prepared(id repoStmt) (*sql.Stmt, error) {
+	if st := r.stmts[id]; st != nil {
+		return st, nil
+	}
+	st, err := r.tx.PrepareContext(r.ctx, repoQueries[id])
+	if err != nil {
+		return nil, err
+	}
+	r.stmts[id] = st
+	return st, nil
+}
+
+// preparedText is prepared for queries built at run time (FindUsers):
+// one statement per distinct text, which holds placeholders only.
+func (r *RepoTx) preparedText(query string) (*sql.Stmt, error) {
+	if st := r.dynamic[query]; st != nil {
+		return st, nil
+	}
+	st, err := r.tx.PrepareContext(r.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if r.dynamic == nil {
+		r.dynamic = map[string]*sql.Stmt{}
+	}
+	r.dynamic[query] = st
+	return st, nil
+}
+
+// exec runs statement id, then the store's test hook.
+func (r *RepoTx) exec(id repoStmt, args ...any) (sql.Result, error) {
+	st, err := r.prepared(id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(r.ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return res, r.after(repoQueries[id])
+}
+
+// query runs statement id and hands its rows to each, then runs the hook.
+func (r *RepoTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) error {
+	st, err := r.prepared(id)
+	if err != nil {
+		return err
+	}
+	if err := eachRow(r.ctx, st, each, args...); err != nil {
+		return err
+	}
+	return r.after(repoQueries[id])
+}
+
+func (r *RepoTx) after(query string) error {
+	if r.hook == nil {
+		return nil
+	}
+	return r.hook(query)
+}
+
+// fail wraps a failure of a RepoTx method as the store's *Error.
+func (r *RepoTx) fail(err error) error {
+	return r.store.fail("repository", err, "")
+}
+
+// eachRow runs st and calls each for every row.
+func eachRow(ctx context.Context, st *sql.Stmt, each func(*sql.Rows) error, args ...any) error {
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

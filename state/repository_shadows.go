@@ -1,0 +1,206 @@
+package state
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// shadowColumns are the columns scanShadow reads, in its order.
+const shadowColumns = `id, resource, kind, intent, identifier, key, attributes, hash, mapping_hash,
+    coalesce(owner, 0), situation, synced_at, dead, pending, created_at, updated_at`
+
+// ShadowByID returns the shadow with ID id, or nil when there is none.
+func (r *RepoTx) ShadowByID(id int64) (*Shadow, error) {
+	shadows, err := r.shadows(stmtShadowByID, id)
+	if err != nil || len(shadows) == 0 {
+		return nil, err
+	}
+	return shadows[0], nil
+}
+
+// ShadowByKey returns the shadow of the object with key in resource's
+// object type kind/intent, or nil when there is none.
+func (r *RepoTx) ShadowByKey(resource, kind, intent, key string) (*Shadow, error) {
+	shadows, err := r.shadows(stmtShadowByKey, resource, kind, intent, key)
+	if err != nil || len(shadows) == 0 {
+		return nil, err
+	}
+	return shadows[0], nil
+}
+
+// ShadowsOfUser returns the shadows linked to user userID, ordered by
+// resource, kind, intent and key.
+func (r *RepoTx) ShadowsOfUser(userID int64) ([]*Shadow, error) {
+	return r.shadows(stmtShadowsOfUser, userID)
+}
+
+func (r *RepoTx) shadows(id repoStmt, args ...any) ([]*Shadow, error) {
+	var shadows []*Shadow
+	err := r.query(id, func(rows *sql.Rows) error {
+		sh, err := scanShadow(rows)
+		shadows = append(shadows, sh)
+		return err
+	}, args...)
+	if err != nil {
+		return nil, r.fail(err)
+	}
+	return shadows, nil
+}
+
+// PutShadow stores sh: a new shadow when sh.ID is 0 (setting ID and
+// CreatedAt; a shadow of the same object is a ShadowExistsError), else
+// every column of the shadow with that ID (UnknownShadowError when there
+// is none). It sets UpdatedAt, gives pending operations without a
+// QueuedAt the transaction's time, and keeps the shadow's due time (the
+// earliest NextAttemptAt, or QueuedAt when that is zero) in step with
+// them.
+func (r *RepoTx) PutShadow(sh *Shadow) error {
+	cols, err := r.shadowArgs(sh)
+	if err != nil {
+		return r.fail(err)
+	}
+	if sh.ID == 0 {
+		return r.insertShadow(sh, cols)
+	}
+	res, err := r.exec(stmtUpdateShadow, append(cols, r.nowText, sh.ID)...)
+	if isUniqueViolation(err) {
+		return r.fail(&ShadowExistsError{Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Key: sh.Key})
+	}
+	if err != nil {
+		return r.fail(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return r.fail(orErr(err, &UnknownShadowError{ID: sh.ID}))
+	}
+	sh.UpdatedAt = r.now
+	return nil
+}
+
+func (r *RepoTx) insertShadow(sh *Shadow, cols []any) error {
+	res, err := r.exec(stmtInsertShadow, append(cols, r.nowText, r.nowText)...)
+	if err != nil {
+		return r.fail(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return r.fail(orErr(err, &ShadowExistsError{Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Key: sh.Key}))
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return r.fail(err)
+	}
+	sh.ID, sh.CreatedAt, sh.UpdatedAt = id, r.now, r.now
+	return nil
+}
+
+// DeleteShadow removes the shadow with ID id; one that does not exist is
+// no error.
+func (r *RepoTx) DeleteShadow(id int64) error {
+	if _, err := r.exec(stmtDeleteShadow, id); err != nil {
+		return r.fail(err)
+	}
+	return nil
+}
+
+// shadowArgs are the values of the shadow's columns from resource to
+// next_attempt_at, in the order of the insert and update statements.
+func (r *RepoTx) shadowArgs(sh *Shadow) ([]any, error) {
+	if sh.Resource == "" || sh.Kind == "" || sh.Key == "" {
+		return nil, invalidRepo("a shadow needs a resource, a kind and a key (got %q, %q, %q)", sh.Resource, sh.Kind, sh.Key)
+	}
+	attrs, err := encodeShadowAttributes(sh.Attributes)
+	if err != nil {
+		return nil, err
+	}
+	pending, due, err := r.encodePending(sh.Pending)
+	if err != nil {
+		return nil, err
+	}
+	var owner any
+	if sh.Owner != 0 {
+		owner = sh.Owner
+	}
+	args := make([]any, 0, 17)
+	return append(args, sh.Resource, sh.Kind, sh.Intent, sh.Identifier, sh.Key, attrs, sh.Hash,
+		sh.MappingHash, owner, sh.Situation, nullTime(sh.SyncedAt), sh.Dead, pending, due), nil
+}
+
+func encodeShadowAttributes(attrs map[string][]string) (string, error) {
+	if len(attrs) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(attrs)
+	return string(b), err
+}
+
+// encodePending encodes ops as the pending column (NULL for none) and
+// computes next_attempt_at: the earliest time one of them is due.
+func (r *RepoTx) encodePending(ops []PendingOperation) (pending, due any, err error) {
+	if len(ops) == 0 {
+		return nil, nil, nil
+	}
+	var earliest time.Time
+	for i := range ops {
+		op := &ops[i]
+		if op.QueuedAt.IsZero() {
+			op.QueuedAt = r.now
+		}
+		at := op.NextAttemptAt
+		if at.IsZero() {
+			at = op.QueuedAt
+		}
+		if i == 0 || at.Before(earliest) {
+			earliest = at
+		}
+	}
+	b, err := json.Marshal(ops)
+	if err != nil {
+		return nil, nil, err
+	}
+	return string(b), formatTime(earliest), nil
+}
+
+func scanShadow(row rowScanner) (*Shadow, error) {
+	var (
+		sh                   Shadow
+		attrs                string
+		syncedAt, pending    sql.NullString
+		createdAt, updatedAt string
+	)
+	err := row.Scan(&sh.ID, &sh.Resource, &sh.Kind, &sh.Intent, &sh.Identifier, &sh.Key, &attrs,
+		&sh.Hash, &sh.MappingHash, &sh.Owner, &sh.Situation, &syncedAt, &sh.Dead, &pending,
+		&createdAt, &updatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(attrs), &sh.Attributes); err != nil {
+		return nil, fmt.Errorf("shadow %d: attributes: %w", sh.ID, err)
+	}
+	if sh.Attributes == nil {
+		sh.Attributes = map[string][]string{}
+	}
+	if pending.Valid {
+		if err := json.Unmarshal([]byte(pending.String), &sh.Pending); err != nil {
+			return nil, fmt.Errorf("shadow %d: pending: %w", sh.ID, err)
+		}
+	}
+	if err := parseShadowTimes(&sh, syncedAt, createdAt, updatedAt); err != nil {
+		return nil, fmt.Errorf("shadow %d: %w", sh.ID, err)
+	}
+	return &sh, nil
+}
+
+func parseShadowTimes(sh *Shadow, syncedAt sql.NullString, createdAt, updatedAt string) error {
+	var err error
+	if sh.SyncedAt, err = parseNullTime(syncedAt); err != nil {
+		return fmt.Errorf("synced_at: %w", err)
+	}
+	if sh.CreatedAt, err = parseTime(createdAt); err != nil {
+		return fmt.Errorf("created_at: %w", err)
+	}
+	if sh.UpdatedAt, err = parseTime(updatedAt); err != nil {
+		return fmt.Errorf("updated_at: %w", err)
+	}
+	return nil
+}

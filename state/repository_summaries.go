@@ -1,0 +1,76 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// ShadowSummaries calls fn with the summary of every shadow of resource's
+// object type kind/intent, dead ones too, ordered by key; an error fn
+// returns stops the walk and is returned as it is.
+//
+// It is built for a million shadows: one read of the type's index, with
+// values that repeat (situation, and the mapping hash most shadows share)
+// delivered without a fresh string per row.
+func (s *Store) ShadowSummaries(ctx context.Context, resource, kind, intent string, fn func(ShadowSummary) error) error {
+	return s.readFn(ctx, func(tx *sql.Tx) error {
+		// The mapping hash of one shadow is, most of the time, that of
+		// all: rows that have it return NULL instead, and share one
+		// string.
+		var common string
+		err := tx.QueryRowContext(ctx, `SELECT mapping_hash FROM shadows
+WHERE resource = ? AND kind = ? AND intent = ? LIMIT 1`, resource, kind, intent).Scan(&common)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return walkSummaries(ctx, tx, resource, kind, intent, common, fn)
+	})
+}
+
+// situations are the situations summaries deliver as constants; the
+// query numbers them from 1, and returns any other as text.
+var situations = [...]string{"", "linked", "unlinked", "disputed", "unmatched", "deleted"}
+
+const summaryQuery = `SELECT id, key, hash, nullif(mapping_hash, ?4), coalesce(owner, 0),
+    CASE situation WHEN '' THEN 0 WHEN 'linked' THEN 1 WHEN 'unlinked' THEN 2 WHEN 'disputed' THEN 3
+        WHEN 'unmatched' THEN 4 WHEN 'deleted' THEN 5 ELSE -1 END,
+    CASE WHEN situation IN ('', 'linked', 'unlinked', 'disputed', 'unmatched', 'deleted') THEN NULL ELSE situation END,
+    dead, pending IS NOT NULL
+FROM shadows WHERE resource = ?1 AND kind = ?2 AND intent = ?3 ORDER BY key`
+
+func walkSummaries(ctx context.Context, tx *sql.Tx, resource, kind, intent, common string, fn func(ShadowSummary) error) error {
+	rows, err := tx.QueryContext(ctx, summaryQuery, resource, kind, intent, common)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		sum         ShadowSummary
+		mappingHash sql.NullString
+		situation   int
+		other       sql.NullString
+	)
+	for rows.Next() {
+		err := rows.Scan(&sum.ID, &sum.Key, &sum.Hash, &mappingHash, &sum.Owner, &situation, &other,
+			&sum.Dead, &sum.HasPending)
+		if err != nil {
+			return err
+		}
+		sum.MappingHash = common
+		if mappingHash.Valid {
+			sum.MappingHash = mappingHash.String
+		}
+		sum.Situation = other.String
+		if situation >= 0 {
+			sum.Situation = situations[situation]
+		}
+		if err := fn(sum); err != nil {
+			return callbackError{err}
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,208 @@
+package state
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// userColumns are the columns scanUser reads, in its order.
+const userColumns = `id, name, status, attributes, created_at, updated_at`
+
+// UserByID returns the user with ID id, or nil when there is none.
+func (r *RepoTx) UserByID(id int64) (*User, error) {
+	return r.oneUser(stmtUserByID, id)
+}
+
+// UserByName returns the user named name, or nil when there is none.
+func (r *RepoTx) UserByName(name string) (*User, error) {
+	return r.oneUser(stmtUserByName, name)
+}
+
+func (r *RepoTx) oneUser(id repoStmt, arg any) (*User, error) {
+	var u *User
+	err := r.query(id, func(rows *sql.Rows) (err error) {
+		u, err = scanUser(rows)
+		return err
+	}, arg)
+	if err != nil {
+		return nil, r.fail(err)
+	}
+	return u, nil
+}
+
+// InsertUser stores u as a new user, setting its ID, CreatedAt and
+// UpdatedAt. A name another user has is refused with a UserExistsError.
+func (r *RepoTx) InsertUser(u *User) error {
+	attrs, err := encodeUserAttributes(u)
+	if err != nil {
+		return r.fail(err)
+	}
+	res, err := r.exec(stmtInsertUser, u.Name, u.Status, attrs, r.nowText, r.nowText)
+	if err != nil {
+		return r.fail(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return r.fail(orErr(err, &UserExistsError{Name: u.Name}))
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return r.fail(err)
+	}
+	if err := r.insertKeys(id, u.Attributes); err != nil {
+		return r.fail(err)
+	}
+	u.ID, u.CreatedAt, u.UpdatedAt = id, r.now, r.now
+	return nil
+}
+
+// UpdateUser stores u over the user with ID u.ID, name included (a name
+// another user has is refused with a UserExistsError), and sets
+// UpdatedAt. An ID no user has is an UnknownUserError.
+func (r *RepoTx) UpdateUser(u *User) error {
+	attrs, err := encodeUserAttributes(u)
+	if err != nil {
+		return r.fail(err)
+	}
+	res, err := r.exec(stmtUpdateUser, u.Name, u.Status, attrs, r.nowText, u.ID)
+	if isUniqueViolation(err) {
+		return r.fail(&UserExistsError{Name: u.Name})
+	}
+	if err != nil {
+		return r.fail(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return r.fail(orErr(err, &UnknownUserError{ID: u.ID}))
+	}
+	if err := r.rewriteKeys(u.ID, u.Attributes); err != nil {
+		return r.fail(err)
+	}
+	u.UpdatedAt = r.now
+	return nil
+}
+
+// DeleteUser removes the user with ID id, with its correlation keys; the
+// shadows it owned are left unlinked (owner 0). Deleting a user that does
+// not exist does nothing.
+func (r *RepoTx) DeleteUser(id int64) error {
+	if _, err := r.exec(stmtDeleteUser, id); err != nil {
+		return r.fail(err)
+	}
+	return nil
+}
+
+// rewriteKeys replaces the correlation keys of user id.
+func (r *RepoTx) rewriteKeys(id int64, attrs map[string]string) error {
+	indexed, err := r.indexedNames()
+	if err != nil || len(indexed) == 0 {
+		return err
+	}
+	if _, err := r.exec(stmtDeleteUserKeys, id); err != nil {
+		return err
+	}
+	return r.insertKeys(id, attrs)
+}
+
+// insertKeys adds the correlation keys of user id: one per indexed
+// attribute it has.
+func (r *RepoTx) insertKeys(id int64, attrs map[string]string) error {
+	indexed, err := r.indexedNames()
+	if err != nil {
+		return err
+	}
+	for _, name := range indexed {
+		v, ok := attrs[name]
+		if !ok {
+			continue
+		}
+		if _, err := r.exec(stmtInsertUserKey, name, v, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexedNames are the attribute names of the correlation index, read on
+// first use in the transaction.
+func (r *RepoTx) indexedNames() ([]string, error) {
+	if r.indexed != nil {
+		return r.indexed, nil
+	}
+	names := []string{}
+	err := r.query(stmtIndexedNames, func(rows *sql.Rows) error {
+		var n string
+		err := rows.Scan(&n)
+		names = append(names, n)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.indexed = names
+	return names, nil
+}
+
+func (r *RepoTx) isIndexed(name string) (bool, error) {
+	indexed, err := r.indexedNames()
+	return slices.Contains(indexed, name), err
+}
+
+// encodeUserAttributes checks u and encodes its attributes as a JSON
+// object ("{}" for none).
+func encodeUserAttributes(u *User) (string, error) {
+	switch {
+	case u.Name == "":
+		return "", invalidRepo("a user needs a name")
+	case u.Status != UserActive && u.Status != UserDisabled:
+		return "", invalidRepo("user %q has status %q; want %q or %q", u.Name, u.Status, UserActive, UserDisabled)
+	}
+	for _, reserved := range [...]string{"name", "status"} {
+		if _, ok := u.Attributes[reserved]; ok {
+			return "", invalidRepo("user %q has an attribute %q; name and status are columns, not attributes", u.Name, reserved)
+		}
+	}
+	if len(u.Attributes) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(u.Attributes)
+	return string(b), err
+}
+
+// rowScanner is a *sql.Rows or a *sql.Row.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+func scanUser(row rowScanner) (*User, error) {
+	var (
+		u                    User
+		attrs                string
+		createdAt, updatedAt string
+	)
+	if err := row.Scan(&u.ID, &u.Name, &u.Status, &attrs, &createdAt, &updatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(attrs), &u.Attributes); err != nil {
+		return nil, fmt.Errorf("user %q: attributes: %w", u.Name, err)
+	}
+	if u.Attributes == nil {
+		u.Attributes = map[string]string{}
+	}
+	var err error
+	if u.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, fmt.Errorf("user %q: created_at: %w", u.Name, err)
+	}
+	if u.UpdatedAt, err = parseTime(updatedAt); err != nil {
+		return nil, fmt.Errorf("user %q: updated_at: %w", u.Name, err)
+	}
+	return &u, nil
+}
+
+// orErr is err when there is one, else fallback.
+func orErr(err, fallback error) error {
+	if err != nil {
+		return err
+	}
+	return fallback
+}
