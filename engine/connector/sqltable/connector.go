@@ -26,6 +26,10 @@ type Connector struct {
 	key    int      // index of the key in attrs
 	change *column  // the change column, or nil
 
+	// match is the keyRule MatchKey follows: set before New returns, and
+	// again by ensureTable when it finds the table.
+	match atomic.Uint32
+
 	// missing says the table did not exist at open and create_table is
 	// set: attrs and key are not known yet. ensureTable creates the table
 	// (or finds it created meanwhile), sets them under mu and then clears
@@ -39,6 +43,7 @@ type Connector struct {
 var (
 	_ connector.Connector  = (*Connector)(nil)
 	_ connector.ChangeFeed = (*Connector)(nil)
+	_ connector.KeyMatcher = (*Connector)(nil)
 )
 
 // New connects to the database, reads the table's columns and checks the

@@ -52,6 +52,9 @@ func (c *Connector) ensureTable(ctx context.Context, op string, create bool) (bo
 	if err := c.pickColumns(op, cols); err != nil {
 		return false, err
 	}
+	if err := c.readKeyRule(ctx, op); err != nil {
+		return false, err
+	}
 	c.noFile = false
 	c.missing.Store(false)
 	return true, nil

@@ -36,6 +36,12 @@ type dialect interface {
 	// qualified) with the key column as its primary key and the other
 	// columns, every one text (create_table).
 	createTable(table, key string, cols []string) string
+	// keyRule returns how the database matches values of key, a column
+	// of table (quoted and qualified), as found by columns.
+	keyRule(ctx context.Context, db *sql.DB, table string, key column) (keyRule, error)
+	// createdKeyRule is keyRule for the key column createTable declares:
+	// the rule while create_table has not created the table yet.
+	createdKeyRule() keyRule
 }
 
 // column is one column of the table.
@@ -43,6 +49,12 @@ type column struct {
 	name     string
 	typ      string
 	nullable bool
+	// collation is the column's collation where the database reports
+	// one (MySQL, PostgreSQL), else "".
+	collation string
+	// baseType is PostgreSQL's name of the column's type, a domain's
+	// resolved (udt_name: citext, bpchar), else "".
+	baseType string
 }
 
 func dialectFor(driver string) dialect {
@@ -75,7 +87,8 @@ func createStatement(quote func(string) string, table, key, keyType string, cols
 // dollar is PostgreSQL's $n placeholder.
 func dollar(n int) string { return "$" + strconv.Itoa(n) }
 
-// queryColumns runs an introspection query returning name, type, nullable.
+// queryColumns runs an introspection query returning name, type,
+// nullable, collation and base type, the last two "" where not known.
 func queryColumns(ctx context.Context, db *sql.DB, query string, args ...any) ([]column, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -85,7 +98,7 @@ func queryColumns(ctx context.Context, db *sql.DB, query string, args ...any) ([
 	var out []column
 	for rows.Next() {
 		var c column
-		if err := rows.Scan(&c.name, &c.typ, &c.nullable); err != nil {
+		if err := rows.Scan(&c.name, &c.typ, &c.nullable, &c.collation, &c.baseType); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

@@ -54,12 +54,49 @@ func (mysqlDialect) forUpdate() string         { return " FOR UPDATE" }
 
 func (mysqlDialect) changeExpr(col, _ string) string { return col }
 
+// mysqlCreateCollation is the collation of the tables create_table
+// creates.
+const mysqlCreateCollation = "utf8mb4_bin"
+
 // createTable makes the key a VARCHAR(255) (a TEXT column cannot be a
 // primary key) and the other columns TEXT, in utf8mb4 with a binary
-// collation: keys compare exactly, as on PostgreSQL and SQLite, so "Jiří"
-// and "jiri" are different keys.
+// collation: keys compare by code point, as on PostgreSQL and SQLite, so
+// "Jiří" and "jiri" are different keys — but for trailing spaces, which
+// utf8mb4_bin (PAD SPACE) ignores.
 func (d mysqlDialect) createTable(table, key string, cols []string) string {
-	return createStatement(d.quote, table, key, "VARCHAR(255)", cols, "TEXT", " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin")
+	return createStatement(d.quote, table, key, "VARCHAR(255)", cols, "TEXT", " DEFAULT CHARSET=utf8mb4 COLLATE="+mysqlCreateCollation)
+}
+
+// keyRule follows the key column's collation: see collationRule.
+func (mysqlDialect) keyRule(_ context.Context, _ *sql.DB, _ string, key column) (keyRule, error) {
+	return collationRule(key.collation), nil
+}
+
+func (mysqlDialect) createdKeyRule() keyRule { return collationRule(mysqlCreateCollation) }
+
+// collationRule is how a MySQL or MariaDB collation matches strings, read
+// from its name. A name ending in _ci is case-insensitive (_bin, _cs and
+// the rest are not): keyFold, lower case. Every collation is PAD SPACE,
+// ignoring trailing spaces, but MariaDB's _nopad_ ones and MySQL 8's
+// _0900_ ones. binary (BINARY, VARBINARY, BLOB) and none (a number
+// column) compare exactly.
+//
+// Accent-insensitive collations (utf8mb4_general_ci, _ai_ci) also take
+// "é" for "e", and some "ß" for "ss"; syncline matches by case and
+// trailing spaces only.
+func collationRule(name string) keyRule {
+	name = strings.ToLower(name)
+	if name == "" || name == "binary" {
+		return keyExact
+	}
+	r := keyExact
+	if !strings.Contains(name, "_nopad_") && !strings.Contains(name, "_0900_") {
+		r |= keyTrim
+	}
+	if strings.HasSuffix(name, "_ci") {
+		r |= keyFold
+	}
+	return r
 }
 
 func (mysqlDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, error) {
@@ -72,7 +109,7 @@ func (mysqlDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, erro
 }
 
 func (mysqlDialect) columns(ctx context.Context, db *sql.DB, schema, table string) ([]column, error) {
-	return queryColumns(ctx, db, `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES'
+	return queryColumns(ctx, db, `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES', COALESCE(COLLATION_NAME, ''), ''
 		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, schema, table)
 }
 

@@ -59,6 +59,22 @@ func (d postgresDialect) createTable(table, key string, cols []string) string {
 	return createStatement(d.quote, table, key, "text", cols, "text", "")
 }
 
+// keyRule: text compares exactly, whatever the database's collation
+// (a deterministic one breaks ties by bytes); citext compares lower case;
+// char(n) ignores trailing spaces. A nondeterministic ICU collation is
+// not followed: the key compares exactly for syncline.
+func (postgresDialect) keyRule(_ context.Context, _ *sql.DB, _ string, key column) (keyRule, error) {
+	switch key.baseType {
+	case "citext":
+		return keyFold, nil
+	case "bpchar":
+		return keyTrim, nil
+	}
+	return keyExact, nil
+}
+
+func (postgresDialect) createdKeyRule() keyRule { return keyExact } // text
+
 func (postgresDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, error) {
 	var s sql.NullString
 	err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&s)
@@ -69,7 +85,7 @@ func (postgresDialect) defaultSchema(ctx context.Context, db *sql.DB) (string, e
 }
 
 func (postgresDialect) columns(ctx context.Context, db *sql.DB, schema, table string) ([]column, error) {
-	return queryColumns(ctx, db, `SELECT column_name, data_type, is_nullable = 'YES'
+	return queryColumns(ctx, db, `SELECT column_name, data_type, is_nullable = 'YES', COALESCE(collation_name, ''), udt_name
 		FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, schema, table)
 }
 

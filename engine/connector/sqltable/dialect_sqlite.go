@@ -79,10 +79,35 @@ func (d sqliteDialect) createTable(table, key string, cols []string) string {
 	return createStatement(d.quote, table, key, "TEXT", cols, "TEXT", "")
 }
 
+// keyRule asks SQLite how the key column compares, rather than parsing
+// the table's CREATE statement: with its collation — BINARY (the default)
+// exactly, NOCASE folding ASCII letters only, RTRIM ignoring trailing
+// spaces. The result column of a compound SELECT takes the collation of
+// its leftmost arm, so comparing the literal row of one whose first arm
+// selects the key tells, without reading a row of the table (a view's
+// too).
+func (d sqliteDialect) keyRule(ctx context.Context, db *sql.DB, table string, key column) (keyRule, error) {
+	var fold, trim bool
+	q := `SELECT k = 'a', k = 'A ' FROM (SELECT ` + d.quote(key.name) + ` AS k FROM ` + table + ` WHERE 0 UNION ALL SELECT 'A')`
+	if err := db.QueryRowContext(ctx, q).Scan(&fold, &trim); err != nil {
+		return keyExact, err
+	}
+	r := keyExact
+	if fold {
+		r |= keyFoldASCII
+	}
+	if trim {
+		r |= keyTrim
+	}
+	return r, nil
+}
+
+func (sqliteDialect) createdKeyRule() keyRule { return keyExact } // TEXT, BINARY
+
 func (sqliteDialect) defaultSchema(context.Context, *sql.DB) (string, error) { return "main", nil }
 
 func (sqliteDialect) columns(ctx context.Context, db *sql.DB, schema, table string) ([]column, error) {
-	return queryColumns(ctx, db, `SELECT name, type, "notnull" = 0 FROM pragma_table_info(?, ?) ORDER BY cid`, table, schema)
+	return queryColumns(ctx, db, `SELECT name, type, "notnull" = 0, '', '' FROM pragma_table_info(?, ?) ORDER BY cid`, table, schema)
 }
 
 func (sqliteDialect) tables(ctx context.Context, db *sql.DB, schema string) ([]string, error) {

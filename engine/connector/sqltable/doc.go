@@ -14,6 +14,11 @@
 // between pages. The change feed reads rows whose change_column (a
 // timestamp or a sequence) passed the token's position.
 //
+// MatchKey (connector.KeyMatcher) matches keys as the key column compares
+// them, by a rule read once at opening: a MySQL collation's name (_ci
+// folds case, PAD SPACE ignores trailing spaces), PostgreSQL's citext and
+// char(n), SQLite's NOCASE and RTRIM (asked of SQLite itself).
+//
 // With create_table (Config.CreateTable) a missing table is not an error
 // at opening: the first operation that needs it (Test, Create, Update,
 // Delete) creates it — the key as its primary key and the listed columns,

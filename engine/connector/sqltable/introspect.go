@@ -22,6 +22,9 @@ func (c *Connector) resolve(ctx context.Context) error {
 		c.schema = s
 	}
 	c.table = c.d.quote(c.schema) + "." + c.d.quote(c.cfg.Table)
+	// Until create_table creates the table, keys match as in the table it
+	// would create.
+	c.match.Store(uint32(c.d.createdKeyRule()))
 	if c.noFile { // create_table: a new SQLite file has no tables
 		c.missing.Store(true)
 		return nil
@@ -37,7 +40,10 @@ func (c *Connector) resolve(ctx context.Context) error {
 	if len(cols) == 0 {
 		return c.missingTable(ctx)
 	}
-	return c.pickColumns("open", cols)
+	if err := c.pickColumns("open", cols); err != nil {
+		return err
+	}
+	return c.readKeyRule(ctx, "open")
 }
 
 // missingTable reports a table that does not exist, with the nearest name.
