@@ -48,6 +48,8 @@ type decider struct {
 	r   *state.RepoTx
 	ctx context.Context
 	dry bool // dry_run: the situation only
+	// cur is the shadow of the object being decided, as decided so far.
+	cur *state.Shadow
 }
 
 // decide finds it's situation and the effects of its reaction.

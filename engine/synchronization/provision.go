@@ -20,6 +20,7 @@ func (d *decider) provision(u *state.User, e *effects) error {
 	if err != nil {
 		return err
 	}
+	d.cur = e.shadow
 	for _, rt := range d.w.types {
 		if !rt.provisions() {
 			continue
@@ -111,6 +112,9 @@ func (d *decider) create(rt *resourceType, u *state.User, id, key string, desire
 	existing, err := d.r.ShadowByKey(rt.res.Name, rt.ot.Kind, rt.ot.Intent, key)
 	if err != nil {
 		return nil, err
+	}
+	if existing != nil && d.cur != nil && sameObject(existing, d.cur) {
+		existing = d.cur // the object being synchronized, as just decided
 	}
 	if existing != nil && !existing.Dead {
 		if existing.Owner != 0 && existing.Owner != u.ID {

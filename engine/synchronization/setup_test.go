@@ -174,6 +174,7 @@ func (b *bundle) changes(t testing.TB, runID int64) []string {
 		if c.Object == "account" {
 			s += " " + c.Resource + "/" + c.Identifier
 		}
+		slices.SortFunc(c.Attributes, func(a, b state.AttributeChange) int { return strings.Compare(a.Name, b.Name) })
 		for _, a := range c.Attributes {
 			s += fmt.Sprintf(" %s:%v→%v", a.Name, a.Before, a.After)
 		}
