@@ -27,6 +27,13 @@ type pass struct {
 	errs   *errorCounter
 
 	kept atomic.Int64 // run changes kept so far
+
+	// stop holds the first policy stop met while reading or preparing:
+	// reading stops, and what was prepared before it is still committed.
+	stopOnce sync.Once
+	stopErr  error
+	stopped  atomic.Bool
+	halt     func()
 	// complete is set when resource_objects read every object without a
 	// filter, a limit or an unreadable object: a shadow it did not see
 	// is then certainly gone.
@@ -73,6 +80,7 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	g, gctx := errgroup.WithContext(ctx)
 	readCtx, stopReading := context.WithCancel(gctx)
 	defer stopReading()
+	p.halt = stopReading
 	objs := make(chan connector.Object, 512)
 	items := make(chan *item, 512)
 	var unreadable atomic.Int64
@@ -94,8 +102,20 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	if p.stopErr != nil {
+		return p.stopErr
+	}
 	p.complete = a.Filter == nil && a.MaxItems == 0 && unreadable.Load() == 0
 	return nil
+}
+
+// stop records a policy stop met before committing and stops reading.
+func (p *pass) stop(err error) {
+	p.stopOnce.Do(func() {
+		p.stopErr = err
+		p.stopped.Store(true)
+	})
+	p.halt()
 }
 
 // read streams the resource's objects to objs. An unreadable object is
@@ -111,7 +131,8 @@ func (p *pass) read(ctx context.Context, rec Recorder, objs chan<- connector.Obj
 			}
 			unreadable.Add(1)
 			if stop := p.itemError(rec, objectName(err), objErr(CategoryObject, err)); stop != nil {
-				return stop
+				p.stop(stop)
+				return nil
 			}
 			continue
 		}
@@ -145,10 +166,14 @@ func (p *pass) work(ctx context.Context, rec Recorder, objs <-chan connector.Obj
 	defer t.flush(rec)
 	maxItems := int64(p.job.Activity.MaxItems)
 	for obj := range objs {
+		if p.stopped.Load() {
+			continue // drain: the reader is stopping
+		}
 		it, err := p.prepare(obj, &t)
 		if err != nil {
 			if stop := p.itemError(rec, obj.ID, err); stop != nil {
-				return stop
+				p.stop(stop)
+				continue
 			}
 			t.tick(rec)
 			continue
