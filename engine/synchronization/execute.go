@@ -76,12 +76,12 @@ func (x *executor) executeShadow(ctx context.Context, sh *state.Shadow, now time
 		if !force && p.NextAttemptAt.After(now) {
 			break
 		}
-		if err, ok := x.down[sh.Resource]; ok {
-			x.rec.AddStatistic("operations.postponed", 1)
-			_ = err
-			break
+		err, down := x.down[sh.Resource]
+		if !down {
+			// Once a resource is found unreachable, the pass does not
+			// wait for it again: its other operations fail the same way.
+			err = x.perform(ctx, sh, p)
 		}
-		err := x.perform(ctx, sh, p)
 		changed = true
 		if err != nil {
 			x.failed(sh, p, err, now)

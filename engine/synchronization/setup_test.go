@@ -264,3 +264,6 @@ func diffLines(want, got []string) string {
 	}
 	return fmt.Sprintf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 }
+
+// farFuture makes every pending operation due.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
