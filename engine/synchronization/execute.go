@@ -112,7 +112,7 @@ func (x *executor) perform(ctx context.Context, sh *state.Shadow, p *state.Pendi
 		if errors.Is(err, connector.ErrAlreadyExists) {
 			// Created before a crash, or by someone else: bring the
 			// existing object in line instead.
-			return x.align(ctx, conn, sh.Identifier, attrs)
+			return x.align(ctx, conn, sh, attrs)
 		}
 		return err
 	case state.OpUpdate, state.OpDisable:
@@ -127,15 +127,21 @@ func (x *executor) perform(ctx context.Context, sh *state.Shadow, p *state.Pendi
 	return fmt.Errorf("unknown pending operation %q", p.Op)
 }
 
-// align updates the existing object id to have attrs.
-func (x *executor) align(ctx context.Context, conn connector.Connector, id string, attrs connector.Attributes) error {
+// align updates the existing object of sh to have attrs. The identifier
+// is left as the resource spells it: the resource matched it to ours.
+func (x *executor) align(ctx context.Context, conn connector.Connector, sh *state.Shadow, attrs connector.Attributes) error {
+	id := sh.Identifier
 	obj, err := conn.Get(ctx, id)
 	if err != nil {
 		return err
 	}
+	idAttr := ""
+	if rt, err := x.w.resourceType(sh.Resource, sh.Kind, sh.Intent); err == nil {
+		idAttr = rt.idAttr
+	}
 	var mods []connector.Modification
 	for _, name := range attrs.Names() {
-		if !slices.Equal(obj.Attributes[name], attrs[name]) {
+		if name != idAttr && !slices.Equal(obj.Attributes[name], attrs[name]) {
 			mods = append(mods, connector.Replace(name, attrs[name]...))
 		}
 	}

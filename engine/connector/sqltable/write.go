@@ -106,7 +106,7 @@ func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modi
 		if err != nil {
 			return c.errs.Object(connector.ErrInvalidObject, "update", id, err, "A sql column holds one value.")
 		}
-		if !slices.Equal(next[c.cfg.Key], []string{id}) {
+		if !c.sameKey(next[c.cfg.Key], current[c.cfg.Key]) {
 			return c.errs.Object(connector.ErrInvalidObject, "update", id,
 				fmt.Errorf("the key attribute %q cannot change", c.cfg.Key), "To rename an object, delete it and create it anew.")
 		}
@@ -192,4 +192,10 @@ func (c *Connector) inTx(ctx context.Context, op, id string, fn func(*sql.Tx) er
 		return c.fail(op, id, err)
 	}
 	return nil
+}
+
+// sameKey reports whether an update keeps the object's key: the key's
+// value may only change in ways the database's matching ignores.
+func (c *Connector) sameKey(next, current []string) bool {
+	return len(next) == 1 && len(current) == 1 && c.MatchKey(next[0]) == c.MatchKey(current[0])
 }
