@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -58,6 +59,14 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	}
 	defer st.Close()
 	run, err := engine.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
+	if errors.Is(err, engine.ErrTaskBusy) && !cmd.Bool("detach") {
+		// A run already waits in the queue (one that `after` triggered,
+		// say): in the foreground, run that one instead of refusing.
+		if queued := queuedRun(ctx, st, task, cmd.String("mode")); queued != nil {
+			fmt.Fprintf(a.stdout, "task.%s already had run %d queued (%s); running it now.\n", task, queued.ID, queued.Trigger)
+			return a.runForeground(ctx, st, cat, queued)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -155,4 +164,17 @@ func isMode(m string) bool {
 		}
 	}
 	return false
+}
+
+// queuedRun returns the task's queued run when it is the only active one
+// and has the mode asked for ("" for any), else nil.
+func queuedRun(ctx context.Context, st *state.Store, task, mode string) *state.Run {
+	active, err := st.ActiveRuns(ctx, task)
+	if err != nil || len(active) != 1 || active[0].State != state.RunQueued {
+		return nil
+	}
+	if mode != "" && active[0].Mode != mode {
+		return nil
+	}
+	return &active[0]
 }
