@@ -1,9 +1,10 @@
 // Package state is Syncline's store: the applied definitions with the
 // lineage and serial that plans are checked against, the append-only
-// history of applies, the apply lock, and each task's runtime record and
-// runs. It is the only package that talks SQL; the planner reads a
-// Snapshot, the command line applies through Store.Apply, and the engine
-// queues, claims and finishes runs through the run methods.
+// history of applies, the apply lock, each task's runtime record and
+// runs, and the repository of users and shadows. It is the only package
+// that talks SQL; the planner reads a Snapshot, the command line applies
+// through Store.Apply, and the engine queues, claims and finishes runs
+// through the run methods and keeps the repository through Store.Repo.
 //
 // A Store is a SQLite database (modernc.org/sqlite, pure Go) in WAL mode,
 // opened with Open from a file path or "sqlite://PATH". Its schema is
@@ -21,8 +22,14 @@
 // run finishes together with its follow-ups in one transaction
 // (FinishRun). Task and run states are the typed TaskState and RunState.
 //
+// The repository (users, the correlation index over their attributes,
+// shadows of resource objects with their pending operations, and the
+// changes each run made) is written a batch per transaction through a
+// RepoTx, whose statements are prepared once per batch, and read through
+// streaming Store methods such as ShadowSummaries.
+//
 // Neighbours: the planner computes the Definitions and Changes an
-// ApplyRequest carries; the engine schedules and executes runs, and will
-// later write users and shadows, through this package. docs/state.md
-// describes the store for users.
+// ApplyRequest carries; the engine schedules and executes runs, and its
+// synchronization activities write users and shadows, through this
+// package. docs/state.md describes the store for users.
 package state

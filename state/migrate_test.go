@@ -77,6 +77,16 @@ var seeds = map[int][]string{
 		`INSERT INTO runs (task, "trigger", mode, state, scheduled_at, created_at) VALUES
 			('paused', 'schedule', 'full', 'queued', '2024-02-02T02:00:00.000000000Z', '2024-02-01T00:00:00.000000000Z')`,
 	},
+	4: {
+		`INSERT INTO user_indexed_attributes VALUES ('mail')`,
+		`INSERT INTO users VALUES (1, 'alice', 'active', '{"mail":"a@x"}',
+			'2024-03-01T00:00:00.000000000Z', '2024-03-01T00:00:00.000000000Z')`,
+		`INSERT INTO user_keys VALUES ('mail', 'a@x', 1)`,
+		`INSERT INTO shadows (resource, kind, intent, identifier, key, attributes, hash, mapping_hash, owner,
+			situation, dead, created_at, updated_at) VALUES ('hr', 'account', 'default', 'A1', 'a1',
+			'{"uid":["a1"]}', 'h', 'm', 1, 'linked', 0, '2024-03-01T00:00:00.000000000Z', '2024-03-01T00:00:00.000000000Z')`,
+		`INSERT INTO run_changes VALUES (1, 1, '{"Object":"user","Op":"add","User":"alice"}')`,
+	},
 }
 
 func TestUpgradeFromEveryVersion(t *testing.T) {
@@ -126,6 +136,7 @@ func checkSeedsSurvived(t *testing.T, s *Store, v int) {
 		t.Fatalf("snapshot after upgrade = %+v (task.old = %+v)", snap, d)
 	}
 	checkTaskRuntimeSurvived(t, s, v)
+	checkRepositorySurvived(t, s, v)
 	history, err := s.History(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -240,5 +251,39 @@ func checkTaskRuntimeSurvived(t *testing.T, s *Store, v int) {
 		runs[1].Activities[0].Success != 1 || string(runs[1].Checkpoint) != `{"page":2}` ||
 		runs[1].HeartbeatAt.Nanosecond() != 500000000 || runs[0].State != RunQueued {
 		t.Fatalf("runs after upgrade = %+v", runs)
+	}
+}
+
+// checkRepositorySurvived checks the repository: empty before version 4,
+// its users, keys, shadows and run changes kept from version 4 on.
+func checkRepositorySurvived(t *testing.T, s *Store, v int) {
+	t.Helper()
+	ctx := context.Background()
+	counts, err := s.RepositoryCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v < 4 {
+		if counts.Users != 0 || len(counts.Shadows) != 0 {
+			t.Fatalf("repository counts %+v; want an empty repository", counts)
+		}
+		return
+	}
+	if counts.Users != 1 || counts.Shadows["hr"] != 1 {
+		t.Fatalf("repository counts after upgrade = %+v", counts)
+	}
+	err = s.Repo(ctx, func(r *RepoTx) error {
+		ids, err := r.FindUsers(map[string]string{"mail": "a@x"}, 2)
+		if len(ids) != 1 || ids[0] != 1 {
+			t.Errorf("FindUsers after upgrade = %v, %v", ids, err)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, total, err := s.RunChanges(ctx, 1, 0, 0)
+	if err != nil || total != 1 || changes[0].User != "alice" {
+		t.Fatalf("run changes after upgrade = %+v, %d, %v", changes, total, err)
 	}
 }

@@ -66,7 +66,6 @@ const (
 	stmtDeleteUser
 	stmtIndexedNames
 	stmtInsertUserKey
-	stmtDeleteUserKeys
 	stmtShadowByID
 	stmtShadowByKey
 	stmtShadowsOfUser
@@ -87,8 +86,7 @@ var repoQueries = [stmtCount]string{
 	stmtIndexedNames: `SELECT name FROM user_indexed_attributes ORDER BY name`,
 	stmtInsertUserKey: `INSERT INTO user_keys (attribute, value, user_id) VALUES (?, ?, ?)
 ON CONFLICT DO NOTHING`,
-	stmtDeleteUserKeys: `DELETE FROM user_keys WHERE user_id = ?`,
-	stmtShadowByID:     `SELECT ` + shadowColumns + ` FROM shadows WHERE id = ?`,
+	stmtShadowByID: `SELECT ` + shadowColumns + ` FROM shadows WHERE id = ?`,
 	stmtShadowByKey: `SELECT ` + shadowColumns + ` FROM shadows
 WHERE resource = ? AND kind = ? AND intent = ? AND key = ?`,
 	stmtShadowsOfUser: `SELECT ` + shadowColumns + ` FROM shadows WHERE owner = ?

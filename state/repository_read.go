@@ -165,24 +165,40 @@ func (s *Store) RepositoryCounts(ctx context.Context) (*RepositoryCounts, error)
 	return counts, nil
 }
 
-// readShadowCounts counts the live shadows of each resource (through the
-// partial index shadows_live).
+// readShadowCounts counts the live shadows of each resource: all of them
+// (a scan of the unique index) less the dead ones (the small partial
+// index shadows_dead).
 func readShadowCounts(ctx context.Context, q queryer) (map[string]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT resource, count(*) FROM shadows WHERE dead = 0 GROUP BY resource`)
+	counts := map[string]int{}
+	err := countByResource(ctx, q, `SELECT resource, count(*) FROM shadows GROUP BY resource`, func(r string, n int) {
+		counts[r] = n
+	})
 	if err != nil {
 		return nil, err
 	}
+	err = countByResource(ctx, q, `SELECT resource, count(*) FROM shadows WHERE dead = 1 GROUP BY resource`, func(r string, n int) {
+		if counts[r] -= n; counts[r] == 0 {
+			delete(counts, r)
+		}
+	})
+	return counts, err
+}
+
+func countByResource(ctx context.Context, q queryer, query string, each func(resource string, n int)) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	counts := map[string]int{}
 	for rows.Next() {
 		var (
 			resource string
 			n        int
 		)
 		if err := rows.Scan(&resource, &n); err != nil {
-			return nil, err
+			return err
 		}
-		counts[resource] = n
+		each(resource, n)
 	}
-	return counts, rows.Err()
+	return rows.Err()
 }

@@ -75,33 +75,23 @@ func (r *RepoTx) UpdateUser(u *User) error {
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return r.fail(orErr(err, &UnknownUserError{ID: u.ID}))
 	}
-	if err := r.rewriteKeys(u.ID, u.Attributes); err != nil {
+	// The trigger users_keys_update removed the old keys.
+	if err := r.insertKeys(u.ID, u.Attributes); err != nil {
 		return r.fail(err)
 	}
 	u.UpdatedAt = r.now
 	return nil
 }
 
-// DeleteUser removes the user with ID id, with its correlation keys; the
-// shadows it owned are left unlinked (owner 0). Deleting a user that does
+// DeleteUser removes the user with ID id, with its correlation keys (the
+// trigger users_keys_delete); the shadows it owned are left unlinked
+// (owner 0). Deleting a user that does
 // not exist does nothing.
 func (r *RepoTx) DeleteUser(id int64) error {
 	if _, err := r.exec(stmtDeleteUser, id); err != nil {
 		return r.fail(err)
 	}
 	return nil
-}
-
-// rewriteKeys replaces the correlation keys of user id.
-func (r *RepoTx) rewriteKeys(id int64, attrs map[string]string) error {
-	indexed, err := r.indexedNames()
-	if err != nil || len(indexed) == 0 {
-		return err
-	}
-	if _, err := r.exec(stmtDeleteUserKeys, id); err != nil {
-		return err
-	}
-	return r.insertKeys(id, attrs)
 }
 
 // insertKeys adds the correlation keys of user id: one per indexed

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -30,10 +31,18 @@ kept after their task is removed from the configuration.`,
 		Action: a.runsList,
 		Commands: []*cli.Command{
 			{
-				Name: "show", Usage: "show a run: trigger, mode, activities, statistics, errors and output",
-				UsageText: "syncline runs show [-state PATH] [-json] ID",
-				Flags:     []cli.Flag{stateFlag(), &cli.BoolFlag{Name: "json", Usage: "print the run as JSON"}},
-				Action:    a.runsShow,
+				Name: "show", Usage: "show a run: trigger, mode, activities, statistics, errors, output and changes",
+				UsageText: "syncline runs show [-state PATH] [-json] [-changes N] ID",
+				Description: `Changes lists what the run changed in users and resource objects (in
+preview: what it would change), after a summary that counts them all:
++ add or create, ~ modify, enable, link or unlink, ! disable, - delete.`,
+				Flags: []cli.Flag{
+					stateFlag(),
+					&cli.BoolFlag{Name: "json", Usage: "print the run as JSON"},
+					&cli.IntFlag{Name: "changes", Value: defaultChangesListed,
+						Usage: "list at most `N` changes (0: only the summary, -1: all)"},
+				},
+				Action: a.runsShow,
 			},
 			{
 				Name: "cancel", Usage: "cancel a queued or running run",
@@ -118,11 +127,29 @@ func (a *app) runsShow(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
+	rc, err := loadRunChanges(ctx, st, id, int(cmd.Int("changes")))
+	if err != nil {
+		return err
+	}
 	if cmd.Bool("json") {
-		return writeJSON(a.stdout, runJSON(*r))
+		return writeJSON(a.stdout, runShowJSON(*r, rc))
 	}
 	writeRunDetails(a.stdout, r, stateRevisionLabels(st))
+	writeChanges(a.stdout, r, rc, allChangesCommand(cmd, id))
 	return nil
+}
+
+// defaultChangesListed is how many changes runs show lists unless told.
+const defaultChangesListed = 100
+
+// allChangesCommand is the runs show command line that lists every
+// change of run id.
+func allChangesCommand(cmd *cli.Command, id int64) string {
+	line := "syncline runs show -changes -1"
+	if loc := cmd.String("state"); loc != "" {
+		line += " -state " + strconv.Quote(loc)
+	}
+	return fmt.Sprintf("%s %d", line, id)
 }
 
 func writeRunDetails(w io.Writer, r *state.Run, labels *revisionLabels) {
@@ -155,14 +182,8 @@ func writeRunDetails(w io.Writer, r *state.Run, labels *revisionLabels) {
 
 func writeActivity(w io.Writer, i int, act state.ActivityResult) {
 	fmt.Fprintf(w, "\nActivity %d: %s (%s): %s\n", i+1, act.Name, act.Type, act.State)
-	total := "unknown"
-	if act.Total >= 0 {
-		total = strconv.FormatInt(act.Total, 10)
-	}
-	fmt.Fprintf(w, "  items:     %d ok, %d failed, %d skipped (total %s)\n", act.Success, act.Failure, act.Skipped, total)
-	for _, k := range config.SortedNames(act.Statistics) {
-		fmt.Fprintf(w, "  %s: %d\n", k, act.Statistics[k])
-	}
+	writeItemCounts(w, "  ", act.Total, act.Success, act.Failure, act.Skipped)
+	writeStatistics(w, "  ", act.Statistics)
 	for _, k := range config.SortedNames(act.Output) {
 		v := strings.TrimRight(act.Output[k], "\n")
 		if v == "" {
@@ -174,11 +195,67 @@ func writeActivity(w io.Writer, i int, act state.ActivityResult) {
 			fmt.Fprintf(w, "  %s: %s\n", k, v)
 		}
 	}
-	if len(act.Errors) > 0 {
-		fmt.Fprintf(w, "  errors (%d shown):\n", len(act.Errors))
-		for _, e := range act.Errors {
-			fmt.Fprintf(w, "    %s: %s\n", e.Item, e.Message)
+	for _, st := range act.Stages {
+		writeStage(w, st, stageErrors(act, st.Name))
+	}
+	writeItemErrors(w, "  ", stageErrors(act, ""))
+}
+
+// writeStage writes a stage of an activity, indented under it, with the
+// item errors that happened in it.
+func writeStage(w io.Writer, st state.StageResult, errs []state.ItemError) {
+	fmt.Fprintf(w, "  stage %s: %s\n", st.Name, st.State)
+	writeItemCounts(w, "    ", st.Total, st.Success, st.Failure, st.Skipped)
+	writeStatistics(w, "    ", st.Statistics)
+	if st.Error != "" {
+		fmt.Fprintf(w, "    error:     %s\n", printable(st.Error, messageLimit))
+	}
+	writeItemErrors(w, "    ", errs)
+}
+
+func writeItemCounts(w io.Writer, indent string, total, ok, failed, skipped int64) {
+	t := "unknown"
+	if total >= 0 {
+		t = strconv.FormatInt(total, 10)
+	}
+	fmt.Fprintf(w, "%sitems:     %d ok, %d failed, %d skipped (total %s)\n", indent, ok, failed, skipped, t)
+}
+
+func writeStatistics(w io.Writer, indent string, stats map[string]int64) {
+	for _, k := range config.SortedNames(stats) {
+		fmt.Fprintf(w, "%s%s: %d\n", indent, k, stats[k])
+	}
+}
+
+// stageErrors are the item errors of act that happened in stage; for ""
+// those that happened in no stage of act.
+func stageErrors(act state.ActivityResult, stage string) []state.ItemError {
+	var out []state.ItemError
+	for _, e := range act.Errors {
+		in := e.Stage
+		if !slices.ContainsFunc(act.Stages, func(s state.StageResult) bool { return s.Name == e.Stage }) {
+			in = ""
 		}
+		if in == stage {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// writeItemErrors lists item errors: "[mapping] e1007: inbound mapping
+// email: …", the category in brackets when there is one.
+func writeItemErrors(w io.Writer, indent string, errs []state.ItemError) {
+	if len(errs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%serrors (%d shown):\n", indent, len(errs))
+	for _, e := range errs {
+		category := ""
+		if e.Category != "" {
+			category = "[" + printable(e.Category, nameLimit) + "] "
+		}
+		fmt.Fprintf(w, "%s  %s%s: %s\n", indent, category, printable(e.Item, nameLimit), printable(e.Message, messageLimit))
 	}
 }
 

@@ -49,3 +49,49 @@ func runsJSON(runs []state.Run) []runView {
 	}
 	return out
 }
+
+// runShowView is a run as runs show -json prints it: the run, the changes
+// listed (as many as -changes says) and how many there are in all.
+type runShowView struct {
+	runView
+	Changes      []changeView `json:"changes"`
+	ChangesTotal int          `json:"changes_total"`
+}
+
+// changeView is a recorded change in JSON; absent before or after: no
+// value.
+type changeView struct {
+	Activity   string                `json:"activity"`
+	Object     string                `json:"object"`
+	Op         string                `json:"op"`
+	User       string                `json:"user,omitempty"`
+	Resource   string                `json:"resource,omitempty"`
+	Kind       string                `json:"kind,omitempty"`
+	Intent     string                `json:"intent,omitempty"`
+	Identifier string                `json:"identifier,omitempty"`
+	Situation  string                `json:"situation,omitempty"`
+	Attributes []attributeChangeView `json:"attributes,omitempty"`
+}
+
+type attributeChangeView struct {
+	Name   string   `json:"name"`
+	Before []string `json:"before,omitempty"`
+	After  []string `json:"after,omitempty"`
+}
+
+func runShowJSON(r state.Run, rc *runChanges) runShowView {
+	changes := make([]changeView, 0, len(rc.listed))
+	for _, c := range rc.listed {
+		changes = append(changes, changeJSON(c))
+	}
+	return runShowView{runView: runJSON(r), Changes: changes, ChangesTotal: rc.total}
+}
+
+func changeJSON(c state.RunChange) changeView {
+	v := changeView{Activity: c.Activity, Object: c.Object, Op: c.Op, User: c.User, Resource: c.Resource,
+		Kind: c.Kind, Intent: c.Intent, Identifier: c.Identifier, Situation: c.Situation}
+	for _, a := range c.Attributes {
+		v.Attributes = append(v.Attributes, attributeChangeView{Name: a.Name, Before: a.Before, After: a.After})
+	}
+	return v
+}

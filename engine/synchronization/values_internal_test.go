@@ -123,4 +123,5 @@ func TestMergeOps(t *testing.T) {
 		}
 	}
 }
+
 type stateOp = state.PendingOperation
