@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Values and names in runs show come from resources: they may hold
+// newlines, terminal escapes, invalid UTF-8 or megabytes of text. What is
+// printed never holds a control character, and a long text is cut short
+// with its length said (the JSON has it whole).
+
+const (
+	nameLimit    = 200  // characters of a name or identifier shown
+	valueLimit   = 200  // characters of an attribute value shown
+	messageLimit = 1000 // characters of an error message shown
+	valuesShown  = 10   // values of a multi-valued attribute shown
+)
+
+// formatValues renders an attribute's values: (none), "one", or
+// ["a", "b"].
+func formatValues(values []string) string {
+	switch len(values) {
+	case 0:
+		return "(none)"
+	case 1:
+		return quoteValue(values[0])
+	}
+	quoted := make([]string, 0, min(len(values), valuesShown)+1)
+	for _, v := range values[:min(len(values), valuesShown)] {
+		quoted = append(quoted, quoteValue(v))
+	}
+	if n := len(values) - valuesShown; n > 0 {
+		quoted = append(quoted, fmt.Sprintf("… %d more", n))
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// quoteValue quotes v as Go does (control characters, invalid UTF-8 and
+// unprintable runes escaped), cut after valueLimit characters.
+func quoteValue(v string) string {
+	prefix, n, cut := truncate(v, valueLimit)
+	if !cut {
+		return strconv.Quote(v)
+	}
+	return fmt.Sprintf("%s… (%d characters)", strconv.Quote(prefix), n)
+}
+
+// printable is s with control characters and other unprintable runes
+// escaped as in a Go string ("\n", "\x1b", "\u202e"), cut after limit
+// characters. Unlike quoteValue it adds no quotes, for names.
+func printable(s string, limit int) string {
+	prefix, n, cut := truncate(s, limit)
+	var b strings.Builder
+	for i := 0; i < len(prefix); {
+		r, size := utf8.DecodeRuneInString(prefix[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, prefix[i])
+		case r == ' ' || unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += size
+	}
+	if cut {
+		fmt.Fprintf(&b, "… (%d characters)", n)
+	}
+	return b.String()
+}
+
+// nameOr is printable(s) for a name, or missing when s is empty.
+func nameOr(s, missing string) string {
+	if s == "" {
+		return missing
+	}
+	return printable(s, nameLimit)
+}
+
+// truncate returns the first limit characters (runes) of s, how many s
+// has, and whether it has more than limit.
+func truncate(s string, limit int) (prefix string, n int, cut bool) {
+	n = utf8.RuneCountInString(s)
+	if n <= limit {
+		return s, n, false
+	}
+	i := 0
+	for range limit {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i], n, true
+}
