@@ -73,6 +73,12 @@ func (x *executor) executeShadow(ctx context.Context, sh *state.Shadow, now time
 	sh.Pending = ops
 	for len(sh.Pending) > 0 && ctx.Err() == nil {
 		p := &sh.Pending[0]
+		if x.expired(sh, p, now) {
+			sh.Pending = sh.Pending[1:]
+			sh.Hash = "" // the object is not what the shadow says: look again
+			changed = true
+			continue
+		}
 		if !force && p.NextAttemptAt.After(now) {
 			break
 		}
@@ -97,6 +103,20 @@ func (x *executor) executeShadow(ctx context.Context, sh *state.Shadow, now time
 		sh.Pending = nil
 	}
 	return changed
+}
+
+// expired reports, and records as the object's error, an operation older
+// than its resource's pending_retention: it is given up.
+func (x *executor) expired(sh *state.Shadow, p *state.PendingOperation, now time.Time) bool {
+	res := x.w.cfg.Resources[sh.Resource]
+	if res == nil || res.PendingRetention <= 0 || now.Sub(p.QueuedAt) <= res.PendingRetention {
+		return false
+	}
+	x.rec.AddItemError(fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), CategoryResource,
+		fmt.Errorf("%s given up: pending since %s, longer than pending_retention (%s); last error: %s",
+			p.Op, p.QueuedAt.UTC().Format(time.RFC3339), res.PendingRetention, p.LastError))
+	x.rec.AddStatistic("operations.expired", 1)
+	return true
 }
 
 // perform does one operation on the resource.

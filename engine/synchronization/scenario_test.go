@@ -90,6 +90,7 @@ func tasks(activityExtra string) string {
 		fmt.Fprintf(&b, "task %q {\n  activity %q {\n    resource = resource.%s\n%s\n  }\n}\n", t.name, t.typ, t.res, activityExtra)
 	}
 	b.WriteString("task \"recompute\" {\n  activity \"recompute\" {}\n}\n")
+	b.WriteString("task \"propagate\" {\n  activity \"propagation\" {}\n}\n")
 	return b.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/syncline/syncline/engine/connector/connectortest"
 	"github.com/syncline/syncline/state"
@@ -114,6 +115,35 @@ func TestUnreachableResourceKeepsOperationsPending(t *testing.T) {
 	}
 	if rows := queryRows(t, db, "SELECT login FROM "+table); len(rows) != 3 {
 		t.Errorf("accounts: %v", rows)
+	}
+	if left, _ := b.store.PendingShadows(b.ctx, "app", farFuture, 100); len(left) != 0 {
+		t.Errorf("%d shadows still pending", len(left))
+	}
+}
+
+// An operation pending longer than pending_retention is given up.
+func TestPendingRetentionGivesUp(t *testing.T) {
+	t.Parallel()
+	tg := serverTargets[0]
+	dsn := tg.dsn(t)
+	proxy := connectortest.NewProxy(t, "127.0.0.1:5432")
+	down := strings.Replace(dsn, "127.0.0.1:5432", proxy.Addr(), 1)
+	if down == dsn {
+		t.Skip("the PostgreSQL DSN does not name 127.0.0.1:5432; cannot put a proxy in between")
+	}
+	proxy.Cut()
+	conn, _, _ := tg.connection(t, down)
+	app := strings.Replace(appResource(conn, ""), "  object_type", "  pending_retention = \"1s\"\n  object_type", 1)
+	b := setup(t, map[string]string{"hr.csv": hrCSV, "main.hcl": hrResource("") + app + tasks("")})
+	if run := b.run(t, "hr-import", ""); run.State != state.RunPartial {
+		t.Fatalf("import: %s\n%s", run.State, describe(run))
+	}
+	time.Sleep(1100 * time.Millisecond)
+	// The application is still down; propagation gives the operations up
+	// without trying them.
+	run := b.run(t, "propagate", "")
+	if got := stat(run, "operations.expired"); got != 3 || run.State != state.RunPartial {
+		t.Errorf("operations.expired = %d, want 3\n%s", got, describe(run))
 	}
 	if left, _ := b.store.PendingShadows(b.ctx, "app", farFuture, 100); len(left) != 0 {
 		t.Errorf("%d shadows still pending", len(left))

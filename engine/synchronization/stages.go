@@ -78,11 +78,9 @@ var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 // and dry_run it only counts them.
 func completeOperations(ctx context.Context, job *Job, w *world, rec Recorder, resource string, force bool) error {
 	now := job.now()
-	due := now
-	if force {
-		due = farFuture
-	}
-	shs, err := job.Store.PendingShadows(ctx, resource, due, 1_000_000)
+	// Every pending shadow: operations not due yet may have outlived the
+	// resource's pending_retention; the executor skips the others.
+	shs, err := job.Store.PendingShadows(ctx, resource, farFuture, 1_000_000)
 	if err != nil {
 		return err
 	}
