@@ -46,7 +46,9 @@ func Reconcile(ctx context.Context, job *Job) error {
 		rec, end := stage(job.Rec, name)
 		switch name {
 		case "operation_completion":
-			err = completeOperations(ctx, job, w, rec, p.rt.res.Name, true)
+			var n int64
+			n, err = completeOperations(ctx, job, p.x, rec, p.rt.res.Name, true)
+			rec.SetTotal(n)
 		case "resource_objects":
 			err = p.resourceObjects(ctx, rec)
 		case "remaining_shadows":
@@ -72,8 +74,13 @@ func Propagate(ctx context.Context, job *Job) error {
 	if r := job.Activity.Resource; r != nil {
 		resources = []string{r.Name}
 	}
+	p := newPassFor(job, w, nil, nil)
+	var total int64
 	for _, name := range resources {
-		if err := completeOperations(ctx, job, w, job.Rec, name, false); err != nil {
+		n, err := completeOperations(ctx, job, p.x, job.Rec, name, false)
+		total += n
+		job.Rec.SetTotal(total)
+		if err != nil {
 			return err
 		}
 	}
@@ -94,8 +101,13 @@ func Recompute(ctx context.Context, job *Job) error {
 		return err
 	}
 	job.Rec.SetTotal(int64(len(ids)))
-	p := &pass{job: job, w: w, safety: newSafety(job.Activity)}
-	p.errs = &errorCounter{s: p.safety}
+	if job.Mode == config.ModeDryRun {
+		// There are no situations to find: a dry run only counts the
+		// users a recompute would look at.
+		job.Rec.AddSuccess(int64(len(ids)))
+		return nil
+	}
+	p := newPassFor(job, w, nil, nil)
 	for chunk := range slices.Chunk(ids, job.batchSize()) {
 		if err := p.recomputeBatch(ctx, chunk); err != nil {
 			return err
@@ -168,7 +180,7 @@ func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
 		return err
 	}
 	if len(due) > 0 {
-		if err := newExecutor(p.w, rec).run(ctx, due, p.job.now(), false); err != nil {
+		if err := p.x.run(ctx, rec, due, p.job.now(), false); err != nil {
 			return err
 		}
 	}
@@ -205,8 +217,9 @@ func finish(ctx context.Context, job *Job, w *world, rec Recorder) error {
 	if job.Mode != config.ModeFull {
 		return nil
 	}
+	x := newExecutor(w, nil)
 	for _, name := range w.provisioningResources() {
-		if err := completeOperations(ctx, job, w, leftovers{rec}, name, false); err != nil {
+		if _, err := completeOperations(ctx, job, x, leftovers{rec}, name, false); err != nil {
 			return err
 		}
 	}

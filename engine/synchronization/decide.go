@@ -77,6 +77,9 @@ func (d *decider) decide(it *item) (*effects, error) {
 	e.shadow = d.observedShadow(sh, it, e.situation)
 	switch e.reaction {
 	case config.ReactionNone:
+		if sh != nil && unchangedShadow(sh, e.shadow) {
+			e.shadow = nil // nothing to write: same object, same situation
+		}
 	case config.ReactionAddFocus:
 		err = d.addFocus(it, e)
 	case config.ReactionLink:
@@ -86,6 +89,7 @@ func (d *decider) decide(it *item) (*effects, error) {
 		err = d.synchronize(it, owner, e)
 	case config.ReactionUnlink:
 		e.linkOp, e.user, e.shadow.Owner = "unlink", owner, 0
+		e.shadow.Situation = string(config.SituationUnlinked)
 	case config.ReactionDeleteFocus:
 		err = d.deleteFocus(owner, e)
 	case config.ReactionInactivateFocus:
@@ -254,6 +258,9 @@ func (d *decider) deleteFocus(u *state.User, e *effects) error {
 	}
 	e.user, e.userOp, e.userBefore = u, userDelete, u
 	e.shadow.Owner = 0
+	if !e.shadow.Dead {
+		e.shadow.Situation = string(config.SituationUnmatched)
+	}
 	shs, err := d.r.ShadowsOfUser(u.ID)
 	if err != nil {
 		return err
@@ -331,4 +338,11 @@ func cloneUser(u *state.User) *state.User {
 		cp.Attributes = map[string]string{}
 	}
 	return &cp
+}
+
+// unchangedShadow reports whether storing after instead of before would
+// change nothing a later run looks at.
+func unchangedShadow(before, after *state.Shadow) bool {
+	return before.Hash == after.Hash && before.MappingHash == after.MappingHash && before.Situation == after.Situation &&
+		before.Owner == after.Owner && before.Dead == after.Dead && before.Identifier == after.Identifier
 }

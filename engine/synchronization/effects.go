@@ -38,6 +38,9 @@ type effects struct {
 	linkOp string
 
 	accounts []*accountOp
+	// problems are the object's errors that did not stop its other
+	// effects: an object type whose outbound mappings failed for the user.
+	problems []error
 }
 
 // accountOp is one provisioning operation on a resource object.

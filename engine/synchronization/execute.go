@@ -14,8 +14,11 @@ import (
 // executor performs pending operations on resources and records the
 // outcome on their shadows.
 type executor struct {
-	w   *world
-	rec Recorder
+	w *world
+	// errs counts failed operations against the activity's error policy
+	// (nil: no policy); stop is the policy's stop, once met.
+	errs *errorCounter
+	stop error
 	// down holds resources found unreachable in this pass: their
 	// operations stay pending without another try until the next pass.
 	down map[string]error
@@ -23,8 +26,8 @@ type executor struct {
 	completed int64
 }
 
-func newExecutor(w *world, rec Recorder) *executor {
-	return &executor{w: w, rec: rec, down: map[string]error{}}
+func newExecutor(w *world, errs *errorCounter) *executor {
+	return &executor{w: w, errs: errs, down: map[string]error{}}
 }
 
 // Retry backoff for failed operations.
@@ -34,8 +37,9 @@ const (
 )
 
 // run executes the pending operations of the shadows ids that are due at
-// now (all of them when force is set), then stores the shadows.
-func (x *executor) run(ctx context.Context, ids []int64, now time.Time, force bool) error {
+// now (all of them when force is set), then stores the shadows. It
+// returns the error policy's stop once failures reach it.
+func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.Time, force bool) error {
 	for chunk := range slices.Chunk(ids, 500) {
 		shs, err := x.w.job.Store.ShadowsByID(ctx, chunk)
 		if err != nil {
@@ -43,7 +47,10 @@ func (x *executor) run(ctx context.Context, ids []int64, now time.Time, force bo
 		}
 		var changed []*state.Shadow
 		for _, sh := range shs {
-			if x.executeShadow(ctx, sh, now, force) {
+			if x.stop != nil {
+				break
+			}
+			if x.executeShadow(ctx, rec, sh, now, force) {
 				changed = append(changed, sh)
 			}
 		}
@@ -62,18 +69,21 @@ func (x *executor) run(ctx context.Context, ids []int64, now time.Time, force bo
 			return err
 		}
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return x.stop
 }
 
 // executeShadow performs sh's due operations in order, stopping at the
 // first that fails; it reports whether sh changed.
-func (x *executor) executeShadow(ctx context.Context, sh *state.Shadow, now time.Time, force bool) bool {
+func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Shadow, now time.Time, force bool) bool {
 	ops := mergeOps(sh.Pending)
 	changed := len(ops) != len(sh.Pending)
 	sh.Pending = ops
 	for len(sh.Pending) > 0 && ctx.Err() == nil {
 		p := &sh.Pending[0]
-		if x.expired(sh, p, now) {
+		if x.expired(rec, sh, p, now) {
 			sh.Pending = sh.Pending[1:]
 			sh.Hash = "" // the object is not what the shadow says: look again
 			changed = true
@@ -90,10 +100,10 @@ func (x *executor) executeShadow(ctx context.Context, sh *state.Shadow, now time
 		}
 		changed = true
 		if err != nil {
-			x.failed(sh, p, err, now)
+			x.failed(rec, sh, p, err, now)
 			break
 		}
-		x.done(sh, p)
+		x.done(rec, sh, p)
 		sh.Pending = sh.Pending[1:]
 	}
 	if len(sh.Pending) == 0 {
@@ -107,15 +117,15 @@ func (x *executor) executeShadow(ctx context.Context, sh *state.Shadow, now time
 
 // expired reports, and records as the object's error, an operation older
 // than its resource's pending_retention: it is given up.
-func (x *executor) expired(sh *state.Shadow, p *state.PendingOperation, now time.Time) bool {
+func (x *executor) expired(rec Recorder, sh *state.Shadow, p *state.PendingOperation, now time.Time) bool {
 	res := x.w.cfg.Resources[sh.Resource]
 	if res == nil || res.PendingRetention <= 0 || now.Sub(p.QueuedAt) <= res.PendingRetention {
 		return false
 	}
-	x.rec.AddItemError(fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), CategoryResource,
+	x.itemError(rec, fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier),
 		fmt.Errorf("%s given up: pending since %s, longer than pending_retention (%s); last error: %s",
 			p.Op, p.QueuedAt.UTC().Format(time.RFC3339), res.PendingRetention, p.LastError))
-	x.rec.AddStatistic("operations.expired", 1)
+	rec.AddStatistic("operations.expired", 1)
 	return true
 }
 
@@ -172,8 +182,8 @@ func (x *executor) align(ctx context.Context, conn connector.Connector, sh *stat
 }
 
 // done records a performed operation on sh.
-func (x *executor) done(sh *state.Shadow, p *state.PendingOperation) {
-	x.rec.AddStatistic("operations."+p.Op, 1)
+func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperation) {
+	rec.AddStatistic("operations."+p.Op, 1)
 	switch p.Op {
 	case state.OpDelete:
 		sh.Dead, sh.Owner, sh.Situation = true, 0, "deleted"
@@ -194,8 +204,8 @@ func (x *executor) done(sh *state.Shadow, p *state.PendingOperation) {
 
 // failed records a failed operation: kept pending with a later next
 // attempt, or dropped when its object is gone.
-func (x *executor) failed(sh *state.Shadow, p *state.PendingOperation, err error, now time.Time) {
-	x.rec.AddItemError(fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), CategoryResource, fmt.Errorf("%s: %w", p.Op, err))
+func (x *executor) failed(rec Recorder, sh *state.Shadow, p *state.PendingOperation, err error, now time.Time) {
+	x.itemError(rec, fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), fmt.Errorf("%s: %w", p.Op, err))
 	if errors.Is(err, connector.ErrUnreachable) {
 		x.down[sh.Resource] = err
 	}
@@ -210,7 +220,19 @@ func (x *executor) failed(sh *state.Shadow, p *state.PendingOperation, err error
 	p.LastError = err.Error()
 	backoff := retryBase << min(p.Attempts-1, 6)
 	p.NextAttemptAt = now.Add(min(backoff, retryMax))
-	x.rec.AddStatistic("operations.pending", 1)
+	rec.AddStatistic("operations.pending", 1)
+}
+
+// itemError records a failed operation and counts it against the error
+// policy.
+func (x *executor) itemError(rec Recorder, item string, err error) {
+	rec.AddItemError(item, CategoryResource, err)
+	if x.errs == nil {
+		return
+	}
+	if stop := x.errs.add(); stop != nil && x.stop == nil {
+		x.stop = stop
+	}
 }
 
 // mergeOps merges queued operations on one object: later updates fold

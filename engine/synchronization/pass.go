@@ -25,6 +25,7 @@ type pass struct {
 	idx    *shadowIndex
 	safety *safety
 	errs   *errorCounter
+	x      *executor // performs the operations the pass queues
 
 	kept atomic.Int64 // run changes kept so far
 
@@ -53,8 +54,13 @@ func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := newSafety(a)
-	return &pass{job: job, w: w, rt: rt, conn: conn, safety: s, errs: &errorCounter{s: s}}, nil
+	return newPassFor(job, w, rt, conn), nil
+}
+
+func newPassFor(job *Job, w *world, rt *resourceType, conn connector.Connector) *pass {
+	s := newSafety(job.Activity)
+	errs := &errorCounter{s: s}
+	return &pass{job: job, w: w, rt: rt, conn: conn, safety: s, errs: errs, x: newExecutor(w, errs)}
 }
 
 // itemError records an object's error and says whether to stop.
@@ -307,7 +313,7 @@ func (p *pass) commit(ctx context.Context, rec Recorder, batch []*item) error {
 		return err
 	}
 	if len(due) > 0 {
-		if err := newExecutor(p.w, rec).run(ctx, due, p.job.now(), false); err != nil {
+		if err := p.x.run(ctx, rec, due, p.job.now(), false); err != nil {
 			return err
 		}
 	}
@@ -355,7 +361,14 @@ func (p *pass) applyEffects(r *state.RepoTx, rec Recorder, e *effects) (due []in
 	for _, c := range changes {
 		rec.AddStatistic(c.Object+"s."+c.Op, 1)
 	}
-	rec.AddSuccess(1)
+	for _, problem := range e.problems {
+		if stop := p.itemError(rec, e.item, problem); stop != nil {
+			return due, changes, stop, nil
+		}
+	}
+	if len(e.problems) == 0 {
+		rec.AddSuccess(1)
+	}
 	return due, changes, nil, nil
 }
 

@@ -1,6 +1,7 @@
 package synchronization
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -33,6 +34,13 @@ func (d *decider) provision(u *state.User, e *effects) error {
 			}
 		}
 		op, err := d.project(rt, u, linked)
+		var oe *objectError
+		if errors.As(err, &oe) {
+			// One resource's trouble does not hold back the user's other
+			// changes: it is recorded as the object's error.
+			e.problems = append(e.problems, err)
+			continue
+		}
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package synchronization
 
 import (
+	"crypto/sha256"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -48,7 +49,7 @@ func (rt *resourceType) reaction(s config.Situation) config.Reaction {
 // outbound mappings.
 func (rt *resourceType) provisions() bool { return len(rt.ot.Outbound) > 0 }
 
-func newResourceType(cfg *config.Config, res *config.Resource, ot *config.ObjectType, userNames []string) *resourceType {
+func newResourceType(cfg *config.Config, res *config.Resource, ot *config.ObjectType, userNames []string, filter hcl.Expression) *resourceType {
 	rt := &resourceType{res: res, ot: ot, idAttr: ot.Identifier}
 	if rt.idAttr == "" && res.Connection != nil {
 		rt.idAttr = res.Connection.String(config.IdentifierSetting[res.Connector])
@@ -57,7 +58,8 @@ func newResourceType(cfg *config.Config, res *config.Resource, ot *config.Object
 	if ot.ProvisionWhen != nil {
 		exprs = append(exprs, ot.ProvisionWhen)
 	}
-	rt.attrNames = referencedNames(config.RootAttributes, exprs...)
+	// The activity's filter may name attributes no mapping uses.
+	rt.attrNames = referencedNames(config.RootAttributes, append(slices.Clone(exprs), filter)...)
 	rt.userNames = userNames
 	rt.mappingHash = mappingHash(cfg, ot, exprs)
 	return rt
@@ -110,6 +112,7 @@ func writeValues(w io.Writer, cfg *config.Config) {
 }
 
 func writeValue(w io.Writer, name string, v cty.Value) {
+	sensitive := v.HasMarkDeep(config.Sensitive)
 	v, _ = v.UnmarkDeep()
 	if v == cty.NilVal || !v.IsWhollyKnown() {
 		fmt.Fprintf(w, "%s=?\x00", name)
@@ -120,7 +123,12 @@ func writeValue(w io.Writer, name string, v cty.Value) {
 		fmt.Fprintf(w, "%s=!\x00", name)
 		return
 	}
-	fmt.Fprintf(w, "%s=%s\x00", name, b)
+	if sensitive {
+		// Only a digest of a secret goes into the hash the shadows keep.
+		sum := sha256.Sum256(b)
+		b = sum[:]
+	}
+	fmt.Fprintf(w, "%s=%x\x00", name, b)
 }
 
 // world is everything a synchronization pass reaches: every object type
@@ -161,7 +169,11 @@ func newWorld(job *Job) *world {
 	for _, name := range config.SortedNames(w.cfg.Resources) {
 		res := w.cfg.Resources[name]
 		for _, ot := range res.ObjectTypes {
-			w.types = append(w.types, newResourceType(w.cfg, res, ot, userNames))
+			var filter hcl.Expression
+			if a := job.Activity; a != nil && a.Resource != nil && a.Resource.Name == res.Name {
+				filter = a.Filter
+			}
+			w.types = append(w.types, newResourceType(w.cfg, res, ot, userNames, filter))
 		}
 	}
 	return w

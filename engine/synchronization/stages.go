@@ -73,33 +73,34 @@ func (p *pass) gone(ctx context.Context, sh *state.Shadow) (bool, error) {
 // farFuture makes every pending operation due.
 var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// completeOperations retries the pending operations of resource now
-// (operation_completion), or only the due ones (propagation). In preview
-// and dry_run it only counts them.
-func completeOperations(ctx context.Context, job *Job, w *world, rec Recorder, resource string, force bool) error {
+// completeOperations retries the pending operations of resource with x:
+// all of them (operation_completion, force) or the due ones
+// (propagation). In preview and dry_run it only counts them. It returns
+// how many shadows had operations pending.
+func completeOperations(ctx context.Context, job *Job, x *executor, rec Recorder, resource string, force bool) (int64, error) {
 	now := job.now()
 	// Every pending shadow: operations not due yet may have outlived the
 	// resource's pending_retention; the executor skips the others.
 	shs, err := job.Store.PendingShadows(ctx, resource, farFuture, 1_000_000)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	rec.SetTotal(int64(len(shs)))
+	n := int64(len(shs))
 	if job.Mode != config.ModeFull {
-		rec.AddStatistic("operations.pending", int64(len(shs)))
-		rec.AddSkipped(int64(len(shs)))
-		return nil
+		if n > 0 {
+			rec.AddStatistic("operations.pending", n)
+			rec.AddSkipped(n)
+		}
+		return n, nil
 	}
 	ids := make([]int64, len(shs))
 	for i, sh := range shs {
 		ids[i] = sh.ID
 	}
-	x := newExecutor(w, rec)
-	if err := x.run(ctx, ids, now, force); err != nil {
-		return err
-	}
-	rec.AddSuccess(x.completed)
-	return nil
+	before := x.completed
+	err = x.run(ctx, rec, ids, now, force)
+	rec.AddSuccess(x.completed - before)
+	return n, err
 }
 
 // provisioningResources returns the resources with an object type that

@@ -1,6 +1,7 @@
 package synchronization
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -87,7 +88,9 @@ func shadowValue(rt *resourceType, id, situation string, attrs cty.Value) cty.Va
 // userString converts an inbound mapping's result to a user attribute:
 // ok is false for null (the attribute is removed).
 func userString(v cty.Value) (s string, ok bool, err error) {
-	v, _ = v.UnmarkDeep()
+	if v.HasMarkDeep(config.Sensitive) {
+		return "", false, errSensitive
+	}
 	if v.IsNull() {
 		return "", false, nil
 	}
@@ -110,7 +113,9 @@ func userString(v cty.Value) (s string, ok bool, err error) {
 // resourceValues converts an outbound mapping's result to attribute
 // values: null clears the attribute, a list or set gives several values.
 func resourceValues(v cty.Value) ([]string, error) {
-	v, _ = v.UnmarkDeep()
+	if v.HasMarkDeep(config.Sensitive) {
+		return nil, errSensitive
+	}
 	if v.IsNull() {
 		return nil, nil
 	}
@@ -140,6 +145,11 @@ func resourceValues(v cty.Value) ([]string, error) {
 	return out, nil
 }
 
+// errSensitive refuses a sensitive value (a sensitive variable, env(),
+// file()) as a mapping's result: it would be stored in plain text in the
+// repository, the shadows and the run's changes.
+var errSensitive = errors.New("the value is sensitive (it comes from a sensitive variable, env() or file()); syncline does not synchronize secrets in this version, because users, shadows and run changes would hold it in plain text")
+
 // referencedNames returns the names expressions use under root
 // (`attributes.mail` → "mail"), sorted and without duplicates.
 func referencedNames(root string, exprs ...hcl.Expression) []string {
@@ -152,8 +162,17 @@ func referencedNames(root string, exprs ...hcl.Expression) []string {
 			if t.RootName() != root || len(t) < 2 {
 				continue
 			}
-			if a, ok := t[1].(hcl.TraverseAttr); ok && !slices.Contains(names, a.Name) {
-				names = append(names, a.Name)
+			name := ""
+			switch step := t[1].(type) {
+			case hcl.TraverseAttr:
+				name = step.Name
+			case hcl.TraverseIndex:
+				if step.Key.Type() == cty.String && step.Key.IsKnown() && !step.Key.IsNull() {
+					name = step.Key.AsString()
+				}
+			}
+			if name != "" && !slices.Contains(names, name) {
+				names = append(names, name)
 			}
 		}
 	}
