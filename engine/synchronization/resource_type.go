@@ -1,8 +1,8 @@
 package synchronization
 
 import (
-	"crypto/sha256"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
