@@ -80,7 +80,7 @@ const (
 var repoQueries = [stmtCount]string{
 	stmtUserByID:     `SELECT ` + userColumns + ` FROM users WHERE id = ?`,
 	stmtUserByName:   `SELECT ` + userColumns + ` FROM users WHERE name = ?`,
-	stmtInsertUser:   `INSERT INTO users (name, status, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+	stmtInsertUser:   `INSERT INTO users (name, status, attributes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO NOTHING`,
 	stmtUpdateUser:   `UPDATE users SET name = ?, status = ?, attributes = ?, updated_at = ? WHERE id = ?`,
 	stmtDeleteUser:   `DELETE FROM users WHERE id = ?`,
 	stmtIndexedNames: `SELECT name FROM user_indexed_attributes ORDER BY name`,
@@ -93,7 +93,7 @@ WHERE resource = ? AND kind = ? AND intent = ? AND key = ?`,
 ORDER BY resource, kind, intent, key`,
 	stmtInsertShadow: `INSERT INTO shadows (resource, kind, intent, identifier, key, attributes, hash,
     mapping_hash, owner, situation, synced_at, dead, pending, next_attempt_at, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
 ON CONFLICT (resource, kind, intent, key) DO NOTHING`,
 	stmtUpdateShadow: `UPDATE shadows SET resource = ?, kind = ?, intent = ?, identifier = ?, key = ?,
     attributes = ?, hash = ?, mapping_hash = ?, owner = ?, situation = ?, synced_at = ?, dead = ?,

@@ -79,7 +79,7 @@ func (r *RepoTx) PutShadow(sh *Shadow) error {
 }
 
 func (r *RepoTx) insertShadow(sh *Shadow, cols []any) error {
-	res, err := r.exec(stmtInsertShadow, append(cols, r.nowText, r.nowText)...)
+	res, err := r.exec(stmtInsertShadow, append(cols, r.nowText)...)
 	if err != nil {
 		return r.fail(err)
 	}

@@ -32,14 +32,20 @@ WHERE resource = ? AND kind = ? AND intent = ? LIMIT 1`, resource, kind, intent)
 }
 
 // situations are the situations summaries deliver as constants; the
-// query numbers them from 1, and returns any other as text.
+// query numbers them from 0, and returns any other as text.
 var situations = [...]string{"", "linked", "unlinked", "disputed", "unmatched", "deleted"}
 
-const summaryQuery = `SELECT id, key, hash, nullif(mapping_hash, ?4), coalesce(owner, 0),
-    CASE situation WHEN '' THEN 0 WHEN 'linked' THEN 1 WHEN 'unlinked' THEN 2 WHEN 'disputed' THEN 3
-        WHEN 'unmatched' THEN 4 WHEN 'deleted' THEN 5 ELSE -1 END,
-    CASE WHEN situation IN ('', 'linked', 'unlinked', 'disputed', 'unmatched', 'deleted') THEN NULL ELSE situation END,
-    dead, pending IS NOT NULL
+// summaryQuery returns few columns, because each costs two lock round
+// trips in the driver: the owner and the small fields are packed into one
+// integer (owner << 8 | situation << 2 | has pending << 1 | dead; SQLite
+// gives << and | the same precedence, hence the parentheses), where
+// situation is the index in situations or 7 for one returned as text.
+const summaryQuery = `SELECT id, key, hash, nullif(mapping_hash, ?4),
+    (coalesce(owner, 0) << 8)
+    | (CASE situation WHEN '' THEN 0 WHEN 'linked' THEN 1 WHEN 'unlinked' THEN 2 WHEN 'disputed' THEN 3
+        WHEN 'unmatched' THEN 4 WHEN 'deleted' THEN 5 ELSE 7 END << 2)
+    | ((pending IS NOT NULL) << 1) | dead,
+    CASE WHEN situation IN ('', 'linked', 'unlinked', 'disputed', 'unmatched', 'deleted') THEN NULL ELSE situation END
 FROM shadows WHERE resource = ?1 AND kind = ?2 AND intent = ?3 ORDER BY key`
 
 func walkSummaries(ctx context.Context, tx *sql.Tx, resource, kind, intent, common string, fn func(ShadowSummary) error) error {
@@ -51,22 +57,22 @@ func walkSummaries(ctx context.Context, tx *sql.Tx, resource, kind, intent, comm
 	var (
 		sum         ShadowSummary
 		mappingHash sql.NullString
-		situation   int
+		packed      int64
 		other       sql.NullString
 	)
 	for rows.Next() {
-		err := rows.Scan(&sum.ID, &sum.Key, &sum.Hash, &mappingHash, &sum.Owner, &situation, &other,
-			&sum.Dead, &sum.HasPending)
-		if err != nil {
+		if err := rows.Scan(&sum.ID, &sum.Key, &sum.Hash, &mappingHash, &packed, &other); err != nil {
 			return err
 		}
 		sum.MappingHash = common
 		if mappingHash.Valid {
 			sum.MappingHash = mappingHash.String
 		}
+		sum.Owner = packed >> 8
+		sum.Dead, sum.HasPending = packed&1 != 0, packed&2 != 0
 		sum.Situation = other.String
-		if situation >= 0 {
-			sum.Situation = situations[situation]
+		if code := packed >> 2 & 7; int(code) < len(situations) {
+			sum.Situation = situations[code]
 		}
 		if err := fn(sum); err != nil {
 			return callbackError{err}

@@ -39,7 +39,7 @@ func (r *RepoTx) InsertUser(u *User) error {
 	if err != nil {
 		return r.fail(err)
 	}
-	res, err := r.exec(stmtInsertUser, u.Name, u.Status, attrs, r.nowText, r.nowText)
+	res, err := r.exec(stmtInsertUser, u.Name, u.Status, attrs, r.nowText)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -95,7 +95,8 @@ func (r *RepoTx) DeleteUser(id int64) error {
 }
 
 // insertKeys adds the correlation keys of user id: one per indexed
-// attribute it has.
+// attribute it has. (One statement per key measured as fast as one
+// multi-row statement per user.)
 func (r *RepoTx) insertKeys(id int64, attrs map[string]string) error {
 	indexed, err := r.indexedNames()
 	if err != nil {

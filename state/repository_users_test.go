@@ -251,3 +251,12 @@ func (b *bundle) keys(t *testing.T) []string {
 	}
 	return keys
 }
+
+func TestEveryRepoStatementHasItsQuery(t *testing.T) {
+	t.Parallel()
+	for id, q := range repoQueries {
+		if strings.TrimSpace(q) == "" {
+			t.Errorf("statement %d has no query", id)
+		}
+	}
+}
