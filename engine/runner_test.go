@@ -297,7 +297,7 @@ task "job" {
 		got = append(got, fmt.Sprintf("%s %s %d/%d/%d %v %v", a.Name, a.State, a.Success, a.Failure, a.Skipped, a.Errors, a.Statistics))
 	}
 	equalLines(t, got, []string{
-		"first partial 2/1/0 [{row 3 bad email}] map[created:2]",
+		"first partial 2/1/0 [{row 3 bad email  }] map[created:2]",
 		"second failed 0/0/0 [] map[]",
 		"third skipped 0/0/0 [] map[]",
 	})
@@ -320,11 +320,13 @@ func TestUnavailableActivityFails(t *testing.T) {
 	t.Parallel()
 	b := setup(t, `
 task "job" {
-  activity "recompute" {
+  activity "report" {
+    source = "users"
+    output = "users.csv"
   }
 }`)
 	run := b.manual(t, b.runner(t, "host:1:1"), "job")
-	want := `activity "recompute" failed: the recompute activity is not available in this version yet`
+	want := `activity "report" failed: the report activity is not available in this version yet`
 	if run.State != state.RunFailed || run.Error != want {
 		t.Errorf("run %s: %q", run.State, run.Error)
 	}
