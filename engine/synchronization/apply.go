@@ -92,9 +92,9 @@ func queue(sh *state.Shadow, a *accountOp, now time.Time) {
 
 // repositoryError makes a refused user change the object's error.
 func repositoryError(err error) error {
-	var taken *state.UserExistsError
-	if errors.As(err, &taken) {
-		return objErr(CategoryRepository, err)
+	var t *state.UserExistsError
+	if errors.As(err, &t) {
+		return objErr(CategoryRepository, takenName(t.Name))
 	}
 	return err
 }

@@ -23,6 +23,8 @@ type item struct {
 	deleted *state.Shadow
 	// unchanged marks an object that needs no work.
 	unchanged bool
+	// known is set when the object had a shadow when the pass began.
+	known bool
 }
 
 // objectError is an error about one object, with its category.
@@ -43,11 +45,12 @@ func objErrf(category, format string, args ...any) error {
 // decider decides one object's effects, reading the repository through
 // r and writing nothing.
 type decider struct {
-	w   *world
-	rt  *resourceType
-	r   *state.RepoTx
-	ctx context.Context
-	dry bool // dry_run: the situation only
+	w    *world
+	rt   *resourceType
+	r    *state.RepoTx
+	ctx  context.Context
+	dry  bool // dry_run: the situation only
+	full bool // full mode: writes follow the decision in the same transaction
 	// cur is the shadow of the object being decided, as decided so far.
 	cur *state.Shadow
 }
@@ -58,17 +61,24 @@ func (d *decider) decide(it *item) (*effects, error) {
 	if it.deleted != nil {
 		return d.decideDeleted(it, e)
 	}
-	sh, err := d.r.ShadowByKey(d.rt.res.Name, d.rt.ot.Kind, d.rt.ot.Intent, it.key)
-	if err != nil {
-		return nil, err
+	var sh *state.Shadow
+	// An object without a shadow when the pass began has none now, unless
+	// provisioning to this same type created one during the pass.
+	if it.known || d.rt.provisions() {
+		var err error
+		if sh, err = d.r.ShadowByKey(d.rt.res.Name, d.rt.ot.Kind, d.rt.ot.Intent, it.key); err != nil {
+			return nil, err
+		}
 	}
 	var owner *state.User
 	if sh != nil && sh.Owner != 0 {
+		var err error
 		if owner, err = d.r.UserByID(sh.Owner); err != nil {
 			return nil, err
 		}
 	}
 	var candidate *state.User
+	var err error
 	e.situation, candidate, err = d.situation(it, owner)
 	if err != nil || d.dry {
 		return e, err
@@ -174,12 +184,15 @@ func (d *decider) addFocus(it *item, e *effects) error {
 	if name == nil {
 		return objErrf(CategoryMapping, "the reaction add_focus needs a user name; add an inbound mapping for name to %s", d.rt.address())
 	}
-	taken, err := d.r.UserByName(*name)
-	if err != nil {
-		return err
-	}
-	if taken != nil {
-		return objErrf(CategoryRepository, "a user named %q already exists but does not match the correlation rule of %s; correct the data or the rule", *name, d.rt.address())
+	// In full mode the insert finds a taken name; a preview must look.
+	if !d.full {
+		taken, err := d.r.UserByName(*name)
+		if err != nil {
+			return err
+		}
+		if taken != nil {
+			return objErr(CategoryRepository, takenName(*name))
+		}
 	}
 	u := &state.User{Status: state.UserActive, Attributes: map[string]string{}}
 	applyInbound(u, it.in)
@@ -345,4 +358,10 @@ func cloneUser(u *state.User) *state.User {
 func unchangedShadow(before, after *state.Shadow) bool {
 	return before.Hash == after.Hash && before.MappingHash == after.MappingHash && before.Situation == after.Situation &&
 		before.Owner == after.Owner && before.Dead == after.Dead && before.Identifier == after.Identifier
+}
+
+// taken is the error of a user name that belongs to a user the object
+// did not correlate to.
+func takenName(name string) error {
+	return fmt.Errorf("a user named %q already exists but the object does not correlate to it; correct the data or the correlation rule", name)
 }

@@ -229,7 +229,7 @@ func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
 			return nil, nil
 		}
 	}
-	it := &item{obj: obj, key: key, hash: hash}
+	it := &item{obj: obj, key: key, hash: hash, known: e != nil}
 	if e.unchanged(hash, p.rt.mappingHash) {
 		it.unchanged = true
 		return it, nil
@@ -288,7 +288,7 @@ func (p *pass) commit(ctx context.Context, rec Recorder, batch []*item) error {
 	)
 	err := p.job.Store.Repo(ctx, func(r *state.RepoTx) error {
 		due, stop = nil, nil
-		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun}
+		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
 		var changes []state.RunChange
 		var err error
 		for _, it := range batch {

@@ -153,3 +153,30 @@ func sorted(s []string) []string {
 	}
 	return out
 }
+
+// A user name that is taken by a user the object does not correlate to
+// is the object's error, in preview and in full mode alike.
+func TestTakenNameIsTheObjectsError(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"preview", "full"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			b := hrToApp(t)
+			err := b.store.Repo(b.ctx, func(r *state.RepoTx) error {
+				return r.InsertUser(&state.User{Name: "bob", Status: state.UserActive, Attributes: map[string]string{"employee_number": "x9"}})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := b.run(t, "hr-import", mode)
+			errs := run.Activities[0].Errors
+			if run.State != state.RunPartial || len(errs) != 1 || errs[0].Item != "e2" || errs[0].Category != "repository" ||
+				!strings.Contains(errs[0].Message, `a user named "bob" already exists but the object does not correlate to it`) {
+				t.Fatalf("run %s, errors %+v", run.State, errs)
+			}
+			if mode == "full" && len(b.users(t)) != 4 {
+				t.Errorf("users: %v", b.users(t))
+			}
+		})
+	}
+}
