@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine"
@@ -58,6 +59,15 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
+	// A run whose process was killed would hold the task forever: end it
+	// as interrupted and queue its recovery, as serve does at startup.
+	recovered, err := engine.RecoverDeadRuns(ctx, st, time.Now())
+	if err != nil {
+		return err
+	}
+	for _, r := range recovered {
+		fmt.Fprintf(a.stdout, "Run %d of task.%s was interrupted: its process (%s) is gone. A recovery run resumes it.\n", r.ID, r.Task, r.ClaimedBy)
+	}
 	run, err := engine.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
 	if errors.Is(err, engine.ErrTaskBusy) && !cmd.Bool("detach") {
 		// A run already waits in the queue (one that `after` triggered,
