@@ -25,6 +25,9 @@ import (
 // the test (as a user would) does then: start serve, let it re-run the
 // import as the killed run's recovery run, stop it.
 func TestImportKillAndRunAgain(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes a 100,000-object import take minutes; .ci/run runs this test without it")
+	}
 	if testing.Short() {
 		t.Skip("imports 100,000 objects in real syncline processes")
 	}
