@@ -17,7 +17,7 @@ import (
 func (s *Store) Repo(ctx context.Context, fn func(*RepoTx) error) error {
 	var fnErr error
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		r := &RepoTx{ctx: ctx, tx: tx, store: s, now: s.now().UTC().Round(0), hook: s.testHookAfterStatement}
+		r := &RepoTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0), hook: s.testHookAfterStatement}
 		r.nowText = formatTime(r.now)
 		fnErr = fn(r)
 		return fnErr
@@ -35,7 +35,12 @@ func (s *Store) Repo(ctx context.Context, fn func(*RepoTx) error) error {
 // Its statements are prepared once per transaction, on first use, and
 // reused for every object of the batch.
 type RepoTx struct {
-	ctx     context.Context
+	ctx context.Context
+	// stmtCtx runs the statements: without cancellation, because the
+	// SQLite driver starts a goroutine per statement to watch a
+	// cancellable context (a tenth of a batch's time). A cancelled ctx
+	// still stops the transaction before its next statement.
+	stmtCtx context.Context
 	tx      *sql.Tx
 	store   *Store
 	now     time.Time
@@ -109,7 +114,10 @@ func (r *RepoTx) prepared(id repoStmt) (*sql.Stmt, error) {
 	if st := r.stmts[id]; st != nil {
 		return st, nil
 	}
-	st, err := r.tx.PrepareContext(r.ctx, repoQueries[id])
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	st, err := r.tx.PrepareContext(r.stmtCtx, repoQueries[id])
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +131,10 @@ func (r *RepoTx) preparedText(query string) (*sql.Stmt, error) {
 	if st := r.dynamic[query]; st != nil {
 		return st, nil
 	}
-	st, err := r.tx.PrepareContext(r.ctx, query)
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	st, err := r.tx.PrepareContext(r.stmtCtx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +151,10 @@ func (r *RepoTx) exec(id repoStmt, args ...any) (sql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := st.ExecContext(r.ctx, args...)
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(r.stmtCtx, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +167,10 @@ func (r *RepoTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) err
 	if err != nil {
 		return err
 	}
-	if err := eachRow(r.ctx, st, each, args...); err != nil {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if err := eachRow(r.stmtCtx, st, each, args...); err != nil {
 		return err
 	}
 	return r.after(repoQueries[id])

@@ -29,7 +29,7 @@ func (r *RepoTx) FindUsers(match map[string]string, limit int) ([]int64, error) 
 		return nil, r.fail(err)
 	}
 	var ids []int64
-	err = eachRow(r.ctx, st, func(rows *sql.Rows) error {
+	err = eachRow(r.stmtCtx, st, func(rows *sql.Rows) error {
 		var id int64
 		err := rows.Scan(&id)
 		ids = append(ids, id)
