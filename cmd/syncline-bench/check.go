@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/syncline/syncline/internal/scenario"
+)
+
+// checkPhase returns what is wrong with a phase's result: failed objects,
+// objects missing from the count, statistics that differ from what the
+// generated data implies.
+func checkPhase(ph phase, h scenario.HR, r *phaseResult) []string {
+	var out []string
+	if r.Failure > 0 {
+		out = append(out, fmt.Sprintf("phase %s: %d objects failed: %s", ph.name, r.Failure, strings.Join(r.ItemErrors, "; ")))
+	}
+	if r.Error == "" && r.Objects != int64(h.Rows) {
+		out = append(out, fmt.Sprintf("phase %s: accounted for %d objects, want %d", ph.name, r.Objects, h.Rows))
+	}
+	want := ph.expect(h)
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if got := r.Statistics[name]; got != want[name] {
+			out = append(out, fmt.Sprintf("phase %s: statistic %s = %d, want %d", ph.name, name, got, want[name]))
+		}
+	}
+	return out
+}
+
+// target is one of issue 6's targets, set for N = 1,000,000 on the
+// project's 2-vCPU machine.
+type target struct {
+	Name  string  `json:"name"`
+	Want  string  `json:"want"`  // "≥ 25,000 objects/s"
+	Value float64 `json:"value"` // the measured figure
+	Unit  string  `json:"unit"`
+	// Met is nil when the figure was not measured (a failed phase, or
+	// peak RSS on a system that does not tell).
+	Met *bool `json:"met"`
+}
+
+const (
+	targetImportRate = 25_000
+	targetNoopRate   = 50_000
+	targetPeakRSSMB  = 512
+)
+
+func evaluateTargets(rep *report) []target {
+	ts := []target{
+		rateTarget("import", rep.phase("import"), targetImportRate),
+		rateTarget("no-op reconciliation", rep.phase("noop"), targetNoopRate),
+	}
+	rss := target{Name: "peak RSS, every phase", Want: fmt.Sprintf("< %d MB", targetPeakRSSMB), Unit: "MB"}
+	if peak, ok := rep.peakRSSMB(); ok {
+		rss.Value = peak
+		rss.Met = ptr(peak < targetPeakRSSMB)
+	}
+	return append(ts, rss)
+}
+
+func rateTarget(name string, p *phaseReport, limit float64) target {
+	t := target{Name: name, Want: "≥ " + thousands(int64(limit)) + " objects/s", Unit: "objects/s"}
+	if p != nil && p.Error == "" {
+		t.Value = p.ObjectsPerSecond
+		t.Met = ptr(p.ObjectsPerSecond >= limit)
+	}
+	return t
+}
+
+func ptr[T any](v T) *T { return &v }

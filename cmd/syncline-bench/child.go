@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/engine/synchronization"
+	"github.com/syncline/syncline/state"
+)
+
+// runChild runs the phase opts.phase in this process, on the work
+// directory the parent prepared, and writes its phaseResult as JSON to
+// stdout.
+func runChild(ctx context.Context, opts *options, stdout, stderr io.Writer) int {
+	ph, ok := phaseNamed(opts.phase)
+	if !ok {
+		fmt.Fprintf(stderr, "syncline-bench: unknown phase %q\n", opts.phase)
+		return 2
+	}
+	res, err := runPhase(ctx, ph, opts)
+	if err != nil {
+		res.Error = err.Error()
+	}
+	if err := json.NewEncoder(stdout).Encode(res); err != nil {
+		fmt.Fprintf(stderr, "syncline-bench: %v\n", err)
+		return 1
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// runPhase loads the configuration, opens the store and times the
+// phase's synchronization call. It always returns a result.
+func runPhase(ctx context.Context, ph phase, opts *options) (*phaseResult, error) {
+	w := workDir(opts.dir)
+	res := &phaseResult{Phase: ph.name}
+	job, closeStore, err := phaseJob(ctx, ph, w)
+	if err != nil {
+		return res, err
+	}
+	defer closeStore()
+	rec := job.Rec.(*recorder)
+	stopProfile, err := startCPUProfile(opts.cpuProfile, ph.name)
+	if err != nil {
+		return res, err
+	}
+	start := time.Now()
+	syncErr := ph.sync(ctx, job)
+	elapsed := time.Since(start)
+	stopProfile()
+	res = newPhaseResult(ph.name, rec, elapsed)
+	if err := writeHeapProfile(opts.memProfile, ph.name); err != nil {
+		return res, err
+	}
+	return res, syncErr
+}
+
+// phaseJob builds the synchronization job of ph: the configuration, the
+// task's activity and the store (emptied first for a fresh phase).
+func phaseJob(ctx context.Context, ph phase, w workDir) (*synchronization.Job, func(), error) {
+	cfg, diags := config.LoadDir(w.config(), config.LoadOptions{})
+	if diags.HasErrors() {
+		return nil, nil, fmt.Errorf("load the configuration: %s", diags.Error())
+	}
+	task := cfg.Tasks[ph.task]
+	if task == nil || len(task.Activities) != 1 {
+		return nil, nil, fmt.Errorf("the configuration has no task %q with one activity", ph.task)
+	}
+	if ph.fresh {
+		if err := removeStore(w.store()); err != nil {
+			return nil, nil, err
+		}
+	}
+	st, err := state.Open(ctx, w.store(), state.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	job := &synchronization.Job{
+		Config: cfg, Activity: task.Activities[0], Mode: config.ModeFull, Store: st,
+		ConnectorOptions: connector.Options{BaseDir: w.config()},
+		Rec:              newRecorder(),
+	}
+	return job, func() { st.Close() }, nil
+}
+
+// removeStore removes a SQLite store and its WAL files.
+func removeStore(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// profilePath inserts the phase's name before path's extension.
+func profilePath(path, phase string) string {
+	if i := strings.LastIndexByte(path, '.'); i > strings.LastIndexByte(path, os.PathSeparator) {
+		return path[:i] + "." + phase + path[i:]
+	}
+	return path + "." + phase
+}
+
+func startCPUProfile(path, phase string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(profilePath(path, phase))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeHeapProfile writes what is live at the end of the phase, after a
+// collection.
+func writeHeapProfile(path, phase string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(profilePath(path, phase))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.WriteHeapProfile(f)
+}

@@ -1,0 +1,39 @@
+// Command syncline-bench measures whole synchronization scenarios: how
+// many objects a second an import and a reconciliation of a generated HR
+// export get through, and how much memory they take, next to a baseline
+// measured in the same run on the same file.
+//
+//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//
+// It writes an HR export of ROWS people and a configuration with one csv
+// resource and two tasks (internal/scenario: HR, SyncFiles), then runs
+// three phases, each timed:
+//
+//  1. import: hr-import into a fresh store (every object unmatched, a user
+//     added for each);
+//  2. no-op: hr-reconcile of the same file on that store (every object
+//     unchanged);
+//  3. changes: hr-reconcile after the export is rewritten with 1% of the
+//     people changed and 1% gone (users modified and disabled).
+//
+// Each phase runs in a child process — the command runs itself again with
+// a hidden -phase flag — so that its peak resident set size (VmHWM in
+// /proc/self/status, Linux only) is its own and not the largest of the
+// phases so far, and so that no phase inherits another's heap. The time is
+// the synchronization call alone (synchronization.Import or Reconcile,
+// built as a Job directly, as the engine's activities do); loading the
+// configuration and opening the store are not timed. Every phase must end
+// without a failed object and with the statistics the generated data
+// implies, or the command exits with status 1.
+//
+// The baseline is the sqlite3 shell importing the same CSV file into a
+// plain table (.mode csv, .import): the cost of writing the same rows to
+// SQLite with nothing else done. Without sqlite3 on PATH the baseline is
+// reported as skipped.
+//
+// -cpuprofile and -memprofile write one profile per phase, the phase's
+// name inserted before the extension (cpu.prof → cpu.import.prof).
+//
+// Neighbours: engine/synchronization is what is measured; internal/scenario
+// generates the inputs; docs/performance.md holds the figures.
+package main

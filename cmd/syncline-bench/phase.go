@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/syncline/syncline/engine/synchronization"
+	"github.com/syncline/syncline/internal/scenario"
+)
+
+// phase is one timed step of the benchmark.
+type phase struct {
+	name  string // the -phase value and the profiles' suffix
+	title string // as the report prints it
+	task  string // the task whose only activity the phase runs
+	// fresh phases start from an empty store; the others go on with the
+	// store the previous phase left.
+	fresh bool
+	// variant phases run on the export a day later: 1% changed, 1% gone.
+	variant bool
+	sync    func(context.Context, *synchronization.Job) error
+	// expect returns statistics that must have exactly these values.
+	expect func(h scenario.HR) map[string]int64
+}
+
+var phases = []phase{
+	{
+		name: "import", title: "import into a fresh store", task: scenario.SyncImportTask,
+		fresh: true, sync: synchronization.Import,
+		expect: func(h scenario.HR) map[string]int64 {
+			n := int64(h.Rows)
+			return map[string]int64{"situation.unmatched": n, "users.add": n}
+		},
+	},
+	{
+		name: "noop", title: "no-op reconciliation", task: scenario.SyncReconcileTask,
+		sync: synchronization.Reconcile,
+		expect: func(h scenario.HR) map[string]int64 {
+			return map[string]int64{"unchanged": int64(h.Rows)}
+		},
+	},
+	{
+		name: "changes", title: "reconciliation, 1% changed, 1% deleted", task: scenario.SyncReconcileTask,
+		variant: true, sync: synchronization.Reconcile,
+		expect: func(h scenario.HR) map[string]int64 {
+			c, d := int64(h.Changed()), int64(h.Deleted())
+			return map[string]int64{
+				"unchanged":         int64(h.Rows) - c - d,
+				"users.modify":      c,
+				"situation.deleted": d,
+				"users.disable":     d,
+			}
+		},
+	},
+}
+
+func phaseNamed(name string) (phase, bool) {
+	for _, ph := range phases {
+		if ph.name == name {
+			return ph, true
+		}
+	}
+	return phase{}, false
+}
+
+// phaseResult is what a child process reports on its standard output.
+type phaseResult struct {
+	Phase   string  `json:"phase"`
+	Seconds float64 `json:"seconds"`
+	// Objects is every object the phase accounted for: succeeded, failed
+	// or skipped.
+	Objects int64 `json:"objects"`
+	Success int64 `json:"success"`
+	Failure int64 `json:"failure"`
+	Skipped int64 `json:"skipped"`
+	// PeakRSSBytes is the process's peak resident set size; 0 where the
+	// system does not tell.
+	PeakRSSBytes int64 `json:"peak_rss_bytes,omitempty"`
+	// CPUSeconds is the child process's user and system time, set by the
+	// parent: on a busy machine, the work the phase did whatever it waited.
+	CPUSeconds float64          `json:"cpu_seconds"`
+	Statistics map[string]int64 `json:"statistics"`
+	ItemErrors []string         `json:"item_errors,omitempty"` // the first few
+	Error      string           `json:"error,omitempty"`       // the phase itself failed
+}
+
+func newPhaseResult(name string, rec *recorder, elapsed time.Duration) *phaseResult {
+	r := &phaseResult{
+		Phase:      name,
+		Seconds:    elapsed.Seconds(),
+		Success:    rec.success.Load(),
+		Failure:    rec.failure.Load(),
+		Skipped:    rec.skipped.Load(),
+		Statistics: rec.statistics(),
+		ItemErrors: rec.itemErrors(),
+	}
+	r.Objects = r.Success + r.Failure + r.Skipped
+	if rss, ok := peakRSS(); ok {
+		r.PeakRSSBytes = rss
+	}
+	return r
+}
