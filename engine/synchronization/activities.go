@@ -163,7 +163,7 @@ func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
 				if err != nil {
 					return err
 				}
-			} else if ids, ch, stop, err = p.applyEffects(r, rec, e); err != nil {
+			} else if ids, ch, stop, err = p.applyEffects(r, rec, e, nil); err != nil {
 				return err
 			}
 			due, changes = append(due, ids...), append(changes, ch...)

@@ -53,6 +53,8 @@ type decider struct {
 	full bool // full mode: writes follow the decision in the same transaction
 	// cur is the shadow of the object being decided, as decided so far.
 	cur *state.Shadow
+	// pre is the batch's correlation found at once, or nil.
+	pre *precorrelation
 }
 
 // decide finds it's situation and the effects of its reaction.
@@ -121,7 +123,11 @@ func (d *decider) situation(it *item, owner *state.User) (config.Situation, *sta
 	if len(it.corr) == 0 {
 		return config.SituationUnmatched, nil, nil
 	}
-	ids, err := d.r.FindUsers(it.corr, 2)
+	ids, ok := d.pre.lookup(it)
+	var err error
+	if !ok {
+		ids, err = d.r.FindUsers(it.corr, 2)
+	}
 	switch {
 	case err != nil:
 		return "", nil, err

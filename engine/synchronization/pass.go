@@ -291,6 +291,9 @@ func (p *pass) commit(ctx context.Context, rec Recorder, batch []*item) error {
 		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
 		var changes []state.RunChange
 		var err error
+		if d.pre, err = p.precorrelate(r, batch); err != nil {
+			return err
+		}
 		for _, it := range batch {
 			var ids []int64
 			var ch []state.RunChange
@@ -338,16 +341,17 @@ func (p *pass) one(d *decider, r *state.RepoTx, rec Recorder, it *item) (due []i
 		return nil, nil, nil, nil
 	}
 	rec.AddStatistic("reaction."+string(e.reaction), 1)
-	return p.applyEffects(r, rec, e)
+	return p.applyEffects(r, rec, e, d.pre)
 }
 
 // applyEffects checks e against the thresholds, applies it in full mode,
 // and returns the changes to keep.
-func (p *pass) applyEffects(r *state.RepoTx, rec Recorder, e *effects) (due []int64, changes []state.RunChange, stop, err error) {
+func (p *pass) applyEffects(r *state.RepoTx, rec Recorder, e *effects, pre *precorrelation) (due []int64, changes []state.RunChange, stop, err error) {
 	if err := p.safety.admit(e.item, e.counts()); err != nil {
 		return nil, nil, err, nil
 	}
 	if p.job.Mode == config.ModeFull {
+		pre.touched(e.userBefore, e.user)
 		due, err = apply(r, e)
 		var oe *objectError
 		if errors.As(err, &oe) {

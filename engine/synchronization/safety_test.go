@@ -180,3 +180,24 @@ func TestTakenNameIsTheObjectsError(t *testing.T) {
 		})
 	}
 }
+
+// Two objects of one batch that correlate on the same value never make
+// two users: the second finds the user the first added.
+func TestSameCorrelationValueInOneBatch(t *testing.T) {
+	t.Parallel()
+	hr := `emp_id,login,first_name,last_name,email,state
+e1,alice,Alice,Archer,shared@hr.example,active
+e2,alice2,Alice,Archer,shared@hr.example,active
+e3,bob,Bob,Baker,bob@hr.example,active
+`
+	byEmail := strings.Replace(hrResource(""), "employee_number = attributes.emp_id\n    }", "email = attributes.email\n    }", 1)
+	b := setup(t, map[string]string{"hr.csv": hr, "main.hcl": byEmail + appResource(sqliteApp, "") + tasks("")})
+	run := b.run(t, "hr-import", "")
+	mustSucceed(t, run)
+	if got := b.users(t); len(got) != 2 {
+		t.Errorf("users %v, want alice and bob only", got)
+	}
+	if got := stat(run, "situation.disputed"); got != 1 {
+		t.Errorf("situation.disputed = %d, want 1\n%s", got, describe(run))
+	}
+}
