@@ -203,7 +203,7 @@ func (d *decider) addFocus(it *item, e *effects) error {
 	u := &state.User{Status: state.UserActive, Attributes: map[string]string{}}
 	applyInbound(u, it.in)
 	e.user, e.userOp, e.linkOp = u, userAdd, "link"
-	e.userDiff = userChanges(nil, u)
+	// userDiff is worked out only if the change is recorded (changes).
 	return d.provision(u, e)
 }
 
@@ -309,7 +309,7 @@ func (d *decider) inactivateFocus(u *state.User, e *effects) error {
 	after.Status = state.UserDisabled
 	e.user = after
 	if u.Status != state.UserDisabled {
-		e.userOp, e.userBefore, e.userDiff = userDisable, u, userChanges(u, after)
+		e.userOp, e.userBefore = userDisable, u
 	}
 	return d.provision(after, e)
 }

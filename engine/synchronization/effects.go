@@ -91,8 +91,12 @@ func (e *effects) changes(activity string) []state.RunChange {
 		userName = e.user.Name
 	}
 	if e.userOp != "" {
+		diff := e.userDiff
+		if diff == nil && e.userOp != userDelete {
+			diff = userChanges(e.userBefore, e.user)
+		}
 		c := state.RunChange{Activity: activity, Object: "user", Op: e.userOp, User: userName,
-			Situation: string(e.situation), Attributes: e.userDiff}
+			Situation: string(e.situation), Attributes: diff}
 		if e.shadow != nil {
 			c.Resource, c.Kind, c.Intent, c.Identifier = e.shadow.Resource, e.shadow.Kind, e.shadow.Intent, e.shadow.Identifier
 		}
@@ -105,6 +109,26 @@ func (e *effects) changes(activity string) []state.RunChange {
 	}
 	for _, a := range e.accounts {
 		out = append(out, a.change(activity, userName, e.situation))
+	}
+	return out
+}
+
+// statistics returns the names of the statistics e counts: users.OP and
+// accounts.OP, as its changes would say.
+func (e *effects) statistics() []string {
+	var out []string
+	if e.userOp != "" {
+		out = append(out, "users."+e.userOp)
+	}
+	if e.linkOp != "" && e.shadow != nil && e.userOp != userAdd {
+		out = append(out, "users."+e.linkOp)
+	}
+	for _, a := range e.accounts {
+		op := a.op
+		if op == state.OpUpdate {
+			op = "modify"
+		}
+		out = append(out, "accounts."+op)
 	}
 	return out
 }

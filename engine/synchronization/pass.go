@@ -361,10 +361,10 @@ func (p *pass) applyEffects(r *state.RepoTx, rec Recorder, e *effects, pre *prec
 			return nil, nil, nil, err
 		}
 	}
-	changes = p.keep(rec, e.changes(p.job.Activity.Name))
-	for _, c := range changes {
-		rec.AddStatistic(c.Object+"s."+c.Op, 1)
+	for _, name := range e.statistics() {
+		rec.AddStatistic(name, 1)
 	}
+	changes = p.keep(rec, e)
 	for _, problem := range e.problems {
 		if stop := p.itemError(rec, e.item, problem); stop != nil {
 			return due, changes, stop, nil
@@ -376,22 +376,27 @@ func (p *pass) applyEffects(r *state.RepoTx, rec Recorder, e *effects, pre *prec
 	return due, changes, nil, nil
 }
 
-// keep returns the changes to record with the run: all of them in
-// preview, the first MaxChanges in full mode.
-func (p *pass) keep(rec Recorder, changes []state.RunChange) []state.RunChange {
+// keep returns the changes of e to record with the run: all of them in
+// preview, the first MaxChanges in full mode; none without a run. Changes
+// are built only when they are kept.
+func (p *pass) keep(rec Recorder, e *effects) []state.RunChange {
+	if p.job.RunID == 0 {
+		return nil
+	}
 	limit := int64(p.job.maxChanges())
-	if limit < 0 || len(changes) == 0 {
-		return changes
+	if limit >= 0 && p.kept.Load() >= limit {
+		rec.AddStatistic("changes.not_recorded", int64(len(e.statistics())))
+		return nil
+	}
+	changes := e.changes(p.job.Activity.Name)
+	if len(changes) == 0 {
+		return nil
 	}
 	n := p.kept.Add(int64(len(changes)))
-	if n <= limit {
+	if limit < 0 || n <= limit {
 		return changes
 	}
 	over := min(n-limit, int64(len(changes)))
 	rec.AddStatistic("changes.not_recorded", over)
-	// count the changes still, even those not kept
-	for _, c := range changes[int64(len(changes))-over:] {
-		rec.AddStatistic(c.Object+"s."+c.Op, 1)
-	}
 	return changes[:int64(len(changes))-over]
 }
