@@ -14,6 +14,12 @@ import (
 // filter's and max_items' subset) into the repository, then performs the
 // provisioning operations that are due.
 func Import(ctx context.Context, job *Job) error {
+	return withPass(ctx, job, func(p *pass) error { return p.resourceObjects(ctx, job.Rec) })
+}
+
+// withPass runs fn with a pass over the activity's object type, then, in
+// full mode, the due operations of every provisioning resource.
+func withPass(ctx context.Context, job *Job, fn func(*pass) error) error {
 	w, err := start(ctx, job)
 	if err != nil {
 		return err
@@ -23,7 +29,7 @@ func Import(ctx context.Context, job *Job) error {
 	if err != nil {
 		return err
 	}
-	if err := p.resourceObjects(ctx, job.Rec); err != nil {
+	if err := fn(p); err != nil {
 		return err
 	}
 	return finish(ctx, job, w, job.Rec)
@@ -33,33 +39,32 @@ func Import(ctx context.Context, job *Job) error {
 // each recorded as a stage of the activity: operation_completion,
 // resource_objects, remaining_shadows.
 func Reconcile(ctx context.Context, job *Job) error {
-	w, err := start(ctx, job)
-	if err != nil {
-		return err
-	}
-	defer w.close()
-	p, err := newPass(ctx, job, w)
-	if err != nil {
-		return err
-	}
-	for _, name := range job.Activity.Stages() {
-		rec, end := stage(job.Rec, name)
-		switch name {
-		case "operation_completion":
-			var n int64
-			n, err = completeOperations(ctx, job, p.x, rec, p.rt.res.Name, true)
-			rec.SetTotal(n)
-		case "resource_objects":
-			err = p.resourceObjects(ctx, rec)
-		case "remaining_shadows":
-			err = p.remainingShadows(ctx, rec)
+	return withPass(ctx, job, func(p *pass) error {
+		for _, name := range job.Activity.Stages() {
+			rec, end := stage(job.Rec, name)
+			err := p.stage(ctx, rec, name)
+			end(err)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
 		}
-		end(err)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+		return nil
+	})
+}
+
+// stage runs one reconciliation stage.
+func (p *pass) stage(ctx context.Context, rec Recorder, name string) error {
+	switch name {
+	case "operation_completion":
+		n, err := completeOperations(ctx, p.job, p.x, rec, p.rt.res.Name, true)
+		rec.SetTotal(n)
+		return err
+	case "resource_objects":
+		return p.resourceObjects(ctx, rec)
+	case "remaining_shadows":
+		return p.remainingShadows(ctx, rec)
 	}
-	return finish(ctx, job, w, job.Rec)
+	return fmt.Errorf("unknown reconciliation stage %q", name)
 }
 
 // Propagate performs the due pending operations of the activity's
