@@ -161,14 +161,13 @@ func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
 				continue // deleted meanwhile
 			}
 			e := &effects{item: u.Name, user: u}
-			var ids []int64
-			var ch []state.RunChange
+			// A target's trouble lands in e.problems; an error here is
+			// the repository's, and ends the activity.
 			if err := d.provision(u, e); err != nil {
-				ids, ch, stop, err = nil, nil, p.itemError(rec, u.Name, err), errOrNil(err)
-				if err != nil {
-					return err
-				}
-			} else if ids, ch, stop, err = p.applyEffects(r, rec, e, nil); err != nil {
+				return err
+			}
+			ids, ch, stop, err := p.applyEffects(r, rec, e, nil)
+			if err != nil {
 				return err
 			}
 			due, changes = append(due, ids...), append(changes, ch...)
@@ -190,14 +189,6 @@ func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
 		}
 	}
 	return stop
-}
-
-// errOrNil keeps err only when it is not an object's error.
-func errOrNil(err error) error {
-	if _, ok := err.(*objectError); ok {
-		return nil
-	}
-	return err
 }
 
 // start prepares a job: the world it reaches and, in full mode, the

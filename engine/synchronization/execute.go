@@ -45,6 +45,16 @@ func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.
 		if err != nil {
 			return err
 		}
+		if err := x.runShadows(ctx, rec, shs, now, force); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runShadows is run for shadows already read.
+func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Shadow, now time.Time, force bool) error {
+	for shs := range slices.Chunk(all, 500) {
 		var changed []*state.Shadow
 		for _, sh := range shs {
 			if x.stop != nil {
@@ -57,7 +67,7 @@ func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.
 		if len(changed) == 0 {
 			continue
 		}
-		err = x.w.job.Store.Repo(ctx, func(r *state.RepoTx) error {
+		err := x.w.job.Store.Repo(ctx, func(r *state.RepoTx) error {
 			for _, sh := range changed {
 				if err := r.PutShadow(sh); err != nil {
 					return err

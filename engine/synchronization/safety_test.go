@@ -3,6 +3,7 @@ package synchronization_test
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -142,17 +143,7 @@ func TestDisputedAndEmptyCorrelationLinkNobody(t *testing.T) {
 	}
 }
 
-func sorted(s []string) []string {
-	out := append([]string(nil), s...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
-}
+func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
 
 // A user name that is taken by a user the object does not correlate to
 // is the object's error, in preview and in full mode alike.

@@ -93,12 +93,8 @@ func completeOperations(ctx context.Context, job *Job, x *executor, rec Recorder
 		}
 		return n, nil
 	}
-	ids := make([]int64, len(shs))
-	for i, sh := range shs {
-		ids[i] = sh.ID
-	}
 	before := x.completed
-	err = x.run(ctx, rec, ids, now, force)
+	err = x.runShadows(ctx, rec, shs, now, force)
 	rec.AddSuccess(x.completed - before)
 	return n, err
 }
