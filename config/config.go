@@ -72,7 +72,19 @@ type SyncSettings struct {
 	Policy        string // "auto_apply" or "plan_only"
 	PollInterval  time.Duration
 	WebhookSecret cty.Value // string, usually marked sensitive
-	DeclRange     hcl.Range
+	// How the repository is fetched (see docs/language.md): Username with
+	// Password (basic authentication) or Token (bearer) over http(s), both
+	// secrets marked sensitive; SSHKeyFile checked against KnownHostsFile
+	// over ssh; CAFile adds certificate authorities for https. File names
+	// are as written: the command resolves relative ones.
+	Username              string
+	Password              cty.Value
+	Token                 cty.Value
+	SSHKeyFile            string
+	KnownHostsFile        string
+	InsecureIgnoreHostKey bool
+	CAFile                string
+	DeclRange             hcl.Range
 }
 
 // Sync policies.

@@ -15,7 +15,8 @@ var settingsSchema = &hcl.BodySchema{
 }
 
 var syncSchema = &hcl.BodySchema{
-	Attributes: attrs("repository", "branch", "path", "policy", "poll_interval", "webhook_secret"),
+	Attributes: attrs("repository", "branch", "path", "policy", "poll_interval", "webhook_secret",
+		"username", "password", "token", "ssh_key_file", "known_hosts_file", "insecure_ignore_host_key", "ca_file"),
 }
 
 // Sync defaults.
@@ -104,12 +105,66 @@ func decodeSync(d *decoder, b *hcl.Block) (*SyncSettings, hcl.Diagnostics) {
 	if a, ok := at["poll_interval"]; ok {
 		diags = append(diags, d.duration(a, &s.PollInterval)...)
 	}
-	if a, ok := at["webhook_secret"]; ok {
-		v, vDiags := d.value(a, cty.String)
-		diags = append(diags, vDiags...)
-		if !vDiags.HasErrors() {
-			s.WebhookSecret = v.Mark(Sensitive)
+	s.WebhookSecret, diags = d.secret(at["webhook_secret"], diags)
+	diags = append(diags, decodeSyncCredentials(d, s, at)...)
+	return s, diags
+}
+
+// secret decodes an optional string that is always marked sensitive;
+// cty.NilVal when a is nil or invalid.
+func (d *decoder) secret(a *hcl.Attribute, diags hcl.Diagnostics) (cty.Value, hcl.Diagnostics) {
+	if a == nil {
+		return cty.NilVal, diags
+	}
+	v, vDiags := d.value(a, cty.String)
+	diags = append(diags, vDiags...)
+	if vDiags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	return v.Mark(Sensitive), diags
+}
+
+// decodeSyncCredentials reads how the repository is fetched: a user name
+// with a password, or a token, over http(s); a private key checked against
+// known hosts over ssh; extra CA certificates for https.
+func decodeSyncCredentials(d *decoder, s *SyncSettings, at hcl.Attributes) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"username", &s.Username}, {"ssh_key_file", &s.SSHKeyFile}, {"known_hosts_file", &s.KnownHostsFile}, {"ca_file", &s.CAFile}} {
+		if a, ok := at[f.name]; ok {
+			diags = append(diags, d.str(a, f.dst)...)
 		}
 	}
-	return s, diags
+	if a, ok := at["insecure_ignore_host_key"]; ok {
+		diags = append(diags, d.boolean(a, &s.InsecureIgnoreHostKey)...)
+	}
+	s.Password, diags = d.secret(at["password"], diags)
+	s.Token, diags = d.secret(at["token"], diags)
+	if at["password"] != nil && at["token"] != nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting credentials",
+			Detail:   "Give either password (with username, sent as HTTP basic authentication) or token (sent as a bearer token), not both. For a GitHub or GitLab access token, set username and put the token in password.",
+			Subject:  at["token"].Range.Ptr(),
+		})
+	}
+	if a := at["password"]; a != nil && at["username"] == nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing username",
+			Detail:   "A password is sent with a user name: set username as well (for an access token, any name the provider accepts, such as \"x-access-token\" for GitHub or \"oauth2\" for GitLab).",
+			Subject:  a.Range.Ptr(),
+		})
+	}
+	if a := at["insecure_ignore_host_key"]; a != nil && at["known_hosts_file"] != nil && s.InsecureIgnoreHostKey {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting host key settings",
+			Detail:   "insecure_ignore_host_key = true accepts any host key, so known_hosts_file would be ignored; remove one of them.",
+			Subject:  a.Range.Ptr(),
+		})
+	}
+	return diags
 }
