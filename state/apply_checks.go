@@ -53,7 +53,7 @@ func (a *writeTx) recordApply(req *ApplyRequest, serial int64) error {
 	if len(req.Changes) > 0 {
 		changes = string(req.Changes)
 	}
-	_, err := a.exec(`INSERT INTO applies (at, who, revision, serial, changes) VALUES (?, ?, ?, ?, ?)`,
-		formatTime(a.now), req.Who, req.Revision, serial, changes)
+	_, err := a.exec(`INSERT INTO applies (at, who, revision, serial, changes, forced_over) VALUES (?, ?, ?, ?, ?, ?)`,
+		formatTime(a.now), req.Who, req.Revision, serial, changes, req.ForcedOver)
 	return err
 }

@@ -60,6 +60,9 @@ type ApplyRequest struct {
 	Revision string
 	// Changes is the plan's summary of changes, kept in the history as is.
 	Changes json.RawMessage
+	// ForcedOver is the revision applied before, when it is not an
+	// ancestor of Revision: the branch was force-pushed. "" otherwise.
+	ForcedOver string
 }
 
 // ApplyResult says what an apply did.
@@ -77,6 +80,9 @@ type ApplyRecord struct {
 	Revision string
 	Serial   int64
 	Changes  json.RawMessage
+	// ForcedOver is the revision this apply replaced after a force-push,
+	// or "" (see ApplyRequest.ForcedOver).
+	ForcedOver string
 }
 
 // LockInfo describes who holds the apply lock.

@@ -65,3 +65,46 @@ func TestHistoryIsAppendOnly(t *testing.T) {
 		t.Error("history changed")
 	}
 }
+
+// TestAppliedAtAndForcedOver: the apply that produced a serial is found by
+// it, with the revision a force-push replaced; other serials have none.
+func TestAppliedAtAndForcedOver(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	first := b.request(t)
+	first.Upserts = []*Definition{def("task", "a", "1")}
+	b.apply(t, first)
+	second := b.request(t)
+	second.Upserts = []*Definition{def("task", "a", "2")}
+	second.Revision, second.ForcedOver = "def456", "abc123"
+	b.apply(t, second)
+
+	for _, c := range []struct {
+		serial              int64
+		wantRev, wantForced string
+		wantNone            bool
+	}{
+		{serial: 1, wantRev: "abc123"},
+		{serial: 2, wantRev: "def456", wantForced: "abc123"},
+		{serial: 0, wantNone: true},
+		{serial: 3, wantNone: true},
+	} {
+		rec, err := b.store.AppliedAt(b.ctx, c.serial)
+		if err != nil {
+			t.Fatalf("AppliedAt(%d): %v", c.serial, err)
+		}
+		if c.wantNone {
+			if rec != nil {
+				t.Errorf("AppliedAt(%d) = %+v; want none", c.serial, rec)
+			}
+			continue
+		}
+		if rec == nil || rec.Serial != c.serial || rec.Revision != c.wantRev || rec.ForcedOver != c.wantForced {
+			t.Errorf("AppliedAt(%d) = %+v; want revision %s over %q", c.serial, rec, c.wantRev, c.wantForced)
+		}
+	}
+	all, err := b.store.History(b.ctx, 0)
+	if err != nil || len(all) != 2 || all[0].ForcedOver != "abc123" || all[1].ForcedOver != "" {
+		t.Fatalf("History = %+v, %v", all, err)
+	}
+}

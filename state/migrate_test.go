@@ -87,6 +87,10 @@ var seeds = map[int][]string{
 			'{"uid":["a1"]}', 'h', 'm', 1, 'linked', 0, '2024-03-01T00:00:00.000000000Z', '2024-03-01T00:00:00.000000000Z')`,
 		`INSERT INTO run_changes VALUES (1, 1, '{"Object":"user","Op":"add","User":"alice"}')`,
 	},
+	5: {
+		`INSERT INTO applies (at, who, revision, serial, changes, forced_over) VALUES
+			('2024-04-01T00:00:00.000000000Z', 'carol', 'rev3', 8, NULL, 'rev2')`,
+	},
 }
 
 func TestUpgradeFromEveryVersion(t *testing.T) {
@@ -151,7 +155,13 @@ func checkSeedsSurvived(t *testing.T, s *Store, v int) {
 		}
 		return
 	}
-	if len(history) != 1 || history[0].Who != "bob" || !json.Valid(history[0].Changes) {
+	if v >= 5 {
+		if len(history) == 0 || history[0].Who != "carol" || history[0].ForcedOver != "rev2" {
+			t.Fatalf("history after upgrade = %+v; want carol's apply over rev2 first", history)
+		}
+		history = history[1:]
+	}
+	if len(history) != 1 || history[0].Who != "bob" || !json.Valid(history[0].Changes) || history[0].ForcedOver != "" {
 		t.Fatalf("history after upgrade = %+v", history)
 	}
 	if lock == nil || lock.ID != "lock-from-v2" || lock.PID != 42 {
