@@ -148,7 +148,7 @@ func writeDefinitionTable(w io.Writer, snap *state.Snapshot, labels *revisionLab
 func writeHistoryTable(w io.Writer, history []state.ApplyRecord, labels *revisionLabels) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, h := range history {
-		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\t%s\n", h.Serial, formatTime(h.At), h.Who, labels.label(h.Revision), summarizeChanges(h.Changes))
+		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\t%s\n", h.Serial, formatTime(h.At), h.Who, labels.label(h.Revision), summarizeChanges(h.Changes)+forcedOverNote(h, labels))
 	}
 	tw.Flush()
 }

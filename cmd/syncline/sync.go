@@ -2,27 +2,24 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
+	"time"
 
-	"github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
-const syncDescription = `Fetches the git repository (-repo: a local path or a file:// URL) into a
-mirror kept beside the state (.syncline/repos/), reads the configuration
-from the tip of the branch and plans it against the state.
+const syncDescription = `Fetches the git repository (-repo: a local path, or a file://, http(s)://
+or ssh:// URL, or USER@HOST:PATH) into a mirror kept beside the state
+(.syncline/repos/), reads the configuration from the tip of the branch and
+plans it against the state.
 
 What happens next is the policy of the fetched configuration's
 syncline { sync { policy = "auto_apply" | "plan_only" } } block (default
@@ -30,9 +27,16 @@ plan_only): auto_apply applies; plan_only shows the plan and applies only
 with -auto-approve. The apply records the commit and its author.
 
 -repo, -branch and -path override the sync block's repository, branch and
-path. Syncing the commit synced last is a no-op ("already at COMMIT"); a
-branch whose new tip does not descend from the commit synced last
-(a force-push) is applied from its new tip, with a note.`
+path. When the latest apply in the state is the tip already, sync says
+"already at COMMIT" and stops; a branch whose new tip does not descend from
+the latest applied commit (a force-push) is applied from its new tip, and
+the apply history records the commit it replaced.
+
+Credentials come from the sync block of the configuration in the current
+directory (username, password or token, ssh_key_file, known_hosts_file,
+insecure_ignore_host_key, ca_file), overridden by the options below and by
+the environment variables SYNCLINE_GIT_PASSWORD and SYNCLINE_GIT_TOKEN.
+Secrets are never printed.`
 
 func (a *app) syncCommand() *cli.Command {
 	return &cli.Command{
@@ -41,87 +45,173 @@ func (a *app) syncCommand() *cli.Command {
 		UsageText:   "syncline sync [options]",
 		Description: syncDescription,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "repo", Usage: "the repository to follow: a local `PATH` or file:// URL (default: the sync block's repository)"},
+			&cli.StringFlag{Name: "repo", Usage: "the repository to follow: a local `PATH` or a file://, http(s):// or ssh:// URL (default: the sync block's repository)"},
 			&cli.StringFlag{Name: "branch", Usage: "the `BRANCH` to follow (default: the sync block's branch, else the repository's default branch)"},
 			&cli.StringFlag{Name: "path", Usage: "the configuration `DIR` inside the repository (default: the sync block's path, else the top)"},
 			&cli.BoolFlag{Name: "auto-approve", Usage: "apply also under the plan_only policy"},
 			&cli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for the state lock (e.g. 30s)"},
 			&cli.BoolFlag{Name: "allow-destroy", Usage: "allow removing or replacing a resource that still has shadows"},
+			&cli.StringFlag{Name: "username", Usage: "the user `NAME` for http(s) authentication (the password or token comes from SYNCLINE_GIT_PASSWORD or SYNCLINE_GIT_TOKEN)"},
+			&cli.StringFlag{Name: "ssh-key-file", TakesFile: true, Usage: "the private key `FILE` for an ssh repository"},
+			&cli.StringFlag{Name: "known-hosts-file", TakesFile: true, Usage: "the known_hosts `FILE` the ssh host key is checked against"},
+			&cli.StringFlag{Name: "ca-file", TakesFile: true, Usage: "a PEM `FILE` of certificate authorities to trust for https"},
 			stateFlag(),
 		}, variableFlags()...),
 		Action: a.syncAction,
 	}
 }
 
+// syncRequest is one sync: what to follow, how to fetch it and how to
+// apply it. Branch and Path may be empty: then the sync block of the
+// repository's default branch says, else main-branch defaults apply.
+type syncRequest struct {
+	Repo, Branch, Path string
+	State              string // the -state option; "" for the default
+	Vars, VarFiles     []string
+	Credentials        gitCredentials
+	LockTimeout        time.Duration
+	AllowDestroy       bool
+	AutoApprove        bool
+}
+
+// syncResult says what a sync found and did.
+type syncResult struct {
+	Commit, Branch, Path string
+	Mirror               *mirror
+	// Settings are those of the configuration at Commit.
+	Settings *config.Settings
+	// Current is true when the state holds Commit's definitions: applied
+	// now, or already, or Commit changes nothing that is applied.
+	Current bool
+}
+
 func (a *app) syncAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.NArg() > 0 {
 		return newUsageError(cmd, "sync takes no arguments; name the repository with -repo")
 	}
-	repo := cmd.String("repo")
-	if repo == "" {
-		repo = a.localSyncRepository()
+	local := a.localSyncSettings()
+	req := syncRequest{
+		Repo: cmd.String("repo"), Branch: cmd.String("branch"), Path: cmd.String("path"),
+		State: cmd.String("state"), Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
+		LockTimeout: cmd.Duration("lock-timeout"), AllowDestroy: cmd.Bool("allow-destroy"), AutoApprove: cmd.Bool("auto-approve"),
+		Credentials: credentialsFrom(local, ".").override(gitCredentials{
+			Username: cmd.String("username"), Password: a.getenv(envGitPassword), Token: a.getenv(envGitToken),
+			SSHKeyFile: cmd.String("ssh-key-file"), KnownHostsFile: cmd.String("known-hosts-file"), CAFile: cmd.String("ca-file"),
+		}),
 	}
-	if repo == "" {
+	if req.Repo == "" && local != nil {
+		req.Repo = local.Repository
+	}
+	if req.Repo == "" {
 		return newUsageError(cmd, "sync needs a repository: give -repo PATH, or set syncline { sync { repository = ... } } in the configuration of the current directory")
 	}
-	url, err := syncRemoteURL(repo)
-	if err != nil {
-		return err
-	}
-	mirror, err := fetchMirror(ctx, syncCacheRoot(cmd.String("state")), url)
-	if err != nil {
-		return err
-	}
-	branch, path, err := a.syncTarget(mirror, cmd)
-	if err != nil {
-		return err
-	}
-	tip, err := mirror.repo.Reference(plumbing.NewBranchReferenceName(branch), true)
-	if err != nil {
-		return fmt.Errorf("the repository %s has no branch %q%s", repo, branch, branchList(mirror.repo))
-	}
-	commit := tip.Hash().String()
-	last := mirror.lastSynced(branch)
-	if last == commit && fileExists(stateLocation(cmd.String("state"), ".", nil)) {
-		fmt.Fprintf(a.stdout, "Branch %s of %s is already at %s; nothing to sync.\n", branch, repo, config.ShortCommit(commit))
+	_, err := a.runSync(ctx, req)
+	return err
+}
+
+// localSyncSettings is the sync block of the configuration in the current
+// directory, if any.
+func (a *app) localSyncSettings() *config.SyncSettings {
+	cfg, _ := a.loadDir(".", config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true})
+	if cfg == nil || cfg.Settings == nil {
 		return nil
 	}
-	if note := forcePushNote(mirror.repo, last, tip.Hash()); note != "" {
-		fmt.Fprintf(a.stdout, "Note: %s; syncing from the new tip %s.\n\n", note, config.ShortCommit(commit))
-	}
+	return cfg.Settings.Sync
+}
 
-	src := configSource{repo: mirror.dir, ref: commit, path: path, stateDir: "."}
-	lc, err := a.loadSourceStrict(src, cmd.StringSlice("var"), cmd.StringSlice("var-file"))
+// withOutput is a copy of a that prints to out, without colour.
+func (a *app) withOutput(out io.Writer) *app {
+	sub := newApp(a.stdin, out, out, a.environ)
+	sub.loadDir = a.loadDir
+	sub.noColor = true
+	return sub
+}
+
+// runSync fetches req's repository, plans the tip of its branch and
+// applies it per the sync policy, printing what it does to a.stdout. On
+// any error nothing is applied.
+func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error) {
+	remote, err := resolveRemote(req.Repo, req.Credentials)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	lc.rev.Ref = branch
-	location := stateLocation(cmd.String("state"), ".", lc.cfg.Settings)
-	policy := "plan_only"
+	m, err := fetchMirror(ctx, syncCacheRoot(req.State), remote)
+	if err != nil {
+		return nil, err
+	}
+	res := &syncResult{Mirror: m}
+	if res.Branch, res.Path, err = a.syncTarget(m, req.Branch, req.Path); err != nil {
+		return nil, err
+	}
+	tip, err := m.repo.Reference(plumbing.NewBranchReferenceName(res.Branch), true)
+	if err != nil {
+		return nil, fmt.Errorf("the repository %s has no branch %q%s", req.Repo, res.Branch, branchList(m.repo))
+	}
+	res.Commit = tip.Hash().String()
+	src := configSource{repo: m.dir, ref: res.Commit, path: res.Path, stateDir: "."}
+	lc, err := a.loadSourceStrict(src, req.Vars, req.VarFiles)
+	if err != nil {
+		return nil, err
+	}
+	lc.rev.Ref = res.Branch
+	res.Settings = lc.cfg.Settings
+	location := stateLocation(req.State, ".", lc.cfg.Settings)
+	applied, err := latestAppliedRevision(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	if applied == res.Commit {
+		fmt.Fprintf(a.stdout, "Branch %s of %s is already at %s; nothing to sync.\n", res.Branch, req.Repo, config.ShortCommit(res.Commit))
+		res.Current = true
+		return res, nil
+	}
+	forced := forcedOver(m, applied, tip.Hash())
+	if forced != "" {
+		fmt.Fprintf(a.stdout, "Note: force-push: previous %s is not an ancestor; syncing from the new tip %s.\n\n", config.ShortCommit(forced), config.ShortCommit(res.Commit))
+	}
+	policy := config.DefaultSyncPolicy
 	if s := lc.cfg.Settings.Sync; s != nil && s.Policy != "" {
 		policy = s.Policy
 	}
-	if policy != "auto_apply" && !cmd.Bool("auto-approve") {
-		return a.syncPlanOnly(ctx, lc, location, cmd)
+	if policy != config.SyncAutoApply && !req.AutoApprove {
+		return res, a.syncPlanOnly(ctx, lc, location, req.AllowDestroy)
 	}
-	if err := cmd.Set("auto-approve", "true"); err != nil {
-		return err
+	err = a.syncUnderLock(ctx, location, req.LockTimeout, func(st *state.Store, snap *state.Snapshot) error {
+		return a.syncApply(ctx, st, snap, lc, req.AllowDestroy, forced)
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
-		return a.planAndApply(ctx, st, snap, lc, cmd)
-	}); err != nil {
-		return err
+	res.Current = true
+	return res, nil
+}
+
+// latestAppliedRevision is the revision of the latest apply in the state
+// at location; "" when there is no state, no apply, or the latest apply
+// came from a directory.
+func latestAppliedRevision(ctx context.Context, location string) (string, error) {
+	if !strings.Contains(location, "://") && !fileExists(location) {
+		return "", nil
 	}
-	return mirror.recordSynced(branch, commit)
+	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	history, err := st.History(ctx, 1)
+	if err != nil || len(history) == 0 {
+		return "", err
+	}
+	return history[0].Revision, nil
 }
 
 // syncPlanOnly shows the plan under the plan_only policy, writing nothing.
-func (a *app) syncPlanOnly(ctx context.Context, lc *loadedConfig, location string, cmd *cli.Command) error {
+func (a *app) syncPlanOnly(ctx context.Context, lc *loadedConfig, location string, allowDestroy bool) error {
 	snap, runtime, err := readSnapshot(ctx, location)
 	if err != nil {
 		return err
 	}
-	pl, err := a.computePlan(lc, snap, runtime, cmd)
+	pl, err := syncPlan(lc, snap, runtime, allowDestroy)
 	if err != nil {
 		return err
 	}
@@ -134,125 +224,78 @@ func (a *app) syncPlanOnly(ctx context.Context, lc *loadedConfig, location strin
 	return nil
 }
 
-// localSyncRepository is the sync block's repository in the configuration
-// of the current directory, if any.
-func (a *app) localSyncRepository() string {
-	cfg, _ := a.loadDir(".", config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true})
-	if cfg == nil || cfg.Settings == nil || cfg.Settings.Sync == nil {
-		return ""
-	}
-	return cfg.Settings.Sync.Repository
-}
-
-// syncRemoteURL checks that repo is one sync can fetch today: a local
-// path (made absolute) or a file:// URL.
-func syncRemoteURL(repo string) (string, error) {
-	if strings.HasPrefix(repo, "file://") {
-		if _, err := os.Stat(strings.TrimPrefix(repo, "file://")); err != nil {
-			return "", fmt.Errorf("cannot read the repository %s: %w", repo, err)
-		}
-		return repo, nil
-	}
-	if scheme, _, ok := strings.Cut(repo, "://"); ok {
-		return "", fmt.Errorf("cannot fetch %s: %s repositories arrive with a later change; sync reads local paths and file:// URLs for now", repo, scheme)
-	}
-	if strings.Contains(repo, "@") && strings.Contains(repo, ":") {
-		return "", fmt.Errorf("cannot fetch %s: ssh repositories arrive with a later change; sync reads local paths and file:// URLs for now", repo)
-	}
-	abs, err := filepath.Abs(repo)
+// syncUnderLock runs fn with the state at location open and the apply lock
+// held, waiting at most lockTimeout for it.
+func (a *app) syncUnderLock(ctx context.Context, location string, lockTimeout time.Duration, fn func(*state.Store, *state.Snapshot) error) error {
+	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {
-		return "", err
+		return err
 	}
-	if _, err := git.PlainOpen(abs); err != nil {
-		return "", fmt.Errorf("cannot read the repository %s: %w", repo, err)
-	}
-	return abs, nil
-}
-
-// syncCacheRoot is where the mirrors live: repos/ in the state's directory,
-// else .syncline/repos.
-func syncCacheRoot(stateFlag string) string {
-	if stateFlag != "" && !strings.Contains(stateFlag, "://") {
-		return filepath.Join(filepath.Dir(stateFlag), "repos")
-	}
-	if rest, ok := strings.CutPrefix(stateFlag, "sqlite://"); ok {
-		return filepath.Join(filepath.Dir(rest), "repos")
-	}
-	return filepath.Join(".syncline", "repos")
-}
-
-// mirror is a bare copy of a remote's branches.
-type mirror struct {
-	dir  string
-	repo *git.Repository
-}
-
-// fetchMirror creates or updates the bare mirror of url under root,
-// overwriting branches that were force-pushed.
-func fetchMirror(ctx context.Context, root, url string) (*mirror, error) {
-	sum := sha256.Sum256([]byte(url))
-	dir := filepath.Join(root, hex.EncodeToString(sum[:8]))
-	r, err := git.PlainOpen(dir)
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		r, err = git.PlainInit(dir, true)
-		if err == nil {
-			_, err = r.CreateRemote(&gitconfig.RemoteConfig{Name: "origin", URLs: []string{url}})
-		}
-	}
+	defer st.Close()
+	lock, err := st.Lock(ctx, "apply", lockTimeout)
 	if err != nil {
-		return nil, fmt.Errorf("the mirror of %s in %s: %w", url, dir, err)
+		return err
 	}
-	err = r.FetchContext(ctx, &git.FetchOptions{
-		RemoteName: "origin",
-		RefSpecs:   []gitconfig.RefSpec{"+refs/heads/*:refs/heads/*"},
-		Force:      true,
-		Tags:       git.NoTags,
+	// A fresh context: the lock must be released even when ctx ended.
+	defer st.Unlock(context.WithoutCancel(ctx), lock.ID)
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	return fn(st, snap)
+}
+
+// syncPlan plans lc against the state, as plan does.
+func syncPlan(lc *loadedConfig, snap *state.Snapshot, runtime []state.TaskRuntime, allowDestroy bool) (*planned, error) {
+	desired, err := planner.Desired(lc.cfg, lc.commit())
+	if err != nil {
+		return nil, err
+	}
+	p, err := planner.Compute(desired, snap, planner.Options{
+		Now:          time.Now(),
+		AllowDestroy: allowDestroy,
+		Moves:        planner.MovesFromConfig(lc.cfg),
+		Revision:     lc.commit(),
+		Runtime:      runtime,
 	})
-	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return nil, fmt.Errorf("fetching %s: %w", url, err)
+	if err != nil {
+		return nil, err
 	}
-	setMirrorHead(ctx, r)
-	return &mirror{dir: dir, repo: r}, nil
+	return &planned{dir: lc.src.dir, src: lc.src, rev: lc.rev, cfg: lc.cfg, desired: desired, plan: p}, nil
 }
 
-// setMirrorHead points the mirror's HEAD at the remote's default branch.
-func setMirrorHead(ctx context.Context, r *git.Repository) {
-	remote, err := r.Remote("origin")
+// syncApply plans lc under the lock and applies it, recording forced — the
+// commit a force-push replaced — with the apply.
+func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapshot, lc *loadedConfig, allowDestroy bool, forced string) error {
+	runtime, err := st.TaskRuntimes(ctx)
 	if err != nil {
-		return
+		return err
 	}
-	refs, err := remote.ListContext(ctx, &git.ListOptions{})
+	pl, err := syncPlan(lc, snap, runtime, allowDestroy)
 	if err != nil {
-		return
+		return err
 	}
-	var head *plumbing.Reference
-	for _, ref := range refs {
-		if ref.Name() == plumbing.HEAD {
-			head = ref
-		}
+	fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
+	render, _ := a.renderer("text")
+	if err := render(a.stdout, pl.plan); err != nil {
+		return err
 	}
-	if head == nil {
-		return
+	if err := pl.plan.Err(); err != nil {
+		return exitStatus(exitError)
 	}
-	target := head.Target()
-	if head.Type() == plumbing.HashReference {
-		for _, ref := range refs {
-			if ref.Name().IsBranch() && ref.Hash() == head.Hash() {
-				target = ref.Name()
-				break
-			}
-		}
+	if !pl.plan.HasChanges() && snap.Lineage != "" {
+		return nil
 	}
-	if target.IsBranch() {
-		_ = r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, target))
-	}
+	req := pl.plan.ApplyRequest(pl.desired, lc.who())
+	req.ForcedOver = forced
+	refreshSources(&req, pl.desired, snap)
+	return a.store(ctx, st, req, pl.plan)
 }
 
-// syncTarget decides the branch and the configuration path: the flags,
-// else the sync block read at the remote's default branch, else the default
-// branch and the top of the repository.
-func (a *app) syncTarget(m *mirror, cmd *cli.Command) (branch, path string, err error) {
-	branch, path = cmd.String("branch"), cmd.String("path")
+// syncTarget decides the branch and the configuration path: the given
+// ones, else the sync block read at the remote's default branch, else the
+// default branch and the top of the repository.
+func (a *app) syncTarget(m *mirror, branch, path string) (string, string, error) {
 	if branch != "" && path != "" {
 		return branch, path, nil
 	}
@@ -285,76 +328,27 @@ func (a *app) syncTarget(m *mirror, cmd *cli.Command) (branch, path string, err 
 	return branch, path, nil
 }
 
-func branchList(r *git.Repository) string {
-	iter, err := r.Branches()
-	if err != nil {
+// forcedOver returns applied when it is a commit the new tip does not
+// descend from — the branch was force-pushed, or the state was last
+// applied from elsewhere — and "" otherwise.
+func forcedOver(m *mirror, applied string, tip plumbing.Hash) string {
+	if applied == "" {
 		return ""
 	}
-	var names []string
-	_ = iter.ForEach(func(ref *plumbing.Reference) error {
-		names = append(names, ref.Name().Short())
-		return nil
-	})
-	if len(names) == 0 {
-		return " (it has no branches)"
-	}
-	return " (branches: " + strings.Join(names, ", ") + ")"
-}
-
-// forcePushNote says when the commit synced last is not an ancestor of
-// the new tip.
-func forcePushNote(r *git.Repository, last string, tip plumbing.Hash) string {
-	if last == "" {
-		return ""
-	}
-	prev, err := r.CommitObject(plumbing.NewHash(last))
+	prev, err := m.repo.CommitObject(plumbing.NewHash(applied))
 	if err == nil {
-		next, err2 := r.CommitObject(tip)
+		next, err2 := m.repo.CommitObject(tip)
 		if err2 == nil {
 			if ok, err3 := prev.IsAncestor(next); err3 == nil && ok {
 				return ""
 			}
 		}
 	}
-	return fmt.Sprintf("force-push: previous %s is not an ancestor", config.ShortCommit(last))
+	return applied
 }
 
-// syncedFile records the commit synced last per branch, beside the mirror.
-func (m *mirror) syncedFile() string { return m.dir + ".synced.json" }
-
-func (m *mirror) synced() map[string]string {
-	out := map[string]string{}
-	if b, err := os.ReadFile(m.syncedFile()); err == nil {
-		_ = json.Unmarshal(b, &out)
-	}
-	return out
-}
-
-func (m *mirror) lastSynced(branch string) string { return m.synced()[branch] }
-
-func (m *mirror) recordSynced(branch, commit string) error {
-	all := m.synced()
-	all[branch] = commit
-	b, err := json.MarshalIndent(all, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(m.syncedFile(), append(b, '\n'), 0o644)
-}
-
-// fileExists reports whether path names an existing file. sync skips an
-// already-synced commit only while the state it was applied to still exists.
+// fileExists reports whether path names an existing file.
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// syncOnce runs one sync — fetch, plan, and apply per the sync policy —
-// with the sync command's flags in args, as `syncline sync ARGS` would,
-// writing what sync prints to out. serve -sync calls it.
-func (a *app) syncOnce(ctx context.Context, out io.Writer, args []string) error {
-	sub := newApp(strings.NewReader(""), out, out, a.environ)
-	sub.loadDir = a.loadDir
-	sub.noColor = true
-	return sub.rootCommand().Run(ctx, append([]string{"syncline", "sync"}, args...))
 }

@@ -98,8 +98,8 @@ func TestSyncPlanOnly(t *testing.T) {
 	checkContains(t, "-auto-approve", res.stdout, "Apply complete! 1 added", "Recorded revision "+config.ShortCommit(commit))
 }
 
-// TestSyncErrors: an unknown branch, an unreachable path and a remote URL
-// fail clearly and write no state.
+// TestSyncErrors: an unknown branch and an unreachable path fail clearly
+// and write no state (remote repositories: TestSyncRemoteErrors).
 func TestSyncErrors(t *testing.T) {
 	t.Parallel()
 	r := gittest.New(t)
@@ -112,8 +112,6 @@ func TestSyncErrors(t *testing.T) {
 	}{
 		{[]string{"-repo", r.Dir, "-branch", "nope"}, `has no branch "nope" (branches: main)`},
 		{[]string{"-repo", filepath.Join(r.Dir, "missing")}, "cannot read the repository"},
-		{[]string{"-repo", "https://example.com/iam.git"}, "arrive with a later change"},
-		{[]string{"-repo", "git@example.com:iam.git"}, "arrive with a later change"},
 	} {
 		res := runCLI(t, "", append([]string{"sync", "-state", state}, c.args...)...)
 		if res.code != 1 {
