@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,10 @@ type ServerConfig struct {
 	Store       *state.Store // required
 	Dir         string       // the configuration directory; required
 	LoadOptions config.LoadOptions
+	// ConfigDir, when set, says where the configuration applied as snap
+	// is, for each snapshot the server loads: serve -sync answers with the
+	// checkout of the applied commit. Default: Dir.
+	ConfigDir func(ctx context.Context, snap *state.Snapshot) string
 	// Workers is how many runs execute at once. Default 2.
 	Workers int
 	// PollInterval is how often the server looks for work it was not told

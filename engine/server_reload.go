@@ -1,6 +1,10 @@
 package engine
 
-import "context"
+import (
+	"context"
+
+	"github.com/syncline/syncline/state"
+)
 
 // load reads the snapshot and the configuration and installs the catalog.
 func (s *Server) load(ctx context.Context) error {
@@ -8,7 +12,7 @@ func (s *Server) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cat, err := LoadCatalog(s.cfg.Dir, s.cfg.LoadOptions, snap)
+	cat, err := LoadCatalog(s.configDir(ctx, snap), s.cfg.LoadOptions, snap)
 	if err != nil {
 		return err
 	}
@@ -36,7 +40,7 @@ func (s *Server) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cat, err := LoadCatalog(s.cfg.Dir, s.cfg.LoadOptions, snap)
+	cat, err := LoadCatalog(s.configDir(ctx, snap), s.cfg.LoadOptions, snap)
 	if err != nil {
 		s.cfg.Logger.Error("the configuration does not load; keeping the previous one", "error", err)
 		cat = cur.WithSnapshot(snap)
@@ -51,6 +55,14 @@ func (s *Server) reload(ctx context.Context) error {
 	return nil
 }
 
+// configDir is where the configuration applied as snap is.
+func (s *Server) configDir(ctx context.Context, snap *state.Snapshot) string {
+	if s.cfg.ConfigDir == nil {
+		return s.cfg.Dir
+	}
+	return s.cfg.ConfigDir(ctx, snap)
+}
+
 func (s *Server) install(cat *Catalog) {
 	s.catalog.Store(cat)
 	for _, name := range cat.Names() {
@@ -58,5 +70,5 @@ func (s *Server) install(cat *Catalog) {
 			s.cfg.Logger.Warn("task will not run", "task", name, "reason", err)
 		}
 	}
-	s.cfg.Logger.Info("configuration loaded", "dir", s.cfg.Dir, "serial", cat.Serial(), "tasks", len(cat.Config().Tasks))
+	s.cfg.Logger.Info("configuration loaded", "dir", cat.Dir(), "serial", cat.Serial(), "tasks", len(cat.Config().Tasks))
 }

@@ -76,7 +76,7 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 		if syncer, err = a.newServeSyncer(cfg.Settings, dir, location, cmd.StringSlice("var"), cmd.StringSlice("var-file"), logger); err != nil {
 			return err
 		}
-		if cmd.String("listen") != "" && webhookSecret(cfg.Settings) == "" {
+		if cmd.String("listen") != "" && syncer.follow.Load().secret == "" {
 			return errors.New("serve -listen needs a webhook secret: set syncline { sync { webhook_secret = ... } }; an unsigned webhook would let anyone trigger syncs")
 		}
 	}
@@ -85,32 +85,40 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	srv, err := engine.NewServer(engine.ServerConfig{
+	scfg := engine.ServerConfig{
 		Store: st, Dir: dir, LoadOptions: a.loadOptions(cmd), Workers: int(cmd.Int("workers")),
 		PollInterval: cmd.Duration("poll"), GracePeriod: cmd.Duration("grace"), Logger: logger,
-	})
-	if err != nil {
-		return err
 	}
 	var extra func(context.Context) (func(), error)
 	if syncer != nil {
-		listen, secret := cmd.String("listen"), webhookSecret(cfg.Settings)
-		extra = func(ctx context.Context) (func(), error) {
-			waitHTTP := func() {}
-			if listen != "" {
-				if waitHTTP, err = a.listenWebhook(ctx, listen, secret, syncer, logger); err != nil {
-					return nil, err
-				}
-			}
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				syncer.loop(ctx)
-			}()
-			return func() { waitHTTP(); <-done }, nil
-		}
+		scfg.ConfigDir = func(ctx context.Context, snap *state.Snapshot) string { return syncer.configDir(ctx, st, snap) }
+		extra = a.startSyncer(cmd.String("listen"), syncer, logger)
+	}
+	srv, err := engine.NewServer(scfg)
+	if err != nil {
+		return err
 	}
 	return a.serveUntilSignal(ctx, srv, logger, location, extra)
+}
+
+// startSyncer returns the function that starts serve -sync's work: the
+// webhook listener (when listen is set) and the sync loop.
+func (a *app) startSyncer(listen string, syncer *serveSyncer, logger *slog.Logger) func(context.Context) (func(), error) {
+	return func(ctx context.Context) (func(), error) {
+		waitHTTP := func() {}
+		if listen != "" {
+			var err error
+			if waitHTTP, err = a.listenWebhook(ctx, listen, syncer, logger); err != nil {
+				return nil, err
+			}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			syncer.loop(ctx)
+		}()
+		return func() { waitHTTP(); <-done }, nil
+	}
 }
 
 // serveUntilSignal runs srv until ctx ends or a signal arrives; extra, if
