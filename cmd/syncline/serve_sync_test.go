@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -145,5 +146,101 @@ func TestServeSyncNeedsSecret(t *testing.T) {
 	res = runCLI(t, "", "serve", "-listen", "127.0.0.1:0", "-state", state, r.Dir)
 	if res.code == 0 || !strings.Contains(res.stderr, "give -sync too") {
 		t.Errorf("-listen without -sync: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}
+
+// followConfig is a repository's configuration for
+// TestServeSyncRunsTheSyncedRevision: a sync block and a task that appends
+// marker.txt — read from its configuration directory — to out.
+func followConfig(repo, poll, out, note string) string {
+	return `syncline {
+  sync {
+    repository     = "` + repo + `"
+    branch         = "main"
+    policy         = "auto_apply"
+    webhook_secret = "s3cret"
+    poll_interval  = "` + poll + `"
+  }
+}
+task "tick" {
+  schedule {
+    every = "1s"
+  }
+  activity "exec" {
+    command = "sh"
+    args    = ["-c", "cat marker.txt >> '` + out + `' # ` + note + `"]
+  }
+}
+`
+}
+
+// postPush sends a GitHub-signed push of branch main to url.
+func postPush(t *testing.T, url, secret, delivery string) int {
+	t.Helper()
+	body := `{"ref": "refs/heads/main", "after": "0000000000000000000000000000000000000000"}`
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-GitHub-Event", "push")
+	req.Header.Set("X-GitHub-Delivery", delivery)
+	req.Header.Set("X-Hub-Signature-256", "sha256="+webhook.Sign([]byte(secret), []byte(body)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestServeSyncRunsTheSyncedRevision: serve -sync runs the definitions of
+// the revision it applied, with files relative to the configuration read
+// from that revision's checkout (DIR holds only the sync block), and
+// follows the sync block of each applied revision: a push that shortens
+// poll_interval makes the next commit arrive by polling alone.
+func TestServeSyncRunsTheSyncedRevision(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs serve for several seconds")
+	}
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "ticks.log")
+	r := gittest.New(t)
+	r.Write(map[string]string{"main.hcl": followConfig(r.Dir, "1h", out, "1"), "marker.txt": "v1\n"})
+	r.Commit("First")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"main.hcl": strings.SplitAfter(followConfig(r.Dir, "1h", out, ""), "\n}\n")[0]})
+	state := filepath.Join(t.TempDir(), "state.db")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"syncline", "serve", "-sync", "-listen", "127.0.0.1:0", "-poll", "200ms", "-grace", "1s", "-state", state, dir}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop")
+		}
+	}()
+	ticks := func() string { b, _ := os.ReadFile(out); return string(b) }
+	waitUntil(t, 20*time.Second, "a run reading v1 from the checkout", func() bool { return strings.Contains(ticks(), "v1") })
+	url := regexp.MustCompile(`webhook listening on (http://\S+)`).FindStringSubmatch(stdout.String())[1]
+
+	r.Write(map[string]string{"main.hcl": followConfig(r.Dir, "1s", out, "2"), "marker.txt": "v2\n"})
+	r.Commit("Second, polling every second")
+	if code := postPush(t, url, "s3cret", "push-2"); code != http.StatusAccepted {
+		t.Fatalf("push: %d, want 202", code)
+	}
+	waitUntil(t, 20*time.Second, "a run reading v2", func() bool { return strings.Contains(ticks(), "v2") })
+	checkContains(t, "log", stderr.String(), "sync settings changed", "poll_interval 1h0m0s -> 1s")
+
+	r.Write(map[string]string{"main.hcl": followConfig(r.Dir, "1s", out, "3"), "marker.txt": "v3\n"})
+	r.Commit("Third, no webhook")
+	waitUntil(t, 20*time.Second, "a run reading v3, synced by polling", func() bool { return strings.Contains(ticks(), "v3") })
+	if _, err := os.Stat(filepath.Join(dir, "marker.txt")); err == nil {
+		t.Error("serve wrote into DIR")
 	}
 }

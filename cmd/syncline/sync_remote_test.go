@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/internal/gittest"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // syncEnv runs syncline with environ as its whole environment.
@@ -160,5 +161,59 @@ func TestSyncRemoteErrors(t *testing.T) {
 				t.Errorf("a mirror was left behind: %v", entries)
 			}
 		})
+	}
+}
+
+// TestGitCredentials: a sync block's credentials, relative files resolved
+// against the configuration directory, with flags and environment on top;
+// a password given on top drops the block's token and the other way round.
+func TestGitCredentials(t *testing.T) {
+	t.Parallel()
+	block := &config.SyncSettings{Username: "bot", Token: cty.StringVal("block-token").Mark(config.Sensitive),
+		SSHKeyFile: "keys/deploy", KnownHostsFile: "/etc/ssh/known", CAFile: "ca.pem"}
+	base := credentialsFrom(block, "/srv/iam")
+	want := gitCredentials{Username: "bot", Token: "block-token", SSHKeyFile: "/srv/iam/keys/deploy",
+		KnownHostsFile: "/etc/ssh/known", CAFile: "/srv/iam/ca.pem"}
+	if base != want {
+		t.Fatalf("credentialsFrom = %+v, want %+v", base, want)
+	}
+	for _, c := range []struct {
+		name string
+		over gitCredentials
+		want gitCredentials
+	}{
+		{"nothing on top", gitCredentials{}, want},
+		{"a password replaces the token", gitCredentials{Password: "pw"},
+			gitCredentials{Username: "bot", Password: "pw", SSHKeyFile: want.SSHKeyFile, KnownHostsFile: want.KnownHostsFile, CAFile: want.CAFile}},
+		{"flags replace files and user", gitCredentials{Username: "ci", SSHKeyFile: "/k", CAFile: "/c"},
+			gitCredentials{Username: "ci", Token: "block-token", SSHKeyFile: "/k", KnownHostsFile: want.KnownHostsFile, CAFile: "/c"}},
+	} {
+		if got := base.override(c.over); got != c.want {
+			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	if got := credentialsFrom(nil, "/srv"); got != (gitCredentials{}) {
+		t.Errorf("no block: %+v", got)
+	}
+}
+
+// TestSSHUser: the user of an ssh repository is the URL's, else the
+// setting's, else git.
+func TestSSHUser(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ repo, setting, want string }{
+		{"ssh://alice@host/iam.git", "bob", "alice"},
+		{"ssh://host:2222/iam.git", "bob", "bob"},
+		{"ssh://host/iam.git", "", "git"},
+		{"deploy@host:org/iam.git", "bob", "deploy"},
+	} {
+		if got := sshUser(c.repo, c.setting); got != c.want {
+			t.Errorf("sshUser(%q, %q) = %q, want %q", c.repo, c.setting, got, c.want)
+		}
+	}
+	for repo, want := range map[string]bool{"git@host:iam.git": true, "host:iam": false, "./dir@x/y:z": false, "/srv/iam.git": false} {
+		if got := isSCPLike(repo); got != want {
+			t.Errorf("isSCPLike(%q) = %v", repo, got)
+		}
 	}
 }

@@ -45,7 +45,7 @@ func TestSync(t *testing.T) {
 	checkContains(t, "second sync", res.stdout, "already at "+config.ShortCommit(first))
 
 	// A state that was removed is not "already at" anything: sync applies
-	// again (the mirror beside it remembers the commit).
+	// again, whatever the mirror beside it holds.
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(state + suffix)
 	}
@@ -77,7 +77,11 @@ func TestSync(t *testing.T) {
 		"Recorded revision "+config.ShortCommit(third))
 
 	hist := mustRun(t, "state", "history", "-state", state)
-	checkContains(t, "history", hist.stdout, config.ShortCommit(third), config.ShortCommit(first))
+	checkContains(t, "history", hist.stdout, config.ShortCommit(third), config.ShortCommit(first),
+		"update resource.hr  (force-push over "+config.ShortCommit(second)+")")
+	if strings.Count(hist.stdout, "force-push") != 1 {
+		t.Errorf("only the apply after the force-push notes one:\n%s", hist.stdout)
+	}
 }
 
 // TestSyncPlanOnly: under plan_only, sync shows the plan and applies only
