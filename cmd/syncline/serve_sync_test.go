@@ -244,3 +244,39 @@ func TestServeSyncRunsTheSyncedRevision(t *testing.T) {
 		t.Error("serve wrote into DIR")
 	}
 }
+
+// TestServeSyncHTTPCredentials: serve -sync fetches an http repository with
+// the user name and password of DIR's sync block, and logs neither.
+func TestServeSyncHTTPCredentials(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	r.Write(map[string]string{"main.hcl": syncConfig("auto_apply", "hr")})
+	commit := r.Commit("HR")
+	srv := gittest.ServeHTTP(t, r.Dir, gittest.HTTPOptions{Username: "bot", Password: "pa55word"})
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"main.hcl": `syncline {
+  sync {
+    repository = "` + srv.URL + `"
+    policy     = "auto_apply"
+    username   = "bot"
+    password   = "pa55word"
+  }
+}
+`})
+	state := filepath.Join(t.TempDir(), "state.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"syncline", "serve", "-sync", "-poll", "200ms", "-grace", "1s", "-state", state, dir}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	waitUntil(t, 20*time.Second, "the start-up sync", func() bool {
+		return strings.Contains(stderr.String(), "Recorded revision "+config.ShortCommit(commit)) || strings.Contains(stderr.String(), "sync failed")
+	})
+	cancel()
+	<-done
+	if strings.Contains(stderr.String()+stdout.String(), "pa55word") {
+		t.Errorf("serve logged the password:\n%s", stderr.String())
+	}
+	checkContains(t, "log", stderr.String(), "Apply complete! 1 added")
+}
