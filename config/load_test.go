@@ -150,7 +150,7 @@ func TestQuickstartContents(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	if got := strings.Join(SortedNames(cfg.Tasks), ","); got != "app-reconcile,heartbeat,hr-import" {
+	if got := strings.Join(SortedNames(cfg.Tasks), ","); got != "app-reconcile,hr-export-check,hr-import" {
 		t.Errorf("tasks = %s", got)
 	}
 	rec := cfg.Tasks["app-reconcile"]

@@ -37,6 +37,7 @@ func (a *app) rootCommand() *cli.Command {
 		CommandNotFound:       a.commandNotFound,
 		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
 		Commands: []*cli.Command{
+			a.upCommand(),
 			a.initCommand(),
 			a.validateCommand(),
 			a.planCommand(),

@@ -91,19 +91,29 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 func (a *app) runForeground(ctx context.Context, st *state.Store, cat *engine.Catalog, run *state.Run) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
-	progress := newProgressView(a.stdout, isTerminal(a.stdout))
-	final, err := engine.RunForeground(ctx, st, cat, run.ID, engine.WorkerPrefix()+":cli", progress.update)
-	if err != nil && final == nil {
+	final, err := a.execute(ctx, st, cat, run)
+	if err != nil {
 		return err
 	}
-	progress.update(final)
 	a.runSummary(final)
 	switch final.State {
 	case state.RunSucceeded, state.RunPartial:
 		return nil
 	}
 	return exitStatus(exitError)
+}
+
+// execute runs the queued run in this process, showing its progress, and
+// returns it as it ended.
+func (a *app) execute(ctx context.Context, st *state.Store, cat *engine.Catalog, run *state.Run) (*state.Run, error) {
+	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
+	progress := newProgressView(a.stdout, isTerminal(a.stdout))
+	final, err := engine.RunForeground(ctx, st, cat, run.ID, engine.WorkerPrefix()+":cli", progress.update)
+	if err != nil && final == nil {
+		return nil, err
+	}
+	progress.update(final)
+	return final, nil
 }
 
 func (a *app) runSummary(r *state.Run) {
@@ -118,6 +128,9 @@ func (a *app) runSummary(r *state.Run) {
 		word = c.paint(word, ansiBold, ansiRed)
 	}
 	fmt.Fprintf(a.stdout, "\nRun %d %s in %s: %s.\n", r.ID, word, runDuration(*r), itemCounts(r.Activities))
+	if what := changesMade(r); what != "" {
+		fmt.Fprintf(a.stdout, "%s\n", what)
+	}
 	if r.Error != "" {
 		fmt.Fprintf(a.stdout, "Error: %s\n", r.Error)
 	}

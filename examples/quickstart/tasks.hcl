@@ -36,14 +36,17 @@ task "app-reconcile" {
   }
 }
 
-task "heartbeat" {
-  description = "Record that the identity pipeline is alive"
+task "hr-export-check" {
+  description = "Check that the HR export is there and say how many people it lists"
   owner       = "iam-team"
   schedule    = schedule.hourly
 
+  # exec runs a command in the configuration directory, without a shell
+  # unless you name one. This one writes nothing, so running it again
+  # changes nothing.
   activity "exec" {
     command = "sh"
-    args    = ["-c", "date -u +%Y-%m-%dT%H:%M:%SZ >> heartbeat.log"]
+    args    = ["-c", "test -s data/hr.csv && echo \"data/hr.csv lists $(($(wc -l < data/hr.csv) - 1)) people\""]
     timeout = "1m"
   }
 }
