@@ -79,3 +79,11 @@ func fileURI(path string) string {
 	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 	return "file:" + r.Replace(filepath.Clean(path))
 }
+
+// CheckLocation reports, without touching anything, whether location names
+// a state store this version can open: readers that treat a missing store
+// as empty must not treat an unsupported one so.
+func CheckLocation(location string) error {
+	_, err := parseLocation(location)
+	return err
+}

@@ -60,6 +60,9 @@ func (a *app) computePlan(lc *loadedConfig, snap *state.Snapshot, runtime []stat
 // store that does not exist yet is an empty snapshot. The tasks' runtime
 // comes along, for drift.
 func readSnapshot(ctx context.Context, location string) (*state.Snapshot, []state.TaskRuntime, error) {
+	if err := state.CheckLocation(location); err != nil {
+		return nil, nil, err
+	}
 	if _, err := os.Stat(location); errors.Is(err, fs.ErrNotExist) {
 		return emptySnapshot(), nil, nil
 	}
