@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/planner"
@@ -215,14 +216,20 @@ func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, cmd *cli.Comm
 }
 
 // underLock opens (creating if needed) the store, takes the apply lock,
-// reads the snapshot and runs fn; the lock is released however fn ends.
+// waiting up to -lock-timeout, reads the snapshot and runs fn; the lock is
+// released however fn ends.
 func (a *app) underLock(ctx context.Context, location string, cmd *cli.Command, fn func(*state.Store, *state.Snapshot) error) error {
+	return withApplyLock(ctx, location, cmd.Duration("lock-timeout"), fn)
+}
+
+// withApplyLock is underLock waiting at most lockTimeout for the lock.
+func withApplyLock(ctx context.Context, location string, lockTimeout time.Duration, fn func(*state.Store, *state.Snapshot) error) error {
 	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	lock, err := st.Lock(ctx, "apply", cmd.Duration("lock-timeout"))
+	lock, err := st.Lock(ctx, "apply", lockTimeout)
 	if err != nil {
 		return err
 	}

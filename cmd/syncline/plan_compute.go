@@ -39,13 +39,19 @@ func (a *app) loadStrict(dir string, cmd *cli.Command) (*config.Config, error) {
 // read before (apply reads it under the lock). A configuration from git
 // records its commit on the plan and on every definition.
 func (a *app) computePlan(lc *loadedConfig, snap *state.Snapshot, runtime []state.TaskRuntime, cmd *cli.Command) (*planned, error) {
+	return planConfig(lc, snap, runtime, cmd.Bool("allow-destroy"))
+}
+
+// planConfig plans lc against snap; allowDestroy lets it remove or replace
+// a resource that still has shadows.
+func planConfig(lc *loadedConfig, snap *state.Snapshot, runtime []state.TaskRuntime, allowDestroy bool) (*planned, error) {
 	desired, err := planner.Desired(lc.cfg, lc.commit())
 	if err != nil {
 		return nil, err
 	}
 	p, err := planner.Compute(desired, snap, planner.Options{
 		Now:          time.Now(),
-		AllowDestroy: cmd.Bool("allow-destroy"),
+		AllowDestroy: allowDestroy,
 		Moves:        planner.MovesFromConfig(lc.cfg),
 		Revision:     lc.commit(),
 		Runtime:      runtime,

@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -176,7 +175,7 @@ func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error)
 	if policy != config.SyncAutoApply && !req.AutoApprove {
 		return res, a.syncPlanOnly(ctx, lc, location, req.AllowDestroy)
 	}
-	err = a.syncUnderLock(ctx, location, req.LockTimeout, func(st *state.Store, snap *state.Snapshot) error {
+	err = withApplyLock(ctx, location, req.LockTimeout, func(st *state.Store, snap *state.Snapshot) error {
 		return a.syncApply(ctx, st, snap, lc, req.AllowDestroy, forced)
 	})
 	if err != nil {
@@ -211,7 +210,7 @@ func (a *app) syncPlanOnly(ctx context.Context, lc *loadedConfig, location strin
 	if err != nil {
 		return err
 	}
-	pl, err := syncPlan(lc, snap, runtime, allowDestroy)
+	pl, err := planConfig(lc, snap, runtime, allowDestroy)
 	if err != nil {
 		return err
 	}
@@ -224,46 +223,6 @@ func (a *app) syncPlanOnly(ctx context.Context, lc *loadedConfig, location strin
 	return nil
 }
 
-// syncUnderLock runs fn with the state at location open and the apply lock
-// held, waiting at most lockTimeout for it.
-func (a *app) syncUnderLock(ctx context.Context, location string, lockTimeout time.Duration, fn func(*state.Store, *state.Snapshot) error) error {
-	st, err := state.Open(ctx, location, state.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	lock, err := st.Lock(ctx, "apply", lockTimeout)
-	if err != nil {
-		return err
-	}
-	// A fresh context: the lock must be released even when ctx ended.
-	defer st.Unlock(context.WithoutCancel(ctx), lock.ID)
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	return fn(st, snap)
-}
-
-// syncPlan plans lc against the state, as plan does.
-func syncPlan(lc *loadedConfig, snap *state.Snapshot, runtime []state.TaskRuntime, allowDestroy bool) (*planned, error) {
-	desired, err := planner.Desired(lc.cfg, lc.commit())
-	if err != nil {
-		return nil, err
-	}
-	p, err := planner.Compute(desired, snap, planner.Options{
-		Now:          time.Now(),
-		AllowDestroy: allowDestroy,
-		Moves:        planner.MovesFromConfig(lc.cfg),
-		Revision:     lc.commit(),
-		Runtime:      runtime,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &planned{dir: lc.src.dir, src: lc.src, rev: lc.rev, cfg: lc.cfg, desired: desired, plan: p}, nil
-}
-
 // syncApply plans lc under the lock and applies it, recording forced — the
 // commit a force-push replaced — with the apply.
 func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapshot, lc *loadedConfig, allowDestroy bool, forced string) error {
@@ -271,7 +230,7 @@ func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapsh
 	if err != nil {
 		return err
 	}
-	pl, err := syncPlan(lc, snap, runtime, allowDestroy)
+	pl, err := planConfig(lc, snap, runtime, allowDestroy)
 	if err != nil {
 		return err
 	}

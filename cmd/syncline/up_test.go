@@ -363,29 +363,10 @@ func lastRound(c *watcher) string {
 	return parts[len(parts)-1]
 }
 
-// lockedBuffer is an output buffer a test may read while the process
-// writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // watcher is syncline up -watch as a real process.
 type watcher struct {
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *syncBuffer
 	done chan error
 }
 
@@ -393,7 +374,7 @@ func startWatcher(t *testing.T, args ...string) *watcher {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), runAsSyncline+"=1", "NO_COLOR=1")
-	w := &watcher{cmd: cmd, out: &lockedBuffer{}, done: make(chan error, 1)}
+	w := &watcher{cmd: cmd, out: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = w.out, w.out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
