@@ -15,8 +15,13 @@ import (
 //
 // A RepoTx must not be used after fn returns, nor by several goroutines.
 func (s *Store) Repo(ctx context.Context, fn func(*RepoTx) error) error {
+	return s.repo(ctx, s.write, fn)
+}
+
+// repo runs fn in a RepoTx of a write transaction that write begins.
+func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, fn func(*RepoTx) error) error {
 	var fnErr error
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := write(ctx, func(tx *sql.Tx) error {
 		r := &RepoTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0), hook: s.testHookAfterStatement}
 		r.nowText = formatTime(r.now)
 		fnErr = fn(r)
@@ -54,6 +59,8 @@ type RepoTx struct {
 	// once per transaction (so an EnsureUserIndex by another process is
 	// always seen); nil until first needed.
 	indexed []string
+
+	buf []byte // attributes being encoded
 }
 
 // Now is the store's clock when the transaction began; every time the

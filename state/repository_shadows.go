@@ -109,10 +109,8 @@ func (r *RepoTx) shadowArgs(sh *Shadow) ([]any, error) {
 	if sh.Resource == "" || sh.Kind == "" || sh.Key == "" {
 		return nil, invalidRepo("a shadow needs a resource, a kind and a key (got %q, %q, %q)", sh.Resource, sh.Kind, sh.Key)
 	}
-	attrs, err := encodeShadowAttributes(sh.Attributes)
-	if err != nil {
-		return nil, err
-	}
+	r.buf = appendShadowAttributes(r.buf[:0], sh.Attributes)
+	attrs := string(r.buf)
 	pending, due, err := r.encodePending(sh.Pending)
 	if err != nil {
 		return nil, err
@@ -124,14 +122,6 @@ func (r *RepoTx) shadowArgs(sh *Shadow) ([]any, error) {
 	args := make([]any, 0, 17)
 	return append(args, sh.Resource, sh.Kind, sh.Intent, sh.Identifier, sh.Key, attrs, sh.Hash,
 		sh.MappingHash, owner, sh.Situation, nullTime(sh.SyncedAt), sh.Dead, pending, due), nil
-}
-
-func encodeShadowAttributes(attrs map[string][]string) (string, error) {
-	if len(attrs) == 0 {
-		return "{}", nil
-	}
-	b, err := json.Marshal(attrs)
-	return string(b), err
 }
 
 // encodePending encodes ops as the pending column (NULL for none) and

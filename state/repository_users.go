@@ -35,7 +35,7 @@ func (r *RepoTx) oneUser(id repoStmt, arg any) (*User, error) {
 // InsertUser stores u as a new user, setting its ID, CreatedAt and
 // UpdatedAt. A name another user has is refused with a UserExistsError.
 func (r *RepoTx) InsertUser(u *User) error {
-	attrs, err := encodeUserAttributes(u)
+	attrs, err := r.encodeUserAttributes(u)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -61,7 +61,7 @@ func (r *RepoTx) InsertUser(u *User) error {
 // another user has is refused with a UserExistsError), and sets
 // UpdatedAt. An ID no user has is an UnknownUserError.
 func (r *RepoTx) UpdateUser(u *User) error {
-	attrs, err := encodeUserAttributes(u)
+	attrs, err := r.encodeUserAttributes(u)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -141,7 +141,7 @@ func (r *RepoTx) isIndexed(name string) (bool, error) {
 
 // encodeUserAttributes checks u and encodes its attributes as a JSON
 // object ("{}" for none).
-func encodeUserAttributes(u *User) (string, error) {
+func (r *RepoTx) encodeUserAttributes(u *User) (string, error) {
 	switch {
 	case u.Name == "":
 		return "", invalidRepo("a user needs a name")
@@ -153,11 +153,8 @@ func encodeUserAttributes(u *User) (string, error) {
 			return "", invalidRepo("user %q has an attribute %q; name and status are columns, not attributes", u.Name, reserved)
 		}
 	}
-	if len(u.Attributes) == 0 {
-		return "{}", nil
-	}
-	b, err := json.Marshal(u.Attributes)
-	return string(b), err
+	r.buf = appendUserAttributes(r.buf[:0], u.Attributes)
+	return string(r.buf), nil
 }
 
 // rowScanner is a *sql.Rows or a *sql.Row.

@@ -208,7 +208,7 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 		sh.Attributes = merged
 	}
 	if len(sh.Pending) == 1 && !sh.Dead {
-		sh.Hash = attributesHash(sh.Attributes)
+		sh.Hash = hashText(attributesHash(sh.Attributes))
 	}
 }
 

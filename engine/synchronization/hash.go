@@ -11,7 +11,8 @@ import (
 // attributesHash identifies a set of attribute values: two objects with
 // the same values (in the same order per attribute) have the same hash.
 // Attributes without values are left out, as connectors store them.
-func attributesHash(attrs connector.Attributes) string {
+// Shadows store it as text (hashText); the pass compares the bytes.
+func attributesHash(attrs connector.Attributes) [16]byte {
 	names := make([]string, 0, len(attrs))
 	for k, vs := range attrs {
 		if len(vs) > 0 {
@@ -31,5 +32,11 @@ func attributesHash(attrs connector.Attributes) string {
 		h.Write([]byte{1})
 	}
 	var sum [16]byte
-	return hex.EncodeToString(h.Sum(sum[:0]))
+	h.Sum(sum[:0])
+	return sum
+}
+
+// hashText is a hash as shadows store it: hexadecimal.
+func hashText(h [16]byte) string {
+	return hex.EncodeToString(h[:])
 }

@@ -76,11 +76,9 @@ func (idx *shadowIndex) unseen() []int64 {
 // unchanged reports whether an object with hash needs no work: its
 // shadow is live, linked, has nothing pending, and was synchronized with
 // the same attributes and mappings.
-func (e *indexEntry) unchanged(hash, mappingHash string) bool {
+func (e *indexEntry) unchanged(hash [16]byte, mappingHash string) bool {
 	if e == nil || e.dead || e.owner == 0 || e.pending || !e.hasHash || e.mappingHash != mappingHash {
 		return false
 	}
-	var h [16]byte
-	n, err := hex.Decode(h[:], []byte(hash))
-	return err == nil && n == len(h) && h == e.hash
+	return hash == e.hash
 }

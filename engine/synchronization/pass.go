@@ -229,11 +229,12 @@ func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
 			return nil, nil
 		}
 	}
-	it := &item{obj: obj, key: key, hash: hash, known: e != nil}
+	it := &item{obj: obj, key: key, known: e != nil}
 	if e.unchanged(hash, p.rt.mappingHash) {
 		it.unchanged = true
 		return it, nil
 	}
+	it.hash = hashText(hash)
 	if scope == nil {
 		sit := ""
 		if e != nil {
@@ -255,15 +256,25 @@ func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
 }
 
 // commitAll decides and applies items in batches, one repository
-// transaction per batch.
-func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) error {
+// transaction per batch, all in one repository session (the log is
+// checkpointed beside the batches, not in their commits).
+func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) (err error) {
+	session, err := p.job.Store.RepoSession(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := session.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	batch := make([]*item, 0, p.job.batchSize())
 	for it := range items {
 		batch = append(batch, it)
 		if len(batch) < cap(batch) {
 			continue
 		}
-		if err := p.commit(ctx, rec, batch); err != nil {
+		if err := p.commit(ctx, session.Repo, rec, batch); err != nil {
 			return err
 		}
 		batch = batch[:0]
@@ -271,14 +282,17 @@ func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) 
 	if ctx.Err() != nil {
 		return nil // another goroutine failed: its error is the pass's
 	}
-	return p.commit(ctx, rec, batch)
+	return p.commit(ctx, session.Repo, rec, batch)
 }
+
+// repoFunc runs a repository transaction: Store.Repo, or a session's.
+type repoFunc func(context.Context, func(*state.RepoTx) error) error
 
 // commit decides every item of batch and, in full mode, applies the
 // effects; the provisioning operations they queue are executed after the
 // transaction commits. A threshold or the error policy stops the pass
 // after the items before the one that tripped it.
-func (p *pass) commit(ctx context.Context, rec Recorder, batch []*item) error {
+func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []*item) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -286,7 +300,7 @@ func (p *pass) commit(ctx context.Context, rec Recorder, batch []*item) error {
 		due  []int64
 		stop error
 	)
-	err := p.job.Store.Repo(ctx, func(r *state.RepoTx) error {
+	err := repo(ctx, func(r *state.RepoTx) error {
 		due, stop = nil, nil
 		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
 		var changes []state.RunChange

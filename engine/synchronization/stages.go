@@ -42,7 +42,7 @@ func (p *pass) remainingShadows(ctx context.Context, rec Recorder) error {
 			}
 			batch = append(batch, &item{obj: connector.Object{ID: sh.Identifier}, key: sh.Key, deleted: sh})
 		}
-		if err := p.commit(ctx, rec, batch); err != nil {
+		if err := p.commit(ctx, p.job.Store.Repo, rec, batch); err != nil {
 			return err
 		}
 	}

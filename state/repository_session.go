@@ -1,0 +1,199 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"sync"
+	"sync/atomic"
+)
+
+// RepoSession runs a long series of Repo transactions — the batches of a
+// synchronization pass — on a connection of its own, and checkpoints the
+// write-ahead log beside them instead of inside their commits.
+//
+// SQLite checkpoints in the commit that takes the log past 1,000 pages:
+// that writer copies the log's pages into the database file before it
+// can go on (a tenth of an import's time). A session turns this off on
+// its connection, and every few commits a goroutine of its own copies
+// the log from another connection with a passive checkpoint, which
+// writers do not wait for. The log can start over only once it was
+// copied whole while nobody wrote to it, so when it holds
+// sessionRestartFrames pages the goroutine copies what is left while
+// holding the store's write slot: the next batch waits for about one
+// batch's pages, then writes the log from its start again. The log so
+// stays near sessionRestartFrames pages. Should a checkpoint fail, the
+// session's commits checkpoint themselves again, as without a session.
+//
+// Checkpoints only move committed pages from one file to the other:
+// a session changes what is stored, and when, in no way.
+//
+// A RepoSession is used by one goroutine at a time; Close ends it.
+type RepoSession struct {
+	s             *Store
+	conn          *sql.Conn
+	restartFrames int64
+
+	wake    chan struct{} // a commit happened; capacity 1
+	done    chan struct{} // closed by Close
+	stopped chan struct{} // closed when the checkpointer returned
+	// inline is set when a background checkpoint failed: the next
+	// transaction turns automatic checkpoints back on.
+	inline   atomic.Bool
+	restored bool
+	commits  int
+	closing  sync.Once
+}
+
+// sessionCheckpointEvery is how many commits a session's checkpointer
+// lets pass before it copies the log: a page that several of them
+// changed (the last page of a table, an index's pages where rows go in)
+// is then copied once.
+const sessionCheckpointEvery = 8
+
+// sessionRestartFrames is the size of the log, in pages, at which a
+// session's checkpointer has it start over (32 MB of 4 KB pages).
+const sessionRestartFrames = 8192
+
+// RepoSession starts a session; it holds one of the store's connections
+// until Close.
+func (s *Store) RepoSession(ctx context.Context) (*RepoSession, error) {
+	return s.repoSession(ctx, sessionRestartFrames)
+}
+
+// repoSession starts a session whose log starts over at restartFrames.
+func (s *Store) repoSession(ctx context.Context, restartFrames int64) (*RepoSession, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, s.fail("repository", err, "")
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		discard(conn)
+		return nil, s.fail("repository", err, "")
+	}
+	rs := &RepoSession{s: s, conn: conn, restartFrames: restartFrames,
+		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
+	go rs.checkpoints()
+	return rs, nil
+}
+
+// Repo is Store.Repo on the session's connection.
+func (rs *RepoSession) Repo(ctx context.Context, fn func(*RepoTx) error) error {
+	err := rs.s.repo(ctx, rs.write, fn)
+	if err != nil {
+		return err
+	}
+	if rs.commits++; rs.commits%sessionCheckpointEvery == 0 {
+		select {
+		case rs.wake <- struct{}{}:
+		default: // the checkpointer has a wake-up pending already
+		}
+	}
+	return err
+}
+
+// write is Store.write on the session's connection.
+func (rs *RepoSession) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	release, err := rs.s.takeWriteSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if rs.inline.Load() && !rs.restored {
+		if _, err := rs.conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 1000"); err != nil {
+			return err
+		}
+		rs.restored = true
+	}
+	tx, err := rs.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Close stops the checkpointer, checkpoints the log once more, as the
+// session's last commit would have, and gives the connection up: it is
+// closed rather than pooled, so no other write runs with automatic
+// checkpoints off. The error is the last checkpoint's; every commit of
+// the session stands whatever it says.
+func (rs *RepoSession) Close() error {
+	var err error
+	rs.closing.Do(func() {
+		close(rs.done)
+		<-rs.stopped
+		_, err = walCheckpoint(context.Background(), rs.conn)
+		discard(rs.conn)
+	})
+	if err != nil {
+		return rs.s.fail("repository", err, "")
+	}
+	return nil
+}
+
+// checkpoints copies the log after commits until Close, or until a
+// checkpoint fails.
+func (rs *RepoSession) checkpoints() {
+	defer close(rs.stopped)
+	ctx := context.Background()
+	for {
+		select {
+		case <-rs.wake:
+		case <-rs.done:
+			return
+		}
+		if err := rs.checkpoint(ctx); err != nil {
+			rs.inline.Store(true)
+			return
+		}
+	}
+}
+
+// checkpoint copies the log, and has it start over once it is large.
+func (rs *RepoSession) checkpoint(ctx context.Context) error {
+	frames, err := walCheckpoint(ctx, rs.s.db)
+	if err != nil || frames < rs.restartFrames {
+		return err
+	}
+	release, err := rs.s.takeWriteSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, err = walCheckpoint(ctx, rs.s.db)
+	return err
+}
+
+// walCheckpoint runs a passive checkpoint and returns the log's size in
+// pages (0 when the store is not in WAL mode).
+func walCheckpoint(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (frames int64, err error) {
+	var busy, copied int64
+	err = q.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+	return frames, err
+}
+
+// takeWriteSlot waits for the store's write slot (see Store.writeSlot)
+// and returns the function that gives it back.
+func (s *Store) takeWriteSlot(ctx context.Context) (release func(), err error) {
+	if s.writeSlot == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.writeSlot <- struct{}{}:
+		return func() { <-s.writeSlot }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// discard closes conn instead of returning it to the pool.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
+}
