@@ -204,6 +204,9 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *engine.Catalog, 
 	for _, ref := range t.After {
 		if prior, ran := outcome[ref.Name]; ran && !prior.succeeded() {
 			r.skipped = fmt.Sprintf("task.%s did not succeed, and this task runs after it", ref.Name)
+			if prior.run != nil && prior.run.State == state.RunPartial {
+				r.skipped = fmt.Sprintf("task.%s finished with item errors, and this task runs only after it succeeds", ref.Name)
+			}
 			fmt.Fprintf(a.stdout, "task.%s skipped: %s.\n", t.Name, r.skipped)
 			return r
 		}
