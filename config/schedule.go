@@ -151,6 +151,15 @@ func (s *Schedule) decodeTimezone(d *decoder, attr *hcl.Attribute) hcl.Diagnosti
 // Next returns the first fire time strictly after t: for cron, in the
 // schedule's time zone (daylight-saving changes included); for every, t plus
 // the interval.
+//
+// When clocks go back (the last Sunday of October in Europe), a cron
+// schedule with a fixed hour fires each local wall-clock time once —
+// "30 2 * * *" runs at the first 02:30, not again an hour later — as Vixie
+// cron does; a schedule whose hour field is a wildcard ("0 * * * *",
+// "*/10 * * * *", @hourly) counts elapsed time within the hour and fires in
+// the repeated hour too. A time that does not exist (02:30 on the
+// spring-forward day) is skipped that day. The engine and the plan's
+// next-run previews both use Next, so they agree.
 func (s *Schedule) Next(t time.Time) time.Time {
 	if s.Every > 0 {
 		return t.Add(s.Every)
@@ -159,7 +168,36 @@ func (s *Schedule) Next(t time.Time) time.Time {
 	if err != nil {
 		return time.Time{}
 	}
-	return spec.Next(t.In(s.Location))
+	loc := s.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := spec.Next(t.In(loc))
+	if n.IsZero() || wildcardHour(s.Cron) {
+		return n
+	}
+	// The wall clock went back between t and n: n repeats a local time
+	// that has already passed, so the fire already happened.
+	for !n.IsZero() && !wallClock(n, loc).After(wallClock(t, loc)) {
+		n = spec.Next(n)
+	}
+	return n
+}
+
+// wildcardHour reports whether a cron expression runs in every hour.
+func wildcardHour(expr string) bool {
+	fields := strings.Fields(expr)
+	if len(fields) == 1 {
+		return fields[0] == "@hourly"
+	}
+	return len(fields) == 5 && strings.HasPrefix(fields[1], "*")
+}
+
+// wallClock is t's local date and time in loc, as if it were UTC: two
+// instants an hour apart in the repeated hour have the same wall clock.
+func wallClock(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
 }
 
 // Describe is a short human description: "cron \"0 2 * * *\" in

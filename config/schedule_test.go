@@ -76,3 +76,49 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestNextAcrossDaylightSaving: in the repeated hour of a fall-back day a
+// fixed-hour cron fires each wall-clock time once, an every-hour one fires
+// in both hours; a time skipped by spring-forward is skipped that day. The
+// planner's previews and the engine both rely on it.
+func TestNextAcrossDaylightSaving(t *testing.T) {
+	t.Parallel()
+	prague, err := time.LoadLocation("Europe/Prague")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		cron  string
+		from  string
+		wants []string // the next fire times, in Prague's offsets
+	}{
+		// 2026-10-25: 03:00 CEST becomes 02:00 CET.
+		{"30 2 * * *", "2026-10-25T00:00:00+02:00", []string{"2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00"}},
+		{"30 1-3 * * *", "2026-10-25T02:00:00+02:00", []string{"2026-10-25T02:30:00+02:00", "2026-10-25T03:30:00+01:00"}},
+		{"0 * * * *", "2026-10-25T01:30:00+02:00", []string{"2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00", "2026-10-25T03:00:00+01:00"}},
+		{"@hourly", "2026-10-25T01:30:00+02:00", []string{"2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00"}},
+		// From inside the repeated hour, after its first 02:30 fired.
+		{"30 2 * * *", "2026-10-25T02:40:00+02:00", []string{"2026-10-26T02:30:00+01:00"}},
+		// 2026-03-29: 02:00 CET becomes 03:00 CEST; 02:30 does not exist.
+		{"30 2 * * *", "2026-03-29T00:00:00+01:00", []string{"2026-03-30T02:30:00+02:00"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cron+" from "+tt.from, func(t *testing.T) {
+			s := &Schedule{Cron: tt.cron, Timezone: "Europe/Prague", Location: prague}
+			cur := at(tt.from)
+			for _, want := range tt.wants {
+				cur = s.Next(cur)
+				if !cur.Equal(at(want)) {
+					t.Fatalf("next = %s, want %s", cur.In(prague).Format(time.RFC3339), want)
+				}
+			}
+		})
+	}
+}

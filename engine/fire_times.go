@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"strings"
 	"time"
 
 	"github.com/syncline/syncline/config"
@@ -69,40 +68,6 @@ func cronDue(s *config.Schedule, from, now time.Time, keep int) dueFires {
 	return d
 }
 
-// nextFire is the first fire time of s after t, a fire time. When clocks
-// go back (the last Sunday of October in Europe), a cron schedule with a
-// fixed hour fires each local wall-clock time once — "30 2 * * *" runs at
-// the first 02:30, not again an hour later — as Vixie cron does; a
-// schedule whose hour field is a wildcard ("0 * * * *", "*/10 * * * *",
-// @hourly) counts elapsed time within the hour and fires in the repeated
-// hour too. A time that does not exist (02:30 on the spring-forward day) is
-// skipped that day.
-func nextFire(s *config.Schedule, t time.Time) time.Time {
-	n := s.Next(t)
-	if s.Every > 0 || n.IsZero() || wildcardHour(s.Cron) {
-		return n
-	}
-	if sameWallClock(n, t, s.Location) {
-		return s.Next(n)
-	}
-	return n
-}
-
-// wildcardHour reports whether a cron expression runs in every hour.
-func wildcardHour(expr string) bool {
-	fields := strings.Fields(expr)
-	if len(fields) == 1 {
-		return fields[0] == "@hourly"
-	}
-	return len(fields) == 5 && strings.HasPrefix(fields[1], "*")
-}
-
-func sameWallClock(a, b time.Time, loc *time.Location) bool {
-	if loc == nil {
-		loc = time.UTC
-	}
-	a, b = a.In(loc), b.In(loc)
-	ay, am, ad := a.Date()
-	by, bm, bd := b.Date()
-	return ay == by && am == bm && ad == bd && a.Hour() == b.Hour() && a.Minute() == b.Minute() && a.Second() == b.Second()
-}
+// nextFire is the first fire time of s after t, a fire time; Next
+// handles daylight-saving changes (see config.Schedule.Next).
+func nextFire(s *config.Schedule, t time.Time) time.Time { return s.Next(t) }
