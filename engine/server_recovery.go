@@ -9,7 +9,8 @@ import (
 // recover ends the runs whose worker is gone — its heartbeat three
 // intervals old, or its process on this host gone (at startup, also any
 // run claimed under this process's own ID) — and queues a recovery run for
-// each, in the same transaction, so a crash in between loses neither. The
+// each, in the same transaction, so a crash in between loses neither; a
+// run someone asked to cancel ends cancelled instead. The
 // store records a recovery run of a closed task as cancelled; one of a
 // suspended task waits until the task is resumed.
 func (s *Server) recover(ctx context.Context, startup bool) error {
@@ -21,6 +22,10 @@ func (s *Server) recover(ctx context.Context, startup bool) error {
 		return err
 	}
 	for _, r := range runs {
+		if r.State == state.RunCancelled {
+			s.cfg.Logger.Warn("run cancelled: a cancel was requested and its worker is gone", "run", r.ID, "task", r.Task, "worker", r.ClaimedBy)
+			continue
+		}
 		s.cfg.Logger.Warn("run interrupted: its worker is gone", "run", r.ID, "task", r.Task, "worker", r.ClaimedBy)
 	}
 	if len(runs) > 0 {

@@ -9,7 +9,8 @@ import (
 // RecoverRuns ends the runs whose worker is gone: every running run
 // whose last heartbeat is before staleBefore, or whose worker isDead
 // reports dead (isDead may be nil), becomes interrupted, finished at now,
-// with an error naming the worker and its last heartbeat. It returns
+// with an error naming the worker and its last heartbeat — or cancelled,
+// when someone asked to cancel it, and then it is not requeued. It returns
 // those runs, so the engine can queue their recovery runs; to queue them
 // in the same transaction, use RecoverRunsAndRequeue.
 //
@@ -56,7 +57,7 @@ func (w *writeTx) recover(victims []Run, now time.Time, requeue func(Run) []Run)
 		}
 		for _, ir := range runs {
 			recovered = append(recovered, ir)
-			if requeue == nil {
+			if requeue == nil || ir.State != RunInterrupted {
 				continue
 			}
 			for _, f := range requeue(ir) {
@@ -88,10 +89,19 @@ func gone(running []Run, staleBefore time.Time, isDead func(string) bool) []Run 
 }
 
 // interrupt marks r interrupted unless it moved on since it was read.
+//
+// A run someone asked to cancel is not resumed: it ends cancelled, which
+// the same statement decides, so a request that arrives meanwhile counts.
 func (w *writeTx) interrupt(r Run, now time.Time) ([]Run, error) {
-	msg := fmt.Sprintf("interrupted: worker %s stopped (heartbeat at %s)",
+	stopped := fmt.Sprintf("worker %s stopped (heartbeat at %s)",
 		r.ClaimedBy, r.HeartbeatAt.UTC().Format(time.RFC3339))
-	return w.queryRuns(`UPDATE runs SET state = 'interrupted', finished_at = ?, error = ?
+	return w.queryRuns(`UPDATE runs SET
+  state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'interrupted' END,
+  finished_at = ?,
+  error = CASE WHEN cancel_requested THEN ? ELSE ? END
 WHERE id = ? AND state = 'running' AND claimed_by = ? AND heartbeat_at IS ?
-RETURNING `+runColumns, formatTime(now), msg, r.ID, r.ClaimedBy, nullTime(r.HeartbeatAt))
+RETURNING `+runColumns, formatTime(now),
+		"cancelled: a cancel was requested, and the "+stopped+" before the run stopped",
+		"interrupted: "+stopped,
+		r.ID, r.ClaimedBy, nullTime(r.HeartbeatAt))
 }

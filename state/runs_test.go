@@ -338,6 +338,36 @@ func TestRecoverRunsAndRequeue(t *testing.T) {
 	}
 }
 
+// TestRecoverCancelRequested: a run someone asked to cancel, whose worker
+// died before it stopped, ends cancelled and gets no recovery run.
+func TestRecoverCancelRequested(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.applyTasks(t, "a")
+	r := b.claimByID(t, b.enqueue(t, Run{Task: "a"}).ID, "dead")
+	if _, err := b.store.CancelRun(b.ctx, r.ID, "alice", b.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	requeued := 0
+	requeue := func(r Run) []Run {
+		requeued++
+		return []Run{{Task: r.Task, Trigger: TriggerRecovery, RetryOf: r.ID, Attempt: r.Attempt + 1}}
+	}
+	recovered, err := b.store.RecoverRunsAndRequeue(b.ctx, b.clock.Now(), time.Time{}, func(w string) bool { return w == "dead" }, requeue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recovered) != 1 || recovered[0].State != RunCancelled || !strings.HasPrefix(recovered[0].Error, "cancelled: a cancel was requested") {
+		t.Fatalf("recovered = %+v; want run %d cancelled", recovered, r.ID)
+	}
+	if requeued != 0 {
+		t.Errorf("requeue was called %d times for a cancelled run", requeued)
+	}
+	if active, _ := b.store.ActiveRuns(b.ctx, "a"); len(active) != 0 {
+		t.Errorf("active runs after recovering a cancelled run: %+v", active)
+	}
+}
+
 func TestListingRuns(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

@@ -65,9 +65,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range recovered {
-		fmt.Fprintf(a.stdout, "Run %d of task.%s was interrupted: its process (%s) is gone. A recovery run resumes it.\n", r.ID, r.Task, r.ClaimedBy)
-	}
+	a.reportRecovered(recovered)
 	run, err := engine.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
 	if errors.Is(err, engine.ErrTaskBusy) && !cmd.Bool("detach") {
 		// A run already waits in the queue (one that `after` triggered,
@@ -101,6 +99,17 @@ func (a *app) runForeground(ctx context.Context, st *state.Store, cat *engine.Ca
 		return nil
 	}
 	return exitStatus(exitError)
+}
+
+// reportRecovered says what became of the runs whose process was gone.
+func (a *app) reportRecovered(recovered []state.Run) {
+	for _, r := range recovered {
+		if r.State == state.RunCancelled {
+			fmt.Fprintf(a.stdout, "Run %d of task.%s is cancelled: a cancel was requested, and its process (%s) is gone.\n", r.ID, r.Task, r.ClaimedBy)
+			continue
+		}
+		fmt.Fprintf(a.stdout, "Run %d of task.%s was interrupted: its process (%s) is gone. A recovery run resumes it.\n", r.ID, r.Task, r.ClaimedBy)
+	}
 }
 
 // execute runs the queued run in this process, showing its progress, and

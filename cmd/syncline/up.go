@@ -165,9 +165,7 @@ func (a *app) upRuns(ctx context.Context, st *state.Store, cat *engine.Catalog, 
 	if err != nil {
 		return err
 	}
-	for _, r := range recovered {
-		fmt.Fprintf(a.stdout, "Run %d of task.%s was interrupted: its process (%s) is gone; a recovery run is queued.\n", r.ID, r.Task, r.ClaimedBy)
-	}
+	a.reportRecovered(recovered)
 	order := taskOrder(cat.Tasks(), selected)
 	if len(order) == 0 {
 		if selected != nil {
