@@ -24,7 +24,12 @@ func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.
 	err := write(ctx, func(tx *sql.Tx) error {
 		r := &RepoTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0), hook: s.testHookAfterStatement}
 		r.nowText = formatTime(r.now)
-		fnErr = fn(r)
+		if fnErr = fn(r); fnErr != nil {
+			return fnErr
+		}
+		if err := r.flush(); err != nil {
+			fnErr = r.fail(err)
+		}
 		return fnErr
 	})
 	switch {
@@ -60,7 +65,8 @@ type RepoTx struct {
 	// always seen); nil until first needed.
 	indexed []string
 
-	buf []byte // attributes being encoded
+	buf  []byte   // attributes being encoded
+	held heldRows // rows not inserted yet (repository_buffered.go)
 }
 
 // Now is the store's clock when the transaction began; every time the
@@ -77,11 +83,10 @@ const (
 	stmtUpdateUser
 	stmtDeleteUser
 	stmtIndexedNames
-	stmtInsertUserKey
 	stmtShadowByID
 	stmtShadowByKey
 	stmtShadowsOfUser
-	stmtInsertShadow
+	stmtNextShadowID
 	stmtUpdateShadow
 	stmtDeleteShadow
 	stmtLastRunChange
@@ -96,17 +101,12 @@ var repoQueries = [stmtCount]string{
 	stmtUpdateUser:   `UPDATE users SET name = ?, status = ?, attributes = ?, updated_at = ? WHERE id = ?`,
 	stmtDeleteUser:   `DELETE FROM users WHERE id = ?`,
 	stmtIndexedNames: `SELECT name FROM user_indexed_attributes ORDER BY name`,
-	stmtInsertUserKey: `INSERT INTO user_keys (attribute, value, user_id) VALUES (?, ?, ?)
-ON CONFLICT DO NOTHING`,
-	stmtShadowByID: `SELECT ` + shadowColumns + ` FROM shadows WHERE id = ?`,
+	stmtShadowByID:   `SELECT ` + shadowColumns + ` FROM shadows WHERE id = ?`,
 	stmtShadowByKey: `SELECT ` + shadowColumns + ` FROM shadows
 WHERE resource = ? AND kind = ? AND intent = ? AND key = ?`,
 	stmtShadowsOfUser: `SELECT ` + shadowColumns + ` FROM shadows WHERE owner = ?
 ORDER BY resource, kind, intent, key`,
-	stmtInsertShadow: `INSERT INTO shadows (resource, kind, intent, identifier, key, attributes, hash,
-    mapping_hash, owner, situation, synced_at, dead, pending, next_attempt_at, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
-ON CONFLICT (resource, kind, intent, key) DO NOTHING`,
+	stmtNextShadowID: `SELECT coalesce(max(id), 0) + 1 FROM shadows`,
 	stmtUpdateShadow: `UPDATE shadows SET resource = ?, kind = ?, intent = ?, identifier = ?, key = ?,
     attributes = ?, hash = ?, mapping_hash = ?, owner = ?, situation = ?, synced_at = ?, dead = ?,
     pending = ?, next_attempt_at = ?, updated_at = ?
@@ -152,8 +152,14 @@ func (r *RepoTx) preparedText(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// exec runs statement id, then the store's test hook.
+// exec runs statement id, after the rows held back unless it is
+// independent of them, then the store's test hook.
 func (r *RepoTx) exec(id repoStmt, args ...any) (sql.Result, error) {
+	if !independent[id] {
+		if err := r.flush(); err != nil {
+			return nil, err
+		}
+	}
 	st, err := r.prepared(id)
 	if err != nil {
 		return nil, err
@@ -168,8 +174,14 @@ func (r *RepoTx) exec(id repoStmt, args ...any) (sql.Result, error) {
 	return res, r.after(repoQueries[id])
 }
 
-// query runs statement id and hands its rows to each, then runs the hook.
+// query runs statement id, after the rows held back unless it is
+// independent of them, and hands its rows to each, then runs the hook.
 func (r *RepoTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) error {
+	if !independent[id] {
+		if err := r.flush(); err != nil {
+			return err
+		}
+	}
 	st, err := r.prepared(id)
 	if err != nil {
 		return err

@@ -20,6 +20,9 @@ func (r *RepoTx) FindUsers(match map[string]string, limit int) ([]int64, error) 
 	if len(match) == 0 || limit < 1 {
 		return nil, nil
 	}
+	if err := r.flush(); err != nil {
+		return nil, r.fail(err)
+	}
 	query, args, err := r.findQuery(match)
 	if err != nil {
 		return nil, r.fail(err)

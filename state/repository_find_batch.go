@@ -20,6 +20,9 @@ func (r *RepoTx) FindUsersByValues(attribute string, values []string) (found map
 	if len(values) > MaxFindValues {
 		return nil, false, r.fail(invalidRepo("FindUsersByValues takes at most %d values, not %d", MaxFindValues, len(values)))
 	}
+	if err := r.flush(); err != nil {
+		return nil, false, r.fail(err)
+	}
 	var query string
 	args := make([]any, 0, len(values)+1)
 	switch indexed, err := r.isIndexed(attribute); {

@@ -50,7 +50,9 @@ func (r *RepoTx) shadows(id repoStmt, args ...any) ([]*Shadow, error) {
 }
 
 // PutShadow stores sh: a new shadow when sh.ID is 0 (setting ID and
-// CreatedAt; a shadow of the same object is a ShadowExistsError), else
+// CreatedAt; a shadow of the same object is a ShadowExistsError, of this
+// call or of a later one: new shadows are inserted many at a time, see
+// repository_buffered.go), else
 // every column of the shadow with that ID (UnknownShadowError when there
 // is none). It sets UpdatedAt, gives pending operations without a
 // QueuedAt the transaction's time, and keeps the shadow's due time (the
@@ -79,18 +81,10 @@ func (r *RepoTx) PutShadow(sh *Shadow) error {
 }
 
 func (r *RepoTx) insertShadow(sh *Shadow, cols []any) error {
-	res, err := r.exec(stmtInsertShadow, append(cols, r.nowText)...)
-	if err != nil {
+	if err := r.bufferShadow(sh, cols); err != nil {
 		return r.fail(err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return r.fail(orErr(err, &ShadowExistsError{Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Key: sh.Key}))
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return r.fail(err)
-	}
-	sh.ID, sh.CreatedAt, sh.UpdatedAt = id, r.now, r.now
+	sh.CreatedAt, sh.UpdatedAt = r.now, r.now
 	return nil
 }
 
@@ -100,6 +94,7 @@ func (r *RepoTx) DeleteShadow(id int64) error {
 	if _, err := r.exec(stmtDeleteShadow, id); err != nil {
 		return r.fail(err)
 	}
+	r.held.nextShadowID = 0 // it may have been the largest
 	return nil
 }
 

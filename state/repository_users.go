@@ -95,8 +95,7 @@ func (r *RepoTx) DeleteUser(id int64) error {
 }
 
 // insertKeys adds the correlation keys of user id: one per indexed
-// attribute it has. (One statement per key measured as fast as one
-// multi-row statement per user.)
+// attribute it has, held back and inserted with other users' keys.
 func (r *RepoTx) insertKeys(id int64, attrs map[string]string) error {
 	indexed, err := r.indexedNames()
 	if err != nil {
@@ -107,7 +106,7 @@ func (r *RepoTx) insertKeys(id int64, attrs map[string]string) error {
 		if !ok {
 			continue
 		}
-		if _, err := r.exec(stmtInsertUserKey, name, v, id); err != nil {
+		if err := r.bufferKey(name, v, id); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,176 @@
+package state
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+)
+
+// A RepoTx keeps the rows of new shadows and of correlation keys back and
+// inserts them many to a statement: a statement's cost beyond its rows
+// (database/sql, the driver, the VM's start) was a third of storing an
+// object. Rows are inserted before any statement that could see them or
+// their absence — a read of shadows or keys, an update or delete (their
+// triggers and foreign keys) — and before the transaction commits, so
+// what a RepoTx stores and reads is the same as if they had gone in at
+// once. Only statements on users' own columns (InsertUser, UserByID,
+// UserByName) and on run changes run while rows wait.
+//
+// A new shadow gets its ID at once, the one SQLite would give it: one
+// more than the largest in the table (the transaction holds the write
+// lock, so nobody else inserts meanwhile). A shadow whose object already
+// has one is reported by the statement that inserts it, as a
+// ShadowExistsError of the call that inserted the rows, or of the commit.
+
+// Rows per multi-row statement, well under SQLite's 32,766 variables.
+const (
+	shadowRowsPerInsert = 64 // 17 variables each
+	keyRowsPerInsert    = 256
+)
+
+// shadowInsertColumns are the columns of a buffered shadow, in order.
+const shadowInsertColumns = `id, resource, kind, intent, identifier, key, attributes, hash,
+    mapping_hash, owner, situation, synced_at, dead, pending, next_attempt_at, created_at, updated_at`
+
+const shadowInsertWidth = 17
+
+// heldRows are the rows a RepoTx holds back.
+type heldRows struct {
+	shadows []any     // shadowInsertWidth values per row
+	keys    []any     // attribute, value, user_id per row
+	sh      []*Shadow // the shadows of shadows, for a conflict's error
+	// nextShadowID is the ID the next new shadow gets; 0 until read.
+	nextShadowID int64
+}
+
+// independent are the statements that may run while rows wait: they
+// neither read nor change shadows or correlation keys.
+var independent = [stmtCount]bool{
+	stmtUserByID: true, stmtUserByName: true, stmtInsertUser: true, stmtIndexedNames: true,
+	stmtLastRunChange: true, stmtInsertRunChange: true,
+}
+
+// bufferShadow holds back the insert of the new shadow sh, whose column
+// values from resource to next_attempt_at are cols, and gives it its ID.
+func (r *RepoTx) bufferShadow(sh *Shadow, cols []any) error {
+	if r.held.nextShadowID == 0 {
+		err := r.query(stmtNextShadowID, func(rows *sql.Rows) error {
+			return rows.Scan(&r.held.nextShadowID)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	sh.ID = r.held.nextShadowID
+	r.held.nextShadowID++
+	r.held.shadows = append(append(append(r.held.shadows, sh.ID), cols...), r.nowText, r.nowText)
+	r.held.sh = append(r.held.sh, sh)
+	if len(r.held.sh) < shadowRowsPerInsert {
+		return nil
+	}
+	return r.flushShadows()
+}
+
+// bufferKey holds back the insert of a correlation key.
+func (r *RepoTx) bufferKey(attribute, value string, userID int64) error {
+	r.held.keys = append(r.held.keys, attribute, value, userID)
+	if len(r.held.keys) < 3*keyRowsPerInsert {
+		return nil
+	}
+	return r.flushKeys()
+}
+
+// flush inserts every row held back.
+func (r *RepoTx) flush() error {
+	if err := r.flushKeys(); err != nil {
+		return err
+	}
+	return r.flushShadows()
+}
+
+// flushKeys and flushShadows take the rows out before they run a
+// statement, which would otherwise flush them again.
+func (r *RepoTx) flushKeys() error {
+	args := r.held.keys
+	if len(args) == 0 {
+		return nil
+	}
+	r.held.keys = nil
+	query := multiRowInsert(`INSERT INTO user_keys (attribute, value, user_id) VALUES `, 3, len(args)/3) + ` ON CONFLICT DO NOTHING`
+	err := r.execText(query, args...)
+	clear(args)
+	r.held.keys = args[:0]
+	return err
+}
+
+func (r *RepoTx) flushShadows() error {
+	args, shadows := r.held.shadows, r.held.sh
+	if len(shadows) == 0 {
+		return nil
+	}
+	r.held.shadows, r.held.sh = nil, nil
+	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows))
+	err := r.execText(query, args...)
+	if isUniqueViolation(err) {
+		err = r.shadowConflict(shadows)
+	}
+	clear(args)
+	clear(shadows)
+	r.held.shadows, r.held.sh = args[:0], shadows[:0]
+	return err
+}
+
+// shadowConflict names a shadow of the failed statement whose object
+// has a shadow already, stored before or earlier in the same statement.
+// The statement changed nothing, and the transaction will not commit.
+func (r *RepoTx) shadowConflict(shadows []*Shadow) error {
+	seen := map[[4]string]bool{}
+	for _, sh := range shadows {
+		k := [4]string{sh.Resource, sh.Kind, sh.Intent, sh.Key}
+		if seen[k] {
+			return &ShadowExistsError{Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Key: sh.Key}
+		}
+		seen[k] = true
+		old, err := r.shadows(stmtShadowByKey, sh.Resource, sh.Kind, sh.Intent, sh.Key)
+		if err != nil {
+			return err
+		}
+		if len(old) > 0 {
+			return &ShadowExistsError{Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Key: sh.Key}
+		}
+	}
+	return errShadowIDTaken
+}
+
+// errShadowIDTaken would mean that a new shadow's ID was not free.
+var errShadowIDTaken = errors.New("a new shadow's ID is taken")
+
+// multiRowInsert is prefix followed by rows groups of width placeholders.
+func multiRowInsert(prefix string, width, rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+	var b strings.Builder
+	b.Grow(len(prefix) + rows*(len(row)+1))
+	b.WriteString(prefix)
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// execText runs a statement built at run time, then the test hook.
+func (r *RepoTx) execText(query string, args ...any) error {
+	st, err := r.preparedText(query)
+	if err != nil {
+		return err
+	}
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(r.stmtCtx, args...); err != nil {
+		return err
+	}
+	return r.after(query)
+}

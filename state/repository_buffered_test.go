@@ -1,0 +1,101 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// New shadows and correlation keys are inserted many at a time; within
+// the transaction every read sees them as if they had gone in at once.
+func TestHeldRowsAreSeenByLaterStatements(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.ensureIndex(t, "employee_number")
+	b.repo(t, func(r *RepoTx) error {
+		var users []*User
+		for i := range shadowRowsPerInsert + 3 { // a full statement and a partial one
+			u := newUser(fmt.Sprintf("u%d", i), map[string]string{"employee_number": fmt.Sprintf("e%d", i)})
+			if err := r.InsertUser(u); err != nil {
+				return err
+			}
+			sh := shadow("hr", fmt.Sprintf("k%d", i))
+			sh.Owner = u.ID
+			if err := r.PutShadow(sh); err != nil {
+				return err
+			}
+			if sh.ID != int64(i+1) {
+				t.Errorf("shadow %d has ID %d, want %d", i, sh.ID, i+1)
+			}
+			users = append(users, u)
+		}
+		last := users[len(users)-1]
+		found, ok, err := r.FindUsersByValues("employee_number", []string{"e0", last.Attributes["employee_number"]})
+		if err != nil || !ok || len(found) != 2 {
+			t.Errorf("FindUsersByValues = %v, %v, %v", found, ok, err)
+		}
+		byOwner, err := r.ShadowsOfUser(last.ID)
+		if err != nil || len(byOwner) != 1 || byOwner[0].Key != fmt.Sprintf("k%d", len(users)-1) {
+			t.Errorf("ShadowsOfUser = %v, %v", byOwner, err)
+		}
+		// The update's trigger removes the key held back with the user.
+		last.Attributes["employee_number"] = "e-new"
+		if err := r.UpdateUser(last); err != nil {
+			return err
+		}
+		if ids, err := r.FindUsers(map[string]string{"employee_number": "e-new"}, 2); err != nil || !reflect.DeepEqual(ids, []int64{last.ID}) {
+			t.Errorf("FindUsers(new value) = %v, %v", ids, err)
+		}
+		if ids, err := r.FindUsers(map[string]string{"employee_number": fmt.Sprintf("e%d", len(users)-1)}, 2); err != nil || len(ids) != 0 {
+			t.Errorf("FindUsers(old value) = %v, %v", ids, err)
+		}
+		return nil
+	})
+}
+
+// A new shadow gets the ID SQLite would give it, also after the largest
+// was deleted in the same transaction.
+func TestNewShadowIDsAreSQLites(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	shs := b.putShadows(t, shadow("hr", "a1"), shadow("hr", "a2"))
+	b.repo(t, func(r *RepoTx) error {
+		if err := r.DeleteShadow(shs[1].ID); err != nil {
+			return err
+		}
+		sh := shadow("hr", "a3")
+		if err := r.PutShadow(sh); err != nil {
+			return err
+		}
+		if sh.ID != shs[1].ID {
+			t.Errorf("after deleting ID %d, the new shadow has ID %d", shs[1].ID, sh.ID)
+		}
+		return nil
+	})
+}
+
+// Two new shadows of one object in a transaction: the second is a
+// ShadowExistsError, and nothing of the transaction is stored.
+func TestHeldShadowConflictFailsTheTransaction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	err := b.store.Repo(b.ctx, func(r *RepoTx) error {
+		for _, key := range []string{"a1", "a2", "a1"} {
+			if err := r.PutShadow(shadow("hr", key)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var exists *ShadowExistsError
+	if !errors.As(err, &exists) || exists.Key != "a1" {
+		t.Fatalf("err = %v; want a ShadowExistsError for a1", err)
+	}
+	b.repo(t, func(r *RepoTx) error {
+		if sh, err := r.ShadowByKey("hr", "account", "default", "a2"); sh != nil || err != nil {
+			t.Errorf("a2 after the failed transaction: %+v, %v", sh, err)
+		}
+		return nil
+	})
+}
