@@ -80,3 +80,15 @@ func walkSummaries(ctx context.Context, tx *sql.Tx, resource, kind, intent, comm
 	}
 	return rows.Err()
 }
+
+// ShadowCount is how many shadows, dead ones too, resource's object type
+// kind/intent has: what ShadowSummaries will deliver, for sizing what
+// holds them.
+func (s *Store) ShadowCount(ctx context.Context, resource, kind, intent string) (int, error) {
+	var n int
+	err := s.readFn(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM shadows WHERE resource = ? AND kind = ? AND intent = ?`,
+			resource, kind, intent).Scan(&n)
+	})
+	return n, err
+}

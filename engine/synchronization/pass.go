@@ -215,11 +215,7 @@ func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
 	e := p.idx.see(key)
 	var scope *hcl.EvalContext
 	if f := p.job.Activity.Filter; f != nil {
-		sit := ""
-		if e != nil {
-			sit = e.situation
-		}
-		scope = p.w.objectScope(p.rt, obj, sit)
+		scope = p.w.objectScope(p.rt, obj, p.idx.situation(e))
 		ok, err := evalBool("filter", f, scope)
 		if err != nil {
 			return nil, objErr(CategoryMapping, err)
@@ -230,17 +226,13 @@ func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
 		}
 	}
 	it := &item{obj: obj, key: key, known: e != nil}
-	if e.unchanged(hash, p.rt.mappingHash) {
+	if p.idx.unchanged(e, hash, p.rt.mappingHash) {
 		it.unchanged = true
 		return it, nil
 	}
 	it.hash = hashText(hash)
 	if scope == nil {
-		sit := ""
-		if e != nil {
-			sit = e.situation
-		}
-		scope = p.w.objectScope(p.rt, obj, sit)
+		scope = p.w.objectScope(p.rt, obj, p.idx.situation(e))
 	}
 	var err error
 	if it.corr, err = evalCorrelation(p.rt, scope); err != nil {
