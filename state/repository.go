@@ -15,14 +15,16 @@ import (
 //
 // A RepoTx must not be used after fn returns, nor by several goroutines.
 func (s *Store) Repo(ctx context.Context, fn func(*RepoTx) error) error {
-	return s.repo(ctx, s.write, fn)
+	return s.repo(ctx, s.write, nil, fn)
 }
 
-// repo runs fn in a RepoTx of a write transaction that write begins.
-func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, fn func(*RepoTx) error) error {
+// repo runs fn in a RepoTx of a write transaction that write begins,
+// with the statements kept from earlier transactions (nil: none).
+func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, kept *keptStmts, fn func(*RepoTx) error) error {
 	var fnErr error
 	err := write(ctx, func(tx *sql.Tx) error {
-		r := &RepoTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0), hook: s.testHookAfterStatement}
+		r := &RepoTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0),
+			hook: s.testHookAfterStatement, kept: kept}
 		r.nowText = formatTime(r.now)
 		if fnErr = fn(r); fnErr != nil {
 			return fnErr
@@ -67,6 +69,7 @@ type RepoTx struct {
 
 	buf  []byte   // attributes being encoded
 	held heldRows // rows not inserted yet (repository_buffered.go)
+	kept *keptStmts
 }
 
 // Now is the store's clock when the transaction began; every time the
@@ -124,7 +127,7 @@ func (r *RepoTx) prepared(id repoStmt) (*sql.Stmt, error) {
 	if err := r.ctx.Err(); err != nil {
 		return nil, err
 	}
-	st, err := r.tx.PrepareContext(r.stmtCtx, repoQueries[id])
+	st, err := r.prepare(repoQueries[id])
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +144,7 @@ func (r *RepoTx) preparedText(query string) (*sql.Stmt, error) {
 	if err := r.ctx.Err(); err != nil {
 		return nil, err
 	}
-	st, err := r.tx.PrepareContext(r.stmtCtx, query)
+	st, err := r.prepare(query)
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +153,21 @@ func (r *RepoTx) preparedText(query string) (*sql.Stmt, error) {
 	}
 	r.dynamic[query] = st
 	return st, nil
+}
+
+// prepare prepares query in the transaction, or takes the statement a
+// session prepared in an earlier one.
+func (r *RepoTx) prepare(query string) (*sql.Stmt, error) {
+	if r.kept != nil {
+		st, err := r.kept.stmt(r.stmtCtx, r.store.db, query)
+		if err != nil {
+			return nil, err
+		}
+		if st != nil {
+			return r.tx.StmtContext(r.stmtCtx, st), nil
+		}
+	}
+	return r.tx.PrepareContext(r.stmtCtx, query)
 }
 
 // exec runs statement id, after the rows held back unless it is
