@@ -61,11 +61,14 @@ func setupBench(b *testing.B) *benchEnv {
 	if diags.HasErrors() {
 		b.Fatal(diags.Error())
 	}
-	desired, err := planner.Desired(cfg, "")
+	snap, err := st.Snapshot(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
-	snap, _ := st.Snapshot(ctx)
+	desired, err := planner.Desired(cfg, "", snap.Key)
+	if err != nil {
+		b.Fatal(err)
+	}
 	plan, err := planner.Compute(desired, snap, planner.Options{Now: time.Now()})
 	if err != nil {
 		b.Fatal(err)

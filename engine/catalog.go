@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -31,14 +32,18 @@ type Catalog struct {
 }
 
 // LoadCatalog loads the configuration in dir, computes its canonical
-// definitions and checks each task against snap, the stored state. A
-// configuration that does not load is a *ConfigError.
+// definitions (fingerprinting secrets with the state's key, snap.Key) and
+// checks each task against snap, the stored state. A configuration that
+// does not load is a *ConfigError.
 func LoadCatalog(dir string, opts config.LoadOptions, snap *state.Snapshot) (*Catalog, error) {
+	if snap == nil || len(snap.Key) == 0 {
+		return nil, errors.New("engine: a catalog needs a snapshot of the state, with its key")
+	}
 	cfg, diags := config.LoadDir(dir, opts)
 	if diags.HasErrors() {
 		return nil, &ConfigError{Dir: dir, Diagnostics: diags}
 	}
-	desired, err := planner.Desired(cfg, "")
+	desired, err := planner.Desired(cfg, "", snap.Key)
 	if err != nil {
 		return nil, fmt.Errorf("the configuration in %s: %w", dir, err)
 	}

@@ -2,8 +2,12 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/planner"
 )
 
 // check says why the task called name may not run, or nil.
@@ -19,7 +23,7 @@ func (c *Catalog) check(name string) error {
 	case !applied:
 		return c.notRunnable(name, fmt.Sprintf("%s in %s is not applied yet", addr, c.dir))
 	}
-	for _, dep := range dependencies(t) {
+	for _, dep := range dependencies(c.cfg, t) {
 		if c.differs(dep) {
 			return c.differsError(name, dep)
 		}
@@ -28,11 +32,20 @@ func (c *Catalog) check(name string) error {
 }
 
 // dependencies are the addresses whose applied definitions a run of t
-// uses: the task itself, its named schedule and its activities' resources.
-func dependencies(t *config.Task) []string {
+// uses: the task itself, its named schedule and its activities' resources
+// — every resource of cfg when an activity synchronizes, because a
+// synchronization provisions to every resource whose object types map a
+// user outbound.
+func dependencies(cfg *config.Config, t *config.Task) []string {
 	deps := []string{taskAddr(t.Name)}
 	if t.ScheduleRef != nil {
 		deps = append(deps, t.ScheduleRef.Address.String())
+	}
+	if slices.ContainsFunc(t.Activities, synchronizes) {
+		for _, name := range config.SortedNames(cfg.Resources) {
+			deps = append(deps, config.KindResource+"."+name)
+		}
+		return deps
 	}
 	seen := map[string]bool{}
 	for _, a := range t.Activities {
@@ -59,9 +72,65 @@ func (c *Catalog) differsError(task, dep string) error {
 	if dep != taskAddr(task) {
 		detail = fmt.Sprintf("%s (used by %s) in %s differs from the applied definition", dep, taskAddr(task), c.dir)
 	}
+	if values := c.differingValues(dep); len(values) > 0 {
+		detail += ": " + strings.Join(values, "; ")
+	}
 	return &TaskError{Task: task, Err: ErrNotRunnable, Detail: detail, Hint: applyHint}
+}
+
+// differingValues says which variables and locals read by the definition
+// at addr have other values than those applied, as in `var.app_domain is
+// "example.org", applied "example.com"`; a sensitive one is named without
+// its value.
+func (c *Catalog) differingValues(addr string) []string {
+	want, have := c.desired[addr], c.stored[addr]
+	if want == nil || have == nil {
+		return nil
+	}
+	var out []string
+	for _, path := range sortedKeys(want.Spec, have.Spec) {
+		if !strings.HasPrefix(path, "var.") && !strings.HasPrefix(path, "local.") {
+			continue
+		}
+		now, applied := want.Spec[path], have.Spec[path]
+		switch {
+		case now == applied:
+		case planner.IsSensitive(now) || planner.IsSensitive(applied):
+			out = append(out, fmt.Sprintf("the sensitive %s has another value than the one applied", path))
+		case applied == "":
+			out = append(out, fmt.Sprintf("%s is read but was not when it was applied", path))
+		case now == "":
+			out = append(out, fmt.Sprintf("%s is no longer read", path))
+		default:
+			out = append(out, fmt.Sprintf("%s is %s, applied %s", path, now, applied))
+		}
+	}
+	return out
+}
+
+// sortedKeys returns the keys of both maps, sorted, once each.
+func sortedKeys(a, b map[string]string) []string {
+	keys := slices.Collect(maps.Keys(a))
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func (c *Catalog) notRunnable(task, detail string) error {
 	return &TaskError{Task: task, Err: ErrNotRunnable, Detail: detail, Hint: applyHint}
+}
+
+// synchronizes reports whether a is a synchronization activity, which
+// reaches every resource (engine/synchronization's world).
+func synchronizes(a *config.Activity) bool {
+	switch a.Type {
+	case config.ActivityImport, config.ActivityReconciliation, config.ActivityLiveSync,
+		config.ActivityAsyncUpdate, config.ActivityPropagation, config.ActivityRecompute:
+		return true
+	}
+	return false
 }

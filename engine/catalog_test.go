@@ -104,3 +104,92 @@ func TestCatalogWithSnapshotRechecks(t *testing.T) {
 		t.Errorf("unchanged task: %v", err)
 	}
 }
+
+// syncCatalogHCL imports HR accounts; provisioning writes app accounts
+// whose e-mail reads a variable and a sensitive one.
+const syncCatalogHCL = `
+variable "app_domain" {
+  type    = string
+  default = "example.com"
+}
+variable "salt" {
+  type      = string
+  sensitive = true
+  default   = "pepper"
+}
+resource "hr" {
+  connector = "csv"
+  connection {
+    path       = "hr.csv"
+    identifier = "id"
+  }
+  object_type "account" {
+    correlate {
+      name = attributes.login
+    }
+    inbound {
+      name = attributes.login
+    }
+  }
+}
+resource "app" {
+  connector = "sql"
+  connection {
+    driver = "sqlite"
+    dsn    = "app.db"
+    table  = "accounts"
+    key    = "login"
+  }
+  object_type "account" {
+    correlate {
+      login = attributes.login
+    }
+    outbound {
+      login = user.name
+      email = "${user.name}@${var.app_domain}"
+      token = "${user.name}${var.salt}"
+    }
+  }
+}
+task "hr-import" {
+  activity "import" {
+    resource = resource.hr
+    kind     = "account"
+  }
+}
+`
+
+// TestCatalogRefusesOtherVariableValues: a run whose variables differ from
+// those applied is refused like an unapplied edit, naming the variable —
+// also when only a resource the task provisions to reads it.
+func TestCatalogRefusesOtherVariableValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		vars []string
+		want string
+	}{
+		{"plain", []string{"app_domain=example.org"},
+			`resource.app (used by task.hr-import) in DIR differs from the applied definition: var.app_domain is "example.org", applied "example.com"; run syncline plan / apply`},
+		{"sensitive", []string{"salt=s3cr3t-salt"},
+			`resource.app (used by task.hr-import) in DIR differs from the applied definition: the sensitive var.salt has another value than the one applied; run syncline plan / apply`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, syncCatalogHCL)
+			if err := b.catalog(t).Check("hr-import"); err != nil {
+				t.Fatalf("with the applied values: %v", err)
+			}
+			b.opts.Vars = tt.vars
+			err := b.catalog(t).Check("hr-import")
+			want := strings.ReplaceAll(tt.want, "DIR", b.dir)
+			if err == nil || err.Error() != want {
+				t.Fatalf("Check = %v\nwant %s", err, want)
+			}
+			if strings.Contains(err.Error(), "s3cr3t") {
+				t.Errorf("the error shows the secret: %v", err)
+			}
+		})
+	}
+}

@@ -65,11 +65,11 @@ func (b *bundle) apply(t testing.TB) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	desired, err := planner.Desired(cfg, "")
+	snap, err := b.store.Snapshot(b.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := b.store.Snapshot(b.ctx)
+	desired, err := planner.Desired(cfg, "", snap.Key)
 	if err != nil {
 		t.Fatal(err)
 	}

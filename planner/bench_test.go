@@ -29,7 +29,7 @@ func BenchmarkDesired(b *testing.B) {
 	cfg := loadConfig(b, scenario.Files(1000, 10_000, false))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Desired(cfg, "rev"); err != nil {
+		if _, err := Desired(cfg, "rev", testKey); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,7 +15,7 @@ const (
 	Null = "null"
 	// SensitivePrefix starts the rendering of a sensitive value; the rest is
 	// a fingerprint, never the value.
-	SensitivePrefix = "(sensitive sha256:"
+	SensitivePrefix = "(sensitive hmac:"
 	// RedactedValue stands for a sensitive value in attribute changes and
 	// every view.
 	RedactedValue = "(sensitive value)"

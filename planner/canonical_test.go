@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/syncline/syncline/state"
 	"slices"
 	"strings"
 	"testing"
@@ -57,12 +58,12 @@ func TestRenderValue(t *testing.T) {
 		{"map", cty.MapVal(map[string]cty.Value{"b": cty.StringVal("2"), "a-1": cty.StringVal("1")}), false, `{ a-1 = "1", b = "2" }`},
 		{"null", cty.NullVal(cty.String), false, "null"},
 		{"absent", cty.NilVal, false, "null"},
-		{"marked", secret, false, renderSensitive("hunter2")},
-		{"secret setting", cty.StringVal("hunter2"), true, renderSensitive("hunter2")},
-		{"marked deep", cty.ListVal([]cty.Value{cty.StringVal("a"), secret}), false, renderSensitive(`["a", "hunter2"]`)},
+		{"marked", secret, false, renderSensitive(testKey, "hunter2")},
+		{"secret setting", cty.StringVal("hunter2"), true, renderSensitive(testKey, "hunter2")},
+		{"marked deep", cty.ListVal([]cty.Value{cty.StringVal("a"), secret}), false, renderSensitive(testKey, `["a", "hunter2"]`)},
 	}
 	for _, tt := range tests {
-		got, err := renderValue(tt.v, tt.secret)
+		got, err := renderValue(tt.v, tt.secret, testKey)
 		if err != nil || got != tt.want {
 			t.Errorf("%s: renderValue = %q, %v; want %q", tt.name, got, err, tt.want)
 		}
@@ -70,23 +71,30 @@ func TestRenderValue(t *testing.T) {
 			t.Errorf("%s: rendering %q holds the secret", tt.name, got)
 		}
 	}
-	if _, err := renderValue(cty.UnknownVal(cty.String), false); err == nil {
+	if _, err := renderValue(cty.UnknownVal(cty.String), false, testKey); err == nil {
 		t.Error("an unknown value rendered without error")
 	}
 }
 
 func TestRenderSensitiveFingerprint(t *testing.T) {
 	t.Parallel()
-	got := renderSensitive("hunter2")
-	// sha256("syncline-sensitive:hunter2"), first 16 hex digits.
-	if want := "(sensitive sha256:"; !strings.HasPrefix(got, want) || len(got) != len(want)+16+1 {
-		t.Fatalf("renderSensitive = %q", got)
+	got := renderSensitive(testKey, "hunter2")
+	// HMAC-SHA256(testKey, "hunter2"), first 16 hex digits (as openssl dgst -sha256 -hmac KEY gives).
+	if want := "(sensitive hmac:ffd3a4460420b5c9)"; got != want {
+		t.Fatalf("renderSensitive = %q, want %q", got, want)
 	}
-	if got == renderSensitive("hunter3") {
+	if got == renderSensitive(testKey, "hunter3") {
 		t.Error("different secrets have the same fingerprint")
 	}
-	if !IsSensitive(got) || display(got) != RedactedValue {
-		t.Errorf("display(%q) = %q", got, display(got))
+	// Without the state's key, a fingerprint cannot be checked against
+	// guesses: another key gives another fingerprint of the same value.
+	if got == renderSensitive(state.SecretKey("another-state-secret-key-32bytes"), "hunter2") {
+		t.Error("two keys give the same fingerprint")
+	}
+	for _, fp := range []string{got, "(sensitive sha256:6f5a3015a1db35d1)"} { // legacy, unkeyed
+		if !IsSensitive(fp) || display(fp) != RedactedValue {
+			t.Errorf("display(%q) = %q", fp, display(fp))
+		}
 	}
 }
 

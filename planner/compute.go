@@ -51,7 +51,15 @@ func newPlan(desired map[string]*state.Definition, snapshot *state.Snapshot, opt
 		Errors:        []string{},
 		Desired:       hashes(desired),
 		Prior:         hashes(snapshot.Definitions),
+		Fingerprints:  fingerprintScope(opts.EphemeralKey),
 	}
+}
+
+func fingerprintScope(ephemeral bool) string {
+	if ephemeral {
+		return FingerprintsInvocation
+	}
+	return FingerprintsState
 }
 
 // computation holds what one Compute call works on.

@@ -378,7 +378,7 @@ func TestCompute(t *testing.T) {
 				vars = []string{secretVar}
 			}
 			cfg := loadConfig(t, tt.after(t), vars...)
-			desired, err := Desired(cfg, "rev2")
+			desired, err := Desired(cfg, "rev2", testKey)
 			if err != nil {
 				t.Fatal(err)
 			}

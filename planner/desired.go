@@ -3,6 +3,9 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -13,13 +16,20 @@ import (
 
 // Desired returns the canonical definition of every resource, schedule and
 // task in cfg, by address. revision is the configuration revision (a git
-// commit, or "" for a working directory) recorded on each definition.
+// commit, or "" for a working directory) recorded on each definition; key
+// is the state's secret key, which keys the fingerprints of sensitive
+// values (state.Snapshot.Key).
+//
+// A definition whose kept expressions (mappings, correlation, conditions,
+// filters) read variables or locals carries their values as well, at the
+// paths var.NAME and local.NAME: the values are part of what is applied, so
+// changing one is a change of every definition that reads it.
 //
 // cfg must have loaded without errors and with every variable set: a value
 // that is not known yet is an error, because a plan must show exactly what
 // an apply stores.
-func Desired(cfg *config.Config, revision string) (map[string]*state.Definition, error) {
-	return desired(cfg, revision, false)
+func Desired(cfg *config.Config, revision string, key state.SecretKey) (map[string]*state.Definition, error) {
+	return desired(cfg, revision, key, false)
 }
 
 // DesiredWithoutSecrets is Desired for a configuration loaded without its
@@ -30,19 +40,23 @@ func Desired(cfg *config.Config, revision string) (map[string]*state.Definition,
 // compares equal to itself. Every other value must still be known, because
 // a setting that came from an unset variable would silently keep its
 // default. The result is for comparing two configurations, never for
-// storing.
-func DesiredWithoutSecrets(cfg *config.Config, revision string) (map[string]*state.Definition, error) {
-	return desired(cfg, revision, true)
+// storing; key is then an ephemeral key (state.EphemeralKey), used for
+// both sides.
+func DesiredWithoutSecrets(cfg *config.Config, revision string, key state.SecretKey) (map[string]*state.Definition, error) {
+	return desired(cfg, revision, key, true)
 }
 
-func desired(cfg *config.Config, revision string, unknownSecrets bool) (map[string]*state.Definition, error) {
+func desired(cfg *config.Config, revision string, key state.SecretKey, unknownSecrets bool) (map[string]*state.Definition, error) {
 	if cfg == nil {
 		return nil, errors.New("planner: no configuration")
+	}
+	if len(key) == 0 {
+		return nil, errors.New("planner: no secret key to fingerprint sensitive values with")
 	}
 	if err := checkVariablesKnown(cfg, unknownSecrets); err != nil {
 		return nil, err
 	}
-	d := &desiredBuilder{cfg: cfg, revision: revision, unknownSecrets: unknownSecrets,
+	d := &desiredBuilder{cfg: cfg, revision: revision, key: key, unknownSecrets: unknownSecrets,
 		out: make(map[string]*state.Definition, len(cfg.Resources)+len(cfg.Schedules)+len(cfg.Tasks))}
 	for _, name := range config.SortedNames(cfg.Resources) {
 		r := cfg.Resources[name]
@@ -65,6 +79,7 @@ func desired(cfg *config.Config, revision string, unknownSecrets bool) (map[stri
 type desiredBuilder struct {
 	cfg            *config.Config
 	revision       string
+	key            state.SecretKey
 	unknownSecrets bool
 	out            map[string]*state.Definition
 	errs           []error
@@ -74,9 +89,10 @@ type desiredBuilder struct {
 // could not be built.
 func (d *desiredBuilder) add(kind, name string, decl hcl.Range, write func(specWriter)) {
 	var errs []error
-	w := newSpecWriter(d.cfg.Files, &errs)
+	w := newSpecWriter(d.cfg.Files, &errs, d.key)
 	w.unknownSecrets = d.unknownSecrets
 	write(w)
+	d.writeReads(w)
 	addr := kind + "." + name
 	for _, err := range errs {
 		d.errs = append(d.errs, fmt.Errorf("%s: %w", addr, err))
@@ -108,4 +124,39 @@ func checkVariablesKnown(cfg *config.Config, unknownSecrets bool) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// writeReads writes the value of every variable and local that w's kept
+// expressions read, at var.NAME and local.NAME.
+func (d *desiredBuilder) writeReads(w specWriter) {
+	for _, name := range slices.Sorted(maps.Keys(w.reads)) {
+		switch name {
+		case "var.*":
+			for _, v := range config.SortedNames(d.cfg.Variables) {
+				w.value("var."+v, d.cfg.Variables[v].Value, false)
+			}
+		case "local.*":
+			for _, l := range config.SortedNames(d.cfg.Locals) {
+				w.value("local."+l, d.cfg.Locals[l].Value, false)
+			}
+		default:
+			w.value(name, d.readValue(name), false)
+		}
+	}
+}
+
+// readValue is the value of "var.NAME" or "local.NAME"; the loader has
+// checked that every reference names a declared one.
+func (d *desiredBuilder) readValue(name string) cty.Value {
+	root, n, _ := strings.Cut(name, ".")
+	if root == "var" {
+		if v := d.cfg.Variables[n]; v != nil {
+			return v.Value
+		}
+		return cty.NilVal
+	}
+	if l := d.cfg.Locals[n]; l != nil {
+		return l.Value
+	}
+	return cty.NilVal
 }

@@ -99,17 +99,17 @@ func TestDesiredSpec(t *testing.T) {
 		"retry.backoff":                  `"1m"`,
 		"retry.max_backoff":              `"1h"`,
 		"notify[0].on":                   `["failed"]`,
-		"notify[0].webhook":              renderSensitive("https://hooks.example.com/T0ken"),
+		"notify[0].webhook":              renderSensitive(testKey, "https://hooks.example.com/T0ken"),
 		"notify[1].on":                   `["failed", "partial"]`,
 		"notify[1].webhook":              `"https://hooks.example.com/plain"`,
 		"activity[0].type":               `"async_update"`,
 		"activity[0].resource":           `resource.mq`,
 		"activity[0].intent":             `"admin"`,
-		"activity[0].async_update.url":   renderSensitive("amqp://guest:guest@localhost:5672/"),
+		"activity[0].async_update.url":   renderSensitive(testKey, "amqp://guest:guest@localhost:5672/"),
 		"activity[0].async_update.queue": `"changes"`,
 		"activity[1].exec.args":          `["--fast"]`,
 		`activity[1].exec.env["MODE"]`:   `"x"`,
-		`activity[1].exec.env["TOKEN"]`:  renderSensitive("https://hooks.example.com/T0ken"),
+		`activity[1].exec.env["TOKEN"]`:  renderSensitive(testKey, "https://hooks.example.com/T0ken"),
 		"activity[2].report.source":      `"users"`,
 		"activity[2].report.format":      `"csv"`,
 		"activity[2].filter":             `user.status == "active"`,
@@ -169,7 +169,7 @@ func TestDesiredRefusesUnknownValues(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	_, err := Desired(cfg, "")
+	_, err := Desired(cfg, "", testKey)
 	if err == nil || !strings.Contains(err.Error(), `variable "app_dsn" has no value`) {
 		t.Errorf("Desired with an unset variable: err = %v", err)
 	}
@@ -184,5 +184,101 @@ func TestDesiredChangesWithSecret(t *testing.T) {
 	}
 	if a["resource.hr"].Hash != b["resource.hr"].Hash {
 		t.Error("a secret changed a definition that does not use it")
+	}
+}
+
+// varFiles is a resource whose mappings read a variable, a sensitive
+// variable and a local (which itself reads a variable), and a task whose
+// filter reads another variable.
+var varFiles = map[string]string{
+	"main.hcl": `
+variable "app_domain" {
+  type    = string
+  default = "example.com"
+}
+variable "salt" {
+  type      = string
+  sensitive = true
+}
+variable "region" {
+  type    = string
+  default = "eu"
+}
+variable "unused" {
+  type    = string
+  default = "x"
+}
+locals {
+  suffix = "@${var.app_domain}"
+}
+resource "app" {
+  connector = "sql"
+  connection {
+    driver = "sqlite"
+    dsn    = "app.db"
+    table  = "accounts"
+    key    = "login"
+  }
+  object_type "account" {
+    correlate {
+      name = attributes.login
+    }
+    outbound {
+      login = user.name
+      email = "${user.name}${local.suffix}"
+      hash  = "${user.name}${var.salt}"
+    }
+  }
+}
+task "sync" {
+  activity "reconciliation" {
+    resource = resource.app
+    kind     = "account"
+    filter   = attributes.region == var.region
+  }
+}
+`,
+}
+
+// TestDesiredVariableReads: the values of the variables and locals that
+// kept expressions read are part of the definitions that read them.
+func TestDesiredVariableReads(t *testing.T) {
+	t.Parallel()
+	defs := mustDesired(t, varFiles, "salt=pepper")
+	app, task := defs["resource.app"].Spec, defs["task.sync"].Spec
+	for path, want := range map[string]string{
+		"local.suffix": `"@example.com"`,
+		"var.salt":     renderSensitive(testKey, "pepper"),
+	} {
+		if got := app[path]; got != want {
+			t.Errorf("resource.app %s = %q, want %q", path, got, want)
+		}
+	}
+	if got := task["var.region"]; got != `"eu"` {
+		t.Errorf("task.sync var.region = %q", got)
+	}
+	for _, path := range []string{"var.unused", "var.app_domain", "var.region"} {
+		if v, ok := app[path]; ok {
+			t.Errorf("resource.app has %s = %q, but no expression of it reads it (directly)", path, v)
+		}
+	}
+
+	changed := mustDesired(t, varFiles, "salt=pepper", "app_domain=example.org")
+	if defs["resource.app"].Hash == changed["resource.app"].Hash {
+		t.Error("changing a variable a mapping reads (through a local) does not change the resource")
+	}
+	if defs["task.sync"].Hash != changed["task.sync"].Hash {
+		t.Error("changing a variable the task does not read changes the task")
+	}
+	rotated := mustDesired(t, varFiles, "salt=salt2")
+	if defs["resource.app"].Hash == rotated["resource.app"].Hash {
+		t.Error("rotating a sensitive variable a mapping reads does not change the resource")
+	}
+	for addr, d := range rotated {
+		for path, v := range d.Spec {
+			if strings.Contains(v, "salt2") {
+				t.Errorf("%s %s holds the secret: %q", addr, path, v)
+			}
+		}
 	}
 }

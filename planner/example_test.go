@@ -24,8 +24,9 @@ func Example() {
 		}
 		return cfg
 	}
-	stored, _ := planner.Desired(load("0 2 * * *"), "")
-	desired, _ := planner.Desired(load("0 3 * * *"), "")
+	key := state.EphemeralKey() // a store's own key: snapshot.Key
+	stored, _ := planner.Desired(load("0 2 * * *"), "", key)
+	desired, _ := planner.Desired(load("0 3 * * *"), "", key)
 
 	snapshot := &state.Snapshot{Lineage: "example", Serial: 1, Definitions: stored}
 	plan, err := planner.Compute(desired, snapshot, planner.Options{Now: time.Date(2026, 3, 27, 12, 0, 0, 0, time.UTC)})

@@ -22,6 +22,10 @@ type tb interface {
 // becomes 03:00 CEST).
 var testNow = time.Date(2026, 3, 27, 12, 0, 0, 0, time.UTC)
 
+// testKey stands for a state's secret key in every test, so fingerprints
+// are the same from run to run.
+var testKey = state.SecretKey("planner-tests-secret-key-32bytes")
+
 // loadConfig loads HCL files from memory the way LoadDir loads a
 // directory, so expressions keep their source bytes. vars are -var
 // arguments.
@@ -41,7 +45,7 @@ func loadConfig(t tb, files map[string]string, vars ...string) *config.Config {
 // mustDesired loads files and returns their desired definitions.
 func mustDesired(t tb, files map[string]string, vars ...string) map[string]*state.Definition {
 	t.Helper()
-	defs, err := Desired(loadConfig(t, files, vars...), "rev1")
+	defs, err := Desired(loadConfig(t, files, vars...), "rev1", testKey)
 	if err != nil {
 		t.Fatalf("Desired: %v", err)
 	}

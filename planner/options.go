@@ -22,6 +22,11 @@ type Options struct {
 	// Runtime is the tasks' runtime state, for reporting drift: a task the
 	// configuration enables but someone suspended at run time.
 	Runtime []state.TaskRuntime
+	// EphemeralKey says the desired (and stored) definitions fingerprint
+	// secrets with a key made for this invocation (state.EphemeralKey), as
+	// syncline diff and a plan without a state do: the plan says its
+	// fingerprints are not comparable with any other plan's.
+	EphemeralKey bool
 }
 
 // Move is a moved block: the stored definition at From now lives at To.

@@ -38,7 +38,21 @@ type Plan struct {
 	// plan still matches the configuration.
 	Desired map[string]string `json:"desired"`
 	Prior   map[string]string `json:"prior"`
+	// Fingerprints says what keyed the fingerprints of sensitive values in
+	// the specs: FingerprintsState or FingerprintsInvocation.
+	Fingerprints string `json:"fingerprints"`
 }
+
+// Values of Plan.Fingerprints.
+const (
+	// FingerprintsState: keyed by the state's secret key; comparable with
+	// the state's definitions and other plans against the same state.
+	FingerprintsState = "state"
+	// FingerprintsInvocation: keyed by a key made for this invocation only
+	// (syncline diff, a plan without a state); comparable within the plan
+	// and with nothing else.
+	FingerprintsInvocation = "invocation"
+)
 
 // Summary counts the changes as Terraform does: a replacement is one add and
 // one remove; a move that also changes the spec counts as a move and a

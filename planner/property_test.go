@@ -134,7 +134,7 @@ func TestPropertyApplyConverges(t *testing.T) {
 		snap := &state.Snapshot{}
 		for _, g := range []genConfig{a, b} {
 			cfg := loadConfig(t, g.files, g.vars...)
-			desired, err := Desired(cfg, "")
+			desired, err := Desired(cfg, "", testKey)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -184,13 +184,13 @@ resource "ldap" {
 		}
 		return cfg
 	}
-	if _, err := DesiredWithoutSecrets(load(), ""); err == nil || !strings.Contains(err.Error(), `variable "region" has no value`) {
+	if _, err := DesiredWithoutSecrets(load(), "", testKey); err == nil || !strings.Contains(err.Error(), `variable "region" has no value`) {
 		t.Fatalf("an unset plain variable: %v", err)
 	}
-	if _, err := Desired(load("region=eu"), ""); err == nil {
+	if _, err := Desired(load("region=eu"), "", testKey); err == nil {
 		t.Fatal("Desired accepted an unknown secret")
 	}
-	defs, err := DesiredWithoutSecrets(load("region=eu"), "")
+	defs, err := DesiredWithoutSecrets(load("region=eu"), "", testKey)
 	if err != nil {
 		t.Fatal(err)
 	}

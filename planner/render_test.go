@@ -140,7 +140,7 @@ func (s goldenScenario) plan(t *testing.T) *Plan {
 		vars = []string{secretVar}
 	}
 	cfg := loadConfig(t, s.after(t), vars...)
-	desired, err := Desired(cfg, s.opts.Revision)
+	desired, err := Desired(cfg, s.opts.Revision, testKey)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
 )
 
 // specWriter writes canonical values into one flat spec under a path
@@ -22,10 +23,15 @@ type specWriter struct {
 	// unknownSecrets renders a sensitive value that is not known as
 	// UnknownSensitive instead of failing (DesiredWithoutSecrets).
 	unknownSecrets bool
+	// key keys the fingerprints of sensitive values.
+	key state.SecretKey
+	// reads collects the variables and locals ("var.NAME", "local.NAME")
+	// that the kept expressions read; shared by writers made with at.
+	reads map[string]bool
 }
 
-func newSpecWriter(files map[string]*hcl.File, errs *[]error) specWriter {
-	return specWriter{spec: map[string]string{}, files: files, errs: errs}
+func newSpecWriter(files map[string]*hcl.File, errs *[]error, key state.SecretKey) specWriter {
+	return specWriter{spec: map[string]string{}, files: files, errs: errs, key: key, reads: map[string]bool{}}
 }
 
 // at returns a writer for the nested path p: at("retry") writes retry.NAME.
@@ -74,6 +80,37 @@ func (w specWriter) expr(path string, e hcl.Expression) {
 		return
 	}
 	w.set(path, src)
+	w.noteReads(e)
+}
+
+// noteReads records the variables and locals e reads. A reference to the
+// whole var or local object reads every one of them.
+func (w specWriter) noteReads(e hcl.Expression) {
+	if e == nil {
+		return
+	}
+	for _, t := range e.Variables() {
+		root := t.RootName()
+		if root != "var" && root != "local" {
+			continue
+		}
+		if len(t) < 2 {
+			w.reads[root+".*"] = true
+			continue
+		}
+		switch step := t[1].(type) {
+		case hcl.TraverseAttr:
+			w.reads[root+"."+step.Name] = true
+		case hcl.TraverseIndex:
+			if step.Key.Type() == cty.String && step.Key.IsKnown() && !step.Key.IsNull() {
+				w.reads[root+"."+step.Key.AsString()] = true
+			} else {
+				w.reads[root+".*"] = true
+			}
+		default:
+			w.reads[root+".*"] = true
+		}
+	}
 }
 
 func (w specWriter) value(path string, v cty.Value, secret bool) {
@@ -81,7 +118,7 @@ func (w specWriter) value(path string, v cty.Value, secret bool) {
 		w.set(path, UnknownSensitive)
 		return
 	}
-	rendered, err := renderValue(v, secret)
+	rendered, err := renderValue(v, secret, w.key)
 	if err != nil {
 		w.fail(path, err)
 		return

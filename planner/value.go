@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
 )
 
 // errUnknown reports a value that is not known yet: a variable without a
@@ -18,7 +19,7 @@ var errUnknown = errors.New("the value is not known; plan and apply need every v
 // renderValue renders a configuration value canonically. A value carrying
 // the Sensitive mark anywhere inside it, or one the schema calls secret,
 // renders as a fingerprint of the whole value.
-func renderValue(v cty.Value, secret bool) (string, error) {
+func renderValue(v cty.Value, secret bool, key state.SecretKey) (string, error) {
 	if v == cty.NilVal {
 		return Null, nil
 	}
@@ -28,9 +29,9 @@ func renderValue(v cty.Value, secret bool) (string, error) {
 	if secret || v.HasMarkDeep(config.Sensitive) {
 		plain, _ := v.UnmarkDeep()
 		if plain.Type() == cty.String && !plain.IsNull() {
-			return renderSensitive(plain.AsString()), nil
+			return renderSensitive(key, plain.AsString()), nil
 		}
-		return renderSensitive(renderPlain(plain)), nil
+		return renderSensitive(key, renderPlain(plain)), nil
 	}
 	plain, _ := v.UnmarkDeep()
 	return renderPlain(plain), nil

@@ -37,6 +37,11 @@ type Snapshot struct {
 	// repository; a resource with shadows may only be removed with
 	// -allow-destroy.
 	ShadowCounts map[string]int
+	// Key is the state's secret key, for fingerprints of sensitive values
+	// and the MAC of plan files; an empty snapshot of a store that does
+	// not exist yet carries an EphemeralKey, and says so in KeyEphemeral.
+	Key          SecretKey
+	KeyEphemeral bool
 }
 
 // Move renames a definition, keeping its history.

@@ -20,6 +20,9 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 		if snap.Serial, err = readSerial(ctx, tx); err != nil {
 			return err
 		}
+		if snap.Key, err = readSecretKey(ctx, tx); err != nil {
+			return err
+		}
 		if snap.Definitions, err = readDefinitions(ctx, tx); err != nil {
 			return err
 		}

@@ -26,9 +26,12 @@ With DIR (default: the current directory), apply plans first, shows the plan
 and asks for "yes" — on a terminal only; elsewhere -auto-approve is required.
 
 With PLANFILE (from "syncline plan -out PLANFILE"), apply carries out exactly
-that plan, without asking. It refuses a plan made for another state
-(lineage), a plan whose state changed since (stale), and a plan whose
-configuration or secrets changed since, naming what changed.
+that plan, without asking. It refuses a plan file that does not
+authenticate with the state's secret key (made for another state, or
+edited), a plan whose state changed since (stale), and a plan whose
+configuration or secrets changed since, naming what changed; then it
+recomputes the plan from the configuration and the state and refuses it
+unless the changes are exactly those in the file.
 
 apply holds the state's lock while it works; another apply waits up to
 -lock-timeout and then fails naming the holder.`
@@ -131,7 +134,9 @@ func refreshSources(req *state.ApplyRequest, desired map[string]*state.Definitio
 	}
 }
 
-// applyPlanFile applies a saved plan after checking it still holds.
+// applyPlanFile applies a saved plan after checking it is authentic and
+// still holds. What is stored is the plan recomputed from the
+// configuration and the state, never the file's own definitions.
 func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) error {
 	f, p, err := readPlanFile(path)
 	if err != nil {
@@ -142,14 +147,29 @@ func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) 
 		location = flag
 	}
 	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
+		if err := f.authenticate(path, p, snap); err != nil {
+			return err
+		}
 		if err := checkPlanAgainstState(p, snap); err != nil {
 			return err
 		}
-		lc, err := a.checkPlanAgainstConfig(f, p, cmd)
+		lc, desired, err := a.checkPlanAgainstConfig(f, p, snap, cmd)
 		if err != nil {
 			return err
 		}
-		return a.store(ctx, st, p.ApplyRequest(nil, lc.who()), p)
+		runtime, err := st.TaskRuntimes(ctx)
+		if err != nil {
+			return err
+		}
+		again, err := planner.Compute(desired, snap, planner.Options{Now: time.Now(), AllowDestroy: f.AllowDestroy,
+			Moves: planner.MovesFromConfig(lc.cfg), Revision: p.Revision, Runtime: runtime})
+		if err != nil {
+			return err
+		}
+		if err := p.SameChanges(again); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return a.store(ctx, st, again.ApplyRequest(desired, lc.who()), again)
 	})
 }
 
@@ -195,24 +215,24 @@ func changedSince(prior map[string]string, snap *state.Snapshot) []string {
 // secret) and refuses the plan when what it would store differs. A plan
 // made from git is reloaded from the very commit it recorded, wherever its
 // branch points now.
-func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, cmd *cli.Command) (*loadedConfig, error) {
+func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.Snapshot, cmd *cli.Command) (*loadedConfig, map[string]*state.Definition, error) {
 	vars := append(append([]string{}, f.Vars...), cmd.StringSlice("var")...)
 	varFiles := append(append([]string{}, f.VarFiles...), cmd.StringSlice("var-file")...)
 	lc, err := a.loadSourceStrict(f.source(), vars, varFiles)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if lc.commit() != p.Revision {
-		return nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.commit())
+		return nil, nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.commit())
 	}
 	if lc.rev != nil {
 		fmt.Fprintf(a.stdout, "%s\n", revisionLine(lc.rev))
 	}
-	desired, err := planner.Desired(lc.cfg, p.Revision)
+	desired, err := planner.Desired(lc.cfg, p.Revision, snap.Key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return lc, p.Verify(desired)
+	return lc, desired, p.Verify(desired)
 }
 
 // underLock opens (creating if needed) the store, takes the apply lock,

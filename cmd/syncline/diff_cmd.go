@@ -78,11 +78,15 @@ func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	base, err := a.loadDiffSide(repo, cmd.Args().Get(0), path, cmd)
+	// Both sides fingerprint secrets with one key made for this diff: no
+	// state is at hand, and nobody can check a printed fingerprint
+	// against guesses.
+	key := state.EphemeralKey()
+	base, err := a.loadDiffSide(repo, cmd.Args().Get(0), path, key, cmd)
 	if err != nil {
 		return err
 	}
-	head, err := a.loadDiffSide(repo, cmd.Args().Get(1), path, cmd)
+	head, err := a.loadDiffSide(repo, cmd.Args().Get(1), path, key, cmd)
 	if err != nil {
 		return err
 	}
@@ -124,7 +128,7 @@ func diffRepository(cmd *cli.Command) (repo, path string, err error) {
 // loadDiffSide loads one revision without secrets. A revision without
 // configuration is empty; any other problem is printed and ends the
 // command.
-func (a *app) loadDiffSide(repo, ref, path string, cmd *cli.Command) (*diffSide, error) {
+func (a *app) loadDiffSide(repo, ref, path string, key state.SecretKey, cmd *cli.Command) (*diffSide, error) {
 	cfg, rev, diags := config.LoadGit(repo, ref, path, config.LoadOptions{
 		Vars:                cmd.StringSlice("var"),
 		VarFiles:            cmd.StringSlice("var-file"),
@@ -141,7 +145,7 @@ func (a *app) loadDiffSide(repo, ref, path string, cmd *cli.Command) (*diffSide,
 	if diags.HasErrors() {
 		return nil, exitStatus(exitError)
 	}
-	desired, err := planner.DesiredWithoutSecrets(cfg, rev.Commit)
+	desired, err := planner.DesiredWithoutSecrets(cfg, rev.Commit, key)
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", ref, rev.Short, err)
 	}
@@ -171,9 +175,10 @@ func computeDiff(base, head *diffSide) (*planner.Plan, error) {
 		moves = planner.MovesFromConfig(head.cfg)
 	}
 	return planner.Compute(head.desired, snap, planner.Options{
-		Now:      time.Now(),
-		Moves:    moves,
-		Revision: head.rev.Commit,
+		Now:          time.Now(),
+		Moves:        moves,
+		Revision:     head.rev.Commit,
+		EphemeralKey: true,
 	})
 }
 

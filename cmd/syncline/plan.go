@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 
 	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -16,8 +20,10 @@ attribute, with the next fire times before and after for timing changes and
 notes a reviewer must see. Sensitive values are never shown.
 
 plan never writes: a state store that does not exist yet counts as empty.
-
--out FILE saves the plan for "syncline apply FILE", which applies exactly it.
+The one exception is -out FILE, which saves the plan for "syncline apply
+FILE" (which applies exactly it), authenticated with the state's secret
+key: when the store does not exist yet, -out first creates it, as
+syncline init does.
 -format chooses the view: text (default), json (see docs/plan-format.md) or
 markdown (for a pull-request comment, cut to fit GitHub's 65,536-character
 limit).
@@ -58,6 +64,11 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	location := stateLocation(cmd.String("state"), src.stateDir, lc.cfg.Settings)
+	if out := cmd.String("out"); out != "" {
+		if err := a.initForPlanFile(ctx, location, cmd.String("format") == "text"); err != nil {
+			return err
+		}
+	}
 	snap, runtime, err := readSnapshot(ctx, location)
 	if err != nil {
 		return err
@@ -106,4 +117,32 @@ func (a *app) renderer(format string) (func(io.Writer, *planner.Plan) error, err
 		}, nil
 	}
 	return nil, fmt.Errorf("-format must be text, json or markdown, not %q", format)
+}
+
+// initForPlanFile creates the store at location when there is none, as
+// syncline init does, so that a saved plan can be authenticated with the
+// state's secret key. It says so on stdout in the text view, on stderr
+// otherwise (stdout then holds only the plan).
+func (a *app) initForPlanFile(ctx context.Context, location string, text bool) error {
+	if err := state.CheckLocation(location); err != nil {
+		return err
+	}
+	if _, err := os.Stat(location); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	st, err := openStore(ctx, location)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	lineage, created, err := st.Init(ctx)
+	if err != nil || !created {
+		return err
+	}
+	w := a.stderr
+	if text {
+		w = a.stdout
+	}
+	fmt.Fprintf(w, "Initialized the state store %s (lineage %s), so that the saved plan can be authenticated.\n\n", st.Path(), lineage)
+	return nil
 }

@@ -21,6 +21,7 @@ type planned struct {
 	rev      *config.Revision // nil for a directory on disk
 	cfg      *config.Config
 	location string // state store location
+	key      state.SecretKey
 	desired  map[string]*state.Definition
 	plan     *planner.Plan
 }
@@ -45,7 +46,7 @@ func (a *app) computePlan(lc *loadedConfig, snap *state.Snapshot, runtime []stat
 // planConfig plans lc against snap; allowDestroy lets it remove or replace
 // a resource that still has shadows.
 func planConfig(lc *loadedConfig, snap *state.Snapshot, runtime []state.TaskRuntime, allowDestroy bool) (*planned, error) {
-	desired, err := planner.Desired(lc.cfg, lc.commit())
+	desired, err := planner.Desired(lc.cfg, lc.commit(), snap.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +56,12 @@ func planConfig(lc *loadedConfig, snap *state.Snapshot, runtime []state.TaskRunt
 		Moves:        planner.MovesFromConfig(lc.cfg),
 		Revision:     lc.commit(),
 		Runtime:      runtime,
+		EphemeralKey: snap.KeyEphemeral,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &planned{dir: lc.src.dir, src: lc.src, rev: lc.rev, cfg: lc.cfg, desired: desired, plan: p}, nil
+	return &planned{dir: lc.src.dir, src: lc.src, rev: lc.rev, cfg: lc.cfg, key: snap.Key, desired: desired, plan: p}, nil
 }
 
 // readSnapshot reads the state for planning without writing anything: a
@@ -89,8 +91,11 @@ func readPlanInputs(ctx context.Context, st *state.Store) (*state.Snapshot, []st
 	return snap, runtime, err
 }
 
+// emptySnapshot stands for a store that does not exist yet; its key is
+// made for this invocation.
 func emptySnapshot() *state.Snapshot {
-	return &state.Snapshot{Definitions: map[string]*state.Definition{}, ShadowCounts: map[string]int{}}
+	return &state.Snapshot{Definitions: map[string]*state.Definition{}, ShadowCounts: map[string]int{},
+		Key: state.EphemeralKey(), KeyEphemeral: true}
 }
 
 // planFlags are the options plan and apply share.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,15 +11,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
 // planFileFormat versions the envelope of a saved plan; the plan inside
-// carries its own format_version (docs/plan-format.md).
-const planFileFormat = "1"
+// carries its own format_version (docs/plan-format.md). Format 2 replaced
+// format 1's unkeyed checksum with a MAC keyed by the state's secret key.
+const planFileFormat = "2"
 
 // maxPlanFileSize bounds what apply reads as a plan file.
 const maxPlanFileSize = 256 << 20
@@ -26,8 +30,10 @@ const maxPlanFileSize = 256 << 20
 // planFile is a saved plan: the plan itself plus what apply needs to check
 // it against the world — where the configuration and the state are, and
 // the non-secret variable options it was made with. It never holds a
-// secret: sensitive values are only hashes inside the plan, and -var
-// options for sensitive variables are left out (give them again to apply).
+// secret: sensitive values are only keyed fingerprints inside the plan,
+// and -var options for sensitive variables are left out (give them again
+// to apply). MAC authenticates the rest with the state's secret key, so
+// only someone who can read the state can make or edit a plan file for it.
 type planFile struct {
 	Format    string `json:"syncline_plan_file"`
 	ConfigDir string `json:"config_dir"` // "" for a plan made from git
@@ -39,7 +45,7 @@ type planFile struct {
 	VarFiles     []string        `json:"var_files,omitempty"`
 	AllowDestroy bool            `json:"allow_destroy,omitempty"`
 	Plan         json.RawMessage `json:"plan"`
-	Checksum     string          `json:"checksum"`
+	MAC          string          `json:"mac"`
 }
 
 // planFileGit is where a plan made from git read its configuration.
@@ -62,18 +68,44 @@ func (f *planFile) source() configSource {
 	return configSource{repo: f.Git.Repo, ref: f.Git.Commit, path: f.Git.Path}
 }
 
-func (f *planFile) sum() (string, error) {
+// macPrefix names the MAC's algorithm in the file.
+const macPrefix = "hmac-sha256:"
+
+// mac is HMAC-SHA256, under key, of the file's JSON without its MAC.
+func (f *planFile) mac(key state.SecretKey) (string, error) {
 	c := *f
-	c.Checksum = ""
+	c.MAC = ""
 	data, err := json.Marshal(&c)
 	if err != nil {
 		return "", err
 	}
-	h := sha256.Sum256(data)
-	return "sha256:" + hex.EncodeToString(h[:]), nil
+	m := hmac.New(sha256.New, key)
+	m.Write(data)
+	return macPrefix + hex.EncodeToString(m.Sum(nil)), nil
 }
 
-// writePlanFile saves pl to path, atomically.
+// authenticate checks the file's MAC with the key of the state it is
+// applied to (or shown against). A file made against another state, or
+// edited since, fails; which one it is can only be guessed from the
+// lineage it claims, which is not trusted.
+func (f *planFile) authenticate(path string, p *planner.Plan, snap *state.Snapshot) error {
+	want, err := f.mac(snap.Key)
+	if err == nil && hmac.Equal([]byte(want), []byte(f.MAC)) {
+		return nil
+	}
+	if p.Lineage != snap.Lineage {
+		claimed := "a new, empty state"
+		if p.Lineage != "" {
+			claimed = "lineage " + printableLineage(p.Lineage)
+		}
+		return fmt.Errorf("%s: the plan was made for another state (%s), but this state has lineage %s; make a new plan against this state",
+			path, claimed, orNone(snap.Lineage))
+	}
+	return fmt.Errorf("%s: %w: its MAC does not match its content, so it was edited or not made by syncline plan against this state; make a new plan", path, errForeignPlanFile)
+}
+
+// writePlanFile saves pl to path, atomically, authenticated with the key
+// of the state it was planned against.
 func writePlanFile(path string, pl *planned, cmd *cli.Command) error {
 	var buf bytes.Buffer
 	if err := planner.RenderJSON(&buf, pl.plan); err != nil {
@@ -95,11 +127,11 @@ func writePlanFile(path string, pl *planned, cmd *cli.Command) error {
 	for _, vf := range cmd.StringSlice("var-file") {
 		f.VarFiles = append(f.VarFiles, absPath(vf))
 	}
-	sum, err := f.sum()
+	mac, err := f.mac(pl.key)
 	if err != nil {
 		return err
 	}
-	f.Checksum = sum
+	f.MAC = mac
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
@@ -130,13 +162,14 @@ func absPath(p string) string {
 	return p
 }
 
-// errNotPlanFile and errCorruptPlanFile say why a file is refused.
+// errNotPlanFile and errForeignPlanFile say why a file is refused.
 var (
 	errNotPlanFile     = errors.New("not a Syncline plan file")
-	errCorruptPlanFile = errors.New("the plan file is corrupt: its checksum does not match its content")
+	errForeignPlanFile = errors.New("the plan file is not authentic")
 )
 
-// readPlanFile reads and checks a saved plan.
+// readPlanFile reads a saved plan and checks its format; the caller
+// authenticates it against the state (planFile.authenticate).
 func readPlanFile(path string) (*planFile, *planner.Plan, error) {
 	fh, err := os.Open(path)
 	if err != nil {
@@ -157,12 +190,18 @@ func readPlanFile(path string) (*planFile, *planner.Plan, error) {
 	if f.Format != planFileFormat {
 		return nil, nil, fmt.Errorf("%s: plan file format %q is not supported by this syncline (it reads %q); make a new plan", path, f.Format, planFileFormat)
 	}
-	if sum, err := f.sum(); err != nil || sum != f.Checksum {
-		return nil, nil, fmt.Errorf("%s: %w", path, errCorruptPlanFile)
-	}
 	p, err := planner.DecodeJSON(f.Plan)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &f, p, nil
+}
+
+// printableLineage shows a lineage read from a file that is not trusted:
+// as it is when it looks like one, quoted otherwise.
+func printableLineage(l string) string {
+	if len(l) <= 64 && strings.Trim(l, "0123456789abcdef-") == "" {
+		return l
+	}
+	return strconv.Quote(l)
 }

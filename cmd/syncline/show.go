@@ -12,11 +12,16 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
-const showDescription = `With PLANFILE, renders a saved plan (-format text, json or markdown).
+const showDescription = `With PLANFILE, renders a saved plan (-format text, json or markdown). The
+file is first authenticated against the state it names (or -state): a file
+that was edited or made for another state is refused. When that state
+cannot be read, the plan is shown with a warning that it is not
+authenticated.
 
 Without it, summarizes the state store of the configuration in the current
 directory (or -state): lineage, serial, the stored definitions with their
@@ -49,6 +54,9 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 		}
 		f, p, err := readPlanFile(path)
 		if err != nil {
+			return err
+		}
+		if err := a.authenticateForShow(ctx, path, f, p, cmd.String("state")); err != nil {
 			return err
 		}
 		if g := f.Git; g != nil && cmd.String("format") == "text" {
@@ -203,4 +211,24 @@ func formatTime(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// authenticateForShow checks a plan file against the state it names, or
+// location when given. A state that cannot be read only earns a warning on
+// stderr: show displays, it changes nothing.
+func (a *app) authenticateForShow(ctx context.Context, path string, f *planFile, p *planner.Plan, location string) error {
+	if location == "" {
+		location = f.State
+	}
+	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "Warning: the plan file is not authenticated: its state %s cannot be read (%v).\n\n", location, err)
+		return nil
+	}
+	defer st.Close()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	return f.authenticate(path, p, snap)
 }
