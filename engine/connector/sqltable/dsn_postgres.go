@@ -105,7 +105,7 @@ func (postgresDialect) connectReason(err error) string {
 			return "the server has too many connections (SQLSTATE " + code + ")"
 		case strings.HasPrefix(pe.Code, "57P"):
 			return "the server is starting up or shutting down (SQLSTATE " + code + ")"
-		case pe.Code == "42704" || pe.Code == "22023" || pe.Code == "42601":
+		case strings.HasPrefix(pe.Code, "42") || strings.HasPrefix(pe.Code, "22"):
 			return "the server refused a run-time parameter the DSN sets (options or an unknown key; SQLSTATE " + code + ")"
 		}
 		return "the server refused the connection (SQLSTATE " + code + ")"
