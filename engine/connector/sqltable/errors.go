@@ -89,9 +89,14 @@ func (c *Connector) redact(err error) error {
 }
 
 // secretsOf returns what to scrub from messages about a connection with
-// dsn: its tokens and the dialect's own, longest first.
+// dsn: its tokens and the dialect's own, longest first. A SQLite dsn is a
+// path, whose parts ("data") are words too common to scrub: the path, its
+// base name and its absolute form are.
 func secretsOf(d dialect, dsn string) []string {
 	out := dsnTokens(dsn)
+	if _, ok := d.(sqliteDialect); ok {
+		out = []string{dsn}
+	}
 	for _, s := range d.secrets(dsn) {
 		if s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
