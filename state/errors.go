@@ -76,9 +76,15 @@ func (e *SchemaVersionError) Error() string {
 type UnsupportedLocationError struct {
 	Location string
 	Reason   string
+	// Hidden says Location is a URL shown by its scheme only: the rest
+	// may hold a password in any part, so it is never quoted.
+	Hidden bool
 }
 
 func (e *UnsupportedLocationError) Error() string {
+	if e.Hidden {
+		return fmt.Sprintf("unsupported state location %s (the rest of the URL is not shown: it may hold secrets): %s", e.Location, e.Reason)
+	}
 	return fmt.Sprintf("unsupported state location %q: %s", e.Location, e.Reason)
 }
 

@@ -2,8 +2,8 @@ package state
 
 import (
 	"fmt"
-	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,12 +20,33 @@ func parseLocation(location string) (string, error) {
 	case "sqlite":
 		return nonEmpty(location, rest)
 	case "postgres", "postgresql":
-		return "", &UnsupportedLocationError{Location: redactURL(location),
+		return "", &UnsupportedLocationError{Location: hideURL(scheme), Hidden: true,
 			Reason: "PostgreSQL state arrives with a later issue"}
 	default:
-		return "", &UnsupportedLocationError{Location: redactURL(location),
-			Reason: fmt.Sprintf("unknown scheme %q", scheme)}
+		return "", &UnsupportedLocationError{Location: hideURL(scheme), Hidden: true, Reason: unknownScheme(scheme)}
 	}
+}
+
+// knownSchemes are URL schemes that are quoted when refused: any other
+// might be a mistyped secret.
+var knownSchemes = []string{"postgres", "postgresql", "mysql", "mariadb", "sqlite3", "file", "http", "https",
+	"s3", "gs", "azblob", "etcd", "consul", "redis", "mongodb", "git", "ssh"}
+
+// hideURL shows a database URL by its scheme only: the rest may carry a
+// password anywhere (user, host, database, a parameter), and net/url's
+// errors would quote it, so it is never parsed for a message.
+func hideURL(scheme string) string {
+	if slices.Contains(knownSchemes, strings.ToLower(scheme)) {
+		return strings.ToLower(scheme) + "://…"
+	}
+	return "…://…"
+}
+
+func unknownScheme(scheme string) string {
+	if slices.Contains(knownSchemes, strings.ToLower(scheme)) {
+		return fmt.Sprintf("unknown scheme %q", strings.ToLower(scheme))
+	}
+	return "unknown scheme"
 }
 
 func nonEmpty(location, path string) (string, error) {
@@ -33,16 +54,6 @@ func nonEmpty(location, path string) (string, error) {
 		return "", &UnsupportedLocationError{Location: location, Reason: "the path is empty"}
 	}
 	return path, nil
-}
-
-// redactURL hides a password in a database URL before it reaches an error
-// message.
-func redactURL(location string) string {
-	u, err := url.Parse(location)
-	if err != nil || u.User == nil {
-		return location
-	}
-	return u.Redacted()
 }
 
 // dsn is the modernc.org/sqlite data source name for path. Pragmas are DSN

@@ -94,6 +94,9 @@ func TestOpenLocations(t *testing.T) {
 		{"postgres://syncline:hunter2@db.example/state", "PostgreSQL state arrives with a later issue"},
 		{"postgresql://db.example/state", "PostgreSQL state arrives with a later issue"},
 		{"mysql://db.example/state", `unknown scheme "mysql"`},
+		{"postgres://S3cr3t-u@S3cr3t-h/S3cr3t-d?sslmode=S3cr3t-m&sslrootcert=/S3cr3t-c", "PostgreSQL state arrives with a later issue"},
+		{"postgres://u:p@[S3cr3t-h/x?y=%zzS3cr3t", "PostgreSQL state arrives with a later issue"},
+		{"S3cr3t-Xq9://u:hunter2@db.example/state", "unknown scheme"},
 		{"sqlite://", "the path is empty"},
 		{"", "the path is empty"},
 	}
@@ -113,7 +116,7 @@ func TestOpenLocations(t *testing.T) {
 			if !errors.As(err, &unsupported) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v; want an UnsupportedLocationError containing %q", err, tt.want)
 			}
-			if strings.Contains(err.Error(), "hunter2") {
+			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "S3cr3t") {
 				t.Errorf("the error shows the password: %v", err)
 			}
 		})

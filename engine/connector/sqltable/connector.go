@@ -56,7 +56,7 @@ func New(ctx context.Context, resource string, cfg Config) (*Connector, error) {
 	if err := cfg.check(); err != nil {
 		return nil, c.errs.New(connector.ErrConfig, "open", err, "")
 	}
-	c.secrets = c.d.secrets(cfg.DSN)
+	c.secrets = secretsOf(c.d, cfg.DSN)
 	if cfg.Driver == SQLite && cfg.CreateTable {
 		_, err := os.Stat(cfg.DSN)
 		c.noFile = errors.Is(err, fs.ErrNotExist)
@@ -67,7 +67,11 @@ func New(ctx context.Context, resource string, cfg Config) (*Connector, error) {
 		if kind == nil {
 			kind = connector.ErrConfig
 		}
-		return nil, c.errs.New(kind, "open", c.redact(err), c.hint(kind))
+		cause := c.redact(err) // SQLite: open's own words, which name no path
+		if cfg.Driver != SQLite {
+			cause = parseFailure(cfg.Driver, c.d.parseReason(cfg.DSN, err))
+		}
+		return nil, c.errs.New(kind, "open", cause, c.hint(kind))
 	}
 	c.db = db
 	if err := c.resolve(ctx); err != nil {

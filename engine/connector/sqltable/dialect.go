@@ -13,9 +13,15 @@ type dialect interface {
 	// syncline relies on; it does not connect yet. createFile lets SQLite
 	// create a missing database file (create_table); the servers ignore it.
 	open(dsn string, createFile bool) (*sql.DB, error)
-	// secrets returns the strings to keep out of messages: the DSN and
-	// the password in it.
+	// secrets returns the strings to keep out of messages beyond the
+	// DSN's tokens (dsnTokens): the password, however short.
 	secrets(dsn string) []string
+	// parseReason says why open refused dsn, in words that quote none of
+	// it (see dsn_errors.go).
+	parseReason(dsn string, err error) string
+	// connectReason says why making a connection failed, in words that
+	// quote nothing the driver or the server said.
+	connectReason(err error) string
 	// address names the server and database without secrets, for
 	// messages and connection tests.
 	address(dsn string) string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
@@ -29,24 +28,20 @@ func (mysqlDialect) open(dsn string, _ bool) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sql.OpenDB(c), nil
+	return sql.OpenDB(guarded{c}), nil
 }
 
 func (mysqlDialect) secrets(dsn string) []string {
-	out := []string{dsn}
-	if cfg, err := mysql.ParseDSN(dsn); err == nil && cfg.Passwd != "" {
-		out = append(out, cfg.Passwd)
+	var out []string
+	if cfg, err := mysql.ParseDSN(dsn); err == nil {
+		out = append(out, cfg.Passwd, cfg.User, cfg.Addr, cfg.DBName)
 	}
 	return out
 }
 
-func (mysqlDialect) address(dsn string) string {
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return "mysql"
-	}
-	return fmt.Sprintf("mysql at %s, database %s", cfg.Addr, cfg.DBName)
-}
+// address says no more than the driver: the host and the database are
+// parts of the DSN, which is sensitive as a whole.
+func (mysqlDialect) address(string) string { return "mysql database (dsn)" }
 
 func (mysqlDialect) quote(ident string) string { return quoteWith("`", ident) }
 func (mysqlDialect) placeholder(int) string    { return "?" }

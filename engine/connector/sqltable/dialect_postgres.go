@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,24 +29,20 @@ func (postgresDialect) open(dsn string, _ bool) (*sql.DB, error) {
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "syncline"
 	}
-	return stdlib.OpenDB(*cfg), nil
+	return sql.OpenDB(guarded{stdlib.GetConnector(*cfg)}), nil
 }
 
 func (postgresDialect) secrets(dsn string) []string {
-	out := []string{dsn}
-	if cfg, err := pgx.ParseConfig(dsn); err == nil && cfg.Password != "" {
-		out = append(out, cfg.Password)
+	var out []string
+	if cfg, err := pgx.ParseConfig(dsn); err == nil {
+		out = append(out, cfg.Password, cfg.User, cfg.Host, cfg.Database)
 	}
 	return out
 }
 
-func (postgresDialect) address(dsn string) string {
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return "postgres"
-	}
-	return fmt.Sprintf("postgres at %s:%d, database %s", cfg.Host, cfg.Port, cfg.Database)
-}
+// address says no more than the driver: the host and the database are
+// parts of the DSN, which is sensitive as a whole.
+func (postgresDialect) address(string) string { return "postgres database (dsn)" }
 
 func (postgresDialect) quote(ident string) string { return quoteWith(`"`, ident) }
 func (postgresDialect) placeholder(n int) string  { return dollar(n) }

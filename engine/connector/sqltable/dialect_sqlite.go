@@ -3,6 +3,7 @@ package sqltable
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,7 +28,7 @@ func (sqliteDialect) open(path string, createFile bool) (*sql.DB, error) {
 	if createFile {
 		// create_table, and the file is missing: mode=rwc creates it on
 		// first use. Still no journal-mode change.
-		return sql.Open("sqlite", sqliteURI(path)+"?mode=rwc&_pragma=busy_timeout(5000)&_txlock=immediate")
+		return openSQLite(sqliteURI(path) + "?mode=rwc&_pragma=busy_timeout(5000)&_txlock=immediate"), nil
 	}
 	info, err := os.Stat(path)
 	switch {
@@ -40,7 +41,48 @@ func (sqliteDialect) open(path string, createFile bool) (*sql.DB, error) {
 	}
 	// mode=rw: never create the file; no journal-mode change either, since
 	// the database belongs to the application.
-	return sql.Open("sqlite", sqliteURI(path)+"?mode=rw&_pragma=busy_timeout(5000)&_txlock=immediate")
+	return openSQLite(sqliteURI(path) + "?mode=rw&_pragma=busy_timeout(5000)&_txlock=immediate"), nil
+}
+
+// sqliteDriver is modernc.org/sqlite's driver, as registered.
+var sqliteDriver = func() driver.Driver {
+	db, _ := sql.Open("sqlite", "") // does not connect
+	defer db.Close()
+	return db.Driver()
+}()
+
+// openSQLite returns a handle on uri whose connection errors are marked
+// (guarded), like the servers'.
+func openSQLite(uri string) *sql.DB {
+	return sql.OpenDB(guarded{dsnConnector{drv: sqliteDriver, dsn: uri}})
+}
+
+// parseReason is never asked: open's own errors name no path.
+func (sqliteDialect) parseReason(string, error) string { return "invalid path" }
+
+// connectReason names the SQLite result code; SQLite's messages do not
+// quote the file name, but the code says enough.
+func (sqliteDialect) connectReason(err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		if r := networkReason(err); r != "" {
+			return r
+		}
+		return "the database file could not be opened"
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_NOTADB:
+		return "the file is not an SQLite database"
+	case sqlite3.SQLITE_CANTOPEN:
+		return "the file cannot be opened (check that it and its directory exist and are readable)"
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+		return "the file cannot be written"
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return "the database is locked"
+	case sqlite3.SQLITE_CORRUPT:
+		return "the database file is corrupt"
+	}
+	return fmt.Sprintf("SQLite result code %d", se.Code())
 }
 
 // sqliteURI makes an SQLite URI filename of path, escaping the characters
@@ -51,7 +93,7 @@ func sqliteURI(path string) string {
 }
 
 func (sqliteDialect) secrets(path string) []string {
-	out := []string{path, filepath.Base(path)}
+	out := []string{filepath.Base(path)}
 	if abs, err := filepath.Abs(path); err == nil {
 		out = append(out, abs)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -13,8 +14,19 @@ import (
 )
 
 // fail turns a driver error into an *connector.Error of the right kind,
-// without secrets. Context errors are returned as they are.
+// without secrets. An error from making a connection is described, never
+// quoted (see dsn_errors.go). Other context errors are returned as they
+// are.
 func (c *Connector) fail(op, id string, err error) error {
+	var conn *connectError
+	if errors.As(err, &conn) {
+		kind := c.kindOf(conn.err)
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return connectFailure(c.cfg.Driver, c.d.connectReason(conn.err), conn.err)
+		}
+		return &connector.Error{Kind: kind, Op: op, Resource: c.Resource(), Object: id,
+			Err: connectFailure(c.cfg.Driver, c.d.connectReason(conn.err), conn.err), Hint: c.hint(kind)}
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
@@ -69,13 +81,27 @@ type redacted struct {
 func (r *redacted) Error() string { return r.msg }
 func (r *redacted) Unwrap() error { return r.err }
 
-// redact replaces every secret in err's message with "(sensitive)".
+// redact replaces every part of the DSN in err's message with
+// "(sensitive)". It is the second line of defence, for statements' errors:
+// errors from parsing the DSN or connecting are never quoted at all.
 func (c *Connector) redact(err error) error {
-	msg := err.Error()
-	for _, s := range c.secrets {
-		if len(s) >= 2 {
-			msg = strings.ReplaceAll(msg, s, "(sensitive)")
+	return &redacted{msg: scrub(err.Error(), c.secrets), err: err}
+}
+
+// secretsOf returns what to scrub from messages about a connection with
+// dsn: its tokens and the dialect's own, longest first. A SQLite dsn is a
+// path, whose parts ("data") are words too common to scrub: the path, its
+// base name and its absolute form are.
+func secretsOf(d dialect, dsn string) []string {
+	out := dsnTokens(dsn)
+	if _, ok := d.(sqliteDialect); ok {
+		out = []string{dsn}
+	}
+	for _, s := range d.secrets(dsn) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
-	return &redacted{msg: msg, err: err}
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
 }
