@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -143,4 +144,92 @@ func readStateKey(t *testing.T, path string) state.SecretKey {
 		t.Fatal(err)
 	}
 	return key
+}
+
+// TestVariableChangeIsPlanned: on a copy of the quickstart, every way of
+// changing app_domain — which only a mapping reads — is a planned change
+// naming the variable, and a run loaded with the new value but not
+// applied is refused without writing an account.
+func TestVariableChangeIsPlanned(t *testing.T) {
+	t.Parallel()
+	dir := copyQuickstart(t)
+	if res := runCLI(t, "", "apply", "-auto-approve", dir); res.code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	writeFiles(t, dir, map[string]string{"org.vars": "app_domain = \"example.org\"\n"})
+	edited := t.TempDir()
+	writeFiles(t, edited, map[string]string{"syncline.hcl": strings.Replace(
+		readFile(t, filepath.Join(dir, "syncline.hcl")), `"example.com"`, `"example.org"`, 1)})
+	tests := []struct {
+		name string
+		args []string
+		edit bool // the variable's default is edited
+	}{
+		{"-var", []string{"-var", "app_domain=example.org"}, false},
+		{"-var-file", []string{"-var-file", filepath.Join(dir, "org.vars")}, false},
+		{"default", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-no-color", "plan", "-detailed-exitcode"}, tt.args...)
+			cfg := dir
+			if tt.edit {
+				cfg = copyWith(t, dir, edited)
+				args = append(args, "-state", filepath.Join(dir, ".syncline", "state.db"))
+			}
+			res := runCLI(t, "", append(args, cfg)...)
+			if res.code != 2 {
+				t.Fatalf("plan: exit %d, want 2\n%s%s", res.code, res.stdout, res.stderr)
+			}
+			checkContains(t, "plan", res.stdout, "# resource.app will be updated in place",
+				`~ var.app_domain = "example.com" -> "example.org"`, "Plan: 0 to add, 1 to change, 0 to remove.")
+		})
+	}
+
+	t.Run("SYNCLINE_VAR_app_domain", func(t *testing.T) {
+		a := newApp(strings.NewReader(""), nil, nil, append(os.Environ(), "SYNCLINE_VAR_app_domain=example.org"))
+		res := runApp(t, a, "-no-color", "plan", "-detailed-exitcode", dir)
+		if res.code != 2 {
+			t.Fatalf("plan: exit %d, want 2\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		checkContains(t, "plan", res.stdout, `~ var.app_domain = "example.com" -> "example.org"`)
+	})
+
+	res := runCLI(t, "", "run", "-var", "app_domain=example.org", "hr-import", dir)
+	if res.code != 1 {
+		t.Fatalf("run with an unapplied value: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	checkContains(t, "run", res.stderr,
+		`resource.app (used by task.hr-import) in `+dir+` differs from the applied definition: var.app_domain is "example.org", applied "example.com"`,
+		"run syncline plan / apply")
+	if strings.Contains(res.stdout, "Changed") {
+		t.Errorf("the refused run changed something:\n%s", res.stdout)
+	}
+	// Applied, the value runs.
+	if res := runCLI(t, "", "apply", "-auto-approve", "-var", "app_domain=example.org", dir); res.code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if res := runCLI(t, "", "run", "-var", "app_domain=example.org", "hr-import", dir); res.code != 0 {
+		t.Fatalf("run after apply: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// copyWith copies the configuration in dir to a new directory, with the
+// files in over replacing theirs.
+func copyWith(t *testing.T, dir, over string) string {
+	t.Helper()
+	out := t.TempDir()
+	for _, from := range []string{dir, over} {
+		entries, err := os.ReadDir(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".hcl") {
+				continue
+			}
+			writeFiles(t, out, map[string]string{e.Name(): readFile(t, filepath.Join(from, e.Name()))})
+		}
+	}
+	return out
 }
