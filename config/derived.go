@@ -125,10 +125,32 @@ func evaluate(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnos
 	if diags.HasErrors() || v == cty.NilVal {
 		return v, diags
 	}
-	if indexesByComputedKey(expr) && readsSensitive(expr, ctx) {
-		v = v.Mark(Sensitive)
+	return markIndexedBySecret(expr, ctx, v), diags
+}
+
+// markIndexedBySecret marks v, the value of expr, when expr indexes by a
+// computed key and reads a sensitive value. In an object constructor with
+// plain keys, { OUT = m[k], B = "b" }, only the items that do so are marked,
+// so that the names stay usable where they must be plain.
+func markIndexedBySecret(expr hcl.Expression, ctx *hcl.EvalContext, v cty.Value) cty.Value {
+	if !indexesByComputedKey(expr) || !readsSensitive(expr, ctx) {
+		return v
 	}
-	return v, diags
+	obj, ok := expr.(*hclsyntax.ObjectConsExpr)
+	if !ok || v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() || keysReadSensitive(expr, ctx) {
+		return v.Mark(Sensitive)
+	}
+	attrs := v.AsValueMap()
+	for _, item := range obj.Items {
+		k, diags := item.KeyExpr.Value(ctx)
+		if diags.HasErrors() || !k.IsKnown() || k.IsMarked() || k.Type() != cty.String {
+			return v.Mark(Sensitive)
+		}
+		if name := k.AsString(); attrs[name] != cty.NilVal {
+			attrs[name] = markIndexedBySecret(item.ValueExpr, ctx, attrs[name])
+		}
+	}
+	return cty.ObjectVal(attrs)
 }
 
 // hideSensitiveDetails replaces the detail of every diagnostic whose

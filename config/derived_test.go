@@ -122,6 +122,13 @@ func TestDerivedValuesStayPlain(t *testing.T) {
 			t.Fatalf("got %#v, want only A marked", got)
 		}
 	})
+	t.Run("only the item that indexes by a secret", func(t *testing.T) {
+		t.Parallel()
+		got, _ := evalDerived(t, `{ A = {a = "a", S = "S"}[substr(var.pw, 0, 1)], B = {b = "b"}[var.plain == "" ? "x" : "b"] }`)
+		if got.IsMarked() || got.GetAttr("B").IsMarked() || !got.GetAttr("A").IsMarked() {
+			t.Fatalf("got %#v, want only A marked", got)
+		}
+	})
 }
 
 // TestDerivedErrorsHideTheValue: an error about an expression that reads a
