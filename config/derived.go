@@ -22,6 +22,8 @@ import (
 //     env("TOKEN"))) told whether a secret starts with "a";
 //   - indexing an object by a computed key, {a = "a"}[substr(var.pw, 0,
 //     1)], returns the element without the key's marks;
+//   - keys() and lookup() of an unknown sensitive value (env() while
+//     validating) return an unknown without the mark;
 //   - diagnostics quote values (a for expression's duplicate key).
 //
 // The rules are conservative: what reads a sensitive value anywhere counts
@@ -114,26 +116,27 @@ func keysReadSensitive(expr hcl.Expression, ctx *hcl.EvalContext) bool {
 	return false
 }
 
-// evaluate is expr.Value(ctx) for configuration values. An expression that
-// indexes by a computed key and reads a sensitive value is Sensitive as a
-// whole, because hcl drops the key's marks when it indexes an object; a
-// diagnostic about an expression that reads a sensitive value keeps only
-// its summary and location.
+// evaluate is expr.Value(ctx) for configuration values. A value that reads
+// a sensitive value where hcl or a function may have dropped its marks is
+// marked (see markDerived); a diagnostic about an expression that reads a
+// sensitive value keeps only its summary and location.
 func evaluate(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	v, diags := expr.Value(ctx)
 	diags = hideSensitiveDetails(diags)
 	if diags.HasErrors() || v == cty.NilVal {
 		return v, diags
 	}
-	return markIndexedBySecret(expr, ctx, v), diags
+	return markDerived(expr, ctx, v), diags
 }
 
-// markIndexedBySecret marks v, the value of expr, when expr indexes by a
-// computed key and reads a sensitive value. In an object constructor with
-// plain keys, { OUT = m[k], B = "b" }, only the items that do so are marked,
-// so that the names stay usable where they must be plain.
-func markIndexedBySecret(expr hcl.Expression, ctx *hcl.EvalContext, v cty.Value) cty.Value {
-	if !indexesByComputedKey(expr) || !readsSensitive(expr, ctx) {
+// markDerived marks v, the value of expr, when expr reads a sensitive value
+// and v may have lost its marks on the way: expr indexes by a computed key,
+// or v is not wholly known and carries no mark (keys() and lookup() drop
+// the marks of unknown arguments). In an object constructor with plain
+// keys, { OUT = m[k], B = "b" }, only the items that need it are marked, so
+// that the names stay usable where they must be plain.
+func markDerived(expr hcl.Expression, ctx *hcl.EvalContext, v cty.Value) cty.Value {
+	if !mayHaveLostMarks(expr, v) || !readsSensitive(expr, ctx) {
 		return v
 	}
 	obj, ok := expr.(*hclsyntax.ObjectConsExpr)
@@ -147,10 +150,16 @@ func markIndexedBySecret(expr hcl.Expression, ctx *hcl.EvalContext, v cty.Value)
 			return v.Mark(Sensitive)
 		}
 		if name := k.AsString(); attrs[name] != cty.NilVal {
-			attrs[name] = markIndexedBySecret(item.ValueExpr, ctx, attrs[name])
+			attrs[name] = markDerived(item.ValueExpr, ctx, attrs[name])
 		}
 	}
 	return cty.ObjectVal(attrs)
+}
+
+// mayHaveLostMarks reports whether v, the value of expr, may lack the marks
+// of what expr read.
+func mayHaveLostMarks(expr hcl.Expression, v cty.Value) bool {
+	return indexesByComputedKey(expr) || !v.IsWhollyKnown() && !v.HasMarkDeep(Sensitive)
 }
 
 // hideSensitiveDetails replaces the detail of every diagnostic whose
