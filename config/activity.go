@@ -219,16 +219,32 @@ func (a *Activity) decodeExec(d *decoder, attrs hcl.Attributes) hcl.Diagnostics 
 		diags = append(diags, d.duration(at, &e.Timeout)...)
 	}
 	if at, ok := attrs["env"]; ok {
-		v, vDiags := d.value(at, cty.Map(cty.String))
-		diags = append(diags, vDiags...)
-		if !vDiags.HasErrors() && v.IsWhollyKnown() {
-			plain, marks := v.Unmark()
-			for k, val := range plain.AsValueMap() {
-				e.Env[k] = val.WithMarks(marks)
-			}
-		}
+		diags = append(diags, d.execEnv(at, e.Env)...)
 	}
 	return diags
+}
+
+// execEnv decodes an exec activity's env into dst. The values may be
+// sensitive; the names may not, because plans show them (in paths such as
+// env["NAME"]). A map marked as a whole has a name that is, or is derived
+// from, a sensitive value, such as { (env("KEY")) = "v" } or a sensitive
+// map variable.
+func (d *decoder) execEnv(at *hcl.Attribute, dst map[string]cty.Value) hcl.Diagnostics {
+	v, diags := d.value(at, cty.Map(cty.String))
+	if diags.HasErrors() {
+		return diags
+	}
+	if v.IsMarked() || keysReadSensitive(at.Expr, d.ctx) {
+		return hcl.Diagnostics{sensitiveNotAllowed(at,
+			"The names in \"env\" are shown in plans (only the values may be sensitive; write env = { NAME = var.secret })")}
+	}
+	if !v.IsWhollyKnown() {
+		return nil
+	}
+	for k, val := range v.AsValueMap() {
+		dst[k] = val
+	}
+	return nil
 }
 
 func (c *Config) decodeReport(d *decoder, a *Activity, attrs hcl.Attributes) hcl.Diagnostics {

@@ -22,7 +22,7 @@ type decoder struct {
 // value evaluates attr and converts it to want. Unknown values (from unset
 // variables during validate) pass through; null is reported as missing.
 func (d *decoder) value(attr *hcl.Attribute, want cty.Type) (cty.Value, hcl.Diagnostics) {
-	v, diags := attr.Expr.Value(d.ctx)
+	v, diags := evaluate(attr.Expr, d.ctx)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
@@ -48,24 +48,33 @@ func (d *decoder) value(attr *hcl.Attribute, want cty.Type) (cty.Value, hcl.Diag
 
 // plain evaluates attr to a known, non-sensitive value of type want. It is
 // for settings that shape behaviour (names, modes, durations), which must be
-// reviewable in a plan and so may not come from secrets.
+// reviewable in a plan and so may not come from secrets. An expression that
+// reads a sensitive value anywhere (can(regex("^a", env("TOKEN"))) ? "a" :
+// "") is refused even when its result carries no mark.
 func (d *decoder) plain(attr *hcl.Attribute, want cty.Type) (cty.Value, bool, hcl.Diagnostics) {
 	v, diags := d.value(attr, want)
 	if diags.HasErrors() {
 		return cty.NilVal, false, diags
 	}
-	if v.ContainsMarked() {
-		return cty.NilVal, false, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Sensitive value not allowed here",
-			Detail:   fmt.Sprintf("The argument %q decides what Syncline does and is shown in plans, so it cannot come from a sensitive variable, env() or file().", attr.Name),
-			Subject:  attr.Expr.Range().Ptr(),
-		}}
+	if v.ContainsMarked() || readsSensitive(attr.Expr, d.ctx) {
+		return cty.NilVal, false, hcl.Diagnostics{sensitiveNotAllowed(attr,
+			fmt.Sprintf("The argument %q decides what Syncline does and is shown in plans", attr.Name))}
 	}
 	if !v.IsWhollyKnown() {
 		return cty.NilVal, false, nil // known only once variables are set
 	}
 	return v, true, nil
+}
+
+// sensitiveNotAllowed reports a sensitive value where a plain one is needed;
+// why says why the place must be plain. It never quotes the value.
+func sensitiveNotAllowed(attr *hcl.Attribute, why string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Sensitive value not allowed here",
+		Detail:   why + ", so it cannot come from a sensitive variable, env() or file(), nor be derived from a sensitive value (through try(), can(), a condition, a comparison, a function or a template).",
+		Subject:  attr.Expr.Range().Ptr(),
+	}
 }
 
 func (d *decoder) str(attr *hcl.Attribute, dst *string) hcl.Diagnostics {

@@ -50,7 +50,7 @@ func (c *Config) checkExpr(expr hcl.Expression, place exprPlace) hcl.Diagnostics
 	if diags.HasErrors() {
 		return diags
 	}
-	_, evalDiags := expr.Value(c.unknownObjectContext(place))
+	_, evalDiags := evaluate(expr, c.unknownObjectContext(place))
 	return append(diags, evalDiags...)
 }
 

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/mozillazg/go-unidecode"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -45,8 +44,10 @@ const redactedError = "the call failed on a sensitive value; the details are hid
 // src is the configuration root: file() reads only inside it. getenv looks up
 // environment variables for env(); nil means an empty environment.
 //
-// Every function except try and can reports errors without quoting a
-// Sensitive argument. Marks on arguments carry over to results.
+// Every function reports errors without quoting a Sensitive argument. Marks
+// on arguments carry over to results; try and can, which take unevaluated
+// expressions, mark their results when those expressions read a sensitive
+// value.
 func NewFunctionTable(src fs.FS, getenv func(string) (string, bool)) FunctionTable {
 	return newFunctionTable(src, getenv, false)
 }
@@ -63,9 +64,10 @@ func newFunctionTable(src fs.FS, getenv func(string) (string, bool), unsetEnvUnk
 		t[name] = redactSensitiveErrors(f)
 	}
 	// try and can take unevaluated expressions; the functions called inside
-	// them are already redacted.
-	t["try"] = tryfunc.TryFunc
-	t["can"] = tryfunc.CanFunc
+	// them are already redacted. Their results are Sensitive when what they
+	// evaluate reads a sensitive value (see derived.go).
+	t["try"] = tryFunc
+	t["can"] = canFunc
 	return t
 }
 

@@ -58,7 +58,7 @@ func (l *loader) evaluateLocals() hcl.Diagnostics {
 		}
 		for _, name := range ready {
 			local := l.cfg.Locals[name]
-			v, valDiags := local.Expr.Value(l.cfg.EvalContext(nil))
+			v, valDiags := evaluate(local.Expr, l.cfg.EvalContext(nil))
 			diags = append(diags, valDiags...)
 			if !valDiags.HasErrors() {
 				local.Value = v

@@ -264,7 +264,7 @@ func (c *Config) checkCondition(expr hcl.Expression, place exprPlace) hcl.Diagno
 	if diags.HasErrors() {
 		return diags
 	}
-	v, _ := expr.Value(c.unknownObjectContext(place))
+	v, _ := evaluate(expr, c.unknownObjectContext(place))
 	if v.Type() != cty.DynamicPseudoType && v.Type() != cty.Bool {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

@@ -15,8 +15,8 @@ func TestPlanRefusesUnsupportedState(t *testing.T) {
 		location string
 		want     string
 	}{
-		{"postgres", "postgres://syncline:secret@127.0.0.1/state", "PostgreSQL state arrives with a later issue"},
-		{"unknown scheme", "etcd://127.0.0.1/state", `unknown scheme "etcd"`},
+		{"postgres", "postgres://syncline:Xq9-pw@127.0.0.1/state", "PostgreSQL state arrives with a later issue"},
+		{"unknown scheme", "etcd://syncline:Xq9-pw@127.0.0.1/state", `unknown scheme "etcd"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,7 +29,7 @@ func TestPlanRefusesUnsupportedState(t *testing.T) {
 			if res.stdout != "" {
 				t.Errorf("plan printed a plan:\n%s", res.stdout)
 			}
-			if strings.Contains(res.stderr, "secret") {
+			if strings.Contains(res.stderr, "Xq9-pw") {
 				t.Errorf("the password reached the error:\n%s", res.stderr)
 			}
 		})

@@ -43,7 +43,7 @@ task "t" {
     name    = "run it" # ERROR: Invalid name
     command = "echo"
     args    = [var.secret] # ERROR: Sensitive value not allowed here
-    env     = var.secret_map
+    env     = var.secret_map # ERROR: Sensitive value not allowed here
   }
   activity "async_update" {
     resource = resource.dir
