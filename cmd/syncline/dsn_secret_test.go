@@ -112,51 +112,12 @@ func TestDSNSecretNeverPrintedOrStored(t *testing.T) {
 }
 
 // dumpState returns every row of every table of the state database as
-// text.
+// text (dumpSQLite); an empty database fails the test.
 func dumpState(t *testing.T, path string) string {
 	t.Helper()
-	db := openReadOnly(t, path)
-	tables, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for tables.Next() {
-		var n string
-		if err := tables.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	tables.Close()
-	var b strings.Builder
-	for _, n := range names {
-		rows, err := db.Query(`SELECT * FROM "` + n + `"`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%s: %s\n", n, fmt.Sprint(vals...))
-			for _, v := range vals {
-				if raw, ok := v.([]byte); ok {
-					b.Write(raw) // blobs as bytes, not as numbers
-					b.WriteByte('\n')
-				}
-			}
-		}
-		rows.Close()
-	}
-	if b.Len() == 0 {
+	dump := dumpSQLite(t, path)
+	if dump == "" {
 		t.Fatal("the state database is empty")
 	}
-	return b.String()
+	return dump
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -130,11 +129,7 @@ func writeForgedPlan(t *testing.T, from, to string, sign func(*planFile) string)
 // someone who can read the state could.
 func readStateKey(t *testing.T, path string) state.SecretKey {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openReadOnly(t, path)
 	var text string
 	if err := db.QueryRowContext(context.Background(), `SELECT value FROM meta WHERE key = 'secret_key'`).Scan(&text); err != nil {
 		t.Fatal(err)

@@ -192,11 +192,7 @@ func TestSecretsRefusedWherePlainValuesAreNeeded(t *testing.T) {
 // path as text.
 func dumpSQLite(t *testing.T, path string) string {
 	t.Helper()
-	db, err := sql.Open("sqlite", path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openReadOnly(t, path)
 	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
 	if err != nil {
 		t.Fatal(err)
