@@ -10,7 +10,9 @@
 //     attribute path to canonical rendering, defaults included — so a diff is
 //     a map comparison, and two configurations that differ only in layout give
 //     byte-equal specs and the same hash. Sensitive values are replaced by a
-//     salted fingerprint; a spec never holds a secret. DesiredWithoutSecrets
+//     fingerprint keyed with the state's secret key; a spec never holds a
+//     secret. The values of the variables and locals that kept expressions
+//     read are part of the spec (var.NAME, local.NAME). DesiredWithoutSecrets
 //     does the same for a configuration loaded without its secrets, for
 //     comparing two revisions (syncline diff), never for storing.
 //   - Compute diffs those against a state.Snapshot and returns a Plan: per
@@ -20,8 +22,9 @@
 //     drop shadows without Options.AllowDestroy carries Errors.
 //
 // A Plan is plain data. Plan.ApplyRequest turns it into the store's request;
-// Plan.Verify checks a saved plan against the configuration at apply time;
-// DecodeJSON reads a saved plan back. RenderText, RenderJSON and
+// Plan.Verify checks a saved plan against the configuration at apply time,
+// and Plan.SameChanges against the plan recomputed then; DecodeJSON reads a
+// saved plan back. RenderText, RenderJSON and
 // RenderMarkdown are its three views — for a terminal, for machines and plan
 // files, and for a pull-request comment (RenderMarkdownWith takes another
 // title, for a diff of two revisions, and a length limit such as GitHub's
