@@ -3,7 +3,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
@@ -81,8 +83,22 @@ func callsSensitiveSource(expr hcl.Expression) bool {
 }
 
 // indexesByComputedKey reports whether expr looks an element up by a key
-// that is computed rather than written (m[k], not m["k"]).
+// that is computed rather than written (m[k], not m["k"]). Run-time
+// evaluation asks it for every mapping of every object, so the answer is
+// kept per expression (expressions never change once parsed).
 func indexesByComputedKey(expr hcl.Expression) bool {
+	if reflect.TypeOf(expr).Kind() != reflect.Pointer {
+		return walkForIndex(expr) // not usable as a map key (hclsyntax's are pointers)
+	}
+	if known, ok := computedKeyCache.get(expr); ok {
+		return known
+	}
+	found := walkForIndex(expr)
+	computedKeyCache.put(expr, found)
+	return found
+}
+
+func walkForIndex(expr hcl.Expression) bool {
 	node, ok := expr.(hclsyntax.Node)
 	if !ok {
 		return false
@@ -95,6 +111,34 @@ func indexesByComputedKey(expr hcl.Expression) bool {
 		return nil
 	})
 	return found
+}
+
+// computedKeyCache remembers indexesByComputedKey's answers. It is
+// bounded: a server that reloads its configuration again and again parses
+// new expressions each time, so when it is full it starts afresh.
+var computedKeyCache = exprFlags{max: 4096}
+
+// exprFlags is a bounded, concurrency-safe map from expression to bool.
+type exprFlags struct {
+	mu    sync.RWMutex
+	max   int
+	flags map[hcl.Expression]bool
+}
+
+func (c *exprFlags) get(expr hcl.Expression) (bool, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.flags[expr]
+	return v, ok
+}
+
+func (c *exprFlags) put(expr hcl.Expression, v bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.flags == nil || len(c.flags) >= c.max {
+		c.flags = make(map[hcl.Expression]bool, 64)
+	}
+	c.flags[expr] = v
 }
 
 // keysReadSensitive reports whether an object constructor computes one of

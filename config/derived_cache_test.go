@@ -1,0 +1,61 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// BenchmarkEvaluateMapping compares Evaluate with hcl's own Value on a
+// typical per-object mapping: Evaluate runs once per mapping per object
+// during import and reconciliation.
+func BenchmarkEvaluateMapping(b *testing.B) {
+	expr, diags := hclsyntax.ParseExpression([]byte(`attributes.state == "terminated" ? "disabled" : lower("${attributes.first}.${attributes.last}")`), "m.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{"attributes": cty.ObjectVal(map[string]cty.Value{
+			"state": cty.StringVal("active"), "first": cty.StringVal("Ada"), "last": cty.StringVal("Lovelace")})},
+		Functions: NewFunctionTable(nil, nil),
+	}
+	b.Run("hcl", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = expr.Value(ctx)
+		}
+	})
+	b.Run("Evaluate", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = Evaluate(expr, ctx)
+		}
+	})
+}
+
+// TestComputedKeyCacheIsBounded: the cache of indexesByComputedKey starts
+// afresh when full, and answers the same as a walk.
+func TestComputedKeyCacheIsBounded(t *testing.T) {
+	for i := range computedKeyCache.max + 10 {
+		src := `m[k]`
+		if i%2 == 0 {
+			src = `m.k`
+		}
+		expr, diags := hclsyntax.ParseExpression([]byte(src), "m.hcl", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if got, want := indexesByComputedKey(expr), i%2 == 1; got != want {
+			t.Fatalf("%s: %v, want %v", src, got, want)
+		}
+		if got := indexesByComputedKey(expr); got != (i%2 == 1) {
+			t.Fatalf("%s, asked again: %v", src, got)
+		}
+	}
+	computedKeyCache.mu.RLock()
+	n := len(computedKeyCache.flags)
+	computedKeyCache.mu.RUnlock()
+	if n > computedKeyCache.max {
+		t.Errorf("the cache holds %d entries, more than %d", n, computedKeyCache.max)
+	}
+}
