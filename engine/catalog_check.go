@@ -95,12 +95,14 @@ func (c *Catalog) differingValues(addr string) []string {
 		now, applied := want.Spec[path], have.Spec[path]
 		switch {
 		case now == applied:
-		case planner.IsSensitive(now) || planner.IsSensitive(applied):
-			out = append(out, fmt.Sprintf("the sensitive %s has another value than the one applied", path))
+		case applied == "" && planner.IsSensitive(now):
+			out = append(out, fmt.Sprintf("the sensitive %s is not in the applied definition", path))
 		case applied == "":
-			out = append(out, fmt.Sprintf("%s is read but was not when it was applied", path))
+			out = append(out, fmt.Sprintf("%s = %s is not in the applied definition", path, now))
 		case now == "":
 			out = append(out, fmt.Sprintf("%s is no longer read", path))
+		case planner.IsSensitive(now) || planner.IsSensitive(applied):
+			out = append(out, fmt.Sprintf("the sensitive %s has another value than the one applied", path))
 		default:
 			out = append(out, fmt.Sprintf("%s is %s, applied %s", path, now, applied))
 		}
