@@ -7,6 +7,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/synchronization"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -60,7 +61,7 @@ type ActivityContext struct {
 	Dir   string
 	Mode  string // full, preview or dry_run
 	Store *state.Store
-	Clock Clock
+	Clock clock.Clock
 	Log   *slog.Logger
 
 	exec   *execution

@@ -18,7 +18,7 @@ func (f syncActivity) Run(ctx context.Context, ac *ActivityContext) error {
 	job := &synchronization.Job{
 		Config: ac.Config, Activity: ac.Activity, RunID: ac.RunID, Mode: ac.Mode, Store: ac.Store,
 		ConnectorOptions: connector.Options{BaseDir: ac.Dir},
-		Now:              ac.Clock.Now, Log: ac.Log, Rec: ac,
+		Clock:            ac.Clock, Log: ac.Log, Rec: ac,
 	}
 	return f(ctx, job)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -129,7 +130,7 @@ func (r *Runner) RunByID(ctx context.Context, id int64, progress func(*state.Run
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-After(r.Clock, claimRetryInterval):
+		case <-clock.After(r.Clock, claimRetryInterval):
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -168,7 +169,7 @@ func TestExecTimeout(t *testing.T) {
 args = ["-c", "sleep 30"]
 timeout = "200ms"`))
 	r := b.runner(t, "host:1:run")
-	r.Clock = RealClock{}
+	r.Clock = clock.Real{}
 	run := b.manual(t, r, "job")
 	want := `activity "exec" failed: the command timed out after 200ms and was killed`
 	if run.State != state.RunFailed || run.Error != want {

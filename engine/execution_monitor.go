@@ -1,6 +1,10 @@
 package engine
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/syncline/syncline/internal/clock"
+)
 
 // startTimeout cancels the run with errTimedOut at its deadline; the
 // returned function stops the timer.
@@ -35,8 +39,8 @@ func (ex *execution) startMonitor() func() {
 	}
 }
 
-func (ex *execution) monitor(stop <-chan struct{}, beat, save Timer) {
-	clock := ex.r.Clock
+func (ex *execution) monitor(stop <-chan struct{}, beat, save clock.Timer) {
+	clk := ex.r.Clock
 	defer func() {
 		beat.Stop()
 		save.Stop()
@@ -47,10 +51,10 @@ func (ex *execution) monitor(stop <-chan struct{}, beat, save Timer) {
 			return
 		case <-beat.C():
 			ex.heartbeat()
-			beat = clock.NewTimer(ex.r.HeartbeatInterval)
+			beat = clk.NewTimer(ex.r.HeartbeatInterval)
 		case <-save.C():
 			ex.flush(false)
-			save = clock.NewTimer(progressInterval)
+			save = clk.NewTimer(progressInterval)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
+
 	"pgregory.net/rapid"
 
 	"github.com/syncline/syncline/state"
@@ -148,8 +150,8 @@ func (b *bundle) copy(t *testing.T) *bundle {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c := &bundle{ctx: b.ctx, dir: b.dir, clock: NewFakeClock(testStart), opts: b.opts}
-	if c.store, err = state.Open(c.ctx, path, state.Options{Now: c.clock.Now}); err != nil {
+	c := &bundle{ctx: b.ctx, dir: b.dir, clock: clock.NewFake(testStart), opts: b.opts}
+	if c.store, err = state.Open(c.ctx, path, state.Options{Clock: c.clock}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.store.Close() })

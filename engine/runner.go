@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -43,7 +44,7 @@ type Runner struct {
 	Catalog *Catalog
 	// Worker is the ID the run was claimed with: "host:pid:n".
 	Worker            string
-	Clock             Clock         // default RealClock
+	Clock             clock.Clock   // default RealClock
 	HeartbeatInterval time.Duration // default DefaultHeartbeatInterval
 	Activities        Registry      // default DefaultRegistry(); missing types take the defaults
 	Logger            *slog.Logger  // default discards
@@ -57,7 +58,7 @@ type Runner struct {
 func (r *Runner) withDefaults() *Runner {
 	c := *r
 	if c.Clock == nil {
-		c.Clock = RealClock{}
+		c.Clock = clock.Real{}
 	}
 	if c.HeartbeatInterval <= 0 {
 		c.HeartbeatInterval = DefaultHeartbeatInterval

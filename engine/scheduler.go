@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -27,7 +28,7 @@ const DefaultRefreshInterval = time.Minute
 // on that fresh reading; the heap only says when to look.
 type Scheduler struct {
 	store   *state.Store
-	clock   Clock
+	clock   clock.Clock
 	log     *slog.Logger
 	catalog atomic.Pointer[Catalog]
 
@@ -40,14 +41,14 @@ type Scheduler struct {
 
 // NewScheduler returns a scheduler for the tasks of cat; clock nil is the
 // real clock, log nil discards.
-func NewScheduler(store *state.Store, cat *Catalog, clock Clock, log *slog.Logger) *Scheduler {
-	if clock == nil {
-		clock = RealClock{}
+func NewScheduler(store *state.Store, cat *Catalog, clk clock.Clock, log *slog.Logger) *Scheduler {
+	if clk == nil {
+		clk = clock.Real{}
 	}
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Scheduler{store: store, clock: clock, log: log, refresh: DefaultRefreshInterval}
+	s := &Scheduler{store: store, clock: clk, log: log, refresh: DefaultRefreshInterval}
 	s.catalog.Store(cat)
 	return s
 }

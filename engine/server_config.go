@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -36,7 +37,7 @@ type ServerConfig struct {
 	GracePeriod time.Duration
 	// MisfireTolerance: see Policy. Default DefaultMisfireTolerance.
 	MisfireTolerance time.Duration
-	Clock            Clock        // default RealClock
+	Clock            clock.Clock  // default RealClock
 	Logger           *slog.Logger // default discards
 	// WorkerID is the prefix of the worker IDs, default WorkerPrefix()
 	// ("host:pid"); workers are PREFIX:1, PREFIX:2, …
@@ -71,7 +72,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 		c.MisfireTolerance = DefaultMisfireTolerance
 	}
 	if c.Clock == nil {
-		c.Clock = RealClock{}
+		c.Clock = clock.Real{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

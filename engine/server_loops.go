@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) scheduleLoop(ctx context.Context) {
 // pollLoop, every poll interval, reloads the configuration when the state
 // serial changed (an apply), recovers runs of dead workers, and wakes
 // the workers for runs queued by other processes or coming due.
-func (s *Server) pollLoop(ctx context.Context, t Timer) {
+func (s *Server) pollLoop(ctx context.Context, t clock.Timer) {
 	defer s.loops.Done()
 	for {
 		select {

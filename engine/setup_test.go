@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
+
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
@@ -22,7 +24,7 @@ var testStart = time.Date(2025, 3, 28, 12, 0, 0, 0, time.UTC)
 type bundle struct {
 	ctx   context.Context
 	dir   string
-	clock *FakeClock
+	clock *clock.Fake
 	store *state.Store
 	opts  config.LoadOptions
 }
@@ -37,9 +39,9 @@ func setup(t testing.TB, hcl string) *bundle {
 // setupAt is setup with the fake clock starting at start.
 func setupAt(t testing.TB, hcl string, start time.Time) *bundle {
 	t.Helper()
-	b := &bundle{ctx: context.Background(), dir: t.TempDir(), clock: NewFakeClock(start)}
+	b := &bundle{ctx: context.Background(), dir: t.TempDir(), clock: clock.NewFake(start)}
 	b.write(t, hcl)
-	st, err := state.Open(b.ctx, filepath.Join(t.TempDir(), "state.db"), state.Options{Now: b.clock.Now})
+	st, err := state.Open(b.ctx, filepath.Join(t.TempDir(), "state.db"), state.Options{Clock: b.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

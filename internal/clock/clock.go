@@ -1,10 +1,10 @@
-package engine
+package clock
 
 import "time"
 
-// Clock tells the time and makes timers. The scheduler, the runner and the
-// server read time only through a Clock, so tests drive them with a
-// FakeClock instead of sleeping.
+// Clock tells the time and makes timers. The engine and the state store
+// read time only through a Clock, so tests drive them with a Fake instead
+// of sleeping.
 type Clock interface {
 	Now() time.Time
 	// NewTimer returns a timer whose channel receives once, d from now.
@@ -28,17 +28,17 @@ func After(clock Clock, d time.Duration) <-chan time.Time {
 	return clock.NewTimer(d).C()
 }
 
-// RealClock is the wall clock.
-type RealClock struct{}
+// Real is the wall clock.
+type Real struct{}
 
 // Now returns time.Now().
-func (RealClock) Now() time.Time { return time.Now() }
+func (Real) Now() time.Time { return time.Now() }
 
 // NewTimer wraps time.NewTimer.
-func (RealClock) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
+func (Real) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
 
 // AfterFunc wraps time.AfterFunc.
-func (RealClock) AfterFunc(d time.Duration, f func()) Timer { return realTimer{time.AfterFunc(d, f)} }
+func (Real) AfterFunc(d time.Duration, f func()) Timer { return realTimer{time.AfterFunc(d, f)} }
 
 type realTimer struct{ t *time.Timer }
 

@@ -1,4 +1,4 @@
-package engine
+package clock
 
 import (
 	"sort"
@@ -6,39 +6,39 @@ import (
 	"time"
 )
 
-// FakeClock is a Clock that moves only when told to. Timers fire, in
+// Fake is a Clock that moves only when told to. Timers fire, in
 // deadline order, when Advance or Set reaches their deadline. It is safe
 // for concurrent use.
-type FakeClock struct {
+type Fake struct {
 	mu      sync.Mutex
 	now     time.Time
 	timers  []*fakeTimer
 	changed chan struct{} // closed and replaced when a timer is added
 }
 
-// NewFakeClock returns a fake clock reading now.
-func NewFakeClock(now time.Time) *FakeClock {
-	return &FakeClock{now: now, changed: make(chan struct{})}
+// NewFake returns a fake clock reading now.
+func NewFake(now time.Time) *Fake {
+	return &Fake{now: now, changed: make(chan struct{})}
 }
 
 // Now returns the fake time.
-func (c *FakeClock) Now() time.Time {
+func (c *Fake) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
 // NewTimer returns a timer that fires when the clock reaches now+d.
-func (c *FakeClock) NewTimer(d time.Duration) Timer {
+func (c *Fake) NewTimer(d time.Duration) Timer {
 	return c.add(d, nil)
 }
 
 // AfterFunc calls f in its own goroutine when the clock reaches now+d.
-func (c *FakeClock) AfterFunc(d time.Duration, f func()) Timer {
+func (c *Fake) AfterFunc(d time.Duration, f func()) Timer {
 	return c.add(d, f)
 }
 
-func (c *FakeClock) add(d time.Duration, f func()) *fakeTimer {
+func (c *Fake) add(d time.Duration, f func()) *fakeTimer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &fakeTimer{clock: c, at: c.now.Add(d), f: f}
@@ -56,13 +56,13 @@ func (c *FakeClock) add(d time.Duration, f func()) *fakeTimer {
 }
 
 // Advance moves the clock forward by d, firing the timers it passes.
-func (c *FakeClock) Advance(d time.Duration) {
+func (c *Fake) Advance(d time.Duration) {
 	c.Set(c.Now().Add(d))
 }
 
 // Set moves the clock to t (never backwards), firing the timers it passes
 // in deadline order.
-func (c *FakeClock) Set(t time.Time) {
+func (c *Fake) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if t.Before(c.now) {
@@ -82,7 +82,7 @@ func (c *FakeClock) Set(t time.Time) {
 }
 
 // Timers returns how many timers are waiting.
-func (c *FakeClock) Timers() int {
+func (c *Fake) Timers() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.timers)
@@ -90,7 +90,7 @@ func (c *FakeClock) Timers() int {
 
 // NextDeadline returns the earliest waiting timer's deadline, or false when
 // none waits.
-func (c *FakeClock) NextDeadline() (time.Time, bool) {
+func (c *Fake) NextDeadline() (time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var next time.Time
@@ -104,7 +104,7 @@ func (c *FakeClock) NextDeadline() (time.Time, bool) {
 
 // WaitForTimers blocks until at least n timers are waiting or done is
 // closed; it reports whether n were reached.
-func (c *FakeClock) WaitForTimers(n int, done <-chan struct{}) bool {
+func (c *Fake) WaitForTimers(n int, done <-chan struct{}) bool {
 	for {
 		c.mu.Lock()
 		count, changed := len(c.timers), c.changed
@@ -121,7 +121,7 @@ func (c *FakeClock) WaitForTimers(n int, done <-chan struct{}) bool {
 }
 
 type fakeTimer struct {
-	clock *FakeClock
+	clock *Fake
 	at    time.Time
 	ch    chan time.Time
 	f     func()
