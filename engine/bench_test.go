@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 )
@@ -30,7 +31,7 @@ const (
 type benchEnv struct {
 	dir   string
 	store *state.Store
-	cat   *Catalog
+	cat   *catalog.Catalog
 }
 
 // setupBench writes and applies the 10,000-task configuration.
@@ -79,7 +80,7 @@ func setupBench(b *testing.B) *benchEnv {
 	if snap, err = st.Snapshot(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if env.cat, err = LoadCatalog(env.dir, config.LoadOptions{}, snap); err != nil {
+	if env.cat, err = catalog.Load(env.dir, config.LoadOptions{}, snap); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := NewScheduler(st, env.cat, nil, nil).Tick(ctx); err != nil { // computes every next fire time

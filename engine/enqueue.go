@@ -9,17 +9,26 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
+// ErrTaskBusy is the cause of the *catalog.TaskError EnqueueManual
+// returns when the task's concurrency is "forbid" and a run of it is
+// active.
+var ErrTaskBusy = errors.New("task already has an active run")
+
+// applyHint is what to do about a task not applied as configured.
+const applyHint = "run syncline plan / apply"
+
 // EnqueueManual queues a run of task started by hand (syncline run), by
 // whom, in mode ("" is the task's own mode). It refuses, changing
 // nothing, a task that is unknown, not applied, changed since it was
-// applied, closed, suspended or disabled (ErrUnknownTask, ErrNotRunnable),
+// applied, closed, suspended or disabled (catalog.ErrUnknownTask, catalog.ErrNotRunnable),
 // and, under concurrency "forbid", a task with a run still queued or
 // running (ErrTaskBusy). Under "replace" the active runs are cancelled.
-func EnqueueManual(ctx context.Context, store *state.Store, cat *Catalog, task, mode, by string) (*state.Run, error) {
+func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog, task, mode, by string) (*state.Run, error) {
 	t, err := runnableTask(ctx, store, cat, task)
 	if err != nil {
 		return nil, err
@@ -48,7 +57,7 @@ func EnqueueManual(ctx context.Context, store *state.Store, cat *Catalog, task, 
 }
 
 // runnableTask returns the task when a person may start it now.
-func runnableTask(ctx context.Context, store *state.Store, cat *Catalog, name string) (*config.Task, error) {
+func runnableTask(ctx context.Context, store *state.Store, cat *catalog.Catalog, name string) (*config.Task, error) {
 	t, err := cat.Task(name)
 	if err != nil {
 		return nil, err
@@ -56,17 +65,17 @@ func runnableTask(ctx context.Context, store *state.Store, cat *Catalog, name st
 	rt, err := store.TaskRuntime(ctx, name)
 	var unknown *state.UnknownTaskError
 	if errors.As(err, &unknown) {
-		return nil, &TaskError{Task: name, Err: ErrNotRunnable, Detail: fmt.Sprintf("task.%s is not applied yet", name), Hint: applyHint}
+		return nil, &catalog.TaskError{Task: name, Err: catalog.ErrNotRunnable, Detail: fmt.Sprintf("task.%s is not applied yet", name), Hint: applyHint}
 	}
 	if err != nil {
 		return nil, err
 	}
 	switch rt.State {
 	case state.TaskClosed:
-		return nil, &TaskError{Task: name, Err: ErrNotRunnable,
+		return nil, &catalog.TaskError{Task: name, Err: catalog.ErrNotRunnable,
 			Detail: fmt.Sprintf("task %s is closed: it was removed from the configuration%s", name, suspendedBy(rt))}
 	case state.TaskSuspended:
-		return nil, &TaskError{Task: name, Err: ErrNotRunnable,
+		return nil, &catalog.TaskError{Task: name, Err: catalog.ErrNotRunnable,
 			Detail: fmt.Sprintf("task %s is suspended%s since %s", name, suspendedBy(rt), rt.Since.UTC().Format(time.RFC3339)),
 			Hint:   "resume it with syncline tasks resume " + name}
 	}
@@ -74,7 +83,7 @@ func runnableTask(ctx context.Context, store *state.Store, cat *Catalog, name st
 		return nil, err
 	}
 	if !t.Enabled {
-		return nil, &TaskError{Task: name, Err: ErrNotRunnable,
+		return nil, &catalog.TaskError{Task: name, Err: catalog.ErrNotRunnable,
 			Detail: fmt.Sprintf("task %s is disabled (enabled = false at %s)", name, t.DeclRange),
 			Hint:   "set enabled = true and apply"}
 	}
@@ -92,7 +101,7 @@ func makeRoom(ctx context.Context, store *state.Store, t *config.Task, by string
 	}
 	if t.Concurrency == config.ConcurrencyForbid {
 		a := active[0]
-		return &TaskError{Task: t.Name, Err: ErrTaskBusy,
+		return &catalog.TaskError{Task: t.Name, Err: ErrTaskBusy,
 			Detail: fmt.Sprintf("task %s already has run %d %s, and its concurrency is forbid", t.Name, a.ID, a.State),
 			Hint:   fmt.Sprintf("wait for it to finish, or cancel it with syncline runs cancel %d", a.ID)}
 	}
@@ -110,7 +119,7 @@ func makeRoom(ctx context.Context, store *state.Store, t *config.Task, by string
 // process (syncline run without -detach), reporting progress. A run that
 // must wait for another run of its task (concurrency "replace" while the
 // replaced run stops) is claimed as soon as that one ends.
-func RunForeground(ctx context.Context, store *state.Store, cat *Catalog, runID int64, worker string, progress func(*state.Run)) (*state.Run, error) {
+func RunForeground(ctx context.Context, store *state.Store, cat *catalog.Catalog, runID int64, worker string, progress func(*state.Run)) (*state.Run, error) {
 	r := &Runner{Store: store, Catalog: cat, Worker: worker}
 	return r.RunByID(ctx, runID, progress)
 }

@@ -52,7 +52,7 @@ args = ["-c", "echo working; echo 'disk full' >&2; exit 3"]`))
 	if run.State != state.RunFailed || run.Error != want {
 		t.Fatalf("run %s: %q\nwant %q", run.State, run.Error, want)
 	}
-	stored, err := b.store.Run(b.ctx, run.ID)
+	stored, err := b.Store.Run(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestExecPreviewDoesNotRun(t *testing.T) {
 		if a.Output["would_run"] != "would run: touch 'marker file'" || a.Skipped != 1 || a.Output["exit_code"] != "" {
 			t.Errorf("%s: activity %+v", mode, a)
 		}
-		if _, err := os.Stat(filepath.Join(b.dir, "marker file")); !os.IsNotExist(err) {
+		if _, err := os.Stat(filepath.Join(b.Dir, "marker file")); !os.IsNotExist(err) {
 			t.Errorf("%s: the command ran: %v", mode, err)
 		}
 	}
@@ -109,7 +109,7 @@ env = { TOKEN = var.token, PLAIN = "visible" }`))
 	if a.Output["stdout_tail"] != "token=(sensitive value) plain=visible\n" || a.Output["env"] != "PLAIN, TOKEN" {
 		t.Errorf("output %q", a.Output)
 	}
-	stored, err := b.store.Run(b.ctx, run.ID)
+	stored, err := b.Store.Run(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ env = { TOKEN = var.token, PLAIN = "visible" }`))
 	if strings.Contains(string(data), secret) || strings.Contains(run.Error, secret) {
 		t.Fatalf("the secret is in the run: %s", data)
 	}
-	files, _ := filepath.Glob(b.store.Path() + "*")
+	files, _ := filepath.Glob(b.Store.Path() + "*")
 	for _, f := range files {
 		raw, _ := os.ReadFile(f)
 		if strings.Contains(string(raw), secret) {
@@ -154,7 +154,7 @@ func TestExecWorkingDir(t *testing.T) {
 	t.Parallel()
 	b := setup(t, execTask(`command = "pwd"
 working_dir = "sub"`))
-	if err := os.Mkdir(filepath.Join(b.dir, "sub"), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Join(b.Dir, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	run := b.manual(t, b.runner(t, "host:1:run"), "job")

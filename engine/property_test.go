@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/internal/clock"
 
 	"pgregory.net/rapid"
@@ -61,17 +62,17 @@ task "free" {
 func TestForbidNeverOverlaps(t *testing.T) {
 	t.Parallel()
 	tmpl := setup(t, propertyHCL)
-	cat := tmpl.catalog(t)
-	if err := tmpl.store.Close(); err != nil { // checkpoints the file, to copy it
+	cat := tmpl.Catalog(t)
+	if err := tmpl.Store.Close(); err != nil { // checkpoints the file, to copy it
 		t.Fatal(err)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
 		b := tmpl.copy(t)
-		sched := NewScheduler(b.store, cat, b.clock, nil)
+		sched := NewScheduler(b.Store, cat, b.Clock, nil)
 		workers := []string{"node-a:1:1", "node-a:1:2", "node-b:2:1"}
 		exclusive := []string{"minutely", "often", "replacing"}
 		running := func() []state.Run {
-			runs, err := b.store.Runs(b.ctx, state.RunFilter{State: []state.RunState{state.RunRunning}})
+			runs, err := b.Store.Runs(b.Ctx, state.RunFilter{State: []state.RunState{state.RunRunning}})
 			if err != nil {
 				rt.Fatal(err)
 			}
@@ -85,16 +86,16 @@ func TestForbidNeverOverlaps(t *testing.T) {
 		}
 		rt.Repeat(map[string]func(*rapid.T){
 			"advance": func(rt *rapid.T) {
-				b.clock.Advance(time.Duration(rapid.IntRange(1, 240).Draw(rt, "seconds")) * time.Second)
+				b.Clock.Advance(time.Duration(rapid.IntRange(1, 240).Draw(rt, "seconds")) * time.Second)
 			},
 			"tick": func(rt *rapid.T) {
-				if _, err := sched.Tick(b.ctx); err != nil {
+				if _, err := sched.Tick(b.Ctx); err != nil {
 					rt.Fatal(err)
 				}
 			},
 			"claim": func(rt *rapid.T) {
 				w := rapid.SampledFrom(workers).Draw(rt, "worker")
-				if _, err := b.store.ClaimRun(b.ctx, w, b.clock.Now()); err != nil {
+				if _, err := b.Store.ClaimRun(b.Ctx, w, b.Clock.Now()); err != nil {
 					rt.Fatal(err)
 				}
 			},
@@ -104,22 +105,22 @@ func TestForbidNeverOverlaps(t *testing.T) {
 					rt.Skip("nothing running")
 				}
 				final := rapid.SampledFrom([]state.RunState{state.RunSucceeded, state.RunFailed, state.RunCancelled}).Draw(rt, "final")
-				if err := b.store.FinishRun(b.ctx, r.ID, r.ClaimedBy, final, "", nil, b.clock.Now(), nil); err != nil {
+				if err := b.Store.FinishRun(b.Ctx, r.ID, r.ClaimedBy, final, "", nil, b.Clock.Now(), nil); err != nil {
 					rt.Fatal(err)
 				}
 			},
 			"manual": func(rt *rapid.T) {
 				task := rapid.SampledFrom(append(exclusive, "free")).Draw(rt, "task")
-				_, _ = EnqueueManual(b.ctx, b.store, cat, task, "", "tester") // busy is a fine answer
+				_, _ = EnqueueManual(b.Ctx, b.Store, cat, task, "", "tester") // busy is a fine answer
 			},
 			"recover": func(rt *rapid.T) {
-				now := b.clock.Now()
-				runs, err := b.store.RecoverRuns(b.ctx, now, now.Add(-6*time.Second), nil)
+				now := b.Clock.Now()
+				runs, err := b.Store.RecoverRuns(b.Ctx, now, now.Add(-6*time.Second), nil)
 				if err != nil {
 					rt.Fatal(err)
 				}
 				for i := range runs {
-					if _, err := b.store.EnqueueRun(b.ctx, recoveryRun(&runs[i], now)); err != nil {
+					if _, err := b.Store.EnqueueRun(b.Ctx, recoveryRun(&runs[i], now)); err != nil {
 						rt.Fatal(err)
 					}
 				}
@@ -142,7 +143,7 @@ func TestForbidNeverOverlaps(t *testing.T) {
 
 // copy opens a copy of the bundle's closed state file with a fresh clock.
 func (b *bundle) copy(t *testing.T) *bundle {
-	data, err := os.ReadFile(b.store.Path())
+	data, err := os.ReadFile(b.Store.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,18 +151,18 @@ func (b *bundle) copy(t *testing.T) *bundle {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c := &bundle{ctx: b.ctx, dir: b.dir, clock: clock.NewFake(testStart), opts: b.opts}
-	if c.store, err = state.Open(c.ctx, path, state.Options{Clock: c.clock}); err != nil {
+	c := &bundle{&enginetest.Bundle{Ctx: b.Ctx, Dir: b.Dir, Clock: clock.NewFake(enginetest.Start), Opts: b.Opts}}
+	if c.Store, err = state.Open(c.Ctx, path, state.Options{Clock: c.Clock}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.store.Close() })
+	t.Cleanup(func() { c.Store.Close() })
 	return c
 }
 
 // checkNoOverlap checks the recorded runs: no two runs of an exclusive
 // task were running during the same time.
 func checkNoOverlap(rt *rapid.T, b *bundle, tasks []string) {
-	all, err := b.store.Runs(b.ctx, state.RunFilter{})
+	all, err := b.Store.Runs(b.Ctx, state.RunFilter{})
 	if err != nil {
 		rt.Fatal(err)
 	}

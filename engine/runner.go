@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
@@ -41,7 +42,7 @@ var (
 // store, and the follow-up runs (retry, after) stored when it finishes.
 type Runner struct {
 	Store   *state.Store
-	Catalog *Catalog
+	Catalog *catalog.Catalog
 	// Worker is the ID the run was claimed with: "host:pid:n".
 	Worker            string
 	Clock             clock.Clock   // default RealClock

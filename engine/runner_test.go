@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/state"
 )
 
@@ -32,13 +34,13 @@ func (b *bundle) startBlocked(t *testing.T, task string, bl *blocker) (*state.Ru
 	t.Helper()
 	r := b.runner(t, "host:1:run")
 	r.Activities = Registry{config.ActivityExec: bl}
-	run, err := EnqueueManual(b.ctx, b.store, r.Catalog, task, "", "tester")
+	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, task, "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan *state.Run, 1)
 	go func() {
-		finished, err := r.RunByID(b.ctx, run.ID, nil)
+		finished, err := r.RunByID(b.Ctx, run.ID, nil)
 		if err != nil {
 			t.Error(err)
 		}
@@ -55,7 +57,7 @@ func TestRunnerTimeout(t *testing.T) {
   }
 }`)
 	_, done := b.startBlocked(t, "slow", newBlocker())
-	b.clock.Advance(5 * time.Second)
+	b.Clock.Advance(5 * time.Second)
 	run := <-done
 	if run.State != state.RunFailed || run.Error != "timed out after 5s" {
 		t.Fatalf("run %s: %q", run.State, run.Error)
@@ -64,7 +66,7 @@ func TestRunnerTimeout(t *testing.T) {
 	if a.State != state.RunFailed || a.Output["error"] != "stopped: the task timed out after 5s" {
 		t.Errorf("activity %s: %q", a.State, a.Output)
 	}
-	if !run.Deadline.Equal(testStart.Add(5 * time.Second)) {
+	if !run.Deadline.Equal(enginetest.Start.Add(5 * time.Second)) {
 		t.Errorf("deadline %s", run.Deadline)
 	}
 }
@@ -73,22 +75,22 @@ func TestRunnerCancel(t *testing.T) {
 	t.Parallel()
 	b := setup(t, execTask(`command = "true"`))
 	run, done := b.startBlocked(t, "job", newBlocker())
-	if _, err := b.store.CancelRun(b.ctx, run.ID, "alice", b.clock.Now()); err != nil {
+	if _, err := b.Store.CancelRun(b.Ctx, run.ID, "alice", b.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	b.clock.Advance(DefaultHeartbeatInterval) // the next heartbeat learns of it
+	b.Clock.Advance(DefaultHeartbeatInterval) // the next heartbeat learns of it
 	finished := <-done
 	if finished.State != state.RunCancelled || finished.Activities[0].State != state.RunCancelled {
 		t.Fatalf("run %s, activity %s", finished.State, finished.Activities[0].State)
 	}
-	stored, err := b.store.Run(b.ctx, run.ID)
+	stored, err := b.Store.Run(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if stored.State != state.RunCancelled || stored.Note != "cancelled by alice" || stored.Error != "cancelled on request" {
 		t.Errorf("stored %s, note %q, error %q", stored.State, stored.Note, stored.Error)
 	}
-	if _, err := b.store.CancelRun(b.ctx, run.ID, "alice", b.clock.Now()); err == nil {
+	if _, err := b.Store.CancelRun(b.Ctx, run.ID, "alice", b.Clock.Now()); err == nil {
 		t.Error("cancelling a finished run succeeded")
 	}
 }
@@ -114,26 +116,26 @@ task "flaky" {
 	if run := b.claimAndRun(t, r); run != nil {
 		t.Fatalf("the retry ran before its backoff: %+v", run)
 	}
-	b.clock.Advance(10 * time.Second)
+	b.Clock.Advance(10 * time.Second)
 	if second := b.claimAndRun(t, r); second == nil || second.Attempt != 2 {
 		t.Fatalf("second attempt: %+v", second)
 	}
-	b.clock.Advance(14 * time.Second)
+	b.Clock.Advance(14 * time.Second)
 	if run := b.claimAndRun(t, r); run != nil {
 		t.Fatal("the second retry did not wait for max_backoff")
 	}
-	b.clock.Advance(time.Second)
+	b.Clock.Advance(time.Second)
 	if third := b.claimAndRun(t, r); third == nil || third.Attempt != 3 {
 		t.Fatalf("third attempt: %+v", third)
 	}
-	b.clock.Advance(time.Hour)
+	b.Clock.Advance(time.Hour)
 	if run := b.claimAndRun(t, r); run != nil {
 		t.Fatalf("attempts = 2 allows two retries, got a third: %+v", run)
 	}
 	var got []string
-	for _, run := range b.runs(t, "flaky") {
+	for _, run := range b.Runs(t, "flaky") {
 		got = append(got, fmt.Sprintf("%d %s %s attempt %d retry_of %d at +%s %s", run.ID, run.Trigger, run.State,
-			run.Attempt, run.RetryOf, run.ScheduledAt.Sub(testStart), run.Note))
+			run.Attempt, run.RetryOf, run.ScheduledAt.Sub(enginetest.Start), run.Note))
 	}
 	equalLines(t, got, []string{
 		"1 manual failed attempt 1 retry_of 0 at +0s ",
@@ -197,7 +199,7 @@ func TestAfterChain(t *testing.T) {
 		order = append(order, fmt.Sprintf("%s %s by %s: %s", run.Task, run.Trigger, run.TriggeredBy, run.State))
 	}
 	equalLines(t, order, []string{"b after by run 1: succeeded", "c after by run 2: succeeded"})
-	if runs := b.runs(t, "both"); len(runs) != 0 {
+	if runs := b.Runs(t, "both"); len(runs) != 0 {
 		t.Errorf("both ran after a alone: %+v", runs)
 	}
 }
@@ -206,24 +208,24 @@ func TestAfterWaitsForEveryTask(t *testing.T) {
 	t.Parallel()
 	b := setup(t, afterHCL)
 	r := b.runner(t, "host:1:1")
-	count := func() int { return len(b.runs(t, "both")) }
+	count := func() int { return len(b.Runs(t, "both")) }
 	b.manual(t, r, "x")
 	if count() != 0 {
 		t.Fatal("both queued after x alone")
 	}
-	b.clock.Advance(time.Second)
+	b.Clock.Advance(time.Second)
 	b.manual(t, r, "a")
 	if count() != 1 {
 		t.Fatalf("both has %d runs after x and a", count())
 	}
-	b.clock.Advance(time.Second)
+	b.Clock.Advance(time.Second)
 	b.manual(t, r, "x") // a's success is older than both's last trigger
 	if count() != 1 {
 		t.Fatal("both queued again after x alone")
 	}
-	b.clock.Advance(time.Second)
+	b.Clock.Advance(time.Second)
 	b.manual(t, r, "a")
-	runs := b.runs(t, "both")
+	runs := b.Runs(t, "both")
 	if len(runs) != 2 || runs[1].Trigger != state.TriggerAfter {
 		t.Fatalf("both runs %+v", runs)
 	}
@@ -233,14 +235,14 @@ func TestAfterNotTriggeredByOverriddenMode(t *testing.T) {
 	t.Parallel()
 	b := setup(t, afterHCL)
 	r := b.runner(t, "host:1:1")
-	run, err := EnqueueManual(b.ctx, b.store, r.Catalog, "a", config.ModePreview, "tester")
+	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, "a", config.ModePreview, "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.RunByID(b.ctx, run.ID, nil); err != nil {
+	if _, err := r.RunByID(b.Ctx, run.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if runs := b.runs(t, "b"); len(runs) != 0 {
+	if runs := b.Runs(t, "b"); len(runs) != 0 {
 		t.Errorf("a preview run of a triggered b: %+v", runs)
 	}
 }
@@ -249,11 +251,11 @@ func TestAfterForbidRecordsSkipped(t *testing.T) {
 	t.Parallel()
 	b := setup(t, afterHCL)
 	r := b.runner(t, "host:1:1")
-	if _, err := EnqueueManual(b.ctx, b.store, r.Catalog, "b", "", "tester"); err != nil {
+	if _, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, "b", "", "tester"); err != nil {
 		t.Fatal(err)
 	}
 	b.manual(t, r, "a")
-	runs := b.runs(t, "b")
+	runs := b.Runs(t, "b")
 	if len(runs) != 2 || runs[1].State != state.RunSkipped || runs[1].Note != "not started: run 1 still queued (concurrency = forbid)" {
 		t.Fatalf("b runs %+v", runs)
 	}
@@ -364,11 +366,11 @@ task "job" {
 	})
 	r := b.runner(t, "host:1:1")
 	r.Activities = Registry{config.ActivityExec: activity}
-	run, err := EnqueueManual(b.ctx, b.store, r.Catalog, "job", "", "tester")
+	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := context.WithCancelCause(b.ctx)
+	ctx, stop := context.WithCancelCause(b.Ctx)
 	done := make(chan *state.Run)
 	go func() {
 		finished, err := r.RunByID(ctx, run.ID, nil)
@@ -399,25 +401,25 @@ func TestRunnerLosesARecoveredRun(t *testing.T) {
 	bl := newBlocker()
 	r := b.runner(t, "host:1:run")
 	r.Activities = Registry{config.ActivityExec: bl}
-	run, err := EnqueueManual(b.ctx, b.store, r.Catalog, "job", "", "tester")
+	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
 	errs := make(chan error, 1)
 	go func() {
-		_, err := r.RunByID(b.ctx, run.ID, nil)
+		_, err := r.RunByID(b.Ctx, run.ID, nil)
 		errs <- err
 	}()
 	<-bl.started
 	// Another node believes this worker dead and interrupts the run.
-	if _, err := b.store.RecoverRuns(b.ctx, b.clock.Now(), b.clock.Now().Add(time.Second), nil); err != nil {
+	if _, err := b.Store.RecoverRuns(b.Ctx, b.Clock.Now(), b.Clock.Now().Add(time.Second), nil); err != nil {
 		t.Fatal(err)
 	}
-	b.clock.Advance(DefaultHeartbeatInterval)
+	b.Clock.Advance(DefaultHeartbeatInterval)
 	if err := <-errs; !errors.Is(err, ErrLostRun) {
 		t.Fatalf("Execute returned %v, want ErrLostRun", err)
 	}
-	if stored, _ := b.store.Run(b.ctx, run.ID); stored.State != state.RunInterrupted {
+	if stored, _ := b.Store.Run(b.Ctx, run.ID); stored.State != state.RunInterrupted {
 		t.Errorf("stored run %s", stored.State)
 	}
 }
@@ -432,11 +434,11 @@ task "off" {
   }
 }
 `)
-	cat := b.catalog(t)
-	if err := b.store.SuspendTask(b.ctx, "x", "HR freeze", "alice"); err != nil {
+	cat := b.Catalog(t)
+	if err := b.Store.SuspendTask(b.Ctx, "x", "HR freeze", "alice"); err != nil {
 		t.Fatal(err)
 	}
-	first, err := EnqueueManual(b.ctx, b.store, cat, "a", "", "tester")
+	first, err := EnqueueManual(b.Ctx, b.Store, cat, "a", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,19 +447,19 @@ task "off" {
 		is         error
 		want       string
 	}{
-		{"nope", "", ErrUnknownTask, `there is no task "nope"`},
-		{"x", "", ErrNotRunnable, "task x is suspended (by alice: HR freeze) since 2025-03-28T12:00:00Z; resume it with syncline tasks resume x"},
-		{"off", "", ErrNotRunnable, "task off is disabled (enabled = false at "},
+		{"nope", "", catalog.ErrUnknownTask, `there is no task "nope"`},
+		{"x", "", catalog.ErrNotRunnable, "task x is suspended (by alice: HR freeze) since 2025-03-28T12:00:00Z; resume it with syncline tasks resume x"},
+		{"off", "", catalog.ErrNotRunnable, "task off is disabled (enabled = false at "},
 		{"a", "", ErrTaskBusy, fmt.Sprintf("task a already has run %d queued, and its concurrency is forbid; wait for it to finish, or cancel it with syncline runs cancel %d", first.ID, first.ID)},
 		{"b", "fast", nil, `unknown mode "fast"; the modes are full, preview, dry_run`},
 	}
 	for _, tt := range tests {
-		_, err := EnqueueManual(b.ctx, b.store, cat, tt.task, tt.mode, "tester")
+		_, err := EnqueueManual(b.Ctx, b.Store, cat, tt.task, tt.mode, "tester")
 		if err == nil || !strings.Contains(err.Error(), tt.want) || (tt.is != nil && !errors.Is(err, tt.is)) {
 			t.Errorf("%s: %v\nwant %s", tt.task, err, tt.want)
 		}
 	}
-	runs, _ := b.store.Runs(b.ctx, state.RunFilter{})
+	runs, _ := b.Store.Runs(b.Ctx, state.RunFilter{})
 	if len(runs) != 1 {
 		t.Errorf("refusals stored runs: %d", len(runs))
 	}
@@ -466,15 +468,15 @@ task "off" {
 func TestEnqueueManualReplaceCancels(t *testing.T) {
 	t.Parallel()
 	b := setup(t, strings.Replace(concurrencyHCL, "POLICY", "replace", 1))
-	cat := b.catalog(t)
-	first, err := EnqueueManual(b.ctx, b.store, cat, "job", "", "alice")
+	cat := b.Catalog(t)
+	first, err := EnqueueManual(b.Ctx, b.Store, cat, "job", "", "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := EnqueueManual(b.ctx, b.store, cat, "job", "", "bob"); err != nil {
+	if _, err := EnqueueManual(b.Ctx, b.Store, cat, "job", "", "bob"); err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := b.store.Run(b.ctx, first.ID)
+	stored, _ := b.Store.Run(b.Ctx, first.ID)
 	if stored.State != state.RunCancelled || !strings.Contains(stored.Note, "bob") {
 		t.Errorf("replaced run %s: %q", stored.State, stored.Note)
 	}
@@ -494,12 +496,12 @@ task "job" {
   }
 }`)
 	r := b.runner(t, "host:1:run")
-	run, err := EnqueueManual(b.ctx, b.store, r.Catalog, "job", "", "tester")
+	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var seen []string
-	final, err := r.RunByID(b.ctx, run.ID, func(p *state.Run) {
+	final, err := r.RunByID(b.Ctx, run.ID, func(p *state.Run) {
 		var acts []string
 		for _, a := range p.Activities {
 			acts = append(acts, string(a.State))
@@ -518,7 +520,7 @@ task "job" {
 		"running succeeded,running",
 		"succeeded succeeded,succeeded",
 	})
-	stored, _ := b.store.Run(b.ctx, run.ID)
+	stored, _ := b.Store.Run(b.Ctx, run.ID)
 	if stored.Activities[1].State != state.RunSucceeded || stored.Activities[0].Output["exit_code"] != "0" {
 		t.Errorf("stored activities %+v", stored.Activities)
 	}

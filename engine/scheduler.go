@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
@@ -30,7 +31,7 @@ type Scheduler struct {
 	store   *state.Store
 	clock   clock.Clock
 	log     *slog.Logger
-	catalog atomic.Pointer[Catalog]
+	catalog atomic.Pointer[catalog.Catalog]
 
 	mu      sync.Mutex // guards the fields below; one Tick at a time
 	policy  Policy
@@ -41,7 +42,7 @@ type Scheduler struct {
 
 // NewScheduler returns a scheduler for the tasks of cat; clock nil is the
 // real clock, log nil discards.
-func NewScheduler(store *state.Store, cat *Catalog, clk clock.Clock, log *slog.Logger) *Scheduler {
+func NewScheduler(store *state.Store, cat *catalog.Catalog, clk clock.Clock, log *slog.Logger) *Scheduler {
 	if clk == nil {
 		clk = clock.Real{}
 	}
@@ -55,7 +56,7 @@ func NewScheduler(store *state.Store, cat *Catalog, clk clock.Clock, log *slog.L
 
 // SetCatalog replaces the catalog, after a newer apply; the next tick
 // reads every task again.
-func (s *Scheduler) SetCatalog(cat *Catalog) { s.catalog.Store(cat) }
+func (s *Scheduler) SetCatalog(cat *catalog.Catalog) { s.catalog.Store(cat) }
 
 // SetMisfireTolerance changes how late a fire time may be and still count
 // as on time (default DefaultMisfireTolerance).
@@ -129,7 +130,7 @@ func (s *Scheduler) Tick(ctx context.Context) (TickResult, error) {
 
 // refreshIndex reads every runtime record when the catalog changed, the
 // refresh interval passed, or the clock went back.
-func (s *Scheduler) refreshIndex(ctx context.Context, cat *Catalog, now time.Time) error {
+func (s *Scheduler) refreshIndex(ctx context.Context, cat *catalog.Catalog, now time.Time) error {
 	if s.due != nil && s.due.catalog == cat && now.Sub(s.due.readAt) < s.refresh && !now.Before(s.due.readAt) {
 		return nil
 	}
@@ -143,7 +144,7 @@ func (s *Scheduler) refreshIndex(ctx context.Context, cat *Catalog, now time.Tim
 
 // decideFresh reads one due task again with its active runs, decides and
 // carries the decision out; it returns the task's status as it now is.
-func (s *Scheduler) decideFresh(ctx context.Context, cat *Catalog, task string, now time.Time, p Policy, res *TickResult) (TaskStatus, error) {
+func (s *Scheduler) decideFresh(ctx context.Context, cat *catalog.Catalog, task string, now time.Time, p Policy, res *TickResult) (TaskStatus, error) {
 	rt, err := s.store.TaskRuntime(ctx, task)
 	var unknown *state.UnknownTaskError
 	if errors.As(err, &unknown) {
@@ -209,7 +210,7 @@ func (s *Scheduler) cancel(ctx context.Context, d Decision, now time.Time) {
 
 // statuses reads every task's runtime record and, with withActive, the
 // active runs, into what Decide needs.
-func (s *Scheduler) statuses(ctx context.Context, cat *Catalog, withActive bool) ([]TaskStatus, error) {
+func (s *Scheduler) statuses(ctx context.Context, cat *catalog.Catalog, withActive bool) ([]TaskStatus, error) {
 	runtimes, err := s.store.TaskRuntimes(ctx)
 	if err != nil {
 		return nil, err
@@ -232,11 +233,11 @@ func (s *Scheduler) statuses(ctx context.Context, cat *Catalog, withActive bool)
 }
 
 // statusOf is the catalog's view of a task with its runtime record.
-func statusOf(cat *Catalog, rt state.TaskRuntime, active []state.Run) TaskStatus {
+func statusOf(cat *catalog.Catalog, rt state.TaskRuntime, active []state.Run) TaskStatus {
 	ts := TaskStatus{Runtime: rt, Active: active, Revision: cat.Revision(rt.Task)}
 	if rt.State != state.TaskClosed {
-		ts.Task = cat.cfg.Tasks[rt.Task]
-		ts.Problem = cat.problems[rt.Task]
+		ts.Task = cat.Config().Tasks[rt.Task]
+		ts.Problem = cat.Problem(rt.Task)
 	}
 	return ts
 }

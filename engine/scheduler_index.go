@@ -3,13 +3,15 @@ package engine
 import (
 	"container/heap"
 	"time"
+
+	"github.com/syncline/syncline/engine/catalog"
 )
 
 // dueIndex orders the tasks by when the scheduler next has something to
 // decide about them (see dueAt), as of one reading of the runtime
 // records.
 type dueIndex struct {
-	catalog *Catalog
+	catalog *catalog.Catalog
 	readAt  time.Time
 	heap    dueHeap
 	byTask  map[string]*dueEntry
@@ -21,7 +23,7 @@ type dueEntry struct {
 	index  int // in the heap; -1 when not in it
 }
 
-func newDueIndex(cat *Catalog, readAt time.Time, statuses []TaskStatus) *dueIndex {
+func newDueIndex(cat *catalog.Catalog, readAt time.Time, statuses []TaskStatus) *dueIndex {
 	x := &dueIndex{catalog: cat, readAt: readAt, byTask: make(map[string]*dueEntry, len(statuses))}
 	for i := range statuses {
 		x.set(&statuses[i])

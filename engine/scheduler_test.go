@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/state"
 )
 
@@ -46,7 +47,7 @@ func (b *bundle) tickUntil(t *testing.T, s *Scheduler, end time.Time) {
 		if res.Wake.IsZero() || res.Wake.After(end) {
 			return
 		}
-		b.clock.Set(res.Wake)
+		b.Clock.Set(res.Wake)
 	}
 	t.Fatal("the scheduler never got to the end")
 }
@@ -55,7 +56,7 @@ func (b *bundle) tickUntil(t *testing.T, s *Scheduler, end time.Time) {
 // and to.
 func (b *bundle) fireTimes(t *testing.T, task string, from, to time.Time) []string {
 	var out []string
-	for _, r := range b.runs(t, task) {
+	for _, r := range b.Runs(t, task) {
 		if !r.ScheduledAt.Before(from) && !r.ScheduledAt.After(to) {
 			out = append(out, r.TriggeredBy)
 		}
@@ -122,21 +123,21 @@ func TestSchedulerEveryKeepsItsGrid(t *testing.T) {
 	b := setup(t, everyHCL)
 	s := b.scheduler(t)
 	res := b.tick(t, s)
-	if res.Queued != 0 || !res.Wake.Equal(testStart.Add(2*time.Second)) {
+	if res.Queued != 0 || !res.Wake.Equal(enginetest.Start.Add(2*time.Second)) {
 		t.Fatalf("first tick: %+v", res)
 	}
-	if rt := b.runtime(t, "beat"); rt.ScheduleKey != "every 2s" {
+	if rt := b.Runtime(t, "beat"); rt.ScheduleKey != "every 2s" {
 		t.Errorf("schedule key %q", rt.ScheduleKey)
 	}
-	b.clock.Advance(2500 * time.Millisecond) // a late tick
-	if res := b.tick(t, s); res.Queued != 1 || !res.Wake.Equal(testStart.Add(4*time.Second)) {
+	b.Clock.Advance(2500 * time.Millisecond) // a late tick
+	if res := b.tick(t, s); res.Queued != 1 || !res.Wake.Equal(enginetest.Start.Add(4*time.Second)) {
 		t.Fatalf("second tick: %+v", res)
 	}
-	b.clock.Advance(1500 * time.Millisecond)
+	b.Clock.Advance(1500 * time.Millisecond)
 	b.tick(t, s)
 	var got []string
-	for _, r := range b.runs(t, "beat") {
-		got = append(got, fmt.Sprintf("%s %s", r.State, r.ScheduledAt.Sub(testStart)))
+	for _, r := range b.Runs(t, "beat") {
+		got = append(got, fmt.Sprintf("%s %s", r.State, r.ScheduledAt.Sub(enginetest.Start)))
 	}
 	equalLines(t, got, []string{"queued 2s", "queued 4s"})
 }
@@ -146,22 +147,22 @@ func TestSchedulerTwoSchedulersFireOnce(t *testing.T) {
 	b := setup(t, everyHCL)
 	s1, s2 := b.scheduler(t), b.scheduler(t)
 	b.tick(t, s1)
-	b.clock.Advance(2 * time.Second)
+	b.Clock.Advance(2 * time.Second)
 	// Both decide from the same reading; only one may record the fire.
-	statuses, err := s2.statuses(b.ctx, b.catalog(t), true)
+	statuses, err := s2.statuses(b.Ctx, b.Catalog(t), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r1 := b.tick(t, s1)
-	ds, _ := Decide(b.clock.Now(), statuses, Policy{})
-	ok, err := b.store.AdvanceSchedule(b.ctx, ds[0].Task, ds[0].ExpectNext, ds[0].NewNext, ds[0].ScheduleKey, ds[0].Runs)
+	ds, _ := Decide(b.Clock.Now(), statuses, Policy{})
+	ok, err := b.Store.AdvanceSchedule(b.Ctx, ds[0].Task, ds[0].ExpectNext, ds[0].NewNext, ds[0].ScheduleKey, ds[0].Runs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r1.Queued != 1 || ok {
 		t.Errorf("first scheduler queued %d, second advanced: %v", r1.Queued, ok)
 	}
-	if n := len(b.runs(t, "beat")); n != 1 {
+	if n := len(b.Runs(t, "beat")); n != 1 {
 		t.Errorf("%d runs, want 1", n)
 	}
 }
@@ -186,20 +187,20 @@ func TestSchedulerConcurrency(t *testing.T) {
 			b := setup(t, strings.Replace(concurrencyHCL, "POLICY", policy, 1))
 			s := b.scheduler(t)
 			b.tick(t, s)
-			b.clock.Advance(time.Minute)
+			b.Clock.Advance(time.Minute)
 			b.tick(t, s)
-			first, err := b.store.ClaimRun(b.ctx, "w:1:1", b.clock.Now())
+			first, err := b.Store.ClaimRun(b.Ctx, "w:1:1", b.Clock.Now())
 			if err != nil || first == nil {
 				t.Fatalf("claim: %v, %v", first, err)
 			}
-			b.clock.Advance(time.Minute)
+			b.Clock.Advance(time.Minute)
 			b.tick(t, s)
-			runs := b.runs(t, "job")
+			runs := b.Runs(t, "job")
 			if len(runs) != 2 {
 				t.Fatalf("%d runs", len(runs))
 			}
 			second := runs[1]
-			next, err := b.store.ClaimRun(b.ctx, "w:1:2", b.clock.Now())
+			next, err := b.Store.ClaimRun(b.Ctx, "w:1:2", b.Clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,7 +213,7 @@ func TestSchedulerConcurrency(t *testing.T) {
 				if second.State != state.RunQueued || !strings.Contains(second.Note, "replaces run") {
 					t.Errorf("second run %s: %q", second.State, second.Note)
 				}
-				if r := b.runs(t, "job")[0]; !r.CancelRequested {
+				if r := b.Runs(t, "job")[0]; !r.CancelRequested {
 					t.Error("the replaced run was not asked to cancel")
 				}
 				if next != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/syncline/syncline/engine/catalog"
 )
 
 // Server is the long-running scheduler and worker pool behind syncline
@@ -16,7 +18,7 @@ import (
 // fire times, queued and running runs all live in the state store.
 type Server struct {
 	cfg      ServerConfig
-	catalog  atomic.Pointer[Catalog]
+	catalog  atomic.Pointer[catalog.Catalog]
 	sched    *Scheduler
 	finishMu sync.Mutex // shared by the runners: see Runner.finishMu
 	reloadMu sync.Mutex // one reload at a time
@@ -55,7 +57,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 }
 
 // Catalog returns the catalog the server runs from now.
-func (s *Server) Catalog() *Catalog { return s.catalog.Load() }
+func (s *Server) Catalog() *catalog.Catalog { return s.catalog.Load() }
 
 // Start loads the configuration, recovers the runs an earlier process left
 // running (each interrupted run of a task that is not closed gets a

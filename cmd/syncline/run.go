@@ -11,6 +11,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -86,7 +87,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	return a.runForeground(ctx, st, cat, run)
 }
 
-func (a *app) runForeground(ctx context.Context, st *state.Store, cat *engine.Catalog, run *state.Run) error {
+func (a *app) runForeground(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	final, err := a.execute(ctx, st, cat, run)
@@ -114,7 +115,7 @@ func (a *app) reportRecovered(recovered []state.Run) {
 
 // execute runs the queued run in this process, showing its progress, and
 // returns it as it ended.
-func (a *app) execute(ctx context.Context, st *state.Store, cat *engine.Catalog, run *state.Run) (*state.Run, error) {
+func (a *app) execute(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) (*state.Run, error) {
 	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
 	progress := newProgressView(a.stdout, isTerminal(a.stdout))
 	final, err := engine.RunForeground(ctx, st, cat, run.ID, engine.WorkerPrefix()+":cli", progress.update)
@@ -148,7 +149,7 @@ func (a *app) runSummary(r *state.Run) {
 
 // openCatalog opens the existing store and loads the configuration in dir
 // as a catalog checked against the applied definitions.
-func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*state.Store, *engine.Catalog, error) {
+func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*state.Store, *catalog.Catalog, error) {
 	cfg, err := a.loadStrict(dir, cmd)
 	if err != nil {
 		return nil, nil, err
@@ -166,7 +167,7 @@ func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*s
 		st.Close()
 		return nil, nil, err
 	}
-	cat, err := engine.LoadCatalog(dir, a.loadOptions(cmd), snap)
+	cat, err := catalog.Load(dir, a.loadOptions(cmd), snap)
 	if err != nil {
 		st.Close()
 		return nil, nil, err

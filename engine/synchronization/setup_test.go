@@ -13,6 +13,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	_ "modernc.org/sqlite"
@@ -87,7 +88,7 @@ func (b *bundle) run(t testing.TB, task, mode string) *state.Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := engine.LoadCatalog(b.dir, config.LoadOptions{}, snap)
+	cat, err := catalog.Load(b.dir, config.LoadOptions{}, snap)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package engine
+package catalog
 
 import (
 	"errors"
@@ -15,15 +15,13 @@ var (
 	// ErrNotRunnable: the task exists but may not run now — not applied,
 	// changed since it was applied, closed, suspended or disabled.
 	ErrNotRunnable = errors.New("task cannot run")
-	// ErrTaskBusy: concurrency "forbid" and a run of the task is active.
-	ErrTaskBusy = errors.New("task already has an active run")
 )
 
 // TaskError says why a task cannot be run or found. Detail is a whole
 // sentence about the task; Hint, when set, says what to do.
 type TaskError struct {
 	Task   string
-	Err    error // one of the sentinels above
+	Err    error // one of the sentinels above, or runner.ErrTaskBusy
 	Detail string
 	Hint   string
 }

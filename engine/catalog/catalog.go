@@ -1,4 +1,4 @@
-package engine
+package catalog
 
 import (
 	"errors"
@@ -31,11 +31,11 @@ type Catalog struct {
 	problems map[string]error
 }
 
-// LoadCatalog loads the configuration in dir, computes its canonical
+// Load loads the configuration in dir, computes its canonical
 // definitions (fingerprinting secrets with the state's key, snap.Key) and
 // checks each task against snap, the stored state. A configuration that
 // does not load is a *ConfigError.
-func LoadCatalog(dir string, opts config.LoadOptions, snap *state.Snapshot) (*Catalog, error) {
+func Load(dir string, opts config.LoadOptions, snap *state.Snapshot) (*Catalog, error) {
 	if snap == nil || len(snap.Key) == 0 {
 		return nil, errors.New("engine: a catalog needs a snapshot of the state, with its key")
 	}
@@ -75,7 +75,7 @@ func (c *Catalog) WithSnapshot(snap *state.Snapshot) *Catalog {
 	return out
 }
 
-// Dir is the configuration directory, as given to LoadCatalog.
+// Dir is the configuration directory, as given to Load.
 func (c *Catalog) Dir() string { return c.dir }
 
 // Config is the loaded configuration.
@@ -120,6 +120,11 @@ func (c *Catalog) Check(name string) error {
 	}
 	return c.problems[name]
 }
+
+// Problem says why the task called name may not run, as Check does, but
+// only for a task the catalog knows (configured or applied): nil for any
+// other name. The scheduler reads it with the task's runtime record.
+func (c *Catalog) Problem(name string) error { return c.problems[name] }
 
 // Dependents returns the configured tasks whose after lists the task
 // called name, sorted by name.

@@ -1,9 +1,12 @@
-package engine
+package catalog_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/internal/enginetest"
 )
 
 const catalogHCL = `
@@ -27,8 +30,8 @@ task "other" {
 
 func TestCatalogRunsWhatWasApplied(t *testing.T) {
 	t.Parallel()
-	b := setup(t, catalogHCL)
-	cat := b.catalog(t)
+	b := enginetest.Setup(t, catalogHCL)
+	cat := b.Catalog(t)
 	if err := cat.Check("hello"); err != nil {
 		t.Fatalf("applied task: %v", err)
 	}
@@ -57,15 +60,15 @@ func TestCatalogRefusesEditsNotApplied(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, catalogHCL)
-			b.write(t, tt.edit)
-			err := b.catalog(t).Check(tt.task)
-			want := strings.ReplaceAll(tt.want, "DIR", b.dir)
+			b := enginetest.Setup(t, catalogHCL)
+			b.Write(t, tt.edit)
+			err := b.Catalog(t).Check(tt.task)
+			want := strings.ReplaceAll(tt.want, "DIR", b.Dir)
 			if err == nil || err.Error() != want {
 				t.Fatalf("Check(%s) = %v\nwant %s", tt.task, err, want)
 			}
-			if !errors.Is(err, ErrNotRunnable) {
-				t.Errorf("error is not ErrNotRunnable: %v", err)
+			if !errors.Is(err, catalog.ErrNotRunnable) {
+				t.Errorf("error is not catalog.ErrNotRunnable: %v", err)
 			}
 		})
 	}
@@ -73,10 +76,10 @@ func TestCatalogRefusesEditsNotApplied(t *testing.T) {
 
 func TestCatalogUnknownTaskListsNames(t *testing.T) {
 	t.Parallel()
-	b := setup(t, catalogHCL)
-	_, err := b.catalog(t).Task("helo")
-	if !errors.Is(err, ErrUnknownTask) {
-		t.Fatalf("Task(helo) = %v, want ErrUnknownTask", err)
+	b := enginetest.Setup(t, catalogHCL)
+	_, err := b.Catalog(t).Task("helo")
+	if !errors.Is(err, catalog.ErrUnknownTask) {
+		t.Fatalf("Task(helo) = %v, want catalog.ErrUnknownTask", err)
 	}
 	if !strings.Contains(err.Error(), "the tasks are hello, other") {
 		t.Errorf("error does not list the tasks: %v", err)
@@ -85,11 +88,11 @@ func TestCatalogUnknownTaskListsNames(t *testing.T) {
 
 func TestCatalogWithSnapshotRechecks(t *testing.T) {
 	t.Parallel()
-	b := setup(t, catalogHCL)
-	cat := b.catalog(t)
-	b.write(t, strings.Replace(catalogHCL, `command = "true"`, `command = "false"`, 1))
-	b.apply(t) // another process applied an edit the catalog has not loaded
-	snap, err := b.store.Snapshot(b.ctx)
+	b := enginetest.Setup(t, catalogHCL)
+	cat := b.Catalog(t)
+	b.Write(t, strings.Replace(catalogHCL, `command = "true"`, `command = "false"`, 1))
+	b.Apply(t) // another process applied an edit the catalog has not loaded
+	snap, err := b.Store.Snapshot(b.Ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +100,8 @@ func TestCatalogWithSnapshotRechecks(t *testing.T) {
 	if again.Serial() != snap.Serial {
 		t.Errorf("serial %d, want %d", again.Serial(), snap.Serial)
 	}
-	if err := again.Check("hello"); !errors.Is(err, ErrNotRunnable) {
-		t.Errorf("old files against the new state: %v, want ErrNotRunnable", err)
+	if err := again.Check("hello"); !errors.Is(err, catalog.ErrNotRunnable) {
+		t.Errorf("old files against the new state: %v, want catalog.ErrNotRunnable", err)
 	}
 	if err := again.Check("other"); err != nil {
 		t.Errorf("unchanged task: %v", err)
@@ -177,13 +180,13 @@ func TestCatalogRefusesOtherVariableValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, syncCatalogHCL)
-			if err := b.catalog(t).Check("hr-import"); err != nil {
+			b := enginetest.Setup(t, syncCatalogHCL)
+			if err := b.Catalog(t).Check("hr-import"); err != nil {
 				t.Fatalf("with the applied values: %v", err)
 			}
-			b.opts.Vars = tt.vars
-			err := b.catalog(t).Check("hr-import")
-			want := strings.ReplaceAll(tt.want, "DIR", b.dir)
+			b.Opts.Vars = tt.vars
+			err := b.Catalog(t).Check("hr-import")
+			want := strings.ReplaceAll(tt.want, "DIR", b.Dir)
 			if err == nil || err.Error() != want {
 				t.Fatalf("Check = %v\nwant %s", err, want)
 			}
