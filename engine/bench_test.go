@@ -13,6 +13,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 )
@@ -39,7 +40,7 @@ func setupBench(b *testing.B) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
 	env := &benchEnv{dir: b.TempDir()}
-	schedule := fmt.Sprintf("schedule \"often\" {\n  every = %q\n}\n", formatDuration(benchEvery))
+	schedule := fmt.Sprintf("schedule \"often\" {\n  every = %q\n}\n", config.DescribeDuration(benchEvery))
 	if err := os.WriteFile(filepath.Join(env.dir, "schedules.hcl"), []byte(schedule), 0o644); err != nil {
 		b.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func setupBench(b *testing.B) *benchEnv {
 	if env.cat, err = catalog.Load(env.dir, config.LoadOptions{}, snap); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := NewScheduler(st, env.cat, nil, nil).Tick(ctx); err != nil { // computes every next fire time
+	if _, err := scheduler.New(st, env.cat, nil, nil).Tick(ctx); err != nil { // computes every next fire time
 		b.Fatal(err)
 	}
 	return env
@@ -126,12 +127,12 @@ func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 	// and once a minute) reads all 10,000 runtime records.
 	b.Run("idle-tick", func(b *testing.B) {
 		env.stagger(b, time.Now().Add(time.Hour))
-		s := NewScheduler(env.store, env.cat, nil, nil)
+		s := scheduler.New(env.store, env.cat, nil, nil)
 		benchTicks(b, s, 1000)
 	})
 	b.Run("refresh-tick", func(b *testing.B) {
 		env.stagger(b, time.Now().Add(time.Hour))
-		s := NewScheduler(env.store, env.cat, nil, nil)
+		s := scheduler.New(env.store, env.cat, nil, nil)
 		s.SetRefreshInterval(0)
 		benchTicks(b, s, 20)
 	})
@@ -229,7 +230,7 @@ func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 
 // benchTicks times n ticks with nothing due per iteration and reports
 // the time and CPU time per tick.
-func benchTicks(b *testing.B, s *Scheduler, n int) {
+func benchTicks(b *testing.B, s *scheduler.Scheduler, n int) {
 	ctx := context.Background()
 	if _, err := s.Tick(ctx); err != nil {
 		b.Fatal(err)

@@ -78,7 +78,7 @@ func runCommand(ctx context.Context, ac *ActivityContext, e *config.ExecSettings
 	killGroup(cmd)
 	start := ac.Clock.Now()
 	runErr := cmd.Run()
-	ac.SetOutput("duration", formatDuration(ac.Clock.Now().Sub(start)))
+	ac.SetOutput("duration", config.DescribeDuration(ac.Clock.Now().Sub(start)))
 	ac.SetOutput("stdout_tail", env.redact(stdout.String()))
 	ac.SetOutput("stderr_tail", env.redact(stderr.String()))
 	if cmd.ProcessState != nil {
@@ -99,7 +99,7 @@ func execError(ctx context.Context, runErr error, e *config.ExecSettings, lastLi
 	}
 	if ctx.Err() != nil {
 		if errors.Is(context.Cause(ctx), errExecTimeout) {
-			return fmt.Errorf("the command timed out after %s and was killed", formatDuration(e.Timeout))
+			return fmt.Errorf("the command timed out after %s and was killed", config.DescribeDuration(e.Timeout))
 		}
 		return fmt.Errorf("the command was stopped: %w", context.Cause(ctx))
 	}

@@ -141,7 +141,7 @@ func (ex *execution) endActivity(ctx context.Context, i int, a *config.Activity,
 func stopMessage(cause error, task *config.Task) string {
 	switch {
 	case errors.Is(cause, errTimedOut):
-		return "stopped: the task timed out after " + formatDuration(task.Timeout)
+		return "stopped: the task timed out after " + config.DescribeDuration(task.Timeout)
 	case errors.Is(cause, ErrShutdown):
 		return "stopped: " + ErrShutdown.Error()
 	case errors.Is(cause, errCancelRequested):

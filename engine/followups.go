@@ -54,7 +54,7 @@ func retryRun(done *state.Run, task *config.Task, now time.Time) (state.Run, boo
 		RetryOf:     done.ID,
 		ScheduledAt: now.Add(delay),
 		CreatedAt:   now,
-		Note:        fmt.Sprintf("retry %d of %d, %s after run %d failed", done.Attempt, rt.Attempts, formatDuration(delay), done.ID),
+		Note:        fmt.Sprintf("retry %d of %d, %s after run %d failed", done.Attempt, rt.Attempts, config.DescribeDuration(delay), done.ID),
 	}, true
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/state"
 )
 
@@ -72,14 +73,14 @@ func (r *Runner) afterRun(ctx context.Context, done *state.Run, t *config.Task, 
 	case config.ConcurrencyAllow:
 		return run, nil, true, nil
 	case config.ConcurrencyReplace:
-		run.Note = fmt.Sprintf("replaces %s (concurrency = replace)", describeRuns(active))
+		run.Note = fmt.Sprintf("replaces %s (concurrency = replace)", scheduler.DescribeRuns(active))
 		ids := make([]int64, len(active))
 		for i, a := range active {
 			ids[i] = a.ID
 		}
 		return run, ids, true, nil
 	}
-	return skip(run, fmt.Sprintf("not started: %s still %s (concurrency = forbid)", describeRuns(active), activeVerb(active))), nil, true, nil
+	return skip(run, fmt.Sprintf("not started: %s still %s (concurrency = forbid)", scheduler.DescribeRuns(active), scheduler.ActiveVerb(active))), nil, true, nil
 }
 
 // afterReady reports whether every task in t's after, other than done's,

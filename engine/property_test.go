@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/engine/internal/enginetest"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/internal/clock"
 
 	"pgregory.net/rapid"
@@ -68,7 +69,7 @@ func TestForbidNeverOverlaps(t *testing.T) {
 	}
 	rapid.Check(t, func(rt *rapid.T) {
 		b := tmpl.copy(t)
-		sched := NewScheduler(b.Store, cat, b.Clock, nil)
+		sched := scheduler.New(b.Store, cat, b.Clock, nil)
 		workers := []string{"node-a:1:1", "node-a:1:2", "node-b:2:1"}
 		exclusive := []string{"minutely", "often", "replacing"}
 		running := func() []state.Run {

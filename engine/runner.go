@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
@@ -127,7 +128,7 @@ func (ex *execution) outcome(cause error) (state.RunState, string) {
 	case errors.Is(cause, ErrShutdown):
 		return state.RunInterrupted, "interrupted: " + ErrShutdown.Error() + "; a recovery run is queued"
 	case errors.Is(cause, errTimedOut):
-		return state.RunFailed, "timed out after " + formatDuration(ex.task.Timeout)
+		return state.RunFailed, "timed out after " + config.DescribeDuration(ex.task.Timeout)
 	case errors.Is(cause, errCancelRequested):
 		return state.RunCancelled, "cancelled on request"
 	case errors.Is(cause, context.Canceled):

@@ -137,7 +137,7 @@ task "flaky" {
 		got = append(got, fmt.Sprintf("%d %s %s attempt %d retry_of %d at +%s %s", run.ID, run.Trigger, run.State,
 			run.Attempt, run.RetryOf, run.ScheduledAt.Sub(enginetest.Start), run.Note))
 	}
-	equalLines(t, got, []string{
+	enginetest.EqualLines(t, got, []string{
 		"1 manual failed attempt 1 retry_of 0 at +0s ",
 		"2 retry failed attempt 2 retry_of 1 at +10s retry 1 of 2, 10s after run 1 failed",
 		"3 retry failed attempt 3 retry_of 2 at +25s retry 2 of 2, 15s after run 2 failed",
@@ -149,9 +149,9 @@ func TestBackoffDoublesUpToMax(t *testing.T) {
 	rt := &config.Retry{Attempts: 10, Backoff: time.Minute, MaxBackoff: time.Hour}
 	var got []string
 	for attempt := 1; attempt <= 8; attempt++ {
-		got = append(got, formatDuration(Backoff(rt, attempt)))
+		got = append(got, config.DescribeDuration(Backoff(rt, attempt)))
 	}
-	equalLines(t, got, []string{"1m", "2m", "4m", "8m", "16m", "32m", "1h", "1h"})
+	enginetest.EqualLines(t, got, []string{"1m", "2m", "4m", "8m", "16m", "32m", "1h", "1h"})
 }
 
 const afterHCL = `
@@ -198,7 +198,7 @@ func TestAfterChain(t *testing.T) {
 	for run := b.claimAndRun(t, r); run != nil; run = b.claimAndRun(t, r) {
 		order = append(order, fmt.Sprintf("%s %s by %s: %s", run.Task, run.Trigger, run.TriggeredBy, run.State))
 	}
-	equalLines(t, order, []string{"b after by run 1: succeeded", "c after by run 2: succeeded"})
+	enginetest.EqualLines(t, order, []string{"b after by run 1: succeeded", "c after by run 2: succeeded"})
 	if runs := b.Runs(t, "both"); len(runs) != 0 {
 		t.Errorf("both ran after a alone: %+v", runs)
 	}
@@ -298,7 +298,7 @@ task "job" {
 	for _, a := range run.Activities {
 		got = append(got, fmt.Sprintf("%s %s %d/%d/%d %v %v", a.Name, a.State, a.Success, a.Failure, a.Skipped, a.Errors, a.Statistics))
 	}
-	equalLines(t, got, []string{
+	enginetest.EqualLines(t, got, []string{
 		"first partial 2/1/0 [{row 3 bad email  }] map[created:2]",
 		"second failed 0/0/0 [] map[]",
 		"third skipped 0/0/0 [] map[]",
@@ -392,7 +392,7 @@ task "job" {
 	if recovery.State != state.RunSucceeded || recovery.Activities[0].Output["resumed"] != "finished in run 1 before it was interrupted" {
 		t.Errorf("recovery %s, first activity %+v", recovery.State, recovery.Activities[0])
 	}
-	equalLines(t, calls, []string{"first from ", "second from ", `second from {"row":500}`})
+	enginetest.EqualLines(t, calls, []string{"first from ", "second from ", `second from {"row":500}`})
 }
 
 func TestRunnerLosesARecoveredRun(t *testing.T) {
@@ -467,7 +467,7 @@ task "off" {
 
 func TestEnqueueManualReplaceCancels(t *testing.T) {
 	t.Parallel()
-	b := setup(t, strings.Replace(concurrencyHCL, "POLICY", "replace", 1))
+	b := setup(t, strings.Replace(enginetest.ConcurrencyHCL, "POLICY", "replace", 1))
 	cat := b.Catalog(t)
 	first, err := EnqueueManual(b.Ctx, b.Store, cat, "job", "", "alice")
 	if err != nil {
@@ -514,7 +514,7 @@ task "job" {
 	if err != nil || final.State != state.RunSucceeded {
 		t.Fatalf("run %v: %v", final, err)
 	}
-	equalLines(t, seen, []string{
+	enginetest.EqualLines(t, seen, []string{
 		"running running,queued",
 		"running succeeded,queued",
 		"running succeeded,running",

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/scheduler"
 )
 
 // Server is the long-running scheduler and worker pool behind syncline
@@ -19,7 +20,7 @@ import (
 type Server struct {
 	cfg      ServerConfig
 	catalog  atomic.Pointer[catalog.Catalog]
-	sched    *Scheduler
+	sched    *scheduler.Scheduler
 	finishMu sync.Mutex // shared by the runners: see Runner.finishMu
 	reloadMu sync.Mutex // one reload at a time
 	signals  serverSignals
@@ -73,7 +74,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.load(ctx); err != nil {
 		return err
 	}
-	s.sched = NewScheduler(s.cfg.Store, s.catalog.Load(), s.cfg.Clock, s.cfg.Logger)
+	s.sched = scheduler.New(s.cfg.Store, s.catalog.Load(), s.cfg.Clock, s.cfg.Logger)
 	s.sched.SetMisfireTolerance(s.cfg.MisfireTolerance)
 	s.sched.OnQueued(s.notify)
 	if err := s.recover(ctx, true); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
@@ -35,7 +36,7 @@ type ServerConfig struct {
 	// GracePeriod is how long Stop lets running runs finish before it
 	// interrupts them. Default 10s.
 	GracePeriod time.Duration
-	// MisfireTolerance: see Policy. Default DefaultMisfireTolerance.
+	// MisfireTolerance: see scheduler.Policy. Default scheduler.DefaultMisfireTolerance.
 	MisfireTolerance time.Duration
 	Clock            clock.Clock  // default RealClock
 	Logger           *slog.Logger // default discards
@@ -69,7 +70,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 		c.GracePeriod = DefaultGracePeriod
 	}
 	if c.MisfireTolerance == 0 {
-		c.MisfireTolerance = DefaultMisfireTolerance
+		c.MisfireTolerance = scheduler.DefaultMisfireTolerance
 	}
 	if c.Clock == nil {
 		c.Clock = clock.Real{}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/internal/enginetest"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/state"
 )
 
@@ -84,7 +85,7 @@ func TestServerRunsAnEveryTaskRepeatedly(t *testing.T) {
 	for _, r := range b.Runs(t, "beat") {
 		got = append(got, fmt.Sprintf("%s %s at +%s by %s", r.Trigger, r.State, r.ScheduledAt.Sub(enginetest.Start), r.ClaimedBy[:len("test-host:1:")]))
 	}
-	equalLines(t, got, []string{
+	enginetest.EqualLines(t, got, []string{
 		"schedule succeeded at +2s by test-host:1:",
 		"schedule succeeded at +4s by test-host:1:",
 		"schedule succeeded at +6s by test-host:1:",
@@ -209,8 +210,8 @@ func TestServerPicksUpAnApply(t *testing.T) {
 	serial := b.Catalog(t).Serial()
 	b.Clock.Advance(DefaultPollInterval)
 	waitSignal(t, &srv.signals.reloaded, "the reload", func(s int64) bool { return s == serial })
-	waitSignal(t, &srv.signals.tick, "a tick with the new task", func(r TickResult) bool {
-		return len(r.Decisions) == 1 && r.Decisions[0].Task == "beat" && r.Decisions[0].Kind == DecideRecompute
+	waitSignal(t, &srv.signals.tick, "a tick with the new task", func(r scheduler.TickResult) bool {
+		return len(r.Decisions) == 1 && r.Decisions[0].Task == "beat" && r.Decisions[0].Kind == scheduler.DecideRecompute
 	})
 	if err := srv.Catalog().Check("beat"); err != nil {
 		t.Fatal(err)

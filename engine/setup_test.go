@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/engine/internal/enginetest"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/state"
 )
 
@@ -25,8 +26,8 @@ func setupAt(t testing.TB, hcl string, start time.Time) *bundle {
 	return &bundle{enginetest.SetupAt(t, hcl, start)}
 }
 
-func (b *bundle) scheduler(t testing.TB) *Scheduler {
-	return NewScheduler(b.Store, b.Catalog(t), b.Clock, nil)
+func (b *bundle) scheduler(t testing.TB) *scheduler.Scheduler {
+	return scheduler.New(b.Store, b.Catalog(t), b.Clock, nil)
 }
 
 // runner returns a runner on the fake clock for worker.
@@ -35,7 +36,7 @@ func (b *bundle) runner(t testing.TB, worker string) *Runner {
 }
 
 // tick runs one scheduler tick and fails the test on error.
-func (b *bundle) tick(t testing.TB, s *Scheduler) TickResult {
+func (b *bundle) tick(t testing.TB, s *scheduler.Scheduler) scheduler.TickResult {
 	t.Helper()
 	res, err := s.Tick(b.Ctx)
 	if err != nil {

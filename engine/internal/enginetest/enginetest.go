@@ -13,6 +13,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,3 +128,25 @@ func (b *Bundle) Runtime(t testing.TB, task string) *state.TaskRuntime {
 	}
 	return rt
 }
+
+// EqualLines reports got and want, one item a line, when they differ.
+func EqualLines(t testing.TB, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// ConcurrencyHCL is a task "job" firing every minute with concurrency
+// "POLICY", for the test to replace.
+const ConcurrencyHCL = `
+task "job" {
+  schedule {
+    every = "1m"
+  }
+  concurrency = "POLICY"
+  activity "exec" {
+    command = "true"
+  }
+}
+`

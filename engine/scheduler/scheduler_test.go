@@ -1,4 +1,4 @@
-package engine
+package scheduler
 
 import (
 	"fmt"
@@ -95,8 +95,8 @@ func TestSchedulerCronAcrossDST(t *testing.T) {
 			t.Parallel()
 			b := setupAt(t, dstHCL, tt.start)
 			b.tickUntil(t, b.scheduler(t), tt.end)
-			equalLines(t, b.fireTimes(t, "daily", tt.start, tt.end), tt.daily)
-			equalLines(t, b.fireTimes(t, "hourly", tt.day, tt.day.Add(3*time.Hour)), tt.hourly)
+			enginetest.EqualLines(t, b.fireTimes(t, "daily", tt.start, tt.end), tt.daily)
+			enginetest.EqualLines(t, b.fireTimes(t, "hourly", tt.day, tt.day.Add(3*time.Hour)), tt.hourly)
 			hours := len(b.fireTimes(t, "hourly", tt.start, tt.end))
 			if want := int(tt.end.Sub(tt.start) / time.Hour); hours != want {
 				t.Errorf("%d hourly runs in %d hours", hours, want)
@@ -139,7 +139,7 @@ func TestSchedulerEveryKeepsItsGrid(t *testing.T) {
 	for _, r := range b.Runs(t, "beat") {
 		got = append(got, fmt.Sprintf("%s %s", r.State, r.ScheduledAt.Sub(enginetest.Start)))
 	}
-	equalLines(t, got, []string{"queued 2s", "queued 4s"})
+	enginetest.EqualLines(t, got, []string{"queued 2s", "queued 4s"})
 }
 
 func TestSchedulerTwoSchedulersFireOnce(t *testing.T) {
@@ -167,24 +167,12 @@ func TestSchedulerTwoSchedulersFireOnce(t *testing.T) {
 	}
 }
 
-const concurrencyHCL = `
-task "job" {
-  schedule {
-    every = "1m"
-  }
-  concurrency = "POLICY"
-  activity "exec" {
-    command = "true"
-  }
-}
-`
-
 func TestSchedulerConcurrency(t *testing.T) {
 	t.Parallel()
 	for _, policy := range []string{"forbid", "replace", "allow"} {
 		t.Run(policy, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, strings.Replace(concurrencyHCL, "POLICY", policy, 1))
+			b := setup(t, strings.Replace(enginetest.ConcurrencyHCL, "POLICY", policy, 1))
 			s := b.scheduler(t)
 			b.tick(t, s)
 			b.Clock.Advance(time.Minute)

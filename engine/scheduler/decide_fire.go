@@ -1,4 +1,4 @@
-package engine
+package scheduler
 
 import (
 	"fmt"
@@ -101,7 +101,7 @@ func concurrency(mk runMaker, runs []state.Run) ([]state.Run, []int64) {
 		}
 		for i := range runs {
 			if runs[i].State == state.RunQueued {
-				runs[i].Note = joinNotes(runs[i].Note, fmt.Sprintf("replaces %s (concurrency = replace)", describeRuns(active)))
+				runs[i].Note = joinNotes(runs[i].Note, fmt.Sprintf("replaces %s (concurrency = replace)", DescribeRuns(active)))
 			}
 		}
 		return runs, ids
@@ -124,7 +124,7 @@ func forbid(mk runMaker, runs []state.Run) []state.Run {
 	if len(skipped) == 0 {
 		return out
 	}
-	why := fmt.Sprintf("%s still %s (concurrency = forbid)", describeRuns(mk.ts.Active), activeVerb(mk.ts.Active))
+	why := fmt.Sprintf("%s still %s (concurrency = forbid)", DescribeRuns(mk.ts.Active), ActiveVerb(mk.ts.Active))
 	last := skipped[len(skipped)-1]
 	if len(skipped) > 1 {
 		why = fmt.Sprintf("%d due runs skipped: %s", len(skipped), why)

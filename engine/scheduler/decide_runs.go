@@ -1,4 +1,4 @@
-package engine
+package scheduler
 
 import (
 	"fmt"
@@ -69,8 +69,8 @@ func (m runMaker) span(due dueFires, missed int) string {
 	return fmt.Sprintf("missed %d fire times from %s to %s", missed, m.fireTime(due.first), m.fireTime(lastMissed))
 }
 
-// describeRuns names runs: "run 12", "runs 12, 14".
-func describeRuns(runs []state.Run) string {
+// DescribeRuns names runs, for a run's note: "run 12", "runs 12, 14".
+func DescribeRuns(runs []state.Run) string {
 	ids := make([]string, len(runs))
 	for i, r := range runs {
 		ids[i] = fmt.Sprint(r.ID)
@@ -81,9 +81,9 @@ func describeRuns(runs []state.Run) string {
 	return "runs " + strings.Join(ids, ", ")
 }
 
-// activeVerb says what the runs are doing: "running", "queued", or
+// ActiveVerb says what the runs are doing, for a run's note: "running", "queued", or
 // "queued or running".
-func activeVerb(runs []state.Run) string {
+func ActiveVerb(runs []state.Run) string {
 	var queued, running bool
 	for _, r := range runs {
 		queued = queued || r.State == state.RunQueued

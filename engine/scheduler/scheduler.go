@@ -1,4 +1,4 @@
-package engine
+package scheduler
 
 import (
 	"context"
@@ -40,9 +40,9 @@ type Scheduler struct {
 	queued  func() // called after each decision that queued runs
 }
 
-// NewScheduler returns a scheduler for the tasks of cat; clock nil is the
-// real clock, log nil discards.
-func NewScheduler(store *state.Store, cat *catalog.Catalog, clk clock.Clock, log *slog.Logger) *Scheduler {
+// New returns a scheduler for the tasks of cat; clock nil is the real
+// clock, log nil discards.
+func New(store *state.Store, cat *catalog.Catalog, clk clock.Clock, log *slog.Logger) *Scheduler {
 	if clk == nil {
 		clk = clock.Real{}
 	}

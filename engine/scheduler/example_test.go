@@ -1,11 +1,11 @@
-package engine_test
+package scheduler_test
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/state"
 )
 
@@ -16,13 +16,13 @@ func ExampleDecide() {
 	nightly.Misfire = config.MisfireRunOnce
 	task := &config.Task{Name: "hr-import", Priority: 50, Enabled: true, Mode: config.ModeFull,
 		Concurrency: config.ConcurrencyForbid, Schedule: nightly}
-	status := engine.TaskStatus{
+	status := scheduler.TaskStatus{
 		Task: task,
 		Runtime: state.TaskRuntime{Task: "hr-import", State: state.TaskActive,
-			NextFireAt: time.Date(2025, 3, 29, 1, 0, 0, 0, time.UTC), ScheduleKey: engine.ScheduleKey(task)},
+			NextFireAt: time.Date(2025, 3, 29, 1, 0, 0, 0, time.UTC), ScheduleKey: scheduler.ScheduleKey(task)},
 	}
 	now := time.Date(2025, 3, 31, 9, 0, 0, 0, time.UTC) // Monday morning
-	decisions, wake := engine.Decide(now, []engine.TaskStatus{status}, engine.Policy{})
+	decisions, wake := scheduler.Decide(now, []scheduler.TaskStatus{status}, scheduler.Policy{})
 	for _, d := range decisions {
 		fmt.Println(d.Kind, d.Task, "next", d.NewNext.In(nightly.Location).Format(time.RFC3339))
 		for _, r := range d.Runs {

@@ -1,4 +1,4 @@
-package engine
+package scheduler
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ func ScheduleKey(t *config.Task) string {
 	case s == nil:
 		return ""
 	case s.Every > 0:
-		return "every " + formatDuration(s.Every)
+		return "every " + config.DescribeDuration(s.Every)
 	}
 	return fmt.Sprintf("cron %q in %s", s.Cron, s.Timezone)
 }

@@ -1,13 +1,13 @@
-package engine
+package scheduler
 
 import (
 	"errors"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/state"
 )
 
@@ -66,13 +66,6 @@ func runSummary(runs []state.Run) []string {
 		out = append(out, line)
 	}
 	return out
-}
-
-func equalLines(t *testing.T, got, want []string) {
-	t.Helper()
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
 }
 
 func TestDecideRecomputesWithoutFiring(t *testing.T) {
@@ -188,7 +181,7 @@ func TestDecideMisfire(t *testing.T) {
 			if !ok || d.Kind != DecideFire {
 				t.Fatalf("decision %+v", d)
 			}
-			equalLines(t, runSummary(d.Runs), tt.want)
+			enginetest.EqualLines(t, runSummary(d.Runs), tt.want)
 			if !d.NewNext.After(decideNow) || d.NewNext.After(decideNow.Add(tt.every)) {
 				t.Errorf("next fire %s is not the first after now", d.NewNext)
 			}
@@ -208,7 +201,7 @@ func TestDecideMisfireEnumerationIsBounded(t *testing.T) {
 	if !ok {
 		t.Fatal("no decision")
 	}
-	equalLines(t, runSummary(d.Runs), []string{
+	enginetest.EqualLines(t, runSummary(d.Runs), []string{
 		"skipped@12:00:00 missed more than 10000 fire times since 2025-05-25T12:00:00Z; ran once now instead (misfire = run_all)",
 		"queued@12:00:00 catch-up: missed more than 10000 fire times since 2025-05-25T12:00:00Z (misfire = run_all)",
 	})
@@ -241,7 +234,7 @@ func TestDecideConcurrency(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no decision", tt.concurrency)
 		}
-		equalLines(t, runSummary(d.Runs), tt.want)
+		enginetest.EqualLines(t, runSummary(d.Runs), tt.want)
 		if !slices.Equal(d.Cancel, tt.cancel) {
 			t.Errorf("%s: cancel %v, want %v", tt.concurrency, d.Cancel, tt.cancel)
 		}
@@ -255,7 +248,7 @@ func TestDecideForbidMergesCatchUps(t *testing.T) {
 	t.Parallel()
 	s := everySchedule(t, time.Minute, config.MisfireRunAll, 10)
 	d, _ := decideOne(t, status(s, config.ConcurrencyForbid, decideNow.Add(-150*time.Second), state.Run{ID: 3, State: state.RunRunning}))
-	equalLines(t, runSummary(d.Runs), []string{
+	enginetest.EqualLines(t, runSummary(d.Runs), []string{
 		"skipped@11:59:30 3 due runs skipped: run 3 still running (concurrency = forbid)",
 	})
 }
@@ -295,7 +288,7 @@ func TestDecideDoesNotCatchUpBeforeResume(t *testing.T) {
 	ts := status(s, config.ConcurrencyAllow, decideNow.Add(-10*time.Minute))
 	ts.Runtime.Since = decideNow.Add(-150 * time.Second) // resumed then; the scheduler was down meanwhile
 	d, _ := decideOne(t, ts)
-	equalLines(t, runSummary(d.Runs), []string{
+	enginetest.EqualLines(t, runSummary(d.Runs), []string{
 		"queued@11:58:00 catch-up for a missed fire time (misfire = run_all)",
 		"queued@11:59:00 catch-up for a missed fire time (misfire = run_all)",
 		"queued@12:00:00",
