@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/planner"
@@ -116,7 +117,7 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-var noopActivities = Registry{config.ActivityExec: ActivityFunc(func(context.Context, *ActivityContext) error { return nil })}
+var noopActivities = activity.Registry{config.ActivityExec: activity.Func(func(context.Context, *activity.Context) error { return nil })}
 
 func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 	env := setupBench(b)

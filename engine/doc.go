@@ -16,19 +16,19 @@
 //     and skipped runs. Scheduler.Tick carries them out through the store
 //     with a compare-and-set, so each fire time fires once across
 //     processes.
-//   - Runner: executes a claimed run — the task's activities in order, with
+//   - runner.Runner: executes a claimed run — the task's activities in order, with
 //     heartbeats, cancel requests, the task's timeout, throttled progress,
 //     checkpoints — and finishes it with its follow-ups (retry with
 //     exponential backoff; the tasks whose after it completes) in one
 //     store transaction.
-//   - Activity and Registry: one implementation per activity type. exec
+//   - Activity and activity.Registry: one implementation per activity type. exec
 //     (ExecActivity) runs a command; the other types fail with "not
 //     available in this version yet" until their issues land.
 //   - Server: syncline serve — a scheduler loop, a worker pool that claims
 //     runs, and a poll loop that reloads the configuration after an apply
 //     and recovers runs whose worker died; Stop lets runs finish within a
 //     grace period and interrupts the rest with a recovery run queued.
-//   - EnqueueManual and RunForeground: syncline run.
+//   - runner.EnqueueManual and runner.RunForeground: syncline run.
 //   - Clock, with RealClock and FakeClock: every time the engine reads or
 //     waits for goes through one, so tests move time instead of sleeping.
 //

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/engine/scheduler"
 )
 
@@ -21,7 +22,7 @@ type Server struct {
 	cfg      ServerConfig
 	catalog  atomic.Pointer[catalog.Catalog]
 	sched    *scheduler.Scheduler
-	finishMu sync.Mutex // shared by the runners: see Runner.finishMu
+	finishMu sync.Mutex // shared by the runners: see runner.Runner.FinishLock
 	reloadMu sync.Mutex // one reload at a time
 	signals  serverSignals
 
@@ -152,7 +153,7 @@ func (s *Server) waitGrace(ctx context.Context, finished chan struct{}, graceful
 		case <-ctx.Done():
 		}
 	}
-	s.cancelRuns(ErrShutdown)
+	s.cancelRuns(runner.ErrShutdown)
 	return waitFor(ctx, finished)
 }
 

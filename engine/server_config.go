@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
@@ -40,12 +42,12 @@ type ServerConfig struct {
 	MisfireTolerance time.Duration
 	Clock            clock.Clock  // default RealClock
 	Logger           *slog.Logger // default discards
-	// WorkerID is the prefix of the worker IDs, default WorkerPrefix()
+	// WorkerID is the prefix of the worker IDs, default runner.WorkerPrefix()
 	// ("host:pid"); workers are PREFIX:1, PREFIX:2, …
 	WorkerID string
 	// Activities overrides activity implementations by type (tests,
-	// benchmarks); the others are DefaultRegistry's.
-	Activities Registry
+	// benchmarks); the others are runner.DefaultActivities'.
+	Activities activity.Registry
 }
 
 // Server defaults.
@@ -64,7 +66,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 		c.PollInterval = DefaultPollInterval
 	}
 	if c.HeartbeatInterval == 0 {
-		c.HeartbeatInterval = DefaultHeartbeatInterval
+		c.HeartbeatInterval = runner.DefaultHeartbeatInterval
 	}
 	if c.GracePeriod == 0 {
 		c.GracePeriod = DefaultGracePeriod
@@ -79,7 +81,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if c.WorkerID == "" {
-		c.WorkerID = WorkerPrefix()
+		c.WorkerID = runner.WorkerPrefix()
 	}
 	return c
 }

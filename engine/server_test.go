@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/internal/enginetest"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/state"
 )
@@ -114,7 +116,7 @@ task "job" {
 	}
 	host, _ := os.Hostname()
 	dead := fmt.Sprintf("%s:%d:run", host, gone.Process.Pid)
-	run, err := EnqueueManual(b.Ctx, b.Store, b.Catalog(t), "job", "", "tester")
+	run, err := runner.EnqueueManual(b.Ctx, b.Store, b.Catalog(t), "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +128,7 @@ task "job" {
 		t.Fatal(err)
 	}
 
-	srv := b.startServer(t, ServerConfig{WorkerID: WorkerPrefix()})
+	srv := b.startServer(t, ServerConfig{WorkerID: runner.WorkerPrefix()})
 	recovery := waitSignal(t, &srv.signals.runFinished, "the recovery run", nil)
 	if recovery.Trigger != state.TriggerRecovery || recovery.RetryOf != run.ID || recovery.State != state.RunSucceeded {
 		t.Fatalf("recovery run %+v", recovery)
@@ -148,15 +150,15 @@ task "job" {
 
 func TestServerStopInterruptsAfterGrace(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
-	bl := newBlocker()
-	srv := b.startServer(t, ServerConfig{Activities: Registry{config.ActivityExec: bl}, GracePeriod: 10 * time.Second})
-	run, err := EnqueueManual(b.Ctx, b.Store, srv.Catalog(), "job", "", "tester")
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
+	bl := enginetest.NewBlocker()
+	srv := b.startServer(t, ServerConfig{Activities: activity.Registry{config.ActivityExec: bl}, GracePeriod: 10 * time.Second})
+	run, err := runner.EnqueueManual(b.Ctx, b.Store, srv.Catalog(), "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.Clock.Advance(DefaultPollInterval) // a run queued by another process is found by polling
-	<-bl.started
+	<-bl.Started
 	stopped := make(chan error)
 	go func() { stopped <- srv.Stop(b.Ctx) }()
 	waitSignal(t, &srv.signals.stopping, "the grace period", nil)
@@ -175,15 +177,15 @@ func TestServerStopInterruptsAfterGrace(t *testing.T) {
 
 func TestServerStopLetsARunFinish(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
 	started, release := make(chan struct{}), make(chan struct{})
-	activity := ActivityFunc(func(ctx context.Context, ac *ActivityContext) error {
+	act := activity.Func(func(ctx context.Context, ac *activity.Context) error {
 		close(started)
 		<-release
 		return nil
 	})
-	srv := b.startServer(t, ServerConfig{Activities: Registry{config.ActivityExec: activity}})
-	if _, err := EnqueueManual(b.Ctx, b.Store, srv.Catalog(), "job", "", "tester"); err != nil {
+	srv := b.startServer(t, ServerConfig{Activities: activity.Registry{config.ActivityExec: act}})
+	if _, err := runner.EnqueueManual(b.Ctx, b.Store, srv.Catalog(), "job", "", "tester"); err != nil {
 		t.Fatal(err)
 	}
 	b.Clock.Advance(DefaultPollInterval)
@@ -202,10 +204,10 @@ func TestServerStopLetsARunFinish(t *testing.T) {
 
 func TestServerPicksUpAnApply(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
 	srv := b.startServer(t, ServerConfig{})
 	waitSignal(t, &srv.signals.tick, "the first tick", nil)
-	b.Write(t, execTask(`command = "true"`)+serveHCL)
+	b.Write(t, enginetest.ExecTask(`command = "true"`)+serveHCL)
 	b.Apply(t) // by another process
 	serial := b.Catalog(t).Serial()
 	b.Clock.Advance(DefaultPollInterval)

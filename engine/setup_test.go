@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/engine/internal/enginetest"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/state"
 )
@@ -31,8 +32,8 @@ func (b *bundle) scheduler(t testing.TB) *scheduler.Scheduler {
 }
 
 // runner returns a runner on the fake clock for worker.
-func (b *bundle) runner(t testing.TB, worker string) *Runner {
-	return &Runner{Store: b.Store, Catalog: b.Catalog(t), Worker: worker, Clock: b.Clock}
+func (b *bundle) runner(t testing.TB, worker string) *runner.Runner {
+	return &runner.Runner{Store: b.Store, Catalog: b.Catalog(t), Worker: worker, Clock: b.Clock}
 }
 
 // tick runs one scheduler tick and fails the test on error.
@@ -46,9 +47,9 @@ func (b *bundle) tick(t testing.TB, s *scheduler.Scheduler) scheduler.TickResult
 }
 
 // manual enqueues a manual run and executes it in the foreground.
-func (b *bundle) manual(t testing.TB, r *Runner, task string) *state.Run {
+func (b *bundle) manual(t testing.TB, r *runner.Runner, task string) *state.Run {
 	t.Helper()
-	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, task, "", "tester")
+	run, err := runner.EnqueueManual(b.Ctx, b.Store, r.Catalog, task, "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func (b *bundle) manual(t testing.TB, r *Runner, task string) *state.Run {
 
 // claimAndRun claims the next due run and executes it; nil when none is
 // due.
-func (b *bundle) claimAndRun(t testing.TB, r *Runner) *state.Run {
+func (b *bundle) claimAndRun(t testing.TB, r *runner.Runner) *state.Run {
 	t.Helper()
 	run, err := b.Store.ClaimRun(b.Ctx, r.Worker, b.Clock.Now())
 	if err != nil {

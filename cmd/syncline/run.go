@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/engine"
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -62,13 +62,13 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	defer st.Close()
 	// A run whose process was killed would hold the task forever: end it
 	// as interrupted and queue its recovery, as serve does at startup.
-	recovered, err := engine.RecoverDeadRuns(ctx, st, time.Now())
+	recovered, err := runner.RecoverDeadRuns(ctx, st, time.Now())
 	if err != nil {
 		return err
 	}
 	a.reportRecovered(recovered)
-	run, err := engine.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
-	if errors.Is(err, engine.ErrTaskBusy) && !cmd.Bool("detach") {
+	run, err := runner.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
+	if errors.Is(err, runner.ErrTaskBusy) && !cmd.Bool("detach") {
 		// A run already waits in the queue (one that `after` triggered,
 		// say): in the foreground, run that one instead of refusing.
 		if queued := queuedRun(ctx, st, task, cmd.String("mode")); queued != nil {
@@ -118,7 +118,7 @@ func (a *app) reportRecovered(recovered []state.Run) {
 func (a *app) execute(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) (*state.Run, error) {
 	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
 	progress := newProgressView(a.stdout, isTerminal(a.stdout))
-	final, err := engine.RunForeground(ctx, st, cat, run.ID, engine.WorkerPrefix()+":cli", progress.update)
+	final, err := runner.RunForeground(ctx, st, cat, run.ID, runner.WorkerPrefix()+":cli", progress.update)
 	if err != nil && final == nil {
 		return nil, err
 	}

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/engine"
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -162,7 +162,7 @@ func (a *app) upApply(ctx context.Context, location string, lc *loadedConfig, cm
 // upRuns runs the enabled tasks in dependency order: all of them when
 // selected is nil, else those selected.
 func (a *app) upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog, selected map[string]bool, res *upResult) error {
-	recovered, err := engine.RecoverDeadRuns(ctx, st, time.Now())
+	recovered, err := runner.RecoverDeadRuns(ctx, st, time.Now())
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 	// task that just succeeded queued, say. That one runs.
 	run := queuedRun(ctx, st, t.Name, t.Mode)
 	if run == nil {
-		queued, err := engine.EnqueueManual(ctx, st, cat, t.Name, "", state.OSUser())
+		queued, err := runner.EnqueueManual(ctx, st, cat, t.Name, "", state.OSUser())
 		if err != nil {
 			return a.notStarted(r, err)
 		}
@@ -232,7 +232,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 // notStarted records why a task could not start: a suspended task or one
 // already running elsewhere is skipped, anything else is an error.
 func (a *app) notStarted(r *upRun, err error) *upRun {
-	if errors.Is(err, engine.ErrTaskBusy) || errors.Is(err, catalog.ErrNotRunnable) {
+	if errors.Is(err, runner.ErrTaskBusy) || errors.Is(err, catalog.ErrNotRunnable) {
 		r.skipped = err.Error()
 		fmt.Fprintf(a.stdout, "task.%s skipped: %s\n", r.task, err)
 		return r

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/planner"
@@ -150,3 +151,23 @@ task "job" {
   }
 }
 `
+
+// ExecTask is a task "job" with one exec activity whose body is body.
+func ExecTask(body string) string {
+	return "task \"job\" {\n  activity \"exec\" {\n" + body + "\n  }\n}\n"
+}
+
+// Blocker is an activity that signals when it starts, on Started with its
+// run's ID, and then waits for its context to end.
+type Blocker struct{ Started chan int64 }
+
+// NewBlocker returns a Blocker whose Started holds up to 10 starts.
+func NewBlocker() *Blocker { return &Blocker{Started: make(chan int64, 10)} }
+
+// Run signals and waits for ctx.
+func (bl *Blocker) Run(ctx context.Context, ac *activity.Context) error {
+	ac.SetTotal(-1)
+	bl.Started <- ac.RunID
+	<-ctx.Done()
+	return ctx.Err()
+}

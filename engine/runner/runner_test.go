@@ -1,4 +1,4 @@
-package engine
+package runner
 
 import (
 	"context"
@@ -10,30 +10,18 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/state"
 )
 
-// blocker is an activity that signals when it starts and then waits for
-// its context to end.
-type blocker struct{ started chan int64 }
-
-func newBlocker() *blocker { return &blocker{started: make(chan int64, 10)} }
-
-func (bl *blocker) Run(ctx context.Context, ac *ActivityContext) error {
-	ac.SetTotal(-1)
-	bl.started <- ac.RunID
-	<-ctx.Done()
-	return ctx.Err()
-}
-
 // startBlocked enqueues a manual run of task and executes it in the
 // background with exec replaced by bl; it returns once the activity runs.
-func (b *bundle) startBlocked(t *testing.T, task string, bl *blocker) (*state.Run, <-chan *state.Run) {
+func (b *bundle) startBlocked(t *testing.T, task string, bl *enginetest.Blocker) (*state.Run, <-chan *state.Run) {
 	t.Helper()
 	r := b.runner(t, "host:1:run")
-	r.Activities = Registry{config.ActivityExec: bl}
+	r.Activities = activity.Registry{config.ActivityExec: bl}
 	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, task, "", "tester")
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +34,7 @@ func (b *bundle) startBlocked(t *testing.T, task string, bl *blocker) (*state.Ru
 		}
 		done <- finished
 	}()
-	<-bl.started
+	<-bl.Started
 	return run, done
 }
 
@@ -56,7 +44,7 @@ func TestRunnerTimeout(t *testing.T) {
     command = "true"
   }
 }`)
-	_, done := b.startBlocked(t, "slow", newBlocker())
+	_, done := b.startBlocked(t, "slow", enginetest.NewBlocker())
 	b.Clock.Advance(5 * time.Second)
 	run := <-done
 	if run.State != state.RunFailed || run.Error != "timed out after 5s" {
@@ -73,8 +61,8 @@ func TestRunnerTimeout(t *testing.T) {
 
 func TestRunnerCancel(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
-	run, done := b.startBlocked(t, "job", newBlocker())
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
+	run, done := b.startBlocked(t, "job", enginetest.NewBlocker())
 	if _, err := b.Store.CancelRun(b.Ctx, run.ID, "alice", b.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +267,7 @@ task "job" {
   }
 }`)
 	r := b.runner(t, "host:1:1")
-	r.Activities = Registry{config.ActivityExec: ActivityFunc(func(ctx context.Context, ac *ActivityContext) error {
+	r.Activities = activity.Registry{config.ActivityExec: activity.Func(func(ctx context.Context, ac *activity.Context) error {
 		switch ac.Activity.Name {
 		case "first":
 			ac.AddSuccess(2)
@@ -307,9 +295,9 @@ task "job" {
 
 func TestRunnerPartial(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
 	r := b.runner(t, "host:1:1")
-	r.Activities = Registry{config.ActivityExec: ActivityFunc(func(ctx context.Context, ac *ActivityContext) error {
+	r.Activities = activity.Registry{config.ActivityExec: activity.Func(func(ctx context.Context, ac *activity.Context) error {
 		ac.AddFailure("x", errors.New("no"))
 		return nil
 	})}
@@ -349,7 +337,7 @@ task "job" {
 }`)
 	var calls []string
 	saved := make(chan struct{}, 1)
-	activity := ActivityFunc(func(ctx context.Context, ac *ActivityContext) error {
+	act := activity.Func(func(ctx context.Context, ac *activity.Context) error {
 		calls = append(calls, fmt.Sprintf("%s from %s", ac.Activity.Name, ac.Checkpoint()))
 		if ac.Activity.Name == "first" {
 			return nil
@@ -365,7 +353,7 @@ task "job" {
 		return ctx.Err()
 	})
 	r := b.runner(t, "host:1:1")
-	r.Activities = Registry{config.ActivityExec: activity}
+	r.Activities = activity.Registry{config.ActivityExec: act}
 	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
@@ -397,10 +385,10 @@ task "job" {
 
 func TestRunnerLosesARecoveredRun(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
-	bl := newBlocker()
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
+	bl := enginetest.NewBlocker()
 	r := b.runner(t, "host:1:run")
-	r.Activities = Registry{config.ActivityExec: bl}
+	r.Activities = activity.Registry{config.ActivityExec: bl}
 	run, err := EnqueueManual(b.Ctx, b.Store, r.Catalog, "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
@@ -410,7 +398,7 @@ func TestRunnerLosesARecoveredRun(t *testing.T) {
 		_, err := r.RunByID(b.Ctx, run.ID, nil)
 		errs <- err
 	}()
-	<-bl.started
+	<-bl.Started
 	// Another node believes this worker dead and interrupts the run.
 	if _, err := b.Store.RecoverRuns(b.Ctx, b.Clock.Now(), b.Clock.Now().Add(time.Second), nil); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package engine
+package runner
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
@@ -46,15 +47,15 @@ type Runner struct {
 	Catalog *catalog.Catalog
 	// Worker is the ID the run was claimed with: "host:pid:n".
 	Worker            string
-	Clock             clock.Clock   // default RealClock
-	HeartbeatInterval time.Duration // default DefaultHeartbeatInterval
-	Activities        Registry      // default DefaultRegistry(); missing types take the defaults
-	Logger            *slog.Logger  // default discards
+	Clock             clock.Clock       // default RealClock
+	HeartbeatInterval time.Duration     // default DefaultHeartbeatInterval
+	Activities        activity.Registry // default DefaultActivities(); missing types take the defaults
+	Logger            *slog.Logger      // default discards
 
-	// finishMu serializes deciding after-triggers with storing them, so
+	// FinishLock serializes deciding after-triggers with storing them, so
 	// two runs finishing at once in this process do not both trigger the
-	// same task. Nil: a private one.
-	finishMu *sync.Mutex
+	// same task: the runners of one process share one. Nil: a private one.
+	FinishLock *sync.Mutex
 }
 
 func (r *Runner) withDefaults() *Runner {
@@ -65,12 +66,12 @@ func (r *Runner) withDefaults() *Runner {
 	if c.HeartbeatInterval <= 0 {
 		c.HeartbeatInterval = DefaultHeartbeatInterval
 	}
-	c.Activities = registryWithDefaults(c.Activities)
+	c.Activities = withDefaultActivities(c.Activities)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if c.finishMu == nil {
-		c.finishMu = &sync.Mutex{}
+	if c.FinishLock == nil {
+		c.FinishLock = &sync.Mutex{}
 	}
 	return &c
 }
@@ -152,8 +153,8 @@ func (ex *execution) outcome(cause error) (state.RunState, string) {
 // after runs its final state calls for.
 func (ex *execution) finish(final state.RunState, msg string, followUps []state.Run) (*state.Run, error) {
 	r := ex.r
-	r.finishMu.Lock()
-	defer r.finishMu.Unlock()
+	r.FinishLock.Lock()
+	defer r.FinishLock.Unlock()
 	now := r.Clock.Now()
 	ex.mu.Lock()
 	ex.run.State, ex.run.Error, ex.run.FinishedAt = final, msg, now

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package engine
+package runner
 
 // processGone cannot tell on this platform; recovery relies on stale
 // heartbeats alone.

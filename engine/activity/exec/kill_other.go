@@ -1,8 +1,8 @@
 //go:build !unix
 
-package engine
+package exec
 
-import "os/exec"
+import osexec "os/exec"
 
 // killGroup leaves the default: the command's own process is killed.
-func killGroup(*exec.Cmd) {}
+func killGroup(*osexec.Cmd) {}

@@ -1,4 +1,4 @@
-package engine
+package exec
 
 import (
 	"context"
@@ -6,23 +6,23 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
+	osexec "os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/state"
+	"github.com/syncline/syncline/engine/activity"
 )
 
-// ExecActivity runs the exec activity's command: no shell, the arguments
+// Activity runs the exec activity's command: no shell, the arguments
 // as written, the configuration directory (or working_dir relative to it)
 // as working directory, env added to Syncline's own environment. It
 // records the command line (environment variable names only, never their
 // values), the exit code, the duration and the last 4 KiB of standard
 // output and error. In preview and dry_run it records what it would run
 // and runs nothing.
-type ExecActivity struct{}
+type Activity struct{}
 
 // errExecTimeout is the cause when the activity's own timeout stops the
 // command.
@@ -33,7 +33,7 @@ var errExecTimeout = errors.New("exec timeout")
 const execWaitDelay = 2 * time.Second
 
 // Run runs the command once.
-func (ExecActivity) Run(ctx context.Context, ac *ActivityContext) error {
+func (Activity) Run(ctx context.Context, ac *activity.Context) error {
 	e := ac.Activity.Exec
 	if e == nil || e.Command == "" {
 		return errors.New("the exec activity has no command")
@@ -59,7 +59,7 @@ func (ExecActivity) Run(ctx context.Context, ac *ActivityContext) error {
 }
 
 // runCommand starts the command, waits for it and records the outcome.
-func runCommand(ctx context.Context, ac *ActivityContext, e *config.ExecSettings, dir string, env execEnvironment) error {
+func runCommand(ctx context.Context, ac *activity.Context, e *config.ExecSettings, dir string, env execEnvironment) error {
 	path, err := resolveCommand(e.Command, dir)
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func runCommand(ctx context.Context, ac *ActivityContext, e *config.ExecSettings
 		defer t.Stop()
 	}
 	stdout, stderr := newTail(tailSize), newTail(tailSize)
-	cmd := exec.CommandContext(cmdCtx, path, e.Args...)
+	cmd := osexec.CommandContext(cmdCtx, path, e.Args...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env.pairs()...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.WaitDelay = execWaitDelay
@@ -85,7 +85,7 @@ func runCommand(ctx context.Context, ac *ActivityContext, e *config.ExecSettings
 		ac.SetOutput("exit_code", fmt.Sprint(cmd.ProcessState.ExitCode()))
 	}
 	if err := execError(cmdCtx, runErr, e, env.redact(stderr.LastLine())); err != nil {
-		ac.update(func(r *state.ActivityResult) { r.Failure++ })
+		ac.AddFailures(1)
 		return err
 	}
 	ac.AddSuccess(1)
@@ -103,7 +103,7 @@ func execError(ctx context.Context, runErr error, e *config.ExecSettings, lastLi
 		}
 		return fmt.Errorf("the command was stopped: %w", context.Cause(ctx))
 	}
-	var exitErr *exec.ExitError
+	var exitErr *osexec.ExitError
 	if !errors.As(runErr, &exitErr) {
 		return fmt.Errorf("the command %q could not be run: %w", e.Command, runErr)
 	}
@@ -121,7 +121,7 @@ func execError(ctx context.Context, runErr error, e *config.ExecSettings, lastLi
 // relative path in the working directory.
 func resolveCommand(command, dir string) (string, error) {
 	if !strings.ContainsRune(command, filepath.Separator) {
-		path, err := exec.LookPath(command)
+		path, err := osexec.LookPath(command)
 		if err != nil {
 			return "", fmt.Errorf("the command %q was not found in PATH (%s)", command, os.Getenv("PATH"))
 		}

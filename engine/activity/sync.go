@@ -1,4 +1,4 @@
-package engine
+package activity
 
 import (
 	"context"
@@ -9,12 +9,17 @@ import (
 	"github.com/syncline/syncline/state"
 )
 
-// syncActivity runs one of the synchronization activities (import,
-// reconciliation, propagation, recompute) with the run's context.
+// Synchronization is one of the synchronization activities (import,
+// reconciliation, propagation, recompute: synchronization.Import, …) run
+// with the run's context.
+func Synchronization(run func(ctx context.Context, job *synchronization.Job) error) Activity {
+	return syncActivity(run)
+}
+
 type syncActivity func(ctx context.Context, job *synchronization.Job) error
 
 // Run builds the job from ac and runs it.
-func (f syncActivity) Run(ctx context.Context, ac *ActivityContext) error {
+func (f syncActivity) Run(ctx context.Context, ac *Context) error {
 	job := &synchronization.Job{
 		Config: ac.Config, Activity: ac.Activity, RunID: ac.RunID, Mode: ac.Mode, Store: ac.Store,
 		ConnectorOptions: connector.Options{BaseDir: ac.Dir},
@@ -24,7 +29,7 @@ func (f syncActivity) Run(ctx context.Context, ac *ActivityContext) error {
 }
 
 // AddItemError counts one failed item with its error category.
-func (ac *ActivityContext) AddItemError(item, category string, err error) {
+func (ac *Context) AddItemError(item, category string, err error) {
 	ac.update(func(r *state.ActivityResult) { addItemError(r, item, category, "", err) })
 }
 
@@ -37,7 +42,7 @@ func addItemError(r *state.ActivityResult, item, category, stage string, err err
 
 // Stage starts a stage (sub-activity) of the activity: what it counts
 // is recorded on the stage and added to the activity's counts.
-func (ac *ActivityContext) Stage(name string) (synchronization.Recorder, func(error)) {
+func (ac *Context) Stage(name string) (synchronization.Recorder, func(error)) {
 	var i int
 	ac.update(func(r *state.ActivityResult) {
 		r.Stages = append(r.Stages, state.StageResult{Name: name, State: state.RunRunning, StartedAt: ac.Clock.Now(), Total: -1})
@@ -49,7 +54,7 @@ func (ac *ActivityContext) Stage(name string) (synchronization.Recorder, func(er
 
 // stageRecorder records one stage of an activity.
 type stageRecorder struct {
-	ac *ActivityContext
+	ac *Context
 	i  int
 }
 

@@ -1,4 +1,4 @@
-package engine
+package exec_test
 
 import (
 	"encoding/json"
@@ -8,14 +8,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/syncline/syncline/engine/activity/exec"
+	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
-
-// execTask is a task with one exec activity whose body is body.
-func execTask(body string) string {
-	return "task \"job\" {\n  activity \"exec\" {\n" + body + "\n  }\n}\n"
-}
 
 // runExec applies a task with one exec activity and runs it once.
 func runExec(t *testing.T, hcl string) (*bundle, *state.Run) {
@@ -26,7 +23,7 @@ func runExec(t *testing.T, hcl string) (*bundle, *state.Run) {
 
 func TestExecSucceeds(t *testing.T) {
 	t.Parallel()
-	_, run := runExec(t, execTask(`command = "sh"
+	_, run := runExec(t, enginetest.ExecTask(`command = "sh"
 args = ["-c", "echo hello; echo warn >&2"]`))
 	if run.State != state.RunSucceeded || run.Error != "" {
 		t.Fatalf("run %s: %s", run.State, run.Error)
@@ -46,7 +43,7 @@ args = ["-c", "echo hello; echo warn >&2"]`))
 
 func TestExecFailsWithExitCode(t *testing.T) {
 	t.Parallel()
-	b, run := runExec(t, execTask(`command = "sh"
+	b, run := runExec(t, enginetest.ExecTask(`command = "sh"
 args = ["-c", "echo working; echo 'disk full' >&2; exit 3"]`))
 	want := `activity "exec" failed: the command exited with status 3: disk full`
 	if run.State != state.RunFailed || run.Error != want {
@@ -68,7 +65,7 @@ func TestExecMissingCommand(t *testing.T) {
 		{"no-such-command-syncline", `the command "no-such-command-syncline" was not found in PATH`},
 		{"./missing.sh", `the command "./missing.sh" does not exist`},
 	} {
-		_, run := runExec(t, execTask(`command = "`+tt.command+`"`))
+		_, run := runExec(t, enginetest.ExecTask(`command = "`+tt.command+`"`))
 		if run.State != state.RunFailed || !strings.Contains(run.Error, tt.want) {
 			t.Errorf("%s: run %s: %q", tt.command, run.State, run.Error)
 		}
@@ -102,7 +99,7 @@ variable "token" {
   sensitive = true
   default   = "`+secret+`"
 }
-`+execTask(`command = "sh"
+`+enginetest.ExecTask(`command = "sh"
 args = ["-c", "echo token=$TOKEN plain=$PLAIN; echo $TOKEN >&2; exit 1"]
 env = { TOKEN = var.token, PLAIN = "visible" }`))
 	a := run.Activities[0]
@@ -128,31 +125,17 @@ env = { TOKEN = var.token, PLAIN = "visible" }`))
 
 func TestExecTailIsBoundedUTF8(t *testing.T) {
 	t.Parallel()
-	_, run := runExec(t, execTask(`command = "sh"
+	_, run := runExec(t, enginetest.ExecTask(`command = "sh"
 args = ["-c", "i=0; while [ $i -lt 2000 ]; do printf 'žluťoučký kůň '; i=$((i+1)); done; echo END"]`))
 	out := run.Activities[0].Output["stdout_tail"]
-	if len(out) > tailSize || !utf8.ValidString(out) || !strings.HasSuffix(out, "kůň END\n") || len(out) < tailSize-4 {
+	if len(out) > exec.TailSize || !utf8.ValidString(out) || !strings.HasSuffix(out, "kůň END\n") || len(out) < exec.TailSize-4 {
 		t.Errorf("tail of %d bytes, valid %v, ends %q", len(out), utf8.ValidString(out), out[max(0, len(out)-20):])
-	}
-}
-
-func TestTailKeepsTheEnd(t *testing.T) {
-	t.Parallel()
-	tl := newTail(8)
-	for _, s := range []string{"abc", "defghij", "klmnopqrstuv", "w", "ž"} {
-		tl.Write([]byte(s))
-	}
-	if got := tl.String(); got != "rstuvwž" {
-		t.Errorf("tail %q", got)
-	}
-	if got := tl.LastLine(); got != "rstuvwž" {
-		t.Errorf("last line %q", got)
 	}
 }
 
 func TestExecWorkingDir(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "pwd"
+	b := setup(t, enginetest.ExecTask(`command = "pwd"
 working_dir = "sub"`))
 	if err := os.Mkdir(filepath.Join(b.Dir, "sub"), 0o755); err != nil {
 		t.Fatal(err)
@@ -165,7 +148,7 @@ working_dir = "sub"`))
 
 func TestExecTimeout(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "sh"
+	b := setup(t, enginetest.ExecTask(`command = "sh"
 args = ["-c", "sleep 30"]
 timeout = "200ms"`))
 	r := b.runner(t, "host:1:run")

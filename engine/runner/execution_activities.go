@@ -1,4 +1,4 @@
-package engine
+package runner
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/state"
 )
 
@@ -78,18 +79,17 @@ func (ex *execution) runActivity(ctx context.Context, i int, a *config.Activity)
 	ex.dirty = true
 	ex.mu.Unlock()
 	ex.flushSoon()
-	ac := &ActivityContext{
+	ac := activity.NewContext(activity.Context{
 		RunID: ex.run.ID, Task: ex.task, Activity: a, Config: r.Catalog.Config(), Dir: r.Catalog.Dir(),
 		Mode: mode, Store: r.Store, Clock: r.Clock,
-		Log:  r.Logger.With("run", ex.run.ID, "task", ex.task.Name, "activity", a.Name),
-		exec: ex, result: res,
-	}
+		Log: r.Logger.With("run", ex.run.ID, "task", ex.task.Name, "activity", a.Name),
+	}, activityProgress{ex: ex, i: i, name: a.Name})
 	err := safeRun(ctx, r.Activities[a.Type], ac)
 	ex.endActivity(ctx, i, a, err)
 }
 
 // safeRun runs impl, turning a panic into the activity's error.
-func safeRun(ctx context.Context, impl Activity, ac *ActivityContext) (err error) {
+func safeRun(ctx context.Context, impl activity.Activity, ac *activity.Context) (err error) {
 	if impl == nil {
 		return fmt.Errorf("the %s activity is not available in this version yet", ac.Activity.Type)
 	}
