@@ -2,16 +2,12 @@ package engine
 
 import (
 	"testing"
-	"time"
 
 	"github.com/syncline/syncline/engine/internal/enginetest"
-	"github.com/syncline/syncline/engine/runner"
-	"github.com/syncline/syncline/engine/scheduler"
-	"github.com/syncline/syncline/state"
 )
 
-// bundle is what most tests start from (see enginetest.Bundle), with
-// helpers for the scheduler and the runner.
+// bundle is what the server tests start from (see enginetest.Bundle);
+// startServer is in server_test.go.
 type bundle struct{ *enginetest.Bundle }
 
 // setup writes hcl as the configuration, opens a store in a temporary
@@ -19,61 +15,4 @@ type bundle struct{ *enginetest.Bundle }
 func setup(t testing.TB, hcl string) *bundle {
 	t.Helper()
 	return &bundle{enginetest.Setup(t, hcl)}
-}
-
-// setupAt is setup with the fake clock starting at start.
-func setupAt(t testing.TB, hcl string, start time.Time) *bundle {
-	t.Helper()
-	return &bundle{enginetest.SetupAt(t, hcl, start)}
-}
-
-func (b *bundle) scheduler(t testing.TB) *scheduler.Scheduler {
-	return scheduler.New(b.Store, b.Catalog(t), b.Clock, nil)
-}
-
-// runner returns a runner on the fake clock for worker.
-func (b *bundle) runner(t testing.TB, worker string) *runner.Runner {
-	return &runner.Runner{Store: b.Store, Catalog: b.Catalog(t), Worker: worker, Clock: b.Clock}
-}
-
-// tick runs one scheduler tick and fails the test on error.
-func (b *bundle) tick(t testing.TB, s *scheduler.Scheduler) scheduler.TickResult {
-	t.Helper()
-	res, err := s.Tick(b.Ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
-// manual enqueues a manual run and executes it in the foreground.
-func (b *bundle) manual(t testing.TB, r *runner.Runner, task string) *state.Run {
-	t.Helper()
-	run, err := runner.EnqueueManual(b.Ctx, b.Store, r.Catalog, task, "", "tester")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done, err := r.RunByID(b.Ctx, run.ID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return done
-}
-
-// claimAndRun claims the next due run and executes it; nil when none is
-// due.
-func (b *bundle) claimAndRun(t testing.TB, r *runner.Runner) *state.Run {
-	t.Helper()
-	run, err := b.Store.ClaimRun(b.Ctx, r.Worker, b.Clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if run == nil {
-		return nil
-	}
-	done, err := r.Execute(b.Ctx, run, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return done
 }
