@@ -204,7 +204,7 @@ func wallClock(t time.Time, loc *time.Location) time.Time {
 // Europe/Prague" or "every 15m0s".
 func (s *Schedule) Describe() string {
 	if s.Every > 0 {
-		return "every " + describeDuration(s.Every)
+		return "every " + DescribeDuration(s.Every)
 	}
 	return fmt.Sprintf("cron %q in %s", s.Cron, s.Timezone)
 }
@@ -240,8 +240,10 @@ func NewSchedule(cronExpr, timezone string, every time.Duration) (*Schedule, err
 	return s, nil
 }
 
-// describeDuration drops zero units: 1h0m0s → 1h, 1h30m0s → 1h30m.
-func describeDuration(d time.Duration) string {
+// DescribeDuration writes d as the configuration language does, dropping
+// zero units: 1h0m0s → 1h, 1h30m0s → 1h30m, 2s → 2s. Run notes and
+// outputs use it too.
+func DescribeDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

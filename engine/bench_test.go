@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
+	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 )
@@ -30,7 +33,7 @@ const (
 type benchEnv struct {
 	dir   string
 	store *state.Store
-	cat   *Catalog
+	cat   *catalog.Catalog
 }
 
 // setupBench writes and applies the 10,000-task configuration.
@@ -38,7 +41,7 @@ func setupBench(b *testing.B) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
 	env := &benchEnv{dir: b.TempDir()}
-	schedule := fmt.Sprintf("schedule \"often\" {\n  every = %q\n}\n", formatDuration(benchEvery))
+	schedule := fmt.Sprintf("schedule \"often\" {\n  every = %q\n}\n", config.DescribeDuration(benchEvery))
 	if err := os.WriteFile(filepath.Join(env.dir, "schedules.hcl"), []byte(schedule), 0o644); err != nil {
 		b.Fatal(err)
 	}
@@ -79,10 +82,10 @@ func setupBench(b *testing.B) *benchEnv {
 	if snap, err = st.Snapshot(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if env.cat, err = LoadCatalog(env.dir, config.LoadOptions{}, snap); err != nil {
+	if env.cat, err = catalog.Load(env.dir, config.LoadOptions{}, snap); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := NewScheduler(st, env.cat, nil, nil).Tick(ctx); err != nil { // computes every next fire time
+	if _, err := scheduler.New(st, env.cat, nil, nil).Tick(ctx); err != nil { // computes every next fire time
 		b.Fatal(err)
 	}
 	return env
@@ -114,7 +117,7 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-var noopActivities = Registry{config.ActivityExec: ActivityFunc(func(context.Context, *ActivityContext) error { return nil })}
+var noopActivities = activity.Registry{config.ActivityExec: activity.Func(func(context.Context, *activity.Context) error { return nil })}
 
 func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 	env := setupBench(b)
@@ -125,12 +128,12 @@ func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 	// and once a minute) reads all 10,000 runtime records.
 	b.Run("idle-tick", func(b *testing.B) {
 		env.stagger(b, time.Now().Add(time.Hour))
-		s := NewScheduler(env.store, env.cat, nil, nil)
+		s := scheduler.New(env.store, env.cat, nil, nil)
 		benchTicks(b, s, 1000)
 	})
 	b.Run("refresh-tick", func(b *testing.B) {
 		env.stagger(b, time.Now().Add(time.Hour))
-		s := NewScheduler(env.store, env.cat, nil, nil)
+		s := scheduler.New(env.store, env.cat, nil, nil)
 		s.SetRefreshInterval(0)
 		benchTicks(b, s, 20)
 	})
@@ -228,7 +231,7 @@ func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 
 // benchTicks times n ticks with nothing due per iteration and reports
 // the time and CPU time per tick.
-func benchTicks(b *testing.B, s *Scheduler, n int) {
+func benchTicks(b *testing.B, s *scheduler.Scheduler, n int) {
 	ctx := context.Background()
 	if _, err := s.Tick(ctx); err != nil {
 		b.Fatal(err)

@@ -2,40 +2,37 @@
 // stored, on schedule, by hand and after other tasks, and records every run
 // in the state store.
 //
-// What exists:
+// The root holds Server: syncline serve — a scheduler loop, a worker pool
+// that claims runs, and a poll loop that reloads the catalog after an
+// apply and recovers runs whose worker died; Stop lets runs finish within
+// a grace period and interrupts the rest with a recovery run queued. It
+// has River's service shape: ServerConfig with defaults and validation,
+// NewServer, Start, Stop, and test signals tests wait on.
 //
-//   - Catalog: the configuration loaded from a directory and checked
-//     against the applied definitions. A task runs only when its canonical
-//     definition, its named schedule's and its resources' hash the same as
-//     what apply stored — what runs is what was applied.
-//   - Decide, the scheduler's pure core: from the time, each task's runtime
-//     record and its active runs, it returns decisions as data — compute a
-//     next fire time, or fire: the due fire times through the schedule's
-//     misfire policy (skip, run_once, run_all capped by max_catch_up) and
-//     the task's concurrency policy (forbid, replace, allow) into queued
-//     and skipped runs. Scheduler.Tick carries them out through the store
-//     with a compare-and-set, so each fire time fires once across
-//     processes.
-//   - Runner: executes a claimed run — the task's activities in order, with
-//     heartbeats, cancel requests, the task's timeout, throttled progress,
-//     checkpoints — and finishes it with its follow-ups (retry with
-//     exponential backoff; the tasks whose after it completes) in one
-//     store transaction.
-//   - Activity and Registry: one implementation per activity type. exec
-//     (ExecActivity) runs a command; the other types fail with "not
-//     available in this version yet" until their issues land.
-//   - Server: syncline serve — a scheduler loop, a worker pool that claims
-//     runs, and a poll loop that reloads the configuration after an apply
-//     and recovers runs whose worker died; Stop lets runs finish within a
-//     grace period and interrupts the rest with a recovery run queued.
-//   - EnqueueManual and RunForeground: syncline run.
-//   - Clock, with RealClock and FakeClock: every time the engine reads or
-//     waits for goes through one, so tests move time instead of sleeping.
+// The work lives in subpackages, each below the Server:
+//
+//   - engine/catalog: the configuration checked against the applied
+//     definitions (catalog.Load); what runs is what was applied.
+//   - engine/scheduler: Decide, the pure core that returns decisions as
+//     data, and the Scheduler whose Tick performs them through the store.
+//   - engine/runner: executes a claimed run — activities in order,
+//     heartbeats, cancel requests, timeouts, progress, checkpoints — and
+//     finishes it with its follow-ups (retry, after, recovery); also
+//     EnqueueManual, RunForeground and RecoverDeadRuns for syncline run.
+//   - engine/activity: the Activity interface and the Context a run gives
+//     each activity; engine/activity/exec runs a command.
+//   - engine/synchronization: the product's main work — import,
+//     reconciliation, propagation, recompute.
+//   - engine/connector: how resources are reached; engine/webhook: the
+//     push-webhook handler of serve -listen.
+//
+// Every time the engine reads or waits for goes through one clock.Clock
+// (internal/clock), the same one the state store is opened with.
 //
 // Neighbours: config decodes the configuration and planner computes its
 // canonical definitions; state holds the definitions, the task runtime
-// records and the runs, and is the only package that talks SQL; the
-// connectors that reach resources live in engine/connector. The command
-// line (cmd/syncline) wires run, tasks, runs and serve to this package.
-// docs/tasks.md describes tasks and runs for users.
+// records and the runs, and is the only package that talks SQL. The
+// command line (cmd/syncline) wires run, tasks, runs and serve to these
+// packages. docs/tasks.md describes tasks and runs for users;
+// docs/architecture.md shows the layout.
 package engine

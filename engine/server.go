@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/engine/scheduler"
 )
 
 // Server is the long-running scheduler and worker pool behind syncline
@@ -16,9 +20,9 @@ import (
 // fire times, queued and running runs all live in the state store.
 type Server struct {
 	cfg      ServerConfig
-	catalog  atomic.Pointer[Catalog]
-	sched    *Scheduler
-	finishMu sync.Mutex // shared by the runners: see Runner.finishMu
+	catalog  atomic.Pointer[catalog.Catalog]
+	sched    *scheduler.Scheduler
+	finishMu sync.Mutex // shared by the runners: see runner.Runner.FinishLock
 	reloadMu sync.Mutex // one reload at a time
 	signals  serverSignals
 
@@ -55,7 +59,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 }
 
 // Catalog returns the catalog the server runs from now.
-func (s *Server) Catalog() *Catalog { return s.catalog.Load() }
+func (s *Server) Catalog() *catalog.Catalog { return s.catalog.Load() }
 
 // Start loads the configuration, recovers the runs an earlier process left
 // running (each interrupted run of a task that is not closed gets a
@@ -71,7 +75,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.load(ctx); err != nil {
 		return err
 	}
-	s.sched = NewScheduler(s.cfg.Store, s.catalog.Load(), s.cfg.Clock, s.cfg.Logger)
+	s.sched = scheduler.New(s.cfg.Store, s.catalog.Load(), s.cfg.Clock, s.cfg.Logger)
 	s.sched.SetMisfireTolerance(s.cfg.MisfireTolerance)
 	s.sched.OnQueued(s.notify)
 	if err := s.recover(ctx, true); err != nil {
@@ -149,7 +153,7 @@ func (s *Server) waitGrace(ctx context.Context, finished chan struct{}, graceful
 		case <-ctx.Done():
 		}
 	}
-	s.cancelRuns(ErrShutdown)
+	s.cancelRuns(runner.ErrShutdown)
 	return waitFor(ctx, finished)
 }
 

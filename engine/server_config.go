@@ -9,6 +9,10 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
+	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/engine/scheduler"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -34,16 +38,16 @@ type ServerConfig struct {
 	// GracePeriod is how long Stop lets running runs finish before it
 	// interrupts them. Default 10s.
 	GracePeriod time.Duration
-	// MisfireTolerance: see Policy. Default DefaultMisfireTolerance.
+	// MisfireTolerance: see scheduler.Policy. Default scheduler.DefaultMisfireTolerance.
 	MisfireTolerance time.Duration
-	Clock            Clock        // default RealClock
+	Clock            clock.Clock  // default RealClock
 	Logger           *slog.Logger // default discards
-	// WorkerID is the prefix of the worker IDs, default WorkerPrefix()
+	// WorkerID is the prefix of the worker IDs, default runner.WorkerPrefix()
 	// ("host:pid"); workers are PREFIX:1, PREFIX:2, …
 	WorkerID string
 	// Activities overrides activity implementations by type (tests,
-	// benchmarks); the others are DefaultRegistry's.
-	Activities Registry
+	// benchmarks); the others are runner.DefaultActivities'.
+	Activities activity.Registry
 }
 
 // Server defaults.
@@ -62,22 +66,22 @@ func (c ServerConfig) withDefaults() ServerConfig {
 		c.PollInterval = DefaultPollInterval
 	}
 	if c.HeartbeatInterval == 0 {
-		c.HeartbeatInterval = DefaultHeartbeatInterval
+		c.HeartbeatInterval = runner.DefaultHeartbeatInterval
 	}
 	if c.GracePeriod == 0 {
 		c.GracePeriod = DefaultGracePeriod
 	}
 	if c.MisfireTolerance == 0 {
-		c.MisfireTolerance = DefaultMisfireTolerance
+		c.MisfireTolerance = scheduler.DefaultMisfireTolerance
 	}
 	if c.Clock == nil {
-		c.Clock = RealClock{}
+		c.Clock = clock.Real{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if c.WorkerID == "" {
-		c.WorkerID = WorkerPrefix()
+		c.WorkerID = runner.WorkerPrefix()
 	}
 	return c
 }

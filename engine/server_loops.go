@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -35,7 +37,7 @@ func (s *Server) scheduleLoop(ctx context.Context) {
 // pollLoop, every poll interval, reloads the configuration when the state
 // serial changed (an apply), recovers runs of dead workers, and wakes
 // the workers for runs queued by other processes or coming due.
-func (s *Server) pollLoop(ctx context.Context, t Timer) {
+func (s *Server) pollLoop(ctx context.Context, t clock.Timer) {
 	defer s.loops.Done()
 	for {
 		select {
@@ -88,9 +90,9 @@ func (s *Server) execute(ctx context.Context, run *state.Run, worker string) {
 		}
 	}
 	log.Info("run started", "trigger", run.Trigger, "mode", run.Mode, "delay", s.cfg.Clock.Now().Sub(run.ScheduledAt).Round(time.Millisecond))
-	r := &Runner{Store: s.cfg.Store, Catalog: s.catalog.Load(), Worker: worker, Clock: s.cfg.Clock,
+	r := &runner.Runner{Store: s.cfg.Store, Catalog: s.catalog.Load(), Worker: worker, Clock: s.cfg.Clock,
 		HeartbeatInterval: s.cfg.HeartbeatInterval, Activities: s.cfg.Activities, Logger: s.cfg.Logger,
-		finishMu: &s.finishMu}
+		FinishLock: &s.finishMu}
 	done, err := r.Execute(ctx, run, nil)
 	if err != nil {
 		log.Error("recording the run failed", "error", err)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/state"
 )
 
@@ -14,10 +15,7 @@ import (
 // store records a recovery run of a closed task as cancelled; one of a
 // suspended task waits until the task is resumed.
 func (s *Server) recover(ctx context.Context, startup bool) error {
-	now := s.cfg.Clock.Now()
-	stale := now.Add(-3 * s.cfg.HeartbeatInterval)
-	requeue := func(r state.Run) []state.Run { return []state.Run{recoveryRun(&r, now)} }
-	runs, err := s.cfg.Store.RecoverRunsAndRequeue(ctx, now, stale, deadWorkers(s.cfg.WorkerID, startup), requeue)
+	runs, err := runner.Recover(ctx, s.cfg.Store, s.cfg.Clock.Now(), s.cfg.HeartbeatInterval, s.cfg.WorkerID, startup)
 	if err != nil {
 		return err
 	}

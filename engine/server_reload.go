@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/state"
 )
 
@@ -12,7 +13,7 @@ func (s *Server) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cat, err := LoadCatalog(s.configDir(ctx, snap), s.cfg.LoadOptions, snap)
+	cat, err := catalog.Load(s.configDir(ctx, snap), s.cfg.LoadOptions, snap)
 	if err != nil {
 		return err
 	}
@@ -40,7 +41,7 @@ func (s *Server) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cat, err := LoadCatalog(s.configDir(ctx, snap), s.cfg.LoadOptions, snap)
+	cat, err := catalog.Load(s.configDir(ctx, snap), s.cfg.LoadOptions, snap)
 	if err != nil {
 		s.cfg.Logger.Error("the configuration does not load; keeping the previous one", "error", err)
 		cat = cur.WithSnapshot(snap)
@@ -63,7 +64,7 @@ func (s *Server) configDir(ctx context.Context, snap *state.Snapshot) string {
 	return s.cfg.ConfigDir(ctx, snap)
 }
 
-func (s *Server) install(cat *Catalog) {
+func (s *Server) install(cat *catalog.Catalog) {
 	s.catalog.Store(cat)
 	for _, name := range cat.Names() {
 		if err := cat.Check(name); err != nil {

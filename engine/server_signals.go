@@ -1,14 +1,17 @@
 package engine
 
-import "github.com/syncline/syncline/state"
+import (
+	"github.com/syncline/syncline/engine/scheduler"
+	"github.com/syncline/syncline/state"
+)
 
 // serverSignals are the points tests wait on instead of sleeping. They
 // are off (nil channels) unless a test initializes them, and never block
 // the server: a signal nobody reads is dropped once its buffer is full.
 type serverSignals struct {
-	tick        testSignal[TickResult] // a scheduler tick finished
-	runFinished testSignal[*state.Run] // a worker recorded a run's end
-	reloaded    testSignal[int64]      // the catalog was reloaded, at this serial
+	tick        testSignal[scheduler.TickResult] // a scheduler tick finished
+	runFinished testSignal[*state.Run]           // a worker recorded a run's end
+	reloaded    testSignal[int64]                // the catalog was reloaded, at this serial
 	recovered   testSignal[[]state.Run]
 	idle        testSignal[string]   // a worker found nothing to claim
 	stopping    testSignal[struct{}] // Stop started its grace period

@@ -11,6 +11,10 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/activity"
+	"github.com/syncline/syncline/engine/internal/enginetest"
+	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/state"
 )
 
@@ -35,7 +39,7 @@ func waitSignal[T any](t *testing.T, s *testSignal[T], what string, ok func(T) b
 // startServer starts a server on the bundle with test signals on.
 func (b *bundle) startServer(t *testing.T, cfg ServerConfig) *Server {
 	t.Helper()
-	cfg.Store, cfg.Dir, cfg.Clock = b.store, b.dir, b.clock
+	cfg.Store, cfg.Dir, cfg.Clock = b.Store, b.Dir, b.Clock
 	if cfg.WorkerID == "" {
 		cfg.WorkerID = "test-host:1"
 	}
@@ -44,7 +48,7 @@ func (b *bundle) startServer(t *testing.T, cfg ServerConfig) *Server {
 		t.Fatal(err)
 	}
 	srv.signals.init()
-	if err := srv.Start(b.ctx); err != nil {
+	if err := srv.Start(b.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Stop(context.Background()) })
@@ -69,21 +73,21 @@ func TestServerRunsAnEveryTaskRepeatedly(t *testing.T) {
 	srv := b.startServer(t, ServerConfig{})
 	waitSignal(t, &srv.signals.tick, "the first tick", nil)
 	for i := 1; i <= 3; i++ {
-		b.clock.Advance(2 * time.Second)
+		b.Clock.Advance(2 * time.Second)
 		run := waitSignal(t, &srv.signals.runFinished, fmt.Sprintf("run %d", i), nil)
 		if run.State != state.RunSucceeded || run.Activities[0].Output["stdout_tail"] != "beat\n" {
 			t.Fatalf("run %d: %s %q", i, run.State, run.Error)
 		}
 		waitSignal(t, &srv.signals.tick, "a tick after the run", nil)
 	}
-	if err := srv.Stop(b.ctx); err != nil {
+	if err := srv.Stop(b.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, r := range b.runs(t, "beat") {
-		got = append(got, fmt.Sprintf("%s %s at +%s by %s", r.Trigger, r.State, r.ScheduledAt.Sub(testStart), r.ClaimedBy[:len("test-host:1:")]))
+	for _, r := range b.Runs(t, "beat") {
+		got = append(got, fmt.Sprintf("%s %s at +%s by %s", r.Trigger, r.State, r.ScheduledAt.Sub(enginetest.Start), r.ClaimedBy[:len("test-host:1:")]))
 	}
-	equalLines(t, got, []string{
+	enginetest.EqualLines(t, got, []string{
 		"schedule succeeded at +2s by test-host:1:",
 		"schedule succeeded at +4s by test-host:1:",
 		"schedule succeeded at +6s by test-host:1:",
@@ -112,19 +116,19 @@ task "job" {
 	}
 	host, _ := os.Hostname()
 	dead := fmt.Sprintf("%s:%d:run", host, gone.Process.Pid)
-	run, err := EnqueueManual(b.ctx, b.store, b.catalog(t), "job", "", "tester")
+	run, err := runner.EnqueueManual(b.Ctx, b.Store, b.Catalog(t), "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.store.ClaimRunByID(b.ctx, run.ID, dead, b.clock.Now()); err != nil {
+	if _, err := b.Store.ClaimRunByID(b.Ctx, run.ID, dead, b.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	ckpt := json.RawMessage(fmt.Sprintf(`{"done":[{"name":"first","state":"succeeded","run":%d}]}`, run.ID))
-	if err := b.store.SaveProgress(b.ctx, run.ID, dead, nil, ckpt); err != nil {
+	if err := b.Store.SaveProgress(b.Ctx, run.ID, dead, nil, ckpt); err != nil {
 		t.Fatal(err)
 	}
 
-	srv := b.startServer(t, ServerConfig{WorkerID: WorkerPrefix()})
+	srv := b.startServer(t, ServerConfig{WorkerID: runner.WorkerPrefix()})
 	recovery := waitSignal(t, &srv.signals.runFinished, "the recovery run", nil)
 	if recovery.Trigger != state.TriggerRecovery || recovery.RetryOf != run.ID || recovery.State != state.RunSucceeded {
 		t.Fatalf("recovery run %+v", recovery)
@@ -135,7 +139,7 @@ task "job" {
 	if out := recovery.Activities[1].Output; out["stdout_tail"] != "second\n" {
 		t.Errorf("second activity: %q", out)
 	}
-	stored, err := b.store.Run(b.ctx, run.ID)
+	stored, err := b.Store.Run(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,23 +150,23 @@ task "job" {
 
 func TestServerStopInterruptsAfterGrace(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
-	bl := newBlocker()
-	srv := b.startServer(t, ServerConfig{Activities: Registry{config.ActivityExec: bl}, GracePeriod: 10 * time.Second})
-	run, err := EnqueueManual(b.ctx, b.store, srv.Catalog(), "job", "", "tester")
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
+	bl := enginetest.NewBlocker()
+	srv := b.startServer(t, ServerConfig{Activities: activity.Registry{config.ActivityExec: bl}, GracePeriod: 10 * time.Second})
+	run, err := runner.EnqueueManual(b.Ctx, b.Store, srv.Catalog(), "job", "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.clock.Advance(DefaultPollInterval) // a run queued by another process is found by polling
-	<-bl.started
+	b.Clock.Advance(DefaultPollInterval) // a run queued by another process is found by polling
+	<-bl.Started
 	stopped := make(chan error)
-	go func() { stopped <- srv.Stop(b.ctx) }()
+	go func() { stopped <- srv.Stop(b.Ctx) }()
 	waitSignal(t, &srv.signals.stopping, "the grace period", nil)
-	b.clock.Advance(10 * time.Second)
+	b.Clock.Advance(10 * time.Second)
 	if err := <-stopped; err != nil {
 		t.Fatal(err)
 	}
-	runs := b.runs(t, "job")
+	runs := b.Runs(t, "job")
 	if len(runs) != 2 || runs[0].ID != run.ID || runs[0].State != state.RunInterrupted {
 		t.Fatalf("runs %+v", runs)
 	}
@@ -173,43 +177,43 @@ func TestServerStopInterruptsAfterGrace(t *testing.T) {
 
 func TestServerStopLetsARunFinish(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
 	started, release := make(chan struct{}), make(chan struct{})
-	activity := ActivityFunc(func(ctx context.Context, ac *ActivityContext) error {
+	act := activity.Func(func(ctx context.Context, ac *activity.Context) error {
 		close(started)
 		<-release
 		return nil
 	})
-	srv := b.startServer(t, ServerConfig{Activities: Registry{config.ActivityExec: activity}})
-	if _, err := EnqueueManual(b.ctx, b.store, srv.Catalog(), "job", "", "tester"); err != nil {
+	srv := b.startServer(t, ServerConfig{Activities: activity.Registry{config.ActivityExec: act}})
+	if _, err := runner.EnqueueManual(b.Ctx, b.Store, srv.Catalog(), "job", "", "tester"); err != nil {
 		t.Fatal(err)
 	}
-	b.clock.Advance(DefaultPollInterval)
+	b.Clock.Advance(DefaultPollInterval)
 	<-started
 	stopped := make(chan error)
-	go func() { stopped <- srv.Stop(b.ctx) }()
+	go func() { stopped <- srv.Stop(b.Ctx) }()
 	waitSignal(t, &srv.signals.stopping, "the grace period", nil)
 	close(release)
 	if err := <-stopped; err != nil {
 		t.Fatal(err)
 	}
-	if runs := b.runs(t, "job"); len(runs) != 1 || runs[0].State != state.RunSucceeded {
+	if runs := b.Runs(t, "job"); len(runs) != 1 || runs[0].State != state.RunSucceeded {
 		t.Fatalf("runs %+v", runs)
 	}
 }
 
 func TestServerPicksUpAnApply(t *testing.T) {
 	t.Parallel()
-	b := setup(t, execTask(`command = "true"`))
+	b := setup(t, enginetest.ExecTask(`command = "true"`))
 	srv := b.startServer(t, ServerConfig{})
 	waitSignal(t, &srv.signals.tick, "the first tick", nil)
-	b.write(t, execTask(`command = "true"`)+serveHCL)
-	b.apply(t) // by another process
-	serial := b.catalog(t).Serial()
-	b.clock.Advance(DefaultPollInterval)
+	b.Write(t, enginetest.ExecTask(`command = "true"`)+serveHCL)
+	b.Apply(t) // by another process
+	serial := b.Catalog(t).Serial()
+	b.Clock.Advance(DefaultPollInterval)
 	waitSignal(t, &srv.signals.reloaded, "the reload", func(s int64) bool { return s == serial })
-	waitSignal(t, &srv.signals.tick, "a tick with the new task", func(r TickResult) bool {
-		return len(r.Decisions) == 1 && r.Decisions[0].Task == "beat" && r.Decisions[0].Kind == DecideRecompute
+	waitSignal(t, &srv.signals.tick, "a tick with the new task", func(r scheduler.TickResult) bool {
+		return len(r.Decisions) == 1 && r.Decisions[0].Task == "beat" && r.Decisions[0].Kind == scheduler.DecideRecompute
 	})
 	if err := srv.Catalog().Check("beat"); err != nil {
 		t.Fatal(err)

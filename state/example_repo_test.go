@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
+
 	"github.com/syncline/syncline/state"
 )
 
@@ -23,7 +25,7 @@ func ExampleStore_Repo() {
 	}
 	defer os.RemoveAll(dir)
 	now := time.Date(2025, 3, 14, 2, 0, 0, 0, time.UTC)
-	store, err := state.Open(ctx, filepath.Join(dir, "state.db"), state.Options{Now: func() time.Time { return now }})
+	store, err := state.Open(ctx, filepath.Join(dir, "state.db"), state.Options{Clock: clock.NewFake(now)})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
+
 	"github.com/syncline/syncline/state"
 )
 
@@ -23,9 +25,9 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	clock := func() time.Time { return time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC) }
+	clk := clock.NewFake(time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC))
 
-	store, err := state.Open(ctx, "sqlite://"+filepath.Join(dir, ".syncline", "state.db"), state.Options{Now: clock})
+	store, err := state.Open(ctx, "sqlite://"+filepath.Join(dir, ".syncline", "state.db"), state.Options{Clock: clk})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,12 +1,17 @@
 package state
 
-import "time"
+import (
+	"time"
+
+	"github.com/syncline/syncline/internal/clock"
+)
 
 // Options tune a Store. The zero value is ready to use.
 type Options struct {
-	// Now tells the time; it defaults to time.Now. Tests inject a fixed
-	// clock.
-	Now func() time.Time
+	// Clock tells the time; it defaults to clock.Real. The engine's
+	// services and the store share one Clock, so a test's clock.Fake moves
+	// them all.
+	Clock clock.Clock
 	// BusyTimeout is how long a statement waits for another connection's
 	// lock on the database before failing; it defaults to 5 seconds.
 	BusyTimeout time.Duration
@@ -19,8 +24,8 @@ type Options struct {
 const DefaultBusyTimeout = 5 * time.Second
 
 func (o Options) withDefaults() Options {
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
 	}
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = DefaultBusyTimeout

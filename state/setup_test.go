@@ -10,9 +10,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/syncline/syncline/internal/clock"
 )
 
 func TestMain(m *testing.M) {
@@ -57,7 +58,7 @@ func holdLock(mode, path string) int {
 type bundle struct {
 	ctx   context.Context
 	path  string
-	clock *fakeClock
+	clock *clock.Fake
 	store *Store
 }
 
@@ -75,7 +76,7 @@ func setup(t *testing.T) *bundle {
 // open opens another handle on the bundle's file, closed when t ends.
 func (b *bundle) open(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(b.ctx, b.path, Options{Now: b.clock.Now})
+	s, err := Open(b.ctx, b.path, Options{Clock: b.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,25 +177,9 @@ func def(kind, name, hash string) *Definition {
 	}
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newFakeClock is the clock every state test starts from.
+func newFakeClock() *clock.Fake {
+	return clock.NewFake(time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC))
 }
 
 func fileSHA256(t *testing.T, path string) string {

@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -61,13 +62,13 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	defer st.Close()
 	// A run whose process was killed would hold the task forever: end it
 	// as interrupted and queue its recovery, as serve does at startup.
-	recovered, err := engine.RecoverDeadRuns(ctx, st, time.Now())
+	recovered, err := runner.RecoverDeadRuns(ctx, st, time.Now())
 	if err != nil {
 		return err
 	}
 	a.reportRecovered(recovered)
-	run, err := engine.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
-	if errors.Is(err, engine.ErrTaskBusy) && !cmd.Bool("detach") {
+	run, err := runner.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
+	if errors.Is(err, runner.ErrTaskBusy) && !cmd.Bool("detach") {
 		// A run already waits in the queue (one that `after` triggered,
 		// say): in the foreground, run that one instead of refusing.
 		if queued := queuedRun(ctx, st, task, cmd.String("mode")); queued != nil {
@@ -86,7 +87,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	return a.runForeground(ctx, st, cat, run)
 }
 
-func (a *app) runForeground(ctx context.Context, st *state.Store, cat *engine.Catalog, run *state.Run) error {
+func (a *app) runForeground(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	final, err := a.execute(ctx, st, cat, run)
@@ -114,10 +115,10 @@ func (a *app) reportRecovered(recovered []state.Run) {
 
 // execute runs the queued run in this process, showing its progress, and
 // returns it as it ended.
-func (a *app) execute(ctx context.Context, st *state.Store, cat *engine.Catalog, run *state.Run) (*state.Run, error) {
+func (a *app) execute(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) (*state.Run, error) {
 	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
 	progress := newProgressView(a.stdout, isTerminal(a.stdout))
-	final, err := engine.RunForeground(ctx, st, cat, run.ID, engine.WorkerPrefix()+":cli", progress.update)
+	final, err := runner.RunForeground(ctx, st, cat, run.ID, runner.WorkerPrefix()+":cli", progress.update)
 	if err != nil && final == nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func (a *app) runSummary(r *state.Run) {
 
 // openCatalog opens the existing store and loads the configuration in dir
 // as a catalog checked against the applied definitions.
-func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*state.Store, *engine.Catalog, error) {
+func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*state.Store, *catalog.Catalog, error) {
 	cfg, err := a.loadStrict(dir, cmd)
 	if err != nil {
 		return nil, nil, err
@@ -166,7 +167,7 @@ func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*s
 		st.Close()
 		return nil, nil, err
 	}
-	cat, err := engine.LoadCatalog(dir, a.loadOptions(cmd), snap)
+	cat, err := catalog.Load(dir, a.loadOptions(cmd), snap)
 	if err != nil {
 		st.Close()
 		return nil, nil, err

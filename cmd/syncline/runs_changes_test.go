@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
+
 	"github.com/syncline/syncline/state"
 )
 
@@ -28,7 +30,7 @@ func storeRun(t *testing.T, sr storedRun) string {
 	ctx := context.Background()
 	start := time.Date(2025, 3, 14, 2, 0, 0, 0, time.UTC)
 	path := filepath.Join(t.TempDir(), "state.db")
-	st, err := state.Open(ctx, path, state.Options{Now: func() time.Time { return start }})
+	st, err := state.Open(ctx, path, state.Options{Clock: clock.NewFake(start)})
 	if err != nil {
 		t.Fatal(err)
 	}

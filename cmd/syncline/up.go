@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -106,7 +107,7 @@ func (a *app) upRound(ctx context.Context, dir string, cmd *cli.Command, selecte
 	if err != nil {
 		return res, err
 	}
-	cat, err := engine.LoadCatalog(dir, a.loadOptions(cmd), snap)
+	cat, err := catalog.Load(dir, a.loadOptions(cmd), snap)
 	if err != nil {
 		return res, err
 	}
@@ -160,8 +161,8 @@ func (a *app) upApply(ctx context.Context, location string, lc *loadedConfig, cm
 
 // upRuns runs the enabled tasks in dependency order: all of them when
 // selected is nil, else those selected.
-func (a *app) upRuns(ctx context.Context, st *state.Store, cat *engine.Catalog, selected map[string]bool, res *upResult) error {
-	recovered, err := engine.RecoverDeadRuns(ctx, st, time.Now())
+func (a *app) upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog, selected map[string]bool, res *upResult) error {
+	recovered, err := runner.RecoverDeadRuns(ctx, st, time.Now())
 	if err != nil {
 		return err
 	}
@@ -197,7 +198,7 @@ func (a *app) upRuns(ctx context.Context, st *state.Store, cat *engine.Catalog, 
 }
 
 // upTask runs t once, or says why it does not.
-func (a *app) upTask(ctx context.Context, st *state.Store, cat *engine.Catalog, t *config.Task, outcome map[string]*upRun) *upRun {
+func (a *app) upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog, t *config.Task, outcome map[string]*upRun) *upRun {
 	r := &upRun{task: t.Name, mode: t.Mode}
 	for _, ref := range t.After {
 		if prior, ran := outcome[ref.Name]; ran && !prior.succeeded() {
@@ -213,7 +214,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *engine.Catalog, 
 	// task that just succeeded queued, say. That one runs.
 	run := queuedRun(ctx, st, t.Name, t.Mode)
 	if run == nil {
-		queued, err := engine.EnqueueManual(ctx, st, cat, t.Name, "", state.OSUser())
+		queued, err := runner.EnqueueManual(ctx, st, cat, t.Name, "", state.OSUser())
 		if err != nil {
 			return a.notStarted(r, err)
 		}
@@ -231,7 +232,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *engine.Catalog, 
 // notStarted records why a task could not start: a suspended task or one
 // already running elsewhere is skipped, anything else is an error.
 func (a *app) notStarted(r *upRun, err error) *upRun {
-	if errors.Is(err, engine.ErrTaskBusy) || errors.Is(err, engine.ErrNotRunnable) {
+	if errors.Is(err, runner.ErrTaskBusy) || errors.Is(err, catalog.ErrNotRunnable) {
 		r.skipped = err.Error()
 		fmt.Fprintf(a.stdout, "task.%s skipped: %s\n", r.task, err)
 		return r

@@ -16,7 +16,8 @@
 // object whose attributes and mappings are unchanged since its last
 // synchronization costs no write at all.
 //
-// The package is a library: engine adapts it to its Activity interface.
+// The package is a library: engine/activity adapts it to its Activity
+// interface.
 // Neighbours: state holds users, shadows and pending operations;
 // engine/connector reaches resources; config holds the expressions this
 // package evaluates.

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/syncline/syncline/internal/clock"
+
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/engine/connector/builtin"
@@ -43,10 +45,10 @@ type Job struct {
 	// Connectors are opened with these options (BaseDir: relative paths).
 	ConnectorOptions connector.Options
 	// Open opens a resource's connector; nil means the built-in ones.
-	Open func(ctx context.Context, res *config.Resource, opts connector.Options) (connector.Connector, error)
-	Now  func() time.Time // nil: time.Now
-	Log  *slog.Logger     // nil: discard
-	Rec  Recorder
+	Open  func(ctx context.Context, res *config.Resource, opts connector.Options) (connector.Connector, error)
+	Clock clock.Clock  // nil: clock.Real
+	Log   *slog.Logger // nil: discard
+	Rec   Recorder
 
 	// BatchSize is how many objects one repository transaction takes; 0
 	// means DefaultBatchSize.
@@ -72,8 +74,8 @@ const (
 )
 
 func (j *Job) now() time.Time {
-	if j.Now != nil {
-		return j.Now()
+	if j.Clock != nil {
+		return j.Clock.Now()
 	}
 	return time.Now()
 }

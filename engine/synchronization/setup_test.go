@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	_ "modernc.org/sqlite"
@@ -87,15 +88,15 @@ func (b *bundle) run(t testing.TB, task, mode string) *state.Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := engine.LoadCatalog(b.dir, config.LoadOptions{}, snap)
+	cat, err := catalog.Load(b.dir, config.LoadOptions{}, snap)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := engine.EnqueueManual(b.ctx, b.store, cat, task, mode, "tester")
+	run, err := runner.EnqueueManual(b.ctx, b.store, cat, task, mode, "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	done, err := engine.RunForeground(b.ctx, b.store, cat, run.ID, "test:1:1", nil)
+	done, err := runner.RunForeground(b.ctx, b.store, cat, run.ID, "test:1:1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,4 @@
+package exec
+
+// TailSize is tailSize, for the tests outside the package.
+const TailSize = tailSize

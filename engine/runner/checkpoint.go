@@ -1,0 +1,55 @@
+package runner
+
+import (
+	"encoding/json"
+
+	"github.com/syncline/syncline/state"
+)
+
+// checkpoint is what the engine stores in Run.Checkpoint: the activities
+// already finished, and the data the current activity saved. A recovery
+// run copies it, skips the finished activities and hands the data back to
+// the activity that saved it.
+type checkpoint struct {
+	Done     []doneActivity  `json:"done,omitempty"`
+	Activity string          `json:"activity,omitempty"`
+	Data     json.RawMessage `json:"data,omitempty"`
+}
+
+// doneActivity is an activity that finished in an earlier run.
+type doneActivity struct {
+	Name  string         `json:"name"`
+	State state.RunState `json:"state"`
+	Run   int64          `json:"run"`
+}
+
+// parseCheckpoint reads a stored checkpoint; anything unreadable counts as
+// none, so the run starts over rather than not at all.
+func parseCheckpoint(raw json.RawMessage) checkpoint {
+	var c checkpoint
+	if len(raw) == 0 || json.Unmarshal(raw, &c) != nil {
+		return checkpoint{}
+	}
+	return c
+}
+
+func (c checkpoint) encode() json.RawMessage {
+	if len(c.Done) == 0 && c.Activity == "" {
+		return nil
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return nil // unreachable: plain strings, numbers and valid JSON
+	}
+	return data
+}
+
+// done returns the earlier run's record of the named activity, if any.
+func (c checkpoint) done(name string) (doneActivity, bool) {
+	for _, d := range c.Done {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return doneActivity{}, false
+}

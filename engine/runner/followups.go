@@ -1,0 +1,102 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
+)
+
+// followUps are the runs a finished run leads to, stored with its finish:
+// a retry of a failed run, and the runs of tasks whose after it completes.
+// replaced are active runs to cancel once they are stored (concurrency
+// "replace" of a task triggered by after).
+func (r *Runner) followUps(ctx context.Context, done *state.Run, task *config.Task) (runs []state.Run, replaced []int64, err error) {
+	if task == nil {
+		return nil, nil, nil
+	}
+	now := r.Clock.Now()
+	switch done.State {
+	case state.RunFailed:
+		if retry, ok := retryRun(done, task, now); ok {
+			runs = append(runs, retry)
+		}
+	case state.RunSucceeded:
+		return r.afterRuns(ctx, done, task, now)
+	}
+	return runs, nil, nil
+}
+
+// retryRun is the retry of a failed run, when the task's retry block
+// allows another: attempts counts the retries after the first run, so
+// attempts = 3 allows four runs in all. The first retry waits backoff,
+// each later one twice as long as the one before, at most max_backoff.
+func retryRun(done *state.Run, task *config.Task, now time.Time) (state.Run, bool) {
+	rt := task.Retry
+	if rt == nil || done.Attempt > rt.Attempts {
+		return state.Run{}, false
+	}
+	delay := Backoff(rt, done.Attempt)
+	return state.Run{
+		Task:        done.Task,
+		Trigger:     state.TriggerRetry,
+		TriggeredBy: fmt.Sprintf("run %d", done.ID),
+		Mode:        done.Mode,
+		Revision:    done.Revision,
+		Serial:      done.Serial,
+		State:       state.RunQueued,
+		Priority:    task.Priority,
+		Exclusive:   task.Concurrency != config.ConcurrencyAllow,
+		Attempt:     done.Attempt + 1,
+		RetryOf:     done.ID,
+		ScheduledAt: now.Add(delay),
+		CreatedAt:   now,
+		Note:        fmt.Sprintf("retry %d of %d, %s after run %d failed", done.Attempt, rt.Attempts, config.DescribeDuration(delay), done.ID),
+	}, true
+}
+
+// Backoff is how long the retry after the given attempt waits: backoff,
+// doubled for each earlier retry, never more than max_backoff.
+func Backoff(rt *config.Retry, attempt int) time.Duration {
+	d := rt.Backoff
+	for i := 1; i < attempt && d < rt.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, rt.MaxBackoff)
+}
+
+// recoveryRun re-queues an interrupted run at once, with the same attempt
+// and its checkpoint, so it resumes where it got to.
+func recoveryRun(interrupted *state.Run, now time.Time) state.Run {
+	return state.Run{
+		Task:        interrupted.Task,
+		Trigger:     state.TriggerRecovery,
+		TriggeredBy: fmt.Sprintf("run %d", interrupted.ID),
+		Mode:        interrupted.Mode,
+		Revision:    interrupted.Revision,
+		Serial:      interrupted.Serial,
+		State:       state.RunQueued,
+		Priority:    interrupted.Priority,
+		Exclusive:   interrupted.Exclusive,
+		Attempt:     interrupted.Attempt,
+		RetryOf:     interrupted.ID,
+		ScheduledAt: now,
+		CreatedAt:   now,
+		Checkpoint:  interrupted.Checkpoint,
+		Note:        fmt.Sprintf("recovers run %d, which was interrupted", interrupted.ID),
+	}
+}
+
+// cancelReplaced cancels the runs a follow-up replaced.
+func (r *Runner) cancelReplaced(ctx context.Context, ids []int64, by *state.Run) {
+	for _, id := range ids {
+		_, err := r.Store.CancelRun(ctx, id, fmt.Sprintf("a run triggered by run %d (concurrency = replace)", by.ID), r.Clock.Now())
+		var rs *state.RunStateError
+		if err != nil && !errors.As(err, &rs) {
+			r.Logger.Warn("cancelling a replaced run failed", "run", id, "error", err)
+		}
+	}
+}
