@@ -7,14 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syncline/syncline/internal/plantest"
 	"github.com/syncline/syncline/state"
 )
 
 func TestApplyRequest(t *testing.T) {
 	t.Parallel()
-	s := goldenScenarios()[2] // update: moves, updates, deletes
-	p := s.plan(t)
-	desired := mustDesired(t, s.after(t), s.vars...)
+	s := plantest.ScenarioNamed("update") // moves, updates, deletes
+	p := scenarioPlan(t, s)
+	desired := mustDesired(t, s.After(t), s.Vars...)
 	req := p.ApplyRequest(desired, "alice")
 	if req.Lineage != p.Lineage || req.Serial != 7 || req.Who != "alice" || req.Revision != "3f9c2e1" {
 		t.Errorf("request header: %+v", req)

@@ -3,149 +3,32 @@ package planner
 import (
 	"bytes"
 	"flag"
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/syncline/syncline/internal/plantest"
 	"github.com/syncline/syncline/state"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the current output")
 
-// goldenScenario is one representative plan, rendered in every view.
-type goldenScenario struct {
-	name    string
-	before  map[string]string // nil: empty state
-	after   func(t *testing.T) map[string]string
-	vars    []string
-	shadows map[string]int
-	opts    Options
-}
-
-func goldenScenarios() []goldenScenario {
-	return []goldenScenario{
-		{name: "create", after: func(*testing.T) map[string]string { return baseFiles }},
-		{name: "no_changes", before: baseFiles, after: func(*testing.T) map[string]string { return baseFiles }},
-		{
-			name:    "update",
-			before:  withLegacy(baseFiles),
-			after:   reviewedChange,
-			vars:    []string{"app_dsn=rotated-" + testSecret},
-			shadows: map[string]int{"legacy": 42},
-			opts:    Options{AllowDestroy: true, Revision: "3f9c2e1"},
-		},
-		{
-			name:   "move",
-			before: baseFiles,
-			after: func(t *testing.T) map[string]string {
-				files := edit(t, baseFiles, "tasks.hcl", `task "app-reconcile"`, `task "app-reconciliation"`)
-				files["moved.hcl"] = "moved {\n  from = task.app-reconcile\n  to   = task.app-reconciliation\n}\n"
-				return files
-			},
-		},
-		{
-			name:    "destroy_guard",
-			before:  baseFiles,
-			after:   connectorChange,
-			shadows: map[string]int{"app": 1500},
-		},
-	}
-}
-
-// withLegacy adds a resource and a task that the update scenario removes
-// or renames.
-func withLegacy(files map[string]string) map[string]string {
-	out := maps.Clone(files)
-	out["legacy.hcl"] = `
-resource "legacy" {
-  connector = "csv"
-  connection {
-    path       = "data/legacy.csv"
-    identifier = "id"
-  }
-}
-
-task "nightly-report" {
-  schedule = schedule.nightly
-  activity "report" {
-    source = "users"
-    output = "reports/users.csv"
-  }
-}
-
-task "cleanup" {
-  activity "exec" {
-    command = "cleanup.sh"
-  }
-}
-`
-	return out
-}
-
-// reviewedChange is a change a reviewer must look at closely: a cron moved
-// across the daylight-saving change, a task leaving preview without its
-// threshold, a rotated secret, a rename, removals.
-func reviewedChange(t *testing.T) map[string]string {
-	files := edit(t, baseFiles, "schedules.hcl", `"0 2 * * *"`, `"30 2 * * *"`)
-	files = edit(t, files, "tasks.hcl", `mode  = "preview"`, `mode  = "full"`)
-	files = edit(t, files, "tasks.hcl", `    thresholds {
-      max_deletions = 25
-    }
-`, "")
-	files["renamed.hcl"] = `
-task "users-report" {
-  schedule = schedule.nightly
-  activity "report" {
-    source = "users"
-    output = "reports/users.csv"
-    format = "json"
-  }
-}
-
-moved {
-  from = task.nightly-report
-  to   = task.users-report
-}
-`
-	return files
-}
-
-func connectorChange(t *testing.T) map[string]string {
-	return edit(t, baseFiles, "resources.hcl", `connector = "sql"
-  connection {
-    driver = "sqlite"
-    dsn    = var.app_dsn
-    table  = "accounts"
-    key    = "login"
-  }`, `connector = "ldap"
-  connection {
-    url           = "ldaps://ldap.example.com:636"
-    bind_dn       = "cn=syncline,dc=example,dc=com"
-    bind_password = var.app_dsn
-    base_dn       = "ou=people,dc=example,dc=com"
-  }`)
-}
-
-func (s goldenScenario) plan(t *testing.T) *Plan {
+// scenarioPlan computes the plan of a golden scenario (see
+// plantest.Scenarios).
+func scenarioPlan(t *testing.T, s plantest.Scenario) *Plan {
 	snap := &state.Snapshot{}
-	if s.before != nil {
-		snap = storedFrom(t, s.before, secretVar)
-		snap.Lineage = "5b0d7c52-8a9e-4d61-9f3a-2f1e6c1b9a70"
-		snap.ShadowCounts = s.shadows
+	if s.Before != nil {
+		snap = storedFrom(t, s.Before, secretVar)
+		snap.Lineage = plantest.Lineage
+		snap.ShadowCounts = s.Shadows
 	}
-	vars := s.vars
-	if vars == nil {
-		vars = []string{secretVar}
-	}
-	cfg := loadConfig(t, s.after(t), vars...)
-	desired, err := Desired(cfg, s.opts.Revision, testKey)
+	cfg := loadConfig(t, s.After(t), s.PlanVars()...)
+	desired, err := Desired(cfg, s.Revision, testKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := s.opts
-	opts.Moves = MovesFromConfig(cfg)
+	opts := Options{AllowDestroy: s.AllowDestroy, Revision: s.Revision, Moves: MovesFromConfig(cfg)}
 	return mustCompute(t, desired, snap, opts)
 }
 
@@ -159,12 +42,12 @@ var views = map[string]func(*bytes.Buffer, *Plan) error{
 
 func TestRenderGolden(t *testing.T) {
 	t.Parallel()
-	for _, s := range goldenScenarios() {
-		t.Run(s.name, func(t *testing.T) {
+	for _, s := range plantest.Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			p := s.plan(t)
+			p := scenarioPlan(t, s)
 			for ext, render := range views {
-				if ext == "color.txt" && s.name != "update" {
+				if ext == "color.txt" && s.Name != "update" {
 					continue
 				}
 				var buf bytes.Buffer
@@ -177,7 +60,7 @@ func TestRenderGolden(t *testing.T) {
 				if (ext == "color.txt") != strings.Contains(buf.String(), "\x1b[") {
 					t.Errorf("the %s view has colour: %v", ext, ext == "color.txt")
 				}
-				checkGolden(t, filepath.Join("testdata", s.name+"."+ext+".golden"), buf.Bytes())
+				checkGolden(t, filepath.Join("testdata", s.Name+"."+ext+".golden"), buf.Bytes())
 			}
 		})
 	}
@@ -202,7 +85,7 @@ func checkGolden(t *testing.T, path string, got []byte) {
 
 func TestRenderJSONRoundTrip(t *testing.T) {
 	t.Parallel()
-	p := goldenScenarios()[2].plan(t)
+	p := scenarioPlan(t, plantest.ScenarioNamed("update"))
 	var buf bytes.Buffer
 	if err := RenderJSON(&buf, p); err != nil {
 		t.Fatal(err)
