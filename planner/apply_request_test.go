@@ -71,32 +71,3 @@ func TestVerify(t *testing.T) {
 		t.Errorf("Verify after a definition went away: %v", err)
 	}
 }
-
-func TestRenderMultilineExpression(t *testing.T) {
-	t.Parallel()
-	files := edit(t, baseFiles, "resources.hcl", `status = attributes.state=="terminated" ? "disabled" : "active"`, `status = (
-        attributes.state == "terminated"
-        ? "disabled"
-        : "active"
-      )`)
-	p := mustCompute(t, mustDesired(t, files, secretVar), storedFrom(t, baseFiles, secretVar), Options{})
-	var text, md strings.Builder
-	if err := RenderText(&text, p, TextOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := RenderMarkdown(&md, p); err != nil {
-		t.Fatal(err)
-	}
-	// Continuation lines line up under the value, two columns in for the
-	// expression's own indentation (text), and keep the diff marker
-	// (Markdown).
-	path := "object_type.account/default.inbound.status"
-	textIndent := len("      ~ "+path+" = ") + 2
-	if want := "\n" + strings.Repeat(" ", textIndent) + `attributes.state == "terminated"` + "\n"; !strings.Contains(text.String(), want) {
-		t.Errorf("text view:\n%s", text.String())
-	}
-	mdIndent := len("+ "+path+" = ") - 1 + 2
-	if want := "\n+" + strings.Repeat(" ", mdIndent) + `attributes.state == "terminated"` + "\n"; !strings.Contains(md.String(), want) {
-		t.Errorf("markdown view:\n%s", md.String())
-	}
-}

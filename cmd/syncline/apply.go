@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -270,7 +271,7 @@ func (a *app) store(ctx context.Context, st *state.Store, req state.ApplyRequest
 	}
 	s := p.Summary
 	c := a.color(a.stdout)
-	fmt.Fprintf(a.stdout, "\n%s %d added, %d changed, %d removed", c.paint("Apply complete!", ansiBold, ansiGreen), s.Add, s.Change, s.Remove)
+	fmt.Fprintf(a.stdout, "\n%s %d added, %d changed, %d removed", c.Paint("Apply complete!", views.Bold, views.Green), s.Add, s.Change, s.Remove)
 	if s.Move > 0 {
 		fmt.Fprintf(a.stdout, ", %d moved", s.Move)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -189,14 +190,14 @@ func (a *app) renderDiff(w io.Writer, format string, p *planner.Plan, base, head
 	case "json":
 		return planner.RenderJSON(w, p)
 	case "markdown":
-		return planner.RenderMarkdownWith(w, p, planner.MarkdownOptions{
+		return views.RenderMarkdownWith(w, p, views.MarkdownOptions{
 			Title:     "Syncline diff " + escapeMarkdownText(base.ref+".."+head.ref),
 			Context:   diffContext(p, base, head),
-			MaxLength: planner.GitHubCommentLimit,
+			MaxLength: views.GitHubCommentLimit,
 		})
 	}
-	return planner.RenderText(w, p, planner.TextOptions{
-		Color:    a.color(w).enabled,
+	return views.RenderText(w, p, views.TextOptions{
+		Color:    a.color(w),
 		Compared: sideLabel(base) + " with " + sideLabel(head),
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -105,15 +106,15 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 func (a *app) renderer(format string) (func(io.Writer, *planner.Plan) error, error) {
 	switch format {
 	case "text", "":
-		color := a.color(a.stdout).enabled
+		color := a.color(a.stdout)
 		return func(w io.Writer, p *planner.Plan) error {
-			return planner.RenderText(w, p, planner.TextOptions{Color: color})
+			return views.RenderText(w, p, views.TextOptions{Color: color})
 		}, nil
 	case "json":
 		return planner.RenderJSON, nil
 	case "markdown":
 		return func(w io.Writer, p *planner.Plan) error {
-			return planner.RenderMarkdownWith(w, p, planner.MarkdownOptions{MaxLength: planner.GitHubCommentLimit})
+			return views.RenderMarkdownWith(w, p, views.MarkdownOptions{MaxLength: views.GitHubCommentLimit})
 		}, nil
 	}
 	return nil, fmt.Errorf("-format must be text, json or markdown, not %q", format)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
 
@@ -91,5 +92,5 @@ func (a *app) showValidateResult(files map[string]*hcl.File, rev *config.Revisio
 		fmt.Fprintln(a.stdout, revisionLine(rev))
 	}
 	c := a.color(a.stdout)
-	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.paint("Success!", ansiBold, ansiGreen))
+	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.Paint("Success!", views.Bold, views.Green))
 }
