@@ -48,6 +48,11 @@ func (a *app) getenv(key string) string {
 	return ""
 }
 
+// streams are the standard output and error a view writes to.
+func (a *app) streams() views.Streams {
+	return views.Streams{Stdout: a.stdout, Stderr: a.stderr}
+}
+
 // color returns the colour for w: colour is used only when w is a
 // terminal, -no-color was not given and NO_COLOR is unset or empty.
 func (a *app) color(w io.Writer) views.Color {

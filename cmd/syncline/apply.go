@@ -92,11 +92,11 @@ func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Sna
 	if err != nil {
 		return err
 	}
+	view := a.textPlanView()
 	if lc.rev != nil {
-		fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
+		view.Revision(lc.rev)
 	}
-	render, _ := a.renderer("text")
-	if err := render(a.stdout, pl.plan); err != nil {
+	if err := view.Plan(pl.plan); err != nil {
 		return err
 	}
 	if err := pl.plan.Err(); err != nil {
@@ -227,7 +227,7 @@ func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.S
 		return nil, nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.commit())
 	}
 	if lc.rev != nil {
-		fmt.Fprintf(a.stdout, "%s\n", revisionLine(lc.rev))
+		fmt.Fprintf(a.stdout, "%s\n", views.RevisionLine(lc.rev))
 	}
 	desired, err := planner.Desired(lc.cfg, p.Revision, snap.Key)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -71,9 +70,9 @@ func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.NArg() != 2 {
 		return newUsageError(cmd, "expected two revisions, BASE and HEAD, such as: syncline diff main feature")
 	}
-	format := cmd.String("format")
-	if format != "text" && format != "json" && format != "markdown" {
-		return newUsageError(cmd, "-format must be text, json or markdown, not %q", format)
+	view, err := a.planView(cmd)
+	if err != nil {
+		return err
 	}
 	repo, path, err := diffRepository(cmd)
 	if err != nil {
@@ -98,7 +97,7 @@ func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := a.renderDiff(a.stdout, format, p, base, head); err != nil {
+	if err := view.Diff(p, base.view(), head.view()); err != nil {
 		return err
 	}
 	if cmd.Bool("detailed-exitcode") && p.HasChanges() {
@@ -183,52 +182,7 @@ func computeDiff(base, head *diffSide) (*planner.Plan, error) {
 	})
 }
 
-// renderDiff writes p in the chosen view, worded as a comparison of two
-// revisions rather than a plan against the state.
-func (a *app) renderDiff(w io.Writer, format string, p *planner.Plan, base, head *diffSide) error {
-	switch format {
-	case "json":
-		return planner.RenderJSON(w, p)
-	case "markdown":
-		return views.RenderMarkdownWith(w, p, views.MarkdownOptions{
-			Title:     "Syncline diff " + escapeMarkdownText(base.ref+".."+head.ref),
-			Context:   diffContext(p, base, head),
-			MaxLength: views.GitHubCommentLimit,
-		})
-	}
-	return views.RenderText(w, p, views.TextOptions{
-		Color:    a.color(w),
-		Compared: sideLabel(base) + " with " + sideLabel(head),
-	})
-}
-
-// sideLabel names a revision for the text view: "main (3f9c2e1)".
-func sideLabel(s *diffSide) string {
-	label := s.ref + " (" + s.rev.Short
-	if s.empty {
-		label += ", no configuration"
-	}
-	return label + ")"
-}
-
-// diffContext is the sentence under the Markdown title.
-func diffContext(p *planner.Plan, base, head *diffSide) string {
-	side := func(s *diffSide) string {
-		text := fmt.Sprintf("`%s` (%s)", s.rev.Short, escapeMarkdownText(s.ref))
-		if s.empty {
-			text += ", which has no configuration yet"
-		}
-		return text
-	}
-	sentence := fmt.Sprintf("Definitions at %s compared with %s; no state was read.", side(head), side(base))
-	if !p.HasChanges() {
-		sentence = fmt.Sprintf("The definitions at %s are the same as at %s.", side(head), side(base))
-	}
-	return sentence
-}
-
-// escapeMarkdownText keeps a revision name from turning into markup.
-func escapeMarkdownText(s string) string {
-	return strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "~", "\\~", "[", "\\[", "]", "\\]",
-		"<", "&lt;", ">", "&gt;", "&", "&amp;", "|", "\\|").Replace(s)
+// view is the side as the views name it.
+func (s *diffSide) view() views.DiffSide {
+	return views.DiffSide{Ref: s.ref, Short: s.rev.Short, Empty: s.empty}
 }

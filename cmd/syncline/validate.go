@@ -89,7 +89,7 @@ func (a *app) showValidateResult(files map[string]*hcl.File, rev *config.Revisio
 		return
 	}
 	if rev != nil {
-		fmt.Fprintln(a.stdout, revisionLine(rev))
+		fmt.Fprintln(a.stdout, views.RevisionLine(rev))
 	}
 	c := a.color(a.stdout)
 	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.Paint("Success!", views.Bold, views.Green))
