@@ -234,7 +234,7 @@ func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapsh
 	if err != nil {
 		return err
 	}
-	view := a.textPlanView()
+	view := a.applyView()
 	view.Revision(lc.rev)
 	if err := view.Plan(pl.plan); err != nil {
 		return err
@@ -248,7 +248,7 @@ func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapsh
 	req := pl.plan.ApplyRequest(pl.desired, lc.who())
 	req.ForcedOver = forced
 	refreshSources(&req, pl.desired, snap)
-	return a.store(ctx, st, req, pl.plan)
+	return store(ctx, st, req, pl.plan, view)
 }
 
 // syncTarget decides the branch and the configuration path: the given

@@ -12,6 +12,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -138,7 +139,7 @@ func (a *app) upApply(ctx context.Context, location string, lc *loadedConfig, cm
 		if err != nil {
 			return err
 		}
-		writePlanLines(a.stdout, a.color(a.stdout), pl.plan)
+		views.WritePlanLines(a.stdout, a.color(a.stdout), pl.plan)
 		if err := pl.plan.Err(); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -46,32 +45,6 @@ func (res *upResult) failed() bool {
 		}
 	}
 	return false
-}
-
-// writePlanLines prints a plan as one line per change, the way up shows
-// what it applies.
-func writePlanLines(w io.Writer, c views.Color, p *planner.Plan) {
-	if !p.HasChanges() {
-		fmt.Fprintf(w, "  No changes: the state (serial %d) already matches the configuration.\n", p.Serial)
-		return
-	}
-	for _, ch := range p.Changes {
-		line := fmt.Sprintf("  %-3s %s", ch.Action.Symbol(), ch.Address)
-		if ch.PreviousAddress != "" {
-			line += " (was " + ch.PreviousAddress + ")"
-		}
-		fmt.Fprintln(w, c.Paint(line, actionColor(ch.Action)))
-	}
-}
-
-func actionColor(a planner.Action) string {
-	switch a {
-	case planner.Create:
-		return views.Green
-	case planner.Delete, planner.Replace:
-		return views.Red
-	}
-	return views.Yellow
 }
 
 // upSummary prints what the round changed: definitions, users, accounts,

@@ -8,6 +8,9 @@
 //     a plan and what is said around it — the revision it was made from, a
 //     store created for plan -out, where the plan was saved — and a diff
 //     of two revisions;
+//   - Apply (ApplyHuman, from NewApply) shows what apply and sync carry
+//     out: the plan, the question asked, and "Apply complete! …";
+//   - WritePlanLines is syncline up's one line per change;
 //   - RenderText and RenderMarkdown(With) are the text and Markdown
 //     renderers those views use;
 //   - Color is the one colouriser of the program: it paints only on a
