@@ -75,5 +75,6 @@ func (v *ApplyHuman) Applied(r Applied) {
 	}
 }
 
-// ApplyComplete opens the report of a finished apply.
+// ApplyComplete opens the report of a finished apply. serve -sync looks
+// for it in sync's output until sync returns its result as data.
 const ApplyComplete = "Apply complete!"
