@@ -7,14 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syncline/syncline/internal/plantest"
 	"github.com/syncline/syncline/state"
 )
 
 func TestApplyRequest(t *testing.T) {
 	t.Parallel()
-	s := goldenScenarios()[2] // update: moves, updates, deletes
-	p := s.plan(t)
-	desired := mustDesired(t, s.after(t), s.vars...)
+	s := plantest.ScenarioNamed("update") // moves, updates, deletes
+	p := scenarioPlan(t, s)
+	desired := mustDesired(t, s.After(t), s.Vars...)
 	req := p.ApplyRequest(desired, "alice")
 	if req.Lineage != p.Lineage || req.Serial != 7 || req.Who != "alice" || req.Revision != "3f9c2e1" {
 		t.Errorf("request header: %+v", req)
@@ -68,34 +69,5 @@ func TestVerify(t *testing.T) {
 	delete(desired, "task.hr-import")
 	if err := p.Verify(desired); err == nil || !strings.Contains(err.Error(), "task.hr-import") {
 		t.Errorf("Verify after a definition went away: %v", err)
-	}
-}
-
-func TestRenderMultilineExpression(t *testing.T) {
-	t.Parallel()
-	files := edit(t, baseFiles, "resources.hcl", `status = attributes.state=="terminated" ? "disabled" : "active"`, `status = (
-        attributes.state == "terminated"
-        ? "disabled"
-        : "active"
-      )`)
-	p := mustCompute(t, mustDesired(t, files, secretVar), storedFrom(t, baseFiles, secretVar), Options{})
-	var text, md strings.Builder
-	if err := RenderText(&text, p, TextOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := RenderMarkdown(&md, p); err != nil {
-		t.Fatal(err)
-	}
-	// Continuation lines line up under the value, two columns in for the
-	// expression's own indentation (text), and keep the diff marker
-	// (Markdown).
-	path := "object_type.account/default.inbound.status"
-	textIndent := len("      ~ "+path+" = ") + 2
-	if want := "\n" + strings.Repeat(" ", textIndent) + `attributes.state == "terminated"` + "\n"; !strings.Contains(text.String(), want) {
-		t.Errorf("text view:\n%s", text.String())
-	}
-	mdIndent := len("+ "+path+" = ") - 1 + 2
-	if want := "\n+" + strings.Repeat(" ", mdIndent) + `attributes.state == "terminated"` + "\n"; !strings.Contains(md.String(), want) {
-		t.Errorf("markdown view:\n%s", md.String())
 	}
 }

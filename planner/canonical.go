@@ -24,8 +24,9 @@ const (
 	UnknownSensitive = SensitivePrefix + "unknown)"
 )
 
-// quote renders a string JSON-quoted, without HTML escaping.
-func quote(s string) string {
+// Quote renders a string as a spec does: JSON-quoted, without HTML
+// escaping. The views use it to label a definition: task "x".
+func Quote(s string) string {
 	if plainASCII(s) {
 		return `"` + s + `"`
 	}
@@ -69,7 +70,7 @@ func renderBool(b bool) string { return strconv.FormatBool(b) }
 func renderStrings(items []string) string {
 	quoted := make([]string, len(items))
 	for i, s := range items {
-		quoted[i] = quote(s)
+		quoted[i] = Quote(s)
 	}
 	return renderList(quoted)
 }
@@ -85,7 +86,7 @@ func renderDuration(d time.Duration) string {
 	if d == 0 {
 		return Null
 	}
-	return quote(FormatDuration(d))
+	return Quote(FormatDuration(d))
 }
 
 // FormatDuration writes d in the shortest Go form, dropping zero units:

@@ -282,3 +282,52 @@ func TestDesiredVariableReads(t *testing.T) {
 		}
 	}
 }
+
+// TestDesiredWithoutSecrets: a configuration loaded without its secrets
+// can be compared; a secret compares equal to itself and is never shown.
+func TestDesiredWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"main.hcl": baseFiles["variables.hcl"] + baseFiles["resources.hcl"] + `
+variable "region" {
+  type = string
+}
+resource "ldap" {
+  connector = "ldap"
+  connection {
+    url           = "ldap://localhost:389"
+    base_dn       = "dc=example,dc=com"
+    bind_dn       = "cn=admin,dc=example,dc=com"
+    bind_password = env("LDAP_PASSWORD")
+  }
+}
+`,
+	}
+	load := func(vars ...string) *config.Config {
+		cfg, diags := config.LoadFS(fstest.MapFS{"main.hcl": {Data: []byte(files["main.hcl"])}}, "cfg", config.LoadOptions{Vars: vars, AllowUnsetVariables: true})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		return cfg
+	}
+	if _, err := DesiredWithoutSecrets(load(), "", testKey); err == nil || !strings.Contains(err.Error(), `variable "region" has no value`) {
+		t.Fatalf("an unset plain variable: %v", err)
+	}
+	if _, err := Desired(load("region=eu"), "", testKey); err == nil {
+		t.Fatal("Desired accepted an unknown secret")
+	}
+	defs, err := DesiredWithoutSecrets(load("region=eu"), "", testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := defs["resource.app"].Spec["connection.dsn"]; got != UnknownSensitive {
+		t.Errorf("dsn = %q", got)
+	}
+	if got := defs["resource.ldap"].Spec["connection.bind_password"]; got != UnknownSensitive {
+		t.Errorf("bind_password = %q", got)
+	}
+	p := mustCompute(t, defs, snapshotOf(defs, 1), Options{})
+	if p.HasChanges() {
+		t.Errorf("a configuration differs from itself: %+v", p.Changes)
+	}
+}

@@ -23,11 +23,9 @@
 //
 // A Plan is plain data. Plan.ApplyRequest turns it into the store's request;
 // Plan.Verify checks a saved plan against the configuration at apply time,
-// and Plan.SameChanges against the plan recomputed then; DecodeJSON reads a
-// saved plan back. RenderText, RenderJSON and
-// RenderMarkdown are its three views — for a terminal, for machines and plan
-// files, and for a pull-request comment (RenderMarkdownWith takes another
-// title, for a diff of two revisions, and a length limit such as GitHub's
-// comment limit). docs/plan-format.md describes the
-// JSON format, the Markdown layout and the canonical spec conventions.
+// and Plan.SameChanges against the plan recomputed then. RenderJSON writes
+// its documented JSON encoding (docs/plan-format.md), for machines and plan
+// files, and DecodeJSON reads a saved plan back. Nothing here renders for
+// people: the text and Markdown views live in internal/views, which the
+// command line uses.
 package planner

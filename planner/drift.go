@@ -50,26 +50,3 @@ func orUnknown(s string) string {
 	}
 	return s
 }
-
-func (t *textView) drift(drift []Drift) {
-	if len(drift) == 0 {
-		return
-	}
-	t.line("")
-	t.line(t.pal.paint(styleBold, "Drift:") + " the running system differs from the configuration; apply does not change this.")
-	for _, d := range drift {
-		t.line("  ! " + d.Address + " is " + d.Message)
-	}
-}
-
-func (m *markdownView) drift(drift []Drift) {
-	if len(drift) == 0 {
-		return
-	}
-	m.line("> [!CAUTION]")
-	m.line("> **Drift — the running system differs from the configuration:**")
-	for _, d := range drift {
-		m.line(fmt.Sprintf("> - `%s` is %s", d.Address, d.Message))
-	}
-	m.line("")
-}

@@ -2,7 +2,6 @@ package planner_test
 
 import (
 	"fmt"
-	"os"
 	"testing/fstest"
 	"time"
 
@@ -14,7 +13,9 @@ import (
 // A plan is computed in three steps: load the configuration, turn it into
 // canonical definitions, and diff those against the stored snapshot. Here
 // the state already holds the schedule at 02:00 and the configuration moves
-// it to 03:00 — the weekend Prague changes to summer time.
+// it to 03:00 — the weekend Prague changes to summer time. The plan is
+// plain data; internal/views renders it for people, RenderJSON for
+// machines.
 func Example() {
 	load := func(cron string) *config.Config {
 		src := fmt.Sprintf("schedule \"nightly\" {\n  cron     = %q\n  timezone = \"Europe/Prague\"\n}\n", cron)
@@ -33,23 +34,17 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	_ = planner.RenderText(os.Stdout, plan, planner.TextOptions{})
+	for _, c := range plan.Changes {
+		fmt.Println(c.Action, c.Address)
+		for _, a := range c.Attributes {
+			fmt.Printf("  %s: %s -> %s\n", a.Path, a.Before, a.After)
+		}
+		fmt.Println("  second run after:", c.NextRuns.After[1].Format("Mon 2006-01-02 15:04 -07:00"), c.NextRuns.Timezone)
+	}
+	fmt.Printf("%+v\n", plan.Summary)
 	// Output:
-	// Syncline compared the configuration with the stored definitions. Actions are
-	// shown with these symbols:
-	//   ~ update in place
-	//
-	// Syncline will perform the following actions:
-	//
-	//   # schedule.nightly will be updated in place
-	//   ~ schedule "nightly" {
-	//       ~ cron = "0 2 * * *" -> "0 3 * * *"
-	//         # (4 unchanged attributes hidden)
-	//
-	//         # Next runs (Europe/Prague):
-	//         #   before: Sat 2026-03-28 02:00 +01:00, Mon 2026-03-30 02:00 +02:00, Tue 2026-03-31 02:00 +02:00
-	//         #   after:  Sat 2026-03-28 03:00 +01:00, Sun 2026-03-29 03:00 +02:00, Mon 2026-03-30 03:00 +02:00
-	//     }
-	//
-	// Plan: 0 to add, 1 to change, 0 to remove.
+	// update schedule.nightly
+	//   cron: "0 2 * * *" -> "0 3 * * *"
+	//   second run after: Sun 2026-03-29 03:00 +02:00 Europe/Prague
+	// {Add:0 Change:1 Remove:0 Move:0}
 }

@@ -3,10 +3,8 @@ package planner
 import (
 	"maps"
 	"strings"
-	"testing/fstest"
-	"time"
 
-	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/plantest"
 	"github.com/syncline/syncline/state"
 )
 
@@ -17,30 +15,13 @@ type tb interface {
 	Fatalf(format string, args ...any)
 }
 
-// testNow is the plan time of every test: a Friday, two days before
-// Europe/Prague moves its clocks forward (Sunday 29 March 2026, 02:00 CET
-// becomes 03:00 CEST).
-var testNow = time.Date(2026, 3, 27, 12, 0, 0, 0, time.UTC)
-
-// testKey stands for a state's secret key in every test, so fingerprints
-// are the same from run to run.
-var testKey = state.SecretKey("planner-tests-secret-key-32bytes")
-
-// loadConfig loads HCL files from memory the way LoadDir loads a
-// directory, so expressions keep their source bytes. vars are -var
-// arguments.
-func loadConfig(t tb, files map[string]string, vars ...string) *config.Config {
-	t.Helper()
-	fsys := fstest.MapFS{}
-	for name, src := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(src)}
-	}
-	cfg, diags := config.LoadFS(fsys, "cfg", config.LoadOptions{Vars: vars})
-	if diags.HasErrors() {
-		t.Fatalf("loading the configuration: %s", diags.Error())
-	}
-	return cfg
-}
+// The plan time, the secret key and the loader are shared with the views'
+// tests through internal/plantest.
+var (
+	testNow    = plantest.Now
+	testKey    = plantest.Key
+	loadConfig = plantest.LoadConfig
+)
 
 // mustDesired loads files and returns their desired definitions.
 func mustDesired(t tb, files map[string]string, vars ...string) map[string]*state.Definition {
@@ -52,20 +33,10 @@ func mustDesired(t tb, files map[string]string, vars ...string) map[string]*stat
 	return defs
 }
 
-// snapshotOf is a stored snapshot holding copies of defs.
-func snapshotOf(defs map[string]*state.Definition, serial int64) *state.Snapshot {
-	s := &state.Snapshot{Lineage: "lineage-1", Serial: serial, Definitions: map[string]*state.Definition{}, ShadowCounts: map[string]int{}}
-	for addr, d := range defs {
-		s.Definitions[addr] = cloneDefinition(d)
-	}
-	return s
-}
-
-func cloneDefinition(d *state.Definition) *state.Definition {
-	c := *d
-	c.Spec = maps.Clone(d.Spec)
-	return &c
-}
+var (
+	snapshotOf      = plantest.SnapshotOf
+	cloneDefinition = plantest.CloneDefinition
+)
 
 // applyRequest applies req to snap as the store would, in memory: moves,
 // then upserts, then deletes; the serial grows when anything changed.

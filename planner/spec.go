@@ -42,7 +42,7 @@ func (w specWriter) at(p string) specWriter {
 
 func (w specWriter) set(path, rendered string) { w.spec[w.prefix+path] = rendered }
 
-func (w specWriter) str(path, s string) { w.set(path, quote(s)) }
+func (w specWriter) str(path, s string) { w.set(path, Quote(s)) }
 
 func (w specWriter) int(path string, n int) { w.set(path, renderInt(n)) }
 

@@ -85,7 +85,7 @@ func execSpec(w specWriter, e *config.ExecSettings, name string) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			w.value("env["+quote(k)+"]", e.Env[k], false)
+			w.value("env["+Quote(k)+"]", e.Env[k], false)
 		}
 	}
 }

@@ -45,7 +45,7 @@ func renderPlain(v cty.Value) string {
 	case v.IsNull():
 		return Null
 	case t == cty.String:
-		return quote(v.AsString())
+		return Quote(v.AsString())
 	case t == cty.Number:
 		return v.AsBigFloat().Text('f', -1)
 	case t == cty.Bool:
@@ -60,7 +60,7 @@ func renderPlain(v cty.Value) string {
 	case t.IsMapType() || t.IsObjectType():
 		return renderMap(v)
 	}
-	return quote(v.GoString())
+	return Quote(v.GoString())
 }
 
 func renderMap(v cty.Value) string {
@@ -84,5 +84,5 @@ func mapKey(k string) string {
 	if hclsyntax.ValidIdentifier(k) {
 		return k
 	}
-	return quote(k)
+	return Quote(k)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 )
 
 // app holds what every command needs: the standard streams, the process
@@ -47,8 +48,13 @@ func (a *app) getenv(key string) string {
 	return ""
 }
 
-// color returns the colorizer for w: colour is used only when w is a
+// streams are the standard output and error a view writes to.
+func (a *app) streams() views.Streams {
+	return views.Streams{Stdout: a.stdout, Stderr: a.stderr}
+}
+
+// color returns the colour for w: colour is used only when w is a
 // terminal, -no-color was not given and NO_COLOR is unset or empty.
-func (a *app) color(w io.Writer) colorizer {
-	return colorizer{enabled: !a.noColor && a.getenv("NO_COLOR") == "" && isTerminal(w)}
+func (a *app) color(w io.Writer) views.Color {
+	return views.ColorFor(w, a.noColor, a.getenv("NO_COLOR"))
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -91,11 +91,11 @@ func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Sna
 	if err != nil {
 		return err
 	}
+	view := a.applyView()
 	if lc.rev != nil {
-		fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
+		view.Revision(lc.rev)
 	}
-	render, _ := a.renderer("text")
-	if err := render(a.stdout, pl.plan); err != nil {
+	if err := view.Plan(pl.plan); err != nil {
 		return err
 	}
 	if err := pl.plan.Err(); err != nil {
@@ -104,12 +104,12 @@ func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Sna
 	if !pl.plan.HasChanges() && snap.Lineage != "" {
 		return nil
 	}
-	if err := a.confirm(cmd); err != nil {
+	if err := a.confirm(cmd, view); err != nil {
 		return err
 	}
 	req := pl.plan.ApplyRequest(pl.desired, lc.who())
 	refreshSources(&req, pl.desired, snap)
-	return a.store(ctx, st, req, pl.plan)
+	return store(ctx, st, req, pl.plan, view)
 }
 
 // refreshSources adds the unchanged definitions whose source file or line
@@ -146,6 +146,7 @@ func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) 
 	if flag := cmd.String("state"); flag != "" {
 		location = flag
 	}
+	view := a.applyView()
 	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
 		if err := f.authenticate(path, p, snap); err != nil {
 			return err
@@ -153,7 +154,7 @@ func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) 
 		if err := checkPlanAgainstState(p, snap); err != nil {
 			return err
 		}
-		lc, desired, err := a.checkPlanAgainstConfig(f, p, snap, cmd)
+		lc, desired, err := a.checkPlanAgainstConfig(f, p, snap, cmd, view)
 		if err != nil {
 			return err
 		}
@@ -169,7 +170,7 @@ func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) 
 		if err := p.SameChanges(again); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		return a.store(ctx, st, again.ApplyRequest(desired, lc.who()), again)
+		return store(ctx, st, again.ApplyRequest(desired, lc.who()), again, view)
 	})
 }
 
@@ -214,8 +215,8 @@ func changedSince(prior map[string]string, snap *state.Snapshot) []string {
 // checkPlanAgainstConfig reloads the configuration (and so re-reads every
 // secret) and refuses the plan when what it would store differs. A plan
 // made from git is reloaded from the very commit it recorded, wherever its
-// branch points now.
-func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.Snapshot, cmd *cli.Command) (*loadedConfig, map[string]*state.Definition, error) {
+// branch points now. The revision is named through view.
+func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.Snapshot, cmd *cli.Command, view views.Apply) (*loadedConfig, map[string]*state.Definition, error) {
 	vars := append(append([]string{}, f.Vars...), cmd.StringSlice("var")...)
 	varFiles := append(append([]string{}, f.VarFiles...), cmd.StringSlice("var-file")...)
 	lc, err := a.loadSourceStrict(f.source(), vars, varFiles)
@@ -226,7 +227,7 @@ func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.S
 		return nil, nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.commit())
 	}
 	if lc.rev != nil {
-		fmt.Fprintf(a.stdout, "%s\n", revisionLine(lc.rev))
+		view.PlanFileRevision(lc.rev)
 	}
 	desired, err := planner.Desired(lc.cfg, p.Revision, snap.Key)
 	if err != nil {
@@ -262,34 +263,30 @@ func withApplyLock(ctx context.Context, location string, lockTimeout time.Durati
 	return fn(st, snap)
 }
 
-// store writes the request and reports the result.
-func (a *app) store(ctx context.Context, st *state.Store, req state.ApplyRequest, p *planner.Plan) error {
+// store writes the request and reports the result through view.
+func store(ctx context.Context, st *state.Store, req state.ApplyRequest, p *planner.Plan, view views.Apply) error {
 	res, err := st.Apply(ctx, req)
 	if err != nil {
 		return err
 	}
-	s := p.Summary
-	c := a.color(a.stdout)
-	fmt.Fprintf(a.stdout, "\n%s %d added, %d changed, %d removed", c.paint("Apply complete!", ansiBold, ansiGreen), s.Add, s.Change, s.Remove)
-	if s.Move > 0 {
-		fmt.Fprintf(a.stdout, ", %d moved", s.Move)
-	}
-	fmt.Fprintf(a.stdout, ". State serial %d (lineage %s).\n", res.Serial, res.Lineage)
-	if req.Revision != "" && res.Changed {
-		fmt.Fprintf(a.stdout, "Recorded revision %s by %s.\n", config.ShortCommit(req.Revision), req.Who)
-	}
+	view.Applied(views.Applied{Summary: p.Summary, Result: *res, Revision: req.Revision, Who: req.Who})
 	return nil
 }
 
-// confirm asks for "yes" on a terminal, unless -auto-approve.
-func (a *app) confirm(cmd *cli.Command) error {
+// applyView is the view of apply and sync: text, coloured on a terminal.
+func (a *app) applyView() views.Apply {
+	return views.NewApply(a.streams(), a.color(a.stdout))
+}
+
+// confirm asks for "yes" on a terminal through view, unless -auto-approve.
+func (a *app) confirm(cmd *cli.Command, view views.Apply) error {
 	if cmd.Bool("auto-approve") {
 		return nil
 	}
 	if !isTerminalReader(a.stdin) {
 		return errors.New("apply needs confirmation, but standard input is not a terminal; review the plan and run again with -auto-approve, or apply a saved plan file")
 	}
-	fmt.Fprint(a.stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	view.AskApproval()
 	answer, _ := readLine(a.stdin)
 	if strings.TrimSpace(answer) != "yes" {
 		return errors.New("apply cancelled")

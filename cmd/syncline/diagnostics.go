@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/syncline/syncline/internal/views"
 )
 
 // Layout of the human diagnostics view.
@@ -32,7 +33,7 @@ const (
 // config keeps out of its diagnostics stay out of the output.
 type diagnosticsView struct {
 	files map[string]*hcl.File
-	color colorizer
+	color views.Color
 }
 
 // write renders every diagnostic, each followed by a blank line.
@@ -66,11 +67,11 @@ func (v diagnosticsView) format(diag *hcl.Diagnostic) string {
 
 // header is "Error: Summary" or "Warning: Summary", coloured when enabled.
 func (v diagnosticsView) header(diag *hcl.Diagnostic) string {
-	label, hue := "Error", ansiRed
+	label, hue := "Error", views.Red
 	if diag.Severity == hcl.DiagWarning {
-		label, hue = "Warning", ansiYellow
+		label, hue = "Warning", views.Yellow
 	}
-	return v.color.paint(label+":", ansiBold, hue) + v.color.paint(" "+diag.Summary, ansiBold)
+	return v.color.Paint(label+":", views.Bold, hue) + v.color.Paint(" "+diag.Summary, views.Bold)
 }
 
 // writeSnippetLines prints the snippet with a line number gutter and, when

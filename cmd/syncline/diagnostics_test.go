@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/syncline/syncline/internal/views"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata with the current output")
@@ -117,7 +118,7 @@ func checkGolden(t *testing.T, path, got string) {
 
 func TestDiagnosticsViewColor(t *testing.T) {
 	t.Parallel()
-	view := diagnosticsView{color: colorizer{enabled: true}}
+	view := diagnosticsView{color: views.Color{On: true}}
 	tests := []struct {
 		severity hcl.DiagnosticSeverity
 		want     string

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -70,9 +70,9 @@ func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.NArg() != 2 {
 		return newUsageError(cmd, "expected two revisions, BASE and HEAD, such as: syncline diff main feature")
 	}
-	format := cmd.String("format")
-	if format != "text" && format != "json" && format != "markdown" {
-		return newUsageError(cmd, "-format must be text, json or markdown, not %q", format)
+	view, err := a.planView(cmd)
+	if err != nil {
+		return err
 	}
 	repo, path, err := diffRepository(cmd)
 	if err != nil {
@@ -97,7 +97,7 @@ func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := a.renderDiff(a.stdout, format, p, base, head); err != nil {
+	if err := view.Diff(p, base.view(), head.view()); err != nil {
 		return err
 	}
 	if cmd.Bool("detailed-exitcode") && p.HasChanges() {
@@ -182,52 +182,7 @@ func computeDiff(base, head *diffSide) (*planner.Plan, error) {
 	})
 }
 
-// renderDiff writes p in the chosen view, worded as a comparison of two
-// revisions rather than a plan against the state.
-func (a *app) renderDiff(w io.Writer, format string, p *planner.Plan, base, head *diffSide) error {
-	switch format {
-	case "json":
-		return planner.RenderJSON(w, p)
-	case "markdown":
-		return planner.RenderMarkdownWith(w, p, planner.MarkdownOptions{
-			Title:     "Syncline diff " + escapeMarkdownText(base.ref+".."+head.ref),
-			Context:   diffContext(p, base, head),
-			MaxLength: planner.GitHubCommentLimit,
-		})
-	}
-	return planner.RenderText(w, p, planner.TextOptions{
-		Color:    a.color(w).enabled,
-		Compared: sideLabel(base) + " with " + sideLabel(head),
-	})
-}
-
-// sideLabel names a revision for the text view: "main (3f9c2e1)".
-func sideLabel(s *diffSide) string {
-	label := s.ref + " (" + s.rev.Short
-	if s.empty {
-		label += ", no configuration"
-	}
-	return label + ")"
-}
-
-// diffContext is the sentence under the Markdown title.
-func diffContext(p *planner.Plan, base, head *diffSide) string {
-	side := func(s *diffSide) string {
-		text := fmt.Sprintf("`%s` (%s)", s.rev.Short, escapeMarkdownText(s.ref))
-		if s.empty {
-			text += ", which has no configuration yet"
-		}
-		return text
-	}
-	sentence := fmt.Sprintf("Definitions at %s compared with %s; no state was read.", side(head), side(base))
-	if !p.HasChanges() {
-		sentence = fmt.Sprintf("The definitions at %s are the same as at %s.", side(head), side(base))
-	}
-	return sentence
-}
-
-// escapeMarkdownText keeps a revision name from turning into markup.
-func escapeMarkdownText(s string) string {
-	return strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "~", "\\~", "[", "\\[", "]", "\\]",
-		"<", "&lt;", ">", "&gt;", "&", "&amp;", "|", "\\|").Replace(s)
+// view is the side as the views name it.
+func (s *diffSide) view() views.DiffSide {
+	return views.DiffSide{Ref: s.ref, Short: s.rev.Short, Empty: s.empty}
 }

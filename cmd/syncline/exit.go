@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
 
@@ -49,5 +50,5 @@ func (a *app) exitCode(err error) int {
 // printError reports an error that has no source location.
 func (a *app) printError(msg string) {
 	c := a.color(a.stderr)
-	fmt.Fprintf(a.stderr, "%s %s\n", c.paint("Error:", ansiBold, ansiRed), msg)
+	fmt.Fprintf(a.stderr, "%s %s\n", c.Paint("Error:", views.Bold, views.Red), msg)
 }

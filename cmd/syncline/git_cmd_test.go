@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/syncline/syncline/internal/gittest"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 )
 
@@ -288,7 +289,7 @@ func TestDiffMarkdownFitsAComment(t *testing.T) {
 	r.Write(map[string]string{"many.hcl": b.String()})
 	r.Commit("Many schedules")
 	res := mustRun(t, "diff", "-repo", r.Dir, "-format", "markdown", "HEAD~1", "HEAD")
-	if n := utf8.RuneCountInString(res.stdout); n > planner.GitHubCommentLimit {
+	if n := utf8.RuneCountInString(res.stdout); n > views.GitHubCommentLimit {
 		t.Fatalf("%d characters, more than a GitHub comment holds", n)
 	}
 	m := regexp.MustCompile(`(?m)^… (\d+) more changes; see the full plan in the CI log\.$`).FindStringSubmatch(res.stdout)

@@ -171,16 +171,6 @@ func (a *app) loadSourceStrict(src configSource, vars, varFiles []string) (*load
 	return &loadedConfig{cfg: cfg, src: src, rev: rev}, nil
 }
 
-// revisionLine describes a revision in one line for people:
-// Revision 6027429 (main) "Add the nightly schedule" by Alice <alice@example.com>.
-func revisionLine(rev *config.Revision) string {
-	ref := ""
-	if rev.Ref != "" && !strings.HasPrefix(rev.Commit, rev.Ref) {
-		ref = " (" + rev.Ref + ")"
-	}
-	return fmt.Sprintf("Revision %s%s %q by %s.", rev.Short, ref, rev.Message, rev.Author)
-}
-
 // refuseGitWithPlanFile stops -repo/-ref given together with a saved plan:
 // the plan file records the repository and commit it was made from.
 func refuseGitWithPlanFile(cmd *cli.Command, arg string) error {

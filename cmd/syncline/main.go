@@ -1,6 +1,9 @@
-// Command syncline is the command-line interface of Syncline: it wires flags,
-// views (human and JSON) and exit codes to the config, planner, state and
-// engine packages, and holds no domain logic of its own.
+// Command syncline is the command-line interface of Syncline: it wires flags
+// and exit codes to the config, planner, state and engine packages, and
+// holds no domain logic of its own. Each command picks its views once from
+// its flags and renders through them: plans, applies and colour come from
+// internal/views; the diagnostics view and the views of runs, tasks and
+// the state summary are still here.
 package main
 
 import (

@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
 	"os"
 
-	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -55,9 +53,9 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	render, err := a.renderer(cmd.String("format"))
+	view, err := a.planView(cmd)
 	if err != nil {
-		return newUsageError(cmd, "%s", err)
+		return err
 	}
 	lc, err := a.loadSourceStrict(src, cmd.StringSlice("var"), cmd.StringSlice("var-file"))
 	if err != nil {
@@ -65,7 +63,7 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	}
 	location := stateLocation(cmd.String("state"), src.stateDir, lc.cfg.Settings)
 	if out := cmd.String("out"); out != "" {
-		if err := a.initForPlanFile(ctx, location, cmd.String("format") == "text"); err != nil {
+		if err := initForPlanFile(ctx, location, view); err != nil {
 			return err
 		}
 	}
@@ -78,10 +76,10 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	pl.location = location
-	if lc.rev != nil && cmd.String("format") == "text" {
-		fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
+	if lc.rev != nil {
+		view.Revision(lc.rev)
 	}
-	if err := render(a.stdout, pl.plan); err != nil {
+	if err := view.Plan(pl.plan); err != nil {
 		return err
 	}
 	if err := pl.plan.Err(); err != nil {
@@ -91,9 +89,7 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		if err := writePlanFile(out, pl, cmd); err != nil {
 			return err
 		}
-		if cmd.String("format") == "text" {
-			fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n  syncline apply %s\n", out, out)
-		}
+		view.Saved(out)
 	}
 	if cmd.Bool("detailed-exitcode") && pl.plan.HasChanges() {
 		return exitStatus(exitChanges)
@@ -101,29 +97,25 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	return nil
 }
 
-// renderer returns the view for a -format value.
-func (a *app) renderer(format string) (func(io.Writer, *planner.Plan) error, error) {
-	switch format {
-	case "text", "":
-		color := a.color(a.stdout).enabled
-		return func(w io.Writer, p *planner.Plan) error {
-			return planner.RenderText(w, p, planner.TextOptions{Color: color})
-		}, nil
-	case "json":
-		return planner.RenderJSON, nil
-	case "markdown":
-		return func(w io.Writer, p *planner.Plan) error {
-			return planner.RenderMarkdownWith(w, p, planner.MarkdownOptions{MaxLength: planner.GitHubCommentLimit})
-		}, nil
+// planView is the plan view the -format flag chooses, with colour when
+// stdout is a terminal; an unknown format is a usage error.
+func (a *app) planView(cmd *cli.Command) (views.Plan, error) {
+	t, err := views.ParseViewType(cmd.String("format"))
+	if err != nil {
+		return nil, newUsageError(cmd, "%s", err)
 	}
-	return nil, fmt.Errorf("-format must be text, json or markdown, not %q", format)
+	return views.NewPlan(t, a.streams(), views.PlanOptions{Color: a.color(a.stdout)}), nil
+}
+
+// textPlanView is the text plan view, for commands without -format.
+func (a *app) textPlanView() views.Plan {
+	return views.NewPlan(views.Text, a.streams(), views.PlanOptions{Color: a.color(a.stdout)})
 }
 
 // initForPlanFile creates the store at location when there is none, as
 // syncline init does, so that a saved plan can be authenticated with the
-// state's secret key. It says so on stdout in the text view, on stderr
-// otherwise (stdout then holds only the plan).
-func (a *app) initForPlanFile(ctx context.Context, location string, text bool) error {
+// state's secret key, and says so through view.
+func initForPlanFile(ctx context.Context, location string, view views.Plan) error {
 	if err := state.CheckLocation(location); err != nil {
 		return err
 	}
@@ -139,10 +131,6 @@ func (a *app) initForPlanFile(ctx context.Context, location string, text bool) e
 	if err != nil || !created {
 		return err
 	}
-	w := a.stderr
-	if text {
-		w = a.stdout
-	}
-	fmt.Fprintf(w, "Initialized the state store %s (lineage %s), so that the saved plan can be authenticated.\n\n", st.Path(), lineage)
+	view.StoreInitialized(st.Path(), lineage)
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/syncline/syncline/internal/views"
 )
 
 func TestCommandLineErrors(t *testing.T) {
@@ -121,12 +123,12 @@ func TestColor(t *testing.T) {
 			t.Parallel()
 			a := newApp(nil, &b, &b, tt.environ)
 			a.noColor = tt.noColor
-			if a.color(&b).enabled {
+			if a.color(&b).On {
 				t.Error("colour enabled")
 			}
 		})
 	}
-	if got := (colorizer{enabled: true}).paint("Error", ansiBold, ansiRed); got != "\x1b[1m\x1b[31mError\x1b[0m" {
+	if got := (views.Color{On: true}).Paint("Error", views.Bold, views.Red); got != "\x1b[1m\x1b[31mError\x1b[0m" {
 		t.Errorf("paint = %q", got)
 	}
 }

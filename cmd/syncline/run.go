@@ -12,6 +12,7 @@ import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -117,7 +118,7 @@ func (a *app) reportRecovered(recovered []state.Run) {
 // returns it as it ended.
 func (a *app) execute(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) (*state.Run, error) {
 	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
-	progress := newProgressView(a.stdout, isTerminal(a.stdout))
+	progress := newProgressView(a.stdout, views.IsTerminal(a.stdout))
 	final, err := runner.RunForeground(ctx, st, cat, run.ID, runner.WorkerPrefix()+":cli", progress.update)
 	if err != nil && final == nil {
 		return nil, err
@@ -131,11 +132,11 @@ func (a *app) runSummary(r *state.Run) {
 	word := string(r.State)
 	switch r.State {
 	case state.RunSucceeded:
-		word = c.paint("succeeded", ansiBold, ansiGreen)
+		word = c.Paint("succeeded", views.Bold, views.Green)
 	case state.RunPartial:
-		word = c.paint("finished with item errors", ansiBold, ansiYellow)
+		word = c.Paint("finished with item errors", views.Bold, views.Yellow)
 	default:
-		word = c.paint(word, ansiBold, ansiRed)
+		word = c.Paint(word, views.Bold, views.Red)
 	}
 	fmt.Fprintf(a.stdout, "\nRun %d %s in %s: %s.\n", r.ID, word, runDuration(*r), itemCounts(r.Activities))
 	if what := changesMade(r); what != "" {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/webhook"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 )
 
@@ -229,12 +230,14 @@ func (s *serveSyncer) configDir(ctx context.Context, st *state.Store, snap *stat
 	return filepath.Join(dir, filepath.FromSlash(f.path))
 }
 
-// syncOutcome is the lines of sync's output that say what happened.
+// syncOutcome is the lines of sync's output that say what happened. It
+// reads printed text until sync returns its result as data; the apply
+// line's words come from the view that writes them.
 func syncOutcome(out string) string {
 	var keep []string
 	for _, line := range strings.Split(out, "\n") {
 		line = strings.TrimSpace(line)
-		for _, marker := range []string{"Apply complete", "Recorded revision", "already at", "No changes", "plan_only", "force-push"} {
+		for _, marker := range []string{views.ApplyComplete, "Recorded revision", "already at", "No changes", "plan_only", "force-push"} {
 			if strings.Contains(line, marker) {
 				keep = append(keep, line)
 				break

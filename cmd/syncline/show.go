@@ -48,9 +48,9 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 		return newUsageError(cmd, "too many arguments; expected at most one plan file")
 	}
 	if path := cmd.Args().First(); path != "" {
-		render, err := a.renderer(cmd.String("format"))
+		view, err := a.planView(cmd)
 		if err != nil {
-			return newUsageError(cmd, "%s", err)
+			return err
 		}
 		f, p, err := readPlanFile(path)
 		if err != nil {
@@ -59,11 +59,11 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 		if err := a.authenticateForShow(ctx, path, f, p, cmd.String("state")); err != nil {
 			return err
 		}
-		if g := f.Git; g != nil && cmd.String("format") == "text" {
-			fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(&config.Revision{
-				Commit: g.Commit, Short: config.ShortCommit(g.Commit), Ref: g.Ref, Author: g.Author, Message: g.Message}))
+		if g := f.Git; g != nil {
+			view.Revision(&config.Revision{
+				Commit: g.Commit, Short: config.ShortCommit(g.Commit), Ref: g.Ref, Author: g.Author, Message: g.Message})
 		}
-		return render(a.stdout, p)
+		return view.Plan(p)
 	}
 	st, err := a.openExistingStore(ctx, cmd)
 	if err != nil {

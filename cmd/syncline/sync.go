@@ -214,9 +214,9 @@ func (a *app) syncPlanOnly(ctx context.Context, lc *loadedConfig, location strin
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
-	render, _ := a.renderer("text")
-	if err := render(a.stdout, pl.plan); err != nil {
+	view := a.textPlanView()
+	view.Revision(lc.rev)
+	if err := view.Plan(pl.plan); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.stdout, "\nThe sync policy is plan_only: nothing was applied. Run again with -auto-approve to apply.")
@@ -234,9 +234,9 @@ func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapsh
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s\n\n", revisionLine(lc.rev))
-	render, _ := a.renderer("text")
-	if err := render(a.stdout, pl.plan); err != nil {
+	view := a.applyView()
+	view.Revision(lc.rev)
+	if err := view.Plan(pl.plan); err != nil {
 		return err
 	}
 	if err := pl.plan.Err(); err != nil {
@@ -248,7 +248,7 @@ func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapsh
 	req := pl.plan.ApplyRequest(pl.desired, lc.who())
 	req.ForcedOver = forced
 	refreshSources(&req, pl.desired, snap)
-	return a.store(ctx, st, req, pl.plan)
+	return store(ctx, st, req, pl.plan, view)
 }
 
 // syncTarget decides the branch and the configuration path: the given

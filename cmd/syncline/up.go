@@ -13,6 +13,7 @@ import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -139,7 +140,7 @@ func (a *app) upApply(ctx context.Context, location string, lc *loadedConfig, cm
 		if err != nil {
 			return err
 		}
-		writePlanLines(a.stdout, a.color(a.stdout), pl.plan)
+		views.WritePlanLines(a.stdout, a.color(a.stdout), pl.plan)
 		if err := pl.plan.Err(); err != nil {
 			return err
 		}

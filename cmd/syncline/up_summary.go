@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 )
@@ -47,38 +47,12 @@ func (res *upResult) failed() bool {
 	return false
 }
 
-// writePlanLines prints a plan as one line per change, the way up shows
-// what it applies.
-func writePlanLines(w io.Writer, c colorizer, p *planner.Plan) {
-	if !p.HasChanges() {
-		fmt.Fprintf(w, "  No changes: the state (serial %d) already matches the configuration.\n", p.Serial)
-		return
-	}
-	for _, ch := range p.Changes {
-		line := fmt.Sprintf("  %-3s %s", ch.Action.Symbol(), ch.Address)
-		if ch.PreviousAddress != "" {
-			line += " (was " + ch.PreviousAddress + ")"
-		}
-		fmt.Fprintln(w, c.paint(line, actionColor(ch.Action)))
-	}
-}
-
-func actionColor(a planner.Action) string {
-	switch a {
-	case planner.Create:
-		return ansiGreen
-	case planner.Delete, planner.Replace:
-		return ansiRed
-	}
-	return ansiYellow
-}
-
 // upSummary prints what the round changed: definitions, users, accounts,
 // and each task's run.
 func (a *app) upSummary(res *upResult) {
 	w := a.stdout
 	c := a.color(w)
-	fmt.Fprintf(w, "\n%s\n", c.paint("Summary", ansiBold))
+	fmt.Fprintf(w, "\n%s\n", c.Paint("Summary", views.Bold))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	s := res.plan
 	defs := "no changes"
@@ -144,11 +118,11 @@ func (res *upResult) commandIn(sub string) string {
 }
 
 // runColumns are a task's line in up's summary.
-func runColumns(c colorizer, r *upRun) []string {
+func runColumns(c views.Color, r *upRun) []string {
 	name := "task." + r.task
 	switch {
 	case r.err != nil:
-		return []string{"-", name, r.mode, c.paint("not started", ansiRed), r.err.Error()}
+		return []string{"-", name, r.mode, c.Paint("not started", views.Red), r.err.Error()}
 	case r.run == nil:
 		return []string{"-", name, r.mode, "skipped", r.skipped}
 	}
@@ -156,11 +130,11 @@ func runColumns(c colorizer, r *upRun) []string {
 	word := string(run.State)
 	switch run.State {
 	case state.RunSucceeded:
-		word = c.paint(word, ansiGreen)
+		word = c.Paint(word, views.Green)
 	case state.RunPartial:
-		word = c.paint(word, ansiYellow)
+		word = c.Paint(word, views.Yellow)
 	default:
-		word = c.paint(word, ansiRed)
+		word = c.Paint(word, views.Red)
 	}
 	detail := itemCounts(run.Activities)
 	if what := changesMade(run); what != "" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
 
@@ -88,8 +89,8 @@ func (a *app) showValidateResult(files map[string]*hcl.File, rev *config.Revisio
 		return
 	}
 	if rev != nil {
-		fmt.Fprintln(a.stdout, revisionLine(rev))
+		fmt.Fprintln(a.stdout, views.RevisionLine(rev))
 	}
 	c := a.color(a.stdout)
-	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.paint("Success!", ansiBold, ansiGreen))
+	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.Paint("Success!", views.Bold, views.Green))
 }

@@ -148,6 +148,5 @@ func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command) error
 		return err
 	}
 	fmt.Fprintln(a.stdout)
-	render, _ := a.renderer("text")
-	return render(a.stdout, pl.plan)
+	return a.textPlanView().Plan(pl.plan)
 }

@@ -1,4 +1,4 @@
-package planner
+package views
 
 import (
 	"bytes"
@@ -7,15 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"unicode/utf8"
 
-	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/plantest"
+	"github.com/syncline/syncline/planner"
 )
 
 func TestRenderMarkdownTitleAndContext(t *testing.T) {
 	t.Parallel()
-	p := mustCompute(t, mustDesired(t, baseFiles, secretVar), nil, Options{})
+	p := mustCompute(t, mustDesired(t, baseFiles, secretVar), nil, planner.Options{})
 	var buf bytes.Buffer
 	opts := MarkdownOptions{Title: "Syncline diff main..feature", Context: "Compared `main` with `feature`."}
 	if err := RenderMarkdownWith(&buf, p, opts); err != nil {
@@ -29,7 +29,7 @@ func TestRenderMarkdownTitleAndContext(t *testing.T) {
 		t.Error("the default context is still there")
 	}
 
-	same := mustCompute(t, mustDesired(t, baseFiles, secretVar), storedFrom(t, baseFiles, secretVar), Options{})
+	same := mustCompute(t, mustDesired(t, baseFiles, secretVar), storedFrom(t, baseFiles, secretVar), planner.Options{})
 	buf.Reset()
 	if err := RenderMarkdownWith(&buf, same, opts); err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestRenderMarkdownTitleAndContext(t *testing.T) {
 func TestRenderMarkdownShortensRevision(t *testing.T) {
 	t.Parallel()
 	sha := "3f9c2e1d0b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e"
-	p := mustCompute(t, mustDesired(t, baseFiles, secretVar), nil, Options{Revision: sha})
+	p := mustCompute(t, mustDesired(t, baseFiles, secretVar), nil, planner.Options{Revision: sha})
 	var buf bytes.Buffer
 	if err := RenderMarkdown(&buf, p); err != nil {
 		t.Fatal(err)
@@ -54,14 +54,14 @@ func TestRenderMarkdownShortensRevision(t *testing.T) {
 
 // manyChanges is a plan that removes n tasks (each with a note) and
 // creates n schedules.
-func manyChanges(t *testing.T, n int) *Plan {
+func manyChanges(t *testing.T, n int) *planner.Plan {
 	var before, after strings.Builder
 	for i := range n {
 		fmt.Fprintf(&before, "task \"t%04d\" {\n  activity \"exec\" {\n    command = \"run-%d.sh\"\n  }\n}\n", i, i)
 		fmt.Fprintf(&after, "schedule \"s%04d\" {\n  every = \"%dm\"\n}\n", i, i+1)
 	}
-	stored := snapshotOf(mustDesired(t, map[string]string{"main.hcl": before.String()}), 3)
-	return mustCompute(t, mustDesired(t, map[string]string{"main.hcl": after.String()}), stored, Options{})
+	stored := plantest.SnapshotOf(mustDesired(t, map[string]string{"main.hcl": before.String()}), 3)
+	return mustCompute(t, mustDesired(t, map[string]string{"main.hcl": after.String()}), stored, planner.Options{})
 }
 
 var moreChanges = regexp.MustCompile(`(?m)^… (\d+) more changes?; see the full plan in the CI log\.$`)
@@ -137,7 +137,7 @@ func tail(s string) string {
 
 func TestRenderTextCompared(t *testing.T) {
 	t.Parallel()
-	p := mustCompute(t, mustDesired(t, baseFiles, secretVar), nil, Options{})
+	p := mustCompute(t, mustDesired(t, baseFiles, secretVar), nil, planner.Options{})
 	var buf bytes.Buffer
 	if err := RenderText(&buf, p, TextOptions{Compared: "main (3f9c2e1) with feature (8a1d0b4)"}); err != nil {
 		t.Fatal(err)
@@ -147,61 +147,12 @@ func TestRenderTextCompared(t *testing.T) {
 		!strings.Contains(out, "The definitions change as follows:") {
 		t.Errorf("text:\n%s", out)
 	}
-	same := mustCompute(t, mustDesired(t, baseFiles, secretVar), storedFrom(t, baseFiles, secretVar), Options{})
+	same := mustCompute(t, mustDesired(t, baseFiles, secretVar), storedFrom(t, baseFiles, secretVar), planner.Options{})
 	buf.Reset()
 	if err := RenderText(&buf, same, TextOptions{Compared: "main with feature"}); err != nil {
 		t.Fatal(err)
 	}
 	if buf.String() != "No changes. Syncline compared main with feature.\n" {
 		t.Errorf("no changes: %q", buf.String())
-	}
-}
-
-// TestDesiredWithoutSecrets: a configuration loaded without its secrets
-// can be compared; a secret compares equal to itself and is never shown.
-func TestDesiredWithoutSecrets(t *testing.T) {
-	t.Parallel()
-	files := map[string]string{
-		"main.hcl": baseFiles["variables.hcl"] + baseFiles["resources.hcl"] + `
-variable "region" {
-  type = string
-}
-resource "ldap" {
-  connector = "ldap"
-  connection {
-    url           = "ldap://localhost:389"
-    base_dn       = "dc=example,dc=com"
-    bind_dn       = "cn=admin,dc=example,dc=com"
-    bind_password = env("LDAP_PASSWORD")
-  }
-}
-`,
-	}
-	load := func(vars ...string) *config.Config {
-		cfg, diags := config.LoadFS(fstest.MapFS{"main.hcl": {Data: []byte(files["main.hcl"])}}, "cfg", config.LoadOptions{Vars: vars, AllowUnsetVariables: true})
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
-		}
-		return cfg
-	}
-	if _, err := DesiredWithoutSecrets(load(), "", testKey); err == nil || !strings.Contains(err.Error(), `variable "region" has no value`) {
-		t.Fatalf("an unset plain variable: %v", err)
-	}
-	if _, err := Desired(load("region=eu"), "", testKey); err == nil {
-		t.Fatal("Desired accepted an unknown secret")
-	}
-	defs, err := DesiredWithoutSecrets(load("region=eu"), "", testKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := defs["resource.app"].Spec["connection.dsn"]; got != UnknownSensitive {
-		t.Errorf("dsn = %q", got)
-	}
-	if got := defs["resource.ldap"].Spec["connection.bind_password"]; got != UnknownSensitive {
-		t.Errorf("bind_password = %q", got)
-	}
-	p := mustCompute(t, defs, snapshotOf(defs, 1), Options{})
-	if p.HasChanges() {
-		t.Errorf("a configuration differs from itself: %+v", p.Changes)
 	}
 }

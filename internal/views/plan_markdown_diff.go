@@ -1,13 +1,15 @@
-package planner
+package views
 
 import (
+	"github.com/syncline/syncline/planner"
+
 	"strings"
 	"time"
 )
 
 // diffLines renders a change's attributes and next runs as the body of a
 // ```diff block: + for new values, - for old ones, # for comments.
-func diffLines(c Change) string {
+func diffLines(c planner.Change) string {
 	var b strings.Builder
 	shown := shownAttributes(c)
 	widths := alignmentWidths(shown)
@@ -19,7 +21,7 @@ func diffLines(c Change) string {
 	}
 	if n := c.NextRuns; n != nil {
 		b.WriteString("# next runs (" + runsZone(n) + ")\n")
-		if c.Action != Create {
+		if c.Action != planner.Create {
 			writeDiffRuns(&b, "-", n.Before)
 		}
 		writeDiffRuns(&b, "+", n.After)
@@ -27,7 +29,7 @@ func diffLines(c Change) string {
 	return b.String()
 }
 
-func writeDiffAttribute(b *strings.Builder, a AttributeChange, width int) {
+func writeDiffAttribute(b *strings.Builder, a planner.AttributeChange, width int) {
 	line := func(sign, value, suffix string) {
 		lead := sign + " " + a.Path + strings.Repeat(" ", width-len(a.Path)) + " = "
 		cont := "\n" + sign + strings.Repeat(" ", len(lead)-1)
@@ -37,10 +39,10 @@ func writeDiffAttribute(b *strings.Builder, a AttributeChange, width int) {
 	if a.ForcesReplace {
 		suffix = " # forces replacement"
 	}
-	if a.Action != Create {
+	if a.Action != planner.Create {
 		line("-", a.Before, "")
 	}
-	if a.Action != Delete {
+	if a.Action != planner.Delete {
 		line("+", a.After, suffix)
 	}
 }

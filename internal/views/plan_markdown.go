@@ -1,6 +1,8 @@
-package planner
+package views
 
 import (
+	"github.com/syncline/syncline/planner"
+
 	"cmp"
 	"fmt"
 	"html"
@@ -35,14 +37,14 @@ type MarkdownOptions struct {
 // the summary, a table of changes, the errors and notes a reviewer must see
 // in blockquotes, then each change in a collapsed <details> block holding a
 // diff of its attributes and next runs.
-func RenderMarkdown(w io.Writer, p *Plan) error {
+func RenderMarkdown(w io.Writer, p *planner.Plan) error {
 	return RenderMarkdownWith(w, p, MarkdownOptions{})
 }
 
 // RenderMarkdownWith is RenderMarkdown with options: another title and
 // context for views that are not plans against the state (syncline diff),
 // and a length limit for comment systems (GitHubCommentLimit).
-func RenderMarkdownWith(w io.Writer, p *Plan, opts MarkdownOptions) error {
+func RenderMarkdownWith(w io.Writer, p *planner.Plan, opts MarkdownOptions) error {
 	parts := markdownPartsOf(p, opts)
 	_, err := io.WriteString(w, parts.assemble(opts.MaxLength))
 	return err
@@ -59,7 +61,7 @@ type markdownParts struct {
 	details   []string // one block per change
 }
 
-func markdownPartsOf(p *Plan, opts MarkdownOptions) *markdownParts {
+func markdownPartsOf(p *planner.Plan, opts MarkdownOptions) *markdownParts {
 	title := opts.Title
 	if title == "" {
 		title = "Syncline plan"
@@ -178,7 +180,7 @@ func (m *markdownView) line(s string) {
 }
 
 // context says what the plan was computed from, unless the caller said.
-func (m *markdownView) context(p *Plan, context string) {
+func (m *markdownView) context(p *planner.Plan, context string) {
 	if context != "" {
 		m.line(context)
 		m.line("")
@@ -196,7 +198,7 @@ func (m *markdownView) context(p *Plan, context string) {
 	m.line("")
 }
 
-func tableRow(c Change) string {
+func tableRow(c planner.Change) string {
 	addr := code(c.Address)
 	if c.PreviousAddress != "" {
 		addr += " (from " + code(c.PreviousAddress) + ")"
@@ -218,7 +220,7 @@ func (m *markdownView) errors(errs []string) {
 
 // noteLines gathers every change's notes into the lines of one blockquote,
 // so a reviewer sees them without opening the details.
-func noteLines(changes []Change) []string {
+func noteLines(changes []planner.Change) []string {
 	var lines []string
 	for _, c := range changes {
 		for _, n := range c.Notes {
@@ -228,7 +230,7 @@ func noteLines(changes []Change) []string {
 	return lines
 }
 
-func (m *markdownView) details(c Change) {
+func (m *markdownView) details(c planner.Change) {
 	body := diffLines(c)
 	summary := "<code>" + html.EscapeString(c.Action.Symbol()) + "</code> " + html.EscapeString(headline(c))
 	m.line("<details><summary>" + summary + "</summary>")
@@ -279,4 +281,16 @@ func longestRun(s string, c byte) int {
 func escapeMarkdown(s string) string {
 	r := strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "<", "&lt;", ">", "&gt;", "&", "&amp;", "|", "\\|")
 	return r.Replace(s)
+}
+
+func (m *markdownView) drift(drift []planner.Drift) {
+	if len(drift) == 0 {
+		return
+	}
+	m.line("> [!CAUTION]")
+	m.line("> **Drift — the running system differs from the configuration:**")
+	for _, d := range drift {
+		m.line(fmt.Sprintf("> - `%s` is %s", d.Address, d.Message))
+	}
+	m.line("")
 }

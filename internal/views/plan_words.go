@@ -1,6 +1,8 @@
-package planner
+package views
 
 import (
+	"github.com/syncline/syncline/planner"
+
 	"fmt"
 	"strings"
 	"time"
@@ -9,22 +11,22 @@ import (
 // headline says what happens to a change's address, for the text and
 // Markdown views: "task.x will be created", "task.b will be moved from
 // task.a and updated in place".
-func headline(c Change) string {
-	verb := map[Action]string{
-		Create:   "will be created",
-		Update:   "will be updated in place",
-		Delete:   "will be destroyed",
-		Replace:  "will be replaced",
-		MoveOnly: "will be moved",
+func headline(c planner.Change) string {
+	verb := map[planner.Action]string{
+		planner.Create:   "will be created",
+		planner.Update:   "will be updated in place",
+		planner.Delete:   "will be destroyed",
+		planner.Replace:  "will be replaced",
+		planner.MoveOnly: "will be moved",
 	}[c.Action]
 	if c.PreviousAddress == "" {
 		return c.Address + " " + verb
 	}
 	moved := c.Address + " will be moved from " + c.PreviousAddress
 	switch c.Action {
-	case Update:
+	case planner.Update:
 		return moved + " and updated in place"
-	case Replace:
+	case planner.Replace:
 		return moved + " and replaced"
 	}
 	return moved
@@ -32,7 +34,7 @@ func headline(c Change) string {
 
 // summaryLine is "N to add, N to change, N to remove" with ", N to move"
 // when something moves.
-func summaryLine(s Summary) string {
+func summaryLine(s planner.Summary) string {
 	line := fmt.Sprintf("%d to add, %d to change, %d to remove", s.Add, s.Change, s.Remove)
 	if s.Move > 0 {
 		line += fmt.Sprintf(", %d to move", s.Move)
@@ -55,7 +57,7 @@ func formatRuns(times []time.Time) string {
 	return strings.Join(parts, ", ")
 }
 
-func runsZone(n *NextRuns) string {
+func runsZone(n *planner.NextRuns) string {
 	if n.Timezone == "" {
 		return "UTC"
 	}
@@ -64,7 +66,7 @@ func runsZone(n *NextRuns) string {
 
 // unchangedCount is how many attributes a change leaves as they are, or -1
 // when the plan does not carry the specs.
-func unchangedCount(c Change) int {
+func unchangedCount(c planner.Change) int {
 	if c.Before == nil || c.After == nil {
 		return -1
 	}
@@ -80,10 +82,10 @@ func unchangedCount(c Change) int {
 // shownAttributes are the attribute changes a view lists: all but those
 // that only appear or disappear as null (an unset optional setting), which
 // say nothing to a reader.
-func shownAttributes(c Change) []AttributeChange {
-	out := make([]AttributeChange, 0, len(c.Attributes))
+func shownAttributes(c planner.Change) []planner.AttributeChange {
+	out := make([]planner.AttributeChange, 0, len(c.Attributes))
 	for _, a := range c.Attributes {
-		if (a.Action == Create && a.After == Null) || (a.Action == Delete && a.Before == Null) {
+		if (a.Action == planner.Create && a.After == planner.Null) || (a.Action == planner.Delete && a.Before == planner.Null) {
 			continue
 		}
 		out = append(out, a)
@@ -92,14 +94,14 @@ func shownAttributes(c Change) []AttributeChange {
 }
 
 // blockLabel is how a definition opens in the text view: task "x".
-func blockLabel(c Change) string {
-	return fmt.Sprintf("%s %s", c.Kind, quote(c.Name))
+func blockLabel(c planner.Change) string {
+	return fmt.Sprintf("%s %s", c.Kind, planner.Quote(c.Name))
 }
 
 // alignmentWidths returns, for each attribute, the width its path is padded
 // to: the longest path among the consecutive attributes of the same block
 // (the same path up to the last dot), as Terraform aligns within a block.
-func alignmentWidths(attrs []AttributeChange) []int {
+func alignmentWidths(attrs []planner.AttributeChange) []int {
 	widths := make([]int, len(attrs))
 	for start := 0; start < len(attrs); {
 		end, width := start, 0

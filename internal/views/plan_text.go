@@ -1,6 +1,8 @@
-package planner
+package views
 
 import (
+	"github.com/syncline/syncline/planner"
+
 	"fmt"
 	"io"
 	"strings"
@@ -8,8 +10,9 @@ import (
 
 // TextOptions shape the human view.
 type TextOptions struct {
-	// Color adds ANSI colour; set it only when writing to a terminal.
-	Color bool
+	// Color adds ANSI colour; turn it on only when writing to a terminal
+	// (ColorFor).
+	Color Color
 	// Compared names the two sides of a view that is not a plan against
 	// the state, completing "Syncline compared …" (syncline diff: "main
 	// (3f9c2e1) with feature (8a1d0b4)"). "" is a plan: "the configuration
@@ -20,8 +23,8 @@ type TextOptions struct {
 // RenderText writes the plan for people, as Terraform does: a legend, each
 // change as a block of attribute lines with next runs and notes, then the
 // summary line and any errors.
-func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
-	t := &textView{pal: palette{on: opts.Color}}
+func RenderText(w io.Writer, p *planner.Plan, opts TextOptions) error {
+	t := &textView{color: opts.Color}
 	switch {
 	case !p.HasChanges() && opts.Compared != "":
 		t.line("No changes. Syncline compared " + opts.Compared + ".")
@@ -32,7 +35,7 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 		for _, c := range p.Changes {
 			t.change(c)
 		}
-		t.line(t.pal.paint(styleBold, "Plan:") + " " + summaryLine(p.Summary) + ".")
+		t.line(t.color.Paint("Plan:", Bold) + " " + summaryLine(p.Summary) + ".")
 	}
 	t.errors(p.Errors)
 	t.drift(p.Drift)
@@ -41,8 +44,8 @@ func RenderText(w io.Writer, p *Plan, opts TextOptions) error {
 }
 
 type textView struct {
-	b   strings.Builder
-	pal palette
+	b     strings.Builder
+	color Color
 }
 
 func (t *textView) line(s string) {
@@ -51,8 +54,8 @@ func (t *textView) line(s string) {
 }
 
 // legend explains the symbols the plan uses, in a fixed order.
-func (t *textView) legend(p *Plan, compared string) {
-	used := map[Action]bool{}
+func (t *textView) legend(p *planner.Plan, compared string) {
+	used := map[planner.Action]bool{}
 	for _, c := range p.Changes {
 		used[c.Action] = true
 	}
@@ -64,13 +67,13 @@ func (t *textView) legend(p *Plan, compared string) {
 		t.line("Actions are shown with these symbols:")
 	}
 	words := []struct {
-		a    Action
+		a    planner.Action
 		word string
-	}{{Create, "create"}, {Update, "update in place"}, {Delete, "destroy"},
-		{Replace, "destroy and then create replacement"}, {MoveOnly, "move"}}
+	}{{planner.Create, "create"}, {planner.Update, "update in place"}, {planner.Delete, "destroy"},
+		{planner.Replace, "destroy and then create replacement"}, {planner.MoveOnly, "move"}}
 	for _, wd := range words {
 		if used[wd.a] {
-			t.line(fmt.Sprintf("%s%s %s", pad(wd.a.Symbol(), 3), t.pal.symbol(wd.a), wd.word))
+			t.line(fmt.Sprintf("%s%s %s", pad(wd.a.Symbol(), 3), t.color.Symbol(wd.a), wd.word))
 		}
 	}
 	t.line("")
@@ -82,22 +85,22 @@ func (t *textView) legend(p *Plan, compared string) {
 	t.line("")
 }
 
-func (t *textView) change(c Change) {
-	t.line("  " + t.pal.paint(styleBold, "# "+headline(c)))
-	t.line(fmt.Sprintf("%s%s %s {", pad(c.Action.Symbol(), 3), t.pal.symbol(c.Action), blockLabel(c)))
+func (t *textView) change(c planner.Change) {
+	t.line("  " + t.color.Paint("# "+headline(c), Bold))
+	t.line(fmt.Sprintf("%s%s %s {", pad(c.Action.Symbol(), 3), t.color.Symbol(c.Action), blockLabel(c)))
 	t.attributes(c)
 	if c.NextRuns != nil || len(c.Notes) > 0 {
 		t.line("")
 	}
 	t.nextRuns(c)
 	for _, n := range c.Notes {
-		t.line("        " + t.pal.paint(styleYellow, "# Note: "+n))
+		t.line("        " + t.color.Paint("# Note: "+n, Yellow))
 	}
 	t.line("    }")
 	t.line("")
 }
 
-func (t *textView) attributes(c Change) {
+func (t *textView) attributes(c planner.Change) {
 	shown := shownAttributes(c)
 	widths := alignmentWidths(shown)
 	for i, a := range shown {
@@ -108,19 +111,19 @@ func (t *textView) attributes(c Change) {
 	}
 }
 
-func (t *textView) attribute(a AttributeChange, width int) {
-	lead := "      " + t.pal.symbol(a.Action) + " " + a.Path + strings.Repeat(" ", width-len(a.Path)) + " = "
+func (t *textView) attribute(a planner.AttributeChange, width int) {
+	lead := "      " + t.color.Symbol(a.Action) + " " + a.Path + strings.Repeat(" ", width-len(a.Path)) + " = "
 	var value string
 	switch a.Action {
-	case Create:
+	case planner.Create:
 		value = a.After
-	case Delete:
+	case planner.Delete:
 		value = a.Before
 	default:
 		value = a.Before + " -> " + a.After
 	}
 	if a.ForcesReplace {
-		value += " " + t.pal.paint(styleRed, "# forces replacement")
+		value += " " + t.color.Paint("# forces replacement", Red)
 	}
 	indent := strings.Repeat(" ", 8+width+3)
 	t.line(lead + strings.ReplaceAll(value, "\n", "\n"+indent))
@@ -128,13 +131,13 @@ func (t *textView) attribute(a AttributeChange, width int) {
 
 // nextRuns shows fire times before and after the change; a created
 // definition has no before.
-func (t *textView) nextRuns(c Change) {
+func (t *textView) nextRuns(c planner.Change) {
 	n := c.NextRuns
 	if n == nil {
 		return
 	}
 	t.line(fmt.Sprintf("        # Next runs (%s):", runsZone(n)))
-	if c.Action != Create {
+	if c.Action != planner.Create {
 		t.line("        #   before: " + formatRuns(n.Before))
 	}
 	t.line("        #   after:  " + formatRuns(n.After))
@@ -146,7 +149,7 @@ func (t *textView) errors(errs []string) {
 	}
 	t.line("")
 	for _, e := range errs {
-		t.line(t.pal.paint(styleBold+styleRed, "Error:") + " " + e)
+		t.line(t.color.Paint("Error:", Bold, Red) + " " + e)
 		t.line("")
 	}
 	t.line("This plan cannot be applied until the errors above are resolved.")
@@ -165,4 +168,15 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+func (t *textView) drift(drift []planner.Drift) {
+	if len(drift) == 0 {
+		return
+	}
+	t.line("")
+	t.line(t.color.Paint("Drift:", Bold) + " the running system differs from the configuration; apply does not change this.")
+	for _, d := range drift {
+		t.line("  ! " + d.Address + " is " + d.Message)
+	}
 }

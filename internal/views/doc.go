@@ -1,0 +1,24 @@
+// Package views renders results for people and machines, so that commands
+// never print in the middle of their logic. In the manner of Terraform's
+// internal/command/views, a command picks a view once from its flags
+// (ParseViewType of -format, then NewPlan) and hands it results:
+//
+//   - Plan, with PlanHuman (text for a terminal), PlanJSON (the plan's
+//     documented encoding) and PlanMarkdown (a pull-request comment), shows
+//     a plan and what is said around it — the revision it was made from, a
+//     store created for plan -out, where the plan was saved — and a diff
+//     of two revisions;
+//   - Apply (ApplyHuman, from NewApply) shows what apply and sync carry
+//     out: the plan, the question asked, and "Apply complete! …";
+//   - WritePlanLines is syncline up's one line per change;
+//   - RenderText and RenderMarkdown(With) are the text and Markdown
+//     renderers those views use;
+//   - Color is the one colouriser of the program: it paints only on a
+//     terminal, never under -no-color or NO_COLOR (ColorFor).
+//
+// Its neighbours: planner computes the plan as plain data and owns its JSON
+// encoding (planner.RenderJSON), which views calls and does not repeat;
+// cmd/syncline chooses the views. docs/plan-format.md describes the text
+// and Markdown layouts; testdata/ holds a golden file of every scenario
+// (internal/plantest) in each of them.
+package views
