@@ -321,8 +321,10 @@ func TestUpWatch(t *testing.T) {
 
 	sched := readFile(t, filepath.Join(dir, "schedules.hcl"))
 	writeFiles(t, dir, map[string]string{"schedules.hcl": strings.Replace(sched, `"0 2 * * *"`, `"0 3 * * *"`, 1)})
-	waitOutput(t, c, "No task depends on what changed", 1)
-	checkContains(t, "round after the schedule change", lastRound(c), "~   schedule.nightly", "(state serial 2)")
+	// The summary, with the serial, is the round's last output; "No task
+	// depends" comes before it.
+	waitOutput(t, c, "(state serial 2)", 1)
+	checkContains(t, "round after the schedule change", lastRound(c), "~   schedule.nightly", "No task depends on what changed")
 
 	if err := c.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
