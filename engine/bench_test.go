@@ -102,7 +102,7 @@ func (env *benchEnv) stagger(b *testing.B, start time.Time) {
 	}
 	step := benchEvery / benchTasks
 	for i, rt := range rts {
-		if _, err := env.store.AdvanceSchedule(ctx, rt.Task, rt.NextFireAt, start.Add(time.Duration(i)*step), rt.ScheduleKey, nil); err != nil {
+		if _, err := env.store.TaskAdvanceSchedule(ctx, rt.Task, rt.NextFireAt, start.Add(time.Duration(i)*step), rt.ScheduleKey, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -175,7 +175,7 @@ func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			first, _ := env.store.Runs(ctx, state.RunFilter{Limit: 1})
+			first, _ := env.store.RunList(ctx, state.RunFilter{Limit: 1})
 			s0 := time.Now()
 			if err := srv.Start(ctx); err != nil {
 				b.Fatal(err)
@@ -207,17 +207,17 @@ func BenchmarkSchedulerDispatch10kTasks(b *testing.B) {
 		for b.Loop() {
 			for range runs {
 				t0 := time.Now()
-				run, err := env.store.EnqueueRun(ctx, state.Run{Task: "t00000", Trigger: state.TriggerManual, Exclusive: true, Priority: 100})
+				run, err := env.store.RunEnqueue(ctx, state.Run{Task: "t00000", Trigger: state.TriggerManual, Exclusive: true, Priority: 100})
 				if err != nil {
 					b.Fatal(err)
 				}
 				t1 := time.Now()
-				claimed, err := env.store.ClaimRun(ctx, "bench:1:1", time.Now())
+				claimed, err := env.store.RunClaim(ctx, "bench:1:1", time.Now())
 				if err != nil || claimed == nil || claimed.ID != run.ID {
 					b.Fatalf("claimed %v: %v", claimed, err)
 				}
 				claim += time.Since(t1)
-				if err := env.store.FinishRun(ctx, run.ID, "bench:1:1", state.RunSucceeded, "", nil, time.Time{}, nil); err != nil {
+				if err := env.store.RunFinish(ctx, run.ID, "bench:1:1", state.RunSucceeded, "", nil, time.Time{}, nil); err != nil {
 					b.Fatal(err)
 				}
 				whole += time.Since(t0)
@@ -259,7 +259,7 @@ func (env *benchEnv) delays(b *testing.B, first []state.Run, start time.Time) []
 	if len(first) > 0 {
 		after = first[0].ID
 	}
-	runs, err := env.store.Runs(context.Background(), state.RunFilter{})
+	runs, err := env.store.RunList(context.Background(), state.RunFilter{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func (s *Server) work(loopCtx, runCtx context.Context, id string) {
 	for loopCtx.Err() == nil {
 		wake := s.wakeChan()
 		// The claim is not cancelled halfway: a run claimed must be run.
-		run, err := s.cfg.Store.ClaimRun(context.WithoutCancel(loopCtx), id, s.cfg.Clock.Now())
+		run, err := s.cfg.Store.RunClaim(context.WithoutCancel(loopCtx), id, s.cfg.Clock.Now())
 		if err != nil {
 			s.cfg.Logger.Error("claiming a run failed", "worker", id, "error", err)
 		}

@@ -120,11 +120,11 @@ task "job" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Store.ClaimRunByID(b.Ctx, run.ID, dead, b.Clock.Now()); err != nil {
+	if _, err := b.Store.RunClaimByID(b.Ctx, run.ID, dead, b.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	ckpt := json.RawMessage(fmt.Sprintf(`{"done":[{"name":"first","state":"succeeded","run":%d}]}`, run.ID))
-	if err := b.Store.SaveProgress(b.Ctx, run.ID, dead, nil, ckpt); err != nil {
+	if err := b.Store.RunSaveProgress(b.Ctx, run.ID, dead, nil, ckpt); err != nil {
 		t.Fatal(err)
 	}
 
@@ -139,7 +139,7 @@ task "job" {
 	if out := recovery.Activities[1].Output; out["stdout_tail"] != "second\n" {
 		t.Errorf("second activity: %q", out)
 	}
-	stored, err := b.Store.Run(b.Ctx, run.ID)
+	stored, err := b.Store.RunGet(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestApplyCreatesClosesAndReopensTaskRuntime(t *testing.T) {
 	queued := b.enqueue(t, Run{Task: "b"})
 	running := b.enqueue(t, Run{Task: "b"})
 	b.claimByID(t, running.ID, "w1")
-	if _, err := b.store.AdvanceSchedule(b.ctx, "b", time.Time{}, at(time.Hour), "every 1h", nil); err != nil {
+	if _, err := b.store.TaskAdvanceSchedule(b.ctx, "b", time.Time{}, at(time.Hour), "every 1h", nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -66,7 +66,7 @@ func TestApplyKeepsASuspendedTaskSuspended(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.applyTasks(t, "a")
-	if err := b.store.SuspendTask(b.ctx, "a", "HR freeze", "alice"); err != nil {
+	if err := b.store.TaskSuspend(b.ctx, "a", "HR freeze", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	req := b.request(t)
@@ -81,7 +81,7 @@ func TestApplyMovesTaskRuntimeAndRuns(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.applyTasks(t, "a", "old")
-	if err := b.store.SuspendTask(b.ctx, "a", "maintenance", "alice"); err != nil {
+	if err := b.store.TaskSuspend(b.ctx, "a", "maintenance", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	first := b.enqueue(t, Run{Task: "a", State: RunSkipped, Note: "test"})
@@ -102,7 +102,7 @@ func TestApplyMovesTaskRuntimeAndRuns(t *testing.T) {
 	if rt.State != TaskSuspended || rt.Reason != "maintenance" {
 		t.Fatalf("moved runtime = %+v; want a's suspended record", rt)
 	}
-	runs, err := b.store.Runs(b.ctx, RunFilter{Task: "old"})
+	runs, err := b.store.RunList(b.ctx, RunFilter{Task: "old"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,15 +119,15 @@ func TestRuntimeChangesKeepTheSerial(t *testing.T) {
 	if err != nil || before != 1 {
 		t.Fatalf("Serial = %d, %v; want 1", before, err)
 	}
-	if err := b.store.SuspendTask(b.ctx, "a", "", "alice"); err != nil {
+	if err := b.store.TaskSuspend(b.ctx, "a", "", "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.store.ResumeTask(b.ctx, "a", "alice"); err != nil {
+	if err := b.store.TaskResume(b.ctx, "a", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	r := b.enqueue(t, Run{Task: "a"})
 	b.claimByID(t, r.ID, "w")
-	if err := b.store.FinishRun(b.ctx, r.ID, "w", RunSucceeded, "", nil, time.Time{}, nil); err != nil {
+	if err := b.store.RunFinish(b.ctx, r.ID, "w", RunSucceeded, "", nil, time.Time{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Re-applying the same definitions changes nothing either.
@@ -144,7 +144,7 @@ func TestRuntimeChangesKeepTheSerial(t *testing.T) {
 // claimByID claims run id for worker at the bundle's clock.
 func (b *bundle) claimByID(t *testing.T, id int64, worker string) *Run {
 	t.Helper()
-	r, err := b.store.ClaimRunByID(b.ctx, id, worker, b.clock.Now())
+	r, err := b.store.RunClaimByID(b.ctx, id, worker, b.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestApplyWithoutChangeKeepsSerialAndHistory(t *testing.T) {
 	b := setup(t)
 	first := def("task", "a", "h1")
 	b.apply(t, ApplyRequest{Upserts: []*Definition{first}, Revision: "r1"})
-	history, _ := b.store.History(b.ctx, 0)
+	history, _ := b.store.ApplyHistory(b.ctx, 0)
 
 	b.clock.Advance(time.Minute)
 	same := def("task", "a", "h1")
@@ -76,7 +76,7 @@ func TestApplyWithoutChangeKeepsSerialAndHistory(t *testing.T) {
 	if got.Revision != "r1" || got.UpdatedAt.Equal(b.clock.Now()) {
 		t.Errorf("revision %q, updated %v; want those of the apply that changed it", got.Revision, got.UpdatedAt)
 	}
-	if after, _ := b.store.History(b.ctx, 0); len(after) != len(history) {
+	if after, _ := b.store.ApplyHistory(b.ctx, 0); len(after) != len(history) {
 		t.Errorf("history grew from %d to %d records", len(history), len(after))
 	}
 }

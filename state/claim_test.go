@@ -61,14 +61,14 @@ func TestClaimRunExclusivity(t *testing.T) {
 	if want := []string{"allow/3", "allow/4", fmt.Sprintf("other/%d", otherRun.ID)}; !slices.Equal(got, want) {
 		t.Fatalf("claimed %v while forbid runs; want %v", got, want)
 	}
-	_, err := b.store.ClaimRunByID(b.ctx, second.ID, "w3", b.clock.Now())
+	_, err := b.store.RunClaimByID(b.ctx, second.ID, "w3", b.clock.Now())
 	var stateErr *RunStateError
 	if !errors.As(err, &stateErr) || stateErr.BlockedBy != first.ID ||
 		!strings.Contains(err.Error(), fmt.Sprintf("syncline runs cancel %d", first.ID)) {
 		t.Fatalf("ClaimRunByID of the waiting run: %v; want RunStateError blocked by %d with a hint", err, first.ID)
 	}
 
-	if err := b.store.FinishRun(b.ctx, first.ID, "w1", RunSucceeded, "", nil, time.Time{}, nil); err != nil {
+	if err := b.store.RunFinish(b.ctx, first.ID, "w1", RunSucceeded, "", nil, time.Time{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if r := b.claim(t, "w1"); r == nil || r.ID != second.ID {
@@ -81,17 +81,17 @@ func TestClaimRunWaitsForSuspendedTasks(t *testing.T) {
 	b := setup(t)
 	b.applyTasks(t, "a")
 	r := b.enqueue(t, Run{Task: "a"})
-	if err := b.store.SuspendTask(b.ctx, "a", "freeze", "alice"); err != nil {
+	if err := b.store.TaskSuspend(b.ctx, "a", "freeze", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if got := b.claim(t, "w"); got != nil {
 		t.Fatalf("claimed %+v of a suspended task", got)
 	}
-	_, err := b.store.ClaimRunByID(b.ctx, r.ID, "w", b.clock.Now())
+	_, err := b.store.RunClaimByID(b.ctx, r.ID, "w", b.clock.Now())
 	if !errors.As(err, new(*TaskStateError)) || !strings.Contains(err.Error(), "syncline tasks resume a") {
 		t.Fatalf("ClaimRunByID of a suspended task's run: %v; want TaskStateError", err)
 	}
-	if err := b.store.ResumeTask(b.ctx, "a", "alice"); err != nil {
+	if err := b.store.TaskResume(b.ctx, "a", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if got := b.claim(t, "w"); got == nil || got.ID != r.ID {
@@ -108,16 +108,16 @@ func TestClaimRunByIDRefuses(t *testing.T) {
 		t.Fatalf("ClaimRunByID of a future run = %+v; want it claimed", got)
 	}
 	before := b.dump(t)
-	_, err := b.store.ClaimRunByID(b.ctx, r.ID, "w2", b.clock.Now())
+	_, err := b.store.RunClaimByID(b.ctx, r.ID, "w2", b.clock.Now())
 	var stateErr *RunStateError
 	if !errors.As(err, &stateErr) || stateErr.State != RunRunning || err.Error() == "" ||
 		!strings.Contains(err.Error(), fmt.Sprintf("run %d is running, not queued", r.ID)) {
 		t.Fatalf("claiming a running run: %v", err)
 	}
-	if _, err := b.store.ClaimRunByID(b.ctx, 999, "w", b.clock.Now()); !errors.As(err, new(*UnknownRunError)) {
+	if _, err := b.store.RunClaimByID(b.ctx, 999, "w", b.clock.Now()); !errors.As(err, new(*UnknownRunError)) {
 		t.Fatalf("claiming run 999: %v; want UnknownRunError", err)
 	}
-	if _, err := b.store.ClaimRun(b.ctx, "", b.clock.Now()); !errors.As(err, new(*InvalidRunError)) {
+	if _, err := b.store.RunClaim(b.ctx, "", b.clock.Now()); !errors.As(err, new(*InvalidRunError)) {
 		t.Fatalf("claiming without a worker: %v; want InvalidRunError", err)
 	}
 	if b.dump(t) != before {
@@ -151,7 +151,7 @@ func TestConcurrentClaimsNeverShareARun(t *testing.T) {
 			worker := fmt.Sprintf("h%d:g%d", h, g)
 			wg.Go(func() {
 				for {
-					r, err := s.ClaimRun(b.ctx, worker, b.clock.Now())
+					r, err := s.RunClaim(b.ctx, worker, b.clock.Now())
 					if err != nil {
 						t.Error(err)
 						return
@@ -200,7 +200,7 @@ func TestConcurrentClaimsKeepExclusiveRunsApart(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	done, err := b.store.Runs(b.ctx, RunFilter{State: []RunState{RunSucceeded}})
+	done, err := b.store.RunList(b.ctx, RunFilter{State: []RunState{RunSucceeded}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,24 +213,24 @@ func TestConcurrentClaimsKeepExclusiveRunsApart(t *testing.T) {
 // claimed run is the only running run of its task.
 func claimAndFinish(t *testing.T, s *Store, b *bundle, worker string) {
 	for {
-		r, err := s.ClaimRun(b.ctx, worker, b.clock.Now())
+		r, err := s.RunClaim(b.ctx, worker, b.clock.Now())
 		if err != nil {
 			t.Error(err)
 			return
 		}
 		if r == nil {
-			active, err := s.Runs(b.ctx, RunFilter{State: []RunState{RunQueued, RunRunning}})
+			active, err := s.RunList(b.ctx, RunFilter{State: []RunState{RunQueued, RunRunning}})
 			if err != nil || len(active) == 0 {
 				return // all done
 			}
 			time.Sleep(time.Millisecond) // blocked behind another worker's run
 			continue
 		}
-		running, err := s.Runs(b.ctx, RunFilter{Task: r.Task, State: []RunState{RunRunning}})
+		running, err := s.RunList(b.ctx, RunFilter{Task: r.Task, State: []RunState{RunRunning}})
 		if err != nil || len(running) != 1 {
 			t.Errorf("task %s has %d running runs (%v)", r.Task, len(running), err)
 		}
-		if err := s.FinishRun(b.ctx, r.ID, worker, RunSucceeded, "", nil, time.Time{}, nil); err != nil {
+		if err := s.RunFinish(b.ctx, r.ID, worker, RunSucceeded, "", nil, time.Time{}, nil); err != nil {
 			t.Error(err)
 			return
 		}

@@ -70,7 +70,7 @@ func checkConsistent(t *testing.T, b *bundle, applied int) {
 		t.Fatalf("integrity_check = %q, %v", integrity, err)
 	}
 	snap := b.snapshot(t)
-	history, err := b.store.History(b.ctx, 0)
+	history, err := b.store.ApplyHistory(b.ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

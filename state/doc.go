@@ -4,7 +4,7 @@
 // runs, and the repository of users and shadows. It is the only package
 // that talks SQL; the planner reads a Snapshot, the command line applies
 // through Store.Apply, and the engine queues, claims and finishes runs
-// through the run methods and keeps the repository through Store.Repo.
+// through the run methods and keeps the repository through Store.RepositoryWrite.
 //
 // A Store is a SQLite database (modernc.org/sqlite, pure Go) in WAL mode,
 // opened with Open from a file path or "sqlite://PATH". Its schema is
@@ -17,15 +17,15 @@
 // StaleError or LockedError) and a hint for the user.
 //
 // Runs follow River's model: a run is claimed by one statement
-// (ClaimRun), a fire time produces its runs exactly once through a
-// compare-and-set on the task's next fire time (AdvanceSchedule), and a
+// (RunClaim), a fire time produces its runs exactly once through a
+// compare-and-set on the task's next fire time (TaskAdvanceSchedule), and a
 // run finishes together with its follow-ups in one transaction
-// (FinishRun). Task and run states are the typed TaskState and RunState.
+// (RunFinish). Task and run states are the typed TaskState and RunState.
 //
 // The repository (users, the correlation index over their attributes,
 // shadows of resource objects with their pending operations, and the
 // changes each run made) is written a batch per transaction through a
-// RepoTx, whose statements are prepared once per batch, and read through
+// RepositoryTx, whose statements are prepared once per batch, and read through
 // streaming Store methods such as ShadowSummaries.
 //
 // Neighbours: the planner computes the Definitions and Changes an

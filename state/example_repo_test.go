@@ -17,7 +17,7 @@ import (
 // A synchronization pass stores each object as a user and the shadow of
 // its account, a batch per transaction; the next pass correlates through
 // the index and skips unchanged objects by their summaries.
-func ExampleStore_Repo() {
+func ExampleStore_RepositoryWrite() {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "syncline-example")
 	if err != nil {
@@ -31,11 +31,11 @@ func ExampleStore_Repo() {
 	}
 	defer store.Close()
 	// The mappings correlate on mail: index it.
-	if err := store.EnsureUserIndex(ctx, []string{"mail"}); err != nil {
+	if err := store.UserIndexEnsure(ctx, []string{"mail"}); err != nil {
 		log.Fatal(err)
 	}
 
-	err = store.Repo(ctx, func(r *state.RepoTx) error {
+	err = store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
 		for _, name := range []string{"alice", "bob"} {
 			u := &state.User{Name: name, Status: state.UserActive,
 				Attributes: map[string]string{"mail": name + "@example.com"}}
@@ -54,7 +54,7 @@ func ExampleStore_Repo() {
 	fmt.Println("first batch:", err)
 
 	// A batch that fails is rolled back whole: carol is not stored either.
-	err = store.Repo(ctx, func(r *state.RepoTx) error {
+	err = store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
 		if err := r.InsertUser(&state.User{Name: "carol", Status: state.UserActive}); err != nil {
 			return err
 		}
@@ -63,7 +63,7 @@ func ExampleStore_Repo() {
 	var exists *state.UserExistsError
 	fmt.Println("second batch:", errors.As(err, &exists), exists)
 
-	err = store.Repo(ctx, func(r *state.RepoTx) error {
+	err = store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
 		ids, err := r.FindUsers(map[string]string{"mail": "bob@example.com"}, 2)
 		fmt.Println("users with bob's mail:", len(ids))
 		return err

@@ -16,7 +16,7 @@ import (
 // A run's life: the scheduler advances a task's schedule and queues the
 // fire's run in one step; a worker claims it, heartbeats, and finishes it
 // together with its retry.
-func ExampleStore_ClaimRun() {
+func ExampleStore_RunClaim() {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "syncline-example")
 	if err != nil {
@@ -38,27 +38,27 @@ func ExampleStore_ClaimRun() {
 	// The scheduler fires 02:00 and moves the next fire time to 03:00.
 	fire, next := now, now.Add(time.Hour)
 	due := state.Run{Trigger: state.TriggerSchedule, TriggeredBy: fire.Format(time.RFC3339), ScheduledAt: fire, Exclusive: true}
-	won, err := store.AdvanceSchedule(ctx, "hr-import", time.Time{}, next, "every 1h", []state.Run{due})
+	won, err := store.TaskAdvanceSchedule(ctx, "hr-import", time.Time{}, next, "every 1h", []state.Run{due})
 	fmt.Println("fired:", won, err)
 	// Another scheduler that saw the same fire time loses.
-	won, err = store.AdvanceSchedule(ctx, "hr-import", time.Time{}, next, "every 1h", []state.Run{due})
+	won, err = store.TaskAdvanceSchedule(ctx, "hr-import", time.Time{}, next, "every 1h", []state.Run{due})
 	fmt.Println("fired again:", won, err)
 
-	run, err := store.ClaimRun(ctx, "host:4242:1", now)
+	run, err := store.RunClaim(ctx, "host:4242:1", now)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("claimed run %d of %s: %s\n", run.ID, run.Task, run.State)
-	cancel, err := store.Heartbeat(ctx, run.ID, "host:4242:1", now.Add(10*time.Second))
+	cancel, err := store.RunHeartbeat(ctx, run.ID, "host:4242:1", now.Add(10*time.Second))
 	fmt.Println("cancel requested:", cancel, err)
 
 	retry := state.Run{Task: "hr-import", Trigger: state.TriggerRetry, TriggeredBy: fmt.Sprintf("run %d", run.ID),
 		RetryOf: run.ID, Attempt: 2, ScheduledAt: now.Add(time.Minute), Exclusive: true}
-	err = store.FinishRun(ctx, run.ID, "host:4242:1", state.RunFailed, "exit status 1", nil, now.Add(time.Minute), []state.Run{retry})
+	err = store.RunFinish(ctx, run.ID, "host:4242:1", state.RunFailed, "exit status 1", nil, now.Add(time.Minute), []state.Run{retry})
 	if err != nil {
 		log.Fatal(err)
 	}
-	runs, err := store.Runs(ctx, state.RunFilter{Task: "hr-import"})
+	runs, err := store.RunList(ctx, state.RunFilter{Task: "hr-import"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func Example() {
 	var stale *state.StaleError
 	fmt.Println("stale:", errors.As(err, &stale))
 
-	history, err := store.History(ctx, 10)
+	history, err := store.ApplyHistory(ctx, 10)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func Example() {
 
 // Lock guards a plan-and-apply cycle; a second Lock waits, then names the
 // holder.
-func ExampleStore_Lock() {
+func ExampleStore_LockAcquire() {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "syncline-example")
 	if err != nil {
@@ -102,19 +102,19 @@ func ExampleStore_Lock() {
 	}
 	defer store.Close()
 
-	lock, err := store.Lock(ctx, "apply", 0)
+	lock, err := store.LockAcquire(ctx, "apply", 0)
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = store.Lock(ctx, "apply", 200*time.Millisecond)
+	_, err = store.LockAcquire(ctx, "apply", 200*time.Millisecond)
 	var locked *state.LockedError
 	if errors.As(err, &locked) {
 		fmt.Println("held by this process:", locked.Holder.ID == lock.ID && locked.Holder.PID == os.Getpid())
 	}
-	if err := store.Unlock(ctx, lock.ID); err != nil {
+	if err := store.LockRelease(ctx, lock.ID); err != nil {
 		log.Fatal(err)
 	}
-	current, err := store.CurrentLock(ctx)
+	current, err := store.LockHolder(ctx)
 	fmt.Println("free:", current == nil, err)
 	// Output:
 	// held by this process: true

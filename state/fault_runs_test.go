@@ -23,7 +23,7 @@ func TestFinishRunFailingFollowUpKeepsTheRunRunning(t *testing.T) {
 		return nil
 	}
 	retry := Run{Task: "a", Trigger: TriggerRetry, RetryOf: r.ID, Attempt: 2}
-	err := b.store.FinishRun(b.ctx, r.ID, "w", RunFailed, "exit status 1", nil, time.Time{}, []Run{retry})
+	err := b.store.RunFinish(b.ctx, r.ID, "w", RunFailed, "exit status 1", nil, time.Time{}, []Run{retry})
 	if !errors.Is(err, injected) {
 		t.Fatalf("FinishRun = %v; want the injected failure", err)
 	}
@@ -31,7 +31,7 @@ func TestFinishRunFailingFollowUpKeepsTheRunRunning(t *testing.T) {
 	if got := b.run(t, r.ID); got.State != RunRunning || got.ClaimedBy != "w" || got.Error != "" {
 		t.Fatalf("after the failed finish: %+v; want still running under w", got)
 	}
-	if runs, _ := b.store.Runs(b.ctx, RunFilter{}); len(runs) != 1 {
+	if runs, _ := b.store.RunList(b.ctx, RunFilter{}); len(runs) != 1 {
 		t.Fatalf("%d runs; want no follow-up", len(runs))
 	}
 }
@@ -43,34 +43,34 @@ func TestRunWritesFailingAtAnyStatementChangeNothing(t *testing.T) {
 	t.Parallel()
 	tests := map[string]func(b *bundle, running *Run) error{
 		"FinishRun with follow-ups": func(b *bundle, r *Run) error {
-			return b.store.FinishRun(b.ctx, r.ID, "w", RunFailed, "boom",
+			return b.store.RunFinish(b.ctx, r.ID, "w", RunFailed, "boom",
 				[]ActivityResult{{Name: "x", State: RunFailed}}, time.Time{},
 				[]Run{{Task: "a", Trigger: TriggerRetry, RetryOf: r.ID}, {Task: "gone", Trigger: TriggerAfter}})
 		},
 		"AdvanceSchedule": func(b *bundle, _ *Run) error {
-			_, err := b.store.AdvanceSchedule(b.ctx, "a", time.Time{}, at(time.Hour), "k",
+			_, err := b.store.TaskAdvanceSchedule(b.ctx, "a", time.Time{}, at(time.Hour), "k",
 				[]Run{{Trigger: TriggerSchedule}, {Trigger: TriggerSchedule, State: RunSkipped}})
 			return err
 		},
 		"ClaimRun": func(b *bundle, _ *Run) error {
-			_, err := b.store.ClaimRun(b.ctx, "w2", b.clock.Now())
+			_, err := b.store.RunClaim(b.ctx, "w2", b.clock.Now())
 			return err
 		},
 		"CancelRun": func(b *bundle, r *Run) error {
-			_, err := b.store.CancelRun(b.ctx, r.ID, "alice", b.clock.Now())
+			_, err := b.store.RunCancel(b.ctx, r.ID, "alice", b.clock.Now())
 			return err
 		},
 		"RecoverRuns": func(b *bundle, _ *Run) error {
-			_, err := b.store.RecoverRuns(b.ctx, b.clock.Now(), b.clock.Now().Add(time.Second), nil)
+			_, err := b.store.RunRecover(b.ctx, b.clock.Now(), b.clock.Now().Add(time.Second), nil)
 			return err
 		},
 		"RecoverRunsAndRequeue": func(b *bundle, _ *Run) error {
-			_, err := b.store.RecoverRunsAndRequeue(b.ctx, b.clock.Now(), b.clock.Now().Add(time.Second), nil,
+			_, err := b.store.RunRecoverAndRequeue(b.ctx, b.clock.Now(), b.clock.Now().Add(time.Second), nil,
 				func(r Run) []Run { return []Run{{Task: r.Task, Trigger: TriggerRecovery, RetryOf: r.ID}} })
 			return err
 		},
 		"SuspendTask": func(b *bundle, _ *Run) error {
-			return b.store.SuspendTask(b.ctx, "a", "r", "alice")
+			return b.store.TaskSuspend(b.ctx, "a", "r", "alice")
 		},
 	}
 	for name, write := range tests {

@@ -10,9 +10,9 @@ import (
 // applyColumns are the columns scanApplyRecord reads, in its order.
 const applyColumns = `id, at, who, revision, serial, changes, forced_over`
 
-// History returns the most recent applies that changed something, newest
+// ApplyHistory returns the most recent applies that changed something, newest
 // first: at most limit of them, or all when limit is 0 or less.
-func (s *Store) History(ctx context.Context, limit int) ([]ApplyRecord, error) {
+func (s *Store) ApplyHistory(ctx context.Context, limit int) ([]ApplyRecord, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
@@ -39,10 +39,10 @@ func (s *Store) History(ctx context.Context, limit int) ([]ApplyRecord, error) {
 	return records, nil
 }
 
-// AppliedAt returns the apply that produced serial, or nil when no apply
+// ApplyAt returns the apply that produced serial, or nil when no apply
 // did (serial 0, or a serial this store never had): what a reader of a
 // snapshot at that serial is looking at.
-func (s *Store) AppliedAt(ctx context.Context, serial int64) (*ApplyRecord, error) {
+func (s *Store) ApplyAt(ctx context.Context, serial int64) (*ApplyRecord, error) {
 	var rec *ApplyRecord
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+applyColumns+` FROM applies WHERE serial = ?`, serial)

@@ -21,7 +21,7 @@ func TestHistoryNewestFirst(t *testing.T) {
 		b.clock.Advance(time.Minute)
 	}
 
-	all, err := b.store.History(b.ctx, 0)
+	all, err := b.store.ApplyHistory(b.ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestHistoryNewestFirst(t *testing.T) {
 		t.Errorf("newest at %v; want %v", all[0].At, want)
 	}
 
-	two, err := b.store.History(b.ctx, 2)
+	two, err := b.store.ApplyHistory(b.ctx, 2)
 	if err != nil || len(two) != 2 || two[0].ID != all[0].ID {
 		t.Fatalf("History(2) = %+v, %v", two, err)
 	}
@@ -89,7 +89,7 @@ func TestAppliedAtAndForcedOver(t *testing.T) {
 		{serial: 0, wantNone: true},
 		{serial: 3, wantNone: true},
 	} {
-		rec, err := b.store.AppliedAt(b.ctx, c.serial)
+		rec, err := b.store.ApplyAt(b.ctx, c.serial)
 		if err != nil {
 			t.Fatalf("AppliedAt(%d): %v", c.serial, err)
 		}
@@ -103,7 +103,7 @@ func TestAppliedAtAndForcedOver(t *testing.T) {
 			t.Errorf("AppliedAt(%d) = %+v; want revision %s over %q", c.serial, rec, c.wantRev, c.wantForced)
 		}
 	}
-	all, err := b.store.History(b.ctx, 0)
+	all, err := b.store.ApplyHistory(b.ctx, 0)
 	if err != nil || len(all) != 2 || all[0].ForcedOver != "abc123" || all[1].ForcedOver != "" {
 		t.Fatalf("History = %+v, %v", all, err)
 	}

@@ -13,13 +13,13 @@ const applyLockName = "apply"
 // lockPollInterval is how often a waiting Lock retries.
 const lockPollInterval = 100 * time.Millisecond
 
-// Lock takes the apply lock for operation ("apply", …), waiting up to
+// LockAcquire takes the apply lock for operation ("apply", …), waiting up to
 // timeout (0: not at all) while someone else holds it, then failing with
 // a LockedError that names the holder. The lock is a row in the store, so
 // it works across processes and, with shared state, across hosts; it is
 // held until Unlock with the returned ID, even past the end of the
 // process that took it.
-func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duration) (*LockInfo, error) {
+func (s *Store) LockAcquire(ctx context.Context, operation string, timeout time.Duration) (*LockInfo, error) {
 	want := newLockInfo(operation, s.now())
 	deadline := time.Now().Add(timeout)
 	for {
@@ -57,9 +57,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
 	return held, err
 }
 
-// Unlock releases the lock with the given ID; an ID that does not hold the
+// LockRelease releases the lock with the given ID; an ID that does not hold the
 // lock gets an UnknownLockError, and the lock stays as it is.
-func (s *Store) Unlock(ctx context.Context, id string) error {
+func (s *Store) LockRelease(ctx context.Context, id string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM locks WHERE name = ? AND id = ?`, applyLockName, id)
 		if err != nil {
@@ -80,8 +80,8 @@ func (s *Store) Unlock(ctx context.Context, id string) error {
 	return nil
 }
 
-// CurrentLock returns who holds the lock, or nil when it is free.
-func (s *Store) CurrentLock(ctx context.Context) (*LockInfo, error) {
+// LockHolder returns who holds the lock, or nil when it is free.
+func (s *Store) LockHolder(ctx context.Context) (*LockInfo, error) {
 	held, err := readLock(ctx, s.db)
 	if err != nil {
 		return nil, s.fail("lock", err, "")

@@ -141,11 +141,11 @@ func checkSeedsSurvived(t *testing.T, s *Store, v int) {
 	}
 	checkTaskRuntimeSurvived(t, s, v)
 	checkRepositorySurvived(t, s, v)
-	history, err := s.History(ctx, 0)
+	history, err := s.ApplyHistory(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lock, err := s.CurrentLock(ctx)
+	lock, err := s.LockHolder(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func checkTaskRuntimeSurvived(t *testing.T, s *Store, v int) {
 		rts[0].Since.Format(time.RFC3339) != "2024-01-02T03:04:05Z" {
 		t.Fatalf("task runtimes after upgrade = %+v; want task old active since its apply", rts)
 	}
-	runs, err := s.Runs(ctx, RunFilter{})
+	runs, err := s.RunList(ctx, RunFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +282,7 @@ func checkRepositorySurvived(t *testing.T, s *Store, v int) {
 	if counts.Users != 1 || counts.Shadows["hr"] != 1 {
 		t.Fatalf("repository counts after upgrade = %+v", counts)
 	}
-	err = s.Repo(ctx, func(r *RepoTx) error {
+	err = s.RepositoryWrite(ctx, func(r *RepositoryTx) error {
 		ids, err := r.FindUsers(map[string]string{"mail": "a@x"}, 2)
 		if len(ids) != 1 || ids[0] != 1 {
 			t.Errorf("FindUsers after upgrade = %v, %v", ids, err)

@@ -49,7 +49,7 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 	b := setup(t)
 	cmd, id, release := startHolder(t, b.path, "hold")
 
-	_, err := b.store.Lock(b.ctx, "apply", 200*time.Millisecond)
+	_, err := b.store.LockAcquire(b.ctx, "apply", 200*time.Millisecond)
 
 	var locked *LockedError
 	if !errors.As(err, &locked) || locked.Holder.ID != id || locked.Holder.PID != cmd.Process.Pid || locked.HolderGone {
@@ -63,7 +63,7 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("holder: %v", err)
 	}
-	info, err := b.store.Lock(b.ctx, "apply", 5*time.Second)
+	info, err := b.store.LockAcquire(b.ctx, "apply", 5*time.Second)
 	if err != nil {
 		t.Fatalf("Lock after the holder released: %v", err)
 	}
@@ -80,7 +80,7 @@ func TestLockOfDeadProcessIsReportedGone(t *testing.T) {
 		t.Fatalf("holder: %v", err)
 	}
 
-	_, err := b.store.Lock(b.ctx, "apply", 0)
+	_, err := b.store.LockAcquire(b.ctx, "apply", 0)
 
 	var locked *LockedError
 	if !errors.As(err, &locked) || !locked.HolderGone || locked.Holder.ID != id {
@@ -94,10 +94,10 @@ func TestLockOfDeadProcessIsReportedGone(t *testing.T) {
 			t.Errorf("err = %q; want it to contain %q", err, want)
 		}
 	}
-	if err := b.store.Unlock(b.ctx, id); err != nil {
+	if err := b.store.LockRelease(b.ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.store.Lock(context.Background(), "apply", 0); err != nil {
+	if _, err := b.store.LockAcquire(context.Background(), "apply", 0); err != nil {
 		t.Fatalf("Lock after unlocking the dead holder's lock: %v", err)
 	}
 }

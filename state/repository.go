@@ -7,23 +7,23 @@ import (
 	"time"
 )
 
-// Repo runs fn in one write transaction with a RepoTx, committing when fn
+// RepositoryWrite runs fn in one write transaction with a RepositoryTx, committing when fn
 // returns nil and rolling back otherwise, so a batch of objects is stored
 // whole or not at all. fn's own error is returned as it is; every failure
-// of a RepoTx method is an *Error of operation "repository" whose cause
+// of a RepositoryTx method is an *Error of operation "repository" whose cause
 // (UserExistsError, ShadowExistsError, …) errors.As reaches.
 //
-// A RepoTx must not be used after fn returns, nor by several goroutines.
-func (s *Store) Repo(ctx context.Context, fn func(*RepoTx) error) error {
+// A RepositoryTx must not be used after fn returns, nor by several goroutines.
+func (s *Store) RepositoryWrite(ctx context.Context, fn func(*RepositoryTx) error) error {
 	return s.repo(ctx, s.write, nil, fn)
 }
 
-// repo runs fn in a RepoTx of a write transaction that write begins,
+// repo runs fn in a RepositoryTx of a write transaction that write begins,
 // with the statements kept from earlier transactions (nil: none).
-func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, kept *keptStmts, fn func(*RepoTx) error) error {
+func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, kept *keptStmts, fn func(*RepositoryTx) error) error {
 	var fnErr error
 	err := write(ctx, func(tx *sql.Tx) error {
-		r := &RepoTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0),
+		r := &RepositoryTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0),
 			hook: s.testHookAfterStatement, kept: kept}
 		r.nowText = formatTime(r.now)
 		if fnErr = fn(r); fnErr != nil {
@@ -43,10 +43,10 @@ func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.
 	return s.fail("repository", err, "")
 }
 
-// RepoTx is one write transaction on the repository (see Store.Repo).
+// RepositoryTx is one write transaction on the repository (see Store.RepositoryWrite).
 // Its statements are prepared once per transaction, on first use, and
 // reused for every object of the batch.
-type RepoTx struct {
+type RepositoryTx struct {
 	ctx context.Context
 	// stmtCtx runs the statements: without cancellation, because the
 	// SQLite driver starts a goroutine per statement to watch a
@@ -63,7 +63,7 @@ type RepoTx struct {
 	dynamic map[string]*sql.Stmt // FindUsers, by query text
 
 	// indexed are the attribute names of the correlation index, read
-	// once per transaction (so an EnsureUserIndex by another process is
+	// once per transaction (so a UserIndexEnsure by another process is
 	// always seen); nil until first needed.
 	indexed []string
 
@@ -74,9 +74,9 @@ type RepoTx struct {
 
 // Now is the store's clock when the transaction began; every time the
 // transaction stores is this one.
-func (r *RepoTx) Now() time.Time { return r.now }
+func (r *RepositoryTx) Now() time.Time { return r.now }
 
-// repoStmt names a statement a RepoTx prepares at most once.
+// repoStmt names a statement a RepositoryTx prepares at most once.
 type repoStmt int
 
 const (
@@ -120,7 +120,7 @@ WHERE id = ?`,
 }
 
 // prepared returns statement id, preparing it on first use.
-func (r *RepoTx) prepared(id repoStmt) (*sql.Stmt, error) {
+func (r *RepositoryTx) prepared(id repoStmt) (*sql.Stmt, error) {
 	if st := r.stmts[id]; st != nil {
 		return st, nil
 	}
@@ -137,7 +137,7 @@ func (r *RepoTx) prepared(id repoStmt) (*sql.Stmt, error) {
 
 // preparedText is prepared for queries built at run time (FindUsers):
 // one statement per distinct text, which holds placeholders only.
-func (r *RepoTx) preparedText(query string) (*sql.Stmt, error) {
+func (r *RepositoryTx) preparedText(query string) (*sql.Stmt, error) {
 	if st := r.dynamic[query]; st != nil {
 		return st, nil
 	}
@@ -157,7 +157,7 @@ func (r *RepoTx) preparedText(query string) (*sql.Stmt, error) {
 
 // prepare prepares query in the transaction, or takes the statement a
 // session prepared in an earlier one.
-func (r *RepoTx) prepare(query string) (*sql.Stmt, error) {
+func (r *RepositoryTx) prepare(query string) (*sql.Stmt, error) {
 	if r.kept != nil {
 		st, err := r.kept.stmt(r.stmtCtx, r.store.db, query)
 		if err != nil {
@@ -172,7 +172,7 @@ func (r *RepoTx) prepare(query string) (*sql.Stmt, error) {
 
 // exec runs statement id, after the rows held back unless it is
 // independent of them, then the store's test hook.
-func (r *RepoTx) exec(id repoStmt, args ...any) (sql.Result, error) {
+func (r *RepositoryTx) exec(id repoStmt, args ...any) (sql.Result, error) {
 	if !independent[id] {
 		if err := r.flush(); err != nil {
 			return nil, err
@@ -194,7 +194,7 @@ func (r *RepoTx) exec(id repoStmt, args ...any) (sql.Result, error) {
 
 // query runs statement id, after the rows held back unless it is
 // independent of them, and hands its rows to each, then runs the hook.
-func (r *RepoTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) error {
+func (r *RepositoryTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) error {
 	if !independent[id] {
 		if err := r.flush(); err != nil {
 			return err
@@ -213,15 +213,15 @@ func (r *RepoTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) err
 	return r.after(repoQueries[id])
 }
 
-func (r *RepoTx) after(query string) error {
+func (r *RepositoryTx) after(query string) error {
 	if r.hook == nil {
 		return nil
 	}
 	return r.hook(query)
 }
 
-// fail wraps a failure of a RepoTx method as the store's *Error.
-func (r *RepoTx) fail(err error) error {
+// fail wraps a failure of a RepositoryTx method as the store's *Error.
+func (r *RepositoryTx) fail(err error) error {
 	return r.store.fail("repository", err, "")
 }
 

@@ -35,7 +35,7 @@ func benchStore(b *testing.B) (context.Context, *Store) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = s.Close() })
-	if err := s.EnsureUserIndex(ctx, benchIndexed); err != nil {
+	if err := s.UserIndexEnsure(ctx, benchIndexed); err != nil {
 		b.Fatal(err)
 	}
 	return ctx, s
@@ -46,7 +46,7 @@ func benchStore(b *testing.B) (context.Context, *Store) {
 func insertObjects(ctx context.Context, s *Store, from, to int) error {
 	const batch = 500
 	for start := from; start < to; start += batch {
-		err := s.Repo(ctx, func(r *RepoTx) error {
+		err := s.RepositoryWrite(ctx, func(r *RepositoryTx) error {
 			for i := start; i < min(start+batch, to); i++ {
 				u, sh := benchObject(i)
 				if err := r.InsertUser(u); err != nil {

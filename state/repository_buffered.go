@@ -6,13 +6,13 @@ import (
 	"strings"
 )
 
-// A RepoTx keeps the rows of new shadows and of correlation keys back and
+// A RepositoryTx keeps the rows of new shadows and of correlation keys back and
 // inserts them many to a statement: a statement's cost beyond its rows
 // (database/sql, the driver, the VM's start) was a third of storing an
 // object. Rows are inserted before any statement that could see them or
 // their absence — a read of shadows or keys, an update or delete (their
 // triggers and foreign keys) — and before the transaction commits, so
-// what a RepoTx stores and reads is the same as if they had gone in at
+// what a RepositoryTx stores and reads is the same as if they had gone in at
 // once. Only statements on users' own columns (InsertUser, UserByID,
 // UserByName) and on run changes run while rows wait.
 //
@@ -34,7 +34,7 @@ const shadowInsertColumns = `id, resource, kind, intent, identifier, key, attrib
 
 const shadowInsertWidth = 17
 
-// heldRows are the rows a RepoTx holds back.
+// heldRows are the rows a RepositoryTx holds back.
 type heldRows struct {
 	shadows []any     // shadowInsertWidth values per row
 	keys    []any     // attribute, value, user_id per row
@@ -52,7 +52,7 @@ var independent = [stmtCount]bool{
 
 // bufferShadow holds back the insert of the new shadow sh, whose column
 // values from resource to next_attempt_at are cols, and gives it its ID.
-func (r *RepoTx) bufferShadow(sh *Shadow, cols []any) error {
+func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 	if r.held.nextShadowID == 0 {
 		err := r.query(stmtNextShadowID, func(rows *sql.Rows) error {
 			return rows.Scan(&r.held.nextShadowID)
@@ -72,7 +72,7 @@ func (r *RepoTx) bufferShadow(sh *Shadow, cols []any) error {
 }
 
 // bufferKey holds back the insert of a correlation key.
-func (r *RepoTx) bufferKey(attribute, value string, userID int64) error {
+func (r *RepositoryTx) bufferKey(attribute, value string, userID int64) error {
 	r.held.keys = append(r.held.keys, attribute, value, userID)
 	if len(r.held.keys) < 3*keyRowsPerInsert {
 		return nil
@@ -81,7 +81,7 @@ func (r *RepoTx) bufferKey(attribute, value string, userID int64) error {
 }
 
 // flush inserts every row held back.
-func (r *RepoTx) flush() error {
+func (r *RepositoryTx) flush() error {
 	if err := r.flushKeys(); err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (r *RepoTx) flush() error {
 
 // flushKeys and flushShadows take the rows out before they run a
 // statement, which would otherwise flush them again.
-func (r *RepoTx) flushKeys() error {
+func (r *RepositoryTx) flushKeys() error {
 	args := r.held.keys
 	if len(args) == 0 {
 		return nil
@@ -103,7 +103,7 @@ func (r *RepoTx) flushKeys() error {
 	return err
 }
 
-func (r *RepoTx) flushShadows() error {
+func (r *RepositoryTx) flushShadows() error {
 	args, shadows := r.held.shadows, r.held.sh
 	if len(shadows) == 0 {
 		return nil
@@ -123,7 +123,7 @@ func (r *RepoTx) flushShadows() error {
 // shadowConflict names a shadow of the failed statement whose object
 // has a shadow already, stored before or earlier in the same statement.
 // The statement changed nothing, and the transaction will not commit.
-func (r *RepoTx) shadowConflict(shadows []*Shadow) error {
+func (r *RepositoryTx) shadowConflict(shadows []*Shadow) error {
 	seen := map[[4]string]bool{}
 	for _, sh := range shadows {
 		k := [4]string{sh.Resource, sh.Kind, sh.Intent, sh.Key}
@@ -161,7 +161,7 @@ func multiRowInsert(prefix string, width, rows int) string {
 }
 
 // execText runs a statement built at run time, then the test hook.
-func (r *RepoTx) execText(query string, args ...any) error {
+func (r *RepositoryTx) execText(query string, args ...any) error {
 	st, err := r.preparedText(query)
 	if err != nil {
 		return err

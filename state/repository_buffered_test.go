@@ -13,7 +13,7 @@ func TestHeldRowsAreSeenByLaterStatements(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.ensureIndex(t, "employee_number")
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		var users []*User
 		for i := range shadowRowsPerInsert + 3 { // a full statement and a partial one
 			u := newUser(fmt.Sprintf("u%d", i), map[string]string{"employee_number": fmt.Sprintf("e%d", i)})
@@ -60,7 +60,7 @@ func TestNewShadowIDsAreSQLites(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	shs := b.putShadows(t, shadow("hr", "a1"), shadow("hr", "a2"))
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		if err := r.DeleteShadow(shs[1].ID); err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func TestNewShadowIDsAreSQLites(t *testing.T) {
 func TestHeldShadowConflictFailsTheTransaction(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	err := b.store.Repo(b.ctx, func(r *RepoTx) error {
+	err := b.store.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 		for _, key := range []string{"a1", "a2", "a1"} {
 			if err := r.PutShadow(shadow("hr", key)); err != nil {
 				return err
@@ -92,7 +92,7 @@ func TestHeldShadowConflictFailsTheTransaction(t *testing.T) {
 	if !errors.As(err, &exists) || exists.Key != "a1" {
 		t.Fatalf("err = %v; want a ShadowExistsError for a1", err)
 	}
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		if sh, err := r.ShadowByKey("hr", "account", "default", "a2"); sh != nil || err != nil {
 			t.Errorf("a2 after the failed transaction: %+v, %v", sh, err)
 		}

@@ -9,7 +9,7 @@ import (
 
 // AddRunChanges appends changes to the changes recorded for run runID,
 // numbering them after those already there. The run must exist.
-func (r *RepoTx) AddRunChanges(runID int64, changes []RunChange) error {
+func (r *RepositoryTx) AddRunChanges(runID int64, changes []RunChange) error {
 	if len(changes) == 0 {
 		return nil
 	}

@@ -9,14 +9,14 @@ import (
 // FindUsers returns the IDs, ascending, of at most limit users for whom
 // every entry of match holds: "name" and "status" compare those columns,
 // any other key the attribute of that name (a user without the attribute
-// does not match). Attributes of the correlation index (EnsureUserIndex)
+// does not match). Attributes of the correlation index (UserIndexEnsure)
 // are looked up there; others are compared in every user's attributes,
 // which reads them all. An empty match, or a limit below 1, finds
 // nothing, never everyone. A limit of 2 tells one match from several.
 //
 // Attribute names and values are only ever bound as parameters, so any
 // text is safe in either.
-func (r *RepoTx) FindUsers(match map[string]string, limit int) ([]int64, error) {
+func (r *RepositoryTx) FindUsers(match map[string]string, limit int) ([]int64, error) {
 	if len(match) == 0 || limit < 1 {
 		return nil, nil
 	}
@@ -50,7 +50,7 @@ func (r *RepoTx) FindUsers(match map[string]string, limit int) ([]int64, error) 
 // findQuery builds FindUsers' query for match, its conditions in the
 // order of the sorted keys so that one shape of match is one statement.
 // Only placeholders carry match's text.
-func (r *RepoTx) findQuery(match map[string]string) (string, []any, error) {
+func (r *RepositoryTx) findQuery(match map[string]string) (string, []any, error) {
 	keys := make([]string, 0, len(match))
 	for k := range match {
 		keys = append(keys, k)

@@ -15,7 +15,7 @@ const MaxFindValues = 500
 // several. ok is false when attribute is neither "name" nor in the
 // correlation index; the caller then asks FindUsers per object. At most
 // MaxFindValues values; empty values match nothing.
-func (r *RepoTx) FindUsersByValues(attribute string, values []string) (found map[string][]int64, ok bool, err error) {
+func (r *RepositoryTx) FindUsersByValues(attribute string, values []string) (found map[string][]int64, ok bool, err error) {
 	values = slices.DeleteFunc(slices.Clone(values), func(v string) bool { return v == "" })
 	if len(values) > MaxFindValues {
 		return nil, false, r.fail(invalidRepo("FindUsersByValues takes at most %d values, not %d", MaxFindValues, len(values)))

@@ -30,7 +30,7 @@ func TestFindUsersByValues(t *testing.T) {
 	for _, tt := range tests {
 		var got map[string][]int64
 		var ok bool
-		b.repo(t, func(r *RepoTx) (err error) {
+		b.repo(t, func(r *RepositoryTx) (err error) {
 			got, ok, err = r.FindUsersByValues(tt.attr, tt.values)
 			return err
 		})
@@ -44,7 +44,7 @@ func TestFindUsersByValues(t *testing.T) {
 			}
 		}
 	}
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		if _, _, err := r.FindUsersByValues("name", make([]string, MaxFindValues+1)); err != nil {
 			t.Errorf("empty values count toward the limit: %v", err)
 		}

@@ -7,7 +7,7 @@ import (
 	"slices"
 )
 
-// EnsureUserIndex makes attributes part of the correlation index, so
+// UserIndexEnsure makes attributes part of the correlation index, so
 // that FindUsers looks them up instead of reading every user. Names
 // already indexed are left as they are; for each new one, the keys of
 // every stored user are added in the same transaction. "name" and
@@ -15,7 +15,7 @@ import (
 // is new it only reads. Names are never removed from the index: an
 // indexed name no mapping uses any more costs a little on every write and
 // changes no result.
-func (s *Store) EnsureUserIndex(ctx context.Context, attributes []string) error {
+func (s *Store) UserIndexEnsure(ctx context.Context, attributes []string) error {
 	want := indexableNames(attributes)
 	if len(want) == 0 {
 		return nil

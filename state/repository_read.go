@@ -29,8 +29,8 @@ func (s *Store) readFn(ctx context.Context, fn func(*sql.Tx) error) error {
 	return nil
 }
 
-// User returns the user named name, or nil when there is none.
-func (s *Store) User(ctx context.Context, name string) (*User, error) {
+// UserGet returns the user named name, or nil when there is none.
+func (s *Store) UserGet(ctx context.Context, name string) (*User, error) {
 	var u *User
 	err := s.readFn(ctx, func(tx *sql.Tx) error {
 		users, err := queryUsers(ctx, tx, `SELECT `+userColumns+` FROM users WHERE name = ?`, name)
@@ -42,9 +42,9 @@ func (s *Store) User(ctx context.Context, name string) (*User, error) {
 	return u, err
 }
 
-// Users calls fn for every user, by name; an error fn returns stops the
+// UsersEach calls fn for every user, by name; an error fn returns stops the
 // walk and is returned as it is.
-func (s *Store) Users(ctx context.Context, fn func(*User) error) error {
+func (s *Store) UsersEach(ctx context.Context, fn func(*User) error) error {
 	return s.readFn(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
 		if err != nil {
@@ -107,10 +107,10 @@ func (s *Store) ShadowsByID(ctx context.Context, ids []int64) ([]*Shadow, error)
 WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, string(list))
 }
 
-// PendingShadows returns at most limit (all when limit < 1) shadows of
+// ShadowsPending returns at most limit (all when limit < 1) shadows of
 // resource with pending operations due at or before due, the longest
 // due first.
-func (s *Store) PendingShadows(ctx context.Context, resource string, due time.Time, limit int) ([]*Shadow, error) {
+func (s *Store) ShadowsPending(ctx context.Context, resource string, due time.Time, limit int) ([]*Shadow, error) {
 	if limit < 1 {
 		limit = -1
 	}

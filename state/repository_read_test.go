@@ -24,7 +24,7 @@ func TestRunChangesPaging(t *testing.T) {
 		for i := range 4 {
 			changes = append(changes, change(batch*4+i))
 		}
-		b.repo(t, func(r *RepoTx) error { return r.AddRunChanges(run.ID, changes) })
+		b.repo(t, func(r *RepositoryTx) error { return r.AddRunChanges(run.ID, changes) })
 		all = append(all, changes...)
 	}
 	tests := []struct {
@@ -46,7 +46,7 @@ func TestRunChangesPaging(t *testing.T) {
 			}
 		})
 	}
-	if err := b.store.Repo(b.ctx, func(r *RepoTx) error { return r.AddRunChanges(9999, all[:1]) }); err == nil {
+	if err := b.store.RepositoryWrite(b.ctx, func(r *RepositoryTx) error { return r.AddRunChanges(9999, all[:1]) }); err == nil {
 		t.Error("changes of a run that does not exist were stored")
 	}
 }
@@ -100,7 +100,7 @@ func TestRolledBackRepoLeavesNothing(t *testing.T) {
 	b.ensureIndex(t, "mail")
 	before := b.dump(t)
 	boom := errors.New("connector failed")
-	err := b.store.Repo(b.ctx, func(r *RepoTx) error {
+	err := b.store.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 		u := newUser("alice", map[string]string{"mail": "a@x"})
 		if err := r.InsertUser(u); err != nil {
 			return err
@@ -134,7 +134,7 @@ func TestRepoFailingAtAnyStatementChangesNothing(t *testing.T) {
 	ids := b.addUsers(t, newUser("old", map[string]string{"mail": "old@x"}), newUser("gone", map[string]string{"mail": "g@x"}))
 	kept := b.putShadows(t, shadow("hr", "kept"))[0]
 	failAtEveryStatement(t, b, func() error {
-		return b.store.Repo(b.ctx, func(r *RepoTx) error {
+		return b.store.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 			u := newUser("new", map[string]string{"mail": "n@x"})
 			if err := r.InsertUser(u); err != nil {
 				return err
@@ -167,7 +167,7 @@ func TestUsersWalk(t *testing.T) {
 	b := setup(t)
 	b.addUsers(t, newUser("carol", nil), newUser("alice", nil), newUser("bob", nil))
 	var names []string
-	err := b.store.Users(b.ctx, func(u *User) error {
+	err := b.store.UsersEach(b.ctx, func(u *User) error {
 		names = append(names, u.Name)
 		return nil
 	})
@@ -175,10 +175,10 @@ func TestUsersWalk(t *testing.T) {
 		t.Errorf("Users = %v, %v; want by name", names, err)
 	}
 	stop := errors.New("stop")
-	if err := b.store.Users(b.ctx, func(*User) error { return stop }); err != stop {
+	if err := b.store.UsersEach(b.ctx, func(*User) error { return stop }); err != stop {
 		t.Errorf("a callback error came back as %v", err)
 	}
-	if u, err := b.store.User(b.ctx, "nobody"); u != nil || err != nil {
+	if u, err := b.store.UserGet(b.ctx, "nobody"); u != nil || err != nil {
 		t.Errorf("User(nobody) = %+v, %v", u, err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 )
 
-// RepoSession runs a long series of Repo transactions — the batches of a
+// RepositorySession runs a long series of Repo transactions — the batches of a
 // synchronization pass — on a connection of its own, and checkpoints the
 // write-ahead log beside them instead of inside their commits.
 //
@@ -28,8 +28,8 @@ import (
 // Checkpoints only move committed pages from one file to the other:
 // a session changes what is stored, and when, in no way.
 //
-// A RepoSession is used by one goroutine at a time; Close ends it.
-type RepoSession struct {
+// A RepositorySession is used by one goroutine at a time; Close ends it.
+type RepositorySession struct {
 	s             *Store
 	conn          *sql.Conn
 	restartFrames int64
@@ -56,14 +56,14 @@ const sessionCheckpointEvery = 8
 // session's checkpointer has it start over (32 MB of 4 KB pages).
 const sessionRestartFrames = 8192
 
-// RepoSession starts a session; it holds one of the store's connections
+// RepositorySession starts a session; it holds one of the store's connections
 // until Close.
-func (s *Store) RepoSession(ctx context.Context) (*RepoSession, error) {
+func (s *Store) RepositorySession(ctx context.Context) (*RepositorySession, error) {
 	return s.repoSession(ctx, sessionRestartFrames)
 }
 
 // repoSession starts a session whose log starts over at restartFrames.
-func (s *Store) repoSession(ctx context.Context, restartFrames int64) (*RepoSession, error) {
+func (s *Store) repoSession(ctx context.Context, restartFrames int64) (*RepositorySession, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, s.fail("repository", err, "")
@@ -72,14 +72,14 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64) (*RepoSess
 		discard(conn)
 		return nil, s.fail("repository", err, "")
 	}
-	rs := &RepoSession{s: s, conn: conn, restartFrames: restartFrames,
+	rs := &RepositorySession{s: s, conn: conn, restartFrames: restartFrames,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
 	go rs.checkpoints()
 	return rs, nil
 }
 
-// Repo is Store.Repo on the session's connection.
-func (rs *RepoSession) Repo(ctx context.Context, fn func(*RepoTx) error) error {
+// RepositoryWrite is Store.RepositoryWrite on the session's connection.
+func (rs *RepositorySession) RepositoryWrite(ctx context.Context, fn func(*RepositoryTx) error) error {
 	err := rs.s.repo(ctx, rs.write, &rs.kept, fn)
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func (rs *RepoSession) Repo(ctx context.Context, fn func(*RepoTx) error) error {
 }
 
 // write is Store.write on the session's connection.
-func (rs *RepoSession) write(ctx context.Context, fn func(*sql.Tx) error) error {
+func (rs *RepositorySession) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	release, err := rs.s.takeWriteSlot(ctx)
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (rs *RepoSession) write(ctx context.Context, fn func(*sql.Tx) error) error 
 // closed rather than pooled, so no other write runs with automatic
 // checkpoints off. The error is the last checkpoint's; every commit of
 // the session stands whatever it says.
-func (rs *RepoSession) Close() error {
+func (rs *RepositorySession) Close() error {
 	var err error
 	rs.closing.Do(func() {
 		close(rs.done)
@@ -139,7 +139,7 @@ func (rs *RepoSession) Close() error {
 
 // checkpoints copies the log after commits until Close, or until a
 // checkpoint fails.
-func (rs *RepoSession) checkpoints() {
+func (rs *RepositorySession) checkpoints() {
 	defer close(rs.stopped)
 	ctx := context.Background()
 	for {
@@ -156,7 +156,7 @@ func (rs *RepoSession) checkpoints() {
 }
 
 // checkpoint copies the log, and has it start over once it is large.
-func (rs *RepoSession) checkpoint(ctx context.Context) error {
+func (rs *RepositorySession) checkpoint(ctx context.Context) error {
 	frames, err := walCheckpoint(ctx, rs.s.db)
 	if err != nil || frames < rs.restartFrames {
 		return err

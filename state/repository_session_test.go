@@ -23,7 +23,7 @@ func TestRepoSessionStoresAndBoundsTheLog(t *testing.T) {
 	}
 	big := strings.Repeat("x", 3000)
 	for c := range commits {
-		err := rs.Repo(b.ctx, func(r *RepoTx) error {
+		err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 			for i := range perCommit {
 				sh := shadow("hr", fmt.Sprintf("k%d-%d", c, i))
 				sh.Attributes["blob"] = []string{big}
@@ -71,17 +71,17 @@ func TestRepoSessionStoresAndBoundsTheLog(t *testing.T) {
 	}
 }
 
-// A failed transaction of a session leaves nothing, as Store.Repo's.
+// A failed transaction of a session leaves nothing, as Store.RepositoryWrite's.
 func TestRepoSessionRollsBack(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rs, err := b.store.RepoSession(b.ctx)
+	rs, err := b.store.RepositorySession(b.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rs.Close()
 	boom := fmt.Errorf("boom")
-	err = rs.Repo(b.ctx, func(r *RepoTx) error {
+	err = rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 		if err := r.PutShadow(shadow("hr", "a1")); err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func TestRepoSessionRollsBack(t *testing.T) {
 	if err != boom {
 		t.Fatalf("Repo = %v, want fn's error", err)
 	}
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		if sh, err := r.ShadowByKey("hr", "account", "default", "a1"); sh != nil || err != nil {
 			t.Errorf("after rollback: %+v, %v", sh, err)
 		}

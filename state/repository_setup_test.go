@@ -5,9 +5,9 @@ import (
 )
 
 // repo runs fn in a Repo transaction and fails the test on error.
-func (b *bundle) repo(t *testing.T, fn func(*RepoTx) error) {
+func (b *bundle) repo(t *testing.T, fn func(*RepositoryTx) error) {
 	t.Helper()
-	if err := b.store.Repo(b.ctx, fn); err != nil {
+	if err := b.store.RepositoryWrite(b.ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -16,7 +16,7 @@ func (b *bundle) repo(t *testing.T, fn func(*RepoTx) error) {
 func (b *bundle) addUsers(t *testing.T, users ...*User) []int64 {
 	t.Helper()
 	ids := make([]int64, len(users))
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		for i, u := range users {
 			if err := r.InsertUser(u); err != nil {
 				return err
@@ -31,7 +31,7 @@ func (b *bundle) addUsers(t *testing.T, users ...*User) []int64 {
 // putShadows stores shadows and returns them (with IDs set).
 func (b *bundle) putShadows(t *testing.T, shadows ...*Shadow) []*Shadow {
 	t.Helper()
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		for _, sh := range shadows {
 			if err := r.PutShadow(sh); err != nil {
 				return err
@@ -44,7 +44,7 @@ func (b *bundle) putShadows(t *testing.T, shadows ...*Shadow) []*Shadow {
 
 func (b *bundle) ensureIndex(t *testing.T, names ...string) {
 	t.Helper()
-	if err := b.store.EnsureUserIndex(b.ctx, names); err != nil {
+	if err := b.store.UserIndexEnsure(b.ctx, names); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -53,7 +53,7 @@ func (b *bundle) ensureIndex(t *testing.T, names ...string) {
 func (b *bundle) findUsers(t *testing.T, match map[string]string, limit int) []int64 {
 	t.Helper()
 	var ids []int64
-	b.repo(t, func(r *RepoTx) (err error) {
+	b.repo(t, func(r *RepositoryTx) (err error) {
 		ids, err = r.FindUsers(match, limit)
 		return err
 	})

@@ -12,7 +12,7 @@ const shadowColumns = `id, resource, kind, intent, identifier, key, attributes, 
     coalesce(owner, 0), situation, synced_at, dead, pending, created_at, updated_at`
 
 // ShadowByID returns the shadow with ID id, or nil when there is none.
-func (r *RepoTx) ShadowByID(id int64) (*Shadow, error) {
+func (r *RepositoryTx) ShadowByID(id int64) (*Shadow, error) {
 	shadows, err := r.shadows(stmtShadowByID, id)
 	if err != nil || len(shadows) == 0 {
 		return nil, err
@@ -22,7 +22,7 @@ func (r *RepoTx) ShadowByID(id int64) (*Shadow, error) {
 
 // ShadowByKey returns the shadow of the object with key in resource's
 // object type kind/intent, or nil when there is none.
-func (r *RepoTx) ShadowByKey(resource, kind, intent, key string) (*Shadow, error) {
+func (r *RepositoryTx) ShadowByKey(resource, kind, intent, key string) (*Shadow, error) {
 	shadows, err := r.shadows(stmtShadowByKey, resource, kind, intent, key)
 	if err != nil || len(shadows) == 0 {
 		return nil, err
@@ -32,11 +32,11 @@ func (r *RepoTx) ShadowByKey(resource, kind, intent, key string) (*Shadow, error
 
 // ShadowsOfUser returns the shadows linked to user userID, ordered by
 // resource, kind, intent and key.
-func (r *RepoTx) ShadowsOfUser(userID int64) ([]*Shadow, error) {
+func (r *RepositoryTx) ShadowsOfUser(userID int64) ([]*Shadow, error) {
 	return r.shadows(stmtShadowsOfUser, userID)
 }
 
-func (r *RepoTx) shadows(id repoStmt, args ...any) ([]*Shadow, error) {
+func (r *RepositoryTx) shadows(id repoStmt, args ...any) ([]*Shadow, error) {
 	var shadows []*Shadow
 	err := r.query(id, func(rows *sql.Rows) error {
 		sh, err := scanShadow(rows)
@@ -58,7 +58,7 @@ func (r *RepoTx) shadows(id repoStmt, args ...any) ([]*Shadow, error) {
 // QueuedAt the transaction's time, and keeps the shadow's due time (the
 // earliest NextAttemptAt, or QueuedAt when that is zero) in step with
 // them.
-func (r *RepoTx) PutShadow(sh *Shadow) error {
+func (r *RepositoryTx) PutShadow(sh *Shadow) error {
 	cols, err := r.shadowArgs(sh)
 	if err != nil {
 		return r.fail(err)
@@ -80,7 +80,7 @@ func (r *RepoTx) PutShadow(sh *Shadow) error {
 	return nil
 }
 
-func (r *RepoTx) insertShadow(sh *Shadow, cols []any) error {
+func (r *RepositoryTx) insertShadow(sh *Shadow, cols []any) error {
 	if err := r.bufferShadow(sh, cols); err != nil {
 		return r.fail(err)
 	}
@@ -90,7 +90,7 @@ func (r *RepoTx) insertShadow(sh *Shadow, cols []any) error {
 
 // DeleteShadow removes the shadow with ID id; one that does not exist is
 // no error.
-func (r *RepoTx) DeleteShadow(id int64) error {
+func (r *RepositoryTx) DeleteShadow(id int64) error {
 	if _, err := r.exec(stmtDeleteShadow, id); err != nil {
 		return r.fail(err)
 	}
@@ -100,7 +100,7 @@ func (r *RepoTx) DeleteShadow(id int64) error {
 
 // shadowArgs are the values of the shadow's columns from resource to
 // next_attempt_at, in the order of the insert and update statements.
-func (r *RepoTx) shadowArgs(sh *Shadow) ([]any, error) {
+func (r *RepositoryTx) shadowArgs(sh *Shadow) ([]any, error) {
 	if sh.Resource == "" || sh.Kind == "" || sh.Key == "" {
 		return nil, invalidRepo("a shadow needs a resource, a kind and a key (got %q, %q, %q)", sh.Resource, sh.Kind, sh.Key)
 	}
@@ -121,7 +121,7 @@ func (r *RepoTx) shadowArgs(sh *Shadow) ([]any, error) {
 
 // encodePending encodes ops as the pending column (NULL for none) and
 // computes next_attempt_at: the earliest time one of them is due.
-func (r *RepoTx) encodePending(ops []PendingOperation) (pending, due any, err error) {
+func (r *RepositoryTx) encodePending(ops []PendingOperation) (pending, due any, err error) {
 	if len(ops) == 0 {
 		return nil, nil, nil
 	}

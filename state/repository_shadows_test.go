@@ -23,7 +23,7 @@ func TestPutShadowInsertsThenUpdates(t *testing.T) {
 	sh.Identifier, sh.Hash, sh.Situation, sh.Dead, sh.Owner = "A1", "h2", "deleted", true, 0
 	sh.Attributes = map[string][]string{"uid": {"a1"}, "empty": {}}
 	b.putShadows(t, sh)
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		got, err := r.ShadowByID(sh.ID)
 		if err != nil {
 			return err
@@ -50,26 +50,26 @@ func TestShadowConflictsAndUnknownIDs(t *testing.T) {
 	b := setup(t)
 	shadows := b.putShadows(t, shadow("hr", "a1"), shadow("hr", "a2"))
 	tests := map[string]struct {
-		write func(*RepoTx) error
+		write func(*RepositoryTx) error
 		want  any
 	}{
-		"insert twice": {func(r *RepoTx) error { return r.PutShadow(shadow("hr", "a1")) }, new(*ShadowExistsError)},
-		"rekey onto another": {func(r *RepoTx) error {
+		"insert twice": {func(r *RepositoryTx) error { return r.PutShadow(shadow("hr", "a1")) }, new(*ShadowExistsError)},
+		"rekey onto another": {func(r *RepositoryTx) error {
 			sh := *shadows[1]
 			sh.Key = "a1"
 			return r.PutShadow(&sh)
 		}, new(*ShadowExistsError)},
-		"unknown ID": {func(r *RepoTx) error {
+		"unknown ID": {func(r *RepositoryTx) error {
 			sh := shadow("hr", "a9")
 			sh.ID = 999
 			return r.PutShadow(sh)
 		}, new(*UnknownShadowError)},
-		"no key": {func(r *RepoTx) error { return r.PutShadow(shadow("hr", "")) }, new(*InvalidRepositoryError)},
+		"no key": {func(r *RepositoryTx) error { return r.PutShadow(shadow("hr", "")) }, new(*InvalidRepositoryError)},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			if err := b.store.Repo(b.ctx, tt.write); !errors.As(err, tt.want) {
+			if err := b.store.RepositoryWrite(b.ctx, tt.write); !errors.As(err, tt.want) {
 				t.Fatalf("err = %v; want %T", err, tt.want)
 			}
 		})
@@ -88,8 +88,8 @@ func TestDeleteUserUnlinksShadows(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0].ID != a1.ID || got[1].ID != a2.ID {
 		t.Fatalf("UserShadows = %+v, %v; want a1 (hr) then a2 (ldap)", got, err)
 	}
-	b.repo(t, func(r *RepoTx) error { return r.DeleteUser(ids[0]) })
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error { return r.DeleteUser(ids[0]) })
+	b.repo(t, func(r *RepositoryTx) error {
 		for _, sh := range []*Shadow{a1, a2} {
 			got, err := r.ShadowByID(sh.ID)
 			if err != nil {
@@ -111,8 +111,8 @@ func TestDeleteShadow(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	sh := b.putShadows(t, shadow("hr", "a1"))[0]
-	b.repo(t, func(r *RepoTx) error { return r.DeleteShadow(sh.ID) })
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error { return r.DeleteShadow(sh.ID) })
+	b.repo(t, func(r *RepositoryTx) error {
 		if got, err := r.ShadowByID(sh.ID); got != nil || err != nil {
 			t.Errorf("after DeleteShadow: %+v, %v", got, err)
 		}
@@ -142,14 +142,14 @@ func TestPendingShadows(t *testing.T) {
 	queuedNow.Pending = []PendingOperation{{Op: OpCreate}} // QueuedAt zero: the transaction's time
 	b.putShadows(t, late, early, retry, future, other, none, queuedNow)
 
-	got, err := b.store.PendingShadows(b.ctx, "hr", now, 0)
+	got, err := b.store.ShadowsPending(b.ctx, "hr", now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if keys := shadowKeys(got); !reflect.DeepEqual(keys, []string{"early", "retry", "late", "queued-now"}) {
 		t.Errorf("PendingShadows = %q", keys)
 	}
-	if got, _ := b.store.PendingShadows(b.ctx, "hr", now, 2); !reflect.DeepEqual(shadowKeys(got), []string{"early", "retry"}) {
+	if got, _ := b.store.ShadowsPending(b.ctx, "hr", now, 2); !reflect.DeepEqual(shadowKeys(got), []string{"early", "retry"}) {
 		t.Errorf("PendingShadows limit 2 = %q", shadowKeys(got))
 	}
 	if !queuedNow.Pending[0].QueuedAt.Equal(now) {
@@ -159,7 +159,7 @@ func TestPendingShadows(t *testing.T) {
 	// Done: the shadow leaves the queue.
 	early.Pending = nil
 	b.putShadows(t, early)
-	if got, _ := b.store.PendingShadows(b.ctx, "hr", now, 0); !reflect.DeepEqual(shadowKeys(got), []string{"retry", "late", "queued-now"}) {
+	if got, _ := b.store.ShadowsPending(b.ctx, "hr", now, 0); !reflect.DeepEqual(shadowKeys(got), []string{"retry", "late", "queued-now"}) {
 		t.Errorf("after clearing early: %q", shadowKeys(got))
 	}
 	var nulls int

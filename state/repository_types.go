@@ -5,7 +5,7 @@ import "time"
 // The repository is syncline's own record of identities: users (focus
 // objects) and shadows (what syncline knows of each resource object). The
 // synchronization activities in engine/synchronization read and write it
-// through a RepoTx, one write transaction per batch of objects.
+// through a RepositoryTx, one write transaction per batch of objects.
 
 // User statuses.
 const (

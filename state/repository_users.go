@@ -11,16 +11,16 @@ import (
 const userColumns = `id, name, status, attributes, created_at, updated_at`
 
 // UserByID returns the user with ID id, or nil when there is none.
-func (r *RepoTx) UserByID(id int64) (*User, error) {
+func (r *RepositoryTx) UserByID(id int64) (*User, error) {
 	return r.oneUser(stmtUserByID, id)
 }
 
 // UserByName returns the user named name, or nil when there is none.
-func (r *RepoTx) UserByName(name string) (*User, error) {
+func (r *RepositoryTx) UserByName(name string) (*User, error) {
 	return r.oneUser(stmtUserByName, name)
 }
 
-func (r *RepoTx) oneUser(id repoStmt, arg any) (*User, error) {
+func (r *RepositoryTx) oneUser(id repoStmt, arg any) (*User, error) {
 	var u *User
 	err := r.query(id, func(rows *sql.Rows) (err error) {
 		u, err = scanUser(rows)
@@ -34,7 +34,7 @@ func (r *RepoTx) oneUser(id repoStmt, arg any) (*User, error) {
 
 // InsertUser stores u as a new user, setting its ID, CreatedAt and
 // UpdatedAt. A name another user has is refused with a UserExistsError.
-func (r *RepoTx) InsertUser(u *User) error {
+func (r *RepositoryTx) InsertUser(u *User) error {
 	attrs, err := r.encodeUserAttributes(u)
 	if err != nil {
 		return r.fail(err)
@@ -60,7 +60,7 @@ func (r *RepoTx) InsertUser(u *User) error {
 // UpdateUser stores u over the user with ID u.ID, name included (a name
 // another user has is refused with a UserExistsError), and sets
 // UpdatedAt. An ID no user has is an UnknownUserError.
-func (r *RepoTx) UpdateUser(u *User) error {
+func (r *RepositoryTx) UpdateUser(u *User) error {
 	attrs, err := r.encodeUserAttributes(u)
 	if err != nil {
 		return r.fail(err)
@@ -87,7 +87,7 @@ func (r *RepoTx) UpdateUser(u *User) error {
 // trigger users_keys_delete); the shadows it owned are left unlinked
 // (owner 0). Deleting a user that does
 // not exist does nothing.
-func (r *RepoTx) DeleteUser(id int64) error {
+func (r *RepositoryTx) DeleteUser(id int64) error {
 	if _, err := r.exec(stmtDeleteUser, id); err != nil {
 		return r.fail(err)
 	}
@@ -96,7 +96,7 @@ func (r *RepoTx) DeleteUser(id int64) error {
 
 // insertKeys adds the correlation keys of user id: one per indexed
 // attribute it has, held back and inserted with other users' keys.
-func (r *RepoTx) insertKeys(id int64, attrs map[string]string) error {
+func (r *RepositoryTx) insertKeys(id int64, attrs map[string]string) error {
 	indexed, err := r.indexedNames()
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func (r *RepoTx) insertKeys(id int64, attrs map[string]string) error {
 
 // indexedNames are the attribute names of the correlation index, read on
 // first use in the transaction.
-func (r *RepoTx) indexedNames() ([]string, error) {
+func (r *RepositoryTx) indexedNames() ([]string, error) {
 	if r.indexed != nil {
 		return r.indexed, nil
 	}
@@ -133,14 +133,14 @@ func (r *RepoTx) indexedNames() ([]string, error) {
 	return names, nil
 }
 
-func (r *RepoTx) isIndexed(name string) (bool, error) {
+func (r *RepositoryTx) isIndexed(name string) (bool, error) {
 	indexed, err := r.indexedNames()
 	return slices.Contains(indexed, name), err
 }
 
 // encodeUserAttributes checks u and encodes its attributes as a JSON
 // object ("{}" for none).
-func (r *RepoTx) encodeUserAttributes(u *User) (string, error) {
+func (r *RepositoryTx) encodeUserAttributes(u *User) (string, error) {
 	switch {
 	case u.Name == "":
 		return "", invalidRepo("a user needs a name")

@@ -22,9 +22,9 @@ func TestInsertUpdateDeleteUser(t *testing.T) {
 	b.clock.Advance(time.Hour)
 	alice.Name, alice.Status = "alice.l", UserDisabled
 	alice.Attributes = map[string]string{"mail": "al@example.com"}
-	b.repo(t, func(r *RepoTx) error { return r.UpdateUser(alice) })
+	b.repo(t, func(r *RepositoryTx) error { return r.UpdateUser(alice) })
 
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error {
 		got, err := r.UserByID(alice.ID)
 		if err != nil {
 			return err
@@ -44,8 +44,8 @@ func TestInsertUpdateDeleteUser(t *testing.T) {
 		t.Errorf("the new mail finds %v; want [%d]", ids, alice.ID)
 	}
 
-	b.repo(t, func(r *RepoTx) error { return r.DeleteUser(alice.ID) })
-	b.repo(t, func(r *RepoTx) error {
+	b.repo(t, func(r *RepositoryTx) error { return r.DeleteUser(alice.ID) })
+	b.repo(t, func(r *RepositoryTx) error {
 		if got, err := r.UserByID(alice.ID); err != nil || got != nil {
 			t.Errorf("after DeleteUser: %+v, %v", got, err)
 		}
@@ -60,7 +60,7 @@ func TestUserAttributesAreNeverNil(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.addUsers(t, &User{Name: "bare", Status: UserActive})
-	u, err := b.store.User(b.ctx, "bare")
+	u, err := b.store.UserGet(b.ctx, "bare")
 	if err != nil || u == nil || u.Attributes == nil || len(u.Attributes) != 0 {
 		t.Fatalf("User = %+v, %v; want empty, non-nil attributes", u, err)
 	}
@@ -70,16 +70,16 @@ func TestUserNameConflicts(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ids := b.addUsers(t, newUser("alice", nil), newUser("bob", nil))
-	tests := map[string]func(*RepoTx) error{
-		"insert": func(r *RepoTx) error { return r.InsertUser(newUser("alice", nil)) },
-		"rename": func(r *RepoTx) error {
+	tests := map[string]func(*RepositoryTx) error{
+		"insert": func(r *RepositoryTx) error { return r.InsertUser(newUser("alice", nil)) },
+		"rename": func(r *RepositoryTx) error {
 			return r.UpdateUser(&User{ID: ids[1], Name: "alice", Status: UserActive})
 		},
 	}
 	for name, write := range tests {
 		t.Run(name, func(t *testing.T) {
 			var exists *UserExistsError
-			err := b.store.Repo(b.ctx, write)
+			err := b.store.RepositoryWrite(b.ctx, write)
 			if !errors.As(err, &exists) || exists.Name != "alice" {
 				t.Fatalf("err = %v; want a UserExistsError for alice", err)
 			}
@@ -94,18 +94,18 @@ func TestInvalidUserWrites(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	tests := map[string]struct {
-		write func(*RepoTx) error
+		write func(*RepositoryTx) error
 		want  any
 	}{
-		"no name":      {func(r *RepoTx) error { return r.InsertUser(&User{Status: UserActive}) }, new(*InvalidRepositoryError)},
-		"no status":    {func(r *RepoTx) error { return r.InsertUser(&User{Name: "x"}) }, new(*InvalidRepositoryError)},
-		"name as attr": {func(r *RepoTx) error { return r.InsertUser(newUser("x", map[string]string{"name": "y"})) }, new(*InvalidRepositoryError)},
-		"unknown ID":   {func(r *RepoTx) error { return r.UpdateUser(&User{ID: 99, Name: "x", Status: UserActive}) }, new(*UnknownUserError)},
+		"no name":      {func(r *RepositoryTx) error { return r.InsertUser(&User{Status: UserActive}) }, new(*InvalidRepositoryError)},
+		"no status":    {func(r *RepositoryTx) error { return r.InsertUser(&User{Name: "x"}) }, new(*InvalidRepositoryError)},
+		"name as attr": {func(r *RepositoryTx) error { return r.InsertUser(newUser("x", map[string]string{"name": "y"})) }, new(*InvalidRepositoryError)},
+		"unknown ID":   {func(r *RepositoryTx) error { return r.UpdateUser(&User{ID: 99, Name: "x", Status: UserActive}) }, new(*UnknownUserError)},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			err := b.store.Repo(b.ctx, tt.write)
+			err := b.store.RepositoryWrite(b.ctx, tt.write)
 			if !errors.As(err, tt.want) {
 				t.Fatalf("err = %v; want %T", err, tt.want)
 			}
@@ -192,11 +192,11 @@ func TestIndexSeenAcrossStores(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	other := b.open(t)
-	if err := other.Repo(b.ctx, func(r *RepoTx) error { _, err := r.FindUsers(map[string]string{"mail": "x"}, 1); return err }); err != nil {
+	if err := other.RepositoryWrite(b.ctx, func(r *RepositoryTx) error { _, err := r.FindUsers(map[string]string{"mail": "x"}, 1); return err }); err != nil {
 		t.Fatal(err)
 	}
 	b.ensureIndex(t, "mail")
-	if err := other.Repo(b.ctx, func(r *RepoTx) error { return r.InsertUser(newUser("zed", map[string]string{"mail": "z@x"})) }); err != nil {
+	if err := other.RepositoryWrite(b.ctx, func(r *RepositoryTx) error { return r.InsertUser(newUser("zed", map[string]string{"mail": "z@x"})) }); err != nil {
 		t.Fatal(err)
 	}
 	if got := b.keys(t); !slices.Equal(got, []string{"mail=z@x"}) {
@@ -212,7 +212,7 @@ func TestHostileUserValues(t *testing.T) {
 	attrs := map[string]string{"big": big, `quote"d`: `it's "quoted"`, "emoji 🎉": "日本語", "path.like[0]": "$.x"}
 	u := newUser(`O'Brien "Bob" 🎉`, attrs)
 	b.addUsers(t, u)
-	got, err := b.store.User(b.ctx, u.Name)
+	got, err := b.store.UserGet(b.ctx, u.Name)
 	if err != nil || got == nil || !reflect.DeepEqual(got.Attributes, attrs) {
 		t.Fatalf("User = %+v, %v", got, err)
 	}

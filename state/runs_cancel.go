@@ -5,12 +5,12 @@ import (
 	"time"
 )
 
-// CancelRun cancels run id on behalf of by, and returns the run as it is
+// RunCancel cancels run id on behalf of by, and returns the run as it is
 // now. A queued run is cancelled at once (finished at now); for a running
 // run, the cancel is requested: its worker learns of it from Heartbeat
 // and finishes the run as cancelled. Cancelling a running run twice is
 // harmless. A run that has finished is a RunStateError.
-func (s *Store) CancelRun(ctx context.Context, id int64, by string, now time.Time) (*Run, error) {
+func (s *Store) RunCancel(ctx context.Context, id int64, by string, now time.Time) (*Run, error) {
 	var cancelled *Run
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		r, err := w.readRun(id)

@@ -29,7 +29,7 @@ const claimByID = `UPDATE runs AS r SET state = 'running', claimed_by = ?, start
 WHERE r.id = ? AND r.state = 'queued' AND ` + claimable + `
 RETURNING ` + runColumns
 
-// ClaimRun hands worker the next run to execute, marking it running,
+// RunClaim hands worker the next run to execute, marking it running,
 // started and heartbeating at now: of the queued runs scheduled at or
 // before now whose task is active, the one with the highest priority,
 // then the earliest ScheduledAt, then the lowest ID. An exclusive run is
@@ -39,7 +39,7 @@ RETURNING ` + runColumns
 // The claim is one statement, so concurrent claimers — in this process or
 // others — never claim the same run, and an exclusive run never starts
 // beside another run of its task.
-func (s *Store) ClaimRun(ctx context.Context, worker string, now time.Time) (*Run, error) {
+func (s *Store) RunClaim(ctx context.Context, worker string, now time.Time) (*Run, error) {
 	if worker == "" {
 		return nil, s.fail("claim", invalidRun("a claim needs a worker ID"), "")
 	}
@@ -58,12 +58,12 @@ func (s *Store) ClaimRun(ctx context.Context, worker string, now time.Time) (*Ru
 	return claimed, nil
 }
 
-// ClaimRunByID claims run id for worker, as ClaimRun would but whenever
+// RunClaimByID claims run id for worker, as RunClaim would but whenever
 // it is scheduled: a foreground "syncline run" enqueues a run and claims
 // it at once. A run that is not queued, or exclusive while another run of
 // its task is running (BlockedBy), is a RunStateError; a run whose task
 // is not active is a TaskStateError; an unknown ID an UnknownRunError.
-func (s *Store) ClaimRunByID(ctx context.Context, id int64, worker string, now time.Time) (*Run, error) {
+func (s *Store) RunClaimByID(ctx context.Context, id int64, worker string, now time.Time) (*Run, error) {
 	if worker == "" {
 		return nil, s.fail("claim", invalidRun("a claim needs a worker ID"), "")
 	}

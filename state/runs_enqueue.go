@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// EnqueueRun stores a new run and returns it as stored, with its ID and
+// RunEnqueue stores a new run and returns it as stored, with its ID and
 // CreatedAt. The run is queued unless r.State says otherwise (a run that
 // was due but is recorded as skipped, say); a new run may be queued or
 // final, never running. Defaults: CreatedAt is the store's clock,
@@ -17,7 +17,7 @@ import (
 // an active task, except a retry or recovery (RetryOf set), which only
 // needs the task not to be closed; otherwise it is a TaskStateError. A
 // queued run of a suspended task waits, unclaimed, until it is resumed.
-func (s *Store) EnqueueRun(ctx context.Context, r Run) (*Run, error) {
+func (s *Store) RunEnqueue(ctx context.Context, r Run) (*Run, error) {
 	var stored Run
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		if err := w.checkEnqueue(&r); err != nil {

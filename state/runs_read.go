@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Run returns run id; an unknown ID is an UnknownRunError.
-func (s *Store) Run(ctx context.Context, id int64) (*Run, error) {
+// RunGet returns run id; an unknown ID is an UnknownRunError.
+func (s *Store) RunGet(ctx context.Context, id int64) (*Run, error) {
 	r, err := queryRun(ctx, s.db, `SELECT `+runColumns+` FROM runs WHERE id = ?`, id)
 	if err == nil && r == nil {
 		err = &UnknownRunError{ID: id}
@@ -17,8 +17,8 @@ func (s *Store) Run(ctx context.Context, id int64) (*Run, error) {
 	return r, nil
 }
 
-// Runs lists the runs f selects, newest (highest ID) first.
-func (s *Store) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
+// RunList lists the runs f selects, newest (highest ID) first.
+func (s *Store) RunList(ctx context.Context, f RunFilter) ([]Run, error) {
 	var (
 		where []string
 		args  []any
@@ -47,11 +47,11 @@ func (s *Store) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	return runs, nil
 }
 
-// LastRuns returns, for every task that has one, its newest (highest ID)
+// RunLatestByTask returns, for every task that has one, its newest (highest ID)
 // run that has started — running or finished after running — by task
 // name: the "last run" of the tasks table. Runs that never started
 // (queued, skipped, cancelled while queued) are passed over.
-func (s *Store) LastRuns(ctx context.Context) (map[string]Run, error) {
+func (s *Store) RunLatestByTask(ctx context.Context) (map[string]Run, error) {
 	runs, err := queryRuns(ctx, s.db, `SELECT `+runColumns+` FROM runs WHERE id IN (
     SELECT (SELECT o.id FROM runs o WHERE o.task = t.task AND o.started_at IS NOT NULL
             ORDER BY o.id DESC LIMIT 1)
@@ -66,8 +66,8 @@ func (s *Store) LastRuns(ctx context.Context) (map[string]Run, error) {
 	return last, nil
 }
 
-// ActiveRuns returns task's queued and running runs, oldest first.
-func (s *Store) ActiveRuns(ctx context.Context, task string) ([]Run, error) {
+// RunListActive returns task's queued and running runs, oldest first.
+func (s *Store) RunListActive(ctx context.Context, task string) ([]Run, error) {
 	runs, err := queryRuns(ctx, s.db, `SELECT `+runColumns+` FROM runs
 WHERE task = ? AND state IN ('queued', 'running') ORDER BY id`, task)
 	if err != nil {
@@ -76,9 +76,9 @@ WHERE task = ? AND state IN ('queued', 'running') ORDER BY id`, task)
 	return runs, nil
 }
 
-// LastSucceeded returns task's newest (highest ID) succeeded run, or nil
+// RunLastSucceeded returns task's newest (highest ID) succeeded run, or nil
 // when it has none.
-func (s *Store) LastSucceeded(ctx context.Context, task string) (*Run, error) {
+func (s *Store) RunLastSucceeded(ctx context.Context, task string) (*Run, error) {
 	r, err := queryRun(ctx, s.db, `SELECT `+runColumns+` FROM runs
 WHERE task = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`, task)
 	if err != nil {

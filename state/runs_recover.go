@@ -6,26 +6,26 @@ import (
 	"time"
 )
 
-// RecoverRuns ends the runs whose worker is gone: every running run
+// RunRecover ends the runs whose worker is gone: every running run
 // whose last heartbeat is before staleBefore, or whose worker isDead
 // reports dead (isDead may be nil), becomes interrupted, finished at now,
 // with an error naming the worker and its last heartbeat — or cancelled,
 // when someone asked to cancel it, and then it is not requeued. It returns
 // those runs, so the engine can queue their recovery runs; to queue them
-// in the same transaction, use RecoverRunsAndRequeue.
+// in the same transaction, use RunRecoverAndRequeue.
 //
 // isDead is called outside any transaction, once per worker. A run whose
 // heartbeat moves on between that check and the update is left running.
-func (s *Store) RecoverRuns(ctx context.Context, now, staleBefore time.Time, isDead func(worker string) bool) ([]Run, error) {
-	return s.RecoverRunsAndRequeue(ctx, now, staleBefore, isDead, nil)
+func (s *Store) RunRecover(ctx context.Context, now, staleBefore time.Time, isDead func(worker string) bool) ([]Run, error) {
+	return s.RunRecoverAndRequeue(ctx, now, staleBefore, isDead, nil)
 }
 
-// RecoverRunsAndRequeue is RecoverRuns that also stores, in the same
+// RunRecoverAndRequeue is RunRecover that also stores, in the same
 // transaction, the runs requeue returns for each interrupted run (its
-// recovery run, typically), as FinishRun stores follow-ups: a crash
+// recovery run, typically), as RunFinish stores follow-ups: a crash
 // either keeps the interruption and its recovery run or neither. requeue
 // may be nil; it must not use the store.
-func (s *Store) RecoverRunsAndRequeue(ctx context.Context, now, staleBefore time.Time,
+func (s *Store) RunRecoverAndRequeue(ctx context.Context, now, staleBefore time.Time,
 	isDead func(worker string) bool, requeue func(interrupted Run) []Run) ([]Run, error) {
 	running, err := queryRuns(ctx, s.db, `SELECT `+runColumns+` FROM runs WHERE state = 'running' ORDER BY id`)
 	if err != nil {

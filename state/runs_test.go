@@ -57,7 +57,7 @@ func TestEnqueueRunRefuses(t *testing.T) {
 			b := taskStates(t)
 			b.enqueue(t, Run{Task: "active", State: RunFailed}) // run 1, for RetryOf
 			before := b.dump(t)
-			_, err := b.store.EnqueueRun(b.ctx, tt.run)
+			_, err := b.store.RunEnqueue(b.ctx, tt.run)
 			if !errors.As(err, tt.wantErr) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v; want %T %q", err, tt.wantErr, tt.want)
 			}
@@ -76,7 +76,7 @@ func TestEnqueueRunOfSuspendedTask(t *testing.T) {
 	b.enqueue(t, Run{Task: "paused", Trigger: TriggerRetry, RetryOf: failed.ID, Attempt: 2})
 	// So is a run recorded as skipped.
 	b.enqueue(t, Run{Task: "paused", Trigger: TriggerSchedule, State: RunSkipped, Note: "suspended"})
-	active, _ := b.store.ActiveRuns(b.ctx, "paused")
+	active, _ := b.store.RunListActive(b.ctx, "paused")
 	if len(active) != 1 || active[0].RetryOf != failed.ID || active[0].Attempt != 2 {
 		t.Fatalf("active runs = %+v; want the queued retry", active)
 	}
@@ -89,35 +89,35 @@ func TestHeartbeatAndCancel(t *testing.T) {
 	r := b.claimByID(t, b.enqueue(t, Run{Task: "a"}).ID, "w1")
 
 	b.clock.Advance(time.Second)
-	if cancel, err := b.store.Heartbeat(b.ctx, r.ID, "w1", b.clock.Now()); err != nil || cancel {
+	if cancel, err := b.store.RunHeartbeat(b.ctx, r.ID, "w1", b.clock.Now()); err != nil || cancel {
 		t.Fatalf("Heartbeat = %v, %v; want false", cancel, err)
 	}
 	if got := b.run(t, r.ID); !got.HeartbeatAt.Equal(b.clock.Now()) {
 		t.Fatalf("heartbeat at %v; want %v", got.HeartbeatAt, b.clock.Now())
 	}
 
-	_, err := b.store.Heartbeat(b.ctx, r.ID, "w2", b.clock.Now())
+	_, err := b.store.RunHeartbeat(b.ctx, r.ID, "w2", b.clock.Now())
 	var stateErr *RunStateError
 	if !errors.As(err, &stateErr) || !strings.Contains(err.Error(), "running under worker w1, not w2") {
 		t.Fatalf("Heartbeat from another worker: %v", err)
 	}
 
-	cancelled, err := b.store.CancelRun(b.ctx, r.ID, "alice", b.clock.Now())
+	cancelled, err := b.store.RunCancel(b.ctx, r.ID, "alice", b.clock.Now())
 	if err != nil || cancelled.State != RunRunning || !cancelled.CancelRequested || cancelled.Note != "cancelled by alice" {
 		t.Fatalf("CancelRun of a running run = %+v, %v; want cancel requested", cancelled, err)
 	}
-	if cancel, err := b.store.Heartbeat(b.ctx, r.ID, "w1", b.clock.Now()); err != nil || !cancel {
+	if cancel, err := b.store.RunHeartbeat(b.ctx, r.ID, "w1", b.clock.Now()); err != nil || !cancel {
 		t.Fatalf("Heartbeat after cancel = %v, %v; want true", cancel, err)
 	}
-	if err := b.store.FinishRun(b.ctx, r.ID, "w1", RunCancelled, "cancelled by alice", nil, time.Time{}, nil); err != nil {
+	if err := b.store.RunFinish(b.ctx, r.ID, "w1", RunCancelled, "cancelled by alice", nil, time.Time{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.store.Heartbeat(b.ctx, r.ID, "w1", b.clock.Now())
+	_, err = b.store.RunHeartbeat(b.ctx, r.ID, "w1", b.clock.Now())
 	if !errors.As(err, &stateErr) || stateErr.State != RunCancelled ||
 		!strings.Contains(err.Error(), "is cancelled, no longer running under worker w1") {
 		t.Fatalf("Heartbeat of a finished run: %v", err)
 	}
-	if _, err := b.store.Heartbeat(b.ctx, 999, "w1", b.clock.Now()); !errors.As(err, new(*UnknownRunError)) {
+	if _, err := b.store.RunHeartbeat(b.ctx, 999, "w1", b.clock.Now()); !errors.As(err, new(*UnknownRunError)) {
 		t.Fatalf("Heartbeat of run 999: %v", err)
 	}
 }
@@ -131,25 +131,25 @@ func TestCancelRunInEachState(t *testing.T) {
 	finished := b.enqueue(t, Run{Task: "a", State: RunSucceeded})
 	b.clock.Advance(time.Minute)
 
-	got, err := b.store.CancelRun(b.ctx, queued.ID, "alice", b.clock.Now())
+	got, err := b.store.RunCancel(b.ctx, queued.ID, "alice", b.clock.Now())
 	if err != nil || got.State != RunCancelled || !got.FinishedAt.Equal(b.clock.Now()) || got.Note != "cancelled by alice" {
 		t.Fatalf("cancelling a queued run = %+v, %v", got, err)
 	}
 	for range 2 { // a second cancel of a running run is harmless
-		got, err = b.store.CancelRun(b.ctx, running.ID, "alice", b.clock.Now())
+		got, err = b.store.RunCancel(b.ctx, running.ID, "alice", b.clock.Now())
 		if err != nil || got.State != RunRunning || !got.CancelRequested {
 			t.Fatalf("cancelling a running run = %+v, %v", got, err)
 		}
 	}
 	before := b.dump(t)
 	for _, id := range []int64{queued.ID, finished.ID} {
-		_, err = b.store.CancelRun(b.ctx, id, "alice", b.clock.Now())
+		_, err = b.store.RunCancel(b.ctx, id, "alice", b.clock.Now())
 		var stateErr *RunStateError
 		if !errors.As(err, &stateErr) || !strings.Contains(err.Error(), fmt.Sprintf("run %d has already finished", id)) {
 			t.Errorf("cancelling finished run %d: %v", id, err)
 		}
 	}
-	if _, err := b.store.CancelRun(b.ctx, 999, "alice", b.clock.Now()); !errors.As(err, new(*UnknownRunError)) ||
+	if _, err := b.store.RunCancel(b.ctx, 999, "alice", b.clock.Now()); !errors.As(err, new(*UnknownRunError)) ||
 		!strings.Contains(err.Error(), "syncline runs") {
 		t.Errorf("cancelling run 999: %v; want UnknownRunError with a hint", err)
 	}
@@ -170,7 +170,7 @@ func TestSaveProgress(t *testing.T) {
 	acts := []ActivityResult{{Name: "import", Type: "exec", State: RunRunning, Total: -1, Failure: int64(len(errs)),
 		Errors: errs, StartedAt: at(time.Second), Statistics: map[string]int64{"created": 3}}}
 
-	if err := b.store.SaveProgress(b.ctx, r.ID, "w", acts, json.RawMessage(`{"cursor":"x"}`)); err != nil {
+	if err := b.store.RunSaveProgress(b.ctx, r.ID, "w", acts, json.RawMessage(`{"cursor":"x"}`)); err != nil {
 		t.Fatal(err)
 	}
 	got := b.run(t, r.ID)
@@ -183,19 +183,19 @@ func TestSaveProgress(t *testing.T) {
 		t.Error("SaveProgress changed the caller's activities")
 	}
 	// nil keeps what is stored; JSON null removes the checkpoint.
-	if err := b.store.SaveProgress(b.ctx, r.ID, "w", nil, nil); err != nil {
+	if err := b.store.RunSaveProgress(b.ctx, r.ID, "w", nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if again := b.run(t, r.ID); !runsEqual(again, got) {
 		t.Fatalf("nil progress changed the run:\n%+v\nwas\n%+v", again, got)
 	}
-	if err := b.store.SaveProgress(b.ctx, r.ID, "w", nil, json.RawMessage("null")); err != nil {
+	if err := b.store.RunSaveProgress(b.ctx, r.ID, "w", nil, json.RawMessage("null")); err != nil {
 		t.Fatal(err)
 	}
 	if again := b.run(t, r.ID); again.Checkpoint != nil || len(again.Activities) != 1 {
 		t.Fatalf("after removing the checkpoint: %+v", again)
 	}
-	if err := b.store.SaveProgress(b.ctx, r.ID, "other", nil, nil); !errors.As(err, new(*RunStateError)) {
+	if err := b.store.RunSaveProgress(b.ctx, r.ID, "other", nil, nil); !errors.As(err, new(*RunStateError)) {
 		t.Fatalf("SaveProgress from another worker: %v", err)
 	}
 }
@@ -215,7 +215,7 @@ func TestFinishRunWithFollowUps(t *testing.T) {
 	after := Run{Task: "next", Trigger: TriggerAfter, TriggeredBy: fmt.Sprintf("run %d", r.ID)}
 	removed := Run{Task: "gone", Trigger: TriggerAfter}
 	finishedAt := at(30 * time.Second)
-	if err := b.store.FinishRun(b.ctx, r.ID, "w", RunFailed, "exit status 1", acts, finishedAt,
+	if err := b.store.RunFinish(b.ctx, r.ID, "w", RunFailed, "exit status 1", acts, finishedAt,
 		[]Run{retry, after, removed}); err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestFinishRunWithFollowUps(t *testing.T) {
 		len(got.Activities) != 1 || got.Activities[0].State != RunFailed {
 		t.Fatalf("finished run = %+v", got)
 	}
-	runs, _ := b.store.Runs(b.ctx, RunFilter{})
+	runs, _ := b.store.RunList(b.ctx, RunFilter{})
 	if len(runs) != 4 {
 		t.Fatalf("%d runs; want the finished run and 3 follow-ups", len(runs))
 	}
@@ -257,7 +257,7 @@ func TestFinishRunRefuses(t *testing.T) {
 		"an unknown state":     {"w", "done", follow, new(*InvalidRunError)},
 		"a follow-up for nope": {"w", RunSucceeded, []Run{{Task: "nope", Trigger: TriggerAfter}}, new(*UnknownTaskError)},
 	} {
-		err := b.store.FinishRun(b.ctx, r.ID, tc.worker, tc.final, "", nil, time.Time{}, tc.follow)
+		err := b.store.RunFinish(b.ctx, r.ID, tc.worker, tc.final, "", nil, time.Time{}, tc.follow)
 		if !errors.As(err, tc.want) {
 			t.Errorf("finishing with %s: %v; want %T", name, err, tc.want)
 		}
@@ -280,7 +280,7 @@ func TestRecoverRuns(t *testing.T) {
 
 	asked := map[string]int{}
 	isDead := func(worker string) bool { asked[worker]++; return worker == "host:2:1" }
-	recovered, err := b.store.RecoverRuns(b.ctx, b.clock.Now(), b.clock.Now().Add(-30*time.Second), isDead)
+	recovered, err := b.store.RunRecover(b.ctx, b.clock.Now(), b.clock.Now().Add(-30*time.Second), isDead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,10 +301,10 @@ func TestRecoverRuns(t *testing.T) {
 		t.Errorf("isDead was asked %v; want each worker once", asked)
 	}
 	// The stale worker comes back: it learns its run is gone.
-	if _, err := b.store.Heartbeat(b.ctx, stale.ID, "host:1:1", b.clock.Now()); !errors.As(err, new(*RunStateError)) {
+	if _, err := b.store.RunHeartbeat(b.ctx, stale.ID, "host:1:1", b.clock.Now()); !errors.As(err, new(*RunStateError)) {
 		t.Errorf("Heartbeat of a recovered run: %v; want RunStateError", err)
 	}
-	if again, err := b.store.RecoverRuns(b.ctx, b.clock.Now(), b.clock.Now().Add(-30*time.Second), nil); err != nil || len(again) != 0 {
+	if again, err := b.store.RunRecover(b.ctx, b.clock.Now(), b.clock.Now().Add(-30*time.Second), nil); err != nil || len(again) != 0 {
 		t.Errorf("a second recovery = %v, %v; want nothing", again, err)
 	}
 }
@@ -324,14 +324,14 @@ func TestRecoverRunsAndRequeue(t *testing.T) {
 			RetryOf: r.ID, Attempt: r.Attempt + 1, Checkpoint: r.Checkpoint}}
 	}
 	isDead := func(w string) bool { return w == "dead" }
-	recovered, err := b.store.RecoverRunsAndRequeue(b.ctx, b.clock.Now(), time.Time{}, isDead, requeue)
+	recovered, err := b.store.RunRecoverAndRequeue(b.ctx, b.clock.Now(), time.Time{}, isDead, requeue)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := ids(recovered); !slices.Equal(got, []int64{ra.ID, rg.ID}) {
 		t.Fatalf("recovered %v", got)
 	}
-	runs, _ := b.store.Runs(b.ctx, RunFilter{State: []RunState{RunQueued, RunCancelled}})
+	runs, _ := b.store.RunList(b.ctx, RunFilter{State: []RunState{RunQueued, RunCancelled}})
 	if len(runs) != 2 || runs[1].RetryOf != ra.ID || runs[1].State != RunQueued || runs[1].Trigger != TriggerRecovery ||
 		runs[0].RetryOf != rg.ID || runs[0].State != RunCancelled || runs[0].Note != removedNote {
 		t.Fatalf("recovery runs = %+v; want a queued one for a, a cancelled one for the removed task", runs)
@@ -345,7 +345,7 @@ func TestRecoverCancelRequested(t *testing.T) {
 	b := setup(t)
 	b.applyTasks(t, "a")
 	r := b.claimByID(t, b.enqueue(t, Run{Task: "a"}).ID, "dead")
-	if _, err := b.store.CancelRun(b.ctx, r.ID, "alice", b.clock.Now()); err != nil {
+	if _, err := b.store.RunCancel(b.ctx, r.ID, "alice", b.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	requeued := 0
@@ -353,7 +353,7 @@ func TestRecoverCancelRequested(t *testing.T) {
 		requeued++
 		return []Run{{Task: r.Task, Trigger: TriggerRecovery, RetryOf: r.ID, Attempt: r.Attempt + 1}}
 	}
-	recovered, err := b.store.RecoverRunsAndRequeue(b.ctx, b.clock.Now(), time.Time{}, func(w string) bool { return w == "dead" }, requeue)
+	recovered, err := b.store.RunRecoverAndRequeue(b.ctx, b.clock.Now(), time.Time{}, func(w string) bool { return w == "dead" }, requeue)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestRecoverCancelRequested(t *testing.T) {
 	if requeued != 0 {
 		t.Errorf("requeue was called %d times for a cancelled run", requeued)
 	}
-	if active, _ := b.store.ActiveRuns(b.ctx, "a"); len(active) != 0 {
+	if active, _ := b.store.RunListActive(b.ctx, "a"); len(active) != 0 {
 		t.Errorf("active runs after recovering a cancelled run: %+v", active)
 	}
 }
@@ -373,11 +373,11 @@ func TestListingRuns(t *testing.T) {
 	b := setup(t)
 	b.applyTasks(t, "a", "b", "idle")
 	a1 := b.claimByID(t, b.enqueue(t, Run{Task: "a"}).ID, "w")
-	if err := b.store.FinishRun(b.ctx, a1.ID, "w", RunSucceeded, "", nil, time.Time{}, nil); err != nil {
+	if err := b.store.RunFinish(b.ctx, a1.ID, "w", RunSucceeded, "", nil, time.Time{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	a2 := b.claimByID(t, b.enqueue(t, Run{Task: "a"}).ID, "w")
-	if err := b.store.FinishRun(b.ctx, a2.ID, "w", RunFailed, "boom", nil, time.Time{}, nil); err != nil {
+	if err := b.store.RunFinish(b.ctx, a2.ID, "w", RunFailed, "boom", nil, time.Time{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	a3 := b.enqueue(t, Run{Task: "a", State: RunSkipped})
@@ -397,7 +397,7 @@ func TestListingRuns(t *testing.T) {
 		{RunFilter{Task: "idle"}, []int64{}},
 	}
 	for _, tt := range tests {
-		runs, err := b.store.Runs(b.ctx, tt.filter)
+		runs, err := b.store.RunList(b.ctx, tt.filter)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,24 +406,24 @@ func TestListingRuns(t *testing.T) {
 		}
 	}
 
-	last, err := b.store.LastRuns(b.ctx)
+	last, err := b.store.RunLatestByTask(b.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(last) != 2 || last["a"].ID != a2.ID || last["b"].ID != b1.ID {
 		t.Errorf("LastRuns = a %d, b %d (%d tasks); want a %d, b %d", last["a"].ID, last["b"].ID, len(last), a2.ID, b1.ID)
 	}
-	active, err := b.store.ActiveRuns(b.ctx, "b")
+	active, err := b.store.RunListActive(b.ctx, "b")
 	if got := ids(active); err != nil || !slices.Equal(got, []int64{b1.ID, b2.ID}) {
 		t.Errorf("ActiveRuns(b) = %v, %v", got, err)
 	}
-	if r, err := b.store.LastSucceeded(b.ctx, "a"); err != nil || r == nil || r.ID != a1.ID {
+	if r, err := b.store.RunLastSucceeded(b.ctx, "a"); err != nil || r == nil || r.ID != a1.ID {
 		t.Errorf("LastSucceeded(a) = %+v, %v; want run %d", r, err, a1.ID)
 	}
-	if r, err := b.store.LastSucceeded(b.ctx, "b"); err != nil || r != nil {
+	if r, err := b.store.RunLastSucceeded(b.ctx, "b"); err != nil || r != nil {
 		t.Errorf("LastSucceeded(b) = %+v, %v; want none", r, err)
 	}
-	if _, err := b.store.Run(b.ctx, 999); !errors.As(err, new(*UnknownRunError)) {
+	if _, err := b.store.RunGet(b.ctx, 999); !errors.As(err, new(*UnknownRunError)) {
 		t.Errorf("Run(999): %v; want UnknownRunError", err)
 	}
 }
@@ -438,10 +438,10 @@ func TestRunTimesKeepNanoseconds(t *testing.T) {
 	if !r.ScheduledAt.Equal(scheduled) || r.ScheduledAt.Location() != time.UTC {
 		t.Fatalf("scheduled at %v; want %v in UTC", r.ScheduledAt, scheduled)
 	}
-	if got, err := b.store.ClaimRun(b.ctx, "w", scheduled.Add(-time.Nanosecond)); err != nil || got != nil {
+	if got, err := b.store.RunClaim(b.ctx, "w", scheduled.Add(-time.Nanosecond)); err != nil || got != nil {
 		t.Fatalf("claim a nanosecond early = %+v, %v", got, err)
 	}
-	if got, err := b.store.ClaimRun(b.ctx, "w", scheduled); err != nil || got == nil {
+	if got, err := b.store.RunClaim(b.ctx, "w", scheduled); err != nil || got == nil {
 		t.Fatalf("claim on time = %+v, %v", got, err)
 	}
 }

@@ -8,14 +8,14 @@ import (
 	"time"
 )
 
-// A worker reports on the run it claimed with Heartbeat, SaveProgress and
-// FinishRun. Each applies only while the run is still running under that
+// A worker reports on the run it claimed with Heartbeat, RunSaveProgress and
+// RunFinish. Each applies only while the run is still running under that
 // worker; otherwise (recovery interrupted it meanwhile, say) it changes
 // nothing and returns a RunStateError, and the worker should stop.
 
-// Heartbeat records that worker still runs run id, at now, and reports
+// RunHeartbeat records that worker still runs run id, at now, and reports
 // whether someone asked for the run to be cancelled.
-func (s *Store) Heartbeat(ctx context.Context, id int64, worker string, now time.Time) (cancelRequested bool, err error) {
+func (s *Store) RunHeartbeat(ctx context.Context, id int64, worker string, now time.Time) (cancelRequested bool, err error) {
 	err = s.writeTx(ctx, func(w *writeTx) error {
 		err := w.queryRow(`UPDATE runs SET heartbeat_at = ?
 WHERE id = ? AND state = 'running' AND claimed_by = ? RETURNING cancel_requested`,
@@ -31,11 +31,11 @@ WHERE id = ? AND state = 'running' AND claimed_by = ? RETURNING cancel_requested
 	return cancelRequested, nil
 }
 
-// SaveProgress stores the progress of run id: its activities so far
+// RunSaveProgress stores the progress of run id: its activities so far
 // (each keeping at most MaxItemErrors item errors) and the checkpoint a
 // recovery run would resume from. A nil activities or checkpoint leaves
 // the stored one as it is; a checkpoint of JSON null removes it.
-func (s *Store) SaveProgress(ctx context.Context, id int64, worker string, activities []ActivityResult, checkpoint json.RawMessage) error {
+func (s *Store) RunSaveProgress(ctx context.Context, id int64, worker string, activities []ActivityResult, checkpoint json.RawMessage) error {
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		acts, err := activitiesArg(activities)
 		if err != nil {
@@ -56,13 +56,13 @@ WHERE id = ? AND state = 'running' AND claimed_by = ?`, acts, checkpoint != nil,
 	return nil
 }
 
-// FinishRun ends run id in state final (a final state), with its error
+// RunFinish ends run id in state final (a final state), with its error
 // message, activities (nil keeps those saved last) and finish time (zero:
 // the store's clock), and stores followUps — retries, runs triggered by
 // after — in the same transaction: a crash either loses the finish and
 // the follow-ups together, leaving the run to recovery, or keeps both. A
 // queued follow-up whose task was removed meanwhile is stored cancelled.
-func (s *Store) FinishRun(ctx context.Context, id int64, worker string, final RunState, errMsg string,
+func (s *Store) RunFinish(ctx context.Context, id int64, worker string, final RunState, errMsg string,
 	activities []ActivityResult, finishedAt time.Time, followUps []Run) error {
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		if err := w.finish(id, worker, final, errMsg, activities, finishedAt); err != nil {

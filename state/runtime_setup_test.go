@@ -22,7 +22,7 @@ func (b *bundle) enqueue(t *testing.T, r Run) *Run {
 	if r.Trigger == "" {
 		r.Trigger = TriggerManual
 	}
-	stored, err := b.store.EnqueueRun(b.ctx, r)
+	stored, err := b.store.RunEnqueue(b.ctx, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func (b *bundle) enqueue(t *testing.T, r Run) *Run {
 // claim claims the next run for worker at the bundle's clock.
 func (b *bundle) claim(t *testing.T, worker string) *Run {
 	t.Helper()
-	r, err := b.store.ClaimRun(b.ctx, worker, b.clock.Now())
+	r, err := b.store.RunClaim(b.ctx, worker, b.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func (b *bundle) claim(t *testing.T, worker string) *Run {
 
 func (b *bundle) run(t *testing.T, id int64) *Run {
 	t.Helper()
-	r, err := b.store.Run(b.ctx, id)
+	r, err := b.store.RunGet(b.ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// AdvanceSchedule records that the scheduler fired task's schedule: in
+// TaskAdvanceSchedule records that the scheduler fired task's schedule: in
 // one transaction it moves the task's next fire time from expectNext to
 // newNext (the zero time stands for "none" on both sides), sets its
 // schedule key, and stores runs — the runs this fire produced, queued or
@@ -13,7 +13,7 @@ import (
 //
 // It is a compare-and-set: when the stored next fire time is not
 // expectNext — another scheduler fired it first, an apply reset it — or
-// the task has been closed, AdvanceSchedule changes nothing and returns
+// the task has been closed, TaskAdvanceSchedule changes nothing and returns
 // false; the scheduler then reads the task again. So each fire time
 // produces its runs exactly once, across schedulers and crashes. A task
 // no apply has stored is an UnknownTaskError.
@@ -21,7 +21,7 @@ import (
 // The task's state is not checked otherwise: a scheduler that advances a
 // suspended task's schedule records its due runs as skipped (queued ones
 // would wait, unclaimed, until the task is resumed).
-func (s *Store) AdvanceSchedule(ctx context.Context, task string, expectNext, newNext time.Time, key string, runs []Run) (bool, error) {
+func (s *Store) TaskAdvanceSchedule(ctx context.Context, task string, expectNext, newNext time.Time, key string, runs []Run) (bool, error) {
 	advanced := false
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		var err error

@@ -37,7 +37,7 @@ func holdLock(mode, path string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	info, err := s.Lock(ctx, "apply", 0)
+	info, err := s.LockAcquire(ctx, "apply", 0)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -47,7 +47,7 @@ func holdLock(mode, path string) int {
 		return 0
 	}
 	_, _ = io.Copy(io.Discard, os.Stdin)
-	if err := s.Unlock(ctx, info.ID); err != nil {
+	if err := s.LockRelease(ctx, info.ID); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -42,11 +42,11 @@ func (s *Store) TaskRuntime(ctx context.Context, task string) (*TaskRuntime, err
 	return rt, nil
 }
 
-// SuspendTask suspends an active task, recording why and by whom: the
+// TaskSuspend suspends an active task, recording why and by whom: the
 // scheduler stops firing it, manual runs are refused, and its queued runs
 // wait (they are not claimed) until it is resumed. A task that is not
 // active is a TaskStateError.
-func (s *Store) SuspendTask(ctx context.Context, task, reason, by string) error {
+func (s *Store) TaskSuspend(ctx context.Context, task, reason, by string) error {
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		return w.setTaskState(task, "suspend", TaskActive, TaskSuspended, reason, by)
 	})
@@ -56,11 +56,11 @@ func (s *Store) SuspendTask(ctx context.Context, task, reason, by string) error 
 	return nil
 }
 
-// ResumeTask makes a suspended task active again; a task that is not
+// TaskResume makes a suspended task active again; a task that is not
 // suspended is a TaskStateError. The next fire time is kept: when it
 // passed while the task was suspended, the scheduler's misfire policy
 // decides what happens.
-func (s *Store) ResumeTask(ctx context.Context, task, by string) error {
+func (s *Store) TaskResume(ctx context.Context, task, by string) error {
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		return w.setTaskState(task, "resume", TaskSuspended, TaskActive, "", by)
 	})

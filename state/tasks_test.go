@@ -13,7 +13,7 @@ func TestSuspendAndResume(t *testing.T) {
 	b.applyTasks(t, "import")
 	b.clock.Advance(time.Hour)
 
-	if err := b.store.SuspendTask(b.ctx, "import", "HR freeze", "alice"); err != nil {
+	if err := b.store.TaskSuspend(b.ctx, "import", "HR freeze", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	rt := b.taskRuntime(t, "import")
@@ -22,7 +22,7 @@ func TestSuspendAndResume(t *testing.T) {
 	}
 
 	b.clock.Advance(time.Hour)
-	if err := b.store.ResumeTask(b.ctx, "import", "bob"); err != nil {
+	if err := b.store.TaskResume(b.ctx, "import", "bob"); err != nil {
 		t.Fatal(err)
 	}
 	rt = b.taskRuntime(t, "import")
@@ -41,17 +41,17 @@ func TestSuspendAndResumeRefuseWrongStates(t *testing.T) {
 		hint   string // in the message, "" for none
 	}{
 		{"suspend a suspended task", "paused", func(b *bundle) error {
-			return b.store.SuspendTask(b.ctx, "paused", "again", "bob")
+			return b.store.TaskSuspend(b.ctx, "paused", "again", "bob")
 		}, "cannot suspend task paused: it is already suspended (by alice since 2025-03-14T09:26:53Z: HR freeze)", ""},
 		{"suspend a closed task", "gone", func(b *bundle) error {
-			return b.store.SuspendTask(b.ctx, "gone", "", "bob")
+			return b.store.TaskSuspend(b.ctx, "gone", "", "bob")
 		}, "cannot suspend task gone: it is closed, not active (by carol since 2025-03-14T09:26:53Z: removed from the configuration)",
 			"Add it back and apply"},
 		{"resume an active task", "active", func(b *bundle) error {
-			return b.store.ResumeTask(b.ctx, "active", "bob")
+			return b.store.TaskResume(b.ctx, "active", "bob")
 		}, "cannot resume task active: it is already active", ""},
 		{"resume a closed task", "gone", func(b *bundle) error {
-			return b.store.ResumeTask(b.ctx, "gone", "bob")
+			return b.store.TaskResume(b.ctx, "gone", "bob")
 		}, "it is closed, not suspended", "Add it back and apply"},
 	}
 	for _, tt := range tests {
@@ -81,10 +81,10 @@ func TestUnknownTask(t *testing.T) {
 	b := setup(t)
 	for name, err := range map[string]error{
 		"TaskRuntime": func() error { _, err := b.store.TaskRuntime(b.ctx, "nope"); return err }(),
-		"SuspendTask": b.store.SuspendTask(b.ctx, "nope", "", "alice"),
-		"ResumeTask":  b.store.ResumeTask(b.ctx, "nope", "alice"),
+		"SuspendTask": b.store.TaskSuspend(b.ctx, "nope", "", "alice"),
+		"ResumeTask":  b.store.TaskResume(b.ctx, "nope", "alice"),
 		"EnqueueRun": func() error {
-			_, err := b.store.EnqueueRun(b.ctx, Run{Task: "nope", Trigger: TriggerManual})
+			_, err := b.store.RunEnqueue(b.ctx, Run{Task: "nope", Trigger: TriggerManual})
 			return err
 		}(),
 	} {
@@ -101,7 +101,7 @@ func taskStates(t *testing.T) *bundle {
 	t.Helper()
 	b := setup(t)
 	b.applyTasks(t, "active", "paused", "gone")
-	if err := b.store.SuspendTask(b.ctx, "paused", "HR freeze", "alice"); err != nil {
+	if err := b.store.TaskSuspend(b.ctx, "paused", "HR freeze", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	req := b.request(t)

@@ -250,12 +250,12 @@ func withApplyLock(ctx context.Context, location string, lockTimeout time.Durati
 		return err
 	}
 	defer st.Close()
-	lock, err := st.Lock(ctx, "apply", lockTimeout)
+	lock, err := st.LockAcquire(ctx, "apply", lockTimeout)
 	if err != nil {
 		return err
 	}
 	// A fresh context: the lock must be released even when ctx ended.
-	defer st.Unlock(context.WithoutCancel(ctx), lock.ID)
+	defer st.LockRelease(context.WithoutCancel(ctx), lock.ID)
 	snap, err := st.Snapshot(ctx)
 	if err != nil {
 		return err

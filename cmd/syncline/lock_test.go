@@ -24,7 +24,7 @@ func TestApplyWaitsForTheLockThenNamesTheHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	lock, err := st.Lock(ctx, "apply", 0)
+	lock, err := st.LockAcquire(ctx, "apply", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

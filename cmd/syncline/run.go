@@ -203,7 +203,7 @@ func isMode(m string) bool {
 // queuedRun returns the task's queued run when it is the only active one
 // and has the mode asked for ("" for any), else nil.
 func queuedRun(ctx context.Context, st *state.Store, task, mode string) *state.Run {
-	active, err := st.ActiveRuns(ctx, task)
+	active, err := st.RunListActive(ctx, task)
 	if err != nil || len(active) != 1 || active[0].State != state.RunQueued {
 		return nil
 	}

@@ -65,7 +65,7 @@ func (a *app) runsList(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	runs, err := st.Runs(ctx, state.RunFilter{Task: cmd.Args().First(), Limit: int(cmd.Int("limit"))})
+	runs, err := st.RunList(ctx, state.RunFilter{Task: cmd.Args().First(), Limit: int(cmd.Int("limit"))})
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (a *app) runsShow(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	r, err := st.Run(ctx, id)
+	r, err := st.RunGet(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (a *app) runsCancel(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	r, err := st.CancelRun(ctx, id, state.OSUser(), time.Now())
+	r, err := st.RunCancel(ctx, id, state.OSUser(), time.Now())
 	if err != nil {
 		return err
 	}

@@ -45,17 +45,17 @@ func storeRun(t *testing.T, sr storedRun) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.EnqueueRun(ctx, state.Run{Task: "hr-import", Trigger: state.TriggerManual, TriggeredBy: "alice", Mode: sr.mode}); err != nil {
+	if _, err := st.RunEnqueue(ctx, state.Run{Task: "hr-import", Trigger: state.TriggerManual, TriggeredBy: "alice", Mode: sr.mode}); err != nil {
 		t.Fatal(err)
 	}
-	run, err := st.ClaimRun(ctx, "host:1:1", start)
+	run, err := st.RunClaim(ctx, "host:1:1", start)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Repo(ctx, func(r *state.RepoTx) error { return r.AddRunChanges(run.ID, sr.changes) }); err != nil {
+	if err := st.RepositoryWrite(ctx, func(r *state.RepositoryTx) error { return r.AddRunChanges(run.ID, sr.changes) }); err != nil {
 		t.Fatal(err)
 	}
-	err = st.FinishRun(ctx, run.ID, "host:1:1", sr.final, "", sr.activities, start.Add(2*time.Second), nil)
+	err = st.RunFinish(ctx, run.ID, "host:1:1", sr.final, "", sr.activities, start.Add(2*time.Second), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

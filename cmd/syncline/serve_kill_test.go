@@ -43,7 +43,7 @@ func waitForRun(t *testing.T, st *state.Store, timeout time.Duration, what strin
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		runs, err := st.Runs(context.Background(), state.RunFilter{Task: "tick"})
+		runs, err := st.RunList(context.Background(), state.RunFilter{Task: "tick"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 		}
 		return nil
 	})
-	if r, _ := st.Run(context.Background(), victim.ID); r.State != state.RunInterrupted {
+	if r, _ := st.RunGet(context.Background(), victim.ID); r.State != state.RunInterrupted {
 		t.Errorf("killed run %d is %s, want interrupted", victim.ID, r.State)
 	}
 	if err := second.Process.Signal(syscall.SIGTERM); err != nil {
@@ -114,7 +114,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 // checkNoDuplicateFires fails when two scheduled runs share a fire time.
 func checkNoDuplicateFires(t *testing.T, st *state.Store) {
 	t.Helper()
-	runs, err := st.Runs(context.Background(), state.RunFilter{Task: "tick"})
+	runs, err := st.RunList(context.Background(), state.RunFilter{Task: "tick"})
 	if err != nil {
 		t.Fatal(err)
 	}

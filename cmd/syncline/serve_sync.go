@@ -208,7 +208,7 @@ func followChanges(a, b *syncFollow) []string {
 // Without one — nothing applied, an apply from a directory, a commit the
 // mirror lacks — it is serve's DIR.
 func (s *serveSyncer) configDir(ctx context.Context, st *state.Store, snap *state.Snapshot) string {
-	rec, err := st.AppliedAt(ctx, snap.Serial)
+	rec, err := st.ApplyAt(ctx, snap.Serial)
 	if err != nil || rec == nil || rec.Revision == "" {
 		return s.dir
 	}

@@ -111,7 +111,7 @@ func (a *app) showState(ctx context.Context, st *state.Store) error {
 	if err != nil {
 		return err
 	}
-	history, err := st.History(ctx, 5)
+	history, err := st.ApplyHistory(ctx, 5)
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func (a *app) stateHistory(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	history, err := st.History(ctx, int(cmd.Int("limit")))
+	history, err := st.ApplyHistory(ctx, int(cmd.Int("limit")))
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.Unlock(ctx, cmd.Args().First()); err != nil {
+	if err := st.LockRelease(ctx, cmd.Args().First()); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Removed the lock %s from %s.\n", cmd.Args().First(), st.Path())

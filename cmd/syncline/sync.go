@@ -197,7 +197,7 @@ func latestAppliedRevision(ctx context.Context, location string) (string, error)
 		return "", err
 	}
 	defer st.Close()
-	history, err := st.History(ctx, 1)
+	history, err := st.ApplyHistory(ctx, 1)
 	if err != nil || len(history) == 0 {
 		return "", err
 	}

@@ -86,7 +86,7 @@ func readTasksView(ctx context.Context, st *state.Store) (*tasksView, error) {
 	if err != nil {
 		return nil, err
 	}
-	last, err := st.LastRuns(ctx)
+	last, err := st.RunLatestByTask(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (a *app) tasksShow(ctx context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return err
 		}
-		runs, err := st.Runs(ctx, state.RunFilter{Task: name, Limit: 10})
+		runs, err := st.RunList(ctx, state.RunFilter{Task: name, Limit: 10})
 		if err != nil {
 			return err
 		}
@@ -190,14 +190,14 @@ func (v *tasksView) writeTask(w io.Writer, rt *state.TaskRuntime, runs []state.R
 
 func (a *app) tasksSuspend(ctx context.Context, cmd *cli.Command) error {
 	return a.changeTask(ctx, cmd, func(st *state.Store, name string) (string, error) {
-		err := st.SuspendTask(ctx, name, cmd.String("reason"), state.OSUser())
+		err := st.TaskSuspend(ctx, name, cmd.String("reason"), state.OSUser())
 		return fmt.Sprintf("Suspended task.%s. Resume it with: syncline tasks resume %s", name, name), err
 	})
 }
 
 func (a *app) tasksResume(ctx context.Context, cmd *cli.Command) error {
 	return a.changeTask(ctx, cmd, func(st *state.Store, name string) (string, error) {
-		return fmt.Sprintf("Resumed task.%s.", name), st.ResumeTask(ctx, name, state.OSUser())
+		return fmt.Sprintf("Resumed task.%s.", name), st.TaskResume(ctx, name, state.OSUser())
 	})
 }
 

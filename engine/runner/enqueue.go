@@ -42,7 +42,7 @@ func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog
 	if err := makeRoom(ctx, store, t, by); err != nil {
 		return nil, err
 	}
-	return store.EnqueueRun(ctx, state.Run{
+	return store.RunEnqueue(ctx, state.Run{
 		Task:        t.Name,
 		Trigger:     state.TriggerManual,
 		TriggeredBy: by,
@@ -95,7 +95,7 @@ func makeRoom(ctx context.Context, store *state.Store, t *config.Task, by string
 	if t.Concurrency == config.ConcurrencyAllow {
 		return nil
 	}
-	active, err := store.ActiveRuns(ctx, t.Name)
+	active, err := store.RunListActive(ctx, t.Name)
 	if err != nil || len(active) == 0 {
 		return err
 	}
@@ -106,7 +106,7 @@ func makeRoom(ctx context.Context, store *state.Store, t *config.Task, by string
 			Hint:   fmt.Sprintf("wait for it to finish, or cancel it with syncline runs cancel %d", a.ID)}
 	}
 	for _, a := range active {
-		_, err := store.CancelRun(ctx, a.ID, by+" (a manual run replaces it, concurrency = replace)", time.Time{})
+		_, err := store.RunCancel(ctx, a.ID, by+" (a manual run replaces it, concurrency = replace)", time.Time{})
 		var rs *state.RunStateError
 		if err != nil && !errors.As(err, &rs) {
 			return err
@@ -128,7 +128,7 @@ func RunForeground(ctx context.Context, store *state.Store, cat *catalog.Catalog
 func (r *Runner) RunByID(ctx context.Context, id int64, progress func(*state.Run)) (*state.Run, error) {
 	r = r.withDefaults()
 	for {
-		run, err := r.Store.ClaimRunByID(ctx, id, r.Worker, r.Clock.Now())
+		run, err := r.Store.RunClaimByID(ctx, id, r.Worker, r.Clock.Now())
 		if err == nil {
 			return r.Execute(ctx, run, progress)
 		}

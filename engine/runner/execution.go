@@ -123,7 +123,7 @@ func (ex *execution) save() {
 			ckpt = json.RawMessage("null")
 		}
 	}
-	err := ex.r.Store.SaveProgress(ex.ctx, run.ID, ex.r.Worker, run.Activities, ckpt)
+	err := ex.r.Store.RunSaveProgress(ex.ctx, run.ID, ex.r.Worker, run.Activities, ckpt)
 	switch {
 	case err != nil && isRunStateError(err):
 		ex.cancel(ErrLostRun)

@@ -61,7 +61,7 @@ func (ex *execution) monitor(stop <-chan struct{}, beat, save clock.Timer) {
 
 func (ex *execution) heartbeat() {
 	r := ex.r
-	cancelRequested, err := r.Store.Heartbeat(ex.ctx, ex.run.ID, r.Worker, r.Clock.Now())
+	cancelRequested, err := r.Store.RunHeartbeat(ex.ctx, ex.run.ID, r.Worker, r.Clock.Now())
 	switch {
 	case err != nil && isRunStateError(err):
 		ex.cancel(ErrLostRun)

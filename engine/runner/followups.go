@@ -93,7 +93,7 @@ func recoveryRun(interrupted *state.Run, now time.Time) state.Run {
 // cancelReplaced cancels the runs a follow-up replaced.
 func (r *Runner) cancelReplaced(ctx context.Context, ids []int64, by *state.Run) {
 	for _, id := range ids {
-		_, err := r.Store.CancelRun(ctx, id, fmt.Sprintf("a run triggered by run %d (concurrency = replace)", by.ID), r.Clock.Now())
+		_, err := r.Store.RunCancel(ctx, id, fmt.Sprintf("a run triggered by run %d (concurrency = replace)", by.ID), r.Clock.Now())
 		var rs *state.RunStateError
 		if err != nil && !errors.As(err, &rs) {
 			r.Logger.Warn("cancelling a replaced run failed", "run", id, "error", err)

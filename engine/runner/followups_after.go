@@ -65,7 +65,7 @@ func (r *Runner) afterRun(ctx context.Context, done *state.Run, t *config.Task, 
 	if rt.State == state.TaskSuspended {
 		return skip(run, "not started: the task is suspended"+suspendedBy(rt)), nil, true, nil
 	}
-	active, err := r.Store.ActiveRuns(ctx, t.Name)
+	active, err := r.Store.RunListActive(ctx, t.Name)
 	if err != nil || len(active) == 0 {
 		return run, nil, err == nil, err
 	}
@@ -94,7 +94,7 @@ func (r *Runner) afterReady(ctx context.Context, done *state.Run, t *config.Task
 		if ref.Name == done.Task {
 			continue
 		}
-		last, err := r.Store.LastSucceeded(ctx, ref.Name)
+		last, err := r.Store.RunLastSucceeded(ctx, ref.Name)
 		if err != nil {
 			return false, err
 		}
@@ -110,7 +110,7 @@ func (r *Runner) afterReady(ctx context.Context, done *state.Run, t *config.Task
 // searched: when none of them was triggered by after, the oldest of them
 // stands in, so upstream successes older than that are not counted.
 func (r *Runner) lastAfterTrigger(ctx context.Context, task string) (time.Time, error) {
-	runs, err := r.Store.Runs(ctx, state.RunFilter{Task: task, Limit: afterScanLimit})
+	runs, err := r.Store.RunList(ctx, state.RunFilter{Task: task, Limit: afterScanLimit})
 	if err != nil {
 		return time.Time{}, err
 	}

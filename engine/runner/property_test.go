@@ -73,7 +73,7 @@ func TestForbidNeverOverlaps(t *testing.T) {
 		workers := []string{"node-a:1:1", "node-a:1:2", "node-b:2:1"}
 		exclusive := []string{"minutely", "often", "replacing"}
 		running := func() []state.Run {
-			runs, err := b.Store.Runs(b.Ctx, state.RunFilter{State: []state.RunState{state.RunRunning}})
+			runs, err := b.Store.RunList(b.Ctx, state.RunFilter{State: []state.RunState{state.RunRunning}})
 			if err != nil {
 				rt.Fatal(err)
 			}
@@ -96,7 +96,7 @@ func TestForbidNeverOverlaps(t *testing.T) {
 			},
 			"claim": func(rt *rapid.T) {
 				w := rapid.SampledFrom(workers).Draw(rt, "worker")
-				if _, err := b.Store.ClaimRun(b.Ctx, w, b.Clock.Now()); err != nil {
+				if _, err := b.Store.RunClaim(b.Ctx, w, b.Clock.Now()); err != nil {
 					rt.Fatal(err)
 				}
 			},
@@ -106,7 +106,7 @@ func TestForbidNeverOverlaps(t *testing.T) {
 					rt.Skip("nothing running")
 				}
 				final := rapid.SampledFrom([]state.RunState{state.RunSucceeded, state.RunFailed, state.RunCancelled}).Draw(rt, "final")
-				if err := b.Store.FinishRun(b.Ctx, r.ID, r.ClaimedBy, final, "", nil, b.Clock.Now(), nil); err != nil {
+				if err := b.Store.RunFinish(b.Ctx, r.ID, r.ClaimedBy, final, "", nil, b.Clock.Now(), nil); err != nil {
 					rt.Fatal(err)
 				}
 			},
@@ -116,12 +116,12 @@ func TestForbidNeverOverlaps(t *testing.T) {
 			},
 			"recover": func(rt *rapid.T) {
 				now := b.Clock.Now()
-				runs, err := b.Store.RecoverRuns(b.Ctx, now, now.Add(-6*time.Second), nil)
+				runs, err := b.Store.RunRecover(b.Ctx, now, now.Add(-6*time.Second), nil)
 				if err != nil {
 					rt.Fatal(err)
 				}
 				for i := range runs {
-					if _, err := b.Store.EnqueueRun(b.Ctx, recoveryRun(&runs[i], now)); err != nil {
+					if _, err := b.Store.RunEnqueue(b.Ctx, recoveryRun(&runs[i], now)); err != nil {
 						rt.Fatal(err)
 					}
 				}
@@ -163,7 +163,7 @@ func (b *bundle) copy(t *testing.T) *bundle {
 // checkNoOverlap checks the recorded runs: no two runs of an exclusive
 // task were running during the same time.
 func checkNoOverlap(rt *rapid.T, b *bundle, tasks []string) {
-	all, err := b.Store.Runs(b.Ctx, state.RunFilter{})
+	all, err := b.Store.RunList(b.Ctx, state.RunFilter{})
 	if err != nil {
 		rt.Fatal(err)
 	}

@@ -165,7 +165,7 @@ func (ex *execution) finish(final state.RunState, msg string, followUps []state.
 		r.Logger.Warn("deciding follow-up runs failed", "run", done.ID, "task", done.Task, "error", err)
 	}
 	followUps = append(followUps, more...)
-	err = r.Store.FinishRun(ex.ctx, done.ID, r.Worker, final, msg, done.Activities, now, followUps)
+	err = r.Store.RunFinish(ex.ctx, done.ID, r.Worker, final, msg, done.Activities, now, followUps)
 	if err != nil {
 		if isRunStateError(err) {
 			return done, ErrLostRun

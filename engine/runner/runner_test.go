@@ -63,7 +63,7 @@ func TestRunnerCancel(t *testing.T) {
 	t.Parallel()
 	b := setup(t, enginetest.ExecTask(`command = "true"`))
 	run, done := b.startBlocked(t, "job", enginetest.NewBlocker())
-	if _, err := b.Store.CancelRun(b.Ctx, run.ID, "alice", b.Clock.Now()); err != nil {
+	if _, err := b.Store.RunCancel(b.Ctx, run.ID, "alice", b.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	b.Clock.Advance(DefaultHeartbeatInterval) // the next heartbeat learns of it
@@ -71,14 +71,14 @@ func TestRunnerCancel(t *testing.T) {
 	if finished.State != state.RunCancelled || finished.Activities[0].State != state.RunCancelled {
 		t.Fatalf("run %s, activity %s", finished.State, finished.Activities[0].State)
 	}
-	stored, err := b.Store.Run(b.Ctx, run.ID)
+	stored, err := b.Store.RunGet(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if stored.State != state.RunCancelled || stored.Note != "cancelled by alice" || stored.Error != "cancelled on request" {
 		t.Errorf("stored %s, note %q, error %q", stored.State, stored.Note, stored.Error)
 	}
-	if _, err := b.Store.CancelRun(b.Ctx, run.ID, "alice", b.Clock.Now()); err == nil {
+	if _, err := b.Store.RunCancel(b.Ctx, run.ID, "alice", b.Clock.Now()); err == nil {
 		t.Error("cancelling a finished run succeeded")
 	}
 }
@@ -400,14 +400,14 @@ func TestRunnerLosesARecoveredRun(t *testing.T) {
 	}()
 	<-bl.Started
 	// Another node believes this worker dead and interrupts the run.
-	if _, err := b.Store.RecoverRuns(b.Ctx, b.Clock.Now(), b.Clock.Now().Add(time.Second), nil); err != nil {
+	if _, err := b.Store.RunRecover(b.Ctx, b.Clock.Now(), b.Clock.Now().Add(time.Second), nil); err != nil {
 		t.Fatal(err)
 	}
 	b.Clock.Advance(DefaultHeartbeatInterval)
 	if err := <-errs; !errors.Is(err, ErrLostRun) {
 		t.Fatalf("Execute returned %v, want ErrLostRun", err)
 	}
-	if stored, _ := b.Store.Run(b.Ctx, run.ID); stored.State != state.RunInterrupted {
+	if stored, _ := b.Store.RunGet(b.Ctx, run.ID); stored.State != state.RunInterrupted {
 		t.Errorf("stored run %s", stored.State)
 	}
 }
@@ -423,7 +423,7 @@ task "off" {
 }
 `)
 	cat := b.Catalog(t)
-	if err := b.Store.SuspendTask(b.Ctx, "x", "HR freeze", "alice"); err != nil {
+	if err := b.Store.TaskSuspend(b.Ctx, "x", "HR freeze", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	first, err := EnqueueManual(b.Ctx, b.Store, cat, "a", "", "tester")
@@ -447,7 +447,7 @@ task "off" {
 			t.Errorf("%s: %v\nwant %s", tt.task, err, tt.want)
 		}
 	}
-	runs, _ := b.Store.Runs(b.Ctx, state.RunFilter{})
+	runs, _ := b.Store.RunList(b.Ctx, state.RunFilter{})
 	if len(runs) != 1 {
 		t.Errorf("refusals stored runs: %d", len(runs))
 	}
@@ -464,7 +464,7 @@ func TestEnqueueManualReplaceCancels(t *testing.T) {
 	if _, err := EnqueueManual(b.Ctx, b.Store, cat, "job", "", "bob"); err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := b.Store.Run(b.Ctx, first.ID)
+	stored, _ := b.Store.RunGet(b.Ctx, first.ID)
 	if stored.State != state.RunCancelled || !strings.Contains(stored.Note, "bob") {
 		t.Errorf("replaced run %s: %q", stored.State, stored.Note)
 	}
@@ -508,7 +508,7 @@ task "job" {
 		"running succeeded,running",
 		"succeeded succeeded,succeeded",
 	})
-	stored, _ := b.Store.Run(b.Ctx, run.ID)
+	stored, _ := b.Store.RunGet(b.Ctx, run.ID)
 	if stored.Activities[1].State != state.RunSucceeded || stored.Activities[0].Output["exit_code"] != "0" {
 		t.Errorf("stored activities %+v", stored.Activities)
 	}

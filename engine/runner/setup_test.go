@@ -48,7 +48,7 @@ func (b *bundle) manual(t testing.TB, r *Runner, task string) *state.Run {
 // due.
 func (b *bundle) claimAndRun(t testing.TB, r *Runner) *state.Run {
 	t.Helper()
-	run, err := b.Store.ClaimRun(b.Ctx, r.Worker, b.Clock.Now())
+	run, err := b.Store.RunClaim(b.Ctx, r.Worker, b.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

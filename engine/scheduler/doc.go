@@ -11,7 +11,7 @@
 //
 // Scheduler (New, Tick) is the loop that performs them: it keeps the due
 // times in a heap, reads a due task again and carries its decision out
-// through state.Store.AdvanceSchedule, a compare-and-set, so each fire
+// through state.Store.TaskAdvanceSchedule, a compare-and-set, so each fire
 // time fires once across processes.
 //
 // Neighbours: engine/catalog says which tasks may run; state stores the

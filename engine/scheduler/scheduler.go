@@ -95,8 +95,8 @@ type TickResult struct {
 
 // Tick decides about every task that is due — its next fire time has
 // come, or its schedule changed — and carries the decisions out:
-// AdvanceSchedule for each (a compare-and-set that also stores the runs),
-// then CancelRun for the runs a "replace" task's new run replaces.
+// TaskAdvanceSchedule for each (a compare-and-set that also stores the runs),
+// then RunCancel for the runs a "replace" task's new run replaces.
 func (s *Scheduler) Tick(ctx context.Context) (TickResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -153,7 +153,7 @@ func (s *Scheduler) decideFresh(ctx context.Context, cat *catalog.Catalog, task 
 	if err != nil {
 		return s.due.status(task), err
 	}
-	active, err := s.store.ActiveRuns(ctx, task)
+	active, err := s.store.RunListActive(ctx, task)
 	if err != nil {
 		return s.due.status(task), err
 	}
@@ -163,7 +163,7 @@ func (s *Scheduler) decideFresh(ctx context.Context, cat *catalog.Catalog, task 
 		return ts, nil
 	}
 	d := ds[0]
-	ok, err := s.store.AdvanceSchedule(ctx, d.Task, d.ExpectNext, d.NewNext, d.ScheduleKey, d.Runs)
+	ok, err := s.store.TaskAdvanceSchedule(ctx, d.Task, d.ExpectNext, d.NewNext, d.ScheduleKey, d.Runs)
 	switch {
 	case err != nil:
 		return ts, err
@@ -200,7 +200,7 @@ func (res *TickResult) count(d Decision) int {
 // meanwhile needs nothing.
 func (s *Scheduler) cancel(ctx context.Context, d Decision, now time.Time) {
 	for _, id := range d.Cancel {
-		_, err := s.store.CancelRun(ctx, id, "the scheduler: a newer run replaces it (concurrency = replace)", now)
+		_, err := s.store.RunCancel(ctx, id, "the scheduler: a newer run replaces it (concurrency = replace)", now)
 		var rs *state.RunStateError
 		if err != nil && !errors.As(err, &rs) {
 			s.log.Warn("cancelling a replaced run failed", "run", id, "task", d.Task, "error", err)
@@ -217,7 +217,7 @@ func (s *Scheduler) statuses(ctx context.Context, cat *catalog.Catalog, withActi
 	}
 	byTask := map[string][]state.Run{}
 	if withActive {
-		active, err := s.store.Runs(ctx, state.RunFilter{State: []state.RunState{state.RunQueued, state.RunRunning}})
+		active, err := s.store.RunList(ctx, state.RunFilter{State: []state.RunState{state.RunQueued, state.RunRunning}})
 		if err != nil {
 			return nil, err
 		}

@@ -155,7 +155,7 @@ func TestSchedulerTwoSchedulersFireOnce(t *testing.T) {
 	}
 	r1 := b.tick(t, s1)
 	ds, _ := Decide(b.Clock.Now(), statuses, Policy{})
-	ok, err := b.Store.AdvanceSchedule(b.Ctx, ds[0].Task, ds[0].ExpectNext, ds[0].NewNext, ds[0].ScheduleKey, ds[0].Runs)
+	ok, err := b.Store.TaskAdvanceSchedule(b.Ctx, ds[0].Task, ds[0].ExpectNext, ds[0].NewNext, ds[0].ScheduleKey, ds[0].Runs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestSchedulerConcurrency(t *testing.T) {
 			b.tick(t, s)
 			b.Clock.Advance(time.Minute)
 			b.tick(t, s)
-			first, err := b.Store.ClaimRun(b.Ctx, "w:1:1", b.Clock.Now())
+			first, err := b.Store.RunClaim(b.Ctx, "w:1:1", b.Clock.Now())
 			if err != nil || first == nil {
 				t.Fatalf("claim: %v, %v", first, err)
 			}
@@ -188,7 +188,7 @@ func TestSchedulerConcurrency(t *testing.T) {
 				t.Fatalf("%d runs", len(runs))
 			}
 			second := runs[1]
-			next, err := b.Store.ClaimRun(b.Ctx, "w:1:2", b.Clock.Now())
+			next, err := b.Store.RunClaim(b.Ctx, "w:1:2", b.Clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -124,7 +124,7 @@ func Recompute(ctx context.Context, job *Job) error {
 // recomputeUsers returns the IDs of the users the filter selects.
 func recomputeUsers(ctx context.Context, job *Job, w *world) ([]int64, error) {
 	var ids []int64
-	err := job.Store.Users(ctx, func(u *state.User) error {
+	err := job.Store.UsersEach(ctx, func(u *state.User) error {
 		if f := job.Activity.Filter; f != nil {
 			scope := w.base.NewChild()
 			scope.Variables = map[string]cty.Value{config.RootUser: userValue(u, w.userNames)}
@@ -148,7 +148,7 @@ func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
 	rec := p.job.Rec
 	var due []int64
 	var stop error
-	err := p.job.Store.Repo(ctx, func(r *state.RepoTx) error {
+	err := p.job.Store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
 		due, stop = nil, nil
 		d := &decider{w: p.w, r: r, ctx: ctx}
 		var changes []state.RunChange
@@ -199,7 +199,7 @@ func start(ctx context.Context, job *Job) (*world, error) {
 	}
 	w := newWorld(job)
 	if job.Mode == config.ModeFull {
-		if err := job.Store.EnsureUserIndex(ctx, correlationAttributes(job.Config)); err != nil {
+		if err := job.Store.UserIndexEnsure(ctx, correlationAttributes(job.Config)); err != nil {
 			return nil, err
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // the provisioning operations queued on their shadows. It returns the
 // shadows whose operations are due at once (resources without a
 // grouping_interval), for the executor.
-func apply(r *state.RepoTx, e *effects) ([]int64, error) {
+func apply(r *state.RepositoryTx, e *effects) ([]int64, error) {
 	var userID int64
 	if e.user != nil {
 		userID = e.user.ID

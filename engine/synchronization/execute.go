@@ -67,7 +67,7 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 		if len(changed) == 0 {
 			continue
 		}
-		err := x.w.job.Store.Repo(ctx, func(r *state.RepoTx) error {
+		err := x.w.job.Store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
 			for _, sh := range changed {
 				if err := r.PutShadow(sh); err != nil {
 					return err

@@ -251,7 +251,7 @@ func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
 // transaction per batch, all in one repository session (the log is
 // checkpointed beside the batches, not in their commits).
 func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) (err error) {
-	session, err := p.job.Store.RepoSession(ctx)
+	session, err := p.job.Store.RepositorySession(ctx)
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) 
 		if len(batch) < cap(batch) {
 			continue
 		}
-		if err := p.commit(ctx, session.Repo, rec, batch); err != nil {
+		if err := p.commit(ctx, session.RepositoryWrite, rec, batch); err != nil {
 			return err
 		}
 		batch = batch[:0]
@@ -274,11 +274,11 @@ func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) 
 	if ctx.Err() != nil {
 		return nil // another goroutine failed: its error is the pass's
 	}
-	return p.commit(ctx, session.Repo, rec, batch)
+	return p.commit(ctx, session.RepositoryWrite, rec, batch)
 }
 
-// repoFunc runs a repository transaction: Store.Repo, or a session's.
-type repoFunc func(context.Context, func(*state.RepoTx) error) error
+// repoFunc runs a repository transaction: Store.RepositoryWrite, or a session's.
+type repoFunc func(context.Context, func(*state.RepositoryTx) error) error
 
 // commit decides every item of batch and, in full mode, applies the
 // effects; the provisioning operations they queue are executed after the
@@ -292,7 +292,7 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 		due  []int64
 		stop error
 	)
-	err := repo(ctx, func(r *state.RepoTx) error {
+	err := repo(ctx, func(r *state.RepositoryTx) error {
 		due, stop = nil, nil
 		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
 		var changes []state.RunChange
@@ -332,7 +332,7 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 // one handles one item inside a batch's transaction: it returns the
 // shadows with operations due, the changes to keep, a policy stop, or an
 // error that ends the pass.
-func (p *pass) one(d *decider, r *state.RepoTx, rec Recorder, it *item) (due []int64, changes []state.RunChange, stop, err error) {
+func (p *pass) one(d *decider, r *state.RepositoryTx, rec Recorder, it *item) (due []int64, changes []state.RunChange, stop, err error) {
 	e, err := d.decide(it)
 	var oe *objectError
 	if errors.As(err, &oe) {
@@ -352,7 +352,7 @@ func (p *pass) one(d *decider, r *state.RepoTx, rec Recorder, it *item) (due []i
 
 // applyEffects checks e against the thresholds, applies it in full mode,
 // and returns the changes to keep.
-func (p *pass) applyEffects(r *state.RepoTx, rec Recorder, e *effects, pre *precorrelation) (due []int64, changes []state.RunChange, stop, err error) {
+func (p *pass) applyEffects(r *state.RepositoryTx, rec Recorder, e *effects, pre *precorrelation) (due []int64, changes []state.RunChange, stop, err error) {
 	if err := p.safety.admit(e.item, e.counts()); err != nil {
 		return nil, nil, err, nil
 	}

@@ -15,7 +15,7 @@ type precorrelation struct {
 
 // precorrelate correlates batch at once when the type's rule matches on
 // one indexed attribute; nil otherwise.
-func (p *pass) precorrelate(r *state.RepoTx, batch []*item) (*precorrelation, error) {
+func (p *pass) precorrelate(r *state.RepositoryTx, batch []*item) (*precorrelation, error) {
 	if len(p.rt.ot.Correlate) != 1 || len(batch) > state.MaxFindValues {
 		return nil, nil
 	}

@@ -115,7 +115,7 @@ func TestDisputedAndEmptyCorrelationLinkNobody(t *testing.T) {
 	t.Parallel()
 	b := hrToApp(t)
 	// Two users already claim employee number e1.
-	err := b.store.Repo(b.ctx, func(r *state.RepoTx) error {
+	err := b.store.RepositoryWrite(b.ctx, func(r *state.RepositoryTx) error {
 		for _, name := range []string{"twin1", "twin2"} {
 			u := &state.User{Name: name, Status: state.UserActive, Attributes: map[string]string{"employee_number": "e1"}}
 			if err := r.InsertUser(u); err != nil {
@@ -153,7 +153,7 @@ func TestTakenNameIsTheObjectsError(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			b := hrToApp(t)
-			err := b.store.Repo(b.ctx, func(r *state.RepoTx) error {
+			err := b.store.RepositoryWrite(b.ctx, func(r *state.RepositoryTx) error {
 				return r.InsertUser(&state.User{Name: "bob", Status: state.UserActive, Attributes: map[string]string{"employee_number": "x9"}})
 			})
 			if err != nil {

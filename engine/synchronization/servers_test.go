@@ -92,7 +92,7 @@ func TestUnreachableResourceKeepsOperationsPending(t *testing.T) {
 	if n := len(b.users(t)); n != 4 {
 		t.Errorf("%d users, want 4: the source side must not wait for the target", n)
 	}
-	pending, err := b.store.PendingShadows(b.ctx, "app", farFuture, 100)
+	pending, err := b.store.ShadowsPending(b.ctx, "app", farFuture, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestUnreachableResourceKeepsOperationsPending(t *testing.T) {
 	if rows := queryRows(t, db, "SELECT login FROM "+table); len(rows) != 3 {
 		t.Errorf("accounts: %v", rows)
 	}
-	if left, _ := b.store.PendingShadows(b.ctx, "app", farFuture, 100); len(left) != 0 {
+	if left, _ := b.store.ShadowsPending(b.ctx, "app", farFuture, 100); len(left) != 0 {
 		t.Errorf("%d shadows still pending", len(left))
 	}
 }
@@ -145,7 +145,7 @@ func TestPendingRetentionGivesUp(t *testing.T) {
 	if got := stat(run, "operations.expired"); got != 3 || run.State != state.RunPartial {
 		t.Errorf("operations.expired = %d, want 3\n%s", got, describe(run))
 	}
-	if left, _ := b.store.PendingShadows(b.ctx, "app", farFuture, 100); len(left) != 0 {
+	if left, _ := b.store.ShadowsPending(b.ctx, "app", farFuture, 100); len(left) != 0 {
 		t.Errorf("%d shadows still pending", len(left))
 	}
 }

@@ -134,7 +134,7 @@ func stat(run *state.Run, name string) int64 {
 func (b *bundle) users(t testing.TB) []string {
 	t.Helper()
 	var out []string
-	err := b.store.Users(b.ctx, func(u *state.User) error {
+	err := b.store.UsersEach(b.ctx, func(u *state.User) error {
 		line := u.Name + " " + u.Status
 		keys := make([]string, 0, len(u.Attributes))
 		for k := range u.Attributes {
@@ -155,7 +155,7 @@ func (b *bundle) users(t testing.TB) []string {
 
 func (b *bundle) user(t testing.TB, name string) *state.User {
 	t.Helper()
-	u, err := b.store.User(b.ctx, name)
+	u, err := b.store.UserGet(b.ctx, name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func (p *pass) remainingShadows(ctx context.Context, rec Recorder) error {
 			}
 			batch = append(batch, &item{obj: connector.Object{ID: sh.Identifier}, key: sh.Key, deleted: sh})
 		}
-		if err := p.commit(ctx, p.job.Store.Repo, rec, batch); err != nil {
+		if err := p.commit(ctx, p.job.Store.RepositoryWrite, rec, batch); err != nil {
 			return err
 		}
 	}
@@ -81,7 +81,7 @@ func completeOperations(ctx context.Context, job *Job, x *executor, rec Recorder
 	now := job.now()
 	// Every pending shadow: operations not due yet may have outlived the
 	// resource's pending_retention; the executor skips the others.
-	shs, err := job.Store.PendingShadows(ctx, resource, farFuture, 1_000_000)
+	shs, err := job.Store.ShadowsPending(ctx, resource, farFuture, 1_000_000)
 	if err != nil {
 		return 0, err
 	}

@@ -49,7 +49,7 @@ args = ["-c", "echo working; echo 'disk full' >&2; exit 3"]`))
 	if run.State != state.RunFailed || run.Error != want {
 		t.Fatalf("run %s: %q\nwant %q", run.State, run.Error, want)
 	}
-	stored, err := b.Store.Run(b.Ctx, run.ID)
+	stored, err := b.Store.RunGet(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ env = { TOKEN = var.token, PLAIN = "visible" }`))
 	if a.Output["stdout_tail"] != "token=(sensitive value) plain=visible\n" || a.Output["env"] != "PLAIN, TOKEN" {
 		t.Errorf("output %q", a.Output)
 	}
-	stored, err := b.Store.Run(b.Ctx, run.ID)
+	stored, err := b.Store.RunGet(b.Ctx, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

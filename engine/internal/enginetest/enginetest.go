@@ -110,7 +110,7 @@ func (b *Bundle) Catalog(t testing.TB) *catalog.Catalog {
 // Runs lists the runs of task, oldest first.
 func (b *Bundle) Runs(t testing.TB, task string) []state.Run {
 	t.Helper()
-	runs, err := b.Store.Runs(b.Ctx, state.RunFilter{Task: task})
+	runs, err := b.Store.RunList(b.Ctx, state.RunFilter{Task: task})
 	if err != nil {
 		t.Fatal(err)
 	}
