@@ -32,7 +32,7 @@ func (w *world) userScope(rt *resourceType, u *state.User) *hcl.EvalContext {
 
 // evalBool evaluates a condition; null counts as false.
 func evalBool(what string, e hcl.Expression, ctx *hcl.EvalContext) (bool, error) {
-	v, diags := e.Value(ctx)
+	v, diags := config.Evaluate(e, ctx)
 	if diags.HasErrors() {
 		return false, diagError(what, diags)
 	}
@@ -55,7 +55,7 @@ type inbound map[string]*string
 func evalInbound(rt *resourceType, ctx *hcl.EvalContext) (inbound, error) {
 	out := make(inbound, len(rt.ot.Inbound))
 	for _, m := range rt.ot.Inbound {
-		v, diags := m.Expr.Value(ctx)
+		v, diags := config.Evaluate(m.Expr, ctx)
 		if diags.HasErrors() {
 			return nil, diagError("inbound mapping "+m.Target, diags)
 		}
@@ -84,7 +84,7 @@ func evalInbound(rt *resourceType, ctx *hcl.EvalContext) (inbound, error) {
 func evalCorrelation(rt *resourceType, ctx *hcl.EvalContext) (map[string]string, error) {
 	out := make(map[string]string, len(rt.ot.Correlate))
 	for _, m := range rt.ot.Correlate {
-		v, diags := m.Expr.Value(ctx)
+		v, diags := config.Evaluate(m.Expr, ctx)
 		if diags.HasErrors() {
 			return nil, diagError("correlation "+m.Target, diags)
 		}
@@ -106,7 +106,7 @@ func (w *world) evalOutbound(rt *resourceType, u *state.User) (connector.Attribu
 	ctx := w.userScope(rt, u)
 	out := make(connector.Attributes, len(rt.ot.Outbound))
 	for _, m := range rt.ot.Outbound {
-		v, diags := m.Expr.Value(ctx)
+		v, diags := config.Evaluate(m.Expr, ctx)
 		if diags.HasErrors() {
 			return nil, diagError("outbound mapping "+m.Target, diags)
 		}
