@@ -160,14 +160,6 @@ func keysReadSensitive(expr hcl.Expression, ctx *hcl.EvalContext) bool {
 	return false
 }
 
-// Evaluate is expr.Value(ctx) with the rules of this file, for evaluating
-// configuration expressions at run time (mappings, filters): a result that
-// may have lost the marks of a sensitive value it read is marked, and a
-// diagnostic about an expression that reads one hides its details.
-func Evaluate(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
-	return evaluate(expr, ctx)
-}
-
 // evaluate is expr.Value(ctx) for configuration values. A value that reads
 // a sensitive value where hcl or a function may have dropped its marks is
 // marked (see markDerived); a diagnostic about an expression that reads a

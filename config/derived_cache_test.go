@@ -2,6 +2,7 @@ package config
 
 import (
 	"testing"
+	"testing/fstest"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -57,5 +58,47 @@ func TestComputedKeyCacheIsBounded(t *testing.T) {
 	computedKeyCache.mu.RUnlock()
 	if n > computedKeyCache.max {
 		t.Errorf("the cache holds %d entries, more than %d", n, computedKeyCache.max)
+	}
+}
+
+// BenchmarkEvaluateLoadedMappings evaluates the mappings of a loaded
+// configuration — rewritten by the loader with its limit checks — as an
+// import does for every object.
+func BenchmarkEvaluateLoadedMappings(b *testing.B) {
+	src := `
+resource "hr" {
+  connector = "csv"
+  connection {
+    path       = "hr.csv"
+    identifier = "id"
+  }
+  object_type "account" {
+    correlate {
+      employee_number = attributes.id
+    }
+    inbound {
+      name        = lower(attributes.login)
+      given_name  = attributes.first
+      full_name   = "${attributes.first} ${attributes.last}"
+      status      = attributes.state == "terminated" ? "disabled" : "active"
+      email       = lower("${attributes.first}.${attributes.last}@example.com")
+    }
+  }
+}
+`
+	cfg, diags := LoadFS(fstest.MapFS{"main.hcl": {Data: []byte(src)}}, "cfg", LoadOptions{})
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	ot := cfg.Resources["hr"].ObjectTypes[0]
+	ctx := cfg.EvalContext(map[string]cty.Value{"attributes": cty.ObjectVal(map[string]cty.Value{
+		"id": cty.StringVal("e1"), "login": cty.StringVal("ADA"), "first": cty.StringVal("Ada"),
+		"last": cty.StringVal("Lovelace"), "state": cty.StringVal("active")})})
+	for b.Loop() {
+		for _, m := range ot.Inbound {
+			if _, diags := Evaluate(m.Expr, ctx); diags.HasErrors() {
+				b.Fatal(diags)
+			}
+		}
 	}
 }

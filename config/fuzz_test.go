@@ -20,6 +20,11 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(`task "t" { after = [task.t, task.t] activity "exec" { command = "x" } }`))
 	f.Add([]byte(`locals { a = local.a }`))
+	for _, h := range hostileInputs() {
+		if len(h.src) <= 1<<20 { // the fuzzer's own limit on seed size
+			f.Add([]byte(h.src))
+		}
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fsys := fstest.MapFS{"main.hcl": {Data: src}, "data.txt": {Data: []byte("x")}}
 		cfg, _ := LoadFS(fsys, "", LoadOptions{AllowUnsetVariables: true, Environ: []string{"A=b"}})

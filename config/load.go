@@ -66,13 +66,24 @@ type loader struct {
 	opts   LoadOptions
 	fsys   fs.FS
 	env    map[string]string
+	// budget is the evaluation work Load may still do; sourceBytes counts
+	// the configuration bytes read so far.
+	budget      *budget
+	sourceBytes int64
 }
 
-// load runs the phases; each returns early when going on could only add
-// noise to the errors already found.
+// load runs the phases within the evaluation limits (see limits.go).
 func (l *loader) load() hcl.Diagnostics {
 	l.env = environMap(l.opts.Environ)
-	l.cfg.Functions = newFunctionTable(l.fsys, l.getenv, l.opts.AllowUnsetVariables)
+	l.budget = newBudget(MaxLoadWork)
+	l.cfg.Functions = limitFunctions(newFunctionTable(l.fsys, l.getenv, l.opts.AllowUnsetVariables), l.budget)
+	defer l.budget.armed.Store(false) // later evaluations check single values only
+	return runLimited(l.budget, l.loadPhases)
+}
+
+// loadPhases runs the phases; each returns early when going on could only
+// add noise to the errors already found.
+func (l *loader) loadPhases() hcl.Diagnostics {
 	bodies, diags := l.parseFiles()
 	if diags.HasErrors() {
 		return diags
@@ -147,7 +158,7 @@ func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
 			Detail:   fmt.Sprintf("Reading %s failed: %s.", display, err),
 		}}
 	}
-	file, diags := l.parser.ParseHCL(src, display)
+	file, diags := l.parseSource(src, display)
 	if file != nil {
 		l.cfg.Files[display] = file
 	}

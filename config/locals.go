@@ -45,26 +45,64 @@ func (c *Config) checkReferencesOnly(expr hcl.Expression, place exprPlace) hcl.D
 	return append(diags, c.checkFunctionCalls(expr)...)
 }
 
+// evaluateLocals evaluates every local after the locals it refers to
+// (Kahn's algorithm, in name order among the ready ones), each in a context
+// that holds only those locals, so that many locals load in linear time.
 func (l *loader) evaluateLocals() hcl.Diagnostics {
-	pending := map[string][]string{}
+	deps := map[string][]string{}
+	waiting := map[string]int{}
+	usedBy := map[string][]string{}
 	for name, local := range l.cfg.Locals {
-		pending[name] = localDependencies(local.Expr)
-	}
-	var diags hcl.Diagnostics
-	for len(pending) > 0 {
-		ready := readyLocals(pending)
-		if len(ready) == 0 {
-			return append(diags, localCycle(l.cfg, pending))
-		}
-		for _, name := range ready {
-			local := l.cfg.Locals[name]
-			v, valDiags := evaluate(local.Expr, l.cfg.EvalContext(nil))
-			diags = append(diags, valDiags...)
-			if !valDiags.HasErrors() {
-				local.Value = v
+		deps[name] = localDependencies(local.Expr)
+		for _, dep := range deps[name] {
+			if _, ok := l.cfg.Locals[dep]; ok {
+				waiting[name]++
+				usedBy[dep] = append(usedBy[dep], name)
 			}
-			delete(pending, name)
 		}
+	}
+	var ready []string
+	for _, name := range SortedNames(l.cfg.Locals) {
+		if waiting[name] == 0 {
+			ready = append(ready, name)
+		}
+	}
+	vars := l.cfg.variableValues()
+	var diags hcl.Diagnostics
+	for len(ready) > 0 {
+		name := ready[0]
+		ready = ready[1:]
+		diags = append(diags, l.evaluateLocal(l.cfg.Locals[name], deps[name], vars)...)
+		for _, next := range usedBy[name] {
+			if waiting[next]--; waiting[next] == 0 {
+				ready = append(ready, next)
+			}
+		}
+		delete(deps, name)
+	}
+	if len(deps) > 0 {
+		return append(diags, localCycle(l.cfg, deps))
+	}
+	return diags
+}
+
+// evaluateLocal evaluates one local in a context holding the locals it
+// refers to.
+func (l *loader) evaluateLocal(local *Local, deps []string, vars cty.Value) hcl.Diagnostics {
+	values := make(map[string]cty.Value, len(deps))
+	for _, dep := range deps {
+		if d, ok := l.cfg.Locals[dep]; ok {
+			values[dep] = d.Value
+		}
+	}
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{RootVar: vars, RootLocal: cty.ObjectVal(values)},
+		Functions: l.cfg.Functions,
+	}
+	v, diags := evaluate(local.Expr, ctx)
+	diags = append(diags, checkValue(v, local.Expr.Range())...)
+	if !diags.HasErrors() {
+		local.Value = v
 	}
 	return diags
 }
@@ -80,25 +118,6 @@ func localDependencies(expr hcl.Expression) []string {
 		}
 	}
 	return deps
-}
-
-// readyLocals returns, sorted, the pending locals whose dependencies are all
-// evaluated.
-func readyLocals(pending map[string][]string) []string {
-	var ready []string
-	for _, name := range SortedNames(pending) {
-		waiting := false
-		for _, dep := range pending[name] {
-			if _, p := pending[dep]; p {
-				waiting = true
-				break
-			}
-		}
-		if !waiting {
-			ready = append(ready, name)
-		}
-	}
-	return ready
 }
 
 // localCycle names one cycle among the locals that cannot be evaluated.

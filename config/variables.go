@@ -30,7 +30,7 @@ var variableSchema = &hcl.BodySchema{
 func (l *loader) decodeVariables(blocks []*hcl.Block) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, b := range blocks {
-		v, vDiags := decodeVariable(b)
+		v, vDiags := decodeVariable(b, l.literalContext())
 		diags = append(diags, vDiags...)
 		if v == nil {
 			continue
@@ -48,7 +48,9 @@ func (l *loader) decodeVariables(blocks []*hcl.Block) hcl.Diagnostics {
 	return append(diags, l.assignVariables()...)
 }
 
-func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
+// decodeVariable reads a variable block; ctx offers no variables or
+// functions, only the evaluation limits.
+func decodeVariable(b *hcl.Block, ctx *hcl.EvalContext) (*Variable, hcl.Diagnostics) {
 	diags := checkName(b)
 	content, contentDiags := b.Body.Content(variableSchema)
 	diags = append(diags, contentDiags...)
@@ -60,7 +62,7 @@ func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
 			v.Type = ty
 		}
 	}
-	d := &decoder{ctx: nil}
+	d := &decoder{ctx: ctx}
 	if attr, ok := content.Attributes["description"]; ok {
 		diags = append(diags, d.str(attr, &v.Description)...)
 	}
@@ -68,7 +70,7 @@ func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
 		diags = append(diags, d.boolean(attr, &v.Sensitive)...)
 	}
 	if attr, ok := content.Attributes["default"]; ok {
-		val, valDiags := attr.Expr.Value(nil)
+		val, valDiags := attr.Expr.Value(ctx)
 		diags = append(diags, valDiags...)
 		if !valDiags.HasErrors() {
 			conv, err := convert.Convert(val, v.Type)
@@ -170,7 +172,11 @@ func parseRawVariable(v *Variable, raw, source string) (cty.Value, hcl.Diagnosti
 	if v.Type == cty.String || v.Type == cty.DynamicPseudoType {
 		val = cty.StringVal(raw)
 	} else {
-		expr, diags := hclsyntax.ParseExpression([]byte(raw), source, hcl.InitialPos)
+		diags := CheckNesting([]byte(raw), source, true)
+		var expr hclsyntax.Expression
+		if !diags.HasErrors() {
+			expr, diags = hclsyntax.ParseExpression([]byte(raw), source, hcl.InitialPos)
+		}
 		if !diags.HasErrors() {
 			val, diags = expr.Value(nil)
 		}
@@ -196,7 +202,7 @@ func (l *loader) readVarFile(path string, values map[string]cty.Value) hcl.Diagn
 			Detail:   fmt.Sprintf("Reading the -var-file %s failed: %s.", path, err),
 		}}
 	}
-	file, diags := l.parser.ParseHCL(src, path)
+	file, diags := l.parseSource(src, path)
 	if diags.HasErrors() {
 		return diags
 	}
@@ -212,7 +218,7 @@ func (l *loader) readVarFile(path string, values map[string]cty.Value) hcl.Diagn
 			diags = append(diags, diag)
 			continue
 		}
-		val, valDiags := attr.Expr.Value(nil)
+		val, valDiags := attr.Expr.Value(l.literalContext())
 		diags = append(diags, valDiags...)
 		if valDiags.HasErrors() {
 			continue

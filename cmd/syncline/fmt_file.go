@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/syncline/syncline/config"
 )
 
 // stdinName names standard input in diagnostics and diffs.
@@ -17,6 +18,9 @@ const stdinName = "<stdin>"
 // formatSource returns src in canonical format, or the syntax errors that
 // keep it from being formatted, printed by the caller with the source.
 func formatSource(src []byte, name string) ([]byte, *hcl.File, hcl.Diagnostics) {
+	if diags := config.CheckNesting(src, name, false); diags.HasErrors() {
+		return nil, nil, diags // the parser would exhaust the stack
+	}
 	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, file, diags
