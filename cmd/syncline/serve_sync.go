@@ -132,12 +132,32 @@ func (s *serveSyncer) syncNow(ctx context.Context, reason string) {
 	})
 	attrs := []any{"reason", reason, "branch", f.branch, "duration", time.Since(start).Round(time.Millisecond)}
 	if err != nil {
-		s.logger.Error("sync failed", append(attrs, "error", syncErrorText(err, out.String()))...)
+		text := syncErrorText(err, out.String())
+		failure := state.SyncFailure{Repository: f.repo, Branch: f.branch, Error: text}
+		if res != nil {
+			failure.Revision = res.Commit
+			attrs = append(attrs, "revision", config.ShortCommit(res.Commit))
+		}
+		s.logger.Error("sync failed; still running the definitions applied before", append(attrs, "error", text)...)
+		s.recordFailure(ctx, failure)
 		return
 	}
 	s.logger.Info("sync", append(attrs, "outcome", syncOutcome(out.String()))...)
 	if res.Current {
 		s.adopt(res)
+	}
+}
+
+// recordFailure keeps a failed sync in the state, for syncline state
+// history; a state that cannot take it only adds to the log.
+func (s *serveSyncer) recordFailure(ctx context.Context, f state.SyncFailure) {
+	st, err := openStore(ctx, s.location)
+	if err == nil {
+		err = st.SyncRecordFailure(ctx, f)
+		st.Close()
+	}
+	if err != nil {
+		s.logger.Error("could not record the failed sync in the state", "error", err.Error())
 	}
 }
 

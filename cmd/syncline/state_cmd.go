@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -27,7 +29,7 @@ directory, or the one named with -state. Only unlock writes.`,
 				Flags: []cli.Flag{stateFlag()}, Action: a.stateShow,
 			},
 			{
-				Name: "history", Usage: "list the applies, newest first", UsageText: "syncline state history [-state PATH] [-limit N]",
+				Name: "history", Usage: "list the applies and failed syncs, newest first", UsageText: "syncline state history [-state PATH] [-limit N]",
 				Flags:  []cli.Flag{stateFlag(), &cli.IntFlag{Name: "limit", Value: 20, Usage: "show at most `N` applies (0: all)"}},
 				Action: a.stateHistory,
 			},
@@ -106,8 +108,51 @@ func (a *app) stateHistory(ctx context.Context, cmd *cli.Command) error {
 	if len(history) == 0 {
 		fmt.Fprintln(a.stdout, "No applies yet.")
 	}
-	writeHistoryTable(a.stdout, history, stateRevisionLabels(st))
+	labels := stateRevisionLabels(st)
+	writeHistoryTable(a.stdout, history, labels)
+	failures, err := st.SyncFailures(ctx, int(cmd.Int("limit")))
+	if err != nil {
+		return err
+	}
+	writeSyncFailures(a.stdout, failures, labels)
 	return nil
+}
+
+// writeSyncFailures lists the failed syncs of a followed branch, newest
+// first, each with the first line of what went wrong; the whole text is
+// in serve's log.
+func writeSyncFailures(w io.Writer, failures []state.SyncFailure, labels *revisionLabels) {
+	if len(failures) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nFailed syncs (nothing was applied; serve kept running what was applied before):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, f := range failures {
+		when := formatTime(f.LastAt)
+		if f.Attempts > 1 {
+			when += fmt.Sprintf(" (%d times since %s)", f.Attempts, formatTime(f.FirstAt))
+		}
+		rev := "-"
+		if f.Revision != "" {
+			rev = labels.label(f.Revision)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, f.Branch, rev, firstLine(f.Error))
+	}
+	tw.Flush()
+}
+
+// firstLine is the first non-empty line of s without an "Error: " prefix,
+// cut to 160 characters.
+func firstLine(s string) string {
+	for line := range strings.Lines(s) {
+		if line = strings.TrimPrefix(strings.TrimSpace(line), "Error: "); line != "" {
+			if r := []rune(line); len(r) > 160 {
+				line = string(r[:159]) + "…"
+			}
+			return line
+		}
+	}
+	return ""
 }
 
 func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {

@@ -128,7 +128,8 @@ func (a *app) withOutput(out io.Writer) *app {
 
 // runSync fetches req's repository, plans the tip of its branch and
 // applies it per the sync policy, printing what it does to a.stdout. On
-// any error nothing is applied.
+// any error nothing is applied; the result is returned with the error once
+// the commit is known, so that a failed sync can be recorded with it.
 func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error) {
 	remote, err := resolveRemote(req.Repo, req.Credentials)
 	if err != nil {
@@ -150,14 +151,14 @@ func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error)
 	src := configSource{repo: m.dir, ref: res.Commit, path: res.Path, stateDir: "."}
 	lc, err := a.loadSourceStrict(src, req.Vars, req.VarFiles)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	lc.rev.Ref = res.Branch
 	res.Settings = lc.cfg.Settings
 	location := stateLocation(req.State, ".", lc.cfg.Settings)
 	applied, err := latestAppliedRevision(ctx, location)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	if applied == res.Commit {
 		fmt.Fprintf(a.stdout, "Branch %s of %s is already at %s; nothing to sync.\n", res.Branch, req.Repo, config.ShortCommit(res.Commit))
@@ -179,7 +180,7 @@ func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error)
 		return a.syncApply(ctx, st, snap, lc, req.AllowDestroy, forced)
 	})
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	res.Current = true
 	return res, nil
