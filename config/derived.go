@@ -83,62 +83,60 @@ func callsSensitiveSource(expr hcl.Expression) bool {
 }
 
 // indexesByComputedKey reports whether expr looks an element up by a key
-// that is computed rather than written (m[k], not m["k"]). Run-time
-// evaluation asks it for every mapping of every object, so the answer is
-// kept per expression (expressions never change once parsed).
-func indexesByComputedKey(expr hcl.Expression) bool {
-	if reflect.TypeOf(expr).Kind() != reflect.Pointer {
-		return walkForIndex(expr) // not usable as a map key (hclsyntax's are pointers)
-	}
-	if known, ok := computedKeyCache.get(expr); ok {
-		return known
-	}
-	found := walkForIndex(expr)
-	computedKeyCache.put(expr, found)
-	return found
-}
+// that is computed rather than written (m[k], not m["k"]).
+func indexesByComputedKey(expr hcl.Expression) bool { return computedKeyCache.of(expr) }
 
-func walkForIndex(expr hcl.Expression) bool {
-	node, ok := expr.(hclsyntax.Node)
-	if !ok {
-		return false
-	}
-	found := false
-	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
-		if _, ok := n.(*hclsyntax.IndexExpr); ok {
-			found = true
-		}
-		return nil
-	})
-	return found
-}
+var computedKeyCache = exprProperty{max: 4096, other: false, has: func(n hclsyntax.Node) bool {
+	_, ok := n.(*hclsyntax.IndexExpr)
+	return ok
+}}
 
-// computedKeyCache remembers indexesByComputedKey's answers. It is
-// bounded: a server that reloads its configuration again and again parses
-// new expressions each time, so when it is full it starts afresh.
-var computedKeyCache = exprFlags{max: 4096}
+// exprProperty is whether an expression holds a node that has says yes
+// to. Run-time evaluation asks once per mapping per object, so the answer
+// is kept per expression (expressions never change once parsed), in a
+// bounded map: a server that reloads its configuration again and again
+// parses new expressions each time, so when the map is full it starts
+// afresh. An expression that is not hclsyntax's is other.
+type exprProperty struct {
+	has   func(hclsyntax.Node) bool
+	other bool
 
-// exprFlags is a bounded, concurrency-safe map from expression to bool.
-type exprFlags struct {
 	mu    sync.RWMutex
 	max   int
 	flags map[hcl.Expression]bool
 }
 
-func (c *exprFlags) get(expr hcl.Expression) (bool, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	v, ok := c.flags[expr]
-	return v, ok
+func (p *exprProperty) of(expr hcl.Expression) bool {
+	node, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return p.other
+	}
+	if reflect.TypeOf(expr).Kind() != reflect.Pointer {
+		return p.walk(node) // not usable as a map key (hclsyntax's are pointers)
+	}
+	p.mu.RLock()
+	v, known := p.flags[expr]
+	p.mu.RUnlock()
+	if known {
+		return v
+	}
+	v = p.walk(node)
+	p.mu.Lock()
+	if p.flags == nil || len(p.flags) >= p.max {
+		p.flags = make(map[hcl.Expression]bool, 64)
+	}
+	p.flags[expr] = v
+	p.mu.Unlock()
+	return v
 }
 
-func (c *exprFlags) put(expr hcl.Expression, v bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.flags == nil || len(c.flags) >= c.max {
-		c.flags = make(map[hcl.Expression]bool, 64)
-	}
-	c.flags[expr] = v
+func (p *exprProperty) walk(node hclsyntax.Node) bool {
+	found := false
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		found = found || p.has(n)
+		return nil
+	})
+	return found
 }
 
 // keysReadSensitive reports whether an object constructor computes one of

@@ -384,34 +384,15 @@ func evaluateBounded(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.
 	return v, append(diags, checkValue(v, expr.Range())...)
 }
 
-// iterates reports whether expr holds a for expression or a splat; the
-// answer is kept per expression, as indexesByComputedKey's is.
-func iterates(expr hcl.Expression) bool {
-	if reflect.TypeOf(expr).Kind() != reflect.Pointer {
-		return walkForIteration(expr)
-	}
-	if known, ok := iterationCache.get(expr); ok {
-		return known
-	}
-	found := walkForIteration(expr)
-	iterationCache.put(expr, found)
-	return found
-}
+// iterates reports whether expr holds a for expression or a splat.
+func iterates(expr hcl.Expression) bool { return iterationCache.of(expr) }
 
-var iterationCache = exprFlags{max: 4096}
-
-func walkForIteration(expr hcl.Expression) bool {
-	node, ok := expr.(hclsyntax.Node)
-	if !ok {
-		return true // not ours to look into: evaluate it within a budget
+// iterationCache says yes for an expression that is not hclsyntax's: not
+// ours to look into, so it is evaluated within a budget.
+var iterationCache = exprProperty{max: 4096, other: true, has: func(n hclsyntax.Node) bool {
+	switch n.(type) {
+	case *hclsyntax.ForExpr, *hclsyntax.SplatExpr:
+		return true
 	}
-	found := false
-	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
-		switch n.(type) {
-		case *hclsyntax.ForExpr, *hclsyntax.SplatExpr:
-			found = true
-		}
-		return nil
-	})
-	return found
-}
+	return false
+}}
