@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
@@ -100,10 +101,10 @@ var computedKeyCache = exprProperty{max: 4096, other: false, has: func(n hclsynt
 type exprProperty struct {
 	has   func(hclsyntax.Node) bool
 	other bool
+	max   int64
 
-	mu    sync.RWMutex
-	max   int
-	flags map[hcl.Expression]bool
+	flags sync.Map // hcl.Expression → bool; read without a lock
+	size  atomic.Int64
 }
 
 func (p *exprProperty) of(expr hcl.Expression) bool {
@@ -114,19 +115,15 @@ func (p *exprProperty) of(expr hcl.Expression) bool {
 	if reflect.TypeOf(expr).Kind() != reflect.Pointer {
 		return p.walk(node) // not usable as a map key (hclsyntax's are pointers)
 	}
-	p.mu.RLock()
-	v, known := p.flags[expr]
-	p.mu.RUnlock()
-	if known {
-		return v
+	if v, known := p.flags.Load(expr); known {
+		return v.(bool)
 	}
-	v = p.walk(node)
-	p.mu.Lock()
-	if p.flags == nil || len(p.flags) >= p.max {
-		p.flags = make(map[hcl.Expression]bool, 64)
+	v := p.walk(node)
+	if p.size.Add(1) > p.max {
+		p.flags.Clear()
+		p.size.Store(1)
 	}
-	p.flags[expr] = v
-	p.mu.Unlock()
+	p.flags.Store(expr, v)
 	return v
 }
 
