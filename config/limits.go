@@ -308,9 +308,22 @@ func runLimited(b *budget, evaluate func() hcl.Diagnostics) hcl.Diagnostics {
 // nested too deep never reaches the parser, and the expressions of the file
 // are wrapped to be checked as they are evaluated.
 func (l *loader) parseSource(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
+	if diags := l.countSource(src, filename); diags.HasErrors() {
+		return nil, diags
+	}
+	file, diags := parseChecked(src, filename)
+	if file != nil {
+		l.parser.AddFile(filename, file)
+	}
+	return file, diags
+}
+
+// countSource adds src to the configuration bytes read so far, refusing
+// the file that brings them past MaxConfigBytes.
+func (l *loader) countSource(src []byte, filename string) hcl.Diagnostics {
 	l.sourceBytes += int64(len(src))
 	if l.sourceBytes > MaxConfigBytes {
-		return nil, hcl.Diagnostics{{
+		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Configuration too large",
 			Detail: fmt.Sprintf("Reading %s brings the configuration past %d MiB of files (MaxConfigBytes), so Syncline did not read it. "+
@@ -318,10 +331,18 @@ func (l *loader) parseSource(src []byte, filename string) (*hcl.File, hcl.Diagno
 			Subject: &hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos},
 		}}
 	}
+	return nil
+}
+
+// parseChecked parses one file whose size was counted: a file nested too
+// deep never reaches the parser, and the expressions of the file are
+// wrapped to be checked as they are evaluated. It touches nothing shared,
+// so files are parsed in parallel.
+func parseChecked(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
 	if diags := CheckNesting(src, filename, false); diags.HasErrors() {
 		return nil, diags
 	}
-	file, diags := l.parser.ParseHCL(src, filename)
+	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if file != nil {
 		if body, ok := file.Body.(*hclsyntax.Body); ok {
 			limitExpressions(body, "")

@@ -5,7 +5,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -123,18 +125,23 @@ func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
 			Detail:   fmt.Sprintf("Reading %s failed: %s.", l.cfg.Dir, err),
 		}}
 	}
-	var bodies []hcl.Body
-	var diags hcl.Diagnostics
+	var names []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, ConfigFileSuffix) || strings.HasSuffix(name, VarFileSuffix) ||
 			strings.HasPrefix(name, ".") {
 			continue
 		}
-		file, fileDiags := l.parseFile(name)
-		diags = append(diags, fileDiags...)
-		if file != nil {
-			bodies = append(bodies, file.Body)
+		names = append(names, name)
+	}
+	var bodies []hcl.Body
+	var diags hcl.Diagnostics
+	for _, p := range l.parseAll(names) {
+		diags = append(diags, p.diags...)
+		if p.file != nil {
+			l.parser.AddFile(p.display, p.file)
+			l.cfg.Files[p.display] = p.file
+			bodies = append(bodies, p.file.Body)
 		}
 	}
 	if len(bodies) == 0 && !diags.HasErrors() {
@@ -148,21 +155,53 @@ func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
 	return bodies, diags
 }
 
-func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
-	display := filepath.Join(l.cfg.Dir, name)
-	src, err := readLimited(l.fsys, name)
-	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read configuration file",
-			Detail:   fmt.Sprintf("Reading %s failed: %s.", display, err),
-		}}
+// parsedFile is one configuration file read and parsed.
+type parsedFile struct {
+	display string
+	src     []byte
+	file    *hcl.File
+	diags   hcl.Diagnostics
+}
+
+// parseAll reads the files in order, counting their bytes against
+// MaxConfigBytes, then parses them in parallel (one worker per CPU); the
+// results are in the order of names.
+func (l *loader) parseAll(names []string) []parsedFile {
+	out := make([]parsedFile, len(names))
+	var todo []int
+	for i, name := range names {
+		p := &out[i]
+		p.display = filepath.Join(l.cfg.Dir, name)
+		src, err := readLimited(l.fsys, name)
+		if err != nil {
+			p.diags = hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   fmt.Sprintf("Reading %s failed: %s.", p.display, err),
+			}}
+			continue
+		}
+		if p.diags = l.countSource(src, p.display); p.diags.HasErrors() {
+			continue
+		}
+		p.src = src
+		todo = append(todo, i)
 	}
-	file, diags := l.parseSource(src, display)
-	if file != nil {
-		l.cfg.Files[display] = file
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i].file, out[i].diags = parseChecked(out[i].src, out[i].display)
+			}
+		})
 	}
-	return file, diags
+	for _, i := range todo {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
