@@ -2,14 +2,12 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -63,7 +61,7 @@ func (a *app) configSource(cmd *cli.Command) (configSource, error) {
 		ref = "HEAD"
 	}
 	src := configSource{repo: repo, ref: ref, path: dir, stateDir: "."}
-	if root, ok := workTreeRoot(repo, false); ok {
+	if root, ok := gitmirror.WorkTreeRoot(repo, false); ok {
 		src.stateDir = filepath.Join(root, dir)
 	}
 	return src, nil
@@ -72,57 +70,15 @@ func (a *app) configSource(cmd *cli.Command) (configSource, error) {
 // enclosingRepoSource is the source for -ref without -repo: the repository
 // the current directory is in, at the place of dir.
 func enclosingRepoSource(dir, ref string) (configSource, error) {
-	root, ok := workTreeRoot(".", true)
+	root, ok := gitmirror.WorkTreeRoot(".", true)
 	if !ok {
 		return configSource{}, errors.New("-ref reads the git repository of the current directory, but it is not inside a work tree; name the repository with -repo PATH")
 	}
-	path, err := pathInside(root, dir)
+	path, err := gitmirror.PathInside(root, dir)
 	if err != nil {
 		return configSource{}, err
 	}
 	return configSource{repo: root, ref: ref, path: path, stateDir: dir}, nil
-}
-
-// workTreeRoot returns the top of the work tree of the repository at path
-// (or, with detect, of the one path is inside); false for a bare repository
-// or no repository at all.
-func workTreeRoot(path string, detect bool) (string, bool) {
-	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: detect, EnableDotGitCommonDir: true})
-	if err != nil {
-		return "", false
-	}
-	wt, err := r.Worktree()
-	if err != nil {
-		return "", false
-	}
-	return wt.Filesystem.Root(), true
-}
-
-// pathInside returns dir (on disk) as a slash path relative to the work
-// tree root, refusing a directory outside it.
-func pathInside(root, dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(resolveLinks(root), resolveLinks(abs))
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("%s is outside the git repository at %s; name the repository with -repo", dir, root)
-	}
-	return filepath.ToSlash(rel), nil
-}
-
-// resolveLinks resolves symbolic links in p as far as p exists, so that a
-// directory named through a link compares equal to the repository root.
-func resolveLinks(p string) string {
-	if resolved, err := filepath.EvalSymlinks(p); err == nil {
-		return resolved
-	}
-	parent := filepath.Dir(p)
-	if parent == p {
-		return p
-	}
-	return filepath.Join(resolveLinks(parent), filepath.Base(p))
 }
 
 // loadSource loads the configuration from src; the revision is nil for a

@@ -16,6 +16,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/webhook"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 )
@@ -28,7 +29,7 @@ const defaultSyncPoll = time.Minute
 type syncFollow struct {
 	repo, branch, path string
 	interval           time.Duration
-	creds              gitCredentials
+	creds              gitmirror.Credentials
 	secret             string
 }
 
@@ -39,8 +40,8 @@ func followFrom(s *config.SyncSettings, dir string) (syncFollow, error) {
 		return syncFollow{}, errors.New("serve -sync needs the repository to follow: set syncline { sync { repository = ... } } in the configuration")
 	}
 	f := syncFollow{repo: s.Repository, branch: s.Branch, path: s.Path, interval: s.PollInterval,
-		creds: credentialsFrom(s, dir), secret: secretString(s.WebhookSecret)}
-	if !strings.Contains(f.repo, "://") && !filepath.IsAbs(f.repo) && !isSCPLike(f.repo) {
+		creds: gitmirror.CredentialsFrom(s, dir), secret: gitmirror.SecretString(s.WebhookSecret)}
+	if !strings.Contains(f.repo, "://") && !filepath.IsAbs(f.repo) && !gitmirror.IsSCPLike(f.repo) {
 		f.repo = filepath.Join(dir, f.repo)
 	}
 	if f.branch == "" {
@@ -128,7 +129,7 @@ func (s *serveSyncer) syncNow(ctx context.Context, reason string) {
 	res, err := s.a.withOutput(&out).runSync(ctx, syncRequest{
 		Repo: f.repo, Branch: f.branch, Path: f.path, State: s.location,
 		Vars: s.vars, VarFiles: s.varFiles,
-		Credentials: f.creds.override(gitCredentials{Password: s.a.getenv(envGitPassword), Token: s.a.getenv(envGitToken)}),
+		Credentials: f.creds.Override(gitmirror.Credentials{Password: s.a.getenv(gitmirror.EnvPassword), Token: s.a.getenv(gitmirror.EnvToken)}),
 	})
 	attrs := []any{"reason", reason, "branch", f.branch, "duration", time.Since(start).Round(time.Millisecond)}
 	if err != nil {
@@ -233,18 +234,18 @@ func (s *serveSyncer) configDir(ctx context.Context, st *state.Store, snap *stat
 		return s.dir
 	}
 	f := s.follow.Load()
-	root := syncCacheRoot(s.location)
-	m, err := openMirror(root, mirrorURL(f.repo))
+	root := gitmirror.CacheRoot(s.location)
+	m, err := gitmirror.Open(root, gitmirror.MirrorURL(f.repo))
 	if err != nil {
 		s.logger.Warn("no mirror to check the applied revision out from; loading DIR", "revision", config.ShortCommit(rec.Revision), "dir", s.dir)
 		return s.dir
 	}
-	dir, err := checkout(m, checkoutsRoot(root), rec.Revision)
+	dir, err := m.Checkout(gitmirror.CheckoutsRoot(root), rec.Revision)
 	if err != nil {
 		s.logger.Warn("cannot check the applied revision out; loading DIR", "revision", config.ShortCommit(rec.Revision), "dir", s.dir, "error", err.Error())
 		return s.dir
 	}
-	if err := pruneCheckouts(checkoutsRoot(root), rec.Revision); err != nil {
+	if err := gitmirror.PruneCheckouts(gitmirror.CheckoutsRoot(root), rec.Revision); err != nil {
 		s.logger.Warn("cannot remove old checkouts", "error", err.Error())
 	}
 	return filepath.Join(dir, filepath.FromSlash(f.path))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -67,7 +68,7 @@ type syncRequest struct {
 	Repo, Branch, Path string
 	State              string // the -state option; "" for the default
 	Vars, VarFiles     []string
-	Credentials        gitCredentials
+	Credentials        gitmirror.Credentials
 	LockTimeout        time.Duration
 	AllowDestroy       bool
 	AutoApprove        bool
@@ -76,7 +77,7 @@ type syncRequest struct {
 // syncResult says what a sync found and did.
 type syncResult struct {
 	Commit, Branch, Path string
-	Mirror               *mirror
+	Mirror               *gitmirror.Mirror
 	// Settings are those of the configuration at Commit.
 	Settings *config.Settings
 	// Current is true when the state holds Commit's definitions: applied
@@ -93,8 +94,8 @@ func (a *app) syncAction(ctx context.Context, cmd *cli.Command) error {
 		Repo: cmd.String("repo"), Branch: cmd.String("branch"), Path: cmd.String("path"),
 		State: cmd.String("state"), Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
 		LockTimeout: cmd.Duration("lock-timeout"), AllowDestroy: cmd.Bool("allow-destroy"), AutoApprove: cmd.Bool("auto-approve"),
-		Credentials: credentialsFrom(local, ".").override(gitCredentials{
-			Username: cmd.String("username"), Password: a.getenv(envGitPassword), Token: a.getenv(envGitToken),
+		Credentials: gitmirror.CredentialsFrom(local, ".").Override(gitmirror.Credentials{
+			Username: cmd.String("username"), Password: a.getenv(gitmirror.EnvPassword), Token: a.getenv(gitmirror.EnvToken),
 			SSHKeyFile: cmd.String("ssh-key-file"), KnownHostsFile: cmd.String("known-hosts-file"), CAFile: cmd.String("ca-file"),
 		}),
 	}
@@ -131,11 +132,11 @@ func (a *app) withOutput(out io.Writer) *app {
 // any error nothing is applied; the result is returned with the error once
 // the commit is known, so that a failed sync can be recorded with it.
 func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error) {
-	remote, err := resolveRemote(req.Repo, req.Credentials)
+	remote, err := gitmirror.ResolveRemote(req.Repo, req.Credentials)
 	if err != nil {
 		return nil, err
 	}
-	m, err := fetchMirror(ctx, syncCacheRoot(req.State), remote)
+	m, err := gitmirror.Fetch(ctx, gitmirror.CacheRoot(req.State), remote)
 	if err != nil {
 		return nil, err
 	}
@@ -143,12 +144,12 @@ func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error)
 	if res.Branch, res.Path, err = a.syncTarget(m, req.Branch, req.Path); err != nil {
 		return nil, err
 	}
-	tip, err := m.repo.Reference(plumbing.NewBranchReferenceName(res.Branch), true)
+	tip, err := m.Branch(res.Branch)
 	if err != nil {
-		return nil, fmt.Errorf("the repository %s has no branch %q%s", req.Repo, res.Branch, branchList(m.repo))
+		return nil, fmt.Errorf("the repository %s has no branch %q%s", req.Repo, res.Branch, m.BranchList())
 	}
-	res.Commit = tip.Hash().String()
-	src := configSource{repo: m.dir, ref: res.Commit, path: res.Path, stateDir: "."}
+	res.Commit = tip
+	src := configSource{repo: m.Dir(), ref: res.Commit, path: res.Path, stateDir: "."}
 	lc, err := a.loadSourceStrict(src, req.Vars, req.VarFiles)
 	if err != nil {
 		return res, err
@@ -165,7 +166,7 @@ func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error)
 		res.Current = true
 		return res, nil
 	}
-	forced := forcedOver(m, applied, tip.Hash())
+	forced := m.ForcedOver(applied, tip)
 	if forced != "" {
 		fmt.Fprintf(a.stdout, "Note: force-push: previous %s is not an ancestor; syncing from the new tip %s.\n\n", config.ShortCommit(forced), config.ShortCommit(res.Commit))
 	}
@@ -255,7 +256,7 @@ func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapsh
 // syncTarget decides the branch and the configuration path: the given
 // ones, else the sync block read at the remote's default branch, else the
 // default branch and the top of the repository.
-func (a *app) syncTarget(m *mirror, branch, path string) (string, string, error) {
+func (a *app) syncTarget(m *gitmirror.Mirror, branch, path string) (string, string, error) {
 	if branch != "" && path != "" {
 		return branch, path, nil
 	}
@@ -266,7 +267,7 @@ func (a *app) syncTarget(m *mirror, branch, path string) (string, string, error)
 	if probe == "" {
 		probe = "."
 	}
-	if cfg, _, _ := config.LoadGit(m.dir, at, probe, config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true}); cfg != nil && cfg.Settings != nil && cfg.Settings.Sync != nil {
+	if cfg, _, _ := config.LoadGit(m.Dir(), at, probe, config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true}); cfg != nil && cfg.Settings != nil && cfg.Settings.Sync != nil {
 		s := cfg.Settings.Sync
 		if branch == "" {
 			branch = s.Branch
@@ -279,32 +280,13 @@ func (a *app) syncTarget(m *mirror, branch, path string) (string, string, error)
 		path = "."
 	}
 	if branch == "" {
-		head, err := m.repo.Reference(plumbing.HEAD, false)
-		if err != nil || !head.Target().IsBranch() {
+		def, ok := m.DefaultBranch()
+		if !ok {
 			return "", "", errors.New("the repository has no default branch; name one with -branch")
 		}
-		branch = head.Target().Short()
+		branch = def
 	}
 	return branch, path, nil
-}
-
-// forcedOver returns applied when it is a commit the new tip does not
-// descend from — the branch was force-pushed, or the state was last
-// applied from elsewhere — and "" otherwise.
-func forcedOver(m *mirror, applied string, tip plumbing.Hash) string {
-	if applied == "" {
-		return ""
-	}
-	prev, err := m.repo.CommitObject(plumbing.NewHash(applied))
-	if err == nil {
-		next, err2 := m.repo.CommitObject(tip)
-		if err2 == nil {
-			if ok, err3 := prev.IsAncestor(next); err3 == nil && ok {
-				return ""
-			}
-		}
-	}
-	return applied
 }
 
 // fileExists reports whether path names an existing file.
