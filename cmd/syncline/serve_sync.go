@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/engine/webhook"
 	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/views"
@@ -126,7 +127,7 @@ func (s *serveSyncer) syncNow(ctx context.Context, reason string) {
 	f := s.follow.Load()
 	var out bytes.Buffer
 	start := time.Now()
-	res, err := s.a.withOutput(&out).runSync(ctx, syncRequest{
+	res, err := s.a.withOutput(&out).runSync(ctx, ops.SyncOptions{
 		Repo: f.repo, Branch: f.branch, Path: f.path, State: s.location,
 		Vars: s.vars, VarFiles: s.varFiles,
 		Credentials: f.creds.Override(gitmirror.Credentials{Password: s.a.getenv(gitmirror.EnvPassword), Token: s.a.getenv(gitmirror.EnvToken)}),
@@ -143,8 +144,8 @@ func (s *serveSyncer) syncNow(ctx context.Context, reason string) {
 		s.recordFailure(ctx, failure)
 		return
 	}
-	s.logger.Info("sync", append(attrs, "outcome", syncOutcome(out.String()))...)
-	if res.Current {
+	s.logger.Info("sync", append(attrs, "outcome", views.SyncOutcome(synced(res)))...)
+	if res.Current() {
 		s.adopt(res)
 	}
 }
@@ -178,7 +179,7 @@ func syncErrorText(err error, out string) string {
 // change of repository, branch, path, interval, credentials or webhook
 // secret takes effect from the next sync. A revision without a sync block
 // leaves what serve follows as it is.
-func (s *serveSyncer) adopt(res *syncResult) {
+func (s *serveSyncer) adopt(res *ops.SyncResult) {
 	if res.Settings == nil || res.Settings.Sync == nil || res.Settings.Sync.Repository == "" {
 		return
 	}
@@ -249,26 +250,6 @@ func (s *serveSyncer) configDir(ctx context.Context, st *state.Store, snap *stat
 		s.logger.Warn("cannot remove old checkouts", "error", err.Error())
 	}
 	return filepath.Join(dir, filepath.FromSlash(f.path))
-}
-
-// syncOutcome is the lines of sync's output that say what happened. It
-// reads printed text until sync returns its result as data; the apply
-// line's words come from the view that writes them.
-func syncOutcome(out string) string {
-	var keep []string
-	for _, line := range strings.Split(out, "\n") {
-		line = strings.TrimSpace(line)
-		for _, marker := range []string{views.ApplyComplete, "Recorded revision", "already at", "No changes", "plan_only", "force-push"} {
-			if strings.Contains(line, marker) {
-				keep = append(keep, line)
-				break
-			}
-		}
-	}
-	if len(keep) == 0 {
-		return "done"
-	}
-	return strings.Join(keep, " ")
 }
 
 // newWebhook is the push handler for f's branch and secret.
