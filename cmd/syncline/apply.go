@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
@@ -62,7 +62,7 @@ func (a *app) applyAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if info, statErr := os.Stat(arg); !src.fromGit() && statErr == nil && !info.IsDir() {
+	if info, statErr := os.Stat(arg); !src.FromGit() && statErr == nil && !info.IsDir() {
 		return a.applyPlanFile(ctx, arg, cmd)
 	}
 	return a.applySource(ctx, src, cmd)
@@ -70,67 +70,26 @@ func (a *app) applyAction(ctx context.Context, cmd *cli.Command) error {
 
 // applySource plans the configuration under the lock, shows the plan,
 // asks, and applies.
-func (a *app) applySource(ctx context.Context, src configSource, cmd *cli.Command) error {
+func (a *app) applySource(ctx context.Context, src ops.Source, cmd *cli.Command) error {
 	lc, err := a.loadSourceStrict(src, cmd.StringSlice("var"), cmd.StringSlice("var-file"))
 	if err != nil {
 		return err
 	}
-	location := stateLocation(cmd.String("state"), src.stateDir, lc.cfg.Settings)
-	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
-		return a.planAndApply(ctx, st, snap, lc, cmd)
-	})
-}
-
-// planAndApply plans lc against snap, shows the plan, asks, and applies.
-func (a *app) planAndApply(ctx context.Context, st *state.Store, snap *state.Snapshot, lc *loadedConfig, cmd *cli.Command) error {
-	runtime, err := st.TaskRuntimes(ctx)
-	if err != nil {
-		return err
-	}
-	pl, err := a.computePlan(lc, snap, runtime, cmd)
-	if err != nil {
-		return err
-	}
+	location := ops.StateLocation(cmd.String("state"), src.StateDir, lc.Config.Settings)
 	view := a.applyView()
-	if lc.rev != nil {
-		view.Revision(lc.rev)
+	res, err := ops.PlanAndApply(ctx, lc, ops.ApplyOptions{Location: location, LockTimeout: cmd.Duration("lock-timeout"),
+		AllowDestroy: cmd.Bool("allow-destroy")}, a.reporter(view, func() error { return a.confirm(cmd, view) }))
+	if err != nil {
+		return a.reported(err)
 	}
-	if err := view.Plan(pl.plan); err != nil {
-		return err
-	}
-	if err := pl.plan.Err(); err != nil {
-		return exitStatus(exitError)
-	}
-	if !pl.plan.HasChanges() && snap.Lineage != "" {
-		return nil
-	}
-	if err := a.confirm(cmd, view); err != nil {
-		return err
-	}
-	req := pl.plan.ApplyRequest(pl.desired, lc.who())
-	refreshSources(&req, pl.desired, snap)
-	return store(ctx, st, req, pl.plan, view)
+	showApplied(view, res)
+	return nil
 }
 
-// refreshSources adds the unchanged definitions whose source file or line
-// moved, so that the state keeps pointing at the right place; the store
-// does not count them as changes.
-func refreshSources(req *state.ApplyRequest, desired map[string]*state.Definition, snap *state.Snapshot) {
-	inRequest := map[string]bool{}
-	for _, d := range req.Upserts {
-		inRequest[d.Address()] = true
-	}
-	for _, del := range req.Deletes {
-		inRequest[del] = true
-	}
-	for _, addr := range slices.Sorted(maps.Keys(desired)) {
-		d, stored := desired[addr], snap.Definitions[addr]
-		if inRequest[addr] || stored == nil || stored.Hash != d.Hash {
-			continue
-		}
-		if stored.SourceFile != d.SourceFile || stored.SourceLine != d.SourceLine {
-			req.Upserts = append(req.Upserts, d)
-		}
+// showApplied reports through view what an apply did, when it applied.
+func showApplied(view views.Apply, res *ops.ApplyResult) {
+	if res.Applied != nil {
+		view.Applied(views.Applied{Summary: res.Planned.Plan.Summary, Result: *res.Applied, Revision: res.Revision, Who: res.Who})
 	}
 }
 
@@ -163,14 +122,14 @@ func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) 
 			return err
 		}
 		again, err := planner.Compute(desired, snap, planner.Options{Now: time.Now(), AllowDestroy: f.AllowDestroy,
-			Moves: planner.MovesFromConfig(lc.cfg), Revision: p.Revision, Runtime: runtime})
+			Moves: planner.MovesFromConfig(lc.Config), Revision: p.Revision, Runtime: runtime})
 		if err != nil {
 			return err
 		}
 		if err := p.SameChanges(again); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		return store(ctx, st, again.ApplyRequest(desired, lc.who()), again, view)
+		return store(ctx, st, again.ApplyRequest(desired, lc.Who()), again, view)
 	})
 }
 
@@ -216,20 +175,20 @@ func changedSince(prior map[string]string, snap *state.Snapshot) []string {
 // secret) and refuses the plan when what it would store differs. A plan
 // made from git is reloaded from the very commit it recorded, wherever its
 // branch points now. The revision is named through view.
-func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.Snapshot, cmd *cli.Command, view views.Apply) (*loadedConfig, map[string]*state.Definition, error) {
+func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.Snapshot, cmd *cli.Command, view views.Apply) (*ops.Loaded, map[string]*state.Definition, error) {
 	vars := append(append([]string{}, f.Vars...), cmd.StringSlice("var")...)
 	varFiles := append(append([]string{}, f.VarFiles...), cmd.StringSlice("var-file")...)
 	lc, err := a.loadSourceStrict(f.source(), vars, varFiles)
 	if err != nil {
 		return nil, nil, err
 	}
-	if lc.commit() != p.Revision {
-		return nil, nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.commit())
+	if lc.Commit() != p.Revision {
+		return nil, nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.Commit())
 	}
-	if lc.rev != nil {
-		view.PlanFileRevision(lc.rev)
+	if lc.Revision != nil {
+		view.PlanFileRevision(lc.Revision)
 	}
-	desired, err := planner.Desired(lc.cfg, p.Revision, snap.Key)
+	desired, err := planner.Desired(lc.Config, p.Revision, snap.Key)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -240,27 +199,7 @@ func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.S
 // waiting up to -lock-timeout, reads the snapshot and runs fn; the lock is
 // released however fn ends.
 func (a *app) underLock(ctx context.Context, location string, cmd *cli.Command, fn func(*state.Store, *state.Snapshot) error) error {
-	return withApplyLock(ctx, location, cmd.Duration("lock-timeout"), fn)
-}
-
-// withApplyLock is underLock waiting at most lockTimeout for the lock.
-func withApplyLock(ctx context.Context, location string, lockTimeout time.Duration, fn func(*state.Store, *state.Snapshot) error) error {
-	st, err := state.Open(ctx, location, state.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	lock, err := st.LockAcquire(ctx, "apply", lockTimeout)
-	if err != nil {
-		return err
-	}
-	// A fresh context: the lock must be released even when ctx ended.
-	defer st.LockRelease(context.WithoutCancel(ctx), lock.ID)
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	return fn(st, snap)
+	return ops.WithApplyLock(ctx, location, cmd.Duration("lock-timeout"), fn)
 }
 
 // store writes the request and reports the result through view.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
@@ -114,14 +115,14 @@ func diffRepository(cmd *cli.Command) (repo, path string, err error) {
 	if repo != "" {
 		return repo, path, nil
 	}
-	root, ok := workTreeRoot(".", true)
+	root, ok := gitmirror.WorkTreeRoot(".", true)
 	if !ok {
 		return "", "", fmt.Errorf("the current directory is not inside a git work tree; name the repository with -repo PATH")
 	}
 	if path != "" {
 		return root, path, nil
 	}
-	path, err = pathInside(root, ".")
+	path, err = gitmirror.PathInside(root, ".")
 	return root, path, err
 }
 

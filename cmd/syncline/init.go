@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/urfave/cli/v3"
 )
 
@@ -33,7 +34,7 @@ func (a *app) initAction(ctx context.Context, cmd *cli.Command) error {
 	// being written may be initialized.
 	cfg, _ := a.loadDir(dir, config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true,
 		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file")})
-	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
 	st, err := openStore(ctx, location)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -61,13 +62,13 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	location := stateLocation(cmd.String("state"), src.stateDir, lc.cfg.Settings)
+	location := ops.StateLocation(cmd.String("state"), src.StateDir, lc.Config.Settings)
 	if out := cmd.String("out"); out != "" {
 		if err := initForPlanFile(ctx, location, view); err != nil {
 			return err
 		}
 	}
-	snap, runtime, err := readSnapshot(ctx, location)
+	snap, runtime, err := ops.ReadSnapshot(ctx, location)
 	if err != nil {
 		return err
 	}
@@ -76,13 +77,13 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	pl.location = location
-	if lc.rev != nil {
-		view.Revision(lc.rev)
+	if lc.Revision != nil {
+		view.Revision(lc.Revision)
 	}
-	if err := view.Plan(pl.plan); err != nil {
+	if err := view.Plan(pl.Plan); err != nil {
 		return err
 	}
-	if err := pl.plan.Err(); err != nil {
+	if err := pl.Plan.Err(); err != nil {
 		return exitStatus(exitError) // the view has listed the errors
 	}
 	if out := cmd.String("out"); out != "" {
@@ -91,7 +92,7 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		}
 		view.Saved(out)
 	}
-	if cmd.Bool("detailed-exitcode") && pl.plan.HasChanges() {
+	if cmd.Bool("detailed-exitcode") && pl.Plan.HasChanges() {
 		return exitStatus(exitChanges)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -61,11 +62,11 @@ type planFileGit struct {
 
 // source is where apply reloads the plan's configuration from: the
 // recorded commit (not the ref, which may have moved), or the directory.
-func (f *planFile) source() configSource {
+func (f *planFile) source() ops.Source {
 	if f.Git == nil {
-		return dirSource(f.ConfigDir)
+		return ops.DirSource(f.ConfigDir)
 	}
-	return configSource{repo: f.Git.Repo, ref: f.Git.Commit, path: f.Git.Path}
+	return ops.Source{Repo: f.Git.Repo, Ref: f.Git.Commit, Path: f.Git.Path}
 }
 
 // macPrefix names the MAC's algorithm in the file.
@@ -108,26 +109,26 @@ func (f *planFile) authenticate(path string, p *planner.Plan, snap *state.Snapsh
 // of the state it was planned against.
 func writePlanFile(path string, pl *planned, cmd *cli.Command) error {
 	var buf bytes.Buffer
-	if err := planner.RenderJSON(&buf, pl.plan); err != nil {
+	if err := planner.RenderJSON(&buf, pl.Plan); err != nil {
 		return err
 	}
 	f := &planFile{
 		Format:       planFileFormat,
-		ConfigDir:    absPath(pl.dir),
+		ConfigDir:    absPath(pl.Loaded.Source.Dir),
 		State:        absPath(pl.location),
 		Vars:         plainVarOptions(cmd.StringSlice("var"), pl),
 		AllowDestroy: cmd.Bool("allow-destroy"),
 		Plan:         json.RawMessage(buf.Bytes()),
 	}
-	if pl.rev != nil {
+	if pl.Loaded.Revision != nil {
 		f.ConfigDir = ""
-		f.Git = &planFileGit{Repo: absPath(pl.src.repo), Ref: pl.src.ref, Commit: pl.rev.Commit, Path: pl.src.path,
-			Author: pl.rev.Author, Message: pl.rev.Message}
+		f.Git = &planFileGit{Repo: absPath(pl.Loaded.Source.Repo), Ref: pl.Loaded.Source.Ref, Commit: pl.Loaded.Revision.Commit, Path: pl.Loaded.Source.Path,
+			Author: pl.Loaded.Revision.Author, Message: pl.Loaded.Revision.Message}
 	}
 	for _, vf := range cmd.StringSlice("var-file") {
 		f.VarFiles = append(f.VarFiles, absPath(vf))
 	}
-	mac, err := f.mac(pl.key)
+	mac, err := f.mac(pl.Key)
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func plainVarOptions(opts []string, pl *planned) []string {
 	var out []string
 	for _, opt := range opts {
 		name, _, _ := strings.Cut(opt, "=")
-		if v, ok := pl.cfg.Variables[name]; ok && !v.Sensitive {
+		if v, ok := pl.Loaded.Config.Variables[name]; ok && !v.Sensitive {
 			out = append(out, opt)
 		}
 	}

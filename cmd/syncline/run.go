@@ -11,6 +11,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
@@ -155,7 +156,7 @@ func (a *app) openCatalog(ctx context.Context, dir string, cmd *cli.Command) (*s
 	if err != nil {
 		return nil, nil, err
 	}
-	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
 	if _, err := os.Stat(location); err != nil {
 		return nil, nil, fmt.Errorf("no state store at %s; run syncline apply first so that there are tasks to run", location)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -69,7 +70,7 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
+	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	var syncer *serveSyncer
 	if cmd.Bool("sync") {

@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/engine/webhook"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 )
@@ -28,7 +30,7 @@ const defaultSyncPoll = time.Minute
 type syncFollow struct {
 	repo, branch, path string
 	interval           time.Duration
-	creds              gitCredentials
+	creds              gitmirror.Credentials
 	secret             string
 }
 
@@ -39,8 +41,8 @@ func followFrom(s *config.SyncSettings, dir string) (syncFollow, error) {
 		return syncFollow{}, errors.New("serve -sync needs the repository to follow: set syncline { sync { repository = ... } } in the configuration")
 	}
 	f := syncFollow{repo: s.Repository, branch: s.Branch, path: s.Path, interval: s.PollInterval,
-		creds: credentialsFrom(s, dir), secret: secretString(s.WebhookSecret)}
-	if !strings.Contains(f.repo, "://") && !filepath.IsAbs(f.repo) && !isSCPLike(f.repo) {
+		creds: gitmirror.CredentialsFrom(s, dir), secret: gitmirror.SecretString(s.WebhookSecret)}
+	if !strings.Contains(f.repo, "://") && !filepath.IsAbs(f.repo) && !gitmirror.IsSCPLike(f.repo) {
 		f.repo = filepath.Join(dir, f.repo)
 	}
 	if f.branch == "" {
@@ -125,10 +127,10 @@ func (s *serveSyncer) syncNow(ctx context.Context, reason string) {
 	f := s.follow.Load()
 	var out bytes.Buffer
 	start := time.Now()
-	res, err := s.a.withOutput(&out).runSync(ctx, syncRequest{
+	res, err := s.a.withOutput(&out).runSync(ctx, ops.SyncOptions{
 		Repo: f.repo, Branch: f.branch, Path: f.path, State: s.location,
 		Vars: s.vars, VarFiles: s.varFiles,
-		Credentials: f.creds.override(gitCredentials{Password: s.a.getenv(envGitPassword), Token: s.a.getenv(envGitToken)}),
+		Credentials: f.creds.Override(gitmirror.Credentials{Password: s.a.getenv(gitmirror.EnvPassword), Token: s.a.getenv(gitmirror.EnvToken)}),
 	})
 	attrs := []any{"reason", reason, "branch", f.branch, "duration", time.Since(start).Round(time.Millisecond)}
 	if err != nil {
@@ -142,8 +144,8 @@ func (s *serveSyncer) syncNow(ctx context.Context, reason string) {
 		s.recordFailure(ctx, failure)
 		return
 	}
-	s.logger.Info("sync", append(attrs, "outcome", syncOutcome(out.String()))...)
-	if res.Current {
+	s.logger.Info("sync", append(attrs, "outcome", views.SyncOutcome(synced(res)))...)
+	if res.Current() {
 		s.adopt(res)
 	}
 }
@@ -177,7 +179,7 @@ func syncErrorText(err error, out string) string {
 // change of repository, branch, path, interval, credentials or webhook
 // secret takes effect from the next sync. A revision without a sync block
 // leaves what serve follows as it is.
-func (s *serveSyncer) adopt(res *syncResult) {
+func (s *serveSyncer) adopt(res *ops.SyncResult) {
 	if res.Settings == nil || res.Settings.Sync == nil || res.Settings.Sync.Repository == "" {
 		return
 	}
@@ -233,41 +235,21 @@ func (s *serveSyncer) configDir(ctx context.Context, st *state.Store, snap *stat
 		return s.dir
 	}
 	f := s.follow.Load()
-	root := syncCacheRoot(s.location)
-	m, err := openMirror(root, mirrorURL(f.repo))
+	root := gitmirror.CacheRoot(s.location)
+	m, err := gitmirror.Open(root, gitmirror.MirrorURL(f.repo))
 	if err != nil {
 		s.logger.Warn("no mirror to check the applied revision out from; loading DIR", "revision", config.ShortCommit(rec.Revision), "dir", s.dir)
 		return s.dir
 	}
-	dir, err := checkout(m, checkoutsRoot(root), rec.Revision)
+	dir, err := m.Checkout(gitmirror.CheckoutsRoot(root), rec.Revision)
 	if err != nil {
 		s.logger.Warn("cannot check the applied revision out; loading DIR", "revision", config.ShortCommit(rec.Revision), "dir", s.dir, "error", err.Error())
 		return s.dir
 	}
-	if err := pruneCheckouts(checkoutsRoot(root), rec.Revision); err != nil {
+	if err := gitmirror.PruneCheckouts(gitmirror.CheckoutsRoot(root), rec.Revision); err != nil {
 		s.logger.Warn("cannot remove old checkouts", "error", err.Error())
 	}
 	return filepath.Join(dir, filepath.FromSlash(f.path))
-}
-
-// syncOutcome is the lines of sync's output that say what happened. It
-// reads printed text until sync returns its result as data; the apply
-// line's words come from the view that writes them.
-func syncOutcome(out string) string {
-	var keep []string
-	for _, line := range strings.Split(out, "\n") {
-		line = strings.TrimSpace(line)
-		for _, marker := range []string{views.ApplyComplete, "Recorded revision", "already at", "No changes", "plan_only", "force-push"} {
-			if strings.Contains(line, marker) {
-				keep = append(keep, line)
-				break
-			}
-		}
-	}
-	if len(keep) == 0 {
-		return "done"
-	}
-	return strings.Join(keep, " ")
 }
 
 // newWebhook is the push handler for f's branch and secret.

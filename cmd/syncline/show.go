@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -103,7 +104,7 @@ func (a *app) openExisting(ctx context.Context, cmd *cli.Command, readOnly bool)
 // directory.
 func (a *app) defaultStateLocation() string {
 	cfg, _ := a.loadDir(".", config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true})
-	return stateLocation("", ".", cfg.Settings)
+	return ops.StateLocation("", ".", cfg.Settings)
 }
 
 func (a *app) showState(ctx context.Context, st *state.Store) error {

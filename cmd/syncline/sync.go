@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"os"
-	"strings"
-	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/state"
+	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/internal/gitmirror"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
 
@@ -60,41 +56,17 @@ func (a *app) syncCommand() *cli.Command {
 	}
 }
 
-// syncRequest is one sync: what to follow, how to fetch it and how to
-// apply it. Branch and Path may be empty: then the sync block of the
-// repository's default branch says, else main-branch defaults apply.
-type syncRequest struct {
-	Repo, Branch, Path string
-	State              string // the -state option; "" for the default
-	Vars, VarFiles     []string
-	Credentials        gitCredentials
-	LockTimeout        time.Duration
-	AllowDestroy       bool
-	AutoApprove        bool
-}
-
-// syncResult says what a sync found and did.
-type syncResult struct {
-	Commit, Branch, Path string
-	Mirror               *mirror
-	// Settings are those of the configuration at Commit.
-	Settings *config.Settings
-	// Current is true when the state holds Commit's definitions: applied
-	// now, or already, or Commit changes nothing that is applied.
-	Current bool
-}
-
 func (a *app) syncAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.NArg() > 0 {
 		return newUsageError(cmd, "sync takes no arguments; name the repository with -repo")
 	}
 	local := a.localSyncSettings()
-	req := syncRequest{
+	req := ops.SyncOptions{
 		Repo: cmd.String("repo"), Branch: cmd.String("branch"), Path: cmd.String("path"),
 		State: cmd.String("state"), Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
 		LockTimeout: cmd.Duration("lock-timeout"), AllowDestroy: cmd.Bool("allow-destroy"), AutoApprove: cmd.Bool("auto-approve"),
-		Credentials: credentialsFrom(local, ".").override(gitCredentials{
-			Username: cmd.String("username"), Password: a.getenv(envGitPassword), Token: a.getenv(envGitToken),
+		Credentials: gitmirror.CredentialsFrom(local, ".").Override(gitmirror.Credentials{
+			Username: cmd.String("username"), Password: a.getenv(gitmirror.EnvPassword), Token: a.getenv(gitmirror.EnvToken),
 			SSHKeyFile: cmd.String("ssh-key-file"), KnownHostsFile: cmd.String("known-hosts-file"), CAFile: cmd.String("ca-file"),
 		}),
 	}
@@ -126,189 +98,34 @@ func (a *app) withOutput(out io.Writer) *app {
 	return sub
 }
 
-// runSync fetches req's repository, plans the tip of its branch and
-// applies it per the sync policy, printing what it does to a.stdout. On
-// any error nothing is applied; the result is returned with the error once
-// the commit is known, so that a failed sync can be recorded with it.
-func (a *app) runSync(ctx context.Context, req syncRequest) (*syncResult, error) {
-	remote, err := resolveRemote(req.Repo, req.Credentials)
+// runSync runs ops.Sync, showing what it does through the sync view on
+// a.stdout. On any error nothing is applied; the result is returned with
+// the error once the commit is known, so that a failed sync can be
+// recorded with it.
+func (a *app) runSync(ctx context.Context, req ops.SyncOptions) (*ops.SyncResult, error) {
+	view := views.NewSync(a.streams(), a.color(a.stdout))
+	res, err := ops.Sync(ctx, a.loader(), req, a.reporter(view, nil))
 	if err != nil {
-		return nil, err
+		return res, a.reported(err)
 	}
-	m, err := fetchMirror(ctx, syncCacheRoot(req.State), remote)
-	if err != nil {
-		return nil, err
+	switch res.Outcome {
+	case ops.SyncAlreadyAt:
+		view.AlreadyAt(synced(res))
+	case ops.SyncPlanOnly:
+		view.PlanOnly()
+	case ops.SyncApplied:
+		showApplied(view, res.Apply)
 	}
-	res := &syncResult{Mirror: m}
-	if res.Branch, res.Path, err = a.syncTarget(m, req.Branch, req.Path); err != nil {
-		return nil, err
-	}
-	tip, err := m.repo.Reference(plumbing.NewBranchReferenceName(res.Branch), true)
-	if err != nil {
-		return nil, fmt.Errorf("the repository %s has no branch %q%s", req.Repo, res.Branch, branchList(m.repo))
-	}
-	res.Commit = tip.Hash().String()
-	src := configSource{repo: m.dir, ref: res.Commit, path: res.Path, stateDir: "."}
-	lc, err := a.loadSourceStrict(src, req.Vars, req.VarFiles)
-	if err != nil {
-		return res, err
-	}
-	lc.rev.Ref = res.Branch
-	res.Settings = lc.cfg.Settings
-	location := stateLocation(req.State, ".", lc.cfg.Settings)
-	applied, err := latestAppliedRevision(ctx, location)
-	if err != nil {
-		return res, err
-	}
-	if applied == res.Commit {
-		fmt.Fprintf(a.stdout, "Branch %s of %s is already at %s; nothing to sync.\n", res.Branch, req.Repo, config.ShortCommit(res.Commit))
-		res.Current = true
-		return res, nil
-	}
-	forced := forcedOver(m, applied, tip.Hash())
-	if forced != "" {
-		fmt.Fprintf(a.stdout, "Note: force-push: previous %s is not an ancestor; syncing from the new tip %s.\n\n", config.ShortCommit(forced), config.ShortCommit(res.Commit))
-	}
-	policy := config.DefaultSyncPolicy
-	if s := lc.cfg.Settings.Sync; s != nil && s.Policy != "" {
-		policy = s.Policy
-	}
-	if policy != config.SyncAutoApply && !req.AutoApprove {
-		return res, a.syncPlanOnly(ctx, lc, location, req.AllowDestroy)
-	}
-	err = withApplyLock(ctx, location, req.LockTimeout, func(st *state.Store, snap *state.Snapshot) error {
-		return a.syncApply(ctx, st, snap, lc, req.AllowDestroy, forced)
-	})
-	if err != nil {
-		return res, err
-	}
-	res.Current = true
 	return res, nil
 }
 
-// latestAppliedRevision is the revision of the latest apply in the state
-// at location; "" when there is no state, no apply, or the latest apply
-// came from a directory.
-func latestAppliedRevision(ctx context.Context, location string) (string, error) {
-	if !strings.Contains(location, "://") && !fileExists(location) {
-		return "", nil
+// synced is what the sync view needs to know of res.
+func synced(res *ops.SyncResult) views.Synced {
+	s := views.Synced{Repo: res.Repo, Branch: res.Branch, Commit: res.Commit, Forced: res.Forced,
+		AlreadyAt: res.Outcome == ops.SyncAlreadyAt, PlanOnly: res.Outcome == ops.SyncPlanOnly}
+	s.NoChanges = res.Planned != nil && !res.Planned.Plan.HasChanges()
+	if a := res.Apply; a != nil && a.Applied != nil {
+		s.Applied = &views.Applied{Summary: a.Planned.Plan.Summary, Result: *a.Applied, Revision: a.Revision, Who: a.Who}
 	}
-	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
-	if err != nil {
-		return "", err
-	}
-	defer st.Close()
-	history, err := st.ApplyHistory(ctx, 1)
-	if err != nil || len(history) == 0 {
-		return "", err
-	}
-	return history[0].Revision, nil
-}
-
-// syncPlanOnly shows the plan under the plan_only policy, writing nothing.
-func (a *app) syncPlanOnly(ctx context.Context, lc *loadedConfig, location string, allowDestroy bool) error {
-	snap, runtime, err := readSnapshot(ctx, location)
-	if err != nil {
-		return err
-	}
-	pl, err := planConfig(lc, snap, runtime, allowDestroy)
-	if err != nil {
-		return err
-	}
-	view := a.textPlanView()
-	view.Revision(lc.rev)
-	if err := view.Plan(pl.plan); err != nil {
-		return err
-	}
-	fmt.Fprintln(a.stdout, "\nThe sync policy is plan_only: nothing was applied. Run again with -auto-approve to apply.")
-	return nil
-}
-
-// syncApply plans lc under the lock and applies it, recording forced — the
-// commit a force-push replaced — with the apply.
-func (a *app) syncApply(ctx context.Context, st *state.Store, snap *state.Snapshot, lc *loadedConfig, allowDestroy bool, forced string) error {
-	runtime, err := st.TaskRuntimes(ctx)
-	if err != nil {
-		return err
-	}
-	pl, err := planConfig(lc, snap, runtime, allowDestroy)
-	if err != nil {
-		return err
-	}
-	view := a.applyView()
-	view.Revision(lc.rev)
-	if err := view.Plan(pl.plan); err != nil {
-		return err
-	}
-	if err := pl.plan.Err(); err != nil {
-		return exitStatus(exitError)
-	}
-	if !pl.plan.HasChanges() && snap.Lineage != "" {
-		return nil
-	}
-	req := pl.plan.ApplyRequest(pl.desired, lc.who())
-	req.ForcedOver = forced
-	refreshSources(&req, pl.desired, snap)
-	return store(ctx, st, req, pl.plan, view)
-}
-
-// syncTarget decides the branch and the configuration path: the given
-// ones, else the sync block read at the remote's default branch, else the
-// default branch and the top of the repository.
-func (a *app) syncTarget(m *mirror, branch, path string) (string, string, error) {
-	if branch != "" && path != "" {
-		return branch, path, nil
-	}
-	at, probe := "HEAD", path
-	if branch != "" {
-		at = plumbing.NewBranchReferenceName(branch).String()
-	}
-	if probe == "" {
-		probe = "."
-	}
-	if cfg, _, _ := config.LoadGit(m.dir, at, probe, config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true}); cfg != nil && cfg.Settings != nil && cfg.Settings.Sync != nil {
-		s := cfg.Settings.Sync
-		if branch == "" {
-			branch = s.Branch
-		}
-		if path == "" {
-			path = s.Path
-		}
-	}
-	if path == "" {
-		path = "."
-	}
-	if branch == "" {
-		head, err := m.repo.Reference(plumbing.HEAD, false)
-		if err != nil || !head.Target().IsBranch() {
-			return "", "", errors.New("the repository has no default branch; name one with -branch")
-		}
-		branch = head.Target().Short()
-	}
-	return branch, path, nil
-}
-
-// forcedOver returns applied when it is a commit the new tip does not
-// descend from — the branch was force-pushed, or the state was last
-// applied from elsewhere — and "" otherwise.
-func forcedOver(m *mirror, applied string, tip plumbing.Hash) string {
-	if applied == "" {
-		return ""
-	}
-	prev, err := m.repo.CommitObject(plumbing.NewHash(applied))
-	if err == nil {
-		next, err2 := m.repo.CommitObject(tip)
-		if err2 == nil {
-			if ok, err3 := prev.IsAncestor(next); err3 == nil && ok {
-				return ""
-			}
-		}
-	}
-	return applied
-}
-
-// fileExists reports whether path names an existing file.
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
+	return s
 }

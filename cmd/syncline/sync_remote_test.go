@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/gittest"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // syncEnv runs syncline with environ as its whole environment.
@@ -40,15 +40,15 @@ func TestSyncRemote(t *testing.T) {
 		}},
 		{"http basic authentication", func(t *testing.T, dir string) (string, []string, []string) {
 			srv := gittest.ServeHTTP(t, dir, gittest.HTTPOptions{Username: "bot", Password: "pa55word"})
-			return srv.URL, []string{"-username", "bot"}, []string{envGitPassword + "=pa55word"}
+			return srv.URL, []string{"-username", "bot"}, []string{gitmirror.EnvPassword + "=pa55word"}
 		}},
 		{"http bearer token", func(t *testing.T, dir string) (string, []string, []string) {
 			srv := gittest.ServeHTTP(t, dir, gittest.HTTPOptions{Token: "t0ken"})
-			return srv.URL, nil, []string{envGitToken + "=t0ken"}
+			return srv.URL, nil, []string{gitmirror.EnvToken + "=t0ken"}
 		}},
 		{"https with the server's CA", func(t *testing.T, dir string) (string, []string, []string) {
 			srv := gittest.ServeHTTP(t, dir, gittest.HTTPOptions{TLS: true, Username: "bot", Password: "pa55word"})
-			return srv.URL, []string{"-ca-file", srv.CAFile, "-username", "bot"}, []string{envGitPassword + "=pa55word"}
+			return srv.URL, []string{"-ca-file", srv.CAFile, "-username", "bot"}, []string{gitmirror.EnvPassword + "=pa55word"}
 		}},
 		{"ssh", func(t *testing.T, dir string) (string, []string, []string) {
 			s := gittest.StartSSHD(t)
@@ -119,8 +119,8 @@ func TestSyncRemoteErrors(t *testing.T) {
 	}{
 		{name: "unreachable", args: []string{"-repo", "http://" + closedPort(t) + "/iam.git"}, want: "cannot reach http://127.0.0.1"},
 		{name: "no credentials", args: []string{"-repo", open.URL}, want: "the server asks for credentials"},
-		{name: "wrong password", args: []string{"-repo", open.URL, "-username", "bot"}, environ: []string{envGitPassword + "=wrong-pa55"}, want: "the server refused the credentials"},
-		{name: "password without user", args: []string{"-repo", open.URL}, environ: []string{envGitPassword + "=wrong-pa55"}, want: "needs a user name"},
+		{name: "wrong password", args: []string{"-repo", open.URL, "-username", "bot"}, environ: []string{gitmirror.EnvPassword + "=wrong-pa55"}, want: "the server refused the credentials"},
+		{name: "password without user", args: []string{"-repo", open.URL}, environ: []string{gitmirror.EnvPassword + "=wrong-pa55"}, want: "needs a user name"},
 		{name: "password in the URL", args: []string{"-repo", strings.Replace(open.URL, "http://", "http://bot:pa55word@", 1)}, want: "carries a password"},
 		{name: "untrusted certificate", args: []string{"-repo", tls.URL}, want: "TLS certificate is not trusted"},
 		{name: "missing CA file", args: []string{"-repo", tls.URL, "-ca-file", "/nonexistent/ca.pem"}, want: "cannot read the CA file"},
@@ -161,59 +161,5 @@ func TestSyncRemoteErrors(t *testing.T) {
 				t.Errorf("a mirror was left behind: %v", entries)
 			}
 		})
-	}
-}
-
-// TestGitCredentials: a sync block's credentials, relative files resolved
-// against the configuration directory, with flags and environment on top;
-// a password given on top drops the block's token and the other way round.
-func TestGitCredentials(t *testing.T) {
-	t.Parallel()
-	block := &config.SyncSettings{Username: "bot", Token: cty.StringVal("block-token").Mark(config.Sensitive),
-		SSHKeyFile: "keys/deploy", KnownHostsFile: "/etc/ssh/known", CAFile: "ca.pem"}
-	base := credentialsFrom(block, "/srv/iam")
-	want := gitCredentials{Username: "bot", Token: "block-token", SSHKeyFile: "/srv/iam/keys/deploy",
-		KnownHostsFile: "/etc/ssh/known", CAFile: "/srv/iam/ca.pem"}
-	if base != want {
-		t.Fatalf("credentialsFrom = %+v, want %+v", base, want)
-	}
-	for _, c := range []struct {
-		name string
-		over gitCredentials
-		want gitCredentials
-	}{
-		{"nothing on top", gitCredentials{}, want},
-		{"a password replaces the token", gitCredentials{Password: "pw"},
-			gitCredentials{Username: "bot", Password: "pw", SSHKeyFile: want.SSHKeyFile, KnownHostsFile: want.KnownHostsFile, CAFile: want.CAFile}},
-		{"flags replace files and user", gitCredentials{Username: "ci", SSHKeyFile: "/k", CAFile: "/c"},
-			gitCredentials{Username: "ci", Token: "block-token", SSHKeyFile: "/k", KnownHostsFile: want.KnownHostsFile, CAFile: "/c"}},
-	} {
-		if got := base.override(c.over); got != c.want {
-			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
-		}
-	}
-	if got := credentialsFrom(nil, "/srv"); got != (gitCredentials{}) {
-		t.Errorf("no block: %+v", got)
-	}
-}
-
-// TestSSHUser: the user of an ssh repository is the URL's, else the
-// setting's, else git.
-func TestSSHUser(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct{ repo, setting, want string }{
-		{"ssh://alice@host/iam.git", "bob", "alice"},
-		{"ssh://host:2222/iam.git", "bob", "bob"},
-		{"ssh://host/iam.git", "", "git"},
-		{"deploy@host:org/iam.git", "bob", "deploy"},
-	} {
-		if got := sshUser(c.repo, c.setting); got != c.want {
-			t.Errorf("sshUser(%q, %q) = %q, want %q", c.repo, c.setting, got, c.want)
-		}
-	}
-	for repo, want := range map[string]bool{"git@host:iam.git": true, "host:iam": false, "./dir@x/y:z": false, "/srv/iam.git": false} {
-		if got := isSCPLike(repo); got != want {
-			t.Errorf("isSCPLike(%q) = %v", repo, got)
-		}
 	}
 }

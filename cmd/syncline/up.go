@@ -12,8 +12,10 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/internal/views"
+	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -90,12 +92,12 @@ func (a *app) upAction(ctx context.Context, cmd *cli.Command) error {
 // tasks to run from the new fingerprints; nil runs every enabled task.
 func (a *app) upRound(ctx context.Context, dir string, cmd *cli.Command, selected func(map[string]string) map[string]bool) (*upResult, error) {
 	res := &upResult{dir: dir}
-	lc, err := a.loadSourceStrict(dirSource(dir), cmd.StringSlice("var"), cmd.StringSlice("var-file"))
+	lc, err := a.loadSourceStrict(ops.DirSource(dir), cmd.StringSlice("var"), cmd.StringSlice("var-file"))
 	if err != nil {
 		return res, err
 	}
-	res.cfg = lc.cfg
-	location := stateLocation(cmd.String("state"), dir, lc.cfg.Settings)
+	res.cfg = lc.Config
+	location := ops.StateLocation(cmd.String("state"), dir, lc.Config.Settings)
 	if err := a.upApply(ctx, location, lc, cmd, res); err != nil {
 		return res, err
 	}
@@ -129,35 +131,26 @@ func (a *app) upRound(ctx context.Context, dir string, cmd *cli.Command, selecte
 
 // upApply plans the configuration against the state and applies it
 // without asking, printing one line per change.
-func (a *app) upApply(ctx context.Context, location string, lc *loadedConfig, cmd *cli.Command, res *upResult) error {
-	fmt.Fprintf(a.stdout, "Applying %s to %s\n", lc.cfg.Dir, location)
-	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
-		runtime, err := st.TaskRuntimes(ctx)
-		if err != nil {
-			return err
-		}
-		pl, err := a.computePlan(lc, snap, runtime, cmd)
-		if err != nil {
-			return err
-		}
-		views.WritePlanLines(a.stdout, a.color(a.stdout), pl.plan)
-		if err := pl.plan.Err(); err != nil {
-			return err
-		}
-		res.plan = pl.plan.Summary
-		res.serial = snap.Serial
-		if !pl.plan.HasChanges() && snap.Lineage != "" {
-			return nil
-		}
-		req := pl.plan.ApplyRequest(pl.desired, lc.who())
-		refreshSources(&req, pl.desired, snap)
-		applied, err := st.Apply(ctx, req)
-		if err != nil {
-			return err
-		}
-		res.serial = applied.Serial
-		return nil
-	})
+func (a *app) upApply(ctx context.Context, location string, lc *ops.Loaded, cmd *cli.Command, res *upResult) error {
+	fmt.Fprintf(a.stdout, "Applying %s to %s\n", lc.Config.Dir, location)
+	applied, err := ops.PlanAndApply(ctx, lc, ops.ApplyOptions{Location: location, LockTimeout: cmd.Duration("lock-timeout"),
+		AllowDestroy: cmd.Bool("allow-destroy")}, a.reporter(planLines{a}, nil))
+	if err != nil {
+		return err
+	}
+	res.plan = applied.Planned.Plan.Summary
+	res.serial = applied.Serial
+	return nil
+}
+
+// planLines shows the plan up applies as one line per change.
+type planLines struct{ a *app }
+
+func (planLines) Revision(*config.Revision) {}
+
+func (v planLines) Plan(p *planner.Plan) error {
+	views.WritePlanLines(v.a.stdout, v.a.color(v.a.stdout), p)
+	return nil
 }
 
 // upRuns runs the enabled tasks in dependency order: all of them when

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
@@ -70,7 +71,7 @@ func (a *app) validate(ctx context.Context, cmd *cli.Command) error {
 
 // loadConfig loads src for validation and returns the parsed sources and
 // the revision (nil on disk) together with the diagnostics.
-func (a *app) loadConfig(src configSource, cmd *cli.Command) (map[string]*hcl.File, *config.Revision, hcl.Diagnostics) {
+func (a *app) loadConfig(src ops.Source, cmd *cli.Command) (map[string]*hcl.File, *config.Revision, hcl.Diagnostics) {
 	cfg, rev, diags := a.loadSource(src, config.LoadOptions{
 		Vars:                cmd.StringSlice("var"),
 		VarFiles:            cmd.StringSlice("var-file"),

@@ -13,6 +13,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/urfave/cli/v3"
 )
 
@@ -105,7 +106,7 @@ func watchedChange(ev fsnotify.Event) bool {
 // state read-only. Errors are reported and watching goes on.
 func (a *app) watchRound(ctx context.Context, dir string, cmd *cli.Command) {
 	fmt.Fprintf(a.stdout, "\n──── %s ────\n", time.Now().Format("15:04:05"))
-	files, _, diags := a.loadConfig(dirSource(dir), cmd)
+	files, _, diags := a.loadConfig(ops.DirSource(dir), cmd)
 	a.showValidateResult(files, nil, diags)
 	if diags.HasErrors() {
 		return
@@ -119,7 +120,7 @@ func (a *app) watchRound(ctx context.Context, dir string, cmd *cli.Command) {
 
 // watchPlan plans dir like "syncline plan" does, never writing.
 func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command) error {
-	cfg, _, diags := a.loadSource(dirSource(dir), config.LoadOptions{
+	cfg, _, diags := a.loadSource(ops.DirSource(dir), config.LoadOptions{
 		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"), Environ: a.environ,
 	})
 	if diags.HasErrors() {
@@ -137,9 +138,9 @@ func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command) error
 		a.showDiagnostics(files, errs)
 		return exitStatus(exitError)
 	}
-	lc := &loadedConfig{cfg: cfg, src: dirSource(dir)}
-	location := stateLocation(cmd.String("state"), dir, cfg.Settings)
-	snap, runtime, err := readSnapshot(ctx, location)
+	lc := &ops.Loaded{Config: cfg, Source: ops.DirSource(dir)}
+	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
+	snap, runtime, err := ops.ReadSnapshot(ctx, location)
 	if err != nil {
 		return err
 	}
@@ -148,5 +149,5 @@ func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command) error
 		return err
 	}
 	fmt.Fprintln(a.stdout)
-	return a.textPlanView().Plan(pl.plan)
+	return a.textPlanView().Plan(pl.Plan)
 }

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"path/filepath"
-	"strings"
 
-	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -17,27 +14,6 @@ func stateFlag() cli.Flag {
 		Usage:     "state store `PATH` (default: the syncline block's state, else DIR/.syncline/state.db)",
 		TakesFile: true,
 	}
-}
-
-// stateLocation decides where the store is: -state wins, then the syncline
-// block's state setting (relative to the configuration directory), then
-// the default beside the configuration.
-func stateLocation(flag, dir string, settings *config.Settings) string {
-	if flag != "" {
-		return flag
-	}
-	loc := config.DefaultState
-	if settings != nil && settings.State != "" {
-		loc = settings.State
-	}
-	if scheme, _, ok := strings.Cut(loc, "://"); ok && scheme != "sqlite" {
-		return loc // postgres:// and the like are not paths
-	}
-	path := strings.TrimPrefix(loc, "sqlite://")
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	return path
 }
 
 // openStore opens the store at location.

@@ -64,17 +64,27 @@ func (v *ApplyHuman) AskApproval() {
 // Applied writes "Apply complete! 1 added, 0 changed, 0 removed. State
 // serial 2 (lineage …)." and the recorded revision.
 func (v *ApplyHuman) Applied(r Applied) {
-	w, s := v.streams.Stdout, r.Summary
-	fmt.Fprintf(w, "\n%s %d added, %d changed, %d removed", v.color.Paint(ApplyComplete, Bold, Green), s.Add, s.Change, s.Remove)
-	if s.Move > 0 {
-		fmt.Fprintf(w, ", %d moved", s.Move)
-	}
-	fmt.Fprintf(w, ". State serial %d (lineage %s).\n", r.Result.Serial, r.Result.Lineage)
-	if r.Revision != "" && r.Result.Changed {
-		fmt.Fprintf(w, "Recorded revision %s by %s.\n", config.ShortCommit(r.Revision), r.Who)
+	lines := AppliedLines(r, v.color)
+	fmt.Fprintf(v.streams.Stdout, "\n%s\n", lines[0])
+	if len(lines) > 1 {
+		fmt.Fprintf(v.streams.Stdout, "%s\n", lines[1])
 	}
 }
 
-// ApplyComplete opens the report of a finished apply. serve -sync looks
-// for it in sync's output until sync returns its result as data.
+// AppliedLines are the lines that report an apply: "Apply complete! …"
+// and, when the state changed, the recorded revision.
+func AppliedLines(r Applied, color Color) []string {
+	s := r.Summary
+	line := fmt.Sprintf("%s %d added, %d changed, %d removed", color.Paint(ApplyComplete, Bold, Green), s.Add, s.Change, s.Remove)
+	if s.Move > 0 {
+		line += fmt.Sprintf(", %d moved", s.Move)
+	}
+	lines := []string{line + fmt.Sprintf(". State serial %d (lineage %s).", r.Result.Serial, r.Result.Lineage)}
+	if r.Revision != "" && r.Result.Changed {
+		lines = append(lines, fmt.Sprintf("Recorded revision %s by %s.", config.ShortCommit(r.Revision), r.Who))
+	}
+	return lines
+}
+
+// ApplyComplete opens the report of a finished apply.
 const ApplyComplete = "Apply complete!"

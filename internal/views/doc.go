@@ -10,6 +10,8 @@
 //     of two revisions;
 //   - Apply (ApplyHuman, from NewApply) shows what apply and sync carry
 //     out: the plan, the question asked, and "Apply complete! …";
+//   - Sync (SyncHuman, from NewSync) adds sync's force-push note, "already
+//     at" and plan_only lines; SyncOutcome is serve -sync's log account;
 //   - WritePlanLines is syncline up's one line per change;
 //   - RenderText and RenderMarkdown(With) are the text and Markdown
 //     renderers those views use;

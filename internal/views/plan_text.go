@@ -20,6 +20,9 @@ type TextOptions struct {
 	Compared string
 }
 
+// NoChanges is the text plan's line for a plan without changes.
+const NoChanges = "No changes. The stored definitions match the configuration."
+
 // RenderText writes the plan for people, as Terraform does: a legend, each
 // change as a block of attribute lines with next runs and notes, then the
 // summary line and any errors.
@@ -29,7 +32,7 @@ func RenderText(w io.Writer, p *planner.Plan, opts TextOptions) error {
 	case !p.HasChanges() && opts.Compared != "":
 		t.line("No changes. Syncline compared " + opts.Compared + ".")
 	case !p.HasChanges():
-		t.line("No changes. The stored definitions match the configuration.")
+		t.line(NoChanges)
 	default:
 		t.legend(p, opts.Compared)
 		for _, c := range p.Changes {

@@ -1,4 +1,4 @@
-package main
+package gitmirror
 
 import (
 	"errors"
@@ -19,30 +19,30 @@ import (
 )
 
 // Environment variables that give sync the secrets for an http(s)
-// repository, so that they never appear on a command line.
+// git repository, so that they never appear on a command line.
 const (
-	envGitPassword = "SYNCLINE_GIT_PASSWORD"
-	envGitToken    = "SYNCLINE_GIT_TOKEN"
+	EnvPassword = "SYNCLINE_GIT_PASSWORD"
+	EnvToken    = "SYNCLINE_GIT_TOKEN"
 )
 
-// gitCredentials say how to authenticate to a remote repository. Password
+// Credentials say how to authenticate to a remote repository. Password
 // and Token are secrets: never printed, never part of an error.
-type gitCredentials struct {
+type Credentials struct {
 	Username, Password, Token          string
 	SSHKeyFile, KnownHostsFile, CAFile string
 	InsecureIgnoreHostKey              bool
 }
 
-// credentialsFrom reads the credentials of a sync block; relative file
+// CredentialsFrom reads the credentials of a sync block; relative file
 // names are resolved against dir, the configuration directory on disk.
-func credentialsFrom(s *config.SyncSettings, dir string) gitCredentials {
+func CredentialsFrom(s *config.SyncSettings, dir string) Credentials {
 	if s == nil {
-		return gitCredentials{}
+		return Credentials{}
 	}
-	return gitCredentials{
+	return Credentials{
 		Username:              s.Username,
-		Password:              secretString(s.Password),
-		Token:                 secretString(s.Token),
+		Password:              SecretString(s.Password),
+		Token:                 SecretString(s.Token),
 		SSHKeyFile:            resolveFile(dir, s.SSHKeyFile),
 		KnownHostsFile:        resolveFile(dir, s.KnownHostsFile),
 		CAFile:                resolveFile(dir, s.CAFile),
@@ -50,9 +50,9 @@ func credentialsFrom(s *config.SyncSettings, dir string) gitCredentials {
 	}
 }
 
-// secretString unmarks a sensitive string setting at its only use; "" when
+// SecretString unmarks a sensitive string setting at its only use; "" when
 // unset or not known.
-func secretString(v cty.Value) string {
+func SecretString(v cty.Value) string {
 	if v == cty.NilVal {
 		return ""
 	}
@@ -71,7 +71,7 @@ func resolveFile(dir, name string) string {
 }
 
 // override returns c with every field that o sets taken from o.
-func (c gitCredentials) override(o gitCredentials) gitCredentials {
+func (c Credentials) Override(o Credentials) Credentials {
 	for _, f := range []struct{ dst, src *string }{
 		{&c.Username, &o.Username}, {&c.Password, &o.Password}, {&c.Token, &o.Token},
 		{&c.SSHKeyFile, &o.SSHKeyFile}, {&c.KnownHostsFile, &o.KnownHostsFile}, {&c.CAFile, &o.CAFile},
@@ -90,9 +90,9 @@ func (c gitCredentials) override(o gitCredentials) gitCredentials {
 	return c
 }
 
-// gitRemote is a repository sync can fetch, with what it takes to
+// Remote is a repository sync can fetch, with what it takes to
 // authenticate there.
-type gitRemote struct {
+type Remote struct {
 	url      string // for go-git: an absolute local path, or a URL
 	kind     string // "local", "http" or "ssh"
 	auth     transport.AuthMethod
@@ -101,37 +101,40 @@ type gitRemote struct {
 	keyFile, knownHosts string
 }
 
-// resolveRemote checks repo and builds what fetching it needs: a local
+// URL is what go-git fetches: an absolute local path, or a URL.
+func (r *Remote) URL() string { return r.url }
+
+// ResolveRemote checks repo and builds what fetching it needs: a local
 // path or file:// URL, an http(s) URL with basic or bearer authentication,
 // or an ssh URL with a private key and a host key check.
-func resolveRemote(repo string, c gitCredentials) (*gitRemote, error) {
+func ResolveRemote(repo string, c Credentials) (*Remote, error) {
 	scheme, _, hasScheme := strings.Cut(repo, "://")
 	switch {
 	case scheme == "file" && hasScheme:
 		if _, err := os.Stat(strings.TrimPrefix(repo, "file://")); err != nil {
 			return nil, fmt.Errorf("cannot read the repository %s: %w", repo, err)
 		}
-		return &gitRemote{url: repo, kind: "local"}, nil
+		return &Remote{url: repo, kind: "local"}, nil
 	case (scheme == "http" || scheme == "https") && hasScheme:
 		return httpRemote(repo, c)
 	case scheme == "ssh" && hasScheme:
 		return sshRemote(repo, c)
 	case hasScheme:
 		return nil, fmt.Errorf("cannot fetch %s: sync reads local paths and file://, http://, https:// and ssh:// URLs, not %s://", repo, scheme)
-	case isSCPLike(repo):
+	case IsSCPLike(repo):
 		return sshRemote(repo, c)
 	}
-	abs := mirrorURL(repo)
+	abs := MirrorURL(repo)
 	if _, err := git.PlainOpen(abs); err != nil {
 		return nil, fmt.Errorf("cannot read the repository %s: %w", repo, err)
 	}
-	return &gitRemote{url: abs, kind: "local"}, nil
+	return &Remote{url: abs, kind: "local"}, nil
 }
 
-// mirrorURL is what the mirror of repo is kept under: a local path made
+// MirrorURL is what the mirror of repo is kept under: a local path made
 // absolute, a URL as written.
-func mirrorURL(repo string) string {
-	if strings.Contains(repo, "://") || isSCPLike(repo) {
+func MirrorURL(repo string) string {
+	if strings.Contains(repo, "://") || IsSCPLike(repo) {
 		return repo
 	}
 	if abs, err := filepath.Abs(repo); err == nil {
@@ -140,22 +143,22 @@ func mirrorURL(repo string) string {
 	return repo
 }
 
-// isSCPLike reports whether repo is git's short ssh form USER@HOST:PATH.
-func isSCPLike(repo string) bool {
+// IsSCPLike reports whether repo is git's short ssh form USER@HOST:PATH.
+func IsSCPLike(repo string) bool {
 	at, colon := strings.Index(repo, "@"), strings.Index(repo, ":")
 	slash := strings.Index(repo, "/")
 	return at > 0 && colon > at && (slash < 0 || colon < slash)
 }
 
-func httpRemote(repo string, c gitCredentials) (*gitRemote, error) {
+func httpRemote(repo string, c Credentials) (*Remote, error) {
 	u, err := url.Parse(repo)
 	if err != nil {
 		return nil, fmt.Errorf("cannot fetch the repository: %q is not a valid URL", repo)
 	}
 	if _, has := u.User.Password(); has {
-		return nil, fmt.Errorf("the repository URL %s carries a password, which would be shown in logs; give it in %s or the sync block's password instead", u.Redacted(), envGitPassword)
+		return nil, fmt.Errorf("the repository URL %s carries a password, which would be shown in logs; give it in %s or the sync block's password instead", u.Redacted(), EnvPassword)
 	}
-	r := &gitRemote{url: repo, kind: "http"}
+	r := &Remote{url: repo, kind: "http"}
 	user := c.Username
 	if user == "" && u.User != nil {
 		user = u.User.Username()
@@ -191,7 +194,7 @@ func sshUser(repo, setting string) string {
 	return "git"
 }
 
-func sshRemote(repo string, c gitCredentials) (*gitRemote, error) {
+func sshRemote(repo string, c Credentials) (*Remote, error) {
 	if c.SSHKeyFile == "" {
 		return nil, fmt.Errorf("fetching %s over ssh needs a private key: set the sync block's ssh_key_file or give -ssh-key-file", repo)
 	}
@@ -202,7 +205,7 @@ func sshRemote(repo string, c gitCredentials) (*gitRemote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot use the ssh key %s: %w (syncline reads keys without a passphrase)", c.SSHKeyFile, err)
 	}
-	r := &gitRemote{url: repo, kind: "ssh", auth: keys, keyFile: c.SSHKeyFile, knownHosts: c.KnownHostsFile}
+	r := &Remote{url: repo, kind: "ssh", auth: keys, keyFile: c.SSHKeyFile, knownHosts: c.KnownHostsFile}
 	switch {
 	case c.InsecureIgnoreHostKey:
 		keys.HostKeyCallback = func(string, net.Addr, gossh.PublicKey) error { return nil }
@@ -223,13 +226,13 @@ func sshRemote(repo string, c gitCredentials) (*gitRemote, error) {
 }
 
 // fetchError explains why fetching r failed, in terms of what to change.
-func fetchError(r *gitRemote, err error) error {
+func fetchError(r *Remote, err error) error {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired) && r.auth != nil:
 		return fmt.Errorf("fetching %s: the server refused the credentials; check the user name and the password or token", r.url)
 	case errors.Is(err, transport.ErrAuthenticationRequired):
-		return fmt.Errorf("fetching %s: the server asks for credentials; set the sync block's username and password, or token (or %s / %s)", r.url, envGitPassword, envGitToken)
+		return fmt.Errorf("fetching %s: the server asks for credentials; set the sync block's username and password, or token (or %s / %s)", r.url, EnvPassword, EnvToken)
 	case errors.Is(err, transport.ErrAuthorizationFailed):
 		return fmt.Errorf("fetching %s: the server refused the credentials; check the user name and the password or token", r.url)
 	case errors.Is(err, transport.ErrRepositoryNotFound):

@@ -1,4 +1,4 @@
-package main
+package gitmirror
 
 import (
 	"context"
@@ -20,9 +20,9 @@ import (
 // connection and then says nothing cannot hold a sync forever.
 const fetchTimeout = 5 * time.Minute
 
-// syncCacheRoot is where the mirrors live: repos/ in the state's directory,
+// CacheRoot is where the mirrors live: repos/ in the state's directory,
 // else .syncline/repos.
-func syncCacheRoot(stateFlag string) string {
+func CacheRoot(stateFlag string) string {
 	if stateFlag != "" && !strings.Contains(stateFlag, "://") {
 		return filepath.Join(filepath.Dir(stateFlag), "repos")
 	}
@@ -33,7 +33,7 @@ func syncCacheRoot(stateFlag string) string {
 }
 
 // mirror is a bare copy of a remote's branches.
-type mirror struct {
+type Mirror struct {
 	dir  string
 	repo *git.Repository
 }
@@ -44,20 +44,20 @@ func mirrorDir(root, url string) string {
 	return filepath.Join(root, hex.EncodeToString(sum[:8]))
 }
 
-// openMirror opens the mirror of url under root if it exists.
-func openMirror(root, url string) (*mirror, error) {
+// Open opens the mirror of url under root if it exists.
+func Open(root, url string) (*Mirror, error) {
 	dir := mirrorDir(root, url)
 	r, err := git.PlainOpen(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &mirror{dir: dir, repo: r}, nil
+	return &Mirror{dir: dir, repo: r}, nil
 }
 
-// fetchMirror creates or updates the bare mirror of remote under root,
+// Fetch creates or updates the bare mirror of remote under root,
 // overwriting branches that were force-pushed. A mirror created for a
 // fetch that fails is removed again: a failed sync leaves nothing behind.
-func fetchMirror(ctx context.Context, root string, remote *gitRemote) (*mirror, error) {
+func Fetch(ctx context.Context, root string, remote *Remote) (*Mirror, error) {
 	dir := mirrorDir(root, remote.url)
 	r, err := git.PlainOpen(dir)
 	created := false
@@ -88,11 +88,11 @@ func fetchMirror(ctx context.Context, root string, remote *gitRemote) (*mirror, 
 		return nil, fetchError(remote, err)
 	}
 	setMirrorHead(ctx, r, remote)
-	return &mirror{dir: dir, repo: r}, nil
+	return &Mirror{dir: dir, repo: r}, nil
 }
 
 // setMirrorHead points the mirror's HEAD at the remote's default branch.
-func setMirrorHead(ctx context.Context, r *git.Repository, remote *gitRemote) {
+func setMirrorHead(ctx context.Context, r *git.Repository, remote *Remote) {
 	origin, err := r.Remote("origin")
 	if err != nil {
 		return
@@ -122,6 +122,54 @@ func setMirrorHead(ctx context.Context, r *git.Repository, remote *gitRemote) {
 	if target.IsBranch() {
 		_ = r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, target))
 	}
+}
+
+// Dir is the mirror's directory: a bare git repository that
+// config.LoadGit reads.
+func (m *Mirror) Dir() string { return m.dir }
+
+// Branch returns the commit branch points at in the mirror.
+func (m *Mirror) Branch(branch string) (string, error) {
+	tip, err := m.repo.Reference(plumbing.NewBranchReferenceName(branch), true)
+	if err != nil {
+		return "", err
+	}
+	return tip.Hash().String(), nil
+}
+
+// DefaultBranch is the branch the remote's HEAD names; false when it names
+// none.
+func (m *Mirror) DefaultBranch() (string, bool) {
+	head, err := m.repo.Reference(plumbing.HEAD, false)
+	if err != nil || !head.Target().IsBranch() {
+		return "", false
+	}
+	return head.Target().Short(), true
+}
+
+// ForcedOver returns applied when it is a commit tip does not descend
+// from — the branch was force-pushed, or the state was last applied from
+// elsewhere — and "" otherwise.
+func (m *Mirror) ForcedOver(applied, tip string) string {
+	if applied == "" {
+		return ""
+	}
+	prev, err := m.repo.CommitObject(plumbing.NewHash(applied))
+	if err == nil {
+		next, err2 := m.repo.CommitObject(plumbing.NewHash(tip))
+		if err2 == nil {
+			if ok, err3 := prev.IsAncestor(next); err3 == nil && ok {
+				return ""
+			}
+		}
+	}
+	return applied
+}
+
+// BranchList names the mirror's branches for an error message: " (branches:
+// a, b)", or " (it has no branches)".
+func (m *Mirror) BranchList() string {
+	return branchList(m.repo)
 }
 
 func branchList(r *git.Repository) string {

@@ -1,4 +1,4 @@
-package main
+package gitmirror
 
 import (
 	"cmp"
@@ -15,21 +15,21 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// keptCheckouts is how many commit checkouts serve -sync keeps: the one in
+// KeptCheckouts is how many commit checkouts serve -sync keeps: the one in
 // use and a few before it, for runs still reading the previous revision.
-const keptCheckouts = 3
+const KeptCheckouts = 3
 
-// checkoutsRoot is where serve -sync checks commits out: checkouts/ beside
+// CheckoutsRoot is where serve -sync checks commits out: checkouts/ beside
 // the mirrors.
-func checkoutsRoot(cacheRoot string) string {
+func CheckoutsRoot(cacheRoot string) string {
 	return filepath.Join(filepath.Dir(cacheRoot), "checkouts")
 }
 
-// checkout returns the directory holding the files of commit, writing them
-// from m first when they are not there yet. It is written under a
+// Checkout returns the directory under root holding the files of commit,
+// writing them from m first when they are not there yet. It is written under a
 // temporary name and renamed, so a checkout directory is always complete.
 // Symbolic links and submodules are left out, as LoadGit leaves them.
-func checkout(m *mirror, root, commit string) (string, error) {
+func (m *Mirror) Checkout(root, commit string) (string, error) {
 	dir := filepath.Join(root, commit)
 	if _, err := os.Stat(dir); err == nil {
 		return dir, nil
@@ -97,9 +97,9 @@ func writeBlob(f *object.File, path string, perm os.FileMode) error {
 	return errors.Join(err, out.Close())
 }
 
-// pruneCheckouts removes all but the keptCheckouts most recent checkouts
+// PruneCheckouts removes all but the KeptCheckouts most recent checkouts
 // under root; keep, the one in use, always stays.
-func pruneCheckouts(root, keep string) error {
+func PruneCheckouts(root, keep string) error {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func pruneCheckouts(root, keep string) error {
 	slices.SortFunc(dirs, func(a, b dated) int { return cmp.Compare(b.mod, a.mod) })
 	var errs []error
 	for i, d := range dirs {
-		if i >= keptCheckouts-1 {
+		if i >= KeptCheckouts-1 {
 			errs = append(errs, os.RemoveAll(filepath.Join(root, d.name)))
 		}
 	}

@@ -1,0 +1,96 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
+)
+
+// Planned is a configuration loaded and diffed against the state: what
+// plan shows and apply carries out.
+type Planned struct {
+	Loaded  *Loaded
+	Key     state.SecretKey // the state's secret key the plan was keyed with
+	Desired map[string]*state.Definition
+	Plan    *planner.Plan
+}
+
+// PlanConfig plans l against snap, the state read before (apply reads it
+// under the lock); allowDestroy lets it remove or replace a resource that
+// still has shadows. A configuration from git records its commit on the
+// plan and on every definition.
+func PlanConfig(l *Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, allowDestroy bool) (*Planned, error) {
+	desired, err := planner.Desired(l.Config, l.Commit(), snap.Key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := planner.Compute(desired, snap, planner.Options{
+		Now:          time.Now(),
+		AllowDestroy: allowDestroy,
+		Moves:        planner.MovesFromConfig(l.Config),
+		Revision:     l.Commit(),
+		Runtime:      runtime,
+		EphemeralKey: snap.KeyEphemeral,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Planned{Loaded: l, Key: snap.Key, Desired: desired, Plan: p}, nil
+}
+
+// ReadSnapshot reads the state for planning without writing anything: a
+// store that does not exist yet is an empty snapshot. The tasks' runtime
+// comes along, for drift.
+func ReadSnapshot(ctx context.Context, location string) (*state.Snapshot, []state.TaskRuntime, error) {
+	if err := state.CheckLocation(location); err != nil {
+		return nil, nil, err
+	}
+	if _, err := os.Stat(location); errors.Is(err, fs.ErrNotExist) {
+		return EmptySnapshot(), nil, nil
+	}
+	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	runtime, err := st.TaskRuntimes(ctx)
+	return snap, runtime, err
+}
+
+// EmptySnapshot stands for a store that does not exist yet; its key is
+// made for this invocation.
+func EmptySnapshot() *state.Snapshot {
+	return &state.Snapshot{Definitions: map[string]*state.Definition{}, ShadowCounts: map[string]int{},
+		Key: state.EphemeralKey(), KeyEphemeral: true}
+}
+
+// WithApplyLock opens (creating if needed) the store at location, takes
+// the apply lock, waiting at most lockTimeout, reads the snapshot and runs
+// fn; the lock is released however fn ends.
+func WithApplyLock(ctx context.Context, location string, lockTimeout time.Duration, fn func(*state.Store, *state.Snapshot) error) error {
+	st, err := state.Open(ctx, location, state.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	lock, err := st.LockAcquire(ctx, "apply", lockTimeout)
+	if err != nil {
+		return err
+	}
+	// A fresh context: the lock must be released even when ctx ended.
+	defer st.LockRelease(context.WithoutCancel(ctx), lock.ID)
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	return fn(st, snap)
+}

@@ -1,0 +1,83 @@
+package ops
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/state"
+)
+
+// Source is where a workflow reads its configuration: a directory on
+// disk, or a directory of a git revision.
+type Source struct {
+	Dir string // on disk: the configuration directory
+	// From git: the git repository, the revision as given, and the
+	// configuration directory inside the git repository.
+	Repo, Ref, Path string
+	// StateDir is where a relative state setting is resolved: the
+	// configuration directory on disk, the matching directory of a work
+	// tree, or the current directory for a bare repository.
+	StateDir string
+}
+
+// FromGit reports whether s is a git revision.
+func (s Source) FromGit() bool { return s.Repo != "" }
+
+// DirSource is the directory dir on disk.
+func DirSource(dir string) Source { return Source{Dir: dir, StateDir: dir} }
+
+// Loader loads configurations: LoadDir reads a directory on disk
+// (config.LoadDir, or a test's stand-in); a git revision is read with
+// config.LoadGit.
+type Loader struct {
+	LoadDir func(dir string, opts config.LoadOptions) (*config.Config, hcl.Diagnostics)
+	Environ []string
+}
+
+// Load loads src; the revision is nil for a directory on disk.
+func (l Loader) Load(src Source, opts config.LoadOptions) (*config.Config, *config.Revision, hcl.Diagnostics) {
+	if !src.FromGit() {
+		load := l.LoadDir
+		if load == nil {
+			load = config.LoadDir
+		}
+		cfg, diags := load(src.Dir, opts)
+		return cfg, nil, diags
+	}
+	return config.LoadGit(src.Repo, src.Ref, src.Path, opts)
+}
+
+// LoadStrict loads src for planning: every variable must have a value.
+// The diagnostics go to r; a configuration with errors is a *ConfigError.
+func (l Loader) LoadStrict(src Source, vars, varFiles []string, r Reporter) (*Loaded, error) {
+	cfg, rev, diags := l.Load(src, config.LoadOptions{Vars: vars, VarFiles: varFiles, Environ: l.Environ})
+	r.Diagnostics(cfg.Files, diags)
+	if diags.HasErrors() {
+		return nil, &ConfigError{Diagnostics: diags}
+	}
+	return &Loaded{Config: cfg, Source: src, Revision: rev}, nil
+}
+
+// Loaded is a configuration together with where it came from.
+type Loaded struct {
+	Config   *config.Config
+	Source   Source
+	Revision *config.Revision // nil for a directory on disk
+}
+
+// Commit is the revision recorded with plans and applies: the commit SHA,
+// or "" for a directory on disk.
+func (l *Loaded) Commit() string {
+	if l.Revision == nil {
+		return ""
+	}
+	return l.Revision.Commit
+}
+
+// Who is recorded as the author of an apply: the commit's author for a
+// revision, the operating-system user otherwise.
+func (l *Loaded) Who() string {
+	if l.Revision == nil {
+		return state.OSUser()
+	}
+	return l.Revision.Author
+}
