@@ -3,16 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
-	"github.com/syncline/syncline/planner"
-	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -93,122 +88,17 @@ func showApplied(view views.Apply, res *ops.ApplyResult) {
 	}
 }
 
-// applyPlanFile applies a saved plan after checking it is authentic and
-// still holds. What is stored is the plan recomputed from the
-// configuration and the state, never the file's own definitions.
+// applyPlanFile applies a saved plan (ops.ApplyPlanFile) and reports
+// through the apply view what it did.
 func (a *app) applyPlanFile(ctx context.Context, path string, cmd *cli.Command) error {
-	f, p, err := readPlanFile(path)
-	if err != nil {
-		return err
-	}
-	location := f.State
-	if flag := cmd.String("state"); flag != "" {
-		location = flag
-	}
 	view := a.applyView()
-	return a.underLock(ctx, location, cmd, func(st *state.Store, snap *state.Snapshot) error {
-		if err := f.authenticate(path, p, snap); err != nil {
-			return err
-		}
-		if err := checkPlanAgainstState(p, snap); err != nil {
-			return err
-		}
-		lc, desired, err := a.checkPlanAgainstConfig(f, p, snap, cmd, view)
-		if err != nil {
-			return err
-		}
-		runtime, err := st.TaskRuntimes(ctx)
-		if err != nil {
-			return err
-		}
-		again, err := planner.Compute(desired, snap, planner.Options{Now: time.Now(), AllowDestroy: f.AllowDestroy,
-			Moves: planner.MovesFromConfig(lc.Config), Revision: p.Revision, Runtime: runtime})
-		if err != nil {
-			return err
-		}
-		if err := p.SameChanges(again); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		return store(ctx, st, again.ApplyRequest(desired, lc.Who()), again, view)
-	})
-}
-
-// checkPlanAgainstState refuses a plan made for another state or before
-// the state last changed, naming the definitions that differ.
-func checkPlanAgainstState(p *planner.Plan, snap *state.Snapshot) error {
-	if p.Lineage != snap.Lineage {
-		want := p.Lineage
-		if want == "" {
-			want = "a new, empty state"
-		}
-		return fmt.Errorf("the plan was made for another state (lineage %s), but this state has lineage %s; make a new plan against this state", want, snap.Lineage)
-	}
-	if p.Serial == snap.Serial {
-		return nil
-	}
-	changed := changedSince(p.Prior, snap)
-	return fmt.Errorf("the plan is stale: the state changed since it was made (serial %d, now %d; changed: %s); make a new plan",
-		p.Serial, snap.Serial, strings.Join(changed, ", "))
-}
-
-// changedSince lists the addresses whose stored hash differs from prior.
-func changedSince(prior map[string]string, snap *state.Snapshot) []string {
-	var out []string
-	for addr, h := range prior {
-		if d, ok := snap.Definitions[addr]; !ok || d.Hash != h {
-			out = append(out, addr)
-		}
-	}
-	for addr := range snap.Definitions {
-		if _, ok := prior[addr]; !ok {
-			out = append(out, addr)
-		}
-	}
-	if len(out) == 0 {
-		return []string{"no definition, only the serial"}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// checkPlanAgainstConfig reloads the configuration (and so re-reads every
-// secret) and refuses the plan when what it would store differs. A plan
-// made from git is reloaded from the very commit it recorded, wherever its
-// branch points now. The revision is named through view.
-func (a *app) checkPlanAgainstConfig(f *planFile, p *planner.Plan, snap *state.Snapshot, cmd *cli.Command, view views.Apply) (*ops.Loaded, map[string]*state.Definition, error) {
-	vars := append(append([]string{}, f.Vars...), cmd.StringSlice("var")...)
-	varFiles := append(append([]string{}, f.VarFiles...), cmd.StringSlice("var-file")...)
-	lc, err := a.loadSourceStrict(f.source(), vars, varFiles)
+	res, err := ops.ApplyPlanFile(ctx, a.loader(), ops.PlanFileOptions{Path: path, State: cmd.String("state"),
+		LockTimeout: cmd.Duration("lock-timeout"), Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file")},
+		a.reporter(view, nil))
 	if err != nil {
-		return nil, nil, err
+		return a.reported(err)
 	}
-	if lc.Commit() != p.Revision {
-		return nil, nil, fmt.Errorf("the plan was made from revision %q, but its configuration now loads as %q; make a new plan", p.Revision, lc.Commit())
-	}
-	if lc.Revision != nil {
-		view.PlanFileRevision(lc.Revision)
-	}
-	desired, err := planner.Desired(lc.Config, p.Revision, snap.Key)
-	if err != nil {
-		return nil, nil, err
-	}
-	return lc, desired, p.Verify(desired)
-}
-
-// underLock opens (creating if needed) the store, takes the apply lock,
-// waiting up to -lock-timeout, reads the snapshot and runs fn; the lock is
-// released however fn ends.
-func (a *app) underLock(ctx context.Context, location string, cmd *cli.Command, fn func(*state.Store, *state.Snapshot) error) error {
-	return ops.WithApplyLock(ctx, location, cmd.Duration("lock-timeout"), fn)
-}
-
-// store writes the request and reports the result through view.
-func store(ctx context.Context, st *state.Store, req state.ApplyRequest, p *planner.Plan, view views.Apply) error {
-	res, err := st.Apply(ctx, req)
-	if err != nil {
-		return err
-	}
-	view.Applied(views.Applied{Summary: p.Summary, Result: *res, Revision: req.Revision, Who: req.Who})
+	showApplied(view, res)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/atomicfile"
 )
 
 // stdinName names standard input in diagnostics and diffs.
@@ -46,7 +47,7 @@ func (a *app) fmtFile(path string, opts fmtOptions) fmtResult {
 		fmt.Fprintln(a.stdout, path)
 	}
 	if !opts.check {
-		if err := writeFileAtomic(path, out); err != nil {
+		if err := atomicfile.Replace(path, out); err != nil {
 			return a.fmtFailed(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/gittest"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
@@ -105,7 +106,7 @@ func TestPlanFileFromGit(t *testing.T) {
 	st, planPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "main.plan")
 	mustRun(t, "plan", "-repo", r.Dir, "-ref", "main", "-state", st, "-out", planPath)
 
-	var f planFile
+	var f ops.PlanFile
 	if err := json.Unmarshal([]byte(readFile(t, planPath)), &f); err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io/fs"
-	"os"
 
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
-	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -64,8 +60,12 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	}
 	location := ops.StateLocation(cmd.String("state"), src.StateDir, lc.Config.Settings)
 	if out := cmd.String("out"); out != "" {
-		if err := initForPlanFile(ctx, location, view); err != nil {
+		created, err := ops.InitMissing(ctx, location)
+		if err != nil {
 			return err
+		}
+		if created != nil {
+			view.StoreInitialized(created.Path, created.Lineage)
 		}
 	}
 	snap, runtime, err := ops.ReadSnapshot(ctx, location)
@@ -76,7 +76,6 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	pl.location = location
 	if lc.Revision != nil {
 		view.Revision(lc.Revision)
 	}
@@ -87,7 +86,8 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		return exitStatus(exitError) // the view has listed the errors
 	}
 	if out := cmd.String("out"); out != "" {
-		if err := writePlanFile(out, pl, cmd); err != nil {
+		if err := ops.WritePlanFile(out, pl, ops.SaveOptions{State: location, Vars: cmd.StringSlice("var"),
+			VarFiles: cmd.StringSlice("var-file"), AllowDestroy: cmd.Bool("allow-destroy")}); err != nil {
 			return err
 		}
 		view.Saved(out)
@@ -111,27 +111,4 @@ func (a *app) planView(cmd *cli.Command) (views.Plan, error) {
 // textPlanView is the text plan view, for commands without -format.
 func (a *app) textPlanView() views.Plan {
 	return views.NewPlan(views.Text, a.streams(), views.PlanOptions{Color: a.color(a.stdout)})
-}
-
-// initForPlanFile creates the store at location when there is none, as
-// syncline init does, so that a saved plan can be authenticated with the
-// state's secret key, and says so through view.
-func initForPlanFile(ctx context.Context, location string, view views.Plan) error {
-	if err := state.CheckLocation(location); err != nil {
-		return err
-	}
-	if _, err := os.Stat(location); !errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	st, err := openStore(ctx, location)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	lineage, created, err := st.Init(ctx)
-	if err != nil || !created {
-		return err
-	}
-	view.StoreInitialized(st.Path(), lineage)
-	return nil
 }

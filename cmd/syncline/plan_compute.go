@@ -7,13 +7,6 @@ import (
 	"github.com/urfave/cli/v3"
 )
 
-// planned is a plan made by ops.PlanConfig, with the state store it was
-// planned against (plan -out records it).
-type planned struct {
-	*ops.Planned
-	location string
-}
-
 // loadStrict loads dir for planning: every variable must have a value.
 // Diagnostics are printed; the error only ends the command.
 func (a *app) loadStrict(dir string, cmd *cli.Command) (*config.Config, error) {
@@ -26,12 +19,8 @@ func (a *app) loadStrict(dir string, cmd *cli.Command) (*config.Config, error) {
 
 // computePlan plans a loaded configuration against snapshot with
 // -allow-destroy.
-func (a *app) computePlan(lc *ops.Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, cmd *cli.Command) (*planned, error) {
-	pl, err := ops.PlanConfig(lc, snap, runtime, cmd.Bool("allow-destroy"))
-	if err != nil {
-		return nil, err
-	}
-	return &planned{Planned: pl}, nil
+func (a *app) computePlan(lc *ops.Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, cmd *cli.Command) (*ops.Planned, error) {
+	return ops.PlanConfig(lc, snap, runtime, cmd.Bool("allow-destroy"))
 }
 
 // planFlags are the options plan and apply share.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/state"
 )
 
@@ -54,21 +55,21 @@ func TestForgedPlanFile(t *testing.T) {
 
 	tests := []struct {
 		name string
-		sign func(f *planFile) string
+		sign func(f *ops.PlanFile) string
 		want string
 	}{
-		{"unkeyed checksum", func(f *planFile) string {
+		{"unkeyed checksum", func(f *ops.PlanFile) string {
 			f.MAC = ""
 			data, _ := json.Marshal(f)
 			sum := sha256.Sum256(data)
 			return "sha256:" + hex.EncodeToString(sum[:])
 		}, "its MAC does not match its content"},
-		{"MAC under another key", func(f *planFile) string {
-			mac, _ := f.mac(state.EphemeralKey())
+		{"MAC under another key", func(f *ops.PlanFile) string {
+			mac, _ := f.Sign(state.EphemeralKey())
 			return mac
 		}, "its MAC does not match its content"},
-		{"MAC under the state's key", func(f *planFile) string {
-			mac, _ := f.mac(key)
+		{"MAC under the state's key", func(f *ops.PlanFile) string {
+			mac, _ := f.Sign(key)
 			return mac
 		}, `"task.other": the plan file says "delete", recomputed: no change`},
 	}
@@ -96,9 +97,9 @@ func TestForgedPlanFile(t *testing.T) {
 
 // writeForgedPlan copies the plan file at from to to with an extra
 // change deleting task.other, signed by sign.
-func writeForgedPlan(t *testing.T, from, to string, sign func(*planFile) string) {
+func writeForgedPlan(t *testing.T, from, to string, sign func(*ops.PlanFile) string) {
 	t.Helper()
-	var f planFile
+	var f ops.PlanFile
 	if err := json.Unmarshal([]byte(readFile(t, from)), &f); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ type viewReporter struct {
 	plan    func(rev *config.Revision, p *planner.Plan) error
 	confirm func() error
 	sync    views.Sync
+	// reloaded names the revision apply PLANFILE reloaded.
+	reloaded func(rev *config.Revision)
 }
 
 // planShower is the part of the plan views a workflow's plan goes to.
@@ -41,6 +43,9 @@ func (a *app) reporter(view planShower, confirm func() error) ops.Reporter {
 	}
 	if s, ok := view.(views.Sync); ok {
 		r.sync = s
+	}
+	if v, ok := view.(views.Apply); ok {
+		r.reloaded = v.PlanFileRevision
 	}
 	return r
 }
@@ -66,6 +71,12 @@ func (r *viewReporter) Confirm() error {
 func (r *viewReporter) Fetched(res *ops.SyncResult) {
 	if r.sync != nil && res.Forced != "" {
 		r.sync.ForcePush(res.Forced, res.Commit)
+	}
+}
+
+func (r *viewReporter) Reloaded(rev *config.Revision) {
+	if r.reloaded != nil {
+		r.reloaded(rev)
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
-	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -53,18 +52,17 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return err
 		}
-		f, p, err := readPlanFile(path)
+		shown, err := ops.ShowPlanFile(ctx, path, cmd.String("state"))
 		if err != nil {
 			return err
 		}
-		if err := a.authenticateForShow(ctx, path, f, p, cmd.String("state")); err != nil {
-			return err
+		if shown.Unauthenticated != nil {
+			fmt.Fprintf(a.stderr, "Warning: the plan file is not authenticated: its state %s cannot be read (%v).\n\n", shown.Location, shown.Unauthenticated)
 		}
-		if g := f.Git; g != nil {
-			view.Revision(&config.Revision{
-				Commit: g.Commit, Short: config.ShortCommit(g.Commit), Ref: g.Ref, Author: g.Author, Message: g.Message})
+		if rev := shown.File.Revision(); rev != nil {
+			view.Revision(rev)
 		}
-		return view.Plan(p)
+		return view.Plan(shown.Plan)
 	}
 	st, err := a.openExistingStore(ctx, cmd)
 	if err != nil {
@@ -212,24 +210,4 @@ func formatTime(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
-}
-
-// authenticateForShow checks a plan file against the state it names, or
-// location when given. A state that cannot be read only earns a warning on
-// stderr: show displays, it changes nothing.
-func (a *app) authenticateForShow(ctx context.Context, path string, f *planFile, p *planner.Plan, location string) error {
-	if location == "" {
-		location = f.State
-	}
-	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
-	if err != nil {
-		fmt.Fprintf(a.stderr, "Warning: the plan file is not authenticated: its state %s cannot be read (%v).\n\n", location, err)
-		return nil
-	}
-	defer st.Close()
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	return f.authenticate(path, p, snap)
 }

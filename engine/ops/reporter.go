@@ -21,6 +21,9 @@ type Reporter interface {
 	Confirm() error
 	// Fetched reports a sync's target once it is known, before planning.
 	Fetched(res *SyncResult)
+	// Reloaded names the revision a saved plan's configuration was
+	// reloaded from (ApplyPlanFile), before the plan is checked against it.
+	Reloaded(rev *config.Revision)
 }
 
 // Quiet is a Reporter that shows nothing and confirms every apply; embed
@@ -38,5 +41,8 @@ func (Quiet) Confirm() error { return nil }
 
 // Fetched does nothing.
 func (Quiet) Fetched(*SyncResult) {}
+
+// Reloaded does nothing.
+func (Quiet) Reloaded(*config.Revision) {}
 
 var _ Reporter = Quiet{}

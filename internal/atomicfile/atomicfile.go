@@ -1,4 +1,4 @@
-package main
+package atomicfile
 
 import (
 	"fmt"
@@ -6,12 +6,12 @@ import (
 	"path/filepath"
 )
 
-// writeFileAtomic replaces the contents of the existing file path with data
+// Replace replaces the contents of the existing file path with data
 // so that readers see either the old or the new contents, never a partial
 // file: data goes to a temporary file in the same directory, which is then
 // renamed over the original. The file keeps its permission bits, and a
 // symbolic link stays a link (its target is replaced).
-func writeFileAtomic(path string, data []byte) (err error) {
+func Replace(path string, data []byte) (err error) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
@@ -23,11 +23,11 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	return replaceFile(path, target, data, info.Mode().Perm())
 }
 
-// writeFileCreate writes data to path atomically, creating the file with
+// Create writes data to path atomically, creating the file with
 // perm when it does not exist.
-func writeFileCreate(path string, data []byte, perm os.FileMode) error {
+func Create(path string, data []byte, perm os.FileMode) error {
 	if _, err := os.Lstat(path); err == nil {
-		return writeFileAtomic(path, data)
+		return Replace(path, data)
 	}
 	return replaceFile(path, path, data, perm)
 }
