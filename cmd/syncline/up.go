@@ -14,6 +14,7 @@ import (
 	"github.com/syncline/syncline/engine/catalog"
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
@@ -161,7 +162,7 @@ func (a *app) upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 		return err
 	}
 	a.reportRecovered(recovered)
-	order := taskOrder(cat.Tasks(), selected)
+	order := scheduler.Order(cat.Tasks(), selected)
 	if len(order) == 0 {
 		if selected != nil {
 			fmt.Fprintln(a.stdout, "\nNo task depends on what changed; none runs.")

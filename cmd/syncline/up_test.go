@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/syncline/syncline/config"
 )
 
 var (
@@ -252,49 +250,6 @@ func TestUpBadInput(t *testing.T) {
 				if _, err := os.Stat(filepath.Join(tt.dir, ".syncline")); !os.IsNotExist(err) {
 					t.Errorf("a configuration that does not load left state behind: %v", err)
 				}
-			}
-		})
-	}
-}
-
-func TestTaskOrder(t *testing.T) {
-	t.Parallel()
-	task := func(name string, after ...string) *config.Task {
-		tk := &config.Task{Name: name, Enabled: true}
-		for _, a := range after {
-			tk.After = append(tk.After, &config.Reference{Address: config.Address{Kind: config.KindTask, Name: a}})
-		}
-		return tk
-	}
-	off := task("off")
-	off.Enabled = false
-	tasks := []*config.Task{task("z"), task("report", "reconcile"), task("reconcile", "import"), task("import"), task("b", "off"), off}
-	tests := []struct {
-		name     string
-		selected []string // nil: every enabled task
-		want     string
-	}{
-		{"all, chains first when ready", nil, "b,import,reconcile,report,z"},
-		{"a selected task brings what runs after it", []string{"import"}, "import,reconcile,report"},
-		{"middle of a chain", []string{"reconcile"}, "reconcile,report"},
-		{"disabled is never run", []string{"off"}, ""},
-		{"nothing selected", []string{}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var sel map[string]bool
-			if tt.selected != nil {
-				sel = map[string]bool{}
-				for _, s := range tt.selected {
-					sel[s] = true
-				}
-			}
-			var got []string
-			for _, tk := range taskOrder(tasks, sel) {
-				got = append(got, tk.Name)
-			}
-			if s := strings.Join(got, ","); s != tt.want {
-				t.Errorf("order = %s, want %s", s, tt.want)
 			}
 		})
 	}

@@ -14,6 +14,9 @@
 // through state.Store.TaskAdvanceSchedule, a compare-and-set, so each fire
 // time fires once across processes.
 //
+// Order is pure too: the enabled tasks in the order syncline up runs them
+// one after another, each after every task its after names.
+//
 // Neighbours: engine/catalog says which tasks may run; state stores the
 // runtime records and the runs; engine/runner executes the runs queued
 // here (and uses DescribeRuns and ActiveVerb for the notes of the runs

@@ -8,79 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/state"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
-
-// taskOrder returns the enabled tasks in the order up runs them: a task
-// after every task its after names, ties by name. With selected, only the
-// selected tasks and those that run after them (transitively) are kept.
-func taskOrder(tasks []*config.Task, selected map[string]bool) []*config.Task {
-	byName := map[string]*config.Task{}
-	for _, t := range tasks {
-		if t.Enabled {
-			byName[t.Name] = t
-		}
-	}
-	if selected != nil {
-		keep := map[string]bool{}
-		for name := range selected {
-			if byName[name] != nil {
-				keep[name] = true
-			}
-		}
-		for grew := true; grew; {
-			grew = false
-			for name, t := range byName {
-				for _, ref := range t.After {
-					if keep[ref.Name] && !keep[name] {
-						keep[name], grew = true, true
-					}
-				}
-			}
-		}
-		for name := range byName {
-			if !keep[name] {
-				delete(byName, name)
-			}
-		}
-	}
-	var order []*config.Task
-	done := map[string]bool{}
-	for len(order) < len(byName) {
-		var ready []string
-		for name, t := range byName {
-			if !done[name] && afterDone(t, byName, done) {
-				ready = append(ready, name)
-			}
-		}
-		if len(ready) == 0 {
-			break // a cycle; the configuration refuses those at load time
-		}
-		slices.Sort(ready)
-		// One at a time, so that a task that becomes ready runs right
-		// after what it waits for, before unrelated tasks later in the
-		// alphabet.
-		done[ready[0]] = true
-		order = append(order, byName[ready[0]])
-	}
-	return order
-}
-
-// afterDone reports whether every task t runs after that is being run is
-// done.
-func afterDone(t *config.Task, run map[string]*config.Task, done map[string]bool) bool {
-	for _, ref := range t.After {
-		if run[ref.Name] != nil && !done[ref.Name] {
-			return false
-		}
-	}
-	return true
-}
 
 // taskFingerprints identify, per enabled task, everything its runs depend
 // on that a saved file can change: the task's applied definition, those of
