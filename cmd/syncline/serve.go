@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/gitsync"
 	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -72,13 +75,10 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	}
 	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
-	var syncer *serveSyncer
+	var syncer *gitsync.Syncer
 	if cmd.Bool("sync") {
-		if syncer, err = a.newServeSyncer(cfg.Settings, dir, location, cmd.StringSlice("var"), cmd.StringSlice("var-file"), logger); err != nil {
+		if syncer, err = a.newSyncer(cfg.Settings, dir, location, cmd, logger); err != nil {
 			return err
-		}
-		if cmd.String("listen") != "" && syncer.follow.Load().secret == "" {
-			return errors.New("serve -listen needs a webhook secret: set syncline { sync { webhook_secret = ... } }; an unsigned webhook would let anyone trigger syncs")
 		}
 	}
 	st, err := state.Open(ctx, location, state.Options{})
@@ -90,56 +90,51 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 		Store: st, Dir: dir, LoadOptions: a.loadOptions(cmd), Workers: int(cmd.Int("workers")),
 		PollInterval: cmd.Duration("poll"), GracePeriod: cmd.Duration("grace"), Logger: logger,
 	}
-	var extra func(context.Context) (func(), error)
 	if syncer != nil {
-		scfg.ConfigDir = func(ctx context.Context, snap *state.Snapshot) string { return syncer.configDir(ctx, st, snap) }
-		extra = a.startSyncer(cmd.String("listen"), syncer, logger)
+		scfg.ConfigDir = func(ctx context.Context, snap *state.Snapshot) string { return syncer.ConfigDir(ctx, st, snap) }
 	}
 	srv, err := engine.NewServer(scfg)
 	if err != nil {
 		return err
 	}
-	return a.serveUntilSignal(ctx, srv, logger, location, extra)
+	return a.serveUntilSignal(ctx, srv, logger, location, syncer)
 }
 
-// startSyncer returns the function that starts serve -sync's work: the
-// webhook listener (when listen is set) and the sync loop.
-func (a *app) startSyncer(listen string, syncer *serveSyncer, logger *slog.Logger) func(context.Context) (func(), error) {
-	return func(ctx context.Context) (func(), error) {
-		waitHTTP := func() {}
-		if listen != "" {
-			var err error
-			if waitHTTP, err = a.listenWebhook(ctx, listen, syncer, logger); err != nil {
-				return nil, err
-			}
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			syncer.loop(ctx)
-		}()
-		return func() { waitHTTP(); <-done }, nil
-	}
+// newSyncer is serve -sync's syncer: it syncs the repository of settings'
+// sync block, reporting each sync as syncline sync would into a buffer
+// kept to explain a failure, and logging its outcome through the sync view.
+func (a *app) newSyncer(settings *config.Settings, dir, location string, cmd *cli.Command, logger *slog.Logger) (*gitsync.Syncer, error) {
+	return gitsync.New(gitsync.Config{
+		Settings: settings, Dir: dir, State: location,
+		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
+		Loader: a.loader(), Listen: cmd.String("listen"), Getenv: a.getenv, Logger: logger,
+		Reporter: func(w io.Writer) ops.Reporter {
+			sub := a.withOutput(w)
+			return sub.reporter(views.NewSync(sub.streams(), sub.color(sub.stdout)), nil)
+		},
+		Describe: func(res *ops.SyncResult) string { return views.SyncOutcome(synced(res)) },
+	})
 }
 
-// serveUntilSignal runs srv until ctx ends or a signal arrives; extra, if
-// not nil, starts more work (serve -sync) that stops when its context ends,
-// and returns a function that waits for it.
-func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *slog.Logger, location string, extra func(context.Context) (func(), error)) error {
+// serveUntilSignal runs srv until ctx ends or a signal arrives; syncer, if
+// not nil, runs beside it (serve -sync) and is stopped last.
+func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *slog.Logger, location string, syncer *gitsync.Syncer) error {
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "syncline serve: scheduling the tasks applied to %s; press Ctrl-C to stop.\n", location)
-	if extra != nil {
-		wait, err := extra(sigCtx)
-		if err != nil {
+	if syncer != nil {
+		if err := syncer.Start(sigCtx); err != nil {
 			stop()
 			_ = srv.Stop(context.WithoutCancel(ctx))
 			return err
 		}
-		defer wait()
+		if addr := syncer.Addr(); addr != nil {
+			fmt.Fprintf(a.stdout, "syncline serve: webhook listening on http://%s/hooks/git\n", addr)
+		}
+		defer syncer.Stop()
 	}
 	<-sigCtx.Done()
 	logger.Info("stopping: no new runs are claimed; waiting for running runs")

@@ -1,0 +1,224 @@
+package gitsync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/engine/webhook"
+	"github.com/syncline/syncline/internal/gitmirror"
+	"github.com/syncline/syncline/state"
+)
+
+// Syncer runs syncs for serve -sync: at start, every interval and whenever
+// a webhook triggers, one at a time, coalescing triggers that arrive while
+// a sync runs into one more sync. After a sync leaves the state at a
+// revision, it follows that revision's sync block (when it has one).
+type Syncer struct {
+	cfg     Config
+	signals syncerSignals
+
+	mu     sync.Mutex // held while a sync runs: two syncs never overlap
+	follow atomic.Pointer[follow]
+	kick   chan struct{} // capacity 1: a burst of triggers is one sync
+	// webhook is the push handler in use, replaced when the secret or the
+	// branch changes.
+	webhook atomic.Pointer[webhook.Handler]
+
+	lifecycle sync.Mutex // guards started, cancel and listener
+	started   bool
+	cancel    context.CancelFunc
+	listener  net.Listener
+	done      sync.WaitGroup // the loop and the webhook server
+}
+
+// New checks cfg and reads the sync block of cfg.Settings, which the
+// syncer follows until a synced revision says otherwise.
+func New(cfg Config) (*Syncer, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	var block *config.SyncSettings
+	if cfg.Settings != nil {
+		block = cfg.Settings.Sync
+	}
+	f, err := followFrom(block, cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Listen != "" && f.secret == "" {
+		return nil, errors.New("serve -listen needs a webhook secret: set syncline { sync { webhook_secret = ... } }; an unsigned webhook would let anyone trigger syncs")
+	}
+	s := &Syncer{cfg: cfg, kick: make(chan struct{}, 1)}
+	s.follow.Store(&f)
+	return s, nil
+}
+
+// Start serves the webhook (when Listen is set; it listens before Start
+// returns) and starts the sync loop, which syncs at once. Cancelling ctx
+// stops the syncer as Stop does.
+func (s *Syncer) Start(ctx context.Context) error {
+	s.lifecycle.Lock()
+	defer s.lifecycle.Unlock()
+	if s.started {
+		return errors.New("gitsync: the syncer was already started")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	if s.cfg.Listen != "" {
+		if err := s.listen(ctx); err != nil {
+			cancel()
+			return err
+		}
+	}
+	s.started, s.cancel = true, cancel
+	s.done.Add(1)
+	go func() {
+		defer s.done.Done()
+		s.loop(ctx)
+	}()
+	return nil
+}
+
+// Stop ends the loop after the sync under way, shuts the webhook server
+// down and waits for both.
+func (s *Syncer) Stop() {
+	s.lifecycle.Lock()
+	cancel := s.cancel
+	s.lifecycle.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	s.done.Wait()
+}
+
+// Addr is the address the webhook is served on; nil without Listen or
+// before Start.
+func (s *Syncer) Addr() net.Addr {
+	s.lifecycle.Lock()
+	defer s.lifecycle.Unlock()
+	if s.listener == nil {
+		return nil
+	}
+	return s.listener.Addr()
+}
+
+// Trigger asks for a sync as soon as possible; it never blocks.
+func (s *Syncer) Trigger() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// loop syncs at start, every interval and on every trigger, until ctx ends.
+func (s *Syncer) loop(ctx context.Context) {
+	s.syncNow(ctx, "start")
+	for {
+		reason := "poll"
+		timer := time.NewTimer(s.follow.Load().interval)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-timer.C:
+		case <-s.kick:
+			timer.Stop()
+			reason = "webhook"
+		}
+		s.syncNow(ctx, reason)
+	}
+}
+
+// syncNow runs one sync and logs its outcome.
+func (s *Syncer) syncNow(ctx context.Context, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.follow.Load()
+	var out bytes.Buffer
+	start := time.Now()
+	res, err := ops.Sync(ctx, s.cfg.Loader, ops.SyncOptions{
+		Repo: f.repo, Branch: f.branch, Path: f.path, State: s.cfg.State,
+		Vars: s.cfg.Vars, VarFiles: s.cfg.VarFiles,
+		Credentials: f.creds.Override(gitmirror.Credentials{Password: s.cfg.Getenv(gitmirror.EnvPassword), Token: s.cfg.Getenv(gitmirror.EnvToken)}),
+	}, s.cfg.Reporter(&out))
+	attrs := []any{"reason", reason, "branch", f.branch, "duration", time.Since(start).Round(time.Millisecond)}
+	if err != nil {
+		text := errorText(err, out.String())
+		failure := state.SyncFailure{Repository: f.repo, Branch: f.branch, Error: text}
+		if res != nil {
+			failure.Revision = res.Commit
+			attrs = append(attrs, "revision", config.ShortCommit(res.Commit))
+		}
+		s.cfg.Logger.Error("sync failed; still running the definitions applied before", append(attrs, "error", text)...)
+		s.recordFailure(ctx, failure)
+		s.signals.synced.signal(res)
+		return
+	}
+	s.cfg.Logger.Info("sync", append(attrs, "outcome", s.cfg.Describe(res))...)
+	if res.Current() {
+		s.adopt(res)
+	}
+	s.signals.synced.signal(res)
+}
+
+// recordFailure keeps a failed sync in the state, for syncline state
+// history; a state that cannot take it only adds to the log.
+func (s *Syncer) recordFailure(ctx context.Context, f state.SyncFailure) {
+	st, err := state.Open(ctx, s.cfg.State, state.Options{})
+	if err == nil {
+		err = st.SyncRecordFailure(ctx, f)
+		st.Close()
+	}
+	if err != nil {
+		s.cfg.Logger.Error("could not record the failed sync in the state", "error", err.Error())
+	}
+}
+
+// errorText is err, or, for a configuration or a plan with errors, the
+// diagnostics or plan the sync reported before failing.
+func errorText(err error, out string) string {
+	var cfgErr *ops.ConfigError
+	var planErr *ops.PlanError
+	if errors.As(err, &cfgErr) || errors.As(err, &planErr) {
+		if text := strings.TrimSpace(out); text != "" {
+			return text
+		}
+	}
+	return err.Error()
+}
+
+// adopt follows the sync block of the revision the state is now at: a
+// change of repository, branch, path, interval, credentials or webhook
+// secret takes effect from the next sync. A revision without a sync block
+// leaves what the syncer follows as it is.
+func (s *Syncer) adopt(res *ops.SyncResult) {
+	if res.Settings == nil || res.Settings.Sync == nil || res.Settings.Sync.Repository == "" {
+		return
+	}
+	next, err := followFrom(res.Settings.Sync, s.cfg.Dir)
+	if err != nil {
+		return
+	}
+	cur := s.follow.Load()
+	if changed := changes(cur, &next); len(changed) > 0 {
+		s.cfg.Logger.Info("sync settings changed", "revision", config.ShortCommit(res.Commit), "changed", strings.Join(changed, ", "))
+	}
+	if h := s.webhook.Load(); h != nil && (next.secret != cur.secret || next.branch != cur.branch) {
+		nh, err := s.newWebhook(next)
+		if err != nil {
+			s.cfg.Logger.Error("keeping the webhook as it was", "error", err.Error())
+			next.secret, next.branch = cur.secret, cur.branch
+		} else {
+			s.webhook.Store(nh)
+		}
+	}
+	s.follow.Store(&next)
+}

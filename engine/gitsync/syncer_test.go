@@ -1,0 +1,109 @@
+package gitsync
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/internal/gittest"
+)
+
+func syncedConfig(repo, table string) string {
+	return `syncline {
+  sync {
+    repository = "` + repo + `"
+    policy     = "auto_apply"
+  }
+}
+resource "hr" {
+  connector = "csv"
+  connection {
+    path       = "data/` + table + `.csv"
+    identifier = "id"
+  }
+}
+`
+}
+
+// setup starts a syncer following a new git repository whose first commit
+// applies one resource; it returns the syncer (started, stopped at the
+// end of the test) and the repository.
+func setup(t *testing.T) (*Syncer, *gittest.Repo) {
+	t.Helper()
+	r := gittest.New(t)
+	r.Write(map[string]string{"main.hcl": syncedConfig(r.Dir, "hr")})
+	r.Commit("HR")
+	cfg, diags := config.LoadDir(r.Dir, config.LoadOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	s, err := New(Config{Settings: cfg.Settings, Dir: r.Dir, State: filepath.Join(t.TempDir(), "state.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.signals.init()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() { cancel(); s.Stop() })
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s, r
+}
+
+// waitSynced waits for the next sync to end.
+func waitSynced(t *testing.T, s *Syncer, what string) *ops.SyncResult {
+	t.Helper()
+	select {
+	case res := <-s.signals.synced.ch:
+		return res
+	case <-time.After(30 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		return nil
+	}
+}
+
+// TestSyncerFollows: the syncer applies the branch at start, a trigger
+// applies a new commit, and a trigger without one finds the state already
+// at the tip.
+func TestSyncerFollows(t *testing.T) {
+	t.Parallel()
+	s, r := setup(t)
+	if res := waitSynced(t, s, "the first sync"); res == nil || res.Outcome != ops.SyncApplied {
+		t.Fatalf("first sync: %+v", res)
+	}
+	r.Write(map[string]string{"main.hcl": syncedConfig(r.Dir, "people")})
+	second := r.Commit("People")
+	s.Trigger()
+	if res := waitSynced(t, s, "the triggered sync"); res == nil || res.Outcome != ops.SyncApplied || res.Commit != second {
+		t.Fatalf("triggered sync: %+v", res)
+	}
+	s.Trigger()
+	if res := waitSynced(t, s, "the sync without a new commit"); res == nil || res.Outcome != ops.SyncAlreadyAt {
+		t.Fatalf("sync without a new commit: %+v", res)
+	}
+}
+
+func TestNewRefuses(t *testing.T) {
+	t.Parallel()
+	withRepo := &config.Settings{Sync: &config.SyncSettings{Repository: "repo"}}
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"no directory, no state", Config{Settings: withRepo}, "a configuration directory is required"},
+		{"no sync block", Config{Dir: ".", State: "s.db"}, "serve -sync needs the repository to follow"},
+		{"listen without a secret", Config{Settings: withRepo, Dir: ".", State: "s.db", Listen: "127.0.0.1:0"}, "serve -listen needs a webhook secret"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("New: %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
