@@ -7,7 +7,10 @@
 // apply and recovers runs whose worker died; Stop lets runs finish within
 // a grace period and interrupts the rest with a recovery run queued. It
 // has River's service shape: ServerConfig with defaults and validation,
-// NewServer, Start, Stop, and test signals tests wait on.
+// NewServer, Start, Stop, and test signals tests wait on. The server reads
+// the configuration applied as each snapshot through a ConfigSource: a
+// plain directory (DirSource, the default) or, under serve -sync, the
+// checkout of the applied commit (engine/gitsync.Syncer).
 //
 // The work lives in subpackages, each below the Server:
 //
@@ -25,6 +28,10 @@
 //     reconciliation, propagation, recompute.
 //   - engine/connector: how resources are reached; engine/webhook: the
 //     push-webhook handler of serve -listen.
+//   - engine/gitsync: the syncer of serve -sync (poll loop, trigger
+//     coalescing, the webhook's HTTP server), a service of its own.
+//   - engine/ops: the workflows the commands run (PlanAndApply,
+//     ApplyPlanFile, Sync).
 //
 // Every time the engine reads or waits for goes through one clock.Clock
 // (internal/clock), the same one the state store is opened with.

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +20,10 @@ type ServerConfig struct {
 	Store       *state.Store // required
 	Dir         string       // the configuration directory; required
 	LoadOptions config.LoadOptions
-	// ConfigDir, when set, says where the configuration applied as snap
-	// is, for each snapshot the server loads: serve -sync answers with the
-	// checkout of the applied commit. Default: Dir.
-	ConfigDir func(ctx context.Context, snap *state.Snapshot) string
+	// Source says where the configuration applied as a snapshot is, for
+	// each snapshot the server loads: serve -sync answers with the
+	// checkout of the applied commit. Default: DirSource(Dir).
+	Source ConfigSource
 	// Workers is how many runs execute at once. Default 2.
 	Workers int
 	// PollInterval is how often the server looks for work it was not told
@@ -59,6 +58,9 @@ const (
 )
 
 func (c ServerConfig) withDefaults() ServerConfig {
+	if c.Source == nil {
+		c.Source = DirSource(c.Dir)
+	}
 	if c.Workers == 0 {
 		c.Workers = DefaultWorkers
 	}

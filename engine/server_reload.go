@@ -58,10 +58,7 @@ func (s *Server) reload(ctx context.Context) error {
 
 // configDir is where the configuration applied as snap is.
 func (s *Server) configDir(ctx context.Context, snap *state.Snapshot) string {
-	if s.cfg.ConfigDir == nil {
-		return s.cfg.Dir
-	}
-	return s.cfg.ConfigDir(ctx, snap)
+	return s.cfg.Source.ConfigDir(ctx, s.cfg.Store, snap)
 }
 
 func (s *Server) install(cat *catalog.Catalog) {

@@ -91,7 +91,7 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 		PollInterval: cmd.Duration("poll"), GracePeriod: cmd.Duration("grace"), Logger: logger,
 	}
 	if syncer != nil {
-		scfg.ConfigDir = func(ctx context.Context, snap *state.Snapshot) string { return syncer.ConfigDir(ctx, st, snap) }
+		scfg.Source = syncer
 	}
 	srv, err := engine.NewServer(scfg)
 	if err != nil {

@@ -12,8 +12,8 @@
 // defaults and validation, New, Start(ctx) / Stop(), and test signals
 // tests wait on instead of sleeping. Syncer.ConfigDir answers where the
 // configuration applied as a snapshot is — the checkout of the applied
-// commit, from internal/gitmirror — which serve hands engine.Server as its
-// ConfigDir.
+// commit, from internal/gitmirror — so a Syncer is the engine.ConfigSource
+// serve gives engine.Server.
 //
 // Neighbours: engine/ops runs each sync; internal/gitmirror keeps the
 // mirror and checkouts; engine/webhook checks pushes; cmd/syncline's serve
