@@ -145,7 +145,7 @@ func (s *Server) waitGrace(ctx context.Context, finished chan struct{}, graceful
 	if graceful {
 		grace := s.cfg.Clock.NewTimer(s.cfg.GracePeriod)
 		defer grace.Stop()
-		s.signals.stopping.signal(struct{}{})
+		s.signals.stopping.Signal(struct{}{})
 		select {
 		case <-finished:
 			return nil

@@ -23,7 +23,7 @@ func (s *Server) scheduleLoop(ctx context.Context) {
 			wait = min(wait, max(res.Wake.Sub(s.cfg.Clock.Now()), 0))
 		}
 		t := s.cfg.Clock.NewTimer(wait)
-		s.signals.tick.signal(res)
+		s.signals.tick.Signal(res)
 		select {
 		case <-t.C():
 		case <-s.tickNow:
@@ -69,7 +69,7 @@ func (s *Server) work(loopCtx, runCtx context.Context, id string) {
 			s.cfg.Logger.Error("claiming a run failed", "worker", id, "error", err)
 		}
 		if run == nil {
-			s.signals.idle.signal(id)
+			s.signals.idle.Signal(id)
 			select {
 			case <-wake:
 			case <-loopCtx.Done():
@@ -99,6 +99,6 @@ func (s *Server) execute(ctx context.Context, run *state.Run, worker string) {
 	} else {
 		log.Info("run finished", "state", done.State, "error", done.Error)
 	}
-	s.signals.runFinished.signal(done)
+	s.signals.runFinished.Signal(done)
 	s.notify()
 }

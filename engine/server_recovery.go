@@ -27,7 +27,7 @@ func (s *Server) recover(ctx context.Context, startup bool) error {
 		s.cfg.Logger.Warn("run interrupted: its worker is gone", "run", r.ID, "task", r.Task, "worker", r.ClaimedBy)
 	}
 	if len(runs) > 0 {
-		s.signals.recovered.signal(runs)
+		s.signals.recovered.Signal(runs)
 		s.notify()
 	}
 	return nil

@@ -52,7 +52,7 @@ func (s *Server) reload(ctx context.Context) error {
 	case s.tickNow <- struct{}{}:
 	default:
 	}
-	s.signals.reloaded.signal(cat.Serial())
+	s.signals.reloaded.Signal(cat.Serial())
 	return nil
 }
 

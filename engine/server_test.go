@@ -15,18 +15,19 @@ import (
 	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/engine/scheduler"
+	"github.com/syncline/syncline/internal/testsignal"
 	"github.com/syncline/syncline/state"
 )
 
 // waitSignal returns the next value of a test signal that satisfies ok,
 // failing the test after a generous real-time bound (never reached when
 // the server works).
-func waitSignal[T any](t *testing.T, s *testSignal[T], what string, ok func(T) bool) T {
+func waitSignal[T any](t *testing.T, s *testsignal.Signal[T], what string, ok func(T) bool) T {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {
 		select {
-		case v := <-s.ch:
+		case v := <-s.C():
 			if ok == nil || ok(v) {
 				return v
 			}

@@ -159,14 +159,14 @@ func (s *Syncer) syncNow(ctx context.Context, reason string) {
 		}
 		s.cfg.Logger.Error("sync failed; still running the definitions applied before", append(attrs, "error", text)...)
 		s.recordFailure(ctx, failure)
-		s.signals.synced.signal(res)
+		s.signals.synced.Signal(res)
 		return
 	}
 	s.cfg.Logger.Info("sync", append(attrs, "outcome", s.cfg.Describe(res))...)
 	if res.Current() {
 		s.adopt(res)
 	}
-	s.signals.synced.signal(res)
+	s.signals.synced.Signal(res)
 }
 
 // recordFailure keeps a failed sync in the state, for syncline state

@@ -58,7 +58,7 @@ func setup(t *testing.T) (*Syncer, *gittest.Repo) {
 func waitSynced(t *testing.T, s *Syncer, what string) *ops.SyncResult {
 	t.Helper()
 	select {
-	case res := <-s.signals.synced.ch:
+	case res := <-s.signals.synced.C():
 		return res
 	case <-time.After(30 * time.Second):
 		t.Fatalf("timed out waiting for %s", what)
