@@ -2,14 +2,18 @@ package gitsync
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/gittest"
+	"github.com/syncline/syncline/state"
 )
 
 func syncedConfig(repo, table string) string {
@@ -41,7 +45,8 @@ func setup(t *testing.T) (*Syncer, *gittest.Repo) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	s, err := New(Config{Settings: cfg.Settings, Dir: r.Dir, State: filepath.Join(t.TempDir(), "state.db")})
+	s, err := New(Config{Settings: cfg.Settings, Dir: r.Dir, State: filepath.Join(t.TempDir(), "state.db"),
+		Reporter: func(w io.Writer) ops.Reporter { return diagnosticsWriter{w: w} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,4 +111,42 @@ func TestNewRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSyncerRecordsAFailure: a revision that does not load is a failed
+// sync, recorded in the state with its commit and the diagnostics the
+// Reporter wrote; the syncer keeps following the branch.
+func TestSyncerRecordsAFailure(t *testing.T) {
+	t.Parallel()
+	s, r := setup(t)
+	waitSynced(t, s, "the first sync")
+	r.Write(map[string]string{"main.hcl": syncedConfig(r.Dir, "hr") + "resource \"broken\" {\n"})
+	bad := r.Commit("Broken")
+	s.Trigger()
+	if res := waitSynced(t, s, "the failing sync"); res == nil || res.Outcome != ops.SyncFailed || res.Commit != bad {
+		t.Fatalf("failing sync: %+v", res)
+	}
+	st, err := state.Open(context.Background(), s.cfg.State, state.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	failures, err := st.SyncFailures(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failures) != 1 || failures[0].Revision != bad || !strings.HasPrefix(failures[0].Error, "diagnostics:") {
+		t.Fatalf("recorded failures: %+v", failures)
+	}
+}
+
+// diagnosticsWriter writes the diagnostics of loading to w, as serve's
+// reporter does, and shows nothing else.
+type diagnosticsWriter struct {
+	ops.Quiet
+	w io.Writer
+}
+
+func (d diagnosticsWriter) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
+	fmt.Fprintf(d.w, "diagnostics: %s\n", diags.Error())
 }
