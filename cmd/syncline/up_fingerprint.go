@@ -7,9 +7,10 @@ import (
 	"hash"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/engine/connector/builtin"
 	"github.com/syncline/syncline/state"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -17,7 +18,7 @@ import (
 
 // taskFingerprints identify, per enabled task, everything its runs depend
 // on that a saved file can change: the task's applied definition, those of
-// the resources its activities use, the data files of its csv resources,
+// the resources its activities use, the data files of those resources,
 // and the values of variables and locals (mappings read them).
 func taskFingerprints(cfg *config.Config, snap *state.Snapshot) map[string]string {
 	values := sha256.New()
@@ -78,20 +79,11 @@ func writeValueDigest(h hash.Hash, name string, v cty.Value) {
 	fmt.Fprintf(h, "%s=%s\n", name, b)
 }
 
-// dataFiles are the files a resource reads that up -watch follows: a csv
+// dataFiles are the files a resource reads that up -watch follows, as
+// its connector's optional DataFiles capability names them: a csv
 // resource's file. Database files are not followed: runs write them.
 func dataFiles(dir string, res *config.Resource) []string {
-	if res.Connector != "csv" || res.Connection == nil {
-		return nil
-	}
-	path := res.Connection.String("path")
-	if path == "" {
-		return nil
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	return []string{path}
+	return builtin.DataFiles(res, connector.Options{BaseDir: dir})
 }
 
 // dataDigest is the digest of a resource's data files' contents; a

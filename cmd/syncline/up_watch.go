@@ -104,8 +104,8 @@ func changedTasks(before, now map[string]string) map[string]bool {
 
 // watchedFiles are the files whose change starts a round: the
 // configuration files in dir and the -var-file files (config), and the
-// data files of the csv resources in cfg (nil when the configuration did
-// not load).
+// data files the connectors of cfg's resources name (see dataFiles; none
+// when the configuration did not load).
 func watchedFiles(dir string, cfg *config.Config, varFiles []string) (configFiles, data []string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {

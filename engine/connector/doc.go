@@ -9,7 +9,11 @@
 // (attribute Modifications, never a whole-object rewrite) and Delete. Test
 // checks the connection and reports what it found. A connector that can
 // tell what changed since a resumable token also implements ChangeFeed, for
-// live synchronization.
+// live synchronization. A connector whose resource matches identifiers
+// loosely implements KeyMatcher. A connector whose resource's data lives
+// in local files registers a DataFilesFunc (in a DataFilesRegistry) that
+// names them from the resource's settings without opening it; up -watch
+// follows those files.
 //
 // Objects are an identifier plus Attributes: every attribute is a list of
 // strings, one value for a single-valued attribute. Every failure is an

@@ -15,6 +15,20 @@ var Registry = connector.Registry{
 	"sql": sqltable.Open,
 }
 
+// DataFilesRegistry maps connector names to the connectors' optional
+// connector.DataFilesFunc capability: csv names its file. The sql
+// connector is not in it, not even for sqlite: runs write the database
+// file, and up -watch must not take that for an edit.
+var DataFilesRegistry = connector.DataFilesRegistry{
+	"csv": csvfile.DataFiles,
+}
+
+// DataFiles are the local files res's data lives in, as its built-in
+// connector says (see connector.DataFilesFunc).
+func DataFiles(res *config.Resource, opts connector.Options) []string {
+	return DataFilesRegistry.DataFiles(res, opts)
+}
+
 // Open opens the connector of res with the registry of built-in
 // connectors.
 func Open(ctx context.Context, res *config.Resource, opts connector.Options) (connector.Connector, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,6 +85,31 @@ func TestOpenRefusals(t *testing.T) {
 			_, err := builtin.Open(context.Background(), tt.res, connector.Options{BaseDir: t.TempDir()})
 			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v\nwant %v containing %q", err, tt.kind, tt.want)
+			}
+		})
+	}
+}
+
+func TestDataFiles(t *testing.T) {
+	t.Parallel()
+	abs := filepath.Join(t.TempDir(), "abs.csv")
+	for _, tc := range []struct {
+		name string
+		res  *config.Resource
+		want []string
+	}{
+		{"csv relative", resource("csv", map[string]cty.Value{"path": cty.StringVal("data/hr.csv")}), []string{filepath.Join("base", "data", "hr.csv")}},
+		{"csv absolute", resource("csv", map[string]cty.Value{"path": cty.StringVal(abs)}), []string{abs}},
+		{"csv sensitive", resource("csv", map[string]cty.Value{"path": cty.StringVal("hr.csv").Mark(config.Sensitive)}), []string{filepath.Join("base", "hr.csv")}},
+		{"csv without path", resource("csv", map[string]cty.Value{}), nil},
+		{"csv without connection", &config.Resource{Name: "hr", Connector: "csv"}, nil},
+		{"sqlite", resource("sql", map[string]cty.Value{"driver": cty.StringVal("sqlite"), "dsn": cty.StringVal("app.db")}), nil},
+		{"unknown connector", resource("nope", map[string]cty.Value{"path": cty.StringVal("x")}), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := builtin.DataFiles(tc.res, connector.Options{BaseDir: "base"})
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("DataFiles = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -3,5 +3,7 @@
 // (engine/connector/sqltable). The ldap connector's settings are already
 // part of the language; opening an ldap resource says it is not available
 // yet. Callers open resources with Open, or look connectors up in
-// Registry.
+// Registry. DataFiles answers the optional connector.DataFilesFunc
+// capability (DataFilesRegistry): which local files a resource's data
+// lives in, for up -watch; csv says its file, sql says none.
 package builtin

@@ -119,3 +119,20 @@ func quoteList(names []string, max int) string {
 	}
 	return out
 }
+
+// DataFiles is the csv connector's connector.DataFilesFunc: a resource's
+// data lives in the file its path setting names, relative to
+// opts.BaseDir.
+func DataFiles(res *config.Resource, opts connector.Options) []string {
+	if res.Connection == nil {
+		return nil
+	}
+	path := res.Connection.String("path")
+	if path == "" {
+		return nil
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(opts.BaseDir, path)
+	}
+	return []string{path}
+}
