@@ -139,7 +139,7 @@ func (a *app) runSummary(r *state.Run) {
 	default:
 		word = c.Paint(word, views.Bold, views.Red)
 	}
-	fmt.Fprintf(a.stdout, "\nRun %d %s in %s: %s.\n", r.ID, word, runDuration(*r), itemCounts(r.Activities))
+	fmt.Fprintf(a.stdout, "\nRun %d %s in %s: %s.\n", r.ID, word, views.RunDuration(*r), views.ItemCounts(r.Activities))
 	if what := changesMade(r); what != "" {
 		fmt.Fprintf(a.stdout, "%s\n", what)
 	}

@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -141,9 +141,9 @@ func writeDefinitionTable(w io.Writer, snap *state.Snapshot, labels *revisionLab
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, addr := range config.SortedNames(snap.Definitions) {
 		d := snap.Definitions[addr]
-		fmt.Fprintf(tw, "  %s\t%s:%d\tupdated %s", addr, d.SourceFile, d.SourceLine, formatTime(d.UpdatedAt))
+		fmt.Fprintf(tw, "  %s\t%s:%d\tupdated %s", addr, d.SourceFile, d.SourceLine, views.FormatTime(d.UpdatedAt))
 		if d.Revision != "" {
-			fmt.Fprintf(tw, "\trevision %s", labels.label(d.Revision))
+			fmt.Fprintf(tw, "\trevision %s", labels.Label(d.Revision))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -155,7 +155,7 @@ func writeDefinitionTable(w io.Writer, snap *state.Snapshot, labels *revisionLab
 func writeHistoryTable(w io.Writer, history []state.ApplyRecord, labels *revisionLabels) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, h := range history {
-		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\t%s\n", h.Serial, formatTime(h.At), h.Who, labels.label(h.Revision), summarizeChanges(h.Changes)+forcedOverNote(h, labels))
+		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\t%s\n", h.Serial, views.FormatTime(h.At), h.Who, labels.Label(h.Revision), summarizeChanges(h.Changes)+forcedOverNote(h, labels))
 	}
 	tw.Flush()
 }
@@ -186,16 +186,9 @@ func countKinds(snap *state.Snapshot) string {
 	}
 	var parts []string
 	for _, kind := range []string{config.KindResource, config.KindSchedule, config.KindTask} {
-		parts = append(parts, fmt.Sprintf("%d %s", counts[kind], plural(kind, counts[kind])))
+		parts = append(parts, fmt.Sprintf("%d %s", counts[kind], views.Plural(kind, counts[kind])))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func plural(word string, n int) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
 
 func orNone(s string) string {
@@ -203,11 +196,4 @@ func orNone(s string) string {
 		return "(none yet)"
 	}
 	return s
-}
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -128,13 +129,13 @@ func writeSyncFailures(w io.Writer, failures []state.SyncFailure, labels *revisi
 	fmt.Fprintln(w, "\nFailed syncs (nothing was applied; serve kept running what was applied before):")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, f := range failures {
-		when := formatTime(f.LastAt)
+		when := views.FormatTime(f.LastAt)
 		if f.Attempts > 1 {
-			when += fmt.Sprintf(" (%d times since %s)", f.Attempts, formatTime(f.FirstAt))
+			when += fmt.Sprintf(" (%d times since %s)", f.Attempts, views.FormatTime(f.FirstAt))
 		}
 		rev := "-"
 		if f.Revision != "" {
-			rev = labels.label(f.Revision)
+			rev = labels.Label(f.Revision)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, f.Branch, rev, firstLine(f.Error))
 	}

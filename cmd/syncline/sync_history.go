@@ -8,5 +8,5 @@ func forcedOverNote(h state.ApplyRecord, labels *revisionLabels) string {
 	if h.ForcedOver == "" {
 		return ""
 	}
-	return "  (force-push over " + labels.label(h.ForcedOver) + ")"
+	return "  (force-push over " + labels.Label(h.ForcedOver) + ")"
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -100,7 +101,7 @@ func (v *tasksView) writeTable(w io.Writer) {
 		last, hasLast := v.last[rt.Task]
 		lastAt, lastResult := "-", "-"
 		if hasLast {
-			lastAt, lastResult = formatTime(firstNonZero(last.StartedAt, last.CreatedAt)), fmt.Sprintf("%s (run %d)", last.State, last.ID)
+			lastAt, lastResult = views.FormatTime(firstNonZero(last.StartedAt, last.CreatedAt)), fmt.Sprintf("%s (run %d)", last.State, last.ID)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rt.Task, rt.State, v.schedule(rt.Task), v.nextRun(rt), lastAt, lastResult)
 	}
@@ -130,7 +131,7 @@ func (v *tasksView) nextRun(rt state.TaskRuntime) string {
 		return "-"
 	}
 	if !rt.NextFireAt.IsZero() {
-		return formatTime(rt.NextFireAt)
+		return views.FormatTime(rt.NextFireAt)
 	}
 	// No serve has scheduled it yet: show when it would fire.
 	def := v.snap.Definitions[config.KindTask+"."+rt.Task]
@@ -138,7 +139,7 @@ func (v *tasksView) nextRun(rt state.TaskRuntime) string {
 		return "-"
 	}
 	if s, ok := planner.StoredTaskSchedule(def, v.snap.Definitions); ok {
-		return formatTime(s.Next(time.Now())) + " (once serve runs)"
+		return views.FormatTime(s.Next(time.Now())) + " (once serve runs)"
 	}
 	return "-"
 }
@@ -175,7 +176,7 @@ func (a *app) tasksShow(ctx context.Context, cmd *cli.Command) error {
 func (v *tasksView) writeTask(w io.Writer, rt *state.TaskRuntime, runs []state.Run) {
 	fmt.Fprintf(w, "task.%s\n  state:     %s", rt.Task, rt.State)
 	if rt.State != state.TaskActive {
-		fmt.Fprintf(w, " by %s since %s", orUnknownUser(rt.By), formatTime(rt.Since))
+		fmt.Fprintf(w, " by %s since %s", orUnknownUser(rt.By), views.FormatTime(rt.Since))
 		if rt.Reason != "" {
 			fmt.Fprintf(w, " (%s)", rt.Reason)
 		}
@@ -185,7 +186,7 @@ func (v *tasksView) writeTask(w io.Writer, rt *state.TaskRuntime, runs []state.R
 		fmt.Fprintf(w, "  mode:      %s\n  source:    %s:%d\n", specString(def.Spec["mode"]), def.SourceFile, def.SourceLine)
 	}
 	fmt.Fprintln(w, "\nRecent runs:")
-	writeRunsTable(w, runs)
+	views.WriteRunsTable(w, runs)
 }
 
 func (a *app) tasksSuspend(ctx context.Context, cmd *cli.Command) error {

@@ -175,7 +175,7 @@ func (a *app) upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 	for i, t := range order {
 		names[i] = "task." + t.Name
 	}
-	fmt.Fprintf(a.stdout, "\nRunning %s in this order: %s\n", fmt.Sprintf("%d %s", len(order), plural("task", len(order))), strings.Join(names, ", "))
+	fmt.Fprintf(a.stdout, "\nRunning %s in this order: %s\n", fmt.Sprintf("%d %s", len(order), views.Plural("task", len(order))), strings.Join(names, ", "))
 	outcome := map[string]*upRun{}
 	for _, t := range order {
 		if ctx.Err() != nil {

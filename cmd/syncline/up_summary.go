@@ -136,14 +136,14 @@ func runColumns(c views.Color, r *upRun) []string {
 	default:
 		word = c.Paint(word, views.Red)
 	}
-	detail := itemCounts(run.Activities)
+	detail := views.ItemCounts(run.Activities)
 	if what := changesMade(run); what != "" {
 		detail += " — " + strings.TrimSuffix(strings.ToLower(what[:1])+what[1:], ".")
 	}
 	if run.Error != "" {
 		detail += " — " + run.Error
 	}
-	return []string{fmt.Sprintf("run %d", run.ID), name, run.Mode, word, runDuration(*run), detail}
+	return []string{fmt.Sprintf("run %d", run.ID), name, run.Mode, word, views.RunDuration(*run), detail}
 }
 
 // changesMade says what a synchronization run changed in users and
