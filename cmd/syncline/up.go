@@ -161,7 +161,7 @@ func (a *app) upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 	if err != nil {
 		return err
 	}
-	a.reportRecovered(recovered)
+	a.runView().Recovered(recovered)
 	order := scheduler.Order(cat.Tasks(), selected)
 	if len(order) == 0 {
 		if selected != nil {
@@ -215,7 +215,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 		}
 		run = queued
 	}
-	final, err := a.execute(ctx, st, cat, run)
+	final, err := a.execute(ctx, st, cat, run, a.runView())
 	if err != nil {
 		r.err = err
 		return r
