@@ -52,8 +52,13 @@ func (a *app) upSummary(res *upResult) {
 	for _, r := range res.runs {
 		runs = append(runs, views.UpRun{Task: r.task, Mode: r.mode, Run: r.run, Skipped: r.skipped, Err: r.err})
 	}
-	views.NewUp(a.streams(), a.color(a.stdout)).Summary(views.UpSummary{
+	a.upView().Summary(views.UpSummary{
 		Plan: res.plan, Serial: res.serial, Runs: runs, RunsShow: res.commandIn("runs show")})
+}
+
+// upView is the view of up's rounds, coloured on a terminal.
+func (a *app) upView() views.Up {
+	return views.NewUp(a.streams(), a.color(a.stdout))
 }
 
 // commandIn is the syncline command line that runs sub in up's directory.

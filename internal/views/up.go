@@ -9,8 +9,23 @@ import (
 	"github.com/syncline/syncline/state"
 )
 
-// Up is the view of syncline up's summary of a round.
+// Up is the view of a round of syncline up, around the plan lines
+// (WritePlanLines) and the runs (Run): what is applied, the order tasks
+// run in, tasks skipped or failed, and the summary of the round.
 type Up interface {
+	// Applying says which configuration is applied to which state.
+	Applying(dir, location string)
+	// NoTasks says no task runs: none depends on what changed
+	// (selected), or none is enabled.
+	NoTasks(selected bool)
+	// Order lists the tasks in the order they run, by address.
+	Order(tasks []string)
+	// TaskStarting separates one task's turn from the previous.
+	TaskStarting()
+	// Skipped says why task did not run.
+	Skipped(task, reason string)
+	// TaskFailed reports, on standard error, why task could not run.
+	TaskFailed(task string, err error)
 	// Summary shows what the round changed and each task's run.
 	Summary(s UpSummary)
 }
@@ -46,6 +61,41 @@ func NewUp(s Streams, color Color) Up {
 type UpHuman struct {
 	streams Streams
 	color   Color
+}
+
+// Applying writes "Applying DIR to LOCATION".
+func (v *UpHuman) Applying(dir, location string) {
+	fmt.Fprintf(v.streams.Stdout, "Applying %s to %s\n", dir, location)
+}
+
+// NoTasks writes a blank line and why no task runs.
+func (v *UpHuman) NoTasks(selected bool) {
+	if selected {
+		fmt.Fprintln(v.streams.Stdout, "\nNo task depends on what changed; none runs.")
+	} else {
+		fmt.Fprintln(v.streams.Stdout, "\nNo enabled task to run.")
+	}
+}
+
+// Order writes a blank line and "Running N tasks in this order: …".
+func (v *UpHuman) Order(tasks []string) {
+	fmt.Fprintf(v.streams.Stdout, "\nRunning %d %s in this order: %s\n", len(tasks), plural(len(tasks), "task"), strings.Join(tasks, ", "))
+}
+
+// TaskStarting writes a blank line.
+func (v *UpHuman) TaskStarting() {
+	fmt.Fprintln(v.streams.Stdout)
+}
+
+// Skipped writes "task.X skipped: REASON"; reason carries its own
+// punctuation.
+func (v *UpHuman) Skipped(task, reason string) {
+	fmt.Fprintf(v.streams.Stdout, "task.%s skipped: %s\n", task, reason)
+}
+
+// TaskFailed writes "Error: task.X: ERR" to standard error.
+func (v *UpHuman) TaskFailed(task string, err error) {
+	fmt.Fprintf(v.streams.Stderr, "Error: task.%s: %s\n", task, err)
 }
 
 // Summary writes what the round changed: definitions, users, accounts,
