@@ -12,6 +12,7 @@ import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/engine/connector/builtin"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
 
@@ -108,7 +109,7 @@ func (a *app) resourcesTest(ctx context.Context, cmd *cli.Command) error {
 	}
 	writeTestResult(a.stdout, res, result, created)
 	if result.ProblemCount > 0 {
-		return fmt.Errorf("resource %q: %d %s cannot be read (listed above)", name, result.ProblemCount, plural("object", result.ProblemCount))
+		return fmt.Errorf("resource %q: %d %s cannot be read (listed above)", name, result.ProblemCount, views.Plural("object", result.ProblemCount))
 	}
 	return nil
 }
@@ -177,7 +178,7 @@ func writeTestResult(w io.Writer, res *config.Resource, r *connector.TestResult,
 	tw.Flush()
 	writeAttributes(w, r)
 	if r.ProblemCount > 0 {
-		fmt.Fprintf(w, "\n%d %s cannot be read", r.ProblemCount, plural("object", r.ProblemCount))
+		fmt.Fprintf(w, "\n%d %s cannot be read", r.ProblemCount, views.Plural("object", r.ProblemCount))
 		if r.ProblemCount > len(r.Problems) {
 			fmt.Fprintf(w, " (the first %d follow)", len(r.Problems))
 		}

@@ -46,9 +46,9 @@ func newRevisionLabels(dirs ...string) *revisionLabels {
 	return l
 }
 
-// label is "-" for no revision, else the short SHA followed by the quoted
+// Label is "-" for no revision, else the short SHA followed by the quoted
 // first line of the commit message when it is known.
-func (l *revisionLabels) label(rev string) string {
+func (l *revisionLabels) Label(rev string) string {
 	if rev == "" {
 		return "-"
 	}

@@ -68,13 +68,13 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	a.reportRecovered(recovered)
+	a.runView().Recovered(recovered)
 	run, err := runner.EnqueueManual(ctx, st, cat, task, cmd.String("mode"), state.OSUser())
 	if errors.Is(err, runner.ErrTaskBusy) && !cmd.Bool("detach") {
 		// A run already waits in the queue (one that `after` triggered,
 		// say): in the foreground, run that one instead of refusing.
 		if queued := queuedRun(ctx, st, task, cmd.String("mode")); queued != nil {
-			fmt.Fprintf(a.stdout, "task.%s already had run %d queued (%s); running it now.\n", task, queued.ID, queued.Trigger)
+			a.runView().AlreadyQueued(task, *queued)
 			return a.runForeground(ctx, st, cat, queued)
 		}
 	}
@@ -82,8 +82,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	if cmd.Bool("detach") {
-		fmt.Fprintf(a.stdout, "Queued run %d of task.%s (%s); syncline serve starts it.\nFollow it with: syncline runs show %d\n",
-			run.ID, task, run.Mode, run.ID)
+		a.runView().Queued(*run)
 		return nil
 	}
 	return a.runForeground(ctx, st, cat, run)
@@ -92,11 +91,12 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 func (a *app) runForeground(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	final, err := a.execute(ctx, st, cat, run)
+	view := a.runView()
+	final, err := a.execute(ctx, st, cat, run, view)
 	if err != nil {
 		return err
 	}
-	a.runSummary(final)
+	view.Finished(*final)
 	switch final.State {
 	case state.RunSucceeded, state.RunPartial:
 		return nil
@@ -104,49 +104,22 @@ func (a *app) runForeground(ctx context.Context, st *state.Store, cat *catalog.C
 	return exitStatus(exitError)
 }
 
-// reportRecovered says what became of the runs whose process was gone.
-func (a *app) reportRecovered(recovered []state.Run) {
-	for _, r := range recovered {
-		if r.State == state.RunCancelled {
-			fmt.Fprintf(a.stdout, "Run %d of task.%s is cancelled: a cancel was requested, and its process (%s) is gone.\n", r.ID, r.Task, r.ClaimedBy)
-			continue
-		}
-		fmt.Fprintf(a.stdout, "Run %d of task.%s was interrupted: its process (%s) is gone. A recovery run resumes it.\n", r.ID, r.Task, r.ClaimedBy)
-	}
+// runView is the view of a run, coloured and with a progress bar on a
+// terminal.
+func (a *app) runView() views.Run {
+	return views.NewRun(a.streams(), a.color(a.stdout), views.IsTerminal(a.stdout))
 }
 
 // execute runs the queued run in this process, showing its progress, and
 // returns it as it ended.
-func (a *app) execute(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run) (*state.Run, error) {
-	fmt.Fprintf(a.stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", run.ID, run.Task, run.Mode, run.TriggeredBy)
-	progress := newProgressView(a.stdout, views.IsTerminal(a.stdout))
-	final, err := runner.RunForeground(ctx, st, cat, run.ID, runner.WorkerPrefix()+":cli", progress.update)
+func (a *app) execute(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *state.Run, view views.Run) (*state.Run, error) {
+	view.Started(*run)
+	final, err := runner.RunForeground(ctx, st, cat, run.ID, runner.WorkerPrefix()+":cli", view.Progress)
 	if err != nil && final == nil {
 		return nil, err
 	}
-	progress.update(final)
+	view.Progress(final)
 	return final, nil
-}
-
-func (a *app) runSummary(r *state.Run) {
-	c := a.color(a.stdout)
-	word := string(r.State)
-	switch r.State {
-	case state.RunSucceeded:
-		word = c.Paint("succeeded", views.Bold, views.Green)
-	case state.RunPartial:
-		word = c.Paint("finished with item errors", views.Bold, views.Yellow)
-	default:
-		word = c.Paint(word, views.Bold, views.Red)
-	}
-	fmt.Fprintf(a.stdout, "\nRun %d %s in %s: %s.\n", r.ID, word, runDuration(*r), itemCounts(r.Activities))
-	if what := changesMade(r); what != "" {
-		fmt.Fprintf(a.stdout, "%s\n", what)
-	}
-	if r.Error != "" {
-		fmt.Fprintf(a.stdout, "Error: %s\n", r.Error)
-	}
-	fmt.Fprintf(a.stdout, "Details: syncline runs show %d\n", r.ID)
 }
 
 // openCatalog opens the existing store and loads the configuration in dir

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/syncline/syncline/internal/clock"
+	"github.com/syncline/syncline/internal/views"
 
 	"github.com/syncline/syncline/state"
 )
@@ -144,7 +145,7 @@ func TestRunsShowChangesPreviewGolden(t *testing.T) {
 	checkContains(t, "runs show", got,
 		`  + user eve\x1b[31mred  (hr e1008\nINJECTED: unmatched → add)`,
 		`      note: "line1\nline2\x1b]0;title\a"`,
-		`      bio: "`+strings.Repeat("A", valueLimit)+`"… (5000 characters)`,
+		`      bio: "`+strings.Repeat("A", views.ValueLimit)+`"… (5000 characters)`,
 		// the store keeps JSON, which holds invalid UTF-8 as U+FFFD
 		"      bad: \"\ufffd\\u202eevil\"",
 		`… 2 more]`)
@@ -298,46 +299,4 @@ func TestRunsShowNoChanges(t *testing.T) {
 		t.Errorf("runs show has a Changes section:\n%s", out)
 	}
 	checkContains(t, "runs show -json", runsShow(t, path, "-json"), `"changes": [],`, `"changes_total": 0`)
-}
-
-func TestPrintable(t *testing.T) {
-	t.Parallel()
-	long := strings.Repeat("ž", 300)
-	tests := []struct{ in, name, value string }{
-		{"plain", "plain", `"plain"`},
-		{"Jiří Nováček", "Jiří Nováček", `"Jiří Nováček"`},
-		{"a\nb\tc", `a\nb\tc`, `"a\nb\tc"`},
-		{"\x1b[31m", `\x1b[31m`, `"\x1b[31m"`},
-		{"\xff\xfe", `\xff\xfe`, `"\xff\xfe"`},
-		{"\u202eabc\u2028", `\u202eabc\u2028`, `"\u202eabc\u2028"`},
-		{`say "hi" \ bye`, `say "hi" \ bye`, `"say \"hi\" \\ bye"`},
-		{long, strings.Repeat("ž", 200) + "… (300 characters)", `"` + strings.Repeat("ž", 200) + `"… (300 characters)`},
-	}
-	for _, tt := range tests {
-		if got := printable(tt.in, nameLimit); got != tt.name {
-			t.Errorf("printable(%q) = %q, want %q", tt.in, got, tt.name)
-		}
-		if got := quoteValue(tt.in); got != tt.value {
-			t.Errorf("quoteValue(%q) = %q, want %q", tt.in, got, tt.value)
-		}
-	}
-}
-
-func TestFormatValues(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   []string
-		want string
-	}{
-		{nil, "(none)"},
-		{[]string{""}, `""`},
-		{[]string{"a"}, `"a"`},
-		{[]string{"a", "b\n"}, `["a", "b\n"]`},
-		{strings.Split("1 2 3 4 5 6 7 8 9 10 11", " "), `["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", … 1 more]`},
-	}
-	for _, tt := range tests {
-		if got := formatValues(tt.in); got != tt.want {
-			t.Errorf("formatValues(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
 }

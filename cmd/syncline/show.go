@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -114,18 +110,7 @@ func (a *app) showState(ctx context.Context, st *state.Store) error {
 	if err != nil {
 		return err
 	}
-	labels := stateRevisionLabels(st)
-	fmt.Fprintf(a.stdout, "State:   %s\nLineage: %s\nSerial:  %d\n", st.Path(), orNone(snap.Lineage), snap.Serial)
-	fmt.Fprintf(a.stdout, "\nDefinitions (%s):\n", countKinds(snap))
-	if len(snap.Definitions) == 0 {
-		fmt.Fprintln(a.stdout, "  none — run syncline apply to store the configuration")
-	}
-	writeDefinitionTable(a.stdout, snap, labels)
-	fmt.Fprintln(a.stdout, "\nLatest applies:")
-	if len(history) == 0 {
-		fmt.Fprintln(a.stdout, "  none")
-	}
-	writeHistoryTable(a.stdout, history, labels)
+	views.NewState(a.streams(), stateRevisionLabels(st)).Summary(views.StateSummary{Path: st.Path(), Snapshot: snap, History: history})
 	return nil
 }
 
@@ -133,81 +118,4 @@ func (a *app) showState(ctx context.Context, st *state.Store) error {
 // commits up in the repository holding the state and in the current one.
 func stateRevisionLabels(st *state.Store) *revisionLabels {
 	return newRevisionLabels(filepath.Dir(st.Path()), ".")
-}
-
-// writeDefinitionTable lists the stored definitions with their source and,
-// for those applied from git, the revision that last changed them.
-func writeDefinitionTable(w io.Writer, snap *state.Snapshot, labels *revisionLabels) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, addr := range config.SortedNames(snap.Definitions) {
-		d := snap.Definitions[addr]
-		fmt.Fprintf(tw, "  %s\t%s:%d\tupdated %s", addr, d.SourceFile, d.SourceLine, formatTime(d.UpdatedAt))
-		if d.Revision != "" {
-			fmt.Fprintf(tw, "\trevision %s", labels.label(d.Revision))
-		}
-		fmt.Fprintln(tw)
-	}
-	tw.Flush()
-}
-
-// writeHistoryTable lists applies: serial, time, who, revision ("-" when
-// applied from a directory) and what changed.
-func writeHistoryTable(w io.Writer, history []state.ApplyRecord, labels *revisionLabels) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, h := range history {
-		fmt.Fprintf(tw, "  serial %d\t%s\t%s\t%s\t%s\n", h.Serial, formatTime(h.At), h.Who, labels.label(h.Revision), summarizeChanges(h.Changes)+forcedOverNote(h, labels))
-	}
-	tw.Flush()
-}
-
-// summarizeChanges turns a history entry's change list into one line.
-func summarizeChanges(raw json.RawMessage) string {
-	var changes []struct {
-		Address string `json:"address"`
-		Action  string `json:"action"`
-	}
-	if err := json.Unmarshal(raw, &changes); err != nil || len(changes) == 0 {
-		return "no changes recorded"
-	}
-	var parts []string
-	for _, c := range changes {
-		parts = append(parts, c.Action+" "+c.Address)
-	}
-	if len(parts) > 4 {
-		parts = append(parts[:4], fmt.Sprintf("and %d more", len(changes)-4))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func countKinds(snap *state.Snapshot) string {
-	counts := map[string]int{}
-	for _, d := range snap.Definitions {
-		counts[d.Kind]++
-	}
-	var parts []string
-	for _, kind := range []string{config.KindResource, config.KindSchedule, config.KindTask} {
-		parts = append(parts, fmt.Sprintf("%d %s", counts[kind], plural(kind, counts[kind])))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func plural(word string, n int) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none yet)"
-	}
-	return s
-}
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
 }

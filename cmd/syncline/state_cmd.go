@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"sort"
-	"strings"
-	"text/tabwriter"
 
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
@@ -54,7 +51,7 @@ func (a *app) stateList(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	writeDefinitionTable(a.stdout, snap, stateRevisionLabels(st))
+	views.NewState(a.streams(), stateRevisionLabels(st)).Definitions(snap)
 	return nil
 }
 
@@ -81,17 +78,7 @@ func (a *app) stateShow(ctx context.Context, cmd *cli.Command) error {
 	if !ok {
 		return fmt.Errorf("no definition %s is stored; syncline state list shows what is", addr)
 	}
-	fmt.Fprintf(a.stdout, "# %s (%s:%d, hash %s)\n", addr, d.SourceFile, d.SourceLine, d.Hash)
-	paths := make([]string, 0, len(d.Spec))
-	width := 0
-	for p := range d.Spec {
-		paths = append(paths, p)
-		width = max(width, len(p))
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		fmt.Fprintf(a.stdout, "%s%s = %s\n", p, strings.Repeat(" ", width-len(p)), d.Spec[p])
-	}
+	views.NewState(a.streams(), nil).Definition(addr, d)
 	return nil
 }
 
@@ -105,54 +92,14 @@ func (a *app) stateHistory(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if len(history) == 0 {
-		fmt.Fprintln(a.stdout, "No applies yet.")
-	}
-	labels := stateRevisionLabels(st)
-	writeHistoryTable(a.stdout, history, labels)
+	view := views.NewState(a.streams(), stateRevisionLabels(st))
+	view.History(history)
 	failures, err := st.SyncFailures(ctx, int(cmd.Int("limit")))
 	if err != nil {
 		return err
 	}
-	writeSyncFailures(a.stdout, failures, labels)
+	view.SyncFailures(failures)
 	return nil
-}
-
-// writeSyncFailures lists the failed syncs of a followed branch, newest
-// first, each with the first line of what went wrong; the whole text is
-// in serve's log.
-func writeSyncFailures(w io.Writer, failures []state.SyncFailure, labels *revisionLabels) {
-	if len(failures) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "\nFailed syncs (nothing was applied; serve kept running what was applied before):")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, f := range failures {
-		when := formatTime(f.LastAt)
-		if f.Attempts > 1 {
-			when += fmt.Sprintf(" (%d times since %s)", f.Attempts, formatTime(f.FirstAt))
-		}
-		rev := "-"
-		if f.Revision != "" {
-			rev = labels.label(f.Revision)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, f.Branch, rev, firstLine(f.Error))
-	}
-	tw.Flush()
-}
-
-// firstLine is the first non-empty line of s without an "Error: " prefix,
-// cut to 160 characters.
-func firstLine(s string) string {
-	for line := range strings.Lines(s) {
-		if line = strings.TrimPrefix(strings.TrimSpace(line), "Error: "); line != "" {
-			if r := []rune(line); len(r) > 160 {
-				line = string(r[:159]) + "…"
-			}
-			return line
-		}
-	}
-	return ""
 }
 
 func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {
@@ -171,6 +118,6 @@ func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {
 	if err := st.LockRelease(ctx, cmd.Args().First()); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Removed the lock %s from %s.\n", cmd.Args().First(), st.Path())
+	views.NewState(a.streams(), nil).Unlocked(cmd.Args().First(), st.Path())
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -133,7 +132,7 @@ func (a *app) upRound(ctx context.Context, dir string, cmd *cli.Command, selecte
 // upApply plans the configuration against the state and applies it
 // without asking, printing one line per change.
 func (a *app) upApply(ctx context.Context, location string, lc *ops.Loaded, cmd *cli.Command, res *upResult) error {
-	fmt.Fprintf(a.stdout, "Applying %s to %s\n", lc.Config.Dir, location)
+	a.upView().Applying(lc.Config.Dir, location)
 	applied, err := ops.PlanAndApply(ctx, lc, ops.ApplyOptions{Location: location, LockTimeout: cmd.Duration("lock-timeout"),
 		AllowDestroy: cmd.Bool("allow-destroy")}, a.reporter(planLines{a}, nil))
 	if err != nil {
@@ -161,32 +160,29 @@ func (a *app) upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 	if err != nil {
 		return err
 	}
-	a.reportRecovered(recovered)
+	a.runView().Recovered(recovered)
 	order := scheduler.Order(cat.Tasks(), selected)
+	view := a.upView()
 	if len(order) == 0 {
-		if selected != nil {
-			fmt.Fprintln(a.stdout, "\nNo task depends on what changed; none runs.")
-		} else {
-			fmt.Fprintln(a.stdout, "\nNo enabled task to run.")
-		}
+		view.NoTasks(selected != nil)
 		return nil
 	}
 	names := make([]string, len(order))
 	for i, t := range order {
 		names[i] = "task." + t.Name
 	}
-	fmt.Fprintf(a.stdout, "\nRunning %s in this order: %s\n", fmt.Sprintf("%d %s", len(order), plural("task", len(order))), strings.Join(names, ", "))
+	view.Order(names)
 	outcome := map[string]*upRun{}
 	for _, t := range order {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		fmt.Fprintln(a.stdout)
+		view.TaskStarting()
 		r := a.upTask(ctx, st, cat, t, outcome)
 		outcome[t.Name] = r
 		res.runs = append(res.runs, r)
 		if r.err != nil {
-			fmt.Fprintf(a.stderr, "Error: task.%s: %s\n", t.Name, r.err)
+			view.TaskFailed(t.Name, r.err)
 		}
 	}
 	return nil
@@ -201,7 +197,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 			if prior.run != nil && prior.run.State == state.RunPartial {
 				r.skipped = fmt.Sprintf("task.%s finished with item errors, and this task runs only after it succeeds", ref.Name)
 			}
-			fmt.Fprintf(a.stdout, "task.%s skipped: %s.\n", t.Name, r.skipped)
+			a.upView().Skipped(t.Name, r.skipped+".")
 			return r
 		}
 	}
@@ -215,7 +211,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 		}
 		run = queued
 	}
-	final, err := a.execute(ctx, st, cat, run)
+	final, err := a.execute(ctx, st, cat, run, a.runView())
 	if err != nil {
 		r.err = err
 		return r
@@ -229,7 +225,7 @@ func (a *app) upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog,
 func (a *app) notStarted(r *upRun, err error) *upRun {
 	if errors.Is(err, runner.ErrTaskBusy) || errors.Is(err, catalog.ErrNotRunnable) {
 		r.skipped = err.Error()
-		fmt.Fprintf(a.stdout, "task.%s skipped: %s\n", r.task, err)
+		a.upView().Skipped(r.task, err.Error())
 		return r
 	}
 	r.err = err

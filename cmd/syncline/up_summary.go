@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/internal/views"
@@ -47,66 +45,20 @@ func (res *upResult) failed() bool {
 	return false
 }
 
-// upSummary prints what the round changed: definitions, users, accounts,
+// upSummary shows what the round changed: definitions, users, accounts,
 // and each task's run.
 func (a *app) upSummary(res *upResult) {
-	w := a.stdout
-	c := a.color(w)
-	fmt.Fprintf(w, "\n%s\n", c.Paint("Summary", views.Bold))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	s := res.plan
-	defs := "no changes"
-	if s.Add+s.Change+s.Remove+s.Move > 0 {
-		defs = fmt.Sprintf("%d added, %d changed, %d removed", s.Add, s.Change, s.Remove)
-		if s.Move > 0 {
-			defs += fmt.Sprintf(", %d moved", s.Move)
-		}
-	}
-	fmt.Fprintf(tw, "  definitions:\t%s (state serial %d)\n", defs, res.serial)
-	made := map[string]int64{}
+	runs := make([]views.UpRun, 0, len(res.runs))
 	for _, r := range res.runs {
-		if r.run != nil && r.run.Mode == "full" {
-			addStatistics(made, r.run)
-		}
+		runs = append(runs, views.UpRun{Task: r.task, Mode: r.mode, Run: r.run, Skipped: r.skipped, Err: r.err})
 	}
-	fmt.Fprintf(tw, "  users:\t%s\n", orNoChanges(changeWords(made, "users.", userVerbs)))
-	fmt.Fprintf(tw, "  accounts:\t%s\n", orNoChanges(changeWords(made, "accounts.", accountVerbs)))
-	if n := made["operations.pending"]; n > 0 {
-		fmt.Fprintf(tw, "  pending:\t%d operations could not reach their resource; a reconciliation retries them\n", n)
-	}
-	tw.Flush()
-	if len(res.runs) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "  runs:")
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, r := range res.runs {
-		fmt.Fprintf(tw, "    %s\n", strings.Join(runColumns(c, r), "\t"))
-	}
-	tw.Flush()
-	if id := res.runToShow(); id != 0 {
-		fmt.Fprintf(w, "What a run did: %s %d\n", res.commandIn("runs show"), id)
-	}
+	a.upView().Summary(views.UpSummary{
+		Plan: res.plan, Serial: res.serial, Runs: runs, RunsShow: res.commandIn("runs show")})
 }
 
-// runToShow is the run up suggests reading: the first that changed or
-// would change something, else the first.
-func (res *upResult) runToShow() int64 {
-	var first int64
-	for _, r := range res.runs {
-		if r.run == nil {
-			continue
-		}
-		if first == 0 {
-			first = r.run.ID
-		}
-		stats := map[string]int64{}
-		addStatistics(stats, r.run)
-		if changeWords(stats, "users.", userVerbs)+changeWords(stats, "accounts.", accountVerbs) != "" {
-			return r.run.ID
-		}
-	}
-	return first
+// upView is the view of up's rounds, coloured on a terminal.
+func (a *app) upView() views.Up {
+	return views.NewUp(a.streams(), a.color(a.stdout))
 }
 
 // commandIn is the syncline command line that runs sub in up's directory.
@@ -115,121 +67,6 @@ func (res *upResult) commandIn(sub string) string {
 		return "syncline " + sub
 	}
 	return "syncline -chdir=" + shellWord(res.dir) + " " + sub
-}
-
-// runColumns are a task's line in up's summary.
-func runColumns(c views.Color, r *upRun) []string {
-	name := "task." + r.task
-	switch {
-	case r.err != nil:
-		return []string{"-", name, r.mode, c.Paint("not started", views.Red), r.err.Error()}
-	case r.run == nil:
-		return []string{"-", name, r.mode, "skipped", r.skipped}
-	}
-	run := r.run
-	word := string(run.State)
-	switch run.State {
-	case state.RunSucceeded:
-		word = c.Paint(word, views.Green)
-	case state.RunPartial:
-		word = c.Paint(word, views.Yellow)
-	default:
-		word = c.Paint(word, views.Red)
-	}
-	detail := itemCounts(run.Activities)
-	if what := changesMade(run); what != "" {
-		detail += " — " + strings.TrimSuffix(strings.ToLower(what[:1])+what[1:], ".")
-	}
-	if run.Error != "" {
-		detail += " — " + run.Error
-	}
-	return []string{fmt.Sprintf("run %d", run.ID), name, run.Mode, word, runDuration(*run), detail}
-}
-
-// changesMade says what a synchronization run changed in users and
-// accounts — "Changed users 1 disabled; accounts 1 deleted.", "Would
-// change nothing." in preview — and is "" for other runs.
-func changesMade(run *state.Run) string {
-	if !synchronizes(run) || run.Mode == "dry_run" {
-		return ""
-	}
-	stats := map[string]int64{}
-	addStatistics(stats, run)
-	what := joinNonEmpty("; ",
-		prefixed("users ", changeWords(stats, "users.", userVerbs)),
-		prefixed("accounts ", changeWords(stats, "accounts.", accountVerbs)))
-	if what == "" {
-		what = "nothing"
-	}
-	if run.Mode == "preview" {
-		return "Would change " + what + "."
-	}
-	return "Changed " + what + "."
-}
-
-// synchronizes reports whether a run has a synchronization activity,
-// whose statistics count user and account changes.
-func synchronizes(r *state.Run) bool {
-	for _, act := range r.Activities {
-		switch act.Type {
-		case "import", "reconciliation", "propagation", "recompute":
-			return true
-		}
-	}
-	return false
-}
-
-// addStatistics adds a run's activity statistics into into.
-func addStatistics(into map[string]int64, r *state.Run) {
-	for _, act := range r.Activities {
-		for k, v := range act.Statistics {
-			into[k] += v
-		}
-	}
-}
-
-// The statistics up reports, in the order it reports them, with the word
-// for each.
-var (
-	userVerbs = [][2]string{{"add", "added"}, {"modify", "modified"}, {"enable", "enabled"},
-		{"disable", "disabled"}, {"delete", "deleted"}, {"link", "linked"}, {"unlink", "unlinked"}}
-	accountVerbs = [][2]string{{"create", "created"}, {"modify", "modified"}, {"disable", "disabled"},
-		{"delete", "deleted"}, {"link", "linked"}}
-)
-
-// changeWords is "32 added, 1 disabled" for the statistics under prefix.
-func changeWords(stats map[string]int64, prefix string, verbs [][2]string) string {
-	var parts []string
-	for _, v := range verbs {
-		if n := stats[prefix+v[0]]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, v[1]))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-func orNoChanges(s string) string {
-	if s == "" {
-		return "no changes"
-	}
-	return s
-}
-
-func prefixed(prefix, s string) string {
-	if s == "" {
-		return ""
-	}
-	return prefix + s
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 // shellWord quotes s for sh only when it needs quoting.

@@ -13,6 +13,12 @@
 //   - Sync (SyncHuman, from NewSync) adds sync's force-push note, "already
 //     at" and plan_only lines; SyncOutcome is serve -sync's log account;
 //   - WritePlanLines is syncline up's one line per change;
+//   - Runs (RunsHuman, RunsJSON) shows runs and runs show, with a run's
+//     changes; Tasks the tasks table, tasks show, suspend and resume;
+//     State show's summary of the state and syncline state; Run the lines,
+//     progress and summary of syncline run; Up a round of syncline up and
+//     its summary. They name revisions through RevisionLabels, which the
+//     command supplies;
 //   - RenderText and RenderMarkdown(With) are the text and Markdown
 //     renderers those views use;
 //   - Color is the one colouriser of the program: it paints only on a

@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"fmt"
@@ -14,8 +14,10 @@ import (
 // with its length said (the JSON has it whole).
 
 const (
-	nameLimit    = 200  // characters of a name or identifier shown
-	valueLimit   = 200  // characters of an attribute value shown
+	nameLimit = 200 // characters of a name or identifier shown
+	// ValueLimit is how many characters of an attribute value runs show
+	// shows.
+	ValueLimit   = 200
 	messageLimit = 1000 // characters of an error message shown
 	valuesShown  = 10   // values of a multi-valued attribute shown
 )
@@ -42,7 +44,7 @@ func formatValues(values []string) string {
 // quoteValue quotes v as Go does (control characters, invalid UTF-8 and
 // unprintable runes escaped), cut after valueLimit characters.
 func quoteValue(v string) string {
-	prefix, n, cut := truncate(v, valueLimit)
+	prefix, n, cut := truncate(v, ValueLimit)
 	if !cut {
 		return strconv.Quote(v)
 	}

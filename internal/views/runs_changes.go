@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ import (
 //
 // Everything shown comes from resources and mappings, so it is untrusted:
 // names are shown with control characters escaped and values quoted (see
-// runs_changes_values.go).
+// runs_values.go).
 
 // changeSymbol is the mark of a change's line.
 func changeSymbol(op string) string {
@@ -47,10 +47,9 @@ func opShownBySymbol(op string) bool {
 }
 
 // writeChanges writes the Changes section, when the run recorded any.
-// more is the command that lists them all.
-func writeChanges(w io.Writer, r *state.Run, rc *runChanges, more string) {
+func writeChanges(w io.Writer, r *state.Run, rc RunChanges) {
 	notRecorded := changesNotRecorded(r)
-	if rc.total == 0 && notRecorded == 0 {
+	if rc.Total == 0 && notRecorded == 0 {
 		return
 	}
 	written := r.Mode == "" || r.Mode == config.ModeFull
@@ -59,23 +58,23 @@ func writeChanges(w io.Writer, r *state.Run, rc *runChanges, more string) {
 	} else {
 		fmt.Fprintf(w, "\nChanges (%s: nothing was written)\n", r.Mode)
 	}
-	writeChangeSummary(w, rc.tally, written)
+	writeChangeSummary(w, rc.Tally, written)
 	if notRecorded > 0 {
 		fmt.Fprintf(w, "  (and %d more %s made but not recorded: a run keeps its first changes only)\n",
-			notRecorded, plural("change", int(notRecorded)))
+			notRecorded, plural(int(notRecorded), "change"))
 	}
-	writeChangeList(w, rc.listed, len(r.Activities) > 1)
+	writeChangeList(w, rc.Listed, len(r.Activities) > 1)
 	switch n := rc.more(); {
-	case n > 0 && len(rc.listed) > 0:
-		fmt.Fprintf(w, "  … and %d more %s (%s)\n", n, plural("change", n), more)
+	case n > 0 && len(rc.Listed) > 0:
+		fmt.Fprintf(w, "  … and %d more %s (%s)\n", n, plural(n, "change"), rc.ListAll)
 	case n > 0:
-		fmt.Fprintf(w, "  %d %s not listed (%s)\n", n, plural("change", n), more)
+		fmt.Fprintf(w, "  %d %s not listed (%s)\n", n, plural(n, "change"), rc.ListAll)
 	}
 }
 
 // writeChangeSummary writes a line per object: "users: 3 to add, 1 to
 // modify" in preview, "users: 3 added, 1 modified" once written.
-func writeChangeSummary(w io.Writer, t changeTally, written bool) {
+func writeChangeSummary(w io.Writer, t ChangeTally, written bool) {
 	objects := t.objects()
 	width := 0
 	for _, o := range objects {

@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"time"
@@ -79,12 +79,12 @@ type attributeChangeView struct {
 	After  []string `json:"after,omitempty"`
 }
 
-func runShowJSON(r state.Run, rc *runChanges) runShowView {
-	changes := make([]changeView, 0, len(rc.listed))
-	for _, c := range rc.listed {
+func runShowJSON(r state.Run, rc RunChanges) runShowView {
+	changes := make([]changeView, 0, len(rc.Listed))
+	for _, c := range rc.Listed {
 		changes = append(changes, changeJSON(c))
 	}
-	return runShowView{runView: runJSON(r), Changes: changes, ChangesTotal: rc.total}
+	return runShowView{runView: runJSON(r), Changes: changes, ChangesTotal: rc.Total}
 }
 
 func changeJSON(c state.RunChange) changeView {

@@ -1,0 +1,102 @@
+package views
+
+import (
+	"fmt"
+
+	"github.com/syncline/syncline/state"
+)
+
+// Run is the view of syncline run (and of each run syncline up starts):
+// runs recovered from a dead process, the run queued or started, its
+// progress, and a summary when it ends.
+type Run interface {
+	// Recovered says what became of the runs whose process was gone.
+	Recovered(runs []state.Run)
+	// AlreadyQueued says the task had run queued, which runs instead.
+	AlreadyQueued(task string, queued state.Run)
+	// Queued says run r was queued for serve, with -detach.
+	Queued(r state.Run)
+	// Started announces run r and resets the progress shown.
+	Started(r state.Run)
+	// Progress shows r as it goes; it is the runner's progress callback.
+	Progress(r *state.Run)
+	// Finished shows how the run ended: state, duration, items, changes,
+	// error, and how to see more.
+	Finished(r state.Run)
+}
+
+var _ Run = (*RunHuman)(nil)
+
+// NewRun returns the text view of a run, painting with color; on a
+// terminal its progress is a bar, elsewhere plain lines.
+func NewRun(s Streams, color Color, terminal bool) Run {
+	return &RunHuman{streams: s, color: color, terminal: terminal}
+}
+
+// RunHuman is the text view of a run.
+type RunHuman struct {
+	streams  Streams
+	color    Color
+	terminal bool
+	progress *progressView
+}
+
+// Recovered writes a line per recovered run: cancelled, or interrupted and
+// resumed by a recovery run.
+func (v *RunHuman) Recovered(runs []state.Run) {
+	for _, r := range runs {
+		if r.State == state.RunCancelled {
+			fmt.Fprintf(v.streams.Stdout, "Run %d of task.%s is cancelled: a cancel was requested, and its process (%s) is gone.\n", r.ID, r.Task, r.ClaimedBy)
+			continue
+		}
+		fmt.Fprintf(v.streams.Stdout, "Run %d of task.%s was interrupted: its process (%s) is gone. A recovery run resumes it.\n", r.ID, r.Task, r.ClaimedBy)
+	}
+}
+
+// AlreadyQueued writes "task.X already had run N queued (TRIGGER); running
+// it now."
+func (v *RunHuman) AlreadyQueued(task string, queued state.Run) {
+	fmt.Fprintf(v.streams.Stdout, "task.%s already had run %d queued (%s); running it now.\n", task, queued.ID, queued.Trigger)
+}
+
+// Queued writes that serve starts the run, and how to follow it.
+func (v *RunHuman) Queued(r state.Run) {
+	fmt.Fprintf(v.streams.Stdout, "Queued run %d of task.%s (%s); syncline serve starts it.\nFollow it with: syncline runs show %d\n",
+		r.ID, r.Task, r.Mode, r.ID)
+}
+
+// Started writes "Run N of task.X (MODE mode, triggered by WHO)".
+func (v *RunHuman) Started(r state.Run) {
+	fmt.Fprintf(v.streams.Stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", r.ID, r.Task, r.Mode, r.TriggeredBy)
+	v.progress = newProgressView(v.streams.Stdout, v.terminal)
+}
+
+// Progress shows the run's current activity.
+func (v *RunHuman) Progress(r *state.Run) {
+	if v.progress == nil {
+		v.progress = newProgressView(v.streams.Stdout, v.terminal)
+	}
+	v.progress.update(r)
+}
+
+// Finished writes the run's summary.
+func (v *RunHuman) Finished(r state.Run) {
+	w, c := v.streams.Stdout, v.color
+	word := string(r.State)
+	switch r.State {
+	case state.RunSucceeded:
+		word = c.Paint("succeeded", Bold, Green)
+	case state.RunPartial:
+		word = c.Paint("finished with item errors", Bold, Yellow)
+	default:
+		word = c.Paint(word, Bold, Red)
+	}
+	fmt.Fprintf(w, "\nRun %d %s in %s: %s.\n", r.ID, word, RunDuration(r), ItemCounts(r.Activities))
+	if what := changesMade(&r); what != "" {
+		fmt.Fprintf(w, "%s\n", what)
+	}
+	if r.Error != "" {
+		fmt.Fprintf(w, "Error: %s\n", r.Error)
+	}
+	fmt.Fprintf(w, "Details: syncline runs show %d\n", r.ID)
+}
