@@ -3,7 +3,6 @@ package views
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,19 +51,7 @@ func TestRenderGolden(t *testing.T) {
 
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/views -run TestRenderGolden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output; run with -update and review the diff.\n--- got ---\n%s", path, got)
-	}
+	plantest.CheckGolden(t, path, got, *update, "go test ./internal/views -run TestRenderGolden -update")
 }
 
 // TestRenderTextOfDecodedPlan: a plan read back from its JSON encoding (a
