@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -58,19 +57,10 @@ func TestServeSyncWebhook(t *testing.T) {
 	res := mustRun(t, "sync", "-repo", r.Dir, "-state", state)
 	checkContains(t, "first sync", res.stdout, "Recorded revision "+config.ShortCommit(first))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"syncline", "serve", "-sync", "-listen", "127.0.0.1:0", "-poll", "200ms", "-grace", "1s", "-state", state, r.Dir}, strings.NewReader(""), &stdout, &stderr)
-	}()
+	serve := startServeInProcess(t, "-sync", "-listen", "127.0.0.1:0", "-poll", "200ms", "-grace", "1s", "-state", state, r.Dir)
+	stdout, stderr, done := &serve.stdout, &serve.stderr, serve.done
 	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
+		serve.stop(t)
 		if strings.Contains(stderr.String(), "s3cret") || strings.Contains(stdout.String(), "s3cret") {
 			t.Errorf("serve printed the secret:\n%s\n%s", stdout.String(), stderr.String())
 		}
@@ -211,20 +201,9 @@ func TestServeSyncRunsTheSyncedRevision(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"main.hcl": strings.SplitAfter(followConfig(r.Dir, "1h", out, ""), "\n}\n")[0]})
 	state := filepath.Join(t.TempDir(), "state.db")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"syncline", "serve", "-sync", "-listen", "127.0.0.1:0", "-poll", "200ms", "-grace", "1s", "-state", state, dir}, strings.NewReader(""), &stdout, &stderr)
-	}()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}()
+	serve := startServeInProcess(t, "-sync", "-listen", "127.0.0.1:0", "-poll", "200ms", "-grace", "1s", "-state", state, dir)
+	defer serve.stop(t)
+	stdout, stderr := &serve.stdout, &serve.stderr
 	ticks := func() string { b, _ := os.ReadFile(out); return string(b) }
 	waitUntil(t, 20*time.Second, "a run reading v1 from the checkout", func() bool { return strings.Contains(ticks(), "v1") })
 	url := regexp.MustCompile(`webhook listening on (http://\S+)`).FindStringSubmatch(stdout.String())[1]
@@ -264,17 +243,12 @@ func TestServeSyncHTTPCredentials(t *testing.T) {
 }
 `})
 	state := filepath.Join(t.TempDir(), "state.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"syncline", "serve", "-sync", "-poll", "200ms", "-grace", "1s", "-state", state, dir}, strings.NewReader(""), &stdout, &stderr)
-	}()
+	serve := startServeInProcess(t, "-sync", "-poll", "200ms", "-grace", "1s", "-state", state, dir)
+	stdout, stderr := &serve.stdout, &serve.stderr
 	waitUntil(t, 20*time.Second, "the start-up sync", func() bool {
 		return strings.Contains(stderr.String(), "Recorded revision "+config.ShortCommit(commit)) || strings.Contains(stderr.String(), "sync failed")
 	})
-	cancel()
-	<-done
+	serve.stop(t)
 	if strings.Contains(stderr.String()+stdout.String(), "pa55word") {
 		t.Errorf("serve logged the password:\n%s", stderr.String())
 	}
