@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/internal/views"
 )
 
@@ -22,6 +23,10 @@ type app struct {
 	// the options a command passes.
 	loadDir func(dir string, opts config.LoadOptions) (*config.Config, hcl.Diagnostics)
 
+	// clock tells the time of the commands' own messages; the workflows
+	// they start take it too.
+	clk clock.Clock
+
 	// noColor is the -no-color option.
 	noColor bool
 	// failed records an error already reported through a callback that
@@ -30,12 +35,21 @@ type app struct {
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, environ []string) *app {
-	return &app{stdin: stdin, stdout: stdout, stderr: stderr, environ: environ, loadDir: config.LoadDir}
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr, environ: environ, loadDir: config.LoadDir, clk: clock.Real{}}
 }
 
 // run executes the command line args and returns the exit code.
 func (a *app) run(ctx context.Context, args []string) int {
 	return a.exitCode(a.rootCommand().Run(ctx, args))
+}
+
+// clock is the program's one clock.
+func (a *app) clock() clock.Clock { return a.clk }
+
+// showDiagnostics shows diags through the diagnostics view: errors on
+// standard error, warnings on standard output.
+func (a *app) showDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	views.ShowDiagnostics(a.streams(), a.color, files, diags)
 }
 
 // getenv returns the value of the environment variable key, or "".

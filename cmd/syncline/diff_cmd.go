@@ -2,15 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"time"
 
-	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/internal/gitmirror"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
-	"github.com/syncline/syncline/planner"
-	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -58,15 +52,6 @@ func (a *app) diffCommand() *cli.Command {
 	}
 }
 
-// diffSide is one loaded revision; empty when it holds no configuration.
-type diffSide struct {
-	ref     string
-	rev     *config.Revision
-	cfg     *config.Config
-	desired map[string]*state.Definition
-	empty   bool
-}
-
 func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.NArg() != 2 {
 		return newUsageError(cmd, "expected two revisions, BASE and HEAD, such as: syncline diff main feature")
@@ -75,115 +60,22 @@ func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	repo, path, err := diffRepository(cmd)
+	res, err := ops.Diff(ops.DiffOptions{Repo: cmd.String("repo"), Path: cmd.String("path"), WorkDir: ".",
+		Base: cmd.Args().Get(0), Head: cmd.Args().Get(1), Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
+		Environ: a.environ, Clock: a.clock()}, a.reporter(nil, nil))
 	if err != nil {
+		return a.reported(err)
+	}
+	if err := view.Diff(res.Plan, diffSide(res.Base), diffSide(res.Head)); err != nil {
 		return err
 	}
-	// Both sides fingerprint secrets with one key made for this diff: no
-	// state is at hand, and nobody can check a printed fingerprint
-	// against guesses.
-	key := state.EphemeralKey()
-	base, err := a.loadDiffSide(repo, cmd.Args().Get(0), path, key, cmd)
-	if err != nil {
-		return err
-	}
-	head, err := a.loadDiffSide(repo, cmd.Args().Get(1), path, key, cmd)
-	if err != nil {
-		return err
-	}
-	if base.empty && head.empty {
-		return fmt.Errorf("neither %s nor %s has configuration files in %q of %s; check -path and -repo", base.ref, head.ref, path, repo)
-	}
-	p, err := computeDiff(base, head)
-	if err != nil {
-		return err
-	}
-	if err := view.Diff(p, base.view(), head.view()); err != nil {
-		return err
-	}
-	if cmd.Bool("detailed-exitcode") && p.HasChanges() {
+	if cmd.Bool("detailed-exitcode") && res.Plan.HasChanges() {
 		return exitStatus(exitChanges)
 	}
 	return nil
 }
 
-// diffRepository returns the repository and the configuration directory
-// inside it: -repo and -path, or the repository the current directory is
-// in and the current directory's place in it.
-func diffRepository(cmd *cli.Command) (repo, path string, err error) {
-	repo, path = cmd.String("repo"), cmd.String("path")
-	if repo != "" {
-		return repo, path, nil
-	}
-	root, ok := gitmirror.WorkTreeRoot(".", true)
-	if !ok {
-		return "", "", fmt.Errorf("the current directory is not inside a git work tree; name the repository with -repo PATH")
-	}
-	if path != "" {
-		return root, path, nil
-	}
-	path, err = gitmirror.PathInside(root, ".")
-	return root, path, err
-}
-
-// loadDiffSide loads one revision without secrets. A revision without
-// configuration is empty; any other problem is printed and ends the
-// command.
-func (a *app) loadDiffSide(repo, ref, path string, key state.SecretKey, cmd *cli.Command) (*diffSide, error) {
-	cfg, rev, diags := config.LoadGit(repo, ref, path, config.LoadOptions{
-		Vars:                cmd.StringSlice("var"),
-		VarFiles:            cmd.StringSlice("var-file"),
-		Environ:             variableEnviron(a.environ),
-		AllowUnsetVariables: true,
-	})
-	side := &diffSide{ref: ref, rev: rev, cfg: cfg}
-	if rev != nil && config.IsNoConfiguration(diags) {
-		side.empty = true
-		side.desired = map[string]*state.Definition{}
-		return side, nil
-	}
-	a.showDiagnostics(cfg.Files, diags)
-	if diags.HasErrors() {
-		return nil, exitStatus(exitError)
-	}
-	desired, err := planner.DesiredWithoutSecrets(cfg, rev.Commit, key)
-	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", ref, rev.Short, err)
-	}
-	side.desired = desired
-	return side, nil
-}
-
-// variableEnviron keeps only the SYNCLINE_VAR_name variables: a branch
-// under review must not read the CI job's environment through env(), not
-// even as a fingerprint, so env() compares as an unknown secret.
-func variableEnviron(environ []string) []string {
-	var out []string
-	for _, kv := range environ {
-		if strings.HasPrefix(kv, config.EnvVarPrefix) {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-// computeDiff plans head against a state that holds exactly base's
-// definitions, with head's moved blocks.
-func computeDiff(base, head *diffSide) (*planner.Plan, error) {
-	snap := &state.Snapshot{Definitions: base.desired, ShadowCounts: map[string]int{}}
-	var moves []planner.Move
-	if !head.empty {
-		moves = planner.MovesFromConfig(head.cfg)
-	}
-	return planner.Compute(head.desired, snap, planner.Options{
-		Now:          time.Now(),
-		Moves:        moves,
-		Revision:     head.rev.Commit,
-		EphemeralKey: true,
-	})
-}
-
-// view is the side as the views name it.
-func (s *diffSide) view() views.DiffSide {
-	return views.DiffSide{Ref: s.ref, Short: s.rev.Short, Empty: s.empty}
+// diffSide is the side as the views name it.
+func diffSide(s ops.DiffSide) views.DiffSide {
+	return views.DiffSide{Ref: s.Ref, Short: s.Revision.Short, Empty: s.Empty}
 }

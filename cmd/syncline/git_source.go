@@ -1,14 +1,11 @@
 package main
 
 import (
-	"errors"
 	"os"
-	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
-	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/urfave/cli/v3"
 )
 
@@ -23,45 +20,13 @@ func gitFlags() []cli.Flag {
 	}
 }
 
-// configSource reads DIR, -repo and -ref. Without either flag DIR is a
-// directory on disk. With -repo, DIR is a directory inside that repository
-// and -ref defaults to HEAD. With -ref alone, the repository is the one the
-// current directory is in, and DIR (on disk) names the directory inside it,
-// so "syncline plan -ref main" plans what main holds where you stand.
+// configSource reads DIR, -repo and -ref (see ops.ResolveSource).
 func (a *app) configSource(cmd *cli.Command) (ops.Source, error) {
 	dir, err := dirArg(cmd)
 	if err != nil {
 		return ops.Source{}, err
 	}
-	repo, ref := cmd.String("repo"), cmd.String("ref")
-	switch {
-	case repo == "" && ref == "":
-		return ops.DirSource(dir), nil
-	case repo == "":
-		return enclosingRepoSource(dir, ref)
-	}
-	if ref == "" {
-		ref = "HEAD"
-	}
-	src := ops.Source{Repo: repo, Ref: ref, Path: dir, StateDir: "."}
-	if root, ok := gitmirror.WorkTreeRoot(repo, false); ok {
-		src.StateDir = filepath.Join(root, dir)
-	}
-	return src, nil
-}
-
-// enclosingRepoSource is the source for -ref without -repo: the repository
-// the current directory is in, at the place of dir.
-func enclosingRepoSource(dir, ref string) (ops.Source, error) {
-	root, ok := gitmirror.WorkTreeRoot(".", true)
-	if !ok {
-		return ops.Source{}, errors.New("-ref reads the git repository of the current directory, but it is not inside a work tree; name the repository with -repo PATH")
-	}
-	path, err := gitmirror.PathInside(root, dir)
-	if err != nil {
-		return ops.Source{}, err
-	}
-	return ops.Source{Repo: root, Ref: ref, Path: path, StateDir: dir}, nil
+	return ops.ResolveSource(dir, cmd.String("repo"), cmd.String("ref"))
 }
 
 // loader loads configurations through a.loadDir.

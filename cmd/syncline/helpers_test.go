@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,5 +65,24 @@ func checkContains(t *testing.T, what, s string, wants ...string) {
 		if !strings.Contains(s, want) {
 			t.Errorf("%s does not contain %q:\n%s", what, want, s)
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata with the current output")
+
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test -update to accept):\n%s", path, got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/syncline/syncline/internal/gitmirror"
 )
 
 // TestHookScript runs the scripts in testdata/hook: they push to a bare
@@ -30,7 +31,7 @@ func TestHookScript(t *testing.T) {
 			if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
 				return err
 			}
-			script := "#!/bin/sh\n" + runAsSyncline + "=1 exec " + shellQuote(exe) + " \"$@\"\n"
+			script := "#!/bin/sh\n" + runAsSyncline + "=1 exec " + gitmirror.ShellQuote(exe) + " \"$@\"\n"
 			if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 				return err
 			}

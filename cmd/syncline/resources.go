@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/engine/connector"
-	"github.com/syncline/syncline/engine/connector/builtin"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
@@ -61,29 +57,15 @@ func (a *app) resourcesList(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if len(cfg.Resources) == 0 {
-		fmt.Fprintln(a.stdout, "No resources are declared.")
-		return nil
-	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tCONNECTOR\tOBJECT TYPES\tDESCRIPTION")
+	resources := make([]*config.Resource, 0, len(cfg.Resources))
 	for _, name := range config.SortedNames(cfg.Resources) {
-		r := cfg.Resources[name]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Connector, objectTypeList(r), r.Description)
+		resources = append(resources, cfg.Resources[name])
 	}
-	return tw.Flush()
+	return a.resourcesView().List(resources)
 }
 
-func objectTypeList(r *config.Resource) string {
-	var out []string
-	for _, ot := range r.ObjectTypes {
-		out = append(out, ot.Kind+"/"+ot.Intent)
-	}
-	if out == nil {
-		return "-"
-	}
-	return strings.Join(out, ", ")
-}
+// resourcesView is the view of the resources commands.
+func (a *app) resourcesView() views.Resources { return views.NewResources(a.streams()) }
 
 func (a *app) resourcesTest(ctx context.Context, cmd *cli.Command) error {
 	name, dir, err := resourceArgs(cmd)
@@ -100,14 +82,14 @@ func (a *app) resourcesTest(ctx context.Context, cmd *cli.Command) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmd.Duration("timeout"))
 	defer cancel()
-	result, created, err := testResource(ctx, res, dir)
+	result, created, err := ops.TestResource(ctx, res, dir)
 	if err != nil {
 		if created != "" { // created, then failed: still say what changed
-			fmt.Fprintf(a.stderr, "Created the %s (create_table = true).\n", created)
+			a.resourcesView().CreatedBeforeFailure(created)
 		}
 		return err
 	}
-	writeTestResult(a.stdout, res, result, created)
+	a.resourcesView().Tested(res, result, created)
 	if result.ProblemCount > 0 {
 		return fmt.Errorf("resource %q: %d %s cannot be read (listed above)", name, result.ProblemCount, views.Plural("object", result.ProblemCount))
 	}
@@ -137,78 +119,4 @@ func unknownResourceError(cfg *config.Config, name string) error {
 		return fmt.Errorf("%s; the configuration declares no resources", msg)
 	}
 	return fmt.Errorf("%s; the resources are %s", msg, strings.Join(names, ", "))
-}
-
-// creator is a connector that may create what it connects to (the sql
-// connector with create_table): Created says what the connector created,
-// "" for nothing.
-type creator interface{ Created() string }
-
-// testResource opens the resource's connector, relative to the
-// configuration directory, and runs its connection test; created says
-// what the test created, if anything.
-func testResource(ctx context.Context, res *config.Resource, dir string) (r *connector.TestResult, created string, err error) {
-	c, err := builtin.Open(ctx, res, connector.Options{BaseDir: dir})
-	if err != nil {
-		return nil, "", err
-	}
-	defer c.Close()
-	r, err = c.Test(ctx)
-	if cr, ok := c.(creator); ok {
-		created = cr.Created()
-	}
-	return r, created, err
-}
-
-func writeTestResult(w io.Writer, res *config.Resource, r *connector.TestResult, created string) {
-	fmt.Fprintf(w, "Resource %q (%s): the connection works.\n", res.Name, r.Connector)
-	if created != "" {
-		fmt.Fprintf(w, "Created the %s: it did not exist, and the connection sets create_table = true.\n", created)
-	}
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	if r.Server != "" {
-		fmt.Fprintf(tw, "  Server:\t%s\n", r.Server)
-	}
-	fmt.Fprintf(tw, "  Location:\t%s\n", r.Location)
-	fmt.Fprintf(tw, "  Object class:\t%s\n", r.ObjectClass)
-	fmt.Fprintf(tw, "  Identifier:\t%s\n", r.Identifier)
-	fmt.Fprintf(tw, "  Objects:\t%d\n", r.Objects)
-	fmt.Fprintf(tw, "  Capabilities:\t%s\n", r.Capabilities)
-	tw.Flush()
-	writeAttributes(w, r)
-	if r.ProblemCount > 0 {
-		fmt.Fprintf(w, "\n%d %s cannot be read", r.ProblemCount, views.Plural("object", r.ProblemCount))
-		if r.ProblemCount > len(r.Problems) {
-			fmt.Fprintf(w, " (the first %d follow)", len(r.Problems))
-		}
-		fmt.Fprintln(w, ":")
-		for _, p := range r.Problems {
-			fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(p.Error(), "\n", "\n    "))
-		}
-	}
-}
-
-func writeAttributes(w io.Writer, r *connector.TestResult) {
-	fmt.Fprintf(w, "\n  Attributes (%d):\n", len(r.Attributes))
-	typed := slices.ContainsFunc(r.Attributes, func(a connector.AttributeInfo) bool { return a.Type != "" })
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, attr := range r.Attributes {
-		cells := []string{"    " + attr.Name}
-		if typed {
-			cells = append(cells, attr.Type)
-		}
-		var notes []string
-		if attr.Name == r.Identifier {
-			notes = append(notes, "identifier")
-		}
-		if attr.MultiValued {
-			notes = append(notes, "multi-valued")
-		}
-		if notes != nil {
-			cells = append(cells, "("+strings.Join(notes, ", ")+")")
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	}
-	tw.Flush()
 }

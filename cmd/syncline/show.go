@@ -8,6 +8,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -116,6 +117,6 @@ func (a *app) showState(ctx context.Context, st *state.Store) error {
 
 // stateRevisionLabels describes the revisions recorded in st, looking
 // commits up in the repository holding the state and in the current one.
-func stateRevisionLabels(st *state.Store) *revisionLabels {
-	return newRevisionLabels(filepath.Dir(st.Path()), ".")
+func stateRevisionLabels(st *state.Store) *gitmirror.RevisionLabels {
+	return gitmirror.NewRevisionLabels(filepath.Dir(st.Path()), ".")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
@@ -57,7 +56,7 @@ func (a *app) validate(ctx context.Context, cmd *cli.Command) error {
 	}
 	files, rev, diags := a.loadConfig(src, cmd)
 	if cmd.Bool("json") {
-		if err := writeValidateJSON(a.stdout, files, diags); err != nil {
+		if err := views.WriteValidateJSON(a.stdout, files, diags); err != nil {
 			return err
 		}
 	} else {
@@ -85,13 +84,5 @@ func (a *app) loadConfig(src ops.Source, cmd *cli.Command) (map[string]*hcl.File
 }
 
 func (a *app) showValidateResult(files map[string]*hcl.File, rev *config.Revision, diags hcl.Diagnostics) {
-	a.showDiagnostics(files, diags)
-	if diags.HasErrors() {
-		return
-	}
-	if rev != nil {
-		fmt.Fprintln(a.stdout, views.RevisionLine(rev))
-	}
-	c := a.color(a.stdout)
-	fmt.Fprintf(a.stdout, "%s The configuration is valid.\n", c.Paint("Success!", views.Bold, views.Green))
+	views.ValidateHuman(a.streams(), a.color, files, rev, diags)
 }

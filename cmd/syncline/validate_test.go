@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/plantest"
+	"github.com/syncline/syncline/internal/views"
 )
 
 // fakeLoader records the options validate passes and returns diags with
@@ -21,7 +23,7 @@ type fakeLoader struct {
 
 func (f *fakeLoader) load(dir string, opts config.LoadOptions) (*config.Config, hcl.Diagnostics) {
 	f.dir, f.opts = dir, opts
-	return &config.Config{Dir: dir, Files: diagFiles(f.t)}, f.diags
+	return &config.Config{Dir: dir, Files: plantest.DiagnosticFiles(f.t)}, f.diags
 }
 
 func TestValidateOptions(t *testing.T) {
@@ -46,7 +48,7 @@ func TestValidateOptions(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	all := goldenDiagnostics(t)
+	all := plantest.Diagnostics(t)
 	warning, failure := all[1:2], all[0:1]
 	tests := []struct {
 		name       string
@@ -80,15 +82,15 @@ func TestValidate(t *testing.T) {
 
 func TestValidateJSON(t *testing.T) {
 	t.Parallel()
-	all := goldenDiagnostics(t)
+	all := plantest.Diagnostics(t)
 	tests := []struct {
 		name     string
 		diags    hcl.Diagnostics
 		wantCode int
-		want     validateResult
+		want     views.ValidateResult
 	}{
-		{"valid", nil, 0, validateResult{FormatVersion: "1.0", Valid: true}},
-		{"invalid", all, 1, validateResult{FormatVersion: "1.0", ErrorCount: 5, WarningCount: 2}},
+		{"valid", nil, 0, views.ValidateResult{FormatVersion: "1.0", Valid: true}},
+		{"invalid", all, 1, views.ValidateResult{FormatVersion: "1.0", ErrorCount: 5, WarningCount: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +101,7 @@ func TestValidateJSON(t *testing.T) {
 			if res.code != tt.wantCode || res.stderr != "" {
 				t.Fatalf("exit code %d, want %d; stderr:\n%s", res.code, tt.wantCode, res.stderr)
 			}
-			var got validateResult
+			var got views.ValidateResult
 			if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
 				t.Fatalf("stdout is not JSON: %v\n%s", err, res.stdout)
 			}

@@ -8,12 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/engine/watch"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
 
@@ -26,10 +27,6 @@ Changes are debounced (300ms), so an editor's save — often a write to a
 temporary file renamed over the original — is planned once.
 
 watch runs until interrupted (Ctrl-C, SIGTERM) and then exits 0.`
-
-// watchDebounce is how long watch waits after the last change before
-// planning again.
-const watchDebounce = 300 * time.Millisecond
 
 func (a *app) watchCommand() *cli.Command {
 	return &cli.Command{
@@ -56,39 +53,18 @@ func (a *app) watchAction(ctx context.Context, cmd *cli.Command) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
+	view := views.NewWatch(a.streams())
+	w := &watch.Watcher{
+		Dir:        dir,
+		Files:      func() watch.Files { return watch.Files{Config: watch.ConfigFiles(dir, config.ConfigFileSuffix)} },
+		EveryEvent: true,
+		Relevant:   watchedChange,
+		Errors:     func(err error) { a.reportRoundError(err) },
 	}
-	defer w.Close()
-	if err := w.Add(dir); err != nil {
-		return fmt.Errorf("watching %s: %w", dir, err)
-	}
-	fmt.Fprintf(a.stdout, "Watching %s for changes to the configuration; press Ctrl-C to stop.\n", dir)
-	a.watchRound(ctx, dir, cmd)
-
-	timer := time.NewTimer(watchDebounce)
-	timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			if watchedChange(ev) {
-				timer.Reset(watchDebounce)
-			}
-		case err, ok := <-w.Errors:
-			if !ok {
-				return nil
-			}
-			fmt.Fprintf(a.stderr, "Error watching %s: %s\n", dir, err)
-		case <-timer.C:
-			a.watchRound(ctx, dir, cmd)
-		}
-	}
+	view.Watching(dir)
+	round := func(ctx context.Context) { a.watchRound(ctx, dir, cmd, view) }
+	round(ctx)
+	return w.Run(ctx, round)
 }
 
 // watchedChange reports whether ev changes a configuration file: editors
@@ -104,22 +80,20 @@ func watchedChange(ev fsnotify.Event) bool {
 
 // watchRound validates dir and, when it is valid, plans it against the
 // state read-only. Errors are reported and watching goes on.
-func (a *app) watchRound(ctx context.Context, dir string, cmd *cli.Command) {
-	fmt.Fprintf(a.stdout, "\n──── %s ────\n", time.Now().Format("15:04:05"))
+func (a *app) watchRound(ctx context.Context, dir string, cmd *cli.Command, view views.Watch) {
+	view.RoundStarts(a.clock().Now())
 	files, _, diags := a.loadConfig(ops.DirSource(dir), cmd)
 	a.showValidateResult(files, nil, diags)
 	if diags.HasErrors() {
 		return
 	}
-	if err := a.watchPlan(ctx, dir, cmd); err != nil {
-		if _, reported := err.(exitStatus); !reported {
-			fmt.Fprintf(a.stderr, "Error: %s\n", err)
-		}
+	if err := a.watchPlan(ctx, dir, cmd, view); err != nil {
+		a.reportRoundError(err)
 	}
 }
 
 // watchPlan plans dir like "syncline plan" does, never writing.
-func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command) error {
+func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command, view views.Watch) error {
 	cfg, _, diags := a.loadSource(ops.DirSource(dir), config.LoadOptions{
 		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"), Environ: a.environ,
 	})
@@ -148,6 +122,6 @@ func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stdout)
+	view.Planning()
 	return a.textPlanView().Plan(pl.Plan)
 }

@@ -1,8 +1,12 @@
 package ops
 
 import (
+	"errors"
+	"path/filepath"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/state"
 )
 
@@ -80,4 +84,41 @@ func (l *Loaded) Who() string {
 		return state.OSUser()
 	}
 	return l.Revision.Author
+}
+
+// ResolveSource is where -repo, -ref and DIR point. Without repo and ref,
+// dir is a directory on disk. With repo, dir is a directory inside that
+// repository and ref defaults to HEAD. With ref alone, the repository is
+// the one the current directory is in, and dir (on disk) names the
+// directory inside it, so "syncline plan -ref main" plans what main holds
+// where you stand.
+func ResolveSource(dir, repo, ref string) (Source, error) {
+	switch {
+	case repo == "" && ref == "":
+		return DirSource(dir), nil
+	case repo == "":
+		return enclosingRepoSource(dir, ref)
+	}
+	if ref == "" {
+		ref = "HEAD"
+	}
+	src := Source{Repo: repo, Ref: ref, Path: dir, StateDir: "."}
+	if root, ok := gitmirror.WorkTreeRoot(repo, false); ok {
+		src.StateDir = filepath.Join(root, dir)
+	}
+	return src, nil
+}
+
+// enclosingRepoSource is the source for -ref without -repo: the repository
+// the current directory is in, at the place of dir.
+func enclosingRepoSource(dir, ref string) (Source, error) {
+	root, ok := gitmirror.WorkTreeRoot(".", true)
+	if !ok {
+		return Source{}, errors.New("-ref reads the git repository of the current directory, but it is not inside a work tree; name the repository with -repo PATH")
+	}
+	path, err := gitmirror.PathInside(root, dir)
+	if err != nil {
+		return Source{}, err
+	}
+	return Source{Repo: root, Ref: ref, Path: path, StateDir: dir}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
@@ -28,6 +29,11 @@ type Up interface {
 	TaskFailed(task string, err error)
 	// Summary shows what the round changed and each task's run.
 	Summary(s UpSummary)
+	// Watching says up -watch now follows dir.
+	Watching(dir string)
+	// RoundStarts separates a round of up -watch from the previous, with
+	// the time it starts.
+	RoundStarts(t time.Time)
 }
 
 // UpSummary is what one round of syncline up did.
@@ -62,6 +68,14 @@ type UpHuman struct {
 	streams Streams
 	color   Color
 }
+
+// Watching writes a blank line and what -watch does.
+func (v *UpHuman) Watching(dir string) {
+	fmt.Fprintf(v.streams.Stdout, "\nWatching %s; save a change to apply it and re-run what it concerns. Ctrl-C stops.\n", dir)
+}
+
+// RoundStarts writes the separator line with the time.
+func (v *UpHuman) RoundStarts(t time.Time) { writeRoundSeparator(v.streams.Stdout, t) }
 
 // Applying writes "Applying DIR to LOCATION".
 func (v *UpHuman) Applying(dir, location string) {

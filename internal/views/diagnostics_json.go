@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"strings"
@@ -6,10 +6,10 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// jsonDiagnostic is one diagnostic in machine-readable output. The shape is
+// JSONDiagnostic is one diagnostic in machine-readable output. The shape is
 // the one "terraform validate -json" uses, so editors and CI annotators that
 // read Terraform diagnostics read these too.
-type jsonDiagnostic struct {
+type JSONDiagnostic struct {
 	Severity string       `json:"severity"`
 	Summary  string       `json:"summary"`
 	Detail   string       `json:"detail"`
@@ -40,18 +40,18 @@ type jsonSnippet struct {
 	HighlightEndOffset   int     `json:"highlight_end_offset"`
 }
 
-// jsonDiagnostics converts diags, never returning nil so that the output
+// JSONDiagnostics converts diags, never returning nil so that the output
 // always holds an array.
-func jsonDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) []jsonDiagnostic {
-	out := make([]jsonDiagnostic, 0, len(diags))
+func JSONDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) []JSONDiagnostic {
+	out := make([]JSONDiagnostic, 0, len(diags))
 	for _, diag := range diags {
 		out = append(out, newJSONDiagnostic(files, diag))
 	}
 	return out
 }
 
-func newJSONDiagnostic(files map[string]*hcl.File, diag *hcl.Diagnostic) jsonDiagnostic {
-	d := jsonDiagnostic{Severity: "error", Summary: diag.Summary, Detail: diag.Detail}
+func newJSONDiagnostic(files map[string]*hcl.File, diag *hcl.Diagnostic) JSONDiagnostic {
+	d := JSONDiagnostic{Severity: "error", Summary: diag.Summary, Detail: diag.Detail}
 	if diag.Severity == hcl.DiagWarning {
 		d.Severity = "warning"
 	}

@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/syncline/syncline/internal/views"
 )
 
 // Layout of the human diagnostics view.
@@ -18,7 +17,7 @@ const (
 	snippetGutterSplit = " | "
 )
 
-// diagnosticsView renders diagnostics for people:
+// DiagnosticsHuman renders diagnostics for people:
 //
 //	Error: Unsupported argument
 //
@@ -31,27 +30,27 @@ const (
 // is unknown, prints its summary and detail only. The view prints only what
 // the diagnostic carries, never expression values, so sensitive values that
 // config keeps out of its diagnostics stay out of the output.
-type diagnosticsView struct {
-	files map[string]*hcl.File
-	color views.Color
+type DiagnosticsHuman struct {
+	Files map[string]*hcl.File
+	Color Color
 }
 
-// write renders every diagnostic, each followed by a blank line.
-func (v diagnosticsView) write(w io.Writer, diags hcl.Diagnostics) {
+// Write renders every diagnostic, each followed by a blank line.
+func (v DiagnosticsHuman) Write(w io.Writer, diags hcl.Diagnostics) {
 	for _, diag := range diags {
-		io.WriteString(w, v.format(diag))
+		io.WriteString(w, v.Format(diag))
 	}
 }
 
-// format renders one diagnostic, ending with a blank line.
-func (v diagnosticsView) format(diag *hcl.Diagnostic) string {
+// Format renders one diagnostic, ending with a blank line.
+func (v DiagnosticsHuman) Format(diag *hcl.Diagnostic) string {
 	var b strings.Builder
 	b.WriteString(v.header(diag))
 	b.WriteString("\n\n")
 	if diag.Subject != nil {
 		start := diag.Subject.Start
 		fmt.Fprintf(&b, "  on %s:%d,%d:\n", diag.Subject.Filename, start.Line, start.Column)
-		if s := newSnippet(v.files, diag); s != nil {
+		if s := newSnippet(v.Files, diag); s != nil {
 			writeSnippetLines(&b, s)
 		}
 	}
@@ -66,12 +65,12 @@ func (v diagnosticsView) format(diag *hcl.Diagnostic) string {
 }
 
 // header is "Error: Summary" or "Warning: Summary", coloured when enabled.
-func (v diagnosticsView) header(diag *hcl.Diagnostic) string {
-	label, hue := "Error", views.Red
+func (v DiagnosticsHuman) header(diag *hcl.Diagnostic) string {
+	label, hue := "Error", Red
 	if diag.Severity == hcl.DiagWarning {
-		label, hue = "Warning", views.Yellow
+		label, hue = "Warning", Yellow
 	}
-	return v.color.Paint(label+":", views.Bold, hue) + v.color.Paint(" "+diag.Summary, views.Bold)
+	return v.Color.Paint(label+":", Bold, hue) + v.Color.Paint(" "+diag.Summary, Bold)
 }
 
 // writeSnippetLines prints the snippet with a line number gutter and, when
@@ -131,15 +130,16 @@ func clamp(n, lo, hi int) int {
 	return max(lo, min(n, hi))
 }
 
-// showDiagnostics prints diags as Terraform does: errors on stderr,
-// warnings on stdout, each stream coloured only if it is a terminal.
-func (a *app) showDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
+// ShowDiagnostics writes diags as Terraform does: errors on standard
+// error, warnings on standard output, each painted with the colour
+// colorFor gives its stream.
+func ShowDiagnostics(s Streams, colorFor func(io.Writer) Color, files map[string]*hcl.File, diags hcl.Diagnostics) {
 	for _, diag := range diags {
-		w := a.stdout
+		w := s.Stdout
 		if diag.Severity == hcl.DiagError {
-			w = a.stderr
+			w = s.Stderr
 		}
-		view := diagnosticsView{files: files, color: a.color(w)}
-		io.WriteString(w, view.format(diag))
+		view := DiagnosticsHuman{Files: files, Color: colorFor(w)}
+		io.WriteString(w, view.Format(diag))
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package ops
 
 import (
 	"crypto/sha256"
@@ -16,11 +16,11 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// taskFingerprints identify, per enabled task, everything its runs depend
+// TaskFingerprints identify, per enabled task, everything its runs depend
 // on that a saved file can change: the task's applied definition, those of
 // the resources its activities use, the data files of those resources,
 // and the values of variables and locals (mappings read them).
-func taskFingerprints(cfg *config.Config, snap *state.Snapshot) map[string]string {
+func TaskFingerprints(cfg *config.Config, snap *state.Snapshot) map[string]string {
 	values := sha256.New()
 	for _, name := range config.SortedNames(cfg.Variables) {
 		writeValueDigest(values, "var."+name, cfg.Variables[name].Value)
@@ -79,10 +79,10 @@ func writeValueDigest(h hash.Hash, name string, v cty.Value) {
 	fmt.Fprintf(h, "%s=%s\n", name, b)
 }
 
-// dataFiles are the files a resource reads that up -watch follows, as
+// DataFiles are the files a resource reads that up -watch follows, as
 // its connector's optional DataFiles capability names them: a csv
 // resource's file. Database files are not followed: runs write them.
-func dataFiles(dir string, res *config.Resource) []string {
+func DataFiles(dir string, res *config.Resource) []string {
 	return builtin.DataFiles(res, connector.Options{BaseDir: dir})
 }
 
@@ -90,7 +90,7 @@ func dataFiles(dir string, res *config.Resource) []string {
 // missing file has a digest too.
 func dataDigest(dir string, res *config.Resource) string {
 	h := sha256.New()
-	for _, path := range dataFiles(dir, res) {
+	for _, path := range DataFiles(dir, res) {
 		fmt.Fprintf(h, "%s\n", path)
 		f, err := os.Open(path)
 		if err != nil {

@@ -1,4 +1,4 @@
-package main
+package gitmirror
 
 import (
 	"fmt"
@@ -14,20 +14,20 @@ import (
 // maxMessageLength bounds a commit message shown in a table.
 const maxMessageLength = 50
 
-// revisionLabels describe the revisions the state records, for show and
+// RevisionLabels describe the revisions the state records, for show and
 // state history: the short SHA and, when the commit is found in a nearby
 // repository, the first line of its message. The state keeps only the SHA;
 // the repositories looked in are the ones holding the state file and the
 // current directory, which is where a state made from a work tree lives.
-type revisionLabels struct {
+type RevisionLabels struct {
 	repos []*git.Repository
 	cache map[string]string
 }
 
-// newRevisionLabels opens the repositories that dirs are inside; dirs that
+// NewRevisionLabels opens the repositories that dirs are inside; dirs that
 // are in none are skipped.
-func newRevisionLabels(dirs ...string) *revisionLabels {
-	l := &revisionLabels{cache: map[string]string{}}
+func NewRevisionLabels(dirs ...string) *RevisionLabels {
+	l := &RevisionLabels{cache: map[string]string{}}
 	seen := map[string]bool{}
 	for _, dir := range dirs {
 		r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
@@ -48,7 +48,7 @@ func newRevisionLabels(dirs ...string) *revisionLabels {
 
 // Label is "-" for no revision, else the short SHA followed by the quoted
 // first line of the commit message when it is known.
-func (l *revisionLabels) Label(rev string) string {
+func (l *RevisionLabels) Label(rev string) string {
 	if rev == "" {
 		return "-"
 	}
@@ -64,7 +64,7 @@ func (l *revisionLabels) Label(rev string) string {
 }
 
 // message finds the first line of the commit's message, "" when no repository has it.
-func (l *revisionLabels) message(rev string) string {
+func (l *RevisionLabels) message(rev string) string {
 	if len(rev) != 40 {
 		return ""
 	}
