@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
@@ -34,7 +33,7 @@ func (a *app) exitCode(err error) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &usage):
-		fmt.Fprintln(a.stderr, usage.Error())
+		views.WriteUsageError(a.stderr, usage.Error())
 		return exitError
 	case errors.As(err, &coder):
 		if msg := coder.Error(); msg != "" {
@@ -49,6 +48,5 @@ func (a *app) exitCode(err error) int {
 
 // printError reports an error that has no source location.
 func (a *app) printError(msg string) {
-	c := a.color(a.stderr)
-	fmt.Fprintf(a.stderr, "%s %s\n", c.Paint("Error:", views.Bold, views.Red), msg)
+	views.WriteError(a.stderr, a.color(a.stderr), msg)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/syncline/syncline/internal/views"
 	"io"
 	"os"
 
@@ -44,7 +45,7 @@ func (a *app) fmtFile(path string, opts fmtOptions) fmtResult {
 		return fmtResult{}
 	}
 	if opts.list {
-		fmt.Fprintln(a.stdout, path)
+		views.FormattedFile(a.stdout, path)
 	}
 	if !opts.check {
 		if err := atomicfile.Replace(path, out); err != nil {
@@ -52,7 +53,7 @@ func (a *app) fmtFile(path string, opts fmtOptions) fmtResult {
 		}
 	}
 	if opts.diff {
-		if err := writeDiff(a.stdout, path, src, out); err != nil {
+		if err := views.WriteUnifiedDiff(a.stdout, path, src, out); err != nil {
 			return a.fmtFailed(err)
 		}
 	}
@@ -71,7 +72,7 @@ func (a *app) fmtStdin(opts fmtOptions) fmtResult {
 		return fmtResult{failed: true}
 	}
 	if opts.diff {
-		err = writeDiff(a.stdout, stdinName, src, out)
+		err = views.WriteUnifiedDiff(a.stdout, stdinName, src, out)
 	} else {
 		_, err = a.stdout.Write(out)
 	}

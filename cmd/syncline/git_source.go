@@ -31,7 +31,7 @@ func (a *app) configSource(cmd *cli.Command) (ops.Source, error) {
 
 // loader loads configurations through a.loadDir.
 func (a *app) loader() ops.Loader {
-	return ops.Loader{LoadDir: a.loadDir, Environ: a.environ}
+	return ops.Loader{LoadDir: a.loadDir, Environ: a.environ, Clock: a.clock()}
 }
 
 // loadSource loads the configuration from src; the revision is nil for a

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"github.com/syncline/syncline/internal/views"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
@@ -44,10 +44,6 @@ func (a *app) initAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if created {
-		fmt.Fprintf(a.stdout, "Initialized the state store %s (lineage %s).\n", st.Path(), lineage)
-	} else {
-		fmt.Fprintf(a.stdout, "The state store %s is already initialized (lineage %s).\n", st.Path(), lineage)
-	}
+	views.Initialized(a.stdout, st.Path(), lineage, created)
 	return nil
 }

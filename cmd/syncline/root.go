@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/syncline/syncline/internal/views"
 	"os"
 
 	"github.com/urfave/cli/v3"
@@ -129,6 +130,6 @@ func (a *app) rootAction(ctx context.Context, cmd *cli.Command) error {
 
 // commandNotFound is called for "syncline help NAME" with an unknown NAME.
 func (a *app) commandNotFound(ctx context.Context, cmd *cli.Command, name string) {
-	fmt.Fprintln(a.stderr, unknownCommandError(cmd, name))
+	views.WriteUsageError(a.stderr, unknownCommandError(cmd, name).Error())
 	a.failed = true
 }

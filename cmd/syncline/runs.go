@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
@@ -122,7 +121,7 @@ func (a *app) runsCancel(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	r, err := st.RunCancel(ctx, id, state.OSUser(), time.Now())
+	r, err := st.RunCancel(ctx, id, state.OSUser(), a.clock().Now())
 	if err != nil {
 		return err
 	}

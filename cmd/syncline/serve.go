@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -124,7 +123,7 @@ func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "syncline serve: scheduling the tasks applied to %s; press Ctrl-C to stop.\n", location)
+	views.Serving(a.stdout, location)
 	if syncer != nil {
 		if err := syncer.Start(sigCtx); err != nil {
 			stop()
@@ -132,7 +131,7 @@ func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *
 			return err
 		}
 		if addr := syncer.Addr(); addr != nil {
-			fmt.Fprintf(a.stdout, "syncline serve: webhook listening on http://%s/hooks/git\n", addr)
+			views.WebhookListening(a.stdout, addr)
 		}
 		defer syncer.Stop()
 	}

@@ -54,7 +54,7 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 			return err
 		}
 		if shown.Unauthenticated != nil {
-			fmt.Fprintf(a.stderr, "Warning: the plan file is not authenticated: its state %s cannot be read (%v).\n\n", shown.Location, shown.Unauthenticated)
+			views.PlanFileUnauthenticated(a.stderr, shown.Location, shown.Unauthenticated)
 		}
 		if rev := shown.File.Revision(); rev != nil {
 			view.Revision(rev)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
@@ -54,7 +53,7 @@ func (a *app) tasksList(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	defer st.Close()
-	list, err := readTaskList(ctx, st)
+	list, err := a.readTaskList(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -63,7 +62,7 @@ func (a *app) tasksList(ctx context.Context, cmd *cli.Command) error {
 }
 
 // readTaskList reads what the tasks table shows.
-func readTaskList(ctx context.Context, st *state.Store) (*views.TaskList, error) {
+func (a *app) readTaskList(ctx context.Context, st *state.Store) (*views.TaskList, error) {
 	snap, err := st.Snapshot(ctx)
 	if err != nil {
 		return nil, err
@@ -76,12 +75,12 @@ func readTaskList(ctx context.Context, st *state.Store) (*views.TaskList, error)
 	if err != nil {
 		return nil, err
 	}
-	return &views.TaskList{Snapshot: snap, Runtime: runtime, Last: last, Now: time.Now()}, nil
+	return &views.TaskList{Snapshot: snap, Runtime: runtime, Last: last, Now: a.clock().Now()}, nil
 }
 
 func (a *app) tasksShow(ctx context.Context, cmd *cli.Command) error {
 	return a.onTask(ctx, cmd, true, func(st *state.Store, name string) error {
-		list, err := readTaskList(ctx, st)
+		list, err := a.readTaskList(ctx, st)
 		if err != nil {
 			return err
 		}

@@ -129,5 +129,5 @@ func (a *app) reportRoundError(err error) {
 	if _, reported := err.(exitStatus); reported {
 		return
 	}
-	fmt.Fprintf(a.stderr, "Error: %s\n", err)
+	a.printError(err.Error())
 }

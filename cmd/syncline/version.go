@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"runtime"
 	"runtime/debug"
 
+	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
 )
 
@@ -30,13 +29,6 @@ func currentVersion() string {
 	return "dev"
 }
 
-// versionInfo is the -json form of the version command.
-type versionInfo struct {
-	Version   string `json:"version"`
-	GoVersion string `json:"go_version"`
-	Platform  string `json:"platform"`
-}
-
 func (a *app) versionCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "version",
@@ -58,16 +50,9 @@ platform. With -json, prints an object with "version", "go_version" and
 }
 
 func (a *app) printVersion(asJSON bool) error {
-	info := versionInfo{
+	return views.WriteVersion(a.stdout, views.VersionInfo{
 		Version:   currentVersion(),
 		GoVersion: runtime.Version(),
 		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
-	}
-	if asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(info)
-	}
-	_, err := fmt.Fprintf(a.stdout, "syncline %s\n%s %s\n", info.Version, info.GoVersion, info.Platform)
-	return err
+	}, asJSON)
 }

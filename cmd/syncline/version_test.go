@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/syncline/syncline/internal/views"
 	"runtime"
 	"strings"
 	"testing"
@@ -42,11 +43,11 @@ func TestVersionJSON(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", res.code, res.stderr)
 	}
-	var got versionInfo
+	var got views.VersionInfo
 	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, res.stdout)
 	}
-	want := versionInfo{Version: currentVersion(), GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	want := views.VersionInfo{Version: currentVersion(), GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}

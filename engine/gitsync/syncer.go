@@ -143,13 +143,13 @@ func (s *Syncer) syncNow(ctx context.Context, reason string) {
 	defer s.mu.Unlock()
 	f := s.follow.Load()
 	var out bytes.Buffer
-	start := time.Now()
+	start := s.cfg.Loader.Now()
 	res, err := ops.Sync(ctx, s.cfg.Loader, ops.SyncOptions{
 		Repo: f.repo, Branch: f.branch, Path: f.path, State: s.cfg.State,
 		Vars: s.cfg.Vars, VarFiles: s.cfg.VarFiles,
 		Credentials: f.creds.Override(gitmirror.Credentials{Password: s.cfg.Getenv(gitmirror.EnvPassword), Token: s.cfg.Getenv(gitmirror.EnvToken)}),
 	}, s.cfg.Reporter(&out))
-	attrs := []any{"reason", reason, "branch", f.branch, "duration", time.Since(start).Round(time.Millisecond)}
+	attrs := []any{"reason", reason, "branch", f.branch, "duration", s.cfg.Loader.Now().Sub(start).Round(time.Millisecond)}
 	if err != nil {
 		text := errorText(err, out.String())
 		failure := state.SyncFailure{Repository: f.repo, Branch: f.branch, Error: text}

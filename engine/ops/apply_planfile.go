@@ -60,7 +60,7 @@ func applyPlanFileLocked(ctx context.Context, st *state.Store, snap *state.Snaps
 	if err != nil {
 		return err
 	}
-	again, err := planner.Compute(pl.Desired, snap, planner.Options{Now: time.Now(), AllowDestroy: f.AllowDestroy,
+	again, err := planner.Compute(pl.Desired, snap, planner.Options{Now: pl.Loaded.Now(), AllowDestroy: f.AllowDestroy,
 		Moves: planner.MovesFromConfig(pl.Loaded.Config), Revision: p.Revision, Runtime: runtime})
 	if err != nil {
 		return err

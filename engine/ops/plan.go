@@ -30,7 +30,7 @@ func PlanConfig(l *Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, al
 		return nil, err
 	}
 	p, err := planner.Compute(desired, snap, planner.Options{
-		Now:          time.Now(),
+		Now:          l.Now(),
 		AllowDestroy: allowDestroy,
 		Moves:        planner.MovesFromConfig(l.Config),
 		Revision:     l.Commit(),

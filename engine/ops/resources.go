@@ -28,4 +28,3 @@ func TestResource(ctx context.Context, res *config.Resource, dir string) (r *con
 	}
 	return r, created, err
 }
-

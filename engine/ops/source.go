@@ -3,9 +3,11 @@ package ops
 import (
 	"errors"
 	"path/filepath"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/state"
 )
@@ -35,6 +37,16 @@ func DirSource(dir string) Source { return Source{Dir: dir, StateDir: dir} }
 type Loader struct {
 	LoadDir func(dir string, opts config.LoadOptions) (*config.Config, hcl.Diagnostics)
 	Environ []string
+	// Clock tells the time plans are made at (nil: the wall clock).
+	Clock clock.Clock
+}
+
+// Now is the time on l's clock.
+func (l Loader) Now() time.Time {
+	if l.Clock == nil {
+		return time.Now()
+	}
+	return l.Clock.Now()
 }
 
 // Load loads src; the revision is nil for a directory on disk.
@@ -58,7 +70,7 @@ func (l Loader) LoadStrict(src Source, vars, varFiles []string, r Reporter) (*Lo
 	if diags.HasErrors() {
 		return nil, &ConfigError{Diagnostics: diags}
 	}
-	return &Loaded{Config: cfg, Source: src, Revision: rev}, nil
+	return &Loaded{Config: cfg, Source: src, Revision: rev, Clock: l.Clock}, nil
 }
 
 // Loaded is a configuration together with where it came from.
@@ -66,7 +78,13 @@ type Loaded struct {
 	Config   *config.Config
 	Source   Source
 	Revision *config.Revision // nil for a directory on disk
+	// Clock tells the time the configuration is planned at (nil: the
+	// wall clock).
+	Clock clock.Clock
 }
+
+// Now is the time on l's clock.
+func (l *Loaded) Now() time.Time { return Loader{Clock: l.Clock}.Now() }
 
 // Commit is the revision recorded with plans and applies: the commit SHA,
 // or "" for a directory on disk.
