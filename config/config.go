@@ -245,11 +245,15 @@ const (
 	ConcurrencyAllow   = "allow"
 )
 
-// Modes say how much of its work a run really does.
+// Mode says how much of its work a run really does: a task's mode, or
+// the mode a run was started in.
+type Mode string
+
+// The modes.
 const (
-	ModeFull    = "full"
-	ModePreview = "preview"
-	ModeDryRun  = "dry_run"
+	ModeFull    Mode = "full"    // compute every change and write it
+	ModePreview Mode = "preview" // compute every change, write none
+	ModeDryRun  Mode = "dry_run" // report situations only
 )
 
 // Task is the container that says when and how work runs, holding its
@@ -265,7 +269,7 @@ type Task struct {
 	Schedule    *Schedule
 	After       []*Reference
 	Enabled     bool
-	Mode        string
+	Mode        Mode
 	Concurrency string
 	Timeout     time.Duration
 	Retry       *Retry

@@ -238,7 +238,7 @@ func documentedDefaults() []defaultCheck {
 		{"### `object_type`", "deprovision", q(DeprovisionDelete)},
 		{"## `task`", "priority", n(DefaultPriority)},
 		{"## `task`", "enabled", "true"},
-		{"## `task`", "mode", q(ModeFull)},
+		{"## `task`", "mode", q(string(ModeFull))},
 		{"## `task`", "concurrency", q(ConcurrencyForbid)},
 		{"### `retry`", "backoff", q(shortDuration(DefaultBackoff))},
 		{"### `retry`", "max_backoff", q(shortDuration(DefaultMaxBackoff))},

@@ -38,7 +38,7 @@ const (
 
 // Modes lists the run modes; Concurrencies the concurrency policies.
 var (
-	Modes         = []string{ModeFull, ModePreview, ModeDryRun}
+	Modes         = []string{string(ModeFull), string(ModePreview), string(ModeDryRun)}
 	Concurrencies = []string{ConcurrencyForbid, ConcurrencyReplace, ConcurrencyAllow}
 	// RunOutcomes are the final run states a notify block can listen for.
 	RunOutcomes = []string{"succeeded", "partial", "failed", "cancelled", "interrupted"}
@@ -83,7 +83,9 @@ func (t *Task) decodeAttributes(d *decoder, attrs hcl.Attributes) hcl.Diagnostic
 		diags = append(diags, d.boolean(a, &t.Enabled)...)
 	}
 	if a, ok := attrs["mode"]; ok {
-		diags = append(diags, d.enum(a, Modes, &t.Mode)...)
+		mode := string(t.Mode)
+		diags = append(diags, d.enum(a, Modes, &mode)...)
+		t.Mode = Mode(mode)
 	}
 	if a, ok := attrs["concurrency"]; ok {
 		diags = append(diags, d.enum(a, Concurrencies, &t.Concurrency)...)

@@ -27,7 +27,7 @@ func taskNotes(ch *Change) []string {
 // now on its activities write to resources and the repository.
 func modeNotes(before, after map[string]string) []string {
 	b, a := before["mode"], after["mode"]
-	if a != Quote(config.ModeFull) || b == a || b == "" {
+	if a != Quote(string(config.ModeFull)) || b == a || b == "" {
 		return nil
 	}
 	return []string{fmt.Sprintf("Mode changes from %s to %s: the task's activities will write to resources and the repository.", b, a)}

@@ -14,7 +14,7 @@ func taskSpec(w specWriter, t *config.Task) {
 	w.str("owner", t.Owner)
 	w.int("priority", t.Priority)
 	w.bool("enabled", t.Enabled)
-	w.str("mode", t.Mode)
+	w.str("mode", string(t.Mode))
 	w.str("concurrency", t.Concurrency)
 	w.duration("timeout", t.Timeout)
 	switch {

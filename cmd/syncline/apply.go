@@ -39,7 +39,7 @@ func (a *app) applyCommand() *cli.Command {
 		Description: applyDescription,
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking for confirmation"},
-			&cli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for the state lock (e.g. 30s)"},
+			lockTimeoutFlag(),
 		}, planFlags()...),
 		Action: a.applyAction,
 	}

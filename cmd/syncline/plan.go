@@ -68,11 +68,7 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 			view.StoreInitialized(created.Path, created.Lineage)
 		}
 	}
-	snap, runtime, err := ops.ReadSnapshot(ctx, location)
-	if err != nil {
-		return err
-	}
-	pl, err := a.computePlan(lc, snap, runtime, cmd)
+	pl, err := ops.PlanAgainst(ctx, lc, location, cmd.Bool("allow-destroy"))
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	view := a.runView()
-	final, err := ops.RunTask(ctx, st, cat, ops.RunRequest{Task: task, Mode: cmd.String("mode"), Detach: cmd.Bool("detach"),
+	final, err := ops.RunTask(ctx, st, cat, ops.RunRequest{Task: task, Mode: config.Mode(cmd.String("mode")), Detach: cmd.Bool("detach"),
 		Who: state.OSUser(), Clock: a.clock()}, view)
 	if err != nil || cmd.Bool("detach") {
 		return err

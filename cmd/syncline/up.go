@@ -50,8 +50,8 @@ func (a *app) upCommand() *cli.Command {
 		Flags: append([]cli.Flag{
 			stateFlag(),
 			&cli.BoolFlag{Name: "watch", Usage: "keep watching DIR; apply and re-run what changed on every saved change"},
-			&cli.BoolFlag{Name: "allow-destroy", Usage: "allow removing or replacing a resource that still has shadows"},
-			&cli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for the state lock (e.g. 30s)"},
+			allowDestroyFlag(),
+			lockTimeoutFlag(),
 		}, variableFlags()...),
 		Action: a.upAction,
 	}

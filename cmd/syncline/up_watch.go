@@ -16,8 +16,10 @@ func (a *app) upWatch(ctx context.Context, opts ops.UpOptions, round *ops.UpResu
 		Dir:    opts.Dir,
 		Files:  func() watch.Files { return opts.WatchedFiles(cfg) },
 		Errors: func(err error) { a.reportRoundError(err) },
+		// Said once the files are followed and their contents taken: a
+		// change saved after it starts a round.
+		Ready: func() { a.upView().Watching(opts.Dir) },
 	}
-	a.upView().Watching(opts.Dir)
 	return w.Run(ctx, func(ctx context.Context) {
 		a.upView().RoundStarts(a.clock().Now())
 		before := prints

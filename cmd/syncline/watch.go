@@ -54,16 +54,20 @@ func (a *app) watchAction(ctx context.Context, cmd *cli.Command) error {
 	defer stop()
 
 	view := views.NewWatch(a.streams())
+	round := func(ctx context.Context) { a.watchRound(ctx, dir, cmd, view) }
 	w := &watch.Watcher{
 		Dir:        dir,
 		Files:      func() watch.Files { return watch.Files{Config: watch.ConfigFiles(dir, config.ConfigFileSuffix)} },
 		EveryEvent: true,
 		Relevant:   watchedChange,
 		Errors:     func(err error) { a.reportRoundError(err) },
+		// The first round runs once the directory is followed, so that a
+		// save made while it runs starts the next.
+		Ready: func() {
+			view.Watching(dir)
+			round(ctx)
+		},
 	}
-	view.Watching(dir)
-	round := func(ctx context.Context) { a.watchRound(ctx, dir, cmd, view) }
-	round(ctx)
 	return w.Run(ctx, round)
 }
 
@@ -112,13 +116,9 @@ func (a *app) watchPlan(ctx context.Context, dir string, cmd *cli.Command, view 
 		a.showDiagnostics(files, errs)
 		return exitStatus(exitError)
 	}
-	lc := &ops.Loaded{Config: cfg, Source: ops.DirSource(dir)}
+	lc := &ops.Loaded{Config: cfg, Source: ops.DirSource(dir), Clock: a.clock()}
 	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
-	snap, runtime, err := ops.ReadSnapshot(ctx, location)
-	if err != nil {
-		return err
-	}
-	pl, err := a.computePlan(lc, snap, runtime, cmd)
+	pl, err := ops.PlanAgainst(ctx, lc, location, cmd.Bool("allow-destroy"))
 	if err != nil {
 		return err
 	}

@@ -31,3 +31,14 @@ func dirArg(cmd *cli.Command) (string, error) {
 	}
 	return ".", nil
 }
+
+// lockTimeoutFlag is the -lock-timeout option of the commands that apply.
+func lockTimeoutFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for the state lock (e.g. 30s)"}
+}
+
+// allowDestroyFlag is the -allow-destroy option of the commands that plan
+// and apply.
+func allowDestroyFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "allow-destroy", Usage: "allow removing or replacing a resource that still has shadows"}
+}

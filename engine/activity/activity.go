@@ -40,7 +40,7 @@ type Context struct {
 	// Dir is the configuration directory; relative paths in activity
 	// settings are relative to it.
 	Dir   string
-	Mode  string // full, preview or dry_run
+	Mode  config.Mode
 	Store *state.Store
 	Clock clock.Clock
 	Log   *slog.Logger

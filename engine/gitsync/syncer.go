@@ -157,8 +157,10 @@ func (s *Syncer) syncNow(ctx context.Context, reason string) {
 			failure.Revision = res.Commit
 			attrs = append(attrs, "revision", config.ShortCommit(res.Commit))
 		}
-		s.cfg.Logger.Error("sync failed; still running the definitions applied before", append(attrs, "error", text)...)
+		// Recorded before it is logged: whoever reads the log finds the
+		// failure in the state too.
 		s.recordFailure(ctx, failure)
+		s.cfg.Logger.Error("sync failed; still running the definitions applied before", append(attrs, "error", text)...)
 		s.signals.synced.Signal(res)
 		return
 	}

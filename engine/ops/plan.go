@@ -43,6 +43,16 @@ func PlanConfig(l *Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, al
 	return &Planned{Loaded: l, Key: snap.Key, Desired: desired, Plan: p}, nil
 }
 
+// PlanAgainst plans l against the state at location, read without
+// writing anything (see ReadSnapshot): what syncline plan and watch show.
+func PlanAgainst(ctx context.Context, l *Loaded, location string, allowDestroy bool) (*Planned, error) {
+	snap, runtime, err := ReadSnapshot(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	return PlanConfig(l, snap, runtime, allowDestroy)
+}
+
 // ReadSnapshot reads the state for planning without writing anything: a
 // store that does not exist yet is an empty snapshot. The tasks' runtime
 // comes along, for drift.

@@ -32,7 +32,7 @@ type RunObserver interface {
 type RunRequest struct {
 	Task string
 	// Mode overrides the task's mode ("" keeps it).
-	Mode string
+	Mode config.Mode
 	// Detach only queues the run, for syncline serve to start.
 	Detach bool
 	// Who is recorded as the run's requester.
@@ -120,12 +120,12 @@ func Execute(ctx context.Context, st *state.Store, cat *catalog.Catalog, run *st
 
 // QueuedRun returns the task's queued run when it is the only active one
 // and has the mode asked for ("" for any), else nil.
-func QueuedRun(ctx context.Context, st *state.Store, task string, mode string) *state.Run {
+func QueuedRun(ctx context.Context, st *state.Store, task string, mode config.Mode) *state.Run {
 	active, err := st.RunListActive(ctx, task)
 	if err != nil || len(active) != 1 || active[0].State != state.RunQueued {
 		return nil
 	}
-	if mode != "" && active[0].Mode != mode {
+	if mode != "" && config.Mode(active[0].Mode) != mode {
 		return nil
 	}
 	return &active[0]

@@ -141,11 +141,7 @@ func syncPolicy(settings *config.Settings) string {
 
 // planOnly shows the plan under the plan_only policy, writing nothing.
 func planOnly(ctx context.Context, lc *Loaded, location string, allowDestroy bool, r Reporter) (*Planned, error) {
-	snap, runtime, err := ReadSnapshot(ctx, location)
-	if err != nil {
-		return nil, err
-	}
-	pl, err := PlanConfig(lc, snap, runtime, allowDestroy)
+	pl, err := PlanAgainst(ctx, lc, location, allowDestroy)
 	if err != nil {
 		return nil, err
 	}

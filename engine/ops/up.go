@@ -16,10 +16,16 @@ import (
 	"github.com/syncline/syncline/state"
 )
 
-// UpObserver is what a person sees of a round of syncline up, around the
-// runs (RunObserver): internal/views.Up and views.Run implement it.
+// UpObserver is what a person sees of a round of syncline up: its
+// progress and its runs. internal/views.Up and views.Run implement it.
 type UpObserver interface {
 	RunObserver
+	UpProgress
+}
+
+// UpProgress is what a person sees of a round of syncline up around its
+// runs.
+type UpProgress interface {
 	// Applying says which configuration is applied to which state.
 	Applying(dir, location string)
 	// NoTasks says no task runs: none depends on what changed
@@ -71,10 +77,11 @@ type UpResult struct {
 
 // UpRun is one task's turn in a round: its run, or why it had none.
 type UpRun struct {
-	Task, Mode string
-	Run        *state.Run // nil when the task did not run
-	Skipped    string     // why it was skipped
-	Err        error      // why it could not start
+	Task    string
+	Mode    config.Mode
+	Run     *state.Run // nil when the task did not run
+	Skipped string     // why it was skipped
+	Err     error      // why it could not start
 }
 
 // Succeeded reports whether the task ran and its run succeeded.

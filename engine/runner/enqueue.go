@@ -28,7 +28,7 @@ const applyHint = "run syncline plan / apply"
 // applied, closed, suspended or disabled (catalog.ErrUnknownTask, catalog.ErrNotRunnable),
 // and, under concurrency "forbid", a task with a run still queued or
 // running (ErrTaskBusy). Under "replace" the active runs are cancelled.
-func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog, task, mode, by string) (*state.Run, error) {
+func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog, task string, mode config.Mode, by string) (*state.Run, error) {
 	t, err := runnableTask(ctx, store, cat, task)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog
 	if mode == "" {
 		mode = t.Mode
 	}
-	if !slices.Contains(config.Modes, mode) {
+	if !slices.Contains(config.Modes, string(mode)) {
 		return nil, fmt.Errorf("unknown mode %q; the modes are %s", mode, strings.Join(config.Modes, ", "))
 	}
 	if err := makeRoom(ctx, store, t, by); err != nil {
@@ -46,7 +46,7 @@ func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog
 		Task:        t.Name,
 		Trigger:     state.TriggerManual,
 		TriggeredBy: by,
-		Mode:        mode,
+		Mode:        string(mode),
 		Revision:    cat.Revision(t.Name),
 		Serial:      cat.Serial(),
 		State:       state.RunQueued,

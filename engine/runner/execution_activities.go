@@ -75,7 +75,7 @@ func (ex *execution) runActivity(ctx context.Context, i int, a *config.Activity)
 	ex.mu.Lock()
 	res := &ex.run.Activities[i]
 	res.State, res.StartedAt = state.RunRunning, r.Clock.Now()
-	mode := ex.run.Mode
+	mode := config.Mode(ex.run.Mode)
 	ex.dirty = true
 	ex.mu.Unlock()
 	ex.flushSoon()

@@ -21,7 +21,7 @@ const afterScanLimit = 500
 // run whose mode was overridden (syncline run -mode preview) triggers
 // nothing.
 func (r *Runner) afterRuns(ctx context.Context, done *state.Run, task *config.Task, now time.Time) ([]state.Run, []int64, error) {
-	if done.Mode != task.Mode {
+	if config.Mode(done.Mode) != task.Mode {
 		return nil, nil, nil
 	}
 	var (
@@ -130,7 +130,7 @@ func (r *Runner) afterTriggered(done *state.Run, t *config.Task, now time.Time) 
 		Task:        t.Name,
 		Trigger:     state.TriggerAfter,
 		TriggeredBy: fmt.Sprintf("run %d", done.ID),
-		Mode:        t.Mode,
+		Mode:        string(t.Mode),
 		Revision:    r.Catalog.Revision(t.Name),
 		Serial:      r.Catalog.Serial(),
 		State:       state.RunQueued,

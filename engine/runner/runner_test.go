@@ -442,7 +442,7 @@ task "off" {
 		{"b", "fast", nil, `unknown mode "fast"; the modes are full, preview, dry_run`},
 	}
 	for _, tt := range tests {
-		_, err := EnqueueManual(b.Ctx, b.Store, cat, tt.task, tt.mode, "tester")
+		_, err := EnqueueManual(b.Ctx, b.Store, cat, tt.task, config.Mode(tt.mode), "tester")
 		if err == nil || !strings.Contains(err.Error(), tt.want) || (tt.is != nil && !errors.Is(err, tt.is)) {
 			t.Errorf("%s: %v\nwant %s", tt.task, err, tt.want)
 		}

@@ -24,7 +24,7 @@ func (m runMaker) queued(at time.Time, note string) state.Run {
 		Task:        t.Name,
 		Trigger:     state.TriggerSchedule,
 		TriggeredBy: m.fireTime(at),
-		Mode:        t.Mode,
+		Mode:        string(t.Mode),
 		Revision:    m.ts.Revision,
 		Serial:      m.serial,
 		State:       state.RunQueued,

@@ -146,16 +146,12 @@ func recomputeUsers(ctx context.Context, job *Job, w *world) ([]int64, error) {
 
 func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
 	rec := p.job.Rec
-	var due []int64
-	var stop error
-	err := p.job.Store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
-		due, stop = nil, nil
+	return p.writeBatch(ctx, p.job.Store.RepositoryWrite, rec, func(r *state.RepositoryTx, emit emitFunc) (error, error) {
 		d := &decider{w: p.w, r: r, ctx: ctx}
-		var changes []state.RunChange
 		for _, id := range ids {
 			u, err := r.UserByID(id)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if u == nil {
 				continue // deleted meanwhile
@@ -164,31 +160,19 @@ func (p *pass) recomputeBatch(ctx context.Context, ids []int64) error {
 			// A target's trouble lands in e.problems; an error here is
 			// the repository's, and ends the activity.
 			if err := d.provision(u, e); err != nil {
-				return err
+				return nil, err
 			}
-			ids, ch, stop, err := p.applyEffects(r, rec, e, nil)
+			due, ch, stop, err := p.applyEffects(r, rec, e, nil)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			due, changes = append(due, ids...), append(changes, ch...)
+			emit(due, ch)
 			if stop != nil {
-				break
+				return stop, nil
 			}
 		}
-		if len(changes) > 0 && p.job.RunID != 0 {
-			return r.AddRunChanges(p.job.RunID, changes)
-		}
-		return nil
+		return nil, nil
 	})
-	if err != nil {
-		return err
-	}
-	if len(due) > 0 {
-		if err := p.x.run(ctx, rec, due, p.job.now(), false); err != nil {
-			return err
-		}
-	}
-	return stop
 }
 
 // start prepares a job: the world it reaches and, in full mode, the

@@ -40,7 +40,7 @@ type Job struct {
 	Config   *config.Config
 	Activity *config.Activity
 	RunID    int64
-	Mode     string // config.ModeFull, ModePreview or ModeDryRun
+	Mode     config.Mode
 	Store    *state.Store
 	// Connectors are opened with these options (BaseDir: relative paths).
 	ConnectorOptions connector.Options

@@ -288,31 +288,51 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 	if len(batch) == 0 {
 		return nil
 	}
+	return p.writeBatch(ctx, repo, rec, func(r *state.RepositoryTx, emit emitFunc) (error, error) {
+		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
+		var err error
+		if d.pre, err = p.precorrelate(r, batch); err != nil {
+			return nil, err
+		}
+		for _, it := range batch {
+			due, ch, stop, err := p.one(d, r, rec, it)
+			if err != nil {
+				return nil, err
+			}
+			emit(due, ch)
+			if stop != nil {
+				return stop, nil
+			}
+		}
+		return nil, nil
+	})
+}
+
+// emitFunc hands writeBatch what one item did: the pending operations to
+// execute once the transaction commits, and the run's change records.
+type emitFunc func(due []int64, changes []state.RunChange)
+
+// writeBatch runs work in one repository transaction (again from the
+// start when the transaction is retried), stores the run changes it
+// emitted in the same transaction, and after the commit executes the
+// provisioning operations it queued. It returns the stop (a threshold, the
+// error policy) with which work ended the batch after the items before
+// the one that tripped it.
+func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work func(*state.RepositoryTx, emitFunc) (stop, err error)) error {
 	var (
 		due  []int64
 		stop error
 	)
 	err := repo(ctx, func(r *state.RepositoryTx) error {
 		due, stop = nil, nil
-		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
 		var changes []state.RunChange
-		var err error
-		if d.pre, err = p.precorrelate(r, batch); err != nil {
+		s, err := work(r, func(ids []int64, ch []state.RunChange) {
+			due, changes = append(due, ids...), append(changes, ch...)
+		})
+		if err != nil {
 			return err
 		}
-		for _, it := range batch {
-			var ids []int64
-			var ch []state.RunChange
-			ids, ch, stop, err = p.one(d, r, rec, it)
-			if err != nil {
-				return err
-			}
-			due = append(due, ids...)
-			changes = append(changes, ch...)
-			if stop != nil {
-				break
-			}
-		}
+		stop = s
 		if len(changes) > 0 && p.job.RunID != 0 {
 			return r.AddRunChanges(p.job.RunID, changes)
 		}

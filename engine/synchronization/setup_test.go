@@ -92,7 +92,7 @@ func (b *bundle) run(t testing.TB, task, mode string) *state.Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := runner.EnqueueManual(b.ctx, b.store, cat, task, mode, "tester")
+	run, err := runner.EnqueueManual(b.ctx, b.store, cat, task, config.Mode(mode), "tester")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,8 +60,9 @@ type Watcher struct {
 	Relevant func(fsnotify.Event) bool
 	// Errors receives what goes wrong while watching; watching goes on.
 	Errors func(error)
-	// Ready, when set, is called once the files are followed: a change
-	// made after it returns is seen.
+	// Ready, when set, is called once the files are followed and their
+	// contents taken: a change made from then on is seen, even while
+	// Ready itself runs.
 	Ready func()
 }
 

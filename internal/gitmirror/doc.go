@@ -3,7 +3,9 @@
 // basic or bearer authentication and a CA bundle, ssh:// and USER@HOST:PATH
 // with a key checked against known hosts), bare mirrors of a remote's
 // branches kept beside the state, and checkouts of single commits that
-// serve -sync runs from. It also finds the work tree a directory is in.
+// serve -sync runs from. It also finds the work tree a directory is in,
+// writes the post-receive hook syncline hook install installs
+// (InstallHook), and names the commits a state records (RevisionLabels).
 //
 // "Repository" alone means the user repository of users and shadows in
 // this project; here it is always a git repository. Reading a

@@ -17,8 +17,15 @@
 //     changes; Tasks the tasks table, tasks show, suspend and resume;
 //     State show's summary of the state and syncline state; Run the lines,
 //     progress and summary of syncline run; Up a round of syncline up and
-//     its summary. They name revisions through RevisionLabels, which the
-//     command supplies;
+//     its summary (Run and Up implement ops.RunObserver and
+//     ops.UpObserver); Watch the rounds of syncline watch. They name
+//     revisions through RevisionLabels, which the command supplies;
+//   - DiagnosticsHuman and ShowDiagnostics show configuration diagnostics
+//     with a source snippet, JSONDiagnostics and WriteValidateJSON in the
+//     shape of terraform validate -json, ValidateHuman validate's result;
+//   - Resources (resources list and test), Hook (hook install), and the
+//     one-line messages of init, serve, version, fmt and errors
+//     (commands.go); WriteUnifiedDiff is fmt -diff;
 //   - RenderText and RenderMarkdown(With) are the text and Markdown
 //     renderers those views use;
 //   - Color is the one colouriser of the program: it paints only on a

@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/state"
 )
 
@@ -10,16 +11,9 @@ import (
 // runs recovered from a dead process, the run queued or started, its
 // progress, and a summary when it ends.
 type Run interface {
-	// Recovered says what became of the runs whose process was gone.
-	Recovered(runs []state.Run)
-	// AlreadyQueued says the task had run queued, which runs instead.
-	AlreadyQueued(task string, queued state.Run)
-	// Queued says run r was queued for serve, with -detach.
-	Queued(r state.Run)
-	// Started announces run r and resets the progress shown.
-	Started(r state.Run)
-	// Progress shows r as it goes; it is the runner's progress callback.
-	Progress(r *state.Run)
+	// Recovered, AlreadyQueued, Queued, Started and Progress report what
+	// ops.RunTask and ops.Execute do.
+	ops.RunObserver
 	// Finished shows how the run ended: state, duration, items, changes,
 	// error, and how to see more.
 	Finished(r state.Run)

@@ -52,7 +52,7 @@ func writeChanges(w io.Writer, r *state.Run, rc RunChanges) {
 	if rc.Total == 0 && notRecorded == 0 {
 		return
 	}
-	written := r.Mode == "" || r.Mode == config.ModeFull
+	written := r.Mode == "" || config.Mode(r.Mode) == config.ModeFull
 	if written {
 		fmt.Fprintln(w, "\nChanges")
 	} else {

@@ -6,6 +6,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 )
@@ -14,19 +16,9 @@ import (
 // (WritePlanLines) and the runs (Run): what is applied, the order tasks
 // run in, tasks skipped or failed, and the summary of the round.
 type Up interface {
-	// Applying says which configuration is applied to which state.
-	Applying(dir, location string)
-	// NoTasks says no task runs: none depends on what changed
-	// (selected), or none is enabled.
-	NoTasks(selected bool)
-	// Order lists the tasks in the order they run, by address.
-	Order(tasks []string)
-	// TaskStarting separates one task's turn from the previous.
-	TaskStarting()
-	// Skipped says why task did not run.
-	Skipped(task, reason string)
-	// TaskFailed reports, on standard error, why task could not run.
-	TaskFailed(task string, err error)
+	// Applying, NoTasks, Order, TaskStarting, Skipped and TaskFailed
+	// report what ops.UpRound does.
+	ops.UpProgress
 	// Summary shows what the round changed and each task's run.
 	Summary(s UpSummary)
 	// Watching says up -watch now follows dir.
@@ -50,10 +42,11 @@ type UpSummary struct {
 
 // UpRun is one task's turn in a round: its run, or why it had none.
 type UpRun struct {
-	Task, Mode string
-	Run        *state.Run // nil when the task did not run
-	Skipped    string     // why it was skipped
-	Err        error      // why it could not start
+	Task    string
+	Mode    config.Mode
+	Run     *state.Run // nil when the task did not run
+	Skipped string     // why it was skipped
+	Err     error      // why it could not start
 }
 
 var _ Up = (*UpHuman)(nil)
@@ -129,7 +122,7 @@ func (v *UpHuman) Summary(res UpSummary) {
 	fmt.Fprintf(tw, "  definitions:\t%s (state serial %d)\n", defs, res.Serial)
 	made := map[string]int64{}
 	for _, r := range res.Runs {
-		if r.Run != nil && r.Run.Mode == "full" {
+		if r.Run != nil && config.Mode(r.Run.Mode) == config.ModeFull {
 			addStatistics(made, r.Run)
 		}
 	}
@@ -178,9 +171,9 @@ func runColumns(c Color, r *UpRun) []string {
 	name := "task." + r.Task
 	switch {
 	case r.Err != nil:
-		return []string{"-", name, r.Mode, c.Paint("not started", Red), r.Err.Error()}
+		return []string{"-", name, string(r.Mode), c.Paint("not started", Red), r.Err.Error()}
 	case r.Run == nil:
-		return []string{"-", name, r.Mode, "skipped", r.Skipped}
+		return []string{"-", name, string(r.Mode), "skipped", r.Skipped}
 	}
 	run := r.Run
 	word := string(run.State)
@@ -206,7 +199,7 @@ func runColumns(c Color, r *UpRun) []string {
 // accounts — "Changed users 1 disabled; accounts 1 deleted.", "Would
 // change nothing." in preview — and is "" for other runs.
 func changesMade(run *state.Run) string {
-	if !synchronizes(run) || run.Mode == "dry_run" {
+	if !synchronizes(run) || config.Mode(run.Mode) == config.ModeDryRun {
 		return ""
 	}
 	stats := map[string]int64{}
@@ -217,7 +210,7 @@ func changesMade(run *state.Run) string {
 	if what == "" {
 		what = "nothing"
 	}
-	if run.Mode == "preview" {
+	if config.Mode(run.Mode) == config.ModePreview {
 		return "Would change " + what + "."
 	}
 	return "Changed " + what + "."

@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/ops"
-	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -17,17 +16,11 @@ func (a *app) loadStrict(dir string, cmd *cli.Command) (*config.Config, error) {
 	return lc.Config, nil
 }
 
-// computePlan plans a loaded configuration against snapshot with
-// -allow-destroy.
-func (a *app) computePlan(lc *ops.Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, cmd *cli.Command) (*ops.Planned, error) {
-	return ops.PlanConfig(lc, snap, runtime, cmd.Bool("allow-destroy"))
-}
-
 // planFlags are the options plan and apply share.
 func planFlags() []cli.Flag {
 	flags := append([]cli.Flag{
 		stateFlag(),
-		&cli.BoolFlag{Name: "allow-destroy", Usage: "allow removing or replacing a resource that still has shadows"},
+		allowDestroyFlag(),
 	}, gitFlags()...)
 	return append(flags, variableFlags()...)
 }
