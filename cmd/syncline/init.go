@@ -35,7 +35,7 @@ func (a *app) initAction(ctx context.Context, cmd *cli.Command) error {
 	cfg, _ := a.loadDir(dir, config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true,
 		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file")})
 	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
-	st, err := openStore(ctx, location)
+	st, err := a.openStore(ctx, location, false)
 	if err != nil {
 		return err
 	}

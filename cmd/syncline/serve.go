@@ -14,7 +14,6 @@ import (
 	"github.com/syncline/syncline/engine/gitsync"
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
-	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -80,7 +79,7 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 			return err
 		}
 	}
-	st, err := state.Open(ctx, location, state.Options{})
+	st, err := a.openStore(ctx, location, false)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func (a *app) openExisting(ctx context.Context, cmd *cli.Command, readOnly bool)
 	if _, err := os.Stat(location); err != nil {
 		return nil, fmt.Errorf("no state store at %s\nRun syncline init or syncline apply to create the state, or name it with -state", location)
 	}
-	st, err := state.Open(ctx, location, state.Options{ReadOnly: readOnly})
+	st, err := a.openStore(ctx, location, readOnly)
 	if err != nil {
 		return nil, fmt.Errorf("%w\nRun syncline init or syncline apply to create the state, or name it with -state", err)
 	}

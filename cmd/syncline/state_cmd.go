@@ -110,7 +110,7 @@ func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {
 	if location == "" {
 		location = a.defaultStateLocation()
 	}
-	st, err := openStore(ctx, location)
+	st, err := a.openStore(ctx, location, false)
 	if err != nil {
 		return err
 	}

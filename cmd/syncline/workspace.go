@@ -16,9 +16,10 @@ func stateFlag() cli.Flag {
 	}
 }
 
-// openStore opens the store at location.
-func openStore(ctx context.Context, location string) (*state.Store, error) {
-	return state.Open(ctx, location, state.Options{})
+// openStore opens the store at location, telling time by the program's
+// clock.
+func (a *app) openStore(ctx context.Context, location string, readOnly bool) (*state.Store, error) {
+	return state.Open(ctx, location, state.Options{ReadOnly: readOnly, Clock: a.clock()})
 }
 
 // dirArg returns the single optional DIR argument, "." by default.
