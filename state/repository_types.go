@@ -118,6 +118,9 @@ type RunChange struct {
 	// Attributes are the changed attributes, each with its values before
 	// and after (nil: no value).
 	Attributes []AttributeChange `json:",omitempty"`
+	// Error, when set, says the operation on the resource object failed
+	// with it: nothing was written.
+	Error string `json:",omitempty"`
 }
 
 // AttributeChange is one attribute's values before and after a change.

@@ -83,8 +83,10 @@ func (e *effects) counts() counts {
 }
 
 // changes returns the run changes e stands for, in the order they
-// happen.
-func (e *effects) changes(activity string) []state.RunChange {
+// happen. With written set (full mode) an account operation that writes
+// to a resource is left out: the executor records it once it is carried
+// out, or failed.
+func (e *effects) changes(activity string, written bool) []state.RunChange {
 	var out []state.RunChange
 	userName := ""
 	if e.user != nil {
@@ -108,14 +110,19 @@ func (e *effects) changes(activity string) []state.RunChange {
 			Situation: string(e.situation)})
 	}
 	for _, a := range e.accounts {
+		if written && a.writes() {
+			continue
+		}
 		out = append(out, a.change(activity, userName, e.situation))
 	}
 	return out
 }
 
 // statistics returns the names of the statistics e counts: users.OP and
-// accounts.OP, as its changes would say.
-func (e *effects) statistics() []string {
+// accounts.OP, as its changes would say. With written set (full mode) an
+// account operation that writes to a resource is left out: the executor
+// counts it once it is carried out.
+func (e *effects) statistics(written bool) []string {
 	var out []string
 	if e.userOp != "" {
 		out = append(out, "users."+e.userOp)
@@ -124,20 +131,29 @@ func (e *effects) statistics() []string {
 		out = append(out, "users."+e.linkOp)
 	}
 	for _, a := range e.accounts {
-		op := a.op
-		if op == state.OpUpdate {
-			op = "modify"
+		if written && a.writes() {
+			continue
 		}
-		out = append(out, "accounts."+op)
+		out = append(out, "accounts."+opName(a.op))
 	}
 	return out
 }
 
-func (a *accountOp) change(activity, user string, sit config.Situation) state.RunChange {
-	op := a.op
+// writes reports whether a is an operation on the resource (not a link
+// of an existing object).
+func (a *accountOp) writes() bool { return a.op != opLink }
+
+// opName is the name of a resource operation in statistics and run
+// changes: "modify" for an update.
+func opName(op string) string {
 	if op == state.OpUpdate {
-		op = "modify"
+		return "modify"
 	}
+	return op
+}
+
+func (a *accountOp) change(activity, user string, sit config.Situation) state.RunChange {
+	op := opName(a.op)
 	c := state.RunChange{Activity: activity, Object: "account", Op: op, User: user,
 		Resource: a.rt.res.Name, Kind: a.rt.ot.Kind, Intent: a.rt.ot.Intent, Identifier: a.shadow.Identifier,
 		Situation: string(sit)}

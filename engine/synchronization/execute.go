@@ -24,6 +24,9 @@ type executor struct {
 	down map[string]error
 	// completed counts shadows whose every operation is done.
 	completed int64
+	// intents are what the passes that queued the operations about to
+	// be carried out knew of them (see expect).
+	intents intents
 }
 
 func newExecutor(w *world, errs *errorCounter) *executor {
@@ -55,25 +58,39 @@ func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.
 // runShadows is run for shadows already read.
 func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Shadow, now time.Time, force bool) error {
 	for shs := range slices.Chunk(all, 500) {
-		var changed []*state.Shadow
+		var (
+			changed []*state.Shadow
+			changes []state.RunChange
+			owners  = map[int]int64{} // change index → owner to name
+		)
 		for _, sh := range shs {
 			if x.stop != nil {
 				break
 			}
-			if x.executeShadow(ctx, rec, sh, now, force) {
+			did, ch := x.executeShadow(ctx, rec, sh, now, force)
+			if did {
 				changed = append(changed, sh)
+			}
+			for _, c := range ch {
+				if c.User == "" && sh.Owner != 0 {
+					owners[len(changes)] = sh.Owner
+				}
+				changes = append(changes, c)
 			}
 		}
 		if len(changed) == 0 {
 			continue
 		}
-		err := x.w.job.Store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
+		// What was done on the resources is stored even when the run is
+		// being cancelled: the shadows, the statistics and the run's
+		// changes then agree with the resources.
+		err := x.w.job.Store.RepositoryWrite(context.WithoutCancel(ctx), func(r *state.RepositoryTx) error {
 			for _, sh := range changed {
 				if err := r.PutShadow(sh); err != nil {
 					return err
 				}
 			}
-			return nil
+			return x.record(r, changes, owners)
 		})
 		if err != nil {
 			return err
@@ -86,8 +103,19 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 }
 
 // executeShadow performs sh's due operations in order, stopping at the
-// first that fails; it reports whether sh changed.
-func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Shadow, now time.Time, force bool) bool {
+// first that fails; it reports whether sh changed, and returns the run
+// changes of the operations it carried out or that failed.
+func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Shadow, now time.Time, force bool) (bool, []state.RunChange) {
+	it, known := x.take(sh.ID)
+	if !known {
+		it.activity = x.w.job.Activity.Name
+	}
+	var changes []state.RunChange
+	note := func(p *state.PendingOperation, err error) {
+		changes = append(changes, x.w.keep(rec, func() []state.RunChange {
+			return []state.RunChange{carriedOut(sh, p, it, err)}
+		})...)
+	}
 	ops := mergeOps(sh.Pending)
 	changed := len(ops) != len(sh.Pending)
 	sh.Pending = ops
@@ -110,9 +138,11 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 		}
 		changed = true
 		if err != nil {
+			note(p, err)
 			x.failed(rec, sh, p, err, now)
 			break
 		}
+		note(p, nil)
 		x.done(rec, sh, p)
 		sh.Pending = sh.Pending[1:]
 	}
@@ -122,7 +152,32 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 		}
 		sh.Pending = nil
 	}
-	return changed
+	return changed, changes
+}
+
+// record stores the run changes of carried-out operations with the run;
+// owners maps the changes of operations an earlier run queued to the
+// owner they are named by.
+func (x *executor) record(r *state.RepositoryTx, changes []state.RunChange, owners map[int]int64) error {
+	if len(changes) == 0 || x.w.job.RunID == 0 {
+		return nil
+	}
+	names := map[int64]string{}
+	for i, owner := range owners {
+		name, ok := names[owner]
+		if !ok {
+			u, err := r.UserByID(owner)
+			if err != nil {
+				return err
+			}
+			if u != nil {
+				name = u.Name
+			}
+			names[owner] = name
+		}
+		changes[i].User = name
+	}
+	return r.AddRunChanges(x.w.job.RunID, changes)
 }
 
 // expired reports, and records as the object's error, an operation older
@@ -191,9 +246,12 @@ func (x *executor) align(ctx context.Context, conn connector.Connector, sh *stat
 	return conn.Update(ctx, id, mods)
 }
 
-// done records a performed operation on sh.
+// done records a performed operation on sh: operations.OP counts what
+// the executor did, accounts.OP (modify for an update) the same as the
+// run's change.
 func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperation) {
 	rec.AddStatistic("operations."+p.Op, 1)
+	rec.AddStatistic("accounts."+opName(p.Op), 1)
 	switch p.Op {
 	case state.OpDelete:
 		sh.Dead, sh.Owner, sh.Situation = true, 0, "deleted"
@@ -216,6 +274,7 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 // attempt, or dropped when its object is gone.
 func (x *executor) failed(rec Recorder, sh *state.Shadow, p *state.PendingOperation, err error, now time.Time) {
 	x.itemError(rec, fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), fmt.Errorf("%s: %w", p.Op, err))
+	rec.AddStatistic("accounts.failed", 1)
 	if errors.Is(err, connector.ErrUnreachable) {
 		x.down[sh.Resource] = err
 	}

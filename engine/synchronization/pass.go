@@ -27,8 +27,6 @@ type pass struct {
 	errs   *errorCounter
 	x      *executor // performs the operations the pass queues
 
-	kept atomic.Int64 // run changes kept so far
-
 	// stop holds the first policy stop met while reading or preparing:
 	// reading stops, and what was prepared before it is still committed.
 	stopOnce sync.Once
@@ -376,7 +374,8 @@ func (p *pass) applyEffects(r *state.RepositoryTx, rec Recorder, e *effects, pre
 	if err := p.safety.admit(e.item, e.counts()); err != nil {
 		return nil, nil, err, nil
 	}
-	if p.job.Mode == config.ModeFull {
+	written := p.job.Mode == config.ModeFull
+	if written {
 		pre.touched(e.userBefore, e.user)
 		due, err = apply(r, e)
 		var oe *objectError
@@ -386,11 +385,15 @@ func (p *pass) applyEffects(r *state.RepositoryTx, rec Recorder, e *effects, pre
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		p.x.expect(e, due)
+		if queued := e.queued(); queued > 0 {
+			rec.AddStatistic("operations.queued", queued)
+		}
 	}
-	for _, name := range e.statistics() {
+	for _, name := range e.statistics(written) {
 		rec.AddStatistic(name, 1)
 	}
-	changes = p.keep(rec, e)
+	changes = p.w.keep(rec, func() []state.RunChange { return e.changes(p.job.Activity.Name, written) })
 	for _, problem := range e.problems {
 		if stop := p.itemError(rec, e.item, problem); stop != nil {
 			return due, changes, stop, nil
@@ -400,29 +403,4 @@ func (p *pass) applyEffects(r *state.RepositoryTx, rec Recorder, e *effects, pre
 		rec.AddSuccess(1)
 	}
 	return due, changes, nil, nil
-}
-
-// keep returns the changes of e to record with the run: all of them in
-// preview, the first MaxChanges in full mode; none without a run. Changes
-// are built only when they are kept.
-func (p *pass) keep(rec Recorder, e *effects) []state.RunChange {
-	if p.job.RunID == 0 {
-		return nil
-	}
-	limit := int64(p.job.maxChanges())
-	if limit >= 0 && p.kept.Load() >= limit {
-		rec.AddStatistic("changes.not_recorded", int64(len(e.statistics())))
-		return nil
-	}
-	changes := e.changes(p.job.Activity.Name)
-	if len(changes) == 0 {
-		return nil
-	}
-	n := p.kept.Add(int64(len(changes)))
-	if limit < 0 || n <= limit {
-		return changes
-	}
-	over := min(n-limit, int64(len(changes)))
-	rec.AddStatistic("changes.not_recorded", over)
-	return changes[:int64(len(changes))-over]
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
@@ -145,6 +146,10 @@ type world struct {
 	mu    sync.Mutex
 	conns map[string]connector.Connector
 	errs  map[string]error
+
+	// kept counts the run changes recorded so far, against the job's
+	// limit (see keep).
+	kept atomic.Int64
 }
 
 func newWorld(job *Job) *world {

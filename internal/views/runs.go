@@ -211,7 +211,7 @@ func writeStage(w io.Writer, st state.StageResult, errs []state.ItemError) {
 	writeItemCounts(w, "    ", st.Total, st.Success, st.Failure, st.Skipped)
 	writeStatistics(w, "    ", st.Statistics)
 	if st.Error != "" {
-		fmt.Fprintf(w, "    error:     %s\n", printable(st.Error, messageLimit))
+		fmt.Fprintf(w, "    error:     %s\n", message(st.Error, "               "))
 	}
 	writeItemErrors(w, "    ", errs)
 }
@@ -258,6 +258,6 @@ func writeItemErrors(w io.Writer, indent string, errs []state.ItemError) {
 		if e.Category != "" {
 			category = "[" + printable(e.Category, nameLimit) + "] "
 		}
-		fmt.Fprintf(w, "%s  %s%s: %s\n", indent, category, printable(e.Item, nameLimit), printable(e.Message, messageLimit))
+		fmt.Fprintf(w, "%s  %s%s: %s\n", indent, category, printable(e.Item, nameLimit), message(e.Message, indent+"    "))
 	}
 }

@@ -17,6 +17,8 @@ import (
 //	~  modify, enable, link or unlink
 //	!  disable
 //	-  delete
+//	x  an operation on a resource object that failed: nothing was
+//	   written, and the line says why
 //
 // Everything shown comes from resources and mappings, so it is untrusted:
 // names are shown with control characters escaped and values quoted (see
@@ -96,6 +98,8 @@ func writeChangeSummary(w io.Writer, t ChangeTally, written bool) {
 // pastTense is "added" for "add", "modified" for "modify".
 func pastTense(op string) string {
 	switch {
+	case op == failedOp:
+		return op
 	case op == "modify":
 		return "modified"
 	case strings.HasSuffix(op, "e"):
@@ -120,11 +124,18 @@ func writeChangeList(w io.Writer, changes []state.RunChange, byActivity bool) {
 }
 
 func writeChange(w io.Writer, c state.RunChange) {
-	fmt.Fprintf(w, "  %s %s", changeSymbol(c.Op), changeSubject(c))
+	symbol := changeSymbol(c.Op)
+	if c.Error != "" {
+		symbol = "x"
+	}
+	fmt.Fprintf(w, "  %s %s", symbol, changeSubject(c))
 	if d := changeDetail(c); d != "" {
 		fmt.Fprintf(w, "  (%s)", d)
 	}
 	fmt.Fprintln(w)
+	if c.Error != "" {
+		fmt.Fprintf(w, "      %s failed: %s\n", printable(c.Op, nameLimit), message(c.Error, "        "))
+	}
 	creating := c.Op == "add" || c.Op == "create"
 	for _, a := range c.Attributes {
 		if creating && len(a.Before) == 0 {

@@ -24,13 +24,20 @@ func (rc RunChanges) more() int { return max(rc.Total-len(rc.Listed), 0) }
 // ChangeTally counts changes by object ("user", "account") and op.
 type ChangeTally map[string]map[string]int
 
-// Add counts c.
+// Add counts c: by its op, or as failed when its operation failed.
 func (t ChangeTally) Add(c state.RunChange) {
 	if t[c.Object] == nil {
 		t[c.Object] = map[string]int{}
 	}
-	t[c.Object][c.Op]++
+	op := c.Op
+	if c.Error != "" {
+		op = failedOp
+	}
+	t[c.Object][op]++
 }
+
+// failedOp is what a tally counts a failed operation as.
+const failedOp = "failed"
 
 // objects lists the objects counted: users, then accounts, then any
 // other in name order.
@@ -44,7 +51,7 @@ func (t ChangeTally) ops(object string) []string {
 	return orderedKeys(t[object], changeOpOrder)
 }
 
-var changeOpOrder = []string{"add", "create", "modify", "enable", "disable", "link", "unlink", "delete"}
+var changeOpOrder = []string{"add", "create", "modify", "enable", "disable", "link", "unlink", "delete", failedOp}
 
 // orderedKeys lists the keys of m: those in order first, in that order,
 // then the rest sorted.

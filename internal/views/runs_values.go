@@ -98,3 +98,20 @@ func truncate(s string, limit int) (prefix string, n int, cut bool) {
 	}
 	return s[:i], n, true
 }
+
+// message is an error message for a line indented by indent: untrusted
+// like the names (control characters escaped, cut at messageLimit), but
+// its own line breaks — the hints errors end with — start new lines at
+// the same indentation instead of showing as \n.
+func message(s, indent string) string {
+	s, n, cut := truncate(s, messageLimit)
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = printable(l, messageLimit)
+	}
+	out := strings.Join(lines, "\n"+indent)
+	if cut {
+		out += fmt.Sprintf("… (%d characters)", n)
+	}
+	return out
+}

@@ -128,8 +128,14 @@ func (v *UpHuman) Summary(res UpSummary) {
 	}
 	fmt.Fprintf(tw, "  users:\t%s\n", orNoChanges(changeWords(made, "users.", userVerbs)))
 	fmt.Fprintf(tw, "  accounts:\t%s\n", orNoChanges(changeWords(made, "accounts.", accountVerbs)))
+	if n := made["accounts.failed"]; n > 0 {
+		fmt.Fprintf(tw, "  failed:\t%d %s on resources, nothing written; first: %s\n", n, plural(int(n), "operation"), firstResourceError(res.Runs))
+	}
+	if n := made["operations.queued"]; n > 0 {
+		fmt.Fprintf(tw, "  queued:\t%d %s wait for their resource's grouping_interval; a propagation task carries them out\n", n, plural(int(n), "operation"))
+	}
 	if n := made["operations.pending"]; n > 0 {
-		fmt.Fprintf(tw, "  pending:\t%d operations could not reach their resource; a reconciliation retries them\n", n)
+		fmt.Fprintf(tw, "  pending:\t%d failed %s stay queued; the next reconciliation or propagation retries them\n", n, plural(int(n), "operation"))
 	}
 	tw.Flush()
 	if len(res.Runs) == 0 {
@@ -144,6 +150,25 @@ func (v *UpHuman) Summary(res UpSummary) {
 	if id := res.runToShow(); id != 0 {
 		fmt.Fprintf(w, "What a run did: %s %d\n", res.RunsShow, id)
 	}
+}
+
+// firstResourceError is the first line of the first error of category
+// resource among the full runs' activities.
+func firstResourceError(runs []UpRun) string {
+	for _, r := range runs {
+		if r.Run == nil || config.Mode(r.Run.Mode) != config.ModeFull {
+			continue
+		}
+		for _, act := range r.Run.Activities {
+			for _, e := range act.Errors {
+				if e.Category == "resource" {
+					first, _, _ := strings.Cut(e.Message, "\n")
+					return printable(e.Item, nameLimit) + ": " + printable(first, messageLimit)
+				}
+			}
+		}
+	}
+	return "see the run"
 }
 
 // runToShow is the run up suggests reading: the first that changed or

@@ -1,0 +1,112 @@
+package synchronization
+
+import (
+	"sync"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+)
+
+// keep returns the changes build makes, to record with the run: all of
+// them in preview, the first MaxChanges of the job in full mode, none
+// without a run; what is left out is counted in changes.not_recorded.
+// build is called only when something may be kept.
+func (w *world) keep(rec Recorder, build func() []state.RunChange) []state.RunChange {
+	if w.job.RunID == 0 {
+		return nil
+	}
+	limit := int64(w.job.maxChanges())
+	if limit >= 0 && w.kept.Load() >= limit {
+		if n := len(build()); n > 0 {
+			rec.AddStatistic("changes.not_recorded", int64(n))
+		}
+		return nil
+	}
+	changes := build()
+	if len(changes) == 0 {
+		return nil
+	}
+	n := w.kept.Add(int64(len(changes)))
+	if limit < 0 || n <= limit {
+		return changes
+	}
+	over := min(n-limit, int64(len(changes)))
+	rec.AddStatistic("changes.not_recorded", over)
+	return changes[:int64(len(changes))-over]
+}
+
+// queued counts e's operations on resources with a grouping_interval:
+// they wait on their shadows for a propagation to carry them out.
+func (e *effects) queued() int64 {
+	var n int64
+	for _, a := range e.accounts {
+		if a.writes() && a.rt.res.GroupingInterval > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// intent is what the pass that queued an operation knew of it and the
+// executor does not: the user it is for, the situation that led to it,
+// and the values the operation replaces.
+type intent struct {
+	activity, user string
+	situation      config.Situation
+	before         connector.Attributes
+}
+
+// intents holds the intent of the operations a pass queued and the
+// executor is about to carry out, by shadow.
+type intents struct {
+	mu sync.Mutex
+	m  map[int64]intent
+}
+
+// expect remembers, for the executor, the intent of e's operations on
+// the shadows due now (due: the shadows the executor is given next).
+func (x *executor) expect(e *effects, due []int64) {
+	if len(due) == 0 || x.w.job.RunID == 0 {
+		return
+	}
+	user := ""
+	if e.user != nil {
+		user = e.user.Name
+	}
+	x.intents.mu.Lock()
+	defer x.intents.mu.Unlock()
+	if x.intents.m == nil {
+		x.intents.m = map[int64]intent{}
+	}
+	for _, a := range e.accounts {
+		if a.writes() && a.rt.res.GroupingInterval == 0 {
+			x.intents.m[a.shadow.ID] = intent{activity: x.w.job.Activity.Name, user: user, situation: e.situation, before: a.before}
+		}
+	}
+}
+
+// take returns and forgets the intent of the operations on shadow id.
+func (x *executor) take(id int64) (intent, bool) {
+	x.intents.mu.Lock()
+	defer x.intents.mu.Unlock()
+	it, ok := x.intents.m[id]
+	delete(x.intents.m, id)
+	return it, ok
+}
+
+// carriedOut is the run change of operation p on sh once it was carried
+// out (err nil) or failed with err. The user is the one the pass that
+// queued it named; for an operation queued by an earlier run it is found
+// by the shadow's owner when the change is stored (ownerName).
+func carriedOut(sh *state.Shadow, p *state.PendingOperation, it intent, err error) state.RunChange {
+	c := state.RunChange{Activity: it.activity, Object: "account", Op: opName(p.Op), User: it.user,
+		Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Identifier: sh.Identifier, Situation: string(it.situation)}
+	if p.Op != state.OpDelete {
+		c.Attributes = attributeChanges(it.before, p.Attributes)
+	}
+	if err != nil {
+		c.Error = err.Error()
+	}
+	return c
+}
