@@ -164,6 +164,11 @@ func (cfg Config) check() error {
 			return fmt.Errorf("%s %q is not a distinguished name: %v", dn.name, dn.value, err)
 		}
 	}
+	if base, err := goldap.ParseDN(cfg.BaseDN); err == nil && cfg.Container != "" {
+		if cont, err := goldap.ParseDN(cfg.Container); err == nil && !base.EqualFold(cont) && !base.AncestorOfFold(cont) {
+			return fmt.Errorf("container %q is not inside base_dn %q, so entries created there would not be found again", cfg.Container, cfg.BaseDN)
+		}
+	}
 	if cfg.Filter != "" {
 		if _, err := goldap.CompileFilter(cfg.Filter); err != nil {
 			return fmt.Errorf("filter %q is not an LDAP filter: %v", cfg.Filter, err)

@@ -174,7 +174,7 @@ func (c *Connector) do(ctx context.Context, op, id string, fn func(*goldap.Conn)
 		if err != nil {
 			return err
 		}
-		err = fn(conn)
+		err = dropped(conn, fn(conn))
 		if err == nil {
 			return nil
 		}
@@ -186,6 +186,16 @@ func (c *Connector) do(ctx context.Context, op, id string, fn func(*goldap.Conn)
 			return err
 		}
 	}
+}
+
+// dropped marks an error of an operation on a connection that has closed
+// meanwhile as a network error: go-ldap reports "unable to read LDAP
+// response packet: EOF" as plain text then.
+func dropped(conn *goldap.Conn, err error) error {
+	if err == nil || isLDAPError(err) || !conn.IsClosing() {
+		return err
+	}
+	return goldap.NewError(goldap.ErrorNetwork, err)
 }
 
 // readServer reads the root DSE (vendor, controls) and the schema.

@@ -52,7 +52,8 @@ var resultKinds = map[uint16]struct {
 	goldap.LDAPResultAdminLimitExceeded: {connector.ErrRejected, "The server refused the search as too large: narrow filter or base_dn, or lower page_size."},
 	goldap.LDAPResultInsufficientAccessRights: {connector.ErrRejected,
 		"bind_dn lacks the right to do this: grant it in the directory's access rules (OpenLDAP: olcAccess)."},
-	goldap.LDAPResultStrongAuthRequired: {connector.ErrRejected, "The server requires an encrypted connection: use an ldaps:// url or start_tls = true."},
+	goldap.LDAPResultStrongAuthRequired: {connector.ErrRejected,
+		"The server requires a stronger authentication for this: bind as a user (set bind_dn and bind_password), over an encrypted connection if it asks for one (ldaps:// or start_tls = true)."},
 	goldap.LDAPResultConfidentialityRequired: {connector.ErrRejected,
 		"The server requires an encrypted connection: use an ldaps:// url or start_tls = true."},
 	goldap.LDAPResultUnwillingToPerform: {connector.ErrRejected, ""},
@@ -100,6 +101,9 @@ func (c *Connector) describe(le *goldap.Error) error {
 		msg = strings.TrimSpace(le.Err.Error())
 	}
 	if le.ResultCode >= goldap.ErrorNetwork {
+		if reason := networkReason(le.Err); reason != "" {
+			return errors.New(reason)
+		}
 		return c.clean(fmt.Errorf("%s", strings.TrimPrefix(msg, "ldap: ")))
 	}
 	if msg == "" {
@@ -128,41 +132,51 @@ func isNetworkError(err error) bool {
 		return false
 	}
 	var ne net.Error
-	return errors.As(err, &ne)
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
 }
 
 // connectFailure describes a failed dial or TLS handshake.
 func (c *Connector) connectFailure(op string, err error) error {
-	reason, hint := "could not connect", unreachableHint
+	reason, hint := c.tlsReason(err)
+	switch {
+	case reason != "":
+	case goldap.IsErrorWithCode(err, goldap.LDAPResultProtocolError) && c.cfg.StartTLS:
+		reason, hint = "the server refused StartTLS", "Configure TLS on the server, or use an ldaps:// url."
+	case networkReason(err) != "":
+		reason, hint = "could not connect: "+networkReason(err), unreachableHint
+	default:
+		reason, hint = "could not connect: "+c.clean(err).Error(), unreachableHint
+	}
+	return c.errs.New(connector.ErrUnreachable, op, fmt.Errorf("%s (%s)", reason, c.cfg.URL), hint)
+}
+
+// tlsReason sorts a TLS failure into a reason and a hint, or "" when err
+// is none. go-ldap's StartTLS keeps only the text of the handshake's
+// error, so that is read too.
+func (c *Connector) tlsReason(err error) (string, string) {
 	var ue x509.UnknownAuthorityError
 	var he x509.HostnameError
 	var ce x509.CertificateInvalidError
 	var re tls.RecordHeaderError
-	var oe *net.OpError
+	text := err.Error()
+	has := func(s string) bool { return strings.Contains(text, s) }
 	switch {
-	case errors.As(err, &ue):
-		reason = "TLS failed: the server's certificate is signed by an authority syncline does not trust"
-		hint = "Set ca_file to the PEM certificate of the authority that signed the server's certificate."
-	case errors.As(err, &he):
-		reason = "TLS failed: the server's certificate is not for this host (" + he.Error() + ")"
-		hint = "Write the host name the certificate names in url, or have the certificate reissued for this host."
-	case errors.As(err, &ce):
-		reason = "TLS failed: the server's certificate is not valid (" + ce.Error() + ")"
-		hint = "Check the certificate's dates and uses, and the clock of this machine."
-	case errors.As(err, &re):
-		reason = "TLS failed: the server does not speak TLS on this port"
-		hint = "Use ldap:// (with start_tls = true) for a plain port such as 389, ldaps:// for 636."
-	case goldap.IsErrorWithCode(err, goldap.LDAPResultProtocolError) && c.cfg.StartTLS:
-		reason = "the server refused StartTLS"
-		hint = "Configure TLS on the server, or use an ldaps:// url."
-	case networkReason(err) != "":
-		reason = "could not connect: " + networkReason(err)
-	case errors.As(err, &oe):
-		reason = "could not connect: " + oe.Err.Error()
-	default:
-		reason = "could not connect: " + c.clean(err).Error()
+	case errors.As(err, &ue) || has("certificate signed by unknown authority"):
+		return "TLS failed: the server's certificate is signed by an authority syncline does not trust",
+			"Set ca_file to the PEM certificate of the authority that signed the server's certificate."
+	case errors.As(err, &he) || has("certificate is valid for") || has("certificate is not valid for any names"):
+		return "TLS failed: the server's certificate is not for this host",
+			"Write the host name the certificate names in url, or have the certificate reissued for this host."
+	case errors.As(err, &ce) || has("certificate has expired or is not yet valid"):
+		return "TLS failed: the server's certificate is not valid", "Check the certificate's dates and uses, and the clock of this machine."
+	case errors.As(err, &re) || has("first record does not look like a TLS handshake"),
+		strings.HasPrefix(c.cfg.URL, "ldaps://") && networkReason(err) == "the server closed the connection":
+		return "TLS failed: the server does not speak TLS on this port",
+			"Use ldap:// (with start_tls = true) for a plain port such as 389, ldaps:// for 636."
+	case has("TLS handshake failed") || has("tls: "):
+		return "TLS failed: " + c.clean(err).Error(), "Check ca_file, the url's host name and the server's TLS configuration."
 	}
-	return c.errs.New(connector.ErrUnreachable, op, fmt.Errorf("%s (%s)", reason, c.cfg.URL), hint)
+	return "", ""
 }
 
 // networkReason sorts an error from dialing the server into a reason, or

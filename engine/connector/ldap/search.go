@@ -35,26 +35,25 @@ func (c *Connector) Search(ctx context.Context, q connector.Query) iter.Seq2[con
 }
 
 // pages runs a paged search and calls each for every entry until it
-// returns false; a failure goes to fail, once, and ends the search.
+// returns false; a failure goes to fail, once, and ends the search. Every
+// page is asked for on the connection of the first (a paging cookie
+// belongs to its connection); the first page is tried again on a new
+// connection when the old one turns out to have dropped, later ones are
+// not, since the search cannot be resumed elsewhere.
 func (c *Connector) pages(ctx context.Context, op, filter string, attrs []string, size int, each func(*goldap.Entry) bool, fail func(error)) {
 	paging := goldap.NewControlPaging(uint32(size))
+	req := goldap.NewSearchRequest(c.cfg.BaseDN, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false,
+		filter, attrs, []goldap.Control{paging})
+	var conn *goldap.Conn
+	var res *goldap.SearchResult
+	err := c.do(ctx, op, "", func(cn *goldap.Conn) error {
+		var err error
+		conn = cn
+		res, err = cn.Search(req)
+		return err
+	})
 	for {
-		if err := ctx.Err(); err != nil {
-			fail(err)
-			return
-		}
-		conn, err := c.client(ctx, op)
 		if err != nil {
-			fail(err)
-			return
-		}
-		req := goldap.NewSearchRequest(c.cfg.BaseDN, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false,
-			filter, attrs, []goldap.Control{paging})
-		res, err := conn.Search(req)
-		if err != nil {
-			if isNetworkError(err) {
-				c.drop(conn)
-			}
 			fail(c.searchFailure(op, err))
 			return
 		}
@@ -74,6 +73,15 @@ func (c *Connector) pages(ctx context.Context, op, filter string, attrs []string
 			return
 		}
 		paging.SetCookie(cookie)
+		if err = ctx.Err(); err != nil {
+			c.abandon(conn, req, paging)
+			fail(err)
+			return
+		}
+		res, err = conn.Search(req)
+		if err = dropped(conn, err); isNetworkError(err) {
+			c.drop(conn)
+		}
 	}
 }
 

@@ -179,15 +179,20 @@ func (c *Connector) modifyRequest(dn, id string, cur connector.Attributes, mods 
 	return req, nil
 }
 
-// addChange adds to req the smallest change from old to new values.
+// addChange adds to req the smallest change from old to new values:
+// replace when the attribute is cleared or has no equality rule, add when
+// values are only appended, delete when values are only removed, replace
+// otherwise.
 func (c *Connector) addChange(req *goldap.ModifyRequest, id, name string, old, new []string) error {
 	var op string
 	var values []string
-	switch {
+	switch a := c.schema.attr(name); {
 	case slices.Equal(old, new):
 		return nil
-	case len(new) == 0:
-		op = "replace"
+	case len(new) == 0 || a == nil || a.equality == "":
+		// Without an equality rule the server cannot find values to
+		// add or delete (jpegPhoto): replace them all.
+		op, values = "replace", new
 	case len(old) == 0:
 		op, values = "add", new
 	case len(new) > len(old) && slices.Equal(new[:len(old)], old):
