@@ -27,7 +27,9 @@ func TestStoppedServer(t *testing.T) {
 	ops := map[string]func() error{
 		"get":    func() error { _, err := c.Get(ctx, "s1"); return err },
 		"create": func() error { return c.Create(ctx, obj("s2")) },
-		"update": func() error { return c.Update(ctx, "s1", []connector.Modification{connector.Replace("givenName", "During")}) },
+		"update": func() error {
+			return c.Update(ctx, "s1", []connector.Modification{connector.Replace("givenName", "During")})
+		},
 		"delete": func() error { return c.Delete(ctx, "s1") },
 		"test":   func() error { _, err := c.Test(ctx); return err },
 		"search": func() error {
