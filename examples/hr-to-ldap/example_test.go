@@ -78,7 +78,7 @@ func TestStartScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(tmp)
+	t.Cleanup(func() { os.RemoveAll(tmp) }) // after the stop below: cleanups run last first
 	port := strings.TrimPrefix(freeAddr(t), "127.0.0.1:")
 	script, _ := filepath.Abs("start-slapd.sh")
 	run := func(args ...string) string {

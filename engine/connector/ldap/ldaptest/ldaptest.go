@@ -147,6 +147,7 @@ func (s *Server) start() (string, error) {
 	p := &process{logs: &lockedBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(s.slapd, "-d", "0", "-F", s.conf, "-h", s.URL+"/ "+s.LDAPSURL+"/")
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	dieWithParent(p.cmd)
 	if err := p.cmd.Start(); err != nil {
 		return "", err
 	}
