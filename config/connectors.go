@@ -51,8 +51,12 @@ var Connectors = map[string][]ConnectorAttribute{
 		{Name: "filter", Type: cty.String, Doc: "LDAP filter added to every search"},
 		{Name: "identifier", Type: cty.String, Doc: `attribute that identifies an entry (default "entryUUID")`},
 		{Name: "naming_attribute", Type: cty.String, Doc: `RDN attribute for new entries (default "uid")`},
-		{Name: "page_size", Type: cty.Number, Doc: "paged search size (default 500)"},
+		{Name: "container", Type: cty.String, Doc: "DN new entries are created under (default base_dn)"},
+		{Name: "object_classes", Type: cty.List(cty.String), Doc: `object classes of new entries; the first is searched by default (default ["inetOrgPerson"])`},
+		{Name: "page_size", Type: cty.Number, Doc: "paged search size (default: the caller's, 500)"},
 		{Name: "start_tls", Type: cty.Bool, Doc: "upgrade ldap:// with StartTLS"},
+		{Name: "ca_file", Type: cty.String, Doc: "PEM file of the certificate authorities to trust, relative to the configuration directory (default: the system's)"},
+		{Name: "insecure_skip_verify", Type: cty.Bool, Doc: "accept any server certificate (testing only; warns)"},
 		{Name: "timeout", Type: cty.String, Doc: `connection and operation timeout (default "30s")`},
 	},
 }
@@ -135,10 +139,35 @@ func checkCreateTable(connector string, conn *Connection, written hcl.Attributes
 	return diags
 }
 
+// validNames reports whether a list of strings holds at least one name and
+// no empty or null one.
+func validNames(v cty.Value) bool {
+	if v.LengthInt() == 0 {
+		return false
+	}
+	for _, e := range v.AsValueSlice() {
+		if e.IsNull() || e.AsString() == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // checkConnectionValue makes the per-setting checks that need a value.
 func checkConnectionValue(connector string, spec ConnectorAttribute, attr *hcl.Attribute, v cty.Value) hcl.Diagnostics {
-	if v.IsMarked() || !v.IsWhollyKnown() {
+	if v.IsMarked() || !v.IsWhollyKnown() || v.IsNull() {
 		return nil
+	}
+	if connector == "ldap" && spec.Name == "insecure_skip_verify" && v.True() {
+		rng := attr.Expr.Range()
+		return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "TLS certificate not verified",
+			Detail:  "insecure_skip_verify = true accepts any certificate the server presents, so anyone between syncline and the directory can read and change what passes, the bind password included. Use it only for testing; set ca_file to the authority that signed the server's certificate instead.",
+			Subject: &rng}}
+	}
+	if connector == "ldap" && spec.Name == "object_classes" && !validNames(v) {
+		rng := attr.Expr.Range()
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid object classes",
+			Detail: `object_classes lists the object classes of new entries, such as ["inetOrgPerson"]; it must name at least one, and no name may be empty.`, Subject: &rng}}
 	}
 	if spec.Type == cty.Number {
 		var n int

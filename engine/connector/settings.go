@@ -2,6 +2,8 @@ package connector
 
 import (
 	"fmt"
+	"math/big"
+	"time"
 	"unicode/utf8"
 
 	"github.com/syncline/syncline/config"
@@ -96,4 +98,47 @@ func (s Settings) Strings(name string) ([]string, error) {
 		out = append(out, e.AsString())
 	}
 	return out, nil
+}
+
+// Bool returns a true/false setting, or def when it is not set.
+func (s Settings) Bool(name string, def bool) (bool, error) {
+	v, ok, err := s.value(name)
+	if !ok || err != nil {
+		return def, err
+	}
+	if !v.Type().Equals(cty.Bool) {
+		return def, s.errs.New(ErrConfig, "open", fmt.Errorf("the %s setting must be true or false", name), "")
+	}
+	return v.True(), nil
+}
+
+// Int returns a whole-number setting from lo to hi, or def when it is not
+// set.
+func (s Settings) Int(name string, def, lo, hi int) (int, error) {
+	v, ok, err := s.value(name)
+	if !ok || err != nil {
+		return def, err
+	}
+	if !v.Type().Equals(cty.Number) {
+		return def, s.errs.New(ErrConfig, "open", fmt.Errorf("the %s setting must be a number", name), "")
+	}
+	n, acc := v.AsBigFloat().Int64()
+	if acc != big.Exact || n < int64(lo) || n > int64(hi) {
+		return def, s.errs.New(ErrConfig, "open", fmt.Errorf("the %s setting must be a whole number from %d to %d", name, lo, hi), "")
+	}
+	return int(n), nil
+}
+
+// Duration returns a positive duration setting ("30s", "2m"), or def when
+// it is not set.
+func (s Settings) Duration(name string, def time.Duration) (time.Duration, error) {
+	str, err := s.String(name)
+	if err != nil || str == "" {
+		return def, err
+	}
+	d, err := config.ParseDuration(str)
+	if err != nil || d <= 0 {
+		return def, s.errs.New(ErrConfig, "open", fmt.Errorf("the %s setting must be a positive duration such as \"30s\", not %q", name, str), "")
+	}
+	return d, nil
 }

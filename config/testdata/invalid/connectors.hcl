@@ -39,3 +39,25 @@ resource "e" {
     path = "y.csv"
   }
 }
+
+resource "f" {
+  connector = "ldap"
+  connection {
+    url                  = "ldaps://ldap.example.com"
+    base_dn              = "dc=example,dc=com"
+    container            = "ou=people,dc=example,dc=com"
+    insecure_skip_verify = true # WARNING: TLS certificate not verified
+    object_classes       = ["inetOrgPerson", ""] # ERROR: Invalid object classes
+  }
+}
+
+resource "g" {
+  connector = "ldap"
+  connection {
+    url            = "ldap://ldap.example.com"
+    base_dn        = "dc=example,dc=com"
+    start_tls      = true
+    ca_file        = "ca.pem"
+    object_classes = [] # ERROR: Invalid object classes
+  }
+}

@@ -6,13 +6,15 @@ import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/engine/connector/csvfile"
+	"github.com/syncline/syncline/engine/connector/ldap"
 	"github.com/syncline/syncline/engine/connector/sqltable"
 )
 
 // Registry maps connector names to the connectors compiled in.
 var Registry = connector.Registry{
-	"csv": csvfile.Open,
-	"sql": sqltable.Open,
+	"csv":  csvfile.Open,
+	"sql":  sqltable.Open,
+	"ldap": ldap.Open,
 }
 
 // DataFilesRegistry maps connector names to the connectors' optional

@@ -64,8 +64,12 @@ func TestOpenRefusals(t *testing.T) {
 		kind error
 		want string
 	}{
-		{"ldap not yet", resource("ldap", map[string]cty.Value{"url": cty.StringVal("ldap://x")}), connector.ErrUnsupported,
-			`resource "hr": open: not supported: the ldap connector is not available in this version of syncline yet`},
+		{"ldap without base_dn", resource("ldap", map[string]cty.Value{"url": cty.StringVal("ldap://x")}), connector.ErrConfig,
+			`resource "hr": open: invalid connection settings: the base_dn setting is required`},
+		{"ldap refused", resource("ldap", map[string]cty.Value{"url": cty.StringVal("ldap://127.0.0.1:1"), "base_dn": cty.StringVal("dc=example,dc=org")}),
+			connector.ErrUnreachable, `resource "hr": open: resource unreachable: could not connect`},
+		{"ldap start_tls with ldaps", resource("ldap", map[string]cty.Value{"url": cty.StringVal("ldaps://x"), "base_dn": cty.StringVal("dc=x"), "start_tls": cty.True}),
+			connector.ErrConfig, "an ldaps:// url is encrypted already"},
 		{"unknown connector", resource("rest", nil), connector.ErrConfig, `unknown connector "rest"`},
 		{"unknown value", resource("csv", map[string]cty.Value{"path": cty.UnknownVal(cty.String), "identifier": cty.StringVal("id")}),
 			connector.ErrConfig, "the path setting has no value yet"},

@@ -20,6 +20,13 @@ type Harness struct {
 	// Forbidden holds characters values cannot contain (a csv file's
 	// multivalue delimiter); writing one must be ErrInvalidObject.
 	Forbidden string
+	// Names maps the suite's attribute names (Standard's) to the ones the
+	// connector's resource has, for resources whose schema cannot hold
+	// names such as "family name" (an LDAP directory: "sn"). The suite
+	// then talks to the connector through these names. New is still
+	// given the Standard schema; nil means the names are used as they
+	// are.
+	Names map[string]string
 }
 
 // Resource is one fresh resource made by a Harness.
@@ -95,7 +102,16 @@ type suite struct {
 func newSuite(t *testing.T, h Harness) *suite {
 	r := h.New(t, Standard)
 	t.Cleanup(func() { r.Connector.Close() })
-	return &suite{h: h, r: r, c: r.Connector, ctx: t.Context()}
+	if seed := r.Seed; seed != nil && len(h.Names) > 0 {
+		r.Seed = func(t *testing.T, objs []connector.Object) {
+			out := make([]connector.Object, len(objs))
+			for i, o := range objs {
+				out[i] = connector.Object{ID: o.ID, Attributes: mapAttrs(h.Names, o.Attributes)}
+			}
+			seed(t, out)
+		}
+	}
+	return &suite{h: h, r: r, c: rename(r.Connector, h.Names), ctx: t.Context()}
 }
 
 // object builds an object from id and name, value pairs.

@@ -1,0 +1,191 @@
+package ldap_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	goldap "github.com/go-ldap/ldap/v3"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/engine/connector/ldap"
+	"github.com/syncline/syncline/engine/connector/ldap/ldaptest"
+)
+
+// person is the i-th generated person, the same for the connector and for
+// ldapadd.
+func person(i int) connector.Object {
+	uid := fmt.Sprintf("user%06d", i)
+	return connector.Object{ID: uid, Attributes: connector.Attributes{
+		"uid": {uid}, "cn": {fmt.Sprintf("Jiří Nováček %d", i)}, "sn": {"Nováček"}, "givenName": {"Jiří"},
+		"mail": {uid + "@example.com"}, "employeeNumber": {fmt.Sprint(i)}, "description": {fmt.Sprintf("dept %d", i%50)},
+	}}
+}
+
+// personLDIF is person(i) as an LDIF record under base.
+func personLDIF(w *bytes.Buffer, base string, i int) {
+	o := person(i)
+	fmt.Fprintf(w, "dn: uid=%s,%s\nobjectClass: inetOrgPerson\n", o.ID, base)
+	for _, name := range o.Attributes.Names() {
+		for _, v := range o.Attributes[name] {
+			if isASCII(v) {
+				fmt.Fprintf(w, "%s: %s\n", name, v)
+			} else {
+				fmt.Fprintf(w, "%s:: %s\n", name, b64(v))
+			}
+		}
+	}
+	w.WriteString("\n")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func benchConfig(b *testing.B, srv *ldaptest.Server, base string) ldap.Config {
+	return ldap.Config{URL: srv.URL, BindDN: ldaptest.RootDN, BindPassword: ldaptest.RootPassword, BaseDN: base,
+		Identifier: "uid", NamingAttribute: "uid", ObjectClasses: []string{"inetOrgPerson"}}
+}
+
+// BenchmarkProvision20k creates 20,000 inetOrgPerson entries through the
+// connector, one Create each (a search for the identifier, then an add),
+// next to the baseline: ldapadd -c of the same entries as LDIF into the
+// same slapd, in the same run. Each iteration uses a fresh container.
+func BenchmarkProvision20k(b *testing.B) {
+	const n = 20_000
+	srv := ldaptest.Start(b)
+	b.Run("baseline-ldapadd", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			base := srv.NewContainer(b, "b")
+			var ldif bytes.Buffer
+			for i := range n {
+				personLDIF(&ldif, base, i)
+			}
+			b.StartTimer()
+			srv.LDAPAdd(b, ldif.Bytes())
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+	b.Run("connector-create", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			c, err := ldap.New(b.Context(), "dir", benchConfig(b, srv, srv.NewContainer(b, "c")))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			for i := range n {
+				if err := c.Create(b.Context(), person(i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			c.Close()
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+}
+
+// BenchmarkSearch100k reads 100,000 entries with Search and compares each
+// with the object expected, as a reconciliation that changes nothing does
+// (entries/s). The entries are loaded once with ldapadd.
+func BenchmarkSearch100k(b *testing.B) {
+	const n = 100_000
+	srv := ldaptest.Start(b)
+	base := srv.NewContainer(b, "s")
+	var ldif bytes.Buffer
+	for i := range n {
+		personLDIF(&ldif, base, i)
+	}
+	srv.LDAPAdd(b, ldif.Bytes())
+	want := make(map[string]connector.Attributes, n)
+	for i := range n {
+		o := person(i)
+		want[o.ID] = o.Attributes
+	}
+	b.Run("baseline-ldapsearch-page-2000", func(b *testing.B) {
+		for b.Loop() {
+			out, err := exec.Command("ldapsearch", "-x", "-LLL", "-H", srv.URL, "-D", ldaptest.RootDN, "-w", ldaptest.RootPassword,
+				"-E", "pr=2000/noprompt", "-b", base, "(objectClass=inetOrgPerson)").Output()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if got := bytes.Count(out, []byte("\ndn: ")) + 1; got != n {
+				b.Fatalf("ldapsearch printed %d entries", got)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+	b.Run("baseline-go-ldap-paging-2000", func(b *testing.B) {
+		conn := srv.Admin(b)
+		for b.Loop() {
+			res, err := conn.SearchWithPaging(goldap.NewSearchRequest(base, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false,
+				"(objectClass=inetOrgPerson)", []string{"*"}, nil), 2000)
+			if err != nil || len(res.Entries) != n {
+				b.Fatalf("%v entries, %v", len(res.Entries), err)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+	for _, size := range []int{500, 2000} {
+		b.Run(fmt.Sprintf("search-compare-page-%d", size), func(b *testing.B) {
+			c, err := ldap.New(b.Context(), "dir", benchConfig(b, srv, base))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			for b.Loop() {
+				same := 0
+				for o, err := range c.Search(b.Context(), connector.Query{PageSize: size}) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if o.Attributes.Equal(want[o.ID]) {
+						same++
+					}
+				}
+				if same != n {
+					b.Fatalf("%d of %d entries as expected", same, n)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+		})
+	}
+}
+
+// TestBenchmarkData checks the generated LDIF and the connector agree, so
+// the two halves of BenchmarkProvision20k write the same entries.
+func TestBenchmarkData(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	base := srv.NewContainer(t, "d")
+	var ldif bytes.Buffer
+	for i := range 3 {
+		personLDIF(&ldif, base, i)
+	}
+	srv.LDAPAdd(t, ldif.Bytes())
+	c, err := ldap.New(t.Context(), "dir", ldap.Config{URL: srv.URL, BindDN: ldaptest.RootDN, BindPassword: ldaptest.RootPassword,
+		BaseDN: base, Identifier: "uid", ObjectClasses: []string{"inetOrgPerson"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := range 3 {
+		got, err := c.Get(t.Context(), person(i).ID)
+		if err != nil || !got.Attributes.Equal(person(i).Attributes) {
+			t.Errorf("entry %d: %v, %v; want %v", i, got.Attributes, err, person(i).Attributes)
+		}
+	}
+	if !strings.Contains(ldif.String(), "cn:: ") {
+		t.Error("non-ASCII values are not base64 in the LDIF")
+	}
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

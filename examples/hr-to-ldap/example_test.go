@@ -1,0 +1,180 @@
+// Package hrtoldap tests the hr-to-ldap example as a new user runs it:
+// the built syncline binary against a real slapd.
+package hrtoldap_test
+
+import (
+	"encoding/base64"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	goldap "github.com/go-ldap/ldap/v3"
+	"github.com/syncline/syncline/engine/connector/ldap/ldaptest"
+)
+
+// TestExample runs `syncline up` on a copy of the example against the
+// harness's slapd, checks with ldapsearch that the entries are there with
+// their diacritics, then terminates a person in the HR file and checks
+// that the next round deletes the entry, as the object type says.
+func TestExample(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	people := goldap.NewAddRequest("ou=people,"+ldaptest.Suffix, nil)
+	people.Attribute("objectClass", []string{"organizationalUnit"})
+	people.Attribute("ou", []string{"people"})
+	if err := srv.Admin(t).Add(people); err != nil {
+		t.Fatal(err)
+	}
+	bin := build(t)
+	dir := copyExample(t)
+	env := append(os.Environ(), "SYNCLINE_VAR_ldap_url="+srv.URL, "SYNCLINE_VAR_ldap_password="+ldaptest.RootPassword)
+	up := func() string {
+		cmd := exec.Command(bin, "up", dir)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("syncline up: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if out := up(); !strings.Contains(out, "accounts:     4 created") {
+		t.Errorf("first round:\n%s", out)
+	}
+	got := ldapsearch(t, srv)
+	for uid, cn := range map[string]string{"jiri.novacek": "Jiří Nováček", "anna.svobodova": "Anna Svobodová", "lukasz.zolc": "Łukasz Żółć", "zoe.bronte": "Zoë Brontë"} {
+		if got[uid] != cn {
+			t.Errorf("ldapsearch shows uid %s with cn %q, want %q", uid, got[uid], cn)
+		}
+	}
+	hr := filepath.Join(dir, "data", "hr.csv")
+	data, err := os.ReadFile(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terminated := strings.Replace(string(data), "anna.svobodova@hr.example.com,active", "anna.svobodova@hr.example.com,terminated", 1)
+	if err := os.WriteFile(hr, []byte(terminated), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := up(); !strings.Contains(out, "accounts:     1 deleted") {
+		t.Errorf("round after the termination:\n%s", out)
+	}
+	if got := ldapsearch(t, srv); len(got) != 3 || got["anna.svobodova"] != "" {
+		t.Errorf("after the termination ldapsearch shows %v, want the three others", got)
+	}
+	if out := up(); strings.Contains(out, "created") || strings.Contains(out, "deleted") {
+		t.Errorf("a round with nothing to do changed something:\n%s", out)
+	}
+}
+
+// TestStartScript starts and stops the example's throwaway slapd, as the
+// README's first command does.
+func TestStartScript(t *testing.T) {
+	t.Parallel()
+	ldaptest.Start(t) // skips or fails as the harness does when slapd is missing
+	tmp, err := os.MkdirTemp("", "hrldap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) }) // after the stop below: cleanups run last first
+	port := strings.TrimPrefix(freeAddr(t), "127.0.0.1:")
+	script, _ := filepath.Abs("start-slapd.sh")
+	run := func(args ...string) string {
+		cmd := exec.Command(script, args...)
+		cmd.Env = append(os.Environ(), "PORT="+port, "TMPDIR="+tmp)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("start-slapd.sh %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	t.Cleanup(func() { run("stop") })
+	if out := run(); !strings.Contains(out, "slapd listens on ldap://127.0.0.1:"+port) {
+		t.Fatalf("start-slapd.sh said:\n%s", out)
+	}
+	c, err := goldap.DialURL("ldap://127.0.0.1:" + port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Bind("cn=admin,dc=example,dc=org", "syncline-example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Search(goldap.NewSearchRequest("ou=people,dc=example,dc=org", goldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)", nil, nil)); err != nil {
+		t.Errorf("ou=people: %v", err)
+	}
+}
+
+// ldapsearch lists uid -> cn of the entries under ou=people, with
+// ldapsearch's LDIF decoded (it writes non-ASCII values base64-encoded).
+func ldapsearch(t *testing.T, srv *ldaptest.Server) map[string]string {
+	t.Helper()
+	out, err := exec.Command("ldapsearch", "-x", "-LLL", "-o", "ldif-wrap=no", "-H", srv.URL, "-b", "ou=people,"+ldaptest.Suffix,
+		"(objectClass=inetOrgPerson)", "uid", "cn").Output()
+	if err != nil {
+		t.Fatalf("ldapsearch: %v", err)
+	}
+	got := map[string]string{}
+	for _, rec := range strings.Split(strings.TrimSpace(string(out)), "\n\n") {
+		var uid, cn string
+		for _, line := range strings.Split(rec, "\n") {
+			name, value, _ := strings.Cut(line, ":")
+			if b64, ok := strings.CutPrefix(value, ": "); ok {
+				raw, _ := base64.StdEncoding.DecodeString(b64)
+				value = string(raw)
+			} else {
+				value = strings.TrimPrefix(value, " ")
+			}
+			switch name {
+			case "uid":
+				uid = value
+			case "cn":
+				cn = value
+			}
+		}
+		if uid != "" {
+			got[uid] = cn
+		}
+	}
+	return got
+}
+
+// build builds the syncline binary.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "syncline")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/syncline/syncline/cmd/syncline").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// copyExample copies the example's configuration and data, not its state.
+func copyExample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"syncline.hcl", "resources.hcl", "tasks.hcl", "data/hr.csv"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	c, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.Addr().String()
+}
