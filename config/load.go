@@ -55,6 +55,26 @@ func LoadDir(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	return LoadFS(rootFS(dir), dir, opts)
 }
 
+// LoadSettings reads only what the syncline block of the configuration
+// in dir needs — the files, the variables and locals, the syncline block
+// — and none of the resources, tasks and schedules: the commands that only
+// look for the state use it. Variables without a value are allowed (their
+// value is unknown), as for validate.
+func LoadSettings(dir string, opts LoadOptions) (*Settings, hcl.Diagnostics) {
+	info, err := os.Stat(dir)
+	if err != nil || !info.IsDir() {
+		return &Settings{}, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("%q is not a readable directory. Pass the directory that holds your *.hcl files.", dir),
+		}}
+	}
+	opts.AllowUnsetVariables = true
+	l := &loader{cfg: newConfig(dir), parser: hclparse.NewParser(), opts: opts, fsys: rootFS(dir), settingsOnly: true}
+	diags := l.load()
+	return l.cfg.Settings, diags
+}
+
 // LoadFS loads the configuration files at the top of fsys. displayDir is
 // joined to file names in diagnostics (for a git revision, say "repo@abc123").
 func LoadFS(fsys fs.FS, displayDir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
@@ -72,6 +92,8 @@ type loader struct {
 	// the configuration bytes read so far.
 	budget      *budget
 	sourceBytes int64
+	// settingsOnly stops after the syncline block (LoadSettings).
+	settingsOnly bool
 }
 
 // load runs the phases within the evaluation limits (see limits.go).
@@ -102,6 +124,9 @@ func (l *loader) loadPhases() hcl.Diagnostics {
 	}
 	d := &decoder{ctx: l.cfg.EvalContext(nil)}
 	diags = append(diags, l.cfg.decodeSettings(d, blocks["syncline"])...)
+	if l.settingsOnly {
+		return diags
+	}
 	diags = append(diags, l.cfg.decodeSchedules(d, blocks["schedule"])...)
 	diags = append(diags, l.cfg.decodeResources(d, blocks["resource"])...)
 	diags = append(diags, l.cfg.decodeTasks(d, blocks["task"])...)

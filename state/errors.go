@@ -20,6 +20,17 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
+	var r refusal
+	if errors.As(e.Err, &r) {
+		// A refusal speaks for itself: the operation and the store's
+		// path would only be noise in front of it.
+		b.WriteString(e.Err.Error())
+		if e.Hint != "" {
+			b.WriteString("\n")
+			b.WriteString(e.Hint)
+		}
+		return b.String()
+	}
 	b.WriteString("state ")
 	b.WriteString(e.Op)
 	if e.Location != "" {
@@ -36,6 +47,17 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// refusal is an error that says why the store refused a request about
+// something a person named — a run, a task, a lock — rather than that the
+// store failed.
+type refusal interface{ refusal() }
+
+func (*UnknownTaskError) refusal() {}
+func (*TaskStateError) refusal()   {}
+func (*UnknownRunError) refusal()  {}
+func (*RunStateError) refusal()    {}
+func (*UnknownLockError) refusal() {}
 
 // ErrNotStore matches, with errors.Is, every NotStoreError.
 var ErrNotStore = errors.New("not a Syncline state store")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"github.com/syncline/syncline/internal/clock"
 	"time"
 )
 
@@ -22,7 +21,10 @@ const lockPollInterval = 100 * time.Millisecond
 // process that took it.
 func (s *Store) LockAcquire(ctx context.Context, operation string, timeout time.Duration) (*LockInfo, error) {
 	want := newLockInfo(operation, s.now())
-	deadline := s.now().Add(timeout)
+	// Waiting for another process is wall-clock time, whatever clock
+	// the store records times by (a test's fake clock never moves on
+	// its own).
+	deadline := time.Now().Add(timeout)
 	for {
 		held, err := s.tryLock(ctx, want)
 		switch {
@@ -30,10 +32,10 @@ func (s *Store) LockAcquire(ctx context.Context, operation string, timeout time.
 			return nil, s.fail("lock", err, "")
 		case held == nil:
 			return want, nil
-		case !s.now().Before(deadline):
+		case !time.Now().Before(deadline):
 			return nil, s.fail("lock", newLockedError(*held), "")
 		}
-		if err := sleep(ctx, s.clock, min(lockPollInterval, deadline.Sub(s.now()))); err != nil {
+		if err := sleep(ctx, min(lockPollInterval, time.Until(deadline))); err != nil {
 			return nil, s.fail("lock", err, "")
 		}
 	}
@@ -108,13 +110,13 @@ func readLock(ctx context.Context, q queryer) (*LockInfo, error) {
 }
 
 // sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, clk clock.Clock, d time.Duration) error {
-	t := clk.NewTimer(d)
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C():
+	case <-t.C:
 		return nil
 	}
 }

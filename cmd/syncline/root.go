@@ -56,6 +56,7 @@ func (a *app) rootCommand() *cli.Command {
 			a.syncCommand(),
 			a.hookCommand(),
 			a.versionCommand(),
+			a.helpCommand(),
 		},
 	}
 	// The completion command is created inside Run, after the walk below.
@@ -126,6 +127,22 @@ func (a *app) rootAction(ctx context.Context, cmd *cli.Command) error {
 		return unknownCommandError(cmd, cmd.Args().First())
 	}
 	return cli.ShowRootCommandHelp(cmd)
+}
+
+// helpCommand is "syncline help [COMMAND]". It replaces urfave/cli's own,
+// which refuses -help ("syncline help -help" shows this command's help).
+func (a *app) helpCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Usage:     "show the list of commands, or the help of one",
+		UsageText: "syncline help [COMMAND]",
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if name := cmd.Args().First(); name != "" {
+				return cli.ShowCommandHelp(ctx, cmd.Root(), name)
+			}
+			return cli.ShowRootCommandHelp(cmd.Root())
+		},
+	}
 }
 
 // commandNotFound is called for "syncline help NAME" with an unknown NAME.

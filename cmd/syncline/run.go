@@ -87,15 +87,13 @@ func (a *app) loadOptions(cmd *cli.Command) config.LoadOptions {
 	return config.LoadOptions{Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"), Environ: a.environ}
 }
 
-// taskAndDir reads "TASK [DIR]".
+// taskAndDir reads "TASK [DIR]"; TASK is NAME or task.NAME.
 func taskAndDir(cmd *cli.Command) (string, string, error) {
-	switch cmd.NArg() {
-	case 1:
-		return cmd.Args().Get(0), ".", nil
-	case 2:
-		return cmd.Args().Get(0), cmd.Args().Get(1), nil
+	args, dir, err := argsAndDir(cmd, 1, "a TASK")
+	if err != nil {
+		return "", "", err
 	}
-	return "", "", newUsageError(cmd, "expected TASK and optionally DIR")
+	return taskName(args[0]), dir, nil
 }
 
 func isMode(m string) bool {

@@ -203,7 +203,7 @@ func manyAdds(n int) storedRun {
 func TestRunsShowChangesLimit(t *testing.T) {
 	t.Parallel()
 	path := storeRun(t, manyAdds(2500))
-	more := `(syncline runs show -changes -1 -state "STATE" 1)`
+	more := `(syncline runs show -changes -1 -state STATE 1)`
 	tests := []struct {
 		args   []string
 		listed int

@@ -20,8 +20,8 @@ that was edited or made for another state is refused. When that state
 cannot be read, the plan is shown with a warning that it is not
 authenticated.
 
-Without it, summarizes the state store of the configuration in the current
-directory (or -state): lineage, serial, the stored definitions with their
+Without it, or with a directory DIR, summarizes the state store of the
+configuration in DIR (default: the current directory; or -state): lineage, serial, the stored definitions with their
 source, and the latest applies. Definitions and applies made from git show
 their revision: the short commit and, when the commit is in the repository
 holding the state or the current directory, the first line of its message.`
@@ -30,7 +30,7 @@ func (a *app) showCommand() *cli.Command {
 	return &cli.Command{
 		Name:        "show",
 		Usage:       "show a saved plan, or a summary of the state",
-		UsageText:   "syncline show [options] [PLANFILE]",
+		UsageText:   "syncline show [options] [PLANFILE | DIR]",
 		Description: showDescription,
 		Flags: []cli.Flag{
 			stateFlag(),
@@ -42,9 +42,12 @@ func (a *app) showCommand() *cli.Command {
 
 func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.NArg() > 1 {
-		return newUsageError(cmd, "too many arguments; expected at most one plan file")
+		return newUsageError(cmd, "too many arguments; expected at most one plan file or configuration directory")
 	}
-	if path := cmd.Args().First(); path != "" {
+	dir := "."
+	if arg := cmd.Args().First(); isDir(arg) {
+		dir = arg
+	} else if path := arg; path != "" {
 		view, err := a.planView(cmd)
 		if err != nil {
 			return err
@@ -61,7 +64,7 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 		}
 		return view.Plan(shown.Plan)
 	}
-	st, err := a.openExistingStore(ctx, cmd)
+	st, err := a.openExistingStore(ctx, cmd, dir)
 	if err != nil {
 		return err
 	}
@@ -69,21 +72,21 @@ func (a *app) showAction(ctx context.Context, cmd *cli.Command) error {
 	return a.showState(ctx, st)
 }
 
-// openExistingStore opens the store named by -state or the configuration
-// in the current directory, read-only; a missing store is an error.
-func (a *app) openExistingStore(ctx context.Context, cmd *cli.Command) (*state.Store, error) {
-	return a.openExisting(ctx, cmd, true)
+// openExistingStore opens, read-only, the store named by -state or by the
+// configuration in dir; a missing store is an error.
+func (a *app) openExistingStore(ctx context.Context, cmd *cli.Command, dir string) (*state.Store, error) {
+	return a.openExisting(ctx, cmd, dir, true)
 }
 
 // openExistingStoreWritable is openExistingStore for commands that write.
-func (a *app) openExistingStoreWritable(ctx context.Context, cmd *cli.Command) (*state.Store, error) {
-	return a.openExisting(ctx, cmd, false)
+func (a *app) openExistingStoreWritable(ctx context.Context, cmd *cli.Command, dir string) (*state.Store, error) {
+	return a.openExisting(ctx, cmd, dir, false)
 }
 
-func (a *app) openExisting(ctx context.Context, cmd *cli.Command, readOnly bool) (*state.Store, error) {
-	location := cmd.String("state")
-	if location == "" {
-		location = a.defaultStateLocation()
+func (a *app) openExisting(ctx context.Context, cmd *cli.Command, dir string, readOnly bool) (*state.Store, error) {
+	location, err := a.stateLocationIn(cmd, dir)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(location); err != nil {
 		return nil, fmt.Errorf("no state store at %s\nRun syncline init or syncline apply to create the state, or name it with -state", location)
@@ -95,11 +98,18 @@ func (a *app) openExisting(ctx context.Context, cmd *cli.Command, readOnly bool)
 	return st, nil
 }
 
-// defaultStateLocation is the store of the configuration in the current
-// directory.
-func (a *app) defaultStateLocation() string {
-	cfg, _ := a.loadDir(".", config.LoadOptions{Environ: a.environ, AllowUnsetVariables: true})
-	return ops.StateLocation("", ".", cfg.Settings)
+// stateLocationIn is where the commands that read the state find it: the
+// -state option, else the syncline block of the configuration in dir
+// (only that block is read), else dir/.syncline/state.db.
+func (a *app) stateLocationIn(cmd *cli.Command, dir string) (string, error) {
+	if loc := cmd.String("state"); loc != "" {
+		return loc, nil
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return "", fmt.Errorf("%q is not a configuration directory; name the directory whose state to read, or the store with -state", dir)
+	}
+	settings, _ := config.LoadSettings(dir, config.LoadOptions{Environ: a.environ})
+	return ops.StateLocation("", dir, settings), nil
 }
 
 func (a *app) showState(ctx context.Context, st *state.Store) error {

@@ -13,25 +13,26 @@ func (a *app) stateCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "state",
 		Usage:     "inspect the state store and remove a stale lock",
-		UsageText: "syncline state <list | show ADDRESS | history | unlock ID> [options]",
-		Description: `Subcommands read the state store of the configuration in the current
-directory, or the one named with -state. Only unlock writes.`,
+		UsageText: "syncline state <list | show ADDRESS | history | unlock ID> [options] [DIR]",
+		Description: `Subcommands read the state store of the configuration in DIR (default: the
+current directory; only its syncline block is read), or the one named with
+-state. Only unlock writes.`,
 		Commands: []*cli.Command{
 			{
-				Name: "list", Usage: "list the stored definitions", UsageText: "syncline state list [-state PATH]",
+				Name: "list", Usage: "list the stored definitions", UsageText: "syncline state list [-state PATH] [DIR]",
 				Flags: []cli.Flag{stateFlag()}, Action: a.stateList,
 			},
 			{
-				Name: "show", Usage: "show one stored definition's spec", UsageText: "syncline state show [-state PATH] ADDRESS",
+				Name: "show", Usage: "show one stored definition's spec", UsageText: "syncline state show [-state PATH] ADDRESS [DIR]",
 				Flags: []cli.Flag{stateFlag()}, Action: a.stateShow,
 			},
 			{
-				Name: "history", Usage: "list the applies and failed syncs, newest first", UsageText: "syncline state history [-state PATH] [-limit N]",
+				Name: "history", Usage: "list the applies and failed syncs, newest first", UsageText: "syncline state history [-state PATH] [-limit N] [DIR]",
 				Flags:  []cli.Flag{stateFlag(), &cli.IntFlag{Name: "limit", Value: 20, Usage: "show at most `N` applies (0: all)"}},
 				Action: a.stateHistory,
 			},
 			{
-				Name: "unlock", Usage: "remove a stale apply lock", UsageText: "syncline state unlock [-state PATH] LOCK_ID",
+				Name: "unlock", Usage: "remove a stale apply lock", UsageText: "syncline state unlock [-state PATH] LOCK_ID [DIR]",
 				Description: `Removes the apply lock with LOCK_ID, as printed by the apply that found it
 held. Only do this when the holder is gone: an apply that is still running
 would lose its protection.`,
@@ -42,7 +43,11 @@ would lose its protection.`,
 }
 
 func (a *app) stateList(ctx context.Context, cmd *cli.Command) error {
-	st, err := a.openExistingStore(ctx, cmd)
+	_, dir, err := argsAndDir(cmd, 0, "")
+	if err != nil {
+		return err
+	}
+	st, err := a.openExistingStore(ctx, cmd, dir)
 	if err != nil {
 		return err
 	}
@@ -56,8 +61,8 @@ func (a *app) stateList(ctx context.Context, cmd *cli.Command) error {
 }
 
 // readExistingSnapshot reads the snapshot of an existing store.
-func (a *app) readExistingSnapshot(ctx context.Context, cmd *cli.Command) (*state.Snapshot, error) {
-	st, err := a.openExistingStore(ctx, cmd)
+func (a *app) readExistingSnapshot(ctx context.Context, cmd *cli.Command, dir string) (*state.Snapshot, error) {
+	st, err := a.openExistingStore(ctx, cmd, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +71,12 @@ func (a *app) readExistingSnapshot(ctx context.Context, cmd *cli.Command) (*stat
 }
 
 func (a *app) stateShow(ctx context.Context, cmd *cli.Command) error {
-	if cmd.NArg() != 1 {
-		return newUsageError(cmd, "expected one ADDRESS, such as task.hr-import")
+	args, dir, err := argsAndDir(cmd, 1, "one ADDRESS, such as task.hr-import,")
+	if err != nil {
+		return err
 	}
-	addr := cmd.Args().First()
-	snap, err := a.readExistingSnapshot(ctx, cmd)
+	addr := args[0]
+	snap, err := a.readExistingSnapshot(ctx, cmd, dir)
 	if err != nil {
 		return err
 	}
@@ -83,7 +89,11 @@ func (a *app) stateShow(ctx context.Context, cmd *cli.Command) error {
 }
 
 func (a *app) stateHistory(ctx context.Context, cmd *cli.Command) error {
-	st, err := a.openExistingStore(ctx, cmd)
+	_, dir, err := argsAndDir(cmd, 0, "")
+	if err != nil {
+		return err
+	}
+	st, err := a.openExistingStore(ctx, cmd, dir)
 	if err != nil {
 		return err
 	}
@@ -103,21 +113,18 @@ func (a *app) stateHistory(ctx context.Context, cmd *cli.Command) error {
 }
 
 func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {
-	if cmd.NArg() != 1 {
-		return newUsageError(cmd, "expected one LOCK_ID, as printed by the apply that found the lock held")
+	args, dir, err := argsAndDir(cmd, 1, "one LOCK_ID, as printed by the apply that found the lock held,")
+	if err != nil {
+		return err
 	}
-	location := cmd.String("state")
-	if location == "" {
-		location = a.defaultStateLocation()
-	}
-	st, err := a.openStore(ctx, location, false)
+	st, err := a.openExistingStoreWritable(ctx, cmd, dir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.LockRelease(ctx, cmd.Args().First()); err != nil {
+	if err := st.LockRelease(ctx, args[0]); err != nil {
 		return err
 	}
-	views.NewState(a.streams(), nil).Unlocked(cmd.Args().First(), st.Path())
+	views.NewState(a.streams(), nil).Unlocked(args[0], st.Path())
 	return nil
 }

@@ -12,21 +12,22 @@ func (a *app) tasksCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "tasks",
 		Usage:     "list tasks with their state, schedule and last run; suspend and resume them",
-		UsageText: "syncline tasks [-state PATH]\nsyncline tasks show|suspend|resume NAME",
+		UsageText: "syncline tasks [-state PATH] [DIR]\nsyncline tasks show|suspend|resume NAME [DIR]",
 		Description: `Lists the applied tasks: their state (active, suspended or closed), schedule,
 next and last run, and the last result. Reads the state store of the
-configuration in the current directory, or -state.`,
+configuration in DIR (default: the current directory; only its syncline
+block is read), or -state. A task is named as NAME or task.NAME.`,
 		Flags:  []cli.Flag{stateFlag()},
 		Action: a.tasksList,
 		Commands: []*cli.Command{
 			{
 				Name: "show", Usage: "show one task: definition, runtime and recent runs",
-				UsageText: "syncline tasks show [-state PATH] NAME",
+				UsageText: "syncline tasks show [-state PATH] NAME [DIR]",
 				Flags:     []cli.Flag{stateFlag()}, Action: a.tasksShow,
 			},
 			{
 				Name: "suspend", Usage: "stop a task from being run until it is resumed",
-				UsageText: "syncline tasks suspend [-state PATH] -reason TEXT NAME",
+				UsageText: "syncline tasks suspend [-state PATH] -reason TEXT NAME [DIR]",
 				Description: `Suspends an active task: the scheduler stops firing it and manual runs are
 refused, until "syncline tasks resume NAME". Runs already going continue.
 While the configuration says enabled = true, plan reports the suspension as
@@ -37,7 +38,7 @@ drift, with who suspended it and why.`,
 			},
 			{
 				Name: "resume", Usage: "resume a suspended task",
-				UsageText: "syncline tasks resume [-state PATH] NAME",
+				UsageText: "syncline tasks resume [-state PATH] NAME [DIR]",
 				Flags:     []cli.Flag{stateFlag()}, Action: a.tasksResume,
 			},
 		},
@@ -45,10 +46,16 @@ drift, with who suspended it and why.`,
 }
 
 func (a *app) tasksList(ctx context.Context, cmd *cli.Command) error {
-	if cmd.NArg() > 0 {
-		return newUsageError(cmd, "unexpected argument %q; did you mean syncline tasks show %s?", cmd.Args().First(), cmd.Args().First())
+	dir := "."
+	switch arg := cmd.Args().First(); {
+	case cmd.NArg() > 1:
+		return newUsageError(cmd, "expected at most one configuration directory")
+	case arg != "" && !isDir(arg):
+		return newUsageError(cmd, "%q is not a directory; to show a task, run syncline tasks show %s", arg, arg)
+	case arg != "":
+		dir = arg
 	}
-	st, err := a.openExistingStore(ctx, cmd)
+	st, err := a.openExistingStore(ctx, cmd, dir)
 	if err != nil {
 		return err
 	}
@@ -120,21 +127,15 @@ func (a *app) tasksResume(ctx context.Context, cmd *cli.Command) error {
 // onTask opens the existing store (read-only when asked) and runs fn on
 // the task named by the command's single argument.
 func (a *app) onTask(ctx context.Context, cmd *cli.Command, readOnly bool, fn func(*state.Store, string) error) error {
-	name, err := oneName(cmd)
+	args, dir, err := argsAndDir(cmd, 1, "one task NAME")
 	if err != nil {
 		return err
 	}
-	st, err := a.openExisting(ctx, cmd, readOnly)
+	name := taskName(args[0])
+	st, err := a.openExisting(ctx, cmd, dir, readOnly)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	return fn(st, name)
-}
-
-func oneName(cmd *cli.Command) (string, error) {
-	if cmd.NArg() != 1 {
-		return "", newUsageError(cmd, "expected one task NAME")
-	}
-	return cmd.Args().First(), nil
 }

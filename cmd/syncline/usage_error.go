@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 )
@@ -19,7 +21,29 @@ func (e usageError) Error() string {
 }
 
 func (a *app) onUsageError(ctx context.Context, cmd *cli.Command, err error, isSubcommand bool) error {
-	return usageError{command: cmd.FullName(), msg: err.Error()}
+	msg := err.Error()
+	if flag, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok && cmd.Name != "syncline" {
+		msg += globalFlagHint(a.globalFlags(), strings.TrimLeft(flag, "-"), strings.TrimPrefix(cmd.FullName(), "syncline "))
+	}
+	return usageError{command: cmd.FullName(), msg: msg}
+}
+
+// globalFlagHint says where a global option given after command goes:
+// "; -chdir is a global option: put it before the command, as in
+// syncline -chdir=DIR plan". It is "" for other flags.
+func globalFlagHint(globals []cli.Flag, flag, command string) string {
+	for _, g := range globals {
+		if !slices.Contains(g.Names(), flag) {
+			continue
+		}
+		name := g.Names()[0]
+		example := "syncline -" + name
+		if _, isString := g.(*cli.StringFlag); isString {
+			example += "=DIR"
+		}
+		return fmt.Sprintf("; -%s is a global option: put it before the command, as in %s %s", name, example, command)
+	}
+	return ""
 }
 
 // newUsageError reports a wrong use of cmd, such as too many arguments.

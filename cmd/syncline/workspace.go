@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"strings"
 
 	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
@@ -42,4 +44,35 @@ func lockTimeoutFlag() cli.Flag {
 // and apply.
 func allowDestroyFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "allow-destroy", Usage: "allow removing or replacing a resource that still has shadows"}
+}
+
+// isDir reports whether path names a directory.
+func isDir(path string) bool {
+	if path == "" {
+		return false
+	}
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
+// argsAndDir reads a command's arguments: exactly n words (what names
+// them in errors), then an optional configuration directory.
+func argsAndDir(cmd *cli.Command, n int, what string) ([]string, string, error) {
+	args := cmd.Args().Slice()
+	switch len(args) {
+	case n:
+		return args, ".", nil
+	case n + 1:
+		return args[:n], args[n], nil
+	}
+	if n == 0 {
+		return nil, "", newUsageError(cmd, "expected at most one configuration directory")
+	}
+	return nil, "", newUsageError(cmd, "expected %s and optionally a configuration directory", what)
+}
+
+// taskName is the task a command-line argument names: "hr-import" and
+// "task.hr-import" (the address every view prints) are the same task.
+func taskName(arg string) string {
+	return strings.TrimPrefix(arg, "task.")
 }

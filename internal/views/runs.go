@@ -18,7 +18,7 @@ import (
 // detail, with its changes.
 type Runs interface {
 	// List shows runs, newest first as given.
-	List(runs []state.Run) error
+	List(runs []state.Run, task string) error
 	// Show shows one run and the changes it recorded.
 	Show(r state.Run, changes RunChanges) error
 }
@@ -57,8 +57,12 @@ type RunsHuman struct {
 }
 
 // List writes the table of runs, or how to start one when there are none.
-func (v *RunsHuman) List(runs []state.Run) error {
-	if len(runs) == 0 {
+func (v *RunsHuman) List(runs []state.Run, task string) error {
+	switch {
+	case len(runs) == 0 && task != "":
+		fmt.Fprintf(v.streams.Stdout, "No runs of task.%s yet. Start one with: syncline run %s\n", printable(task, nameLimit), printable(task, nameLimit))
+		return nil
+	case len(runs) == 0:
 		fmt.Fprintln(v.streams.Stdout, "No runs yet. Start one with: syncline run TASK")
 		return nil
 	}
@@ -89,7 +93,7 @@ type RunsJSON struct {
 }
 
 // List writes the runs as a JSON array.
-func (v *RunsJSON) List(runs []state.Run) error {
+func (v *RunsJSON) List(runs []state.Run, _ string) error {
 	return writeJSON(v.streams.Stdout, runsJSON(runs))
 }
 
@@ -148,6 +152,15 @@ func FormatTime(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// FormatTimeIn is t as FormatTime shows it, but in loc (a schedule's time
+// zone) when loc is not UTC: "2026-12-05 02:00 CET".
+func FormatTimeIn(t time.Time, loc *time.Location) string {
+	if t.IsZero() || loc == nil || loc == time.UTC {
+		return FormatTime(t)
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
 }
 
 // Plural is word, with an s unless n is 1.

@@ -12,16 +12,21 @@ import (
 
 func TestRunsViewsEmpty(t *testing.T) {
 	t.Parallel()
-	for vt, want := range map[ViewType]string{
-		Text: "No runs yet. Start one with: syncline run TASK\n",
-		JSON: "[]\n",
+	for _, tt := range []struct {
+		vt         ViewType
+		task, want string
+	}{
+		{Text, "", "No runs yet. Start one with: syncline run TASK\n"},
+		{Text, "hr-import", "No runs of task.hr-import yet. Start one with: syncline run hr-import\n"},
+		{JSON, "", "[]\n"},
+		{JSON, "hr-import", "[]\n"},
 	} {
 		var out bytes.Buffer
-		if err := NewRuns(vt, Streams{Stdout: &out}, nil).List(nil); err != nil {
+		if err := NewRuns(tt.vt, Streams{Stdout: &out}, nil).List(nil, tt.task); err != nil {
 			t.Fatal(err)
 		}
-		if out.String() != want {
-			t.Errorf("%s: %q, want %q", vt, out.String(), want)
+		if out.String() != tt.want {
+			t.Errorf("%s %q: %q, want %q", tt.vt, tt.task, out.String(), tt.want)
 		}
 	}
 }

@@ -116,16 +116,21 @@ func (t TaskList) nextRun(rt state.TaskRuntime) string {
 	if rt.State != state.TaskActive {
 		return "-"
 	}
-	if !rt.NextFireAt.IsZero() {
-		return FormatTime(rt.NextFireAt)
+	// A cron schedule's times are shown in its time zone.
+	var s *config.Schedule
+	if def := t.Snapshot.Definitions[config.KindTask+"."+rt.Task]; def != nil {
+		s, _ = planner.StoredTaskSchedule(def, t.Snapshot.Definitions)
 	}
-	// No serve has scheduled it yet: show when it would fire.
-	def := t.Snapshot.Definitions[config.KindTask+"."+rt.Task]
-	if def == nil {
-		return "-"
+	var loc *time.Location
+	if s != nil {
+		loc = s.Location
 	}
-	if s, ok := planner.StoredTaskSchedule(def, t.Snapshot.Definitions); ok {
-		return FormatTime(s.Next(t.Now)) + " (once serve runs)"
+	switch {
+	case !rt.NextFireAt.IsZero():
+		return FormatTimeIn(rt.NextFireAt, loc)
+	case s != nil:
+		// No serve has scheduled it yet: show when it would fire.
+		return FormatTimeIn(s.Next(t.Now), loc) + " (once serve runs)"
 	}
 	return "-"
 }

@@ -83,6 +83,12 @@ func TestSearchBadRows(t *testing.T) {
 			wantErrs: []string{`line 2: invalid object: the identifier column "emp_id" is empty`},
 		},
 		{
+			name:     "white-space identifier",
+			content:  "emp_id,name\n e1,Ann\n   ,Nobody\ne2,Bob\n",
+			wantIDs:  " e1,e2",
+			wantErrs: []string{`line 3: invalid object: the identifier column "emp_id" holds only white space`},
+		},
+		{
 			name:     "wrong delimiter without header",
 			content:  "e1;Ann\ne2;Bob\n",
 			cfg:      csvfile.Config{Columns: []string{"emp_id", "name"}},

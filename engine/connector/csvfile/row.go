@@ -35,6 +35,9 @@ func (rr *rowReader) checkRow(rw row) error {
 	case rw.id == "":
 		return rr.c.errs.Line(connector.ErrInvalidObject, rr.op, rw.line, "",
 			fmt.Errorf("the identifier column %q is empty", rr.c.cfg.Identifier), "Every row needs an identifier.")
+	case strings.TrimSpace(rw.id) == "":
+		return rr.c.errs.Line(connector.ErrInvalidObject, rr.op, rw.line, "",
+			fmt.Errorf("the identifier column %q holds only white space", rr.c.cfg.Identifier), "Every row needs an identifier.")
 	}
 	return nil
 }
