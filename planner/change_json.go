@@ -91,11 +91,11 @@ func (j attributeJSON[V]) attribute() (AttributeChange, error) {
 	var err error
 	before, _ := any(j.Before).(json.RawMessage)
 	if a.Before, err = attributeValueText(before, j.Action != Create); err != nil {
-		return a, fmt.Errorf("attribute %q: before %w", j.Path, err)
+		return a, fmt.Errorf("attribute %q: before: %w", j.Path, err)
 	}
 	after, _ := any(j.After).(json.RawMessage)
 	if a.After, err = attributeValueText(after, j.Action != Delete); err != nil {
-		return a, fmt.Errorf("attribute %q: after %w", j.Path, err)
+		return a, fmt.Errorf("attribute %q: after: %w", j.Path, err)
 	}
 	return a, nil
 }

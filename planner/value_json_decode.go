@@ -193,12 +193,12 @@ func specValueText(raw json.RawMessage) (string, error) {
 func attributeValueText(raw json.RawMessage, present bool) (string, error) {
 	if !present {
 		if len(raw) != 0 && string(raw) != "null" {
-			return "", errors.New("must be null: the attribute's action says the path is absent on this side")
+			return "", errors.New("not null, but the attribute's action says the path is absent on this side")
 		}
 		return "", nil
 	}
 	if len(raw) == 0 {
-		return "", errors.New("is missing")
+		return "", errors.New("missing")
 	}
 	v, err := readTypedValue(raw)
 	if err != nil {
