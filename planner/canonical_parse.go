@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/syncline/syncline/config"
 )
 
@@ -145,20 +147,22 @@ func (p *canonicalParser) key() (string, bool) {
 		s, _ := v.(string)
 		return s, ok
 	}
-	return p.identifier(), true
+	k := p.identifier()
+	return k, k != ""
 }
 
-// identifier reads letters, digits, '_' and '-'.
+// identifier reads an HCL identifier (letters of any script, digits, '_'
+// and '-'), or "" when the text does not continue with one.
 func (p *canonicalParser) identifier() string {
 	start := p.i
-	for p.i < len(p.s) {
-		c := p.s[p.i]
-		if !(c == '_' || c == '-' || isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			break
-		}
+	for p.i < len(p.s) && !strings.ContainsRune(" ,.=[]{}()\"", rune(p.s[p.i])) {
 		p.i++
 	}
-	return p.s[start:p.i]
+	if id := p.s[start:p.i]; hclsyntax.ValidIdentifier(id) {
+		return id
+	}
+	p.i = start
+	return ""
 }
 
 // reference reads resource.NAME, schedule.NAME or task.NAME.

@@ -71,7 +71,12 @@ func fingerprintOf(rendered string) string {
 
 // constantValue reads a kept expression's source as HCL and returns its
 // value as JSON when it is a constant: no variables, no function calls.
+// Only a text that reads as a canonical rendering can be a constant that
+// typedValue keeps, so anything else (user.name, lower(…)) is not parsed.
 func constantValue(src string) (any, bool) {
+	if _, ok := parseCanonical(src); !ok {
+		return nil, false
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(src), "", hcl.InitialPos)
 	if diags.HasErrors() || len(expr.Variables()) > 0 {
 		return nil, false

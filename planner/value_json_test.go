@@ -43,6 +43,8 @@ func TestTypedValue(t *testing.T) {
 		{"empty list", "task", "after", "[]", "[]"},
 		{"map", "resource", "connection.columns", `{ a = "1", "b c" = 2, d = [true] }`, `{"a":"1","b c":2,"d":[true]}`},
 		{"empty map", "resource", "connection.columns", "{}", "{}"},
+		{"map with keys in other scripts", "resource", "connection.columns", `{ jméno = "Jiří", "x y" = 1 }`, `{"jméno":"Jiří","x y":1}`},
+		{"reference to a name in another script", "task", "schedule", "schedule.noční", `{"expression":"schedule.noční"}`},
 		{"reference", "task", "schedule", "schedule.nightly", `{"expression":"schedule.nightly"}`},
 		{"list of references", "task", "after", "[task.a, task.hr-import]", `[{"expression":"task.a"},{"expression":"task.hr-import"}]`},
 		{"a string holding ${ outside a kept expression", "task", "description", `"costs ${x}"`, `"costs ${x}"`},
