@@ -158,7 +158,7 @@ func (p *canonicalParser) identifier() string {
 	for p.i < len(p.s) && !strings.ContainsRune(" ,.=[]{}()\"", rune(p.s[p.i])) {
 		p.i++
 	}
-	if id := p.s[start:p.i]; hclsyntax.ValidIdentifier(id) {
+	if id := p.s[start:p.i]; asciiIdentifier(id) || hclsyntax.ValidIdentifier(id) {
 		return id
 	}
 	p.i = start
@@ -176,4 +176,18 @@ func (p *canonicalParser) reference() (any, bool) {
 		return nil, false
 	}
 	return expressionJSON{Expression: kind + "." + name}, true
+}
+
+// asciiIdentifier is the common case of an HCL identifier, checked without
+// hclsyntax: ASCII letters, digits, '_' and '-', starting with a letter or
+// '_'.
+func asciiIdentifier(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (i == 0 || c != '-' && !isDigit(c)) {
+			return false
+		}
+	}
+	return s != ""
 }
