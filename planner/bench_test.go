@@ -1,9 +1,11 @@
 package planner
 
 import (
+	"io"
 	"testing"
 
 	"github.com/syncline/syncline/internal/scenario"
+	"github.com/syncline/syncline/state"
 )
 
 // BenchmarkCompute10kTasks plans 10,000 tasks and 1,000 resources against a
@@ -30,6 +32,19 @@ func BenchmarkDesired(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Desired(cfg, "rev", testKey); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderJSON10kCreate writes the JSON of a first plan of 10,000
+// tasks and 1,000 resources, every value typed: the largest plan a
+// configuration of that size gives.
+func BenchmarkRenderJSON10kCreate(b *testing.B) {
+	p := mustCompute(b, mustDesired(b, scenario.Files(1000, 10_000, false)), &state.Snapshot{}, Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := RenderJSON(io.Discard, p); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -385,7 +385,7 @@ func TestCompute(t *testing.T) {
 			opts := tt.opts
 			opts.Moves = MovesFromConfig(cfg)
 			p := mustCompute(t, desired, snap, opts)
-			if p.FormatVersion != "1" || p.Serial != snap.Serial || p.Lineage != snap.Lineage || !p.CreatedAt.Equal(testNow) {
+			if p.FormatVersion != FormatVersion || p.Serial != snap.Serial || p.Lineage != snap.Lineage || !p.CreatedAt.Equal(testNow) {
 				t.Errorf("plan header: %q %q/%d %s", p.FormatVersion, p.Lineage, p.Serial, p.CreatedAt)
 			}
 			tt.check(t, p)

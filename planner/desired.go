@@ -89,7 +89,7 @@ type desiredBuilder struct {
 // could not be built.
 func (d *desiredBuilder) add(kind, name string, decl hcl.Range, write func(specWriter)) {
 	var errs []error
-	w := newSpecWriter(d.cfg.Files, &errs, d.key)
+	w := newSpecWriter(kind, d.cfg.Files, &errs, d.key)
 	w.unknownSecrets = d.unknownSecrets
 	write(w)
 	d.writeReads(w)

@@ -25,7 +25,8 @@
 // Plan.Verify checks a saved plan against the configuration at apply time,
 // and Plan.SameChanges against the plan recomputed then. RenderJSON writes
 // its documented JSON encoding (docs/plan-format.md), for machines and plan
-// files, and DecodeJSON reads a saved plan back. Nothing here renders for
-// people: the text and Markdown views live in internal/views, which the
-// command line uses.
+// files, with values typed (string, number, …, {"expression": …}), and
+// DecodeJSON reads a saved plan back to the same specs. Nothing here
+// renders for people: the text and Markdown views live in internal/views,
+// which the command line uses.
 package planner

@@ -3,9 +3,12 @@ package planner
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/syncline/syncline/config"
 )
 
 // exprSource renders a kept expression as its source text, formatted the
@@ -22,4 +25,32 @@ func exprSource(files map[string]*hcl.File, expr hcl.Expression) (string, error)
 	}
 	src := hclwrite.Format(f.Bytes[rng.Start.Byte:rng.End.Byte])
 	return string(bytes.TrimSpace(src)), nil
+}
+
+// keptExpressionPath reports whether path, in a definition of kind, holds a
+// kept expression — source text evaluated per object at run time — rather
+// than a rendered value: a resource's object_type.KIND/INTENT.provision_when
+// and its correlate.ATTR, inbound.ATTR and outbound.ATTR mappings, and a
+// task's activity[I].filter. The plan's JSON reads a kept expression as
+// HCL and a value as a canonical rendering (typedValue); specWriter.expr
+// refuses a path this does not list, so the two cannot drift apart.
+func keptExpressionPath(kind, path string) bool {
+	switch kind {
+	case config.KindResource:
+		rest, ok := strings.CutPrefix(path, "object_type.")
+		if !ok {
+			return false
+		}
+		parts := strings.Split(rest, ".")
+		switch len(parts) {
+		case 2:
+			return parts[1] == "provision_when"
+		case 3:
+			return parts[1] == "correlate" || parts[1] == "inbound" || parts[1] == "outbound"
+		}
+	case config.KindTask:
+		activity, attr, ok := strings.Cut(path, ".")
+		return ok && attr == "filter" && strings.HasPrefix(activity, "activity[")
+	}
+	return false
 }

@@ -8,8 +8,11 @@ import (
 )
 
 // FormatVersion is the version of the plan's JSON format. It changes when a
-// field is removed or changes meaning; new fields do not change it.
-const FormatVersion = "1"
+// field is removed or changes meaning; new fields do not change it. Format
+// 2 gives spec and attribute values typed (string, number, bool, array,
+// object, null, {"expression": …}, {"sensitive": true}) where format 1 gave
+// their canonical renderings as strings.
+const FormatVersion = "2"
 
 // Plan is the difference between the desired definitions and a stored
 // snapshot, as plain data. Nothing in it is a secret: sensitive values
@@ -90,7 +93,7 @@ type Change struct {
 
 // AttributeChange is one changed attribute. Before and After are canonical
 // renderings ("" where absent), with sensitive values shown as "(sensitive
-// value)".
+// value)"; the plan's JSON gives them typed (Change.MarshalJSON).
 type AttributeChange struct {
 	Path      string `json:"path"`
 	Action    Action `json:"action"`

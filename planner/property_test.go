@@ -122,7 +122,8 @@ func writeActivity(t *rapid.T, b *strings.Builder, label string, j, resources in
 
 // TestPropertyApplyConverges: from any stored configuration A, planning any
 // configuration B, applying the request and planning again leaves nothing
-// to do; and no view of either plan ever shows a secret.
+// to do; no view of either plan ever shows a secret; and each plan reads
+// back from its JSON unchanged.
 func TestPropertyApplyConverges(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
@@ -141,6 +142,7 @@ func TestPropertyApplyConverges(t *testing.T) {
 			p := mustCompute(t, desired, snap, Options{Moves: MovesFromConfig(cfg)})
 			checkSummary(t, p)
 			checkNoSecrets(t, p, append(a.secrets, b.secrets...))
+			checkJSONRoundTrip(t, p)
 			snap = applyRequest(t, snap, p.ApplyRequest(desired, "tester"))
 			again := mustCompute(t, desired, snap, Options{Moves: MovesFromConfig(cfg)})
 			if again.HasChanges() {

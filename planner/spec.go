@@ -16,7 +16,9 @@ import (
 // specWriter writes canonical values into one flat spec under a path
 // prefix. Writers made with at share the spec and the error list.
 type specWriter struct {
-	spec   map[string]string
+	spec map[string]string
+	// kind is the kind of the definition being written.
+	kind   string
 	files  map[string]*hcl.File
 	errs   *[]error
 	prefix string
@@ -30,8 +32,8 @@ type specWriter struct {
 	reads map[string]bool
 }
 
-func newSpecWriter(files map[string]*hcl.File, errs *[]error, key state.SecretKey) specWriter {
-	return specWriter{spec: map[string]string{}, files: files, errs: errs, key: key, reads: map[string]bool{}}
+func newSpecWriter(kind string, files map[string]*hcl.File, errs *[]error, key state.SecretKey) specWriter {
+	return specWriter{spec: map[string]string{}, kind: kind, files: files, errs: errs, key: key, reads: map[string]bool{}}
 }
 
 // at returns a writer for the nested path p: at("retry") writes retry.NAME.
@@ -73,7 +75,13 @@ func (w specWriter) refs(path string, rs []*config.Reference) {
 	w.set(path, renderList(items))
 }
 
+// expr writes a kept expression's source. Its path must be one that
+// keptExpressionPath lists, or the plan's JSON would read it as a value.
 func (w specWriter) expr(path string, e hcl.Expression) {
+	if !keptExpressionPath(w.kind, w.prefix+path) {
+		w.fail(path, fmt.Errorf("internal error: %s %s%s holds an expression but keptExpressionPath does not list it", w.kind, w.prefix, path))
+		return
+	}
 	src, err := exprSource(w.files, e)
 	if err != nil {
 		w.fail(path, err)

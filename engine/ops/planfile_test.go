@@ -1,6 +1,7 @@
 package ops_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,6 +37,19 @@ func savePlan(t *testing.T, dir, location string) string {
 // task.other, and a MAC made by sign.
 func forgePlan(t *testing.T, path string, sign func(*ops.PlanFile) string) {
 	t.Helper()
+	rewritePlan(t, path, sign, func(plan map[string]any) {
+		plan["changes"] = append(plan["changes"].([]any), map[string]any{
+			"address": "task.other", "action": "delete", "kind": "task", "name": "other",
+			"attributes": []any{}, "source": "main.hcl:18", "before": nil, "after": nil,
+		})
+		plan["summary"].(map[string]any)["remove"] = 1
+	})
+}
+
+// rewritePlan edits the plan inside the plan file at path and gives the
+// file a MAC made by sign.
+func rewritePlan(t *testing.T, path string, sign func(*ops.PlanFile) string, edit func(plan map[string]any)) {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -45,14 +59,12 @@ func forgePlan(t *testing.T, path string, sign func(*ops.PlanFile) string) {
 		t.Fatal(err)
 	}
 	var plan map[string]any
-	if err := json.Unmarshal(f.Plan, &plan); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(f.Plan))
+	dec.UseNumber()
+	if err := dec.Decode(&plan); err != nil {
 		t.Fatal(err)
 	}
-	plan["changes"] = append(plan["changes"].([]any), map[string]any{
-		"address": "task.other", "action": "delete", "kind": "task", "name": "other",
-		"attributes": []any{}, "source": "main.hcl:18", "before": nil, "after": nil,
-	})
-	plan["summary"].(map[string]any)["remove"] = 1
+	edit(plan)
 	if f.Plan, err = json.Marshal(plan); err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +75,22 @@ func forgePlan(t *testing.T, path string, sign func(*ops.PlanFile) string) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// setNightlyCron sets the cron of schedule.nightly's after spec, the only
+// change of the plans TestApplyPlanFile saves, to value.
+func setNightlyCron(value any) func(plan map[string]any) {
+	return func(plan map[string]any) {
+		change := plan["changes"].([]any)[0].(map[string]any)
+		change["after"].(map[string]any)["spec"].(map[string]any)["cron"] = value
+	}
+}
+
+// signWithState signs a plan file with the key of the state at location,
+// as only someone who can read the state can.
+func signWithState(t *testing.T, location string) func(*ops.PlanFile) string {
+	key := snapshot(t, location).Key
+	return func(f *ops.PlanFile) string { mac, _ := f.Sign(key); return mac }
 }
 
 func TestApplyPlanFile(t *testing.T) {
@@ -105,6 +133,33 @@ func TestApplyPlanFile(t *testing.T) {
 				return ""
 			},
 			want: `"task.other": the plan file says "delete", recomputed: no change`,
+		},
+		{
+			name: "a typed value edited and signed with the state's key is refused by recomputing it",
+			prepare: func(t *testing.T, dir, location, path string) string {
+				rewritePlan(t, path, signWithState(t, location), setNightlyCron("0 5 * * *"))
+				return ""
+			},
+			want: `"schedule.nightly": the plan file stores another definition`,
+		},
+		{
+			name: "a malformed typed value is refused",
+			prepare: func(t *testing.T, dir, location, path string) string {
+				rewritePlan(t, path, signWithState(t, location), setNightlyCron(map[string]any{"expression": 5}))
+				return ""
+			},
+			want: `change "schedule.nightly": after spec "cron": an expression's source must be a string`,
+		},
+		{
+			name: "a plan file from before typed values is refused",
+			prepare: func(t *testing.T, dir, location, path string) string {
+				rewritePlan(t, path, signWithState(t, location), func(plan map[string]any) {
+					plan["format_version"] = "1"
+					setNightlyCron(`"0 3 * * *"`)(plan)
+				})
+				return ""
+			},
+			want: `plan format version "1" is not supported (this version reads "2", which gives values typed; format "1" came from an older syncline); make a new plan`,
 		},
 		{
 			name: "a plan for another state is refused",

@@ -35,7 +35,7 @@ func TestPlanViews(t *testing.T) {
 		initStdout bool
 	}{
 		{Text, "Revision 3f9c2e1 (main) \"Add\" by Alice.\n\nSyncline compared", true, true},
-		{JSON, "{\n  \"format_version\": \"1\"", false, false},
+		{JSON, "{\n  \"format_version\": \"2\"", false, false},
 		{Markdown, "### Syncline plan: 5 to add", false, false},
 	} {
 		var out, errOut bytes.Buffer
