@@ -8,6 +8,9 @@ type Capabilities struct {
 	Create bool
 	Update bool
 	Delete bool
+	// Rename is true when the connector implements Renamer: an object
+	// can get a new identifier and stay the same object.
+	Rename bool
 
 	// MultiValued is true when attributes may hold several values (a csv
 	// file with a multivalue_delimiter); otherwise every attribute holds
@@ -30,7 +33,7 @@ func (c Capabilities) String() string {
 		on   bool
 		name string
 	}{
-		{c.Read, "read"}, {c.Create, "create"}, {c.Update, "update"}, {c.Delete, "delete"},
+		{c.Read, "read"}, {c.Create, "create"}, {c.Update, "update"}, {c.Delete, "delete"}, {c.Rename, "rename"},
 		{c.MultiValued, "multi-valued attributes"},
 	} {
 		if p.on {

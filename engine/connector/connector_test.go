@@ -95,6 +95,7 @@ func TestCapabilitiesString(t *testing.T) {
 		{connector.Capabilities{Read: true, LiveSync: true}, "read, live sync (without deletions)"},
 		{connector.Capabilities{Read: true, Create: true, Update: true, Delete: true, MultiValued: true, LiveSync: true, LiveSyncDeletes: true},
 			"read, create, update, delete, multi-valued attributes, live sync"},
+		{connector.Capabilities{Read: true, Rename: true}, "read, rename"},
 	}
 	for _, tt := range tests {
 		if got := tt.c.String(); got != tt.want {

@@ -2,6 +2,7 @@ package connectortest
 
 import (
 	"context"
+	"errors"
 	"iter"
 
 	"github.com/syncline/syncline/engine/connector"
@@ -106,4 +107,13 @@ func (r *renamed) Changes(ctx context.Context, token string, fn func(connector.C
 		ch.Object = r.out(ch.Object)
 		return fn(ch)
 	})
+}
+
+// Rename forwards to the connector's Renamer; ErrUnsupported without one.
+func (r *renamed) Rename(ctx context.Context, id, newID string) error {
+	rn, ok := r.Connector.(connector.Renamer)
+	if !ok {
+		return &connector.Error{Kind: connector.ErrUnsupported, Op: "rename", Err: errors.New("the connector cannot rename")}
+	}
+	return rn.Rename(ctx, id, newID)
 }

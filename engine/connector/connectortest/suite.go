@@ -73,6 +73,7 @@ func Run(t *testing.T, h Harness) {
 		{"UpdateRefused", testUpdateRefused},
 		{"MultiValued", testMultiValued},
 		{"Delete", testDelete},
+		{"Rename", testRename},
 		{"Paging", testPaging},
 		{"BreakAndCancel", testBreakAndCancel},
 		{"WriteWhileSearching", testWriteWhileSearching},

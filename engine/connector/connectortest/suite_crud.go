@@ -205,3 +205,39 @@ func testObjectClass(t *testing.T, s *suite) {
 		t.Errorf("search of class %q found %d objects, want 1", res.ObjectClass, n)
 	}
 }
+
+// testRename: a connector that says it renames gives an object a new
+// identifier and keeps its other attributes; a taken identifier is
+// ErrAlreadyExists and changes nothing; a missing object is ErrNotFound.
+// A connector without the capability is not asked.
+func testRename(t *testing.T, s *suite) {
+	if !s.c.Capabilities().Rename {
+		t.Skip("the connector does not rename")
+	}
+	rn, ok := s.c.(connector.Renamer)
+	if !ok {
+		t.Fatal("Capabilities says rename, but the connector has no Rename")
+	}
+	s.create(t, object("old", AttrGiven, "Jiří", AttrMail, "j@example.com"), object("taken", AttrGiven, "Other"))
+	if err := rn.Rename(s.ctx, "old", "new"); err != nil {
+		t.Fatal(err)
+	}
+	s.get(t, object("new", AttrGiven, "Jiří", AttrMail, "j@example.com"))
+	_, err := s.c.Get(s.ctx, "old")
+	s.wantKind(t, "Get of the old identifier", err, connector.ErrNotFound)
+
+	s.wantKind(t, "Rename onto a taken identifier", rn.Rename(s.ctx, "new", "taken"), connector.ErrAlreadyExists)
+	s.get(t, object("new", AttrGiven, "Jiří", AttrMail, "j@example.com"))
+	s.get(t, object("taken", AttrGiven, "Other"))
+	s.wantKind(t, "Rename of a missing object", rn.Rename(s.ctx, "absent", "x"), connector.ErrNotFound)
+
+	// The new identifier may need escaping: ordinary characters a login
+	// can hold.
+	if err := rn.Rename(s.ctx, "new", "jiří.nováček+1"); err != nil {
+		t.Fatal(err)
+	}
+	s.get(t, object("jiří.nováček+1", AttrGiven, "Jiří", AttrMail, "j@example.com"))
+	if n := len(s.search(t, connector.Query{})); n != 2 {
+		t.Errorf("after the renames, %d objects, want 2", n)
+	}
+}

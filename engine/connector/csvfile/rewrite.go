@@ -22,6 +22,8 @@ type edit struct {
 	// add returns the record to append when no row has the identifier
 	// (create); nil for update and delete.
 	add func(rr *rowReader) ([]string, error)
+	// taken is an identifier no other row may have (rename's new one).
+	taken string
 }
 
 const hintNothingWritten = "Nothing was written: fix the file first."
@@ -77,6 +79,10 @@ func (c *Connector) copyEdited(ctx context.Context, rr *rowReader, out *atomicFi
 		}
 		if err != nil {
 			return withHint(err, hintNothingWritten)
+		}
+		if e.taken != "" && rw.id == e.taken && rw.id != e.id {
+			return c.errs.Object(connector.ErrAlreadyExists, e.op, e.id, fmt.Errorf("line %d has the new %s %q", rw.line, c.cfg.Identifier, e.taken),
+				"Two people would have the same identifier: resolve it in the file or in the mappings.")
 		}
 		if rw.id != e.id {
 			continue

@@ -49,6 +49,20 @@ func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modi
 	}})
 }
 
+// Rename gives the row with identifier id the identifier newID, keeping
+// its other fields; a row that has newID already is ErrAlreadyExists and
+// the file is left as it was.
+func (c *Connector) Rename(ctx context.Context, id, newID string) error {
+	if newID == "" {
+		return c.errs.Object(connector.ErrInvalidObject, "rename", id, fmt.Errorf("the new identifier is empty"), "")
+	}
+	return c.rewrite(ctx, edit{op: "rename", id: id, taken: newID, replace: func(rr *rowReader, rw row) ([]string, error) {
+		next := rr.object(rw).Attributes.Clone()
+		next[c.cfg.Identifier] = []string{newID}
+		return c.encode("rename", id, rr.columns, next)
+	}})
+}
+
 // Delete removes the row with identifier id.
 func (c *Connector) Delete(ctx context.Context, id string) error {
 	return c.rewrite(ctx, edit{op: "delete", id: id, replace: func(*rowReader, row) ([]string, error) {

@@ -74,7 +74,7 @@ func (c *Connector) Resource() string { return c.errs.Resource }
 // (entryUUID): syncline cannot choose it for a new entry.
 func (c *Connector) Capabilities() connector.Capabilities {
 	return connector.Capabilities{
-		Read: true, Create: !c.id.noUserMod, Update: true, Delete: true,
+		Read: true, Create: !c.id.noUserMod, Update: true, Delete: true, Rename: c.naming == c.id,
 		MultiValued: true, LiveSync: true,
 	}
 }

@@ -347,3 +347,26 @@ func union(current, values []string) []string {
 	}
 	return out
 }
+
+// Rename gives the entry with identifier id the identifier newID by a
+// ModifyDN of its RDN (the old RDN value is removed): the entry stays the
+// same entry — its entryUUID, its group memberships by entryUUID — under
+// the same parent. Only a connector whose identifier is the naming
+// attribute renames (Capabilities.Rename); a new RDN already taken is
+// ErrAlreadyExists (the server's entryAlreadyExists).
+func (c *Connector) Rename(ctx context.Context, id, newID string) error {
+	if c.naming != c.id {
+		return c.errs.Object(connector.ErrUnsupported, "rename", id, fmt.Errorf("the identifier %s is not the naming attribute %s", c.id.name(), c.naming.name()),
+			"An entry's identifier that is not its naming attribute never changes.")
+	}
+	if newID == "" {
+		return c.errs.Object(connector.ErrInvalidObject, "rename", id, fmt.Errorf("the new identifier is empty"), "")
+	}
+	e, err := c.find(ctx, "rename", id, []string{c.id.name()})
+	if err != nil {
+		return err
+	}
+	rdn := c.naming.name() + "=" + EscapeDNValue(newID)
+	req := goldap.NewModifyDNRequest(e.DN, rdn, true, "")
+	return c.fail("rename", id, c.do(ctx, "rename", id, func(conn *goldap.Conn) error { return conn.ModifyDN(req) }))
+}

@@ -199,3 +199,30 @@ func (c *Connector) inTx(ctx context.Context, op, id string, fn func(*sql.Tx) er
 func (c *Connector) sameKey(next, current []string) bool {
 	return len(next) == 1 && len(current) == 1 && c.MatchKey(next[0]) == c.MatchKey(current[0])
 }
+
+// Rename changes the key of the row whose key is id to newID, in one
+// transaction holding the row's lock; a row already keyed newID (as the
+// database matches keys) is ErrAlreadyExists and nothing changes.
+func (c *Connector) Rename(ctx context.Context, id, newID string) error {
+	if newID == "" {
+		return c.errs.Object(connector.ErrInvalidObject, "rename", id, fmt.Errorf("the new identifier is empty"), "")
+	}
+	if _, err := c.ensureTable(ctx, "rename", true); err != nil {
+		return err
+	}
+	return c.inTx(ctx, "rename", id, func(tx *sql.Tx) error {
+		if _, err := c.lockRow(ctx, tx, id); err != nil {
+			return err
+		}
+		if c.MatchKey(newID) == c.MatchKey(id) {
+			// Only the spelling changes (a case-insensitive key): write it.
+		} else if n, err := c.countKey(ctx, tx, newID); err != nil {
+			return err
+		} else if n > 0 {
+			return c.errs.Object(connector.ErrAlreadyExists, "rename", id, fmt.Errorf("an object with identifier %q exists", newID),
+				"Two people would have the same identifier: resolve it on the resource or in the mappings.")
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s = %s", c.table, c.keyColumn(), c.d.placeholder(1), c.keyColumn(), c.d.placeholder(2)), newID, id)
+		return err
+	})
+}
