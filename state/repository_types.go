@@ -64,12 +64,19 @@ const (
 	OpUpdate  = "update"
 	OpDelete  = "delete"
 	OpDisable = "disable"
+	// OpRename gives the object the identifier and key the operation
+	// names; the shadow takes them once it is carried out.
+	OpRename = "rename"
 )
 
 // PendingOperation is a provisioning change queued on a shadow: because
 // the resource groups changes (grouping_interval) or was unreachable.
 type PendingOperation struct {
-	Op string // OpCreate, OpUpdate, OpDelete or OpDisable
+	Op string // OpCreate, OpUpdate, OpDelete, OpDisable or OpRename
+	// Identifier and Key are a rename's new identifier and its key (the
+	// identifier as the resource matches it).
+	Identifier string `json:",omitempty"`
+	Key        string `json:",omitempty"`
 	// Attributes: for create, the whole object; for update and disable,
 	// the attributes to replace (an empty list clears one).
 	Attributes map[string][]string `json:",omitempty"`
@@ -118,6 +125,8 @@ type RunChange struct {
 	// Attributes are the changed attributes, each with its values before
 	// and after (nil: no value).
 	Attributes []AttributeChange `json:",omitempty"`
+	// NewIdentifier is a rename's new identifier (Identifier is the old).
+	NewIdentifier string `json:",omitempty"`
 	// Error, when set, says the operation on the resource object failed
 	// with it: nothing was written.
 	Error string `json:",omitempty"`

@@ -76,8 +76,20 @@ func queue(sh *state.Shadow, a *accountOp, now time.Time) {
 	if gi := a.rt.res.GroupingInterval; gi > 0 {
 		p.NextAttemptAt = now.Add(gi)
 	}
-	sh.Pending = append(slices.Clone(sh.Pending), p)
-	switch a.op {
+	sh.Pending = slices.Clone(sh.Pending)
+	if a.op == state.OpRename {
+		// The rename, then the other attributes under the new name.
+		rn := p
+		rn.Identifier, rn.Key, rn.Attributes = a.newID, a.newKey, nil
+		sh.Pending = append(sh.Pending, rn)
+		p.Op = state.OpUpdate
+		if len(a.attrs) == 0 {
+			sh.Hash = ""
+			return
+		}
+	}
+	sh.Pending = append(sh.Pending, p)
+	switch p.Op {
 	case state.OpCreate:
 		sh.Attributes = a.attrs
 	case state.OpUpdate, state.OpDisable:

@@ -102,7 +102,11 @@ func (x *executor) take(id int64) (intent, bool) {
 func carriedOut(sh *state.Shadow, p *state.PendingOperation, it intent, err error) state.RunChange {
 	c := state.RunChange{Activity: it.activity, Object: "account", Op: opName(p.Op), User: it.user,
 		Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Identifier: sh.Identifier, Situation: string(it.situation)}
-	if p.Op != state.OpDelete {
+	switch p.Op {
+	case state.OpRename:
+		c.NewIdentifier = p.Identifier
+	case state.OpDelete:
+	default:
 		c.Attributes = attributeChanges(it.before, p.Attributes)
 	}
 	if err != nil {

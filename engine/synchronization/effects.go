@@ -54,6 +54,9 @@ type accountOp struct {
 	before connector.Attributes // the replaced attributes' old values
 	// newOwner is set when the shadow is (re)linked to the user.
 	newOwner bool
+	// newID and newKey are a rename's new identifier and key (op
+	// OpRename); attrs then holds the other attributes that change.
+	newID, newKey string
 }
 
 // counts of an object's effects, as thresholds see them.
@@ -156,7 +159,7 @@ func (a *accountOp) change(activity, user string, sit config.Situation) state.Ru
 	op := opName(a.op)
 	c := state.RunChange{Activity: activity, Object: "account", Op: op, User: user,
 		Resource: a.rt.res.Name, Kind: a.rt.ot.Kind, Intent: a.rt.ot.Intent, Identifier: a.shadow.Identifier,
-		Situation: string(sit)}
+		Situation: string(sit), NewIdentifier: a.newID}
 	if op != state.OpDelete {
 		c.Attributes = attributeChanges(a.before, a.attrs)
 	}

@@ -27,6 +27,9 @@ type executor struct {
 	// intents are what the passes that queued the operations about to
 	// be carried out knew of them (see expect).
 	intents intents
+	// renamed holds the shadows renamed since their last store: their
+	// new key may be held by a shadow of a gone object (freeKey).
+	renamed map[int64]bool
 }
 
 func newExecutor(w *world, errs *errorCounter) *executor {
@@ -86,6 +89,11 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 		// changes then agree with the resources.
 		err := x.w.job.Store.RepositoryWrite(context.WithoutCancel(ctx), func(r *state.RepositoryTx) error {
 			for _, sh := range changed {
+				if x.renamed[sh.ID] {
+					if err := freeKey(r, sh); err != nil {
+						return err
+					}
+				}
 				if err := r.PutShadow(sh); err != nil {
 					return err
 				}
@@ -95,6 +103,7 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 		if err != nil {
 			return err
 		}
+		clear(x.renamed)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -128,6 +137,13 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 			continue
 		}
 		if !force && p.NextAttemptAt.After(now) {
+			if _, reported := x.w.failedNow.Load(sh.ID); p.Attempts > 0 && len(sh.Pending) > 1 && !reported {
+				// What was queued after a failing operation waits for it:
+				// the object stays out of step, and the run says so.
+				x.itemError(rec, fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier),
+					fmt.Errorf("%s waits: the %s before it failed %d %s (%s); the next attempt is at %s, or run a reconciliation",
+						sh.Pending[len(sh.Pending)-1].Op, p.Op, p.Attempts, plural(p.Attempts, "time"), p.LastError, p.NextAttemptAt.UTC().Format(time.RFC3339)))
+			}
 			break
 		}
 		err, down := x.down[sh.Resource]
@@ -180,6 +196,20 @@ func (x *executor) record(r *state.RepositoryTx, changes []state.RunChange, owne
 	return r.AddRunChanges(x.w.job.RunID, changes)
 }
 
+// freeKey removes the shadow that holds sh's key when it is another one:
+// sh was renamed on the resource, which had no object under the new
+// identifier, so the other shadow stood for an object that is gone.
+func freeKey(r *state.RepositoryTx, sh *state.Shadow) error {
+	if sh.ID == 0 {
+		return nil
+	}
+	other, err := r.ShadowByKey(sh.Resource, sh.Kind, sh.Intent, sh.Key)
+	if err != nil || other == nil || other.ID == sh.ID {
+		return err
+	}
+	return r.DeleteShadow(other.ID)
+}
+
 // expired reports, and records as the object's error, an operation older
 // than its resource's pending_retention: it is given up.
 func (x *executor) expired(rec Recorder, sh *state.Shadow, p *state.PendingOperation, now time.Time) bool {
@@ -218,6 +248,14 @@ func (x *executor) perform(ctx context.Context, sh *state.Shadow, p *state.Pendi
 			return nil
 		}
 		return err
+	case state.OpRename:
+		rn, ok := conn.(connector.Renamer)
+		if !ok || !conn.Capabilities().Rename {
+			return &connector.Error{Kind: connector.ErrUnsupported, Op: "rename", Resource: sh.Resource, Object: sh.Identifier,
+				Err:  fmt.Errorf("the outbound mappings give the object the new identifier %q, and the %s connector cannot rename objects", p.Identifier, x.w.cfg.Resources[sh.Resource].Connector),
+				Hint: "Rename the object on the resource by hand, or keep the identifier stable."}
+		}
+		return rn.Rename(ctx, sh.Identifier, p.Identifier)
 	}
 	return fmt.Errorf("unknown pending operation %q", p.Op)
 }
@@ -258,6 +296,17 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 		sh.Attributes = nil
 	case state.OpCreate:
 		sh.Attributes = p.Attributes
+	case state.OpRename:
+		sh.Identifier, sh.Key = p.Identifier, p.Key
+		if x.renamed == nil {
+			x.renamed = map[int64]bool{}
+		}
+		x.renamed[sh.ID] = true
+		if rt, err := x.w.resourceType(sh.Resource, sh.Kind, sh.Intent); err == nil && rt.idAttr != "" {
+			merged := connector.Attributes(sh.Attributes).Clone()
+			merged[rt.idAttr] = []string{p.Identifier}
+			sh.Attributes = merged
+		}
 	default:
 		merged := connector.Attributes(sh.Attributes).Clone()
 		for k, vs := range p.Attributes {
@@ -273,6 +322,7 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 // failed records a failed operation: kept pending with a later next
 // attempt, or dropped when its object is gone.
 func (x *executor) failed(rec Recorder, sh *state.Shadow, p *state.PendingOperation, err error, now time.Time) {
+	x.w.failedNow.Store(sh.ID, true)
 	x.itemError(rec, fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), fmt.Errorf("%s: %w", p.Op, err))
 	rec.AddStatistic("accounts.failed", 1)
 	if errors.Is(err, connector.ErrUnreachable) {
@@ -319,7 +369,7 @@ func mergeOps(ops []state.PendingOperation) []state.PendingOperation {
 			out = out[:n-1]
 		case n > 0 && p.Op == state.OpDelete:
 			out = append(out[:0], p)
-		case n > 0 && (p.Op == state.OpUpdate || p.Op == state.OpDisable) && out[n-1].Op != state.OpDelete:
+		case n > 0 && (p.Op == state.OpUpdate || p.Op == state.OpDisable) && out[n-1].Op != state.OpDelete && out[n-1].Op != state.OpRename:
 			last := &out[n-1]
 			merged := connector.Attributes(last.Attributes).Clone()
 			for k, vs := range p.Attributes {
@@ -339,4 +389,12 @@ func replaceMods(attrs connector.Attributes) []connector.Modification {
 		mods = append(mods, connector.Replace(name, attrs[name]...))
 	}
 	return mods
+}
+
+// plural is word, with an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

@@ -1,25 +1,28 @@
 package synchronization_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/syncline/syncline/state"
 )
 
-// A user whose name changes would rename the account; that is refused
-// for the account, but the user's own changes still happen.
+// A user whose name changes renames the account; when the resource
+// refuses the rename (the new identifier is taken), that is the account's
+// error, and the user's own changes still happen.
 func TestRefusedRenameDoesNotHoldBackTheUser(t *testing.T) {
 	t.Parallel()
 	b := hrToApp(t)
 	mustSucceed(t, b.run(t, "hr-import", ""))
+	sqliteExec(t, filepath.Join(b.dir, "app.db"), "INSERT INTO accounts (login, full_name, email) VALUES ('robert', 'Someone Else', 'r@x')")
 	b.write(t, map[string]string{"hr.csv": strings.Replace(hrCSV, "e2,bob,Bob,Baker", "e2,robert,Bob,Brown", 1)})
 	run := b.run(t, "hr-import", "")
 	if run.State != state.RunPartial {
 		t.Fatalf("run %s, want partial\n%s", run.State, describe(run))
 	}
 	errs := run.Activities[0].Errors
-	if len(errs) != 1 || errs[0].Category != "mapping" || !strings.Contains(errs[0].Message, `would rename "bob" to "robert"`) {
+	if len(errs) != 1 || errs[0].Category != "resource" || !strings.Contains(errs[0].Message, `rename "bob": identifier already in use`) {
 		t.Errorf("errors: %+v", errs)
 	}
 	if u := b.user(t, "robert"); u == nil || u.Attributes["family_name"] != "Brown" {

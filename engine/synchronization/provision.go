@@ -105,13 +105,36 @@ func (d *decider) project(rt *resourceType, u *state.User, linked *state.Shadow)
 	}
 	key := d.w.matchKey(d.ctx, rt, id)
 	if linked != nil {
-		if key != linked.Key {
-			return nil, objErrf(CategoryMapping, "%s: the outbound mappings would rename %q to %q; syncline does not rename resource objects yet, so change the object on the resource by hand or keep the identifier stable",
-				rt.address(), linked.Identifier, id)
+		if key != linked.Key && key != renamingTo(linked) {
+			return d.rename(rt, linked, id, key, desired), nil
 		}
 		return d.update(rt, linked, desired), nil
 	}
 	return d.create(rt, u, id, key, desired)
+}
+
+// rename is the operation that gives sh the identifier id (key key): a
+// rename, followed by the update of the other attributes that differ.
+// The shadow keeps its identifier until the rename is carried out.
+func (d *decider) rename(rt *resourceType, sh *state.Shadow, id, key string, desired connector.Attributes) *accountOp {
+	cp := *sh
+	op := &accountOp{rt: rt, shadow: &cp, op: state.OpRename, newID: id, newKey: key,
+		attrs: connector.Attributes{}, before: connector.Attributes{}}
+	if u := d.update(rt, sh, desired); u != nil {
+		op.attrs, op.before = u.attrs, u.before
+	}
+	return op
+}
+
+// renamingTo is the key the last queued rename of sh gives it, or "": a
+// rename queued and not yet carried out is not queued again.
+func renamingTo(sh *state.Shadow) string {
+	for i := len(sh.Pending) - 1; i >= 0; i-- {
+		if sh.Pending[i].Op == state.OpRename {
+			return sh.Pending[i].Key
+		}
+	}
+	return ""
 }
 
 // create decides the operation for a user who has no object of type rt

@@ -150,6 +150,9 @@ type world struct {
 	// kept counts the run changes recorded so far, against the job's
 	// limit (see keep).
 	kept atomic.Int64
+	// failedNow holds the shadows (by ID) whose operation failed in this
+	// job: its error is reported once, not again as what waits behind it.
+	failedNow sync.Map
 }
 
 func newWorld(job *Job) *world {

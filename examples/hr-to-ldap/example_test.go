@@ -67,6 +67,42 @@ func TestExample(t *testing.T) {
 	if out := up(); strings.Contains(out, "created") || strings.Contains(out, "deleted") {
 		t.Errorf("a round with nothing to do changed something:\n%s", out)
 	}
+
+	// A changed name (a marriage) renames the user and, by ModifyDN, the
+	// entry: the same entry (entryUUID), its new uid as its RDN.
+	before := entryUUID(t, srv, "zoe.bronte")
+	married := strings.Replace(terminated, "e2004,Zoë,Brontë,", "e2004,Zoë,Gaskell,", 1)
+	if err := os.WriteFile(hr, []byte(married), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := up(); !strings.Contains(out, "1 renamed") {
+		t.Errorf("round after the name change:\n%s", out)
+	}
+	if got := entryUUID(t, srv, "zoe.gaskell"); got == "" || got != before {
+		t.Errorf("uid=zoe.gaskell has entryUUID %q, want the renamed entry's %q", got, before)
+	}
+	if got := ldapsearch(t, srv); got["zoe.gaskell"] != "Zoë Gaskell" || got["zoe.bronte"] != "" {
+		t.Errorf("after the rename ldapsearch shows %v", got)
+	}
+	if out := up(); strings.Contains(out, "renamed") || strings.Contains(out, "created") {
+		t.Errorf("a round after the rename changed something again:\n%s", out)
+	}
+}
+
+// entryUUID is the entryUUID of the entry with uid under ou=people, or "".
+func entryUUID(t *testing.T, srv *ldaptest.Server, uid string) string {
+	t.Helper()
+	out, err := exec.Command("ldapsearch", "-x", "-LLL", "-H", srv.URL, "-b", "uid="+uid+",ou=people,"+ldaptest.Suffix,
+		"-s", "base", "(objectClass=*)", "entryUUID").Output()
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "entryUUID: "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // TestStartScript starts and stops the example's throwaway slapd, as the

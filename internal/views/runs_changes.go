@@ -14,7 +14,7 @@ import (
 // in a Terraform plan:
 //
 //	+  add (a user) or create (a resource object)
-//	~  modify, enable, link or unlink
+//	~  modify, enable, link, unlink or rename (old -> new)
 //	!  disable
 //	-  delete
 //	x  an operation on a resource object that failed: nothing was
@@ -42,7 +42,7 @@ func changeSymbol(op string) string {
 // that share ~ are named on the line.
 func opShownBySymbol(op string) bool {
 	switch op {
-	case "add", "create", "modify", "disable", "delete":
+	case "add", "create", "modify", "disable", "delete", "rename":
 		return true
 	}
 	return false
@@ -156,7 +156,11 @@ func changeSubject(c state.RunChange) string {
 	if kind == "" {
 		kind = c.Object
 	}
-	return printable(kind, nameLimit) + " " + printable(c.Resource, nameLimit) + "/" + nameOr(c.Identifier, "(no identifier)")
+	s := printable(kind, nameLimit) + " " + printable(c.Resource, nameLimit) + "/" + nameOr(c.Identifier, "(no identifier)")
+	if c.NewIdentifier != "" {
+		s += " -> " + nameOr(c.NewIdentifier, "(no identifier)")
+	}
+	return s
 }
 
 // changeDetail says why and how: for a user, the resource object it came

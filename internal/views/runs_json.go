@@ -61,16 +61,20 @@ type runShowView struct {
 // changeView is a recorded change in JSON; absent before or after: no
 // value.
 type changeView struct {
-	Activity   string                `json:"activity"`
-	Object     string                `json:"object"`
-	Op         string                `json:"op"`
-	User       string                `json:"user,omitempty"`
-	Resource   string                `json:"resource,omitempty"`
-	Kind       string                `json:"kind,omitempty"`
-	Intent     string                `json:"intent,omitempty"`
-	Identifier string                `json:"identifier,omitempty"`
-	Situation  string                `json:"situation,omitempty"`
-	Attributes []attributeChangeView `json:"attributes,omitempty"`
+	Activity   string `json:"activity"`
+	Object     string `json:"object"`
+	Op         string `json:"op"`
+	User       string `json:"user,omitempty"`
+	Resource   string `json:"resource,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Intent     string `json:"intent,omitempty"`
+	Identifier string `json:"identifier,omitempty"`
+	// NewIdentifier is a rename's new identifier.
+	NewIdentifier string                `json:"new_identifier,omitempty"`
+	Situation     string                `json:"situation,omitempty"`
+	Attributes    []attributeChangeView `json:"attributes,omitempty"`
+	// Error says the operation failed: nothing was written.
+	Error string `json:"error,omitempty"`
 }
 
 type attributeChangeView struct {
@@ -89,7 +93,7 @@ func runShowJSON(r state.Run, rc RunChanges) runShowView {
 
 func changeJSON(c state.RunChange) changeView {
 	v := changeView{Activity: c.Activity, Object: c.Object, Op: c.Op, User: c.User, Resource: c.Resource,
-		Kind: c.Kind, Intent: c.Intent, Identifier: c.Identifier, Situation: c.Situation}
+		Kind: c.Kind, Intent: c.Intent, Identifier: c.Identifier, NewIdentifier: c.NewIdentifier, Situation: c.Situation, Error: c.Error}
 	for _, a := range c.Attributes {
 		v.Attributes = append(v.Attributes, attributeChangeView{Name: a.Name, Before: a.Before, After: a.After})
 	}

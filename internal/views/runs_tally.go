@@ -51,7 +51,7 @@ func (t ChangeTally) ops(object string) []string {
 	return orderedKeys(t[object], changeOpOrder)
 }
 
-var changeOpOrder = []string{"add", "create", "modify", "enable", "disable", "link", "unlink", "delete", failedOp}
+var changeOpOrder = []string{"add", "create", "modify", "rename", "enable", "disable", "link", "unlink", "delete", failedOp}
 
 // orderedKeys lists the keys of m: those in order first, in that order,
 // then the rest sorted.

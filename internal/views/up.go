@@ -267,7 +267,7 @@ func addStatistics(into map[string]int64, r *state.Run) {
 var (
 	userVerbs = [][2]string{{"add", "added"}, {"modify", "modified"}, {"enable", "enabled"},
 		{"disable", "disabled"}, {"delete", "deleted"}, {"link", "linked"}, {"unlink", "unlinked"}}
-	accountVerbs = [][2]string{{"create", "created"}, {"modify", "modified"}, {"disable", "disabled"},
+	accountVerbs = [][2]string{{"create", "created"}, {"modify", "modified"}, {"rename", "renamed"}, {"disable", "disabled"},
 		{"delete", "deleted"}, {"link", "linked"}}
 )
 
