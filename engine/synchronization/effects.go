@@ -116,7 +116,7 @@ func (e *effects) changes(activity string, written bool) []state.RunChange {
 		if written && a.writes() {
 			continue
 		}
-		out = append(out, a.change(activity, userName, e.situation))
+		out = append(out, a.changes(activity, userName, e.situation)...)
 	}
 	return out
 }
@@ -138,6 +138,9 @@ func (e *effects) statistics(written bool) []string {
 			continue
 		}
 		out = append(out, "accounts."+opName(a.op))
+		if a.op == state.OpRename && len(a.attrs) > 0 {
+			out = append(out, "accounts.modify") // as the executor carries it out
+		}
 	}
 	return out
 }
@@ -153,6 +156,24 @@ func opName(op string) string {
 		return "modify"
 	}
 	return op
+}
+
+// changes are a's run changes: one, or for a rename that also changes
+// other attributes, the rename and the update under the new identifier,
+// as the executor carries them out.
+func (a *accountOp) changes(activity, user string, sit config.Situation) []state.RunChange {
+	c := a.change(activity, user, sit)
+	if a.op != state.OpRename {
+		return []state.RunChange{c}
+	}
+	c.Attributes = nil
+	if len(a.attrs) == 0 {
+		return []state.RunChange{c}
+	}
+	m := c
+	m.Op, m.Identifier, m.NewIdentifier = "modify", a.newID, ""
+	m.Attributes = attributeChanges(a.before, a.attrs)
+	return []state.RunChange{c, m}
 }
 
 func (a *accountOp) change(activity, user string, sit config.Situation) state.RunChange {
