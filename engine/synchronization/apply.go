@@ -72,7 +72,9 @@ func apply(r *state.RepositoryTx, e *effects) ([]int64, error) {
 // the cached attributes what the object will be once it is done. The
 // hash is cleared: the object is not confirmed on the resource yet.
 func queue(sh *state.Shadow, a *accountOp, now time.Time) {
-	p := state.PendingOperation{Op: a.op, Attributes: a.attrs, QueuedAt: now}
+	// A write-only value is never stored, not even in the queue: the
+	// executor takes it from the pass that decided it (see expect).
+	p := state.PendingOperation{Op: a.op, Attributes: a.rt.cached(a.attrs), QueuedAt: now}
 	if gi := a.rt.res.GroupingInterval; gi > 0 {
 		p.NextAttemptAt = now.Add(gi)
 	}
@@ -91,10 +93,10 @@ func queue(sh *state.Shadow, a *accountOp, now time.Time) {
 	sh.Pending = append(sh.Pending, p)
 	switch p.Op {
 	case state.OpCreate:
-		sh.Attributes = a.attrs
+		sh.Attributes = a.rt.cached(a.attrs)
 	case state.OpUpdate, state.OpDisable:
 		merged := connector.Attributes(sh.Attributes).Clone()
-		for k, vs := range a.attrs {
+		for k, vs := range a.rt.cached(a.attrs) {
 			merged[k] = vs
 		}
 		sh.Attributes = merged

@@ -55,6 +55,10 @@ type intent struct {
 	activity, user string
 	situation      config.Situation
 	before         connector.Attributes
+	rt             *resourceType // nil: not known (mask then does nothing)
+	// secrets are the write-only values of the operations, which the
+	// queue holds only as fingerprints.
+	secrets connector.Attributes
 }
 
 // intents holds the intent of the operations a pass queued and the
@@ -81,7 +85,16 @@ func (x *executor) expect(e *effects, due []int64) {
 	}
 	for _, a := range e.accounts {
 		if a.writes() && a.rt.res.GroupingInterval == 0 {
-			x.intents.m[a.shadow.ID] = intent{activity: x.w.job.Activity.Name, user: user, situation: e.situation, before: a.before}
+			it := intent{activity: x.w.job.Activity.Name, user: user, situation: e.situation, before: a.before, rt: a.rt}
+			for name := range a.rt.writeOnly {
+				if vs, ok := a.attrs[name]; ok {
+					if it.secrets == nil {
+						it.secrets = connector.Attributes{}
+					}
+					it.secrets[name] = vs
+				}
+			}
+			x.intents.m[a.shadow.ID] = it
 		}
 	}
 }
@@ -107,7 +120,7 @@ func carriedOut(sh *state.Shadow, p *state.PendingOperation, it intent, err erro
 		c.NewIdentifier = p.Identifier
 	case state.OpDelete:
 	default:
-		c.Attributes = attributeChanges(it.before, p.Attributes)
+		c.Attributes = it.rt.mask(attributeChanges(it.before, p.Attributes))
 	}
 	if err != nil {
 		c.Error = err.Error()

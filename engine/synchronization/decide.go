@@ -175,8 +175,12 @@ func (d *decider) observedShadow(sh *state.Shadow, it *item, sit config.Situatio
 		cp := *sh
 		sh = &cp
 	}
+	prev := sh
+	if prev.ID == 0 {
+		prev = nil
+	}
 	sh.Identifier, sh.Key = it.obj.ID, it.key
-	sh.Attributes = it.obj.Attributes
+	sh.Attributes = d.rt.keepWriteOnly(it.obj.Attributes, prev)
 	sh.Hash, sh.MappingHash = it.hash, d.rt.mappingHash
 	sh.Situation, sh.Dead = string(sit), false
 	sh.SyncedAt = d.r.Now()

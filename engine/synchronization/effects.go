@@ -172,7 +172,7 @@ func (a *accountOp) changes(activity, user string, sit config.Situation) []state
 	}
 	m := c
 	m.Op, m.Identifier, m.NewIdentifier = "modify", a.newID, ""
-	m.Attributes = attributeChanges(a.before, a.attrs)
+	m.Attributes = a.rt.mask(attributeChanges(a.before, a.attrs))
 	return []state.RunChange{c, m}
 }
 
@@ -182,7 +182,7 @@ func (a *accountOp) change(activity, user string, sit config.Situation) state.Ru
 		Resource: a.rt.res.Name, Kind: a.rt.ot.Kind, Intent: a.rt.ot.Intent, Identifier: a.shadow.Identifier,
 		Situation: string(sit), NewIdentifier: a.newID}
 	if op != state.OpDelete {
-		c.Attributes = attributeChanges(a.before, a.attrs)
+		c.Attributes = a.rt.mask(attributeChanges(a.before, a.attrs))
 	}
 	return c
 }

@@ -118,6 +118,7 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 	it, known := x.take(sh.ID)
 	if !known {
 		it.activity = x.w.job.Activity.Name
+		it.rt, _ = x.w.resourceType(sh.Resource, sh.Kind, sh.Intent)
 	}
 	var changes []state.RunChange
 	note := func(p *state.PendingOperation, err error) {
@@ -147,10 +148,11 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 			break
 		}
 		err, down := x.down[sh.Resource]
+		op, lost := withSecrets(p, it)
 		if !down {
 			// Once a resource is found unreachable, the pass does not
 			// wait for it again: its other operations fail the same way.
-			err = x.perform(ctx, sh, p)
+			err = x.perform(ctx, sh, op)
 		}
 		changed = true
 		if err != nil {
@@ -160,6 +162,11 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 		}
 		note(p, nil)
 		x.done(rec, sh, p)
+		for _, name := range lost {
+			// Written without its value, which no one kept: the next
+			// decision finds it missing and writes it.
+			delete(sh.Attributes, name)
+		}
 		sh.Pending = sh.Pending[1:]
 	}
 	if len(sh.Pending) == 0 {
@@ -290,32 +297,33 @@ func (x *executor) align(ctx context.Context, conn connector.Connector, sh *stat
 func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperation) {
 	rec.AddStatistic("operations."+p.Op, 1)
 	rec.AddStatistic("accounts."+opName(p.Op), 1)
+	rt, _ := x.w.resourceType(sh.Resource, sh.Kind, sh.Intent) // nil: a type no longer configured
 	switch p.Op {
 	case state.OpDelete:
 		sh.Dead, sh.Owner, sh.Situation = true, 0, "deleted"
 		sh.Attributes = nil
 	case state.OpCreate:
-		sh.Attributes = p.Attributes
+		sh.Attributes = rt.cached(p.Attributes)
 	case state.OpRename:
 		sh.Identifier, sh.Key = p.Identifier, p.Key
 		if x.renamed == nil {
 			x.renamed = map[int64]bool{}
 		}
 		x.renamed[sh.ID] = true
-		if rt, err := x.w.resourceType(sh.Resource, sh.Kind, sh.Intent); err == nil && rt.idAttr != "" {
+		if rt != nil && rt.idAttr != "" {
 			merged := connector.Attributes(sh.Attributes).Clone()
 			merged[rt.idAttr] = []string{p.Identifier}
 			sh.Attributes = merged
 		}
 	default:
 		merged := connector.Attributes(sh.Attributes).Clone()
-		for k, vs := range p.Attributes {
+		for k, vs := range rt.cached(p.Attributes) {
 			merged[k] = vs
 		}
 		sh.Attributes = merged
 	}
 	if len(sh.Pending) == 1 && !sh.Dead {
-		sh.Hash = hashText(attributesHash(sh.Attributes))
+		sh.Hash = hashText(attributesHash(rt.readable(sh.Attributes)))
 	}
 }
 

@@ -178,7 +178,11 @@ func (d *decider) update(rt *resourceType, sh *state.Shadow, desired connector.A
 		if name == rt.idAttr {
 			continue
 		}
-		if cur := sh.Attributes[name]; !slices.Equal(cur, desired[name]) {
+		want := desired[name]
+		if rt.writeOnly[name] {
+			want = rt.fingerprint(name, want) // what the shadow keeps of it
+		}
+		if cur := sh.Attributes[name]; !slices.Equal(cur, want) {
 			attrs[name], before[name] = desired[name], cur
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/engine/connector/builtin"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
@@ -31,6 +32,9 @@ type resourceType struct {
 	// mappingHash identifies the mappings, reactions and the variable and
 	// local values they may use.
 	mappingHash string
+	// writeOnly holds the outbound attributes the connector never reads
+	// back (see write_only.go).
+	writeOnly map[string]bool
 }
 
 // address is "resource.NAME account/default".
@@ -63,6 +67,14 @@ func newResourceType(cfg *config.Config, res *config.Resource, ot *config.Object
 	rt.attrNames = referencedNames(config.RootAttributes, append(slices.Clone(exprs), filter)...)
 	rt.userNames = userNames
 	rt.mappingHash = mappingHash(cfg, ot, exprs)
+	for _, m := range ot.Outbound {
+		if builtin.WriteOnly(res, m.Target) {
+			if rt.writeOnly == nil {
+				rt.writeOnly = map[string]bool{}
+			}
+			rt.writeOnly[m.Target] = true
+		}
+	}
 	return rt
 }
 

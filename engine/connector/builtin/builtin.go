@@ -25,6 +25,18 @@ var DataFilesRegistry = connector.DataFilesRegistry{
 	"csv": csvfile.DataFiles,
 }
 
+// WriteOnlyRegistry maps connector names to their optional
+// connector.WriteOnlyFunc: ldap's userPassword and the like.
+var WriteOnlyRegistry = connector.WriteOnlyRegistry{
+	"ldap": ldap.WriteOnly,
+}
+
+// WriteOnly reports whether attr is write-only on res (see
+// connector.WriteOnlyFunc).
+func WriteOnly(res *config.Resource, attr string) bool {
+	return WriteOnlyRegistry.WriteOnly(res, attr)
+}
+
 // DataFiles are the local files res's data lives in, as its built-in
 // connector says (see connector.DataFilesFunc).
 func DataFiles(res *config.Resource, opts connector.Options) []string {

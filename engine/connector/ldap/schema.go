@@ -2,6 +2,7 @@ package ldap
 
 import (
 	"fmt"
+	"github.com/syncline/syncline/config"
 	"slices"
 	"strings"
 )
@@ -304,6 +305,14 @@ func (s *schema) binary(name string) bool {
 // returned or compared.
 var secretAttributes = []string{"userpassword", "authpassword", "unicodepwd", "sambantpassword", "sambalmpassword",
 	"pwdhistory", "krbprincipalkey", "ntpassword"}
+
+// WriteOnly reports whether attr is one of the write-only attributes
+// (userPassword and the like, with or without options), whatever the
+// resource's schema: the engine asks without opening the resource.
+func WriteOnly(_ *config.Resource, attr string) bool {
+	base, _, _ := strings.Cut(attr, ";")
+	return slices.Contains(secretAttributes, strings.ToLower(base))
+}
 
 // secret reports whether name is a write-only attribute.
 func (s *schema) secret(name string) bool {
