@@ -163,9 +163,11 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 		note(p, nil)
 		x.done(rec, sh, p)
 		for _, name := range lost {
-			// Written without its value, which no one kept: the next
-			// decision finds it missing and writes it.
+			// Written without its value, which no one kept: the object is
+			// not in step, and the next decision finds the value missing
+			// and writes it.
 			delete(sh.Attributes, name)
+			sh.Hash = ""
 		}
 		sh.Pending = sh.Pending[1:]
 	}

@@ -19,48 +19,7 @@ func TestWriteOnlyPasswordIsNeverKept(t *testing.T) {
 	t.Parallel()
 	srv := ldaptest.Start(t)
 	base := srv.NewContainer(t, "people")
-	dir := func(password string) string {
-		return `
-resource "dir" {
-  connector = "ldap"
-  connection {
-    url              = "` + srv.URL + `"
-    bind_dn          = "` + ldaptest.RootDN + `"
-    bind_password    = "` + ldaptest.RootPassword + `"
-    base_dn          = "` + base + `"
-    identifier       = "uid"
-    naming_attribute = "uid"
-    object_classes   = ["inetOrgPerson"]
-  }
-  object_type "account" {
-    object_class   = "inetOrgPerson"
-    provision_when = user.status == "active"
-    correlate {
-      name = attributes.uid
-    }
-    outbound {
-      uid          = user.name
-      cn           = "${user.given_name} ${user.family_name}"
-      sn           = user.family_name
-      userPassword = "` + password + `${user.employee_number}"
-    }
-  }
-}
-task "dir-reconcile" {
-  activity "reconciliation" {
-    resource = resource.dir
-  }
-}
-task "hr-import" {
-  activity "import" {
-    resource = resource.hr
-  }
-}
-task "recompute" {
-  activity "recompute" {}
-}
-`
-	}
+	dir := func(password string) string { return ldapTarget(srv.URL, base, password) }
 	b := setup(t, map[string]string{"hr.csv": hrCSV, "main.hcl": hrResource("") + dir("first-")})
 	run := b.run(t, "hr-import", "")
 	mustSucceed(t, run)
@@ -110,4 +69,83 @@ task "recompute" {
 		t.Errorf("alice cannot bind with the new password: %v", err)
 	}
 	mustNotContain("after the recompute")
+}
+
+// ldapTarget is a directory resource under base with userPassword mapped
+// to password and the employee number, and the tasks the tests run.
+func ldapTarget(url, base, password string) string {
+	return `
+resource "dir" {
+  connector = "ldap"
+  connection {
+    url              = "` + url + `"
+    bind_dn          = "` + ldaptest.RootDN + `"
+    bind_password    = "` + ldaptest.RootPassword + `"
+    base_dn          = "` + base + `"
+    identifier       = "uid"
+    naming_attribute = "uid"
+    object_classes   = ["inetOrgPerson"]
+  }
+  object_type "account" {
+    object_class   = "inetOrgPerson"
+    provision_when = user.status == "active"
+    correlate {
+      name = attributes.uid
+    }
+    outbound {
+      uid          = user.name
+      cn           = "${user.given_name} ${user.family_name}"
+      sn           = user.family_name
+      userPassword = "` + password + `${user.employee_number}"
+    }
+  }
+}
+task "dir-reconcile" {
+  activity "reconciliation" {
+    resource = resource.dir
+  }
+}
+task "hr-import" {
+  activity "import" {
+    resource = resource.hr
+  }
+}
+task "recompute" {
+  activity "recompute" {}
+}
+`
+}
+
+// TestStoppedDirectoryLosesNothing: with the directory stopped, an import
+// adds its users and leaves the creates pending (resource unreachable);
+// once the directory is back, a reconciliation of it carries them out and
+// counts them as its changes; the password, which was not kept, is written
+// by the same reconciliation when it finds the new entries linked.
+func TestStoppedDirectoryLosesNothing(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	base := srv.NewContainer(t, "people")
+	b := setup(t, map[string]string{"hr.csv": hrCSV, "main.hcl": ldapTarget(srv.URL, base, "pw-") + hrResource("")})
+	srv.Stop()
+	run := b.run(t, "hr-import", "")
+	if got, want := stat(run, "users.add"), int64(4); got != want {
+		t.Fatalf("users.add = %d, want %d\n%s", got, want, describe(run))
+	}
+	if got := stat(run, "accounts.create"); got != 0 || stat(run, "operations.pending") != 3 {
+		t.Fatalf("with the directory stopped: want no account created and 3 pending\n%s", describe(run))
+	}
+	srv.Start(t)
+	rec := b.run(t, "dir-reconcile", "")
+	mustSucceed(t, rec)
+	if got := stat(rec, "accounts.create"); got != 3 {
+		t.Errorf("reconciliation: accounts.create = %d, want 3\n%s", got, describe(rec))
+	}
+	c, err := goldap.DialURL(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Bind("uid=carol,"+base, "pw-e3"); err != nil {
+		t.Errorf("carol's entry is not there with her password: %v", err)
+	}
 }
