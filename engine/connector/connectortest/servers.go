@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -14,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/go-sql-driver/mysql" // the "mysql" database/sql driver
+	"github.com/go-sql-driver/mysql"   // and the "mysql" database/sql driver
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 )
 
@@ -79,6 +81,35 @@ func PostgresDSN(t testing.TB) string {
 func MariaDBDSN(t testing.TB) string {
 	t.Helper()
 	return mariadb.reach(t)
+}
+
+// PostgresAddr returns the host:port of the test PostgreSQL server, as
+// its DSN names it, for tests that put a proxy in front of it or write
+// DSNs of their own for it; it skips t as PostgresDSN does, and when the
+// DSN names no TCP address.
+func PostgresAddr(t testing.TB) string {
+	t.Helper()
+	dsn := PostgresDSN(t)
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Host != "" {
+		if u.Port() == "" {
+			return net.JoinHostPort(u.Hostname(), "5432")
+		}
+		return u.Host
+	}
+	t.Skipf("%s is not a postgres:// URL naming a host; this test needs one", postgres.env)
+	return ""
+}
+
+// MariaDBAddr returns the host:port of the test MariaDB server, as its
+// DSN names it (see PostgresAddr).
+func MariaDBAddr(t testing.TB) string {
+	t.Helper()
+	dsn := MariaDBDSN(t)
+	if cfg, err := mysql.ParseDSN(dsn); err == nil && cfg.Net == "tcp" {
+		return cfg.Addr
+	}
+	t.Skipf("%s names no tcp(host:port) address; this test needs one", mariadb.env)
+	return ""
 }
 
 // probes remembers each server's reachability for the test binary's life.
