@@ -44,7 +44,7 @@ func buildStore(ctx context.Context, path, finalPath string, opts Options) error
 	if err != nil {
 		return err
 	}
-	s := &Store{db: db, path: finalPath, now: opts.Clock.Now}
+	s := &Store{db: db, path: finalPath, now: opts.Clock.Now, clock: opts.Clock}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/syncline/syncline/internal/clock"
 	"time"
 )
 
@@ -21,10 +22,7 @@ const lockPollInterval = 100 * time.Millisecond
 // process that took it.
 func (s *Store) LockAcquire(ctx context.Context, operation string, timeout time.Duration) (*LockInfo, error) {
 	want := newLockInfo(operation, s.now())
-	// Waiting for another process is wall-clock time, whatever clock
-	// the store records times by (a test's fake clock never moves on
-	// its own).
-	deadline := time.Now().Add(timeout)
+	deadline := s.now().Add(timeout)
 	for {
 		held, err := s.tryLock(ctx, want)
 		switch {
@@ -32,10 +30,10 @@ func (s *Store) LockAcquire(ctx context.Context, operation string, timeout time.
 			return nil, s.fail("lock", err, "")
 		case held == nil:
 			return want, nil
-		case !time.Now().Before(deadline):
+		case !s.now().Before(deadline):
 			return nil, s.fail("lock", newLockedError(*held), "")
 		}
-		if err := sleep(ctx, min(lockPollInterval, time.Until(deadline))); err != nil {
+		if err := sleep(ctx, s.clock, min(lockPollInterval, deadline.Sub(s.now()))); err != nil {
 			return nil, s.fail("lock", err, "")
 		}
 	}
@@ -110,13 +108,13 @@ func readLock(ctx context.Context, q queryer) (*LockInfo, error) {
 }
 
 // sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
+func sleep(ctx context.Context, clk clock.Clock, d time.Duration) error {
+	t := clk.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-t.C():
 		return nil
 	}
 }

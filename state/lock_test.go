@@ -20,16 +20,17 @@ func TestLockWaitsThenNamesTheHolder(t *testing.T) {
 	other := b.open(t)
 
 	const timeout = 300 * time.Millisecond
-	start := time.Now()
-	_, err = other.LockAcquire(b.ctx, "apply", timeout)
-	waited := time.Since(start)
+	waited, err := b.waitOut(func() error {
+		_, err := other.LockAcquire(b.ctx, "apply", timeout)
+		return err
+	})
 
 	var locked *LockedError
 	if !errors.As(err, &locked) || locked.Holder != *held || locked.HolderGone {
 		t.Fatalf("err = %v; want a LockedError naming %+v", err, held)
 	}
-	if waited < timeout || waited > timeout+2*time.Second {
-		t.Errorf("Lock gave up after %v; want about %v", waited, timeout)
+	if waited != timeout {
+		t.Errorf("Lock gave up after %v on the store's clock; want %v", waited, timeout)
 	}
 	for _, want := range []string{
 		held.Holder, held.Host, "pid " + strconv.Itoa(os.Getpid()), held.ID,
@@ -50,17 +51,42 @@ func TestLockIsTakenOnceReleased(t *testing.T) {
 	}
 	other := b.open(t)
 	got := make(chan error, 1)
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		_, err := other.LockAcquire(b.ctx, "apply", 10*time.Second)
 		got <- err
 	}()
-	time.Sleep(150 * time.Millisecond)
+	if !b.clock.WaitForTimers(1, done) {
+		t.Fatalf("Lock did not wait for the held lock: %v", <-got)
+	}
 	if err := b.store.LockRelease(b.ctx, held.ID); err != nil {
 		t.Fatal(err)
 	}
+	b.clock.Advance(lockPollInterval)
 	if err := <-got; err != nil {
 		t.Fatalf("waiting Lock: %v", err)
 	}
+}
+
+// waitOut calls acquire, which waits for the lock on the bundle's fake
+// clock, and moves the clock to each timer it sets until it returns. It
+// returns acquire's error and how far the clock moved.
+func (b *bundle) waitOut(acquire func() error) (time.Duration, error) {
+	start := b.clock.Now()
+	done := make(chan struct{})
+	var err error
+	go func() {
+		defer close(done)
+		err = acquire()
+	}()
+	for b.clock.WaitForTimers(1, done) {
+		if next, ok := b.clock.NextDeadline(); ok {
+			b.clock.Set(next)
+		}
+	}
+	<-done
+	return b.clock.Now().Sub(start), err
 }
 
 func TestCurrentLock(t *testing.T) {
@@ -115,11 +141,21 @@ func TestLockStopsWaitingWhenContextEnds(t *testing.T) {
 	if _, err := b.store.LockAcquire(b.ctx, "apply", 0); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, 200*time.Millisecond)
+	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
-	start := time.Now()
-	_, err := b.open(t).LockAcquire(ctx, "apply", time.Minute)
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
-		t.Fatalf("err = %v after %v; want the context's deadline", err, time.Since(start))
+	other := b.open(t)
+	got := make(chan error, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, err := other.LockAcquire(ctx, "apply", time.Minute)
+		got <- err
+	}()
+	if !b.clock.WaitForTimers(1, done) {
+		t.Fatalf("Lock did not wait for the held lock: %v", <-got)
+	}
+	cancel()
+	if err := <-got; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v; want the context's", err)
 	}
 }

@@ -22,7 +22,7 @@ func Open(ctx context.Context, location string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, &Error{Op: "open", Err: err, Hint: hintFor(err)}
 	}
-	s := &Store{path: path, readOnly: opts.ReadOnly, now: opts.Clock.Now, writeSlot: make(chan struct{}, 1)}
+	s := &Store{path: path, readOnly: opts.ReadOnly, now: opts.Clock.Now, clock: opts.Clock, writeSlot: make(chan struct{}, 1)}
 	if err := s.prepareFile(ctx, opts); err != nil {
 		return nil, s.fail("open", err, "")
 	}

@@ -49,7 +49,10 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 	b := setup(t)
 	cmd, id, release := startHolder(t, b.path, "hold")
 
-	_, err := b.store.LockAcquire(b.ctx, "apply", 200*time.Millisecond)
+	_, err := b.waitOut(func() error {
+		_, err := b.store.LockAcquire(b.ctx, "apply", 200*time.Millisecond)
+		return err
+	})
 
 	var locked *LockedError
 	if !errors.As(err, &locked) || locked.Holder.ID != id || locked.Holder.PID != cmd.Process.Pid || locked.HolderGone {

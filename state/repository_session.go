@@ -15,15 +15,22 @@ import (
 // SQLite checkpoints in the commit that takes the log past 1,000 pages:
 // that writer copies the log's pages into the database file before it
 // can go on (a tenth of an import's time). A session turns this off on
-// its connection, and every few commits a goroutine of its own copies
-// the log from another connection with a passive checkpoint, which
-// writers do not wait for. The log can start over only once it was
-// copied whole while nobody wrote to it, so when it holds
-// sessionRestartFrames pages the goroutine copies what is left while
+// its connection, and every sessionCheckpointEvery commits hands a
+// goroutine of its own a round: it copies the log from another connection
+// with a passive checkpoint, which writers do not wait for. The log can
+// start over only once it was copied whole while nobody wrote to it, so
+// when it holds restartFrames pages the round copies what is left while
 // holding the store's write slot: the next batch waits for about one
-// batch's pages, then writes the log from its start again. The log so
-// stays near sessionRestartFrames pages. Should a checkpoint fail, the
-// session's commits checkpoint themselves again, as without a session.
+// batch's pages, then writes the log from its start again.
+//
+// A writer never gets more than one round ahead of the checkpointer: when
+// it hands over a round while the last one is still running, it waits for
+// that one to end. However slow the checkpointer (a loaded machine, a slow
+// disk), the log so never holds more than restartFrames pages and what
+// 2×sessionCheckpointEvery commits wrote — unless a reader in another
+// connection holds a snapshot across the restart, which keeps any log
+// from starting over. Should a checkpoint fail, the session's commits
+// checkpoint themselves again, as without a session.
 //
 // Checkpoints only move committed pages from one file to the other:
 // a session changes what is stored, and when, in no way.
@@ -34,7 +41,7 @@ type RepositorySession struct {
 	conn          *sql.Conn
 	restartFrames int64
 
-	wake    chan struct{} // a commit happened; capacity 1
+	round   chan struct{} // unbuffered: the writer hands the checkpointer a round
 	done    chan struct{} // closed by Close
 	stopped chan struct{} // closed when the checkpointer returned
 	// inline is set when a background checkpoint failed: the next
@@ -44,10 +51,18 @@ type RepositorySession struct {
 	commits  int
 	kept     keptStmts
 	closing  sync.Once
+	hooks    sessionHooks
 }
 
-// sessionCheckpointEvery is how many commits a session's checkpointer
-// lets pass before it copies the log: a page that several of them
+// sessionHooks let tests see a session's goroutines meet; both are nil
+// outside tests.
+type sessionHooks struct {
+	roundStarts func() // in the checkpointer, before each round
+	writerWaits func() // in the writer, when the last round is still running
+}
+
+// sessionCheckpointEvery is how many commits a session lets pass before
+// it has the checkpointer copy the log: a page that several of them
 // changed (the last page of a table, an index's pages where rows go in)
 // is then copied once.
 const sessionCheckpointEvery = 8
@@ -59,11 +74,11 @@ const sessionRestartFrames = 8192
 // RepositorySession starts a session; it holds one of the store's connections
 // until Close.
 func (s *Store) RepositorySession(ctx context.Context) (*RepositorySession, error) {
-	return s.repoSession(ctx, sessionRestartFrames)
+	return s.repoSession(ctx, sessionRestartFrames, sessionHooks{})
 }
 
 // repoSession starts a session whose log starts over at restartFrames.
-func (s *Store) repoSession(ctx context.Context, restartFrames int64) (*RepositorySession, error) {
+func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sessionHooks) (*RepositorySession, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, s.fail("repository", err, "")
@@ -72,8 +87,8 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64) (*Reposito
 		discard(conn)
 		return nil, s.fail("repository", err, "")
 	}
-	rs := &RepositorySession{s: s, conn: conn, restartFrames: restartFrames,
-		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
+	rs := &RepositorySession{s: s, conn: conn, restartFrames: restartFrames, hooks: hooks,
+		round: make(chan struct{}), done: make(chan struct{}), stopped: make(chan struct{})}
 	go rs.checkpoints()
 	return rs, nil
 }
@@ -85,12 +100,30 @@ func (rs *RepositorySession) RepositoryWrite(ctx context.Context, fn func(*Repos
 		return err
 	}
 	if rs.commits++; rs.commits%sessionCheckpointEvery == 0 {
-		select {
-		case rs.wake <- struct{}{}:
-		default: // the checkpointer has a wake-up pending already
-		}
+		rs.startRound(ctx)
 	}
-	return err
+	return nil
+}
+
+// startRound hands the checkpointer its next round, first waiting for
+// the last one to end if it has not: this wait is what bounds the log.
+// A checkpointer that stopped (a checkpoint failed) takes no more rounds.
+func (rs *RepositorySession) startRound(ctx context.Context) {
+	select {
+	case rs.round <- struct{}{}:
+		return
+	case <-rs.stopped:
+		return
+	default:
+	}
+	if rs.hooks.writerWaits != nil {
+		rs.hooks.writerWaits()
+	}
+	select {
+	case rs.round <- struct{}{}:
+	case <-rs.stopped:
+	case <-ctx.Done(): // the next transaction fails with ctx's error
+	}
 }
 
 // write is Store.write on the session's connection.
@@ -137,16 +170,19 @@ func (rs *RepositorySession) Close() error {
 	return nil
 }
 
-// checkpoints copies the log after commits until Close, or until a
-// checkpoint fails.
+// checkpoints runs the rounds the writer hands it until Close, or until
+// a checkpoint fails.
 func (rs *RepositorySession) checkpoints() {
 	defer close(rs.stopped)
 	ctx := context.Background()
 	for {
 		select {
-		case <-rs.wake:
+		case <-rs.round:
 		case <-rs.done:
 			return
+		}
+		if rs.hooks.roundStarts != nil {
+			rs.hooks.roundStarts()
 		}
 		if err := rs.checkpoint(ctx); err != nil {
 			rs.inline.Store(true)

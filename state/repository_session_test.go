@@ -4,20 +4,32 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // A session stores what its transactions store, and keeps the log from
 // growing with them: it starts over once it holds restartFrames pages.
+// The bound holds however the goroutines are scheduled (see
+// TestRepoSessionWriterWaitsForASlowCheckpointer).
 func TestRepoSessionStoresAndBoundsTheLog(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	const (
 		restartFrames = 256
-		commits       = 40
+		commits       = 12 * sessionCheckpointEvery
 		perCommit     = 50 // shadows of about a page each
+		// A commit writes less than two pages a shadow: its row and
+		// its index entries.
+		perCommitFrames = 2 * perCommit
+		// The log holds at most restartFrames pages and what the
+		// commits of two rounds wrote.
+		limitFrames = restartFrames + 2*sessionCheckpointEvery*perCommitFrames
 	)
-	rs, err := b.store.repoSession(b.ctx, restartFrames)
+	if commits*perCommit <= limitFrames {
+		t.Fatal("the commits do not write enough to tell a bounded log from one that is not")
+	}
+	rs, err := b.store.repoSession(b.ctx, restartFrames, sessionHooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,16 +63,15 @@ func TestRepoSessionStoresAndBoundsTheLog(t *testing.T) {
 	if n != commits*perCommit {
 		t.Errorf("%d shadows stored, want %d", n, commits*perCommit)
 	}
-	// Without restarts the log would hold every page written: more than
-	// commits*perCommit frames of 4 KB. With them, it holds at most
-	// restartFrames and what the commits since the last checkpoint added
-	// (a shadow's row and its index entries: less than two pages).
+	// The log file is never truncated, only written from its start
+	// again: its size is the most pages it ever held (a 32-byte header,
+	// then frames of a 24-byte header and a 4 KB page).
 	fi, err := os.Stat(b.path + "-wal")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if limit := int64(restartFrames+(sessionCheckpointEvery+2)*perCommit*2) * 4120; fi.Size() > limit {
-		t.Errorf("the log is %d bytes; want at most %d", fi.Size(), limit)
+	if limit := int64(32 + limitFrames*(24+4096)); fi.Size() > limit {
+		t.Errorf("the log is %d bytes (%d pages); want at most %d pages", fi.Size(), (fi.Size()-32)/(24+4096), limitFrames)
 	}
 	var busy, frames, copied int64
 	if err := b.store.db.QueryRowContext(b.ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
@@ -68,6 +79,76 @@ func TestRepoSessionStoresAndBoundsTheLog(t *testing.T) {
 	}
 	if frames != copied {
 		t.Errorf("after Close, %d of the log's %d pages are checkpointed", copied, frames)
+	}
+}
+
+// A writer never gets more than one round ahead of the checkpointer: with
+// the checkpointer stuck in its first round (handed over after
+// sessionCheckpointEvery commits), the writer waits when it hands over
+// the second, and goes on when the first ends.
+func TestRepoSessionWriterWaitsForASlowCheckpointer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	release := make(chan struct{})
+	waited := make(chan int, 3*sessionCheckpointEvery)
+	var rs *RepositorySession
+	rounds := 0 // the checkpointer's
+	hooks := sessionHooks{
+		roundStarts: func() {
+			if rounds++; rounds == 1 {
+				<-release
+			}
+		},
+		writerWaits: func() { waited <- rs.commits },
+	}
+	rs, err := b.store.repoSession(b.ctx, 1<<30, hooks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const commits = 3 * sessionCheckpointEvery
+	done := make(chan error, 1)
+	go func() {
+		for c := range commits {
+			err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+				return r.PutShadow(shadow("hr", fmt.Sprintf("k%d", c)))
+			})
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	var releaseOnce sync.Once
+	t.Cleanup(func() {
+		releaseOnce.Do(func() { close(release) })
+		_ = rs.Close()
+	})
+	for n := 0; n != 2*sessionCheckpointEvery; {
+		select {
+		case n = <-waited:
+			// The writer may wait as it hands over the first round
+			// too, for the checkpointer to be ready to take it.
+			if n != sessionCheckpointEvery && n != 2*sessionCheckpointEvery {
+				t.Fatalf("the writer waited after commit %d; want it to wait after commit %d", n, 2*sessionCheckpointEvery)
+			}
+		case err := <-done:
+			t.Fatalf("the writer made all %d commits (%v) while the checkpointer was stuck in its first round", commits, err)
+		}
+	}
+	releaseOnce.Do(func() { close(release) })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := b.store.db.QueryRowContext(b.ctx, `SELECT count(*) FROM shadows`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != commits {
+		t.Errorf("%d shadows stored, want %d", n, commits)
 	}
 }
 

@@ -20,6 +20,9 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv("STATE_TEST_HOLD_LOCK"); mode != "" {
 		os.Exit(holdLock(mode, os.Getenv("STATE_TEST_PATH")))
 	}
+	if journal := os.Getenv("STATE_TEST_KILLED_WRITER"); journal != "" {
+		os.Exit(killedWriter(journal, os.Getenv("STATE_TEST_PATH")))
+	}
 	if rounds := os.Getenv("STATE_TEST_APPLY_ROUNDS"); rounds != "" {
 		os.Exit(applyRounds(rounds, os.Getenv("STATE_TEST_PATH")))
 	}

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"database/sql"
+	"github.com/syncline/syncline/internal/clock"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -16,6 +17,7 @@ type Store struct {
 	path     string
 	readOnly bool
 	now      func() time.Time
+	clock    clock.Clock
 
 	// writeSlot lets one write transaction of this Store run at a time.
 	// Writers of one process then queue here, in Go, instead of in

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -260,7 +261,7 @@ func appAccounts(t *testing.T, dir string) map[string][2]string {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return map[string][2]string{} // nothing created yet
 	}
-	db := openReadOnly(t, path)
+	db := openApplicationDB(t, path)
 	defer db.Close()
 	rows, err := db.Query(`SELECT login, full_name, email FROM accounts`)
 	if err != nil {
@@ -280,6 +281,24 @@ func appAccounts(t *testing.T, dir string) map[string][2]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// openApplicationDB opens app.db read-write, as the sql connector does.
+// It is in rollback-journal mode (the application's choice, which the
+// connector keeps), so a process killed in the middle of a transaction
+// leaves a hot journal that only a connection that can write rolls back;
+// a read-only one fails with SQLITE_READONLY_ROLLBACK ("attempt to write a
+// readonly database (776)"). The next syncline run rolls it back the same
+// way, so reading it so sees what that run will see.
+func openApplicationDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	u := url.URL{Scheme: "file", Path: path, RawQuery: "mode=rw&_pragma=busy_timeout(10000)"}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	return db
 }
 
 // eachRow calls f with the one text column of every row of query.

@@ -76,10 +76,11 @@ func TestUnreachableResourceKeepsOperationsPending(t *testing.T) {
 	t.Parallel()
 	tg := serverTargets[0]
 	dsn := tg.dsn(t)
-	proxy := connectortest.NewProxy(t, "127.0.0.1:5432")
-	down := strings.Replace(dsn, "127.0.0.1:5432", proxy.Addr(), 1)
+	addr := connectortest.PostgresAddr(t)
+	proxy := connectortest.NewProxy(t, addr)
+	down := strings.Replace(dsn, addr, proxy.Addr(), 1)
 	if down == dsn {
-		t.Skip("the PostgreSQL DSN does not name 127.0.0.1:5432; cannot put a proxy in between")
+		t.Skipf("the PostgreSQL DSN does not name %s as written; cannot put a proxy in between", addr)
 	}
 	proxy.Cut()
 	conn, db, table := tg.connection(t, down)
@@ -126,10 +127,11 @@ func TestPendingRetentionGivesUp(t *testing.T) {
 	t.Parallel()
 	tg := serverTargets[0]
 	dsn := tg.dsn(t)
-	proxy := connectortest.NewProxy(t, "127.0.0.1:5432")
-	down := strings.Replace(dsn, "127.0.0.1:5432", proxy.Addr(), 1)
+	addr := connectortest.PostgresAddr(t)
+	proxy := connectortest.NewProxy(t, addr)
+	down := strings.Replace(dsn, addr, proxy.Addr(), 1)
 	if down == dsn {
-		t.Skip("the PostgreSQL DSN does not name 127.0.0.1:5432; cannot put a proxy in between")
+		t.Skipf("the PostgreSQL DSN does not name %s as written; cannot put a proxy in between", addr)
 	}
 	proxy.Cut()
 	conn, _, _ := tg.connection(t, down)

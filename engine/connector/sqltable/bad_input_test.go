@@ -197,8 +197,9 @@ func TestDroppedConnectionMidSearch(t *testing.T) {
 			dsn := d.dsn(t)
 			db, table := d.table(t, dsn, connectortest.Standard)
 			d.seed(t, db, table, connectortest.Standard, numbered(2000))
-			proxy := connectortest.NewProxy(t, serverAddr(t, d, dsn))
-			c, err := d.open(t, sqltable.Config{DSN: viaProxy(d, dsn, proxy.Addr()), Table: table, Key: connectortest.AttrID})
+			addr := serverAddr(t, d)
+			proxy := connectortest.NewProxy(t, addr)
+			c, err := d.open(t, sqltable.Config{DSN: viaProxy(t, dsn, addr, proxy.Addr()), Table: table, Key: connectortest.AttrID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,19 +263,20 @@ func numbered(n int) []connector.Object {
 }
 
 // serverAddr returns the host:port of a test server's DSN.
-func serverAddr(t *testing.T, d database, dsn string) string {
+func serverAddr(t *testing.T, d database) string {
 	if d.driver == sqltable.Postgres {
-		return "127.0.0.1:5432"
+		return connectortest.PostgresAddr(t)
 	}
-	return "127.0.0.1:3306"
+	return connectortest.MariaDBAddr(t)
 }
 
-// viaProxy rewrites a default test DSN to go through addr.
-func viaProxy(d database, dsn, addr string) string {
-	if d.driver == sqltable.Postgres {
-		return strings.Replace(dsn, "127.0.0.1:5432", addr, 1)
+// viaProxy rewrites a test DSN naming addr to go through proxy.
+func viaProxy(t *testing.T, dsn, addr, proxy string) string {
+	via := strings.Replace(dsn, addr, proxy, 1)
+	if via == dsn {
+		t.Skipf("the DSN does not name %s as written; cannot put a proxy in between", addr)
 	}
-	return strings.Replace(dsn, "127.0.0.1:3306", addr, 1)
+	return via
 }
 
 func TestContextCanceledIsNotUnreachable(t *testing.T) {

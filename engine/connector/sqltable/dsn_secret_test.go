@@ -2,6 +2,7 @@ package sqltable_test
 
 import (
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +78,20 @@ func hostileDSNs(sqliteDir string) []hostileDSN {
 	}
 }
 
+// testServerAddrs rewrites the default addresses of the test servers,
+// which hostileDSNs are written with, to those SYNCLINE_TEST_POSTGRES_DSN
+// and SYNCLINE_TEST_MYSQL_DSN name.
+func testServerAddrs(t *testing.T) *strings.Replacer {
+	pg, my := connectortest.PostgresAddr(t), connectortest.MariaDBAddr(t)
+	pgHost, pgPort, err := net.SplitHostPort(pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.NewReplacer("127.0.0.1:5432", pg, "127.0.0.1:3306", my,
+		"host=127.0.0.1 port=5432", "host="+pgHost+" port="+pgPort,
+		"host=127.0.0.1 user", "host="+pgHost+" port="+pgPort+" user")
+}
+
 // writeHostileSQLiteFiles makes the files hostileDSNs' SQLite cases name.
 func writeHostileSQLiteFiles(t *testing.T, dir string) {
 	t.Helper()
@@ -93,11 +108,11 @@ func writeHostileSQLiteFiles(t *testing.T, dir string) {
 // and quotes none of it — nor does any error it wraps.
 func TestDSNSecretNeverQuoted(t *testing.T) {
 	t.Parallel()
-	connectortest.PostgresDSN(t)
-	connectortest.MariaDBDSN(t)
+	onTestServers := testServerAddrs(t)
 	dir := t.TempDir()
 	writeHostileSQLiteFiles(t, dir)
 	for _, tt := range hostileDSNs(dir) {
+		tt.dsn = onTestServers.Replace(tt.dsn)
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, err := sqltable.New(t.Context(), "app", sqltable.Config{Driver: tt.driver, DSN: tt.dsn, Table: "accounts", Key: "login"})
