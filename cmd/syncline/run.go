@@ -80,7 +80,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 // runView is the view of a run, coloured and with a progress bar on a
 // terminal.
 func (a *app) runView() views.Run {
-	return views.NewRun(a.streams(), a.color(a.stdout), views.IsTerminal(a.stdout))
+	return views.NewRun(a.streams(), a.color(a.stdout), views.IsTerminal(a.stdout), a.clock())
 }
 
 func (a *app) loadOptions(cmd *cli.Command) config.LoadOptions {
