@@ -14,7 +14,7 @@ func upSummary(res *ops.UpResult) views.UpSummary {
 	for _, r := range res.Runs {
 		runs = append(runs, views.UpRun{Task: r.Task, Mode: r.Mode, Run: r.Run, Skipped: r.Skipped, Err: r.Err})
 	}
-	return views.UpSummary{Plan: res.Plan, Serial: res.Serial, Runs: runs, RunsShow: commandIn(res.Dir, "runs show")}
+	return views.UpSummary{Plan: res.Plan, Serial: res.Serial, Runs: runs, RunsShow: commandIn(res.Dir, "runs show"), Interrupted: res.Interrupted}
 }
 
 // upView is the view of up's rounds, coloured on a terminal.
