@@ -39,16 +39,16 @@ func (p *pass) estimate(ctx context.Context, rec Recorder) totalEstimate {
 	return totalEstimate{set: true, exact: exact}
 }
 
-// settle replaces an estimated total once the search ended: with the
-// objects it streamed when it streamed them all, otherwise with unknown,
-// so that the run's record never keeps a guess as its total. An exact
-// total stays.
+// settle records the total once the search ended: the objects it streamed
+// when it streamed them all (without max_items; with or without an
+// estimate before), otherwise unknown in place of an estimate, so that
+// the run's record never keeps a guess as its total. An exact count stays
+// when the search stopped early.
 func (e totalEstimate) settle(rec Recorder, complete bool, streamed int64) {
 	switch {
-	case !e.set || e.exact:
 	case complete:
 		rec.SetTotal(streamed)
-	default:
+	case e.set && !e.exact:
 		rec.SetTotal(-1)
 	}
 }

@@ -107,7 +107,7 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	go func() { workers.Wait(); close(items) }()
 	g.Go(func() error { return p.commitAll(gctx, rec, items) })
 	err = g.Wait()
-	est.settle(rec, err == nil && p.stopErr == nil && a.MaxItems == 0, p.streamed.Load())
+	est.settle(rec, err == nil && ctx.Err() == nil && p.stopErr == nil && a.MaxItems == 0, p.streamed.Load())
 	if err != nil {
 		return err
 	}
