@@ -122,7 +122,10 @@ func (res *UpResult) Failed() bool {
 // goes to r), then runs the enabled tasks once each in dependency order.
 // selected picks the tasks to run from the new fingerprints; nil runs every
 // enabled task. The result is returned even with an error, with what the
-// round got to.
+// round got to. Cancelled while its tasks run (Ctrl-C), the round returns
+// no error and its result says Interrupted: the running run ended
+// cancelled, the tasks after it are skipped. Cancelled before, the error
+// is ErrUpInterrupted.
 func UpRound(ctx context.Context, opts UpOptions, selected func(map[string]string) map[string]bool, r Reporter, obs UpObserver) (*UpResult, error) {
 	res, err := upRound(ctx, opts, selected, r, obs)
 	if err != nil && ctx.Err() != nil && !res.Interrupted {
