@@ -63,7 +63,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 	defer st.Close()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	view := a.runView()
+	view := a.runView().In(dir)
 	final, err := ops.RunTask(ctx, st, cat, ops.RunRequest{Task: task, Mode: config.Mode(cmd.String("mode")), Detach: cmd.Bool("detach"),
 		Who: state.OSUser(), Clock: a.clock()}, view)
 	if err != nil || cmd.Bool("detach") {
@@ -80,7 +80,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 // runView is the view of a run, coloured and with a progress bar on a
 // terminal.
 func (a *app) runView() views.Run {
-	return views.NewRun(a.streams(), a.color(a.stdout), views.IsTerminal(a.stdout))
+	return views.NewRun(a.streams(), a.color(a.stdout), views.IsTerminal(a.stdout), a.clock())
 }
 
 func (a *app) loadOptions(cmd *cli.Command) config.LoadOptions {

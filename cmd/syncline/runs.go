@@ -121,11 +121,11 @@ const defaultChangesListed = 100
 func allChangesCommand(cmd *cli.Command, id int64, dir string) string {
 	line := "syncline runs show -changes -1"
 	if loc := cmd.String("state"); loc != "" {
-		line += " -state " + shellWord(loc)
+		line += " -state " + views.ShellWord(loc)
 	}
 	line += fmt.Sprintf(" %d", id)
 	if dir != "." {
-		line += " " + shellWord(dir)
+		line += " " + views.ShellWord(dir)
 	}
 	return line
 }

@@ -35,11 +35,17 @@ tasks using a resource whose definition or data changed, tasks whose
 variables or locals changed, and the tasks that run after them. A file a
 run writes itself does not start another round. Ctrl-C stops watching.
 
+Ctrl-C (or SIGTERM) stops the run that is running: it ends cancelled,
+keeping what it did; the tasks not started yet are skipped, and up prints
+the summary of the round and exits 1. Under -watch, Ctrl-C between rounds
+stops watching.
+
 up is for a workstation; on a server, run syncline apply (or sync) and
 syncline serve, which follow the schedules.
 
 Exit status: 0 when every run succeeded or finished with item errors, 1
-when the configuration does not load, the apply fails, or a run fails.`
+when the configuration does not load, the apply fails, a run fails, or up
+was interrupted.`
 
 func (a *app) upCommand() *cli.Command {
 	return &cli.Command{

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/syncline/syncline/engine/ops"
-	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/views"
 )
 
@@ -14,7 +11,7 @@ func upSummary(res *ops.UpResult) views.UpSummary {
 	for _, r := range res.Runs {
 		runs = append(runs, views.UpRun{Task: r.Task, Mode: r.Mode, Run: r.Run, Skipped: r.Skipped, Err: r.Err})
 	}
-	return views.UpSummary{Plan: res.Plan, Serial: res.Serial, Runs: runs, RunsShow: commandIn(res.Dir, "runs show")}
+	return views.UpSummary{Plan: res.Plan, Serial: res.Serial, Runs: runs, RunsShow: commandIn(res.Dir, "runs show"), Interrupted: res.Interrupted}
 }
 
 // upView is the view of up's rounds, coloured on a terminal.
@@ -27,15 +24,5 @@ func commandIn(dir, sub string) string {
 	if dir == "." || dir == "" {
 		return "syncline " + sub
 	}
-	return "syncline -chdir=" + shellWord(dir) + " " + sub
-}
-
-// shellWord quotes s for sh only when it needs quoting.
-func shellWord(s string) string {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./-+:@", r)) {
-			return gitmirror.ShellQuote(s)
-		}
-	}
-	return s
+	return "syncline -chdir=" + views.ShellWord(dir) + " " + sub
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/syncline/syncline/config"
@@ -73,7 +74,19 @@ type UpResult struct {
 	// TaskFingerprints); up -watch re-runs the tasks whose fingerprint
 	// changed.
 	Fingerprints map[string]string
+	// Interrupted says the round's context was cancelled (Ctrl-C) while
+	// its tasks ran: the run that was running ended cancelled, and the
+	// tasks after it are skipped with NotStartedInterrupted.
+	Interrupted bool
 }
+
+// NotStartedInterrupted is why a task of an interrupted round did not
+// run.
+const NotStartedInterrupted = "not started: up was interrupted"
+
+// ErrUpInterrupted is UpRound's error when its context was cancelled
+// (Ctrl-C) before its tasks ran.
+var ErrUpInterrupted = errors.New("up was interrupted before its tasks ran; no task ran")
 
 // UpRun is one task's turn in a round: its run, or why it had none.
 type UpRun struct {
@@ -87,9 +100,12 @@ type UpRun struct {
 // Succeeded reports whether the task ran and its run succeeded.
 func (r *UpRun) Succeeded() bool { return r.Run != nil && r.Run.State == state.RunSucceeded }
 
-// Failed reports whether a task could not run or its run failed; skipped
-// tasks are not failures of their own.
+// Failed reports whether the round was interrupted, a task could not run
+// or its run failed; skipped tasks are not failures of their own.
 func (res *UpResult) Failed() bool {
+	if res.Interrupted {
+		return true
+	}
 	for _, r := range res.Runs {
 		if r.Err != nil {
 			return true
@@ -106,8 +122,22 @@ func (res *UpResult) Failed() bool {
 // goes to r), then runs the enabled tasks once each in dependency order.
 // selected picks the tasks to run from the new fingerprints; nil runs every
 // enabled task. The result is returned even with an error, with what the
-// round got to.
+// round got to. Cancelled while its tasks run (Ctrl-C), the round returns
+// no error and its result says Interrupted: the running run ended
+// cancelled, the tasks after it are skipped. Cancelled before, the error
+// is ErrUpInterrupted.
 func UpRound(ctx context.Context, opts UpOptions, selected func(map[string]string) map[string]bool, r Reporter, obs UpObserver) (*UpResult, error) {
+	res, err := upRound(ctx, opts, selected, r, obs)
+	if err != nil && ctx.Err() != nil && !res.Interrupted {
+		var cfgErr *ConfigError
+		if !errors.As(err, &cfgErr) {
+			err = ErrUpInterrupted
+		}
+	}
+	return res, err
+}
+
+func upRound(ctx context.Context, opts UpOptions, selected func(map[string]string) map[string]bool, r Reporter, obs UpObserver) (*UpResult, error) {
 	res := &UpResult{Dir: opts.Dir}
 	lc, err := opts.Loader.LoadStrict(DirSource(opts.Dir), opts.Vars, opts.VarFiles, r)
 	if err != nil {
@@ -167,9 +197,10 @@ func upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog, selected
 	}
 	obs.Order(names)
 	outcome := map[string]*UpRun{}
-	for _, t := range order {
+	for i, t := range order {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			interrupted(ctx, st, order[i:], res)
+			return nil
 		}
 		obs.TaskStarting()
 		r := upTask(ctx, st, cat, t, outcome, obs)
@@ -179,7 +210,33 @@ func upRuns(ctx context.Context, st *state.Store, cat *catalog.Catalog, selected
 			obs.TaskFailed(t.Name, r.Err)
 		}
 	}
+	// The last task's run may have ended cancelled by the interrupt.
+	res.Interrupted = ctx.Err() != nil && len(res.Runs) > 0 && res.Runs[len(res.Runs)-1].stopped()
 	return nil
+}
+
+// stopped reports whether the turn's run was cancelled or interrupted, or
+// the turn was skipped for an interrupt.
+func (r *UpRun) stopped() bool {
+	if r.Run != nil {
+		return r.Run.State == state.RunCancelled || r.Run.State == state.RunInterrupted
+	}
+	return strings.HasPrefix(r.Skipped, NotStartedInterrupted)
+}
+
+// interrupted records the tasks an interrupt left out as skipped; one
+// whose run waits in the queue (an after of a run that succeeded queued
+// it) says so, for the next up or serve runs it.
+func interrupted(ctx context.Context, st *state.Store, left []*config.Task, res *UpResult) {
+	res.Interrupted = true
+	ctx = context.WithoutCancel(ctx)
+	for _, t := range left {
+		r := &UpRun{Task: t.Name, Mode: t.Mode, Skipped: NotStartedInterrupted}
+		if queued := QueuedRun(ctx, st, t.Name, t.Mode); queued != nil {
+			r.Skipped += fmt.Sprintf("; its queued run %d waits for the next up or serve", queued.ID)
+		}
+		res.Runs = append(res.Runs, r)
+	}
 }
 
 // upTask runs t once, or says why it does not.
@@ -198,19 +255,42 @@ func upTask(ctx context.Context, st *state.Store, cat *catalog.Catalog, t *confi
 	// A run of t may wait in the queue already: the one the after of a
 	// task that just succeeded queued, say. That one runs.
 	run := QueuedRun(ctx, st, t.Name, t.Mode)
-	if run == nil {
+	ours := run == nil
+	if ours {
 		queued, err := runner.EnqueueManual(ctx, st, cat, t.Name, "", state.OSUser())
+		if err != nil && ctx.Err() != nil {
+			r.Skipped = NotStartedInterrupted
+			return r
+		}
 		if err != nil {
 			return notStarted(r, err, obs)
 		}
 		run = queued
 	}
 	final, err := Execute(ctx, st, cat, run, obs)
+	if err != nil && ctx.Err() != nil {
+		return notClaimed(ctx, st, r, run, ours)
+	}
 	if err != nil {
 		r.Err = err
 		return r
 	}
 	r.Run = final
+	return r
+}
+
+// notClaimed records a task whose run an interrupt stopped before it was
+// claimed: a run up queued itself is cancelled, one an after queued stays
+// for the next up or serve.
+func notClaimed(ctx context.Context, st *state.Store, r *UpRun, run *state.Run, ours bool) *UpRun {
+	r.Skipped = fmt.Sprintf("%s; its queued run %d waits for the next up or serve", NotStartedInterrupted, run.ID)
+	if !ours {
+		return r
+	}
+	r.Skipped = fmt.Sprintf("%s; its queued run %d is cancelled", NotStartedInterrupted, run.ID)
+	if _, err := st.RunCancel(context.WithoutCancel(ctx), run.ID, state.OSUser(), time.Time{}); err != nil {
+		r.Skipped = fmt.Sprintf("%s; its queued run %d could not be cancelled: %v", NotStartedInterrupted, run.ID, err)
+	}
 	return r
 }
 

@@ -37,6 +37,9 @@ type pass struct {
 	// filter, a limit or an unreadable object: a shadow it did not see
 	// is then certainly gone.
 	complete bool
+	// streamed counts what the search streamed: objects and unreadable
+	// ones.
+	streamed atomic.Int64
 }
 
 func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
@@ -79,7 +82,7 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	if p.idx, err = loadIndex(ctx, p.job.Store, p.rt); err != nil {
 		return err
 	}
-	rec.SetTotal(-1)
+	est := p.estimate(ctx, rec)
 	a := p.job.Activity
 	g, gctx := errgroup.WithContext(ctx)
 	readCtx, stopReading := context.WithCancel(gctx)
@@ -103,7 +106,9 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	}
 	go func() { workers.Wait(); close(items) }()
 	g.Go(func() error { return p.commitAll(gctx, rec, items) })
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	est.settle(rec, err == nil && ctx.Err() == nil && p.stopErr == nil && a.MaxItems == 0, p.streamed.Load())
+	if err != nil {
 		return err
 	}
 	if p.stopErr != nil {
@@ -126,6 +131,7 @@ func (p *pass) stop(err error) {
 // that object's error; anything else ends the pass.
 func (p *pass) read(ctx context.Context, rec Recorder, objs chan<- connector.Object, unreadable *atomic.Int64) error {
 	for obj, err := range p.conn.Search(ctx, connector.Query{ObjectClass: p.rt.ot.ObjectClass}) {
+		p.streamed.Add(1)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil // stopped: max_items reached, or another goroutine failed

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 )
 
 // The small views of the commands that print a line or two.
@@ -69,4 +70,15 @@ func WriteVersion(w io.Writer, info VersionInfo, asJSON bool) error {
 // FormattedFile lists a file syncline fmt changed (or would change).
 func FormattedFile(w io.Writer, path string) {
 	fmt.Fprintln(w, path)
+}
+
+// ShellWord is s as one word of a command line for sh: as it is when it
+// needs no quoting, else in single quotes.
+func ShellWord(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./-+:@", r)) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }

@@ -2,8 +2,10 @@ package views
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/syncline/syncline/engine/ops"
+	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
 
@@ -17,14 +19,31 @@ type Run interface {
 	// Finished shows how the run ended: state, duration, items, changes,
 	// error, and how to see more.
 	Finished(r state.Run)
+	// In makes the commands the view suggests ("Details: syncline runs
+	// show 7 DIR") read the state of the configuration in dir.
+	In(dir string) Run
 }
 
 var _ Run = (*RunHuman)(nil)
 
 // NewRun returns the text view of a run, painting with color; on a
-// terminal its progress is a bar, elsewhere plain lines.
-func NewRun(s Streams, color Color, terminal bool) Run {
-	return &RunHuman{streams: s, color: color, terminal: terminal}
+// terminal its progress is a bar, elsewhere plain lines, at most one every
+// ProgressLineInterval of clk between an activity's start and end.
+func NewRun(s Streams, color Color, terminal bool, clk clock.Clock) Run {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	return &RunHuman{streams: s, color: color, terminal: terminal, clock: clk, runsShow: "syncline runs show %d"}
+}
+
+// In makes v's "Details:" line name the state of the configuration in
+// dir ("." or "": the current directory's), where the command that ran
+// the task found it.
+func (v *RunHuman) In(dir string) Run {
+	if dir != "" && dir != "." {
+		v.runsShow = "syncline runs show %d " + ShellWord(dir)
+	}
+	return v
 }
 
 // RunHuman is the text view of a run.
@@ -32,7 +51,10 @@ type RunHuman struct {
 	streams  Streams
 	color    Color
 	terminal bool
+	clock    clock.Clock
 	progress *progressView
+	// runsShow is the command line that shows a run, with %d for its ID.
+	runsShow string
 }
 
 // Recovered writes a line per recovered run: cancelled, or interrupted and
@@ -62,35 +84,52 @@ func (v *RunHuman) Queued(r state.Run) {
 // Started writes "Run N of task.X (MODE mode, triggered by WHO)".
 func (v *RunHuman) Started(r state.Run) {
 	fmt.Fprintf(v.streams.Stdout, "Run %d of task.%s (%s mode, triggered by %s)\n", r.ID, r.Task, r.Mode, r.TriggeredBy)
-	v.progress = newProgressView(v.streams.Stdout, v.terminal)
+	v.progress = newProgressView(v.streams.Stdout, v.terminal, v.clock)
 }
 
 // Progress shows the run's current activity.
 func (v *RunHuman) Progress(r *state.Run) {
 	if v.progress == nil {
-		v.progress = newProgressView(v.streams.Stdout, v.terminal)
+		v.progress = newProgressView(v.streams.Stdout, v.terminal, v.clock)
 	}
 	v.progress.update(r)
 }
 
-// Finished writes the run's summary.
+// Finished writes the run's summary. A run stopped before its end
+// (cancelled: Ctrl-C, syncline runs cancel; interrupted: serve stopped)
+// says so instead of giving an error, and that what it did is kept.
 func (v *RunHuman) Finished(r state.Run) {
 	w, c := v.streams.Stdout, v.color
-	word := string(r.State)
+	word, in := string(r.State), "in"
 	switch r.State {
 	case state.RunSucceeded:
 		word = c.Paint("succeeded", Bold, Green)
 	case state.RunPartial:
 		word = c.Paint("finished with item errors", Bold, Yellow)
+	case state.RunCancelled, state.RunInterrupted:
+		word, in = c.Paint(word, Bold, Yellow), "after"
 	default:
 		word = c.Paint(word, Bold, Red)
 	}
-	fmt.Fprintf(w, "\nRun %d %s in %s: %s.\n", r.ID, word, RunDuration(r), ItemCounts(r.Activities))
+	fmt.Fprintf(w, "\nRun %d %s %s %s: %s.\n", r.ID, word, in, RunDuration(r), ItemCounts(r.Activities))
 	if what := changesMade(&r); what != "" {
 		fmt.Fprintf(w, "%s\n", what)
 	}
-	if r.Error != "" {
+	switch {
+	case r.State == state.RunCancelled || r.State == state.RunInterrupted:
+		fmt.Fprintf(w, "%s. What it did before it stopped is kept.\n", stopReason(r))
+	case r.Error != "":
 		fmt.Fprintf(w, "Error: %s\n", r.Error)
 	}
-	fmt.Fprintf(w, "Details: syncline runs show %d\n", r.ID)
+	fmt.Fprintf(w, "Details: "+v.runsShow+"\n", r.ID)
+}
+
+// stopReason is why a cancelled or interrupted run stopped, as a sentence
+// without its full stop: "Cancelled: the process running it was stopped".
+func stopReason(r state.Run) string {
+	why := strings.TrimSuffix(r.Error, ".")
+	if why == "" {
+		why = string(r.State)
+	}
+	return strings.ToUpper(why[:1]) + why[1:]
 }

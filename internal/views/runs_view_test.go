@@ -42,7 +42,7 @@ func finishedImport() *state.Run {
 func TestRunFinished(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	NewRun(Streams{Stdout: &out}, Color{}, false).Finished(*finishedImport())
+	NewRun(Streams{Stdout: &out}, Color{}, false, nil).Finished(*finishedImport())
 	want := "\nRun 3 succeeded in 1.5s: 2 ok, 0 failed, 0 skipped.\nChanged users 2 added.\nDetails: syncline runs show 3\n"
 	if out.String() != want {
 		t.Errorf("got %q\nwant %q", out.String(), want)

@@ -38,6 +38,8 @@ type UpSummary struct {
 	Runs []UpRun
 	// RunsShow is the command line that shows a run, without its ID.
 	RunsShow string
+	// Interrupted says Ctrl-C stopped the round while its tasks ran.
+	Interrupted bool
 }
 
 // UpRun is one task's turn in a round: its run, or why it had none.
@@ -109,7 +111,11 @@ func (v *UpHuman) TaskFailed(task string, err error) {
 // and each task's run, then which run to read.
 func (v *UpHuman) Summary(res UpSummary) {
 	w, c := v.streams.Stdout, v.color
-	fmt.Fprintf(w, "\n%s\n", c.Paint("Summary", Bold))
+	title := "Summary"
+	if res.Interrupted {
+		title = "Summary (interrupted)"
+	}
+	fmt.Fprintf(w, "\n%s\n", c.Paint(title, Bold))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	s := res.Plan
 	defs := "no changes"
@@ -149,6 +155,9 @@ func (v *UpHuman) Summary(res UpSummary) {
 	tw.Flush()
 	if id := res.runToShow(); id != 0 {
 		fmt.Fprintf(w, "What a run did: %s %d\n", res.RunsShow, id)
+	}
+	if res.Interrupted {
+		fmt.Fprintln(w, "Interrupted: what the runs did before they stopped is kept; syncline up runs the tasks again.")
 	}
 }
 
@@ -205,7 +214,7 @@ func runColumns(c Color, r *UpRun) []string {
 	switch run.State {
 	case state.RunSucceeded:
 		word = c.Paint(word, Green)
-	case state.RunPartial:
+	case state.RunPartial, state.RunCancelled, state.RunInterrupted:
 		word = c.Paint(word, Yellow)
 	default:
 		word = c.Paint(word, Red)

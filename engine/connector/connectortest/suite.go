@@ -83,6 +83,7 @@ func Run(t *testing.T, h Harness) {
 		{"EmptyValues", testEmptyValues},
 		{"ObjectClass", testObjectClass},
 		{"ChangeFeed", testChangeFeed},
+		{"Estimate", testEstimate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
