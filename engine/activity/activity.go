@@ -7,6 +7,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/internal/clock"
+	"github.com/syncline/syncline/internal/procgroup"
 	"github.com/syncline/syncline/state"
 )
 
@@ -59,6 +60,12 @@ type Progress interface {
 	Checkpoint() json.RawMessage
 	// SaveCheckpoint records where the activity got to and writes it.
 	SaveCheckpoint(ctx context.Context, data json.RawMessage) error
+	// RecordProcessGroup records, and writes at once, that the activity
+	// started a child process group on this host, so a recovery run can
+	// make sure it is gone before it starts.
+	RecordProcessGroup(ctx context.Context, group procgroup.Group) error
+	// ClearProcessGroup records that the group ended.
+	ClearProcessGroup()
 }
 
 // NewContext returns the context of one activity of a run, with c's
@@ -133,5 +140,17 @@ func (ac *Context) Checkpoint() json.RawMessage {
 func (ac *Context) SaveCheckpoint(ctx context.Context, data json.RawMessage) error {
 	return ac.progress.SaveCheckpoint(ctx, data)
 }
+
+// RecordProcessGroup records that the activity started the child process
+// group g, before anything else happens: if the process running the run
+// dies, the run that recovers this one kills what is left of the group
+// before it starts. Call ClearProcessGroup when the group has ended.
+func (ac *Context) RecordProcessGroup(ctx context.Context, g procgroup.Group) error {
+	return ac.progress.RecordProcessGroup(ctx, g)
+}
+
+// ClearProcessGroup records that the group RecordProcessGroup recorded
+// has ended.
+func (ac *Context) ClearProcessGroup() { ac.progress.ClearProcessGroup() }
 
 func (ac *Context) update(f func(*state.ActivityResult)) { ac.progress.Update(f) }

@@ -8,6 +8,7 @@ import (
 	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/activity/exec"
 	"github.com/syncline/syncline/engine/synchronization"
+	"github.com/syncline/syncline/internal/procgroup"
 	"github.com/syncline/syncline/state"
 )
 
@@ -59,3 +60,9 @@ func (p activityProgress) Checkpoint() json.RawMessage { return p.ex.activityChe
 func (p activityProgress) SaveCheckpoint(ctx context.Context, data json.RawMessage) error {
 	return p.ex.saveCheckpoint(ctx, p.name, data)
 }
+
+func (p activityProgress) RecordProcessGroup(ctx context.Context, g procgroup.Group) error {
+	return p.ex.recordProcess(ctx, runProcess{Group: g, Activity: p.name})
+}
+
+func (p activityProgress) ClearProcessGroup() { p.ex.clearProcess() }

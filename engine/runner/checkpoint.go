@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/json"
 
+	"github.com/syncline/syncline/internal/procgroup"
 	"github.com/syncline/syncline/state"
 )
 
@@ -14,6 +15,18 @@ type checkpoint struct {
 	Done     []doneActivity  `json:"done,omitempty"`
 	Activity string          `json:"activity,omitempty"`
 	Data     json.RawMessage `json:"data,omitempty"`
+	// Process is the child process group an activity had running when
+	// the checkpoint was written; a recovery run kills it if it outlived
+	// the interrupted run.
+	Process *runProcess `json:"process,omitempty"`
+}
+
+// runProcess is a child process group, the activity and the run that
+// started it.
+type runProcess struct {
+	procgroup.Group
+	Activity string `json:"activity"`
+	Run      int64  `json:"run"`
 }
 
 // doneActivity is an activity that finished in an earlier run.
@@ -34,7 +47,7 @@ func parseCheckpoint(raw json.RawMessage) checkpoint {
 }
 
 func (c checkpoint) encode() json.RawMessage {
-	if len(c.Done) == 0 && c.Activity == "" {
+	if len(c.Done) == 0 && c.Activity == "" && c.Process == nil {
 		return nil
 	}
 	data, err := json.Marshal(c)

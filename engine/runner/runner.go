@@ -86,14 +86,20 @@ func (r *Runner) withDefaults() *Runner {
 func (r *Runner) Execute(ctx context.Context, run *state.Run, progress func(*state.Run)) (*state.Run, error) {
 	r = r.withDefaults()
 	ex := newExecution(r, run, progress, context.WithoutCancel(ctx))
+	orphanOf, orphan, err := ex.endOrphan()
+	if err != nil {
+		return ex.finish(state.RunFailed, err.Error(), nil)
+	}
 	task, err := r.Catalog.Task(run.Task)
 	if err == nil {
 		err = r.Catalog.Check(run.Task)
 	}
 	if err != nil {
-		return ex.finish(state.RunFailed, err.Error(), nil)
+		return ex.finish(state.RunFailed, joinNote(err.Error(), orphan), nil)
 	}
 	ex.start(task)
+	ex.noteOrphan(orphanOf, orphan)
+	ex.flush(false) // writes the orphan's note and forgets it, if there was one
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	ex.cancel = cancel
@@ -175,6 +181,14 @@ func (ex *execution) finish(final state.RunState, msg string, followUps []state.
 	ex.report(done)
 	r.cancelReplaced(ex.ctx, replaced, done)
 	return done, nil
+}
+
+// joinNote adds note, when there is one, to msg.
+func joinNote(msg, note string) string {
+	if note == "" {
+		return msg
+	}
+	return msg + "; " + note
 }
 
 func isRunStateError(err error) bool {

@@ -8,11 +8,13 @@ import (
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/activity"
+	"github.com/syncline/syncline/internal/procgroup"
 )
 
 // Activity runs the exec activity's command: no shell, the arguments
@@ -77,7 +79,7 @@ func runCommand(ctx context.Context, ac *activity.Context, e *config.ExecSetting
 	cmd.WaitDelay = execWaitDelay
 	killGroup(cmd)
 	start := ac.Clock.Now()
-	runErr := cmd.Run()
+	runErr := runInGroup(ctx, ac, cmd)
 	ac.SetOutput("duration", config.DescribeDuration(ac.Clock.Now().Sub(start)))
 	ac.SetOutput("stdout_tail", env.redact(stdout.String()))
 	ac.SetOutput("stderr_tail", env.redact(stderr.String()))
@@ -90,6 +92,33 @@ func runCommand(ctx context.Context, ac *activity.Context, e *config.ExecSetting
 	}
 	ac.AddSuccess(1)
 	return nil
+}
+
+// runInGroup starts cmd in its own process group, records the group with
+// the run, waits for it and records that it ended.
+//
+// The child is started with Pdeathsig (Linux): the kernel kills it when
+// the thread that forked it exits — not only when the process does. The
+// Go runtime may end an idle OS thread, so the goroutine stays locked to
+// its thread from the fork until the child has been waited for: the
+// thread cannot exit under a live child. (A dedicated forking thread would
+// serve too, at the cost of a goroutine and a channel per command.)
+// Pdeathsig only reaches the child, not what it starts itself; the group
+// recorded with the run is how the run that recovers this one finds and
+// kills those.
+func runInGroup(ctx context.Context, ac *activity.Context, cmd *osexec.Cmd) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	recordErr := ac.RecordProcessGroup(ctx, procgroup.Of(cmd.Process.Pid))
+	err := cmd.Wait()
+	ac.ClearProcessGroup()
+	if err == nil && recordErr != nil {
+		return fmt.Errorf("the command ran, but its process group could not be recorded: %w", recordErr)
+	}
+	return err
 }
 
 // execError says why the command did not succeed, or nil.
