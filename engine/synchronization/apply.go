@@ -70,7 +70,9 @@ func apply(r *state.RepositoryTx, e *effects) ([]int64, error) {
 
 // queue adds a's operation to its shadow's pending operations and makes
 // the cached attributes what the object will be once it is done. The
-// hash is cleared: the object is not confirmed on the resource yet.
+// hash is cleared: the object is not confirmed on the resource yet. A
+// delete that cancels a create never tried leaves the shadow dead and
+// unlinked, in the transaction that decided the delete.
 func queue(sh *state.Shadow, a *accountOp, now time.Time) {
 	// A write-only value is never stored, not even in the queue: the
 	// executor takes it from the pass that decided it (see expect).
@@ -91,6 +93,9 @@ func queue(sh *state.Shadow, a *accountOp, now time.Time) {
 		}
 	}
 	sh.Pending = append(sh.Pending, p)
+	if p.Op == state.OpDelete && forgetNeverCreated(sh) {
+		return
+	}
 	switch p.Op {
 	case state.OpCreate:
 		sh.Attributes = a.rt.cached(a.attrs)

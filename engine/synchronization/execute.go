@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/state"
 )
@@ -126,8 +127,9 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 			return []state.RunChange{carriedOut(sh, p, it, err)}
 		})...)
 	}
+	cancelled := forgetNeverCreated(sh)
 	ops := mergeOps(sh.Pending)
-	changed := len(ops) != len(sh.Pending)
+	changed := cancelled || len(ops) != len(sh.Pending)
 	sh.Pending = ops
 	for len(sh.Pending) > 0 && ctx.Err() == nil {
 		p := &sh.Pending[0]
@@ -391,6 +393,21 @@ func mergeOps(ops []state.PendingOperation) []state.PendingOperation {
 		}
 	}
 	return out
+}
+
+// forgetNeverCreated ends sh when its queued operations cancel out to
+// nothing — a create never tried, then a delete — and reports whether it
+// did. The object never existed on the resource, so its shadow is dead
+// and unlinked at once; left live and linked, a later recompute or
+// reconciliation would "delete" an account that never existed.
+func forgetNeverCreated(sh *state.Shadow) bool {
+	if len(sh.Pending) == 0 || len(mergeOps(sh.Pending)) > 0 {
+		return false
+	}
+	sh.Pending = nil
+	sh.Dead, sh.Owner, sh.Situation = true, 0, string(config.SituationDeleted)
+	sh.Attributes, sh.Hash = nil, ""
+	return true
 }
 
 func replaceMods(attrs connector.Attributes) []connector.Modification {

@@ -126,3 +126,28 @@ func TestMergeOps(t *testing.T) {
 }
 
 type stateOp = state.PendingOperation
+
+// TestForgetNeverCreated: a shadow whose queued operations cancel out (a
+// create never tried, then a delete, as states written before the
+// executor ended such shadows may hold) is dead and unlinked; any other
+// queue is left alone.
+func TestForgetNeverCreated(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		ops  []stateOp
+		want bool
+	}{
+		{"create then delete", []stateOp{{Op: "create"}, {Op: "update"}, {Op: "delete"}}, true},
+		{"a create tried before", []stateOp{{Op: "create", Attempts: 1}, {Op: "delete"}}, false},
+		{"an update then a delete", []stateOp{{Op: "update"}, {Op: "delete"}}, false},
+		{"a lone create", []stateOp{{Op: "create"}}, false},
+	} {
+		sh := &state.Shadow{Owner: 7, Situation: "linked", Attributes: map[string][]string{"a": {"1"}}, Pending: tt.ops}
+		got := forgetNeverCreated(sh)
+		ended := sh.Dead && sh.Owner == 0 && sh.Pending == nil && sh.Attributes == nil && sh.Situation == "deleted"
+		if got != tt.want || ended != tt.want {
+			t.Errorf("%s: forgetNeverCreated = %v, shadow %+v", tt.name, got, sh)
+		}
+	}
+}
