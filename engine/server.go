@@ -32,10 +32,11 @@ type Server struct {
 	mu      sync.Mutex    // guards wake
 	wake    chan struct{} // closed and replaced to wake idle workers
 	tickNow chan struct{} // asks the scheduler loop to tick at once
+	dueNow  chan struct{} // asks the due loop to read the next due run again
 
 	stopLoops  context.CancelFunc      // stops claiming, ticking and polling
 	cancelRuns context.CancelCauseFunc // interrupts running runs
-	loops      sync.WaitGroup          // the scheduler and poll loops
+	loops      sync.WaitGroup          // the scheduler, poll and due loops
 	workers    sync.WaitGroup          // the workers, with their runs
 	stopped    chan struct{}           // closed when Stop has finished
 }
@@ -55,7 +56,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("engine: invalid server configuration: %w", err)
 	}
 	return &Server{cfg: cfg, wake: make(chan struct{}), tickNow: make(chan struct{}, 1),
-		stopped: make(chan struct{})}, nil
+		dueNow: make(chan struct{}, 1), stopped: make(chan struct{})}, nil
 }
 
 // Catalog returns the catalog the server runs from now.
@@ -84,9 +85,10 @@ func (s *Server) Start(ctx context.Context) error {
 	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	runCtx, cancelRuns := context.WithCancelCause(context.WithoutCancel(ctx))
 	s.stopLoops, s.cancelRuns, s.state = stopLoops, cancelRuns, serverRunning
-	s.loops.Add(2)
+	s.loops.Add(3)
 	go s.scheduleLoop(loopCtx)
 	go s.pollLoop(loopCtx, s.cfg.Clock.NewTimer(s.cfg.PollInterval))
+	go s.dueLoop(loopCtx)
 	for n := 1; n <= s.cfg.Workers; n++ {
 		s.workers.Add(1)
 		go s.work(loopCtx, runCtx, fmt.Sprintf("%s:%d", s.cfg.WorkerID, n))
@@ -166,8 +168,19 @@ func waitFor(ctx context.Context, ch <-chan struct{}) error {
 	}
 }
 
-// notify wakes the idle workers.
+// notify wakes the idle workers, and has the due loop look again for the
+// next run to come due: whatever woke them may have queued one (a failed
+// run its retry, the poll another process's run).
 func (s *Server) notify() {
+	s.wakeWorkers()
+	select {
+	case s.dueNow <- struct{}{}:
+	default: // already asked
+	}
+}
+
+// wakeWorkers wakes the idle workers.
+func (s *Server) wakeWorkers() {
 	s.mu.Lock()
 	close(s.wake)
 	s.wake = make(chan struct{})

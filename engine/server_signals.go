@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/internal/testsignal"
 	"github.com/syncline/syncline/state"
@@ -13,8 +15,9 @@ type serverSignals struct {
 	runFinished testsignal.Signal[*state.Run]           // a worker recorded a run's end
 	reloaded    testsignal.Signal[int64]                // the catalog was reloaded, at this serial
 	recovered   testsignal.Signal[[]state.Run]
-	idle        testsignal.Signal[string]   // a worker found nothing to claim
-	stopping    testsignal.Signal[struct{}] // Stop started its grace period
+	idle        testsignal.Signal[string]    // a worker found nothing to claim
+	dueArmed    testsignal.Signal[time.Time] // the due loop waits for this time (zero: for nothing)
+	stopping    testsignal.Signal[struct{}]  // Stop started its grace period
 }
 
 func (s *serverSignals) init() {
@@ -23,5 +26,6 @@ func (s *serverSignals) init() {
 	s.reloaded.Init()
 	s.recovered.Init()
 	s.idle.Init()
+	s.dueArmed.Init()
 	s.stopping.Init()
 }

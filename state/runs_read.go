@@ -2,7 +2,9 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"strings"
+	"time"
 )
 
 // RunGet returns run id; an unknown ID is an UnknownRunError.
@@ -85,4 +87,20 @@ WHERE task = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`, task)
 		return nil, s.fail("runs", err, "")
 	}
 	return r, nil
+}
+
+// RunNextDue returns when the earliest queued run scheduled after now
+// becomes claimable (a retry's backoff ending, say), or the zero time when
+// none is: a server sets its workers' wake timer to it.
+func (s *Store) RunNextDue(ctx context.Context, now time.Time) (time.Time, error) {
+	var next sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT min(scheduled_at) FROM runs
+WHERE state = 'queued' AND scheduled_at > ?`, formatTime(now)).Scan(&next)
+	if err == nil {
+		var at time.Time
+		if at, err = parseNullTime(next); err == nil {
+			return at, nil
+		}
+	}
+	return time.Time{}, s.fail("runs", err, "")
 }
