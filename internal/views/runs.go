@@ -191,6 +191,9 @@ func writeRunDetails(w io.Writer, r *state.Run, labels RevisionLabels) {
 	if r.Note != "" {
 		fmt.Fprintf(w, "  note:      %s\n", r.Note)
 	}
+	if what := changesMade(r); what != "" {
+		fmt.Fprintf(w, "  outcome:   %s\n", what)
+	}
 	for i, act := range r.Activities {
 		writeActivity(w, i, act)
 	}

@@ -230,8 +230,9 @@ func runColumns(c Color, r *UpRun) []string {
 }
 
 // changesMade says what a synchronization run changed in users and
-// accounts — "Changed users 1 disabled; accounts 1 deleted.", "Would
-// change nothing." in preview — and is "" for other runs.
+// accounts — "Changed users 1 disabled; accounts 1 deleted.", "Carried
+// out 2 queued creates." (see fullOutcome), "Would change nothing." in
+// preview — and is "" for other runs.
 func changesMade(run *state.Run) string {
 	if !synchronizes(run) || config.Mode(run.Mode) == config.ModeDryRun {
 		return ""
@@ -241,13 +242,20 @@ func changesMade(run *state.Run) string {
 	what := joinNonEmpty("; ",
 		prefixed("users ", changeWords(stats, "users.", userVerbs)),
 		prefixed("accounts ", changeWords(stats, "accounts.", accountVerbs)))
-	if what == "" {
-		what = "nothing"
-	}
 	if config.Mode(run.Mode) == config.ModePreview {
-		return "Would change " + what + "."
+		return "Would change " + orNothing(what) + "."
 	}
-	return "Changed " + what + "."
+	if what = fullOutcome(run); what == "" {
+		return "Changed nothing."
+	}
+	return strings.ToUpper(what[:1]) + what[1:] + "."
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return s
 }
 
 // synchronizes reports whether a run has a synchronization activity,
