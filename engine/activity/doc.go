@@ -5,7 +5,8 @@
 // A Context is what an activity sees of its run — the task, its settings,
 // the configuration and its directory, the mode, the store, the clock —
 // and the methods that record its progress: counts, item errors,
-// statistics, output, stages and checkpoints. The runner makes one per
+// statistics, output, stages, checkpoints and the child process group an
+// activity has running (RecordProcessGroup). The runner makes one per
 // activity with NewContext and receives what it records through the
 // Progress interface, so this package does not import the runner.
 //

@@ -1,7 +1,9 @@
 // Package runner executes runs. A Runner takes a run a worker claimed and
 // carries it to its end: the task's activities in order (skipping those
 // the interrupted run it recovers already finished), heartbeats, cancel
-// requests, the task's timeout, throttled progress and checkpoints; it
+// requests, the task's timeout, throttled progress and checkpoints (with
+// the child process group an activity has running, which a recovery run
+// kills before it starts if the group outlived its run); it
 // then finishes the run with its follow-ups — a retry with exponential
 // backoff, the runs of the tasks whose after it completes, a recovery run
 // for an interrupted one — in one store transaction.
