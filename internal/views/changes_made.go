@@ -63,7 +63,7 @@ func queueStatistics(act state.ActivityResult) map[string]int64 {
 
 // queueNouns name the operations carried out from the queue, by the
 // statistic that counts them.
-var queueNouns = [][2]string{{"create", "create"}, {"modify", "update"}, {"disable", "disable"}, {"delete", "delete"}}
+var queueNouns = [][2]string{{"create", "create"}, {"modify", "update"}, {"rename", "rename"}, {"disable", "disable"}, {"delete", "delete"}}
 
 // queuedWords is "2 queued creates, 1 queued delete".
 func queuedWords(stats map[string]int64) string {
@@ -112,7 +112,7 @@ func pendingWords(run *state.Run, pending int64) string {
 
 func isOperation(op string) bool {
 	switch op {
-	case state.OpCreate, state.OpUpdate, state.OpDisable, state.OpDelete:
+	case state.OpCreate, state.OpUpdate, state.OpRename, state.OpDisable, state.OpDelete:
 		return true
 	}
 	return false
