@@ -9,7 +9,7 @@ import (
 func upSummary(res *ops.UpResult) views.UpSummary {
 	runs := make([]views.UpRun, 0, len(res.Runs))
 	for _, r := range res.Runs {
-		runs = append(runs, views.UpRun{Task: r.Task, Mode: r.Mode, Run: r.Run, Skipped: r.Skipped, Err: r.Err})
+		runs = append(runs, *r)
 	}
 	return views.UpSummary{Plan: res.Plan, Serial: res.Serial, Runs: runs, RunsShow: commandIn(res.Dir, "runs show"), Interrupted: res.Interrupted}
 }

@@ -42,14 +42,9 @@ type UpSummary struct {
 	Interrupted bool
 }
 
-// UpRun is one task's turn in a round: its run, or why it had none.
-type UpRun struct {
-	Task    string
-	Mode    config.Mode
-	Run     *state.Run // nil when the task did not run
-	Skipped string     // why it was skipped
-	Err     error      // why it could not start
-}
+// UpRun is one task's turn in a round, as ops.UpRound reports it: its
+// run, or why it had none.
+type UpRun = ops.UpRun
 
 var _ Up = (*UpHuman)(nil)
 
