@@ -11,6 +11,9 @@ type Capabilities struct {
 	// Rename is true when the connector implements Renamer: an object
 	// can get a new identifier and stay the same object.
 	Rename bool
+	// Batch is true when the connector implements Batcher: many writes
+	// in one call, with a result per operation.
+	Batch bool
 
 	// MultiValued is true when attributes may hold several values (a csv
 	// file with a multivalue_delimiter); otherwise every attribute holds
@@ -33,7 +36,7 @@ func (c Capabilities) String() string {
 		on   bool
 		name string
 	}{
-		{c.Read, "read"}, {c.Create, "create"}, {c.Update, "update"}, {c.Delete, "delete"}, {c.Rename, "rename"},
+		{c.Read, "read"}, {c.Create, "create"}, {c.Update, "update"}, {c.Delete, "delete"}, {c.Rename, "rename"}, {c.Batch, "batch writes"},
 		{c.MultiValued, "multi-valued attributes"},
 	} {
 		if p.on {

@@ -96,6 +96,7 @@ func TestCapabilitiesString(t *testing.T) {
 		{connector.Capabilities{Read: true, Create: true, Update: true, Delete: true, MultiValued: true, LiveSync: true, LiveSyncDeletes: true},
 			"read, create, update, delete, multi-valued attributes, live sync"},
 		{connector.Capabilities{Read: true, Rename: true}, "read, rename"},
+		{connector.Capabilities{Create: true, Batch: true}, "create, batch writes"},
 	}
 	for _, tt := range tests {
 		if got := tt.c.String(); got != tt.want {
