@@ -89,11 +89,7 @@ func (r *renamed) Create(ctx context.Context, obj connector.Object) error {
 }
 
 func (r *renamed) Update(ctx context.Context, id string, mods []connector.Modification) error {
-	out := make([]connector.Modification, len(mods))
-	for i, m := range mods {
-		out[i] = connector.Modification{Op: m.Op, Attribute: mapName(r.to, m.Attribute), Values: m.Values}
-	}
-	return r.Connector.Update(ctx, id, out)
+	return r.Connector.Update(ctx, id, r.mods(mods))
 }
 
 // Changes forwards to the connector's feed; connector.Feed has checked
@@ -116,4 +112,27 @@ func (r *renamed) Rename(ctx context.Context, id, newID string) error {
 		return &connector.Error{Kind: connector.ErrUnsupported, Op: "rename", Err: errors.New("the connector cannot rename")}
 	}
 	return rn.Rename(ctx, id, newID)
+}
+
+// Apply forwards to the connector's Batcher with the names mapped, or
+// writes one operation at a time without one.
+func (r *renamed) Apply(ctx context.Context, ops []connector.Operation) []error {
+	out := make([]connector.Operation, len(ops))
+	for i, op := range ops {
+		op.Object = r.in(op.Object)
+		op.Mods = r.mods(op.Mods)
+		out[i] = op
+	}
+	return connector.Apply(ctx, r.Connector, out)
+}
+
+func (r *renamed) mods(mods []connector.Modification) []connector.Modification {
+	if mods == nil {
+		return nil
+	}
+	out := make([]connector.Modification, len(mods))
+	for i, m := range mods {
+		out[i] = connector.Modification{Op: m.Op, Attribute: mapName(r.to, m.Attribute), Values: m.Values}
+	}
+	return out
 }

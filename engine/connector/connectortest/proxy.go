@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -15,6 +16,9 @@ type Proxy struct {
 	mu     sync.Mutex
 	conns  []net.Conn
 	cut    bool
+	// budget is how many more bytes clients may send before the proxy
+	// cuts (CutAfter); negative for no limit.
+	budget atomic.Int64
 }
 
 // NewProxy starts a proxy on a loopback port to target ("host:port"); it
@@ -26,6 +30,7 @@ func NewProxy(t testing.TB, target string) *Proxy {
 		t.Fatal(err)
 	}
 	p := &Proxy{ln: ln, target: target}
+	p.budget.Store(-1)
 	go p.serve()
 	t.Cleanup(p.Cut)
 	return p
@@ -44,6 +49,47 @@ func (p *Proxy) Cut() {
 		c.Close()
 	}
 	p.conns = nil
+}
+
+// CutAfter cuts the proxy once clients have sent n more bytes towards the
+// server: a connection that drops in the middle of what a client is
+// doing, such as a batch of writes.
+func (p *Proxy) CutAfter(n int64) { p.budget.Store(n) }
+
+// spend counts n bytes sent by a client and reports whether the proxy
+// must cut now.
+func (p *Proxy) spend(n int) bool {
+	for {
+		b := p.budget.Load()
+		if b < 0 {
+			return false
+		}
+		left := max(b-int64(n), 0)
+		if p.budget.CompareAndSwap(b, left) {
+			return left == 0
+		}
+	}
+}
+
+// upstream copies what the client sends to the server, cutting when the
+// budget runs out.
+func (p *Proxy) upstream(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if p.spend(n) {
+				p.Cut()
+				return
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (p *Proxy) serve() {
@@ -65,7 +111,7 @@ func (p *Proxy) forward(client net.Conn) {
 	if !p.track(client, upstream) {
 		return
 	}
-	go func() { io.Copy(upstream, client); upstream.Close() }()
+	go func() { p.upstream(upstream, client); upstream.Close() }()
 	io.Copy(client, upstream)
 	client.Close()
 }

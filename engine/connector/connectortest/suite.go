@@ -27,6 +27,12 @@ type Harness struct {
 	// given the Standard schema; nil means the names are used as they
 	// are.
 	Names map[string]string
+	// Proxied, when set, makes a fresh resource like New whose connector
+	// reaches its server through the returned proxy, and a second
+	// connector on the same resource that reaches the server directly,
+	// to read back what was done once the proxy is cut (both closed by
+	// the suite). A resource without a server (a csv file) leaves it nil.
+	Proxied func(t *testing.T, s Schema) (through, direct connector.Connector, p *Proxy)
 }
 
 // Resource is one fresh resource made by a Harness.
@@ -84,6 +90,12 @@ func Run(t *testing.T, h Harness) {
 		{"ObjectClass", testObjectClass},
 		{"ChangeFeed", testChangeFeed},
 		{"Estimate", testEstimate},
+		{"BatchMixed", testBatchMixed},
+		{"BatchBadRows", testBatchBadRows},
+		{"BatchEmpty", testBatchEmpty},
+		{"BatchSameIdentifier", testBatchSameIdentifier},
+		{"BatchLarge", testBatchLarge},
+		{"BatchDropped", testBatchDropped},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
