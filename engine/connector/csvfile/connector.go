@@ -43,7 +43,7 @@ func (c *Connector) Resource() string { return c.errs.Resource }
 func (c *Connector) Capabilities() connector.Capabilities {
 	feed := c.cfg.StateDir != ""
 	return connector.Capabilities{
-		Read: true, Create: true, Update: true, Delete: true, Rename: true,
+		Read: true, Create: true, Update: true, Delete: true, Rename: true, Batch: true,
 		MultiValued: c.cfg.MultivalueDelimiter != 0,
 		LiveSync:    feed, LiveSyncDeletes: feed,
 	}
