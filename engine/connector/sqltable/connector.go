@@ -88,7 +88,7 @@ func (c *Connector) Resource() string { return c.errs.Resource }
 // change column, without deletions (a deleted row leaves no trace).
 func (c *Connector) Capabilities() connector.Capabilities {
 	return connector.Capabilities{
-		Read: true, Create: true, Update: true, Delete: true, Rename: true,
+		Read: true, Create: true, Update: true, Delete: true, Rename: true, Batch: true,
 		LiveSync: c.change != nil,
 	}
 }

@@ -137,6 +137,23 @@ func (d database) newResource(t *testing.T, s connectortest.Schema) connectortes
 	return connectortest.Resource{Connector: c, Seed: func(t *testing.T, objs []connector.Object) { d.seed(t, db, table, s, objs) }}
 }
 
+// proxied is the conformance harness's Proxied: a connector through a TCP
+// proxy and one straight to the server, on one fresh table.
+func (d database) proxied(t *testing.T, s connectortest.Schema) (through, direct connector.Connector, p *connectortest.Proxy) {
+	dsn := d.dsn(t)
+	_, table := d.table(t, dsn, s)
+	addr := serverAddr(t, d)
+	p = connectortest.NewProxy(t, addr)
+	open := func(dsn string) connector.Connector {
+		c, err := sqltable.New(t.Context(), "app", sqltable.Config{Driver: d.driver, DSN: dsn, Table: table, Key: s.Identifier, Columns: s.Attributes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	return open(viaProxy(t, dsn, addr, p.Addr())), open(dsn), p
+}
+
 // seed inserts objs in one transaction.
 func (d database) seed(t *testing.T, db *sql.DB, table string, s connectortest.Schema, objs []connector.Object) {
 	cols := make([]string, len(s.Attributes))
@@ -174,12 +191,12 @@ func (d database) seed(t *testing.T, db *sql.DB, table string, s connectortest.S
 
 func TestConformancePostgres(t *testing.T) {
 	t.Parallel()
-	connectortest.Run(t, connectortest.Harness{New: postgresDB.newResource})
+	connectortest.Run(t, connectortest.Harness{New: postgresDB.newResource, Proxied: postgresDB.proxied})
 }
 
 func TestConformanceMariaDB(t *testing.T) {
 	t.Parallel()
-	connectortest.Run(t, connectortest.Harness{New: mariaDB.newResource})
+	connectortest.Run(t, connectortest.Harness{New: mariaDB.newResource, Proxied: mariaDB.proxied})
 }
 
 func TestConformanceSQLite(t *testing.T) {

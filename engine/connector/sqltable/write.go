@@ -20,13 +20,7 @@ func (c *Connector) Create(ctx context.Context, obj connector.Object) error {
 	if _, err := c.ensureTable(ctx, "create", true); err != nil {
 		return err
 	}
-	attrs := obj.Attributes.Clone()
-	if vs := connector.Values(attrs[c.cfg.Key]...); len(vs) > 0 && !slices.Equal(vs, []string{obj.ID}) {
-		return c.errs.Object(connector.ErrInvalidObject, "create", obj.ID,
-			fmt.Errorf("the key attribute %q holds %q, not the object's identifier", c.cfg.Key, vs), "")
-	}
-	attrs[c.cfg.Key] = []string{obj.ID}
-	names, args, err := c.values("create", obj.ID, attrs)
+	names, args, err := c.createValues(obj)
 	if err != nil {
 		return err
 	}
@@ -41,6 +35,22 @@ func (c *Connector) Create(ctx context.Context, obj connector.Object) error {
 		_, err = tx.ExecContext(ctx, c.insertStatement(names), args...)
 		return err
 	})
+}
+
+// createValues checks the object to create and returns its quoted column
+// names and values, as values does, the key among them. The table must be
+// known (ensureTable).
+func (c *Connector) createValues(obj connector.Object) ([]string, []any, error) {
+	if obj.ID == "" {
+		return nil, nil, c.errs.New(connector.ErrInvalidObject, "create", fmt.Errorf("the object has no identifier"), "")
+	}
+	attrs := obj.Attributes.Clone()
+	if vs := connector.Values(attrs[c.cfg.Key]...); len(vs) > 0 && !slices.Equal(vs, []string{obj.ID}) {
+		return nil, nil, c.errs.Object(connector.ErrInvalidObject, "create", obj.ID,
+			fmt.Errorf("the key attribute %q holds %q, not the object's identifier", c.cfg.Key, vs), "")
+	}
+	attrs[c.cfg.Key] = []string{obj.ID}
+	return c.values("create", obj.ID, attrs)
 }
 
 // values checks attributes against the columns and returns the quoted
@@ -102,25 +112,31 @@ func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modi
 		if err != nil {
 			return err
 		}
-		next, err := current.Apply(mods, false)
-		if err != nil {
-			return c.errs.Object(connector.ErrInvalidObject, "update", id, err, "A sql column holds one value.")
-		}
-		if !c.sameKey(next[c.cfg.Key], current[c.cfg.Key]) {
-			return c.errs.Object(connector.ErrInvalidObject, "update", id,
-				fmt.Errorf("the key attribute %q cannot change", c.cfg.Key), "To rename an object, delete it and create it anew.")
-		}
-		changed := connector.Attributes{}
-		for _, m := range mods {
-			changed[m.Attribute] = next[m.Attribute]
-		}
-		names, args, err := c.values("update", id, changed)
+		names, args, err := c.updateValues(id, current, mods)
 		if err != nil || len(names) == 0 {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, c.updateStatement(names), append(args, id)...)
 		return err
 	})
+}
+
+// updateValues applies mods to current, the row keyed id, and returns the
+// quoted names and values of the columns the modifications name.
+func (c *Connector) updateValues(id string, current connector.Attributes, mods []connector.Modification) ([]string, []any, error) {
+	next, err := current.Apply(mods, false)
+	if err != nil {
+		return nil, nil, c.errs.Object(connector.ErrInvalidObject, "update", id, err, "A sql column holds one value.")
+	}
+	if !c.sameKey(next[c.cfg.Key], current[c.cfg.Key]) {
+		return nil, nil, c.errs.Object(connector.ErrInvalidObject, "update", id,
+			fmt.Errorf("the key attribute %q cannot change", c.cfg.Key), "To rename an object, delete it and create it anew.")
+	}
+	changed := connector.Attributes{}
+	for _, m := range mods {
+		changed[m.Attribute] = next[m.Attribute]
+	}
+	return c.values("update", id, changed)
 }
 
 // lockRow reads the row whose key is id, locking it until the transaction
@@ -211,18 +227,24 @@ func (c *Connector) Rename(ctx context.Context, id, newID string) error {
 		return err
 	}
 	return c.inTx(ctx, "rename", id, func(tx *sql.Tx) error {
-		if _, err := c.lockRow(ctx, tx, id); err != nil {
-			return err
-		}
-		if c.MatchKey(newID) == c.MatchKey(id) {
-			// Only the spelling changes (a case-insensitive key): write it.
-		} else if n, err := c.countKey(ctx, tx, newID); err != nil {
-			return err
-		} else if n > 0 {
-			return c.errs.Object(connector.ErrAlreadyExists, "rename", id, fmt.Errorf("an object with identifier %q exists", newID),
-				"Two people would have the same identifier: resolve it on the resource or in the mappings.")
-		}
-		_, err := tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s = %s", c.table, c.keyColumn(), c.d.placeholder(1), c.keyColumn(), c.d.placeholder(2)), newID, id)
-		return err
+		return c.renameIn(ctx, tx, id, newID)
 	})
+}
+
+// renameIn renames in tx: the row keyed id locked, then newID checked and
+// written.
+func (c *Connector) renameIn(ctx context.Context, tx *sql.Tx, id, newID string) error {
+	if _, err := c.lockRow(ctx, tx, id); err != nil {
+		return err
+	}
+	if c.MatchKey(newID) == c.MatchKey(id) {
+		// Only the spelling changes (a case-insensitive key): write it.
+	} else if n, err := c.countKey(ctx, tx, newID); err != nil {
+		return err
+	} else if n > 0 {
+		return c.errs.Object(connector.ErrAlreadyExists, "rename", id, fmt.Errorf("an object with identifier %q exists", newID),
+			"Two people would have the same identifier: resolve it on the resource or in the mappings.")
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s = %s", c.table, c.keyColumn(), c.d.placeholder(1), c.keyColumn(), c.d.placeholder(2)), newID, id)
+	return err
 }
