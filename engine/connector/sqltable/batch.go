@@ -157,10 +157,9 @@ func (b *batch) rename(op connector.Operation, opErr *error) error {
 // database.
 func (c *Connector) checkOp(op connector.Operation) error {
 	switch op.Kind {
-	case connector.OpCreate:
-		_, _, err := c.createValues(op.Object)
-		return err
-	case connector.OpUpdate, connector.OpDelete:
+	case connector.OpCreate, connector.OpUpdate, connector.OpDelete:
+		// Checked against the row (creates: against the columns, too)
+		// when their segment is written.
 		return nil
 	case connector.OpRename:
 		if op.NewID == "" {
