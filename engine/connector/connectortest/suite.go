@@ -96,6 +96,7 @@ func Run(t *testing.T, h Harness) {
 		{"BatchSameIdentifier", testBatchSameIdentifier},
 		{"BatchLarge", testBatchLarge},
 		{"BatchDropped", testBatchDropped},
+		{"BatchCanceled", testBatchCanceled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package connectortest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -244,4 +245,25 @@ func testBatchDropped(t *testing.T, s *suite) {
 	if unreachable == 0 {
 		t.Error("every operation succeeded through a proxy cut mid-batch")
 	}
+}
+
+// testBatchCanceled: a batch under an ended context does nothing and says
+// so for every operation, with the context's error.
+func testBatchCanceled(t *testing.T, s *suite) {
+	b := s.batcher(t)
+	s.seed(t, []connector.Object{object("k1")})
+	ctx, cancel := context.WithCancel(s.ctx)
+	cancel()
+	ops := []connector.Operation{connector.CreateOp(object("n1")), connector.DeleteOp("k1"), connector.UpdateOp("k1", connector.Replace(AttrGiven, "x"))}
+	errs := b.Apply(ctx, ops)
+	if len(errs) != len(ops) {
+		t.Fatalf("Apply returned %d results for %d operations", len(errs), len(ops))
+	}
+	for i, err := range errs {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("operation %d under a canceled context: %v, want context.Canceled", i, err)
+		}
+	}
+	s.wantIDs(t, "k1")
+	s.get(t, object("k1"))
 }
