@@ -415,3 +415,40 @@ func TestMatchKeyFollowsTheEqualityRule(t *testing.T) {
 	}
 	wantErr(t, "Create of the same uid in other case", c.Create(t.Context(), obj("alice smith")), connector.ErrAlreadyExists)
 }
+
+// TestNamingAttributeChangeMovesTheEntry: identified by entryUUID, an
+// entry whose naming attribute gets a new value is moved to its new RDN
+// by ModifyDN (a modify cannot change an RDN value) — the same entry,
+// with its other changes made too.
+func TestNamingAttributeChangeMovesTheEntry(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	cfg := config(t, srv)
+	seed(t, srv, cfg.BaseDN, []connector.Object{obj("zoe.bronte", "sn", "Brontë"), obj("taken", "sn", "Other")})
+	cfg.Identifier = ""
+	c := open(t, cfg)
+	ctx := t.Context()
+	var uuid string
+	for o, err := range c.Search(ctx, connector.Query{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Attributes.First("uid") == "zoe.bronte" {
+			uuid = o.ID
+		}
+	}
+	if err := c.Update(ctx, uuid, []connector.Modification{connector.Replace("uid", "zoe.gaskell"), connector.Replace("sn", "Gaskell")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Get(ctx, uuid)
+	if err != nil || got.Attributes.First("uid") != "zoe.gaskell" || got.Attributes.First("sn") != "Gaskell" {
+		t.Fatalf("after the update: %v, %v", got, err)
+	}
+	if dn := dnOf(t, srv, cfg.BaseDN, "zoe.gaskell"); !strings.HasPrefix(dn, "uid=zoe.gaskell,") {
+		t.Errorf("the entry's DN is %q", dn)
+	}
+	wantErr(t, "a naming value another entry has", c.Update(ctx, uuid, []connector.Modification{connector.Replace("uid", "taken")}),
+		connector.ErrAlreadyExists)
+	wantErr(t, "two naming values", c.Update(ctx, uuid, []connector.Modification{connector.Add("uid", "second")}),
+		connector.ErrInvalidObject, "exactly one value")
+}

@@ -99,11 +99,62 @@ func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modi
 	if err != nil {
 		return err
 	}
-	req, err := c.modifyRequest(e.DN, id, cur.Attributes, mods)
+	dn, err := c.renameForNaming(ctx, e.DN, id, cur.Attributes, mods)
+	if err != nil {
+		return err
+	}
+	req, err := c.modifyRequest(dn, id, cur.Attributes, mods)
 	if err != nil || req == nil {
 		return err
 	}
 	return c.fail("update", id, c.do(ctx, "update", id, func(conn *goldap.Conn) error { return conn.Modify(req) }))
+}
+
+// renameForNaming moves the entry to its new RDN when mods change the
+// value of the naming attribute, which a modify cannot (the server
+// refuses to change an RDN value): a ModifyDN under the same parent,
+// removing the old value, so the entry — and its entryUUID, the
+// identifier — stays the same. cur then holds the new value, so the
+// modify that follows leaves it alone. It returns the entry's DN after.
+// With the identifier as the naming attribute, a new value is a rename
+// (Rename) and the update refuses it.
+func (c *Connector) renameForNaming(ctx context.Context, dn, id string, cur connector.Attributes, mods []connector.Modification) (string, error) {
+	if c.naming == c.id {
+		return dn, nil
+	}
+	name := c.naming.name()
+	var naming []connector.Modification
+	for _, m := range mods {
+		if c.canonicalName(m.Attribute) == name {
+			naming = append(naming, connector.Modification{Op: m.Op, Attribute: name, Values: m.Values})
+		}
+	}
+	if len(naming) == 0 {
+		return dn, nil
+	}
+	next, err := cur.Apply(naming, true)
+	if err != nil {
+		return "", c.errs.Object(connector.ErrInvalidObject, "update", id, err, "")
+	}
+	value := next.First(name)
+	if len(next[name]) != 1 || value == "" {
+		return "", c.errs.Object(connector.ErrInvalidObject, "update", id, fmt.Errorf("the naming attribute %s must keep exactly one value, not %q", name, next[name]),
+			"Entries are named by it: map one value to it.")
+	}
+	if c.rdnValue(dn, c.naming) == value {
+		return dn, nil
+	}
+	req := goldap.NewModifyDNRequest(dn, name+"="+EscapeDNValue(value), true, "")
+	if err := c.fail("update", id, c.do(ctx, "update", id, func(conn *goldap.Conn) error { return conn.ModifyDN(req) })); err != nil {
+		return "", err
+	}
+	cur[name] = []string{value}
+	// The entry's new DN, as the server spells it.
+	e, err := c.find(ctx, "update", id, []string{c.id.name()})
+	if err != nil {
+		return "", err
+	}
+	return e.DN, nil
 }
 
 // checkMods refuses, before anything is read, modifications no entry can
