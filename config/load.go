@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -70,6 +71,17 @@ func LoadSettings(dir string, opts LoadOptions) (*Settings, hcl.Diagnostics) {
 		}}
 	}
 	opts.AllowUnsetVariables = true
+	// Only a file that holds the word can hold the block: the others are
+	// not parsed, unless the block refers to what they declare (then
+	// the quick load fails and every file is read).
+	quick := &loader{cfg: newConfig(dir), parser: hclparse.NewParser(), opts: opts, fsys: rootFS(dir), settingsOnly: true,
+		keep: func(src []byte) bool { return bytes.Contains(src, []byte("syncline")) }}
+	if diags := quick.load(); !diags.HasErrors() || quick.none {
+		if quick.none {
+			return &Settings{}, nil // no file mentions a syncline block: the defaults
+		}
+		return quick.cfg.Settings, diags
+	}
 	l := &loader{cfg: newConfig(dir), parser: hclparse.NewParser(), opts: opts, fsys: rootFS(dir), settingsOnly: true}
 	diags := l.load()
 	return l.cfg.Settings, diags
@@ -94,6 +106,10 @@ type loader struct {
 	sourceBytes int64
 	// settingsOnly stops after the syncline block (LoadSettings).
 	settingsOnly bool
+	// keep, when set, picks the files to parse by their contents; none is
+	// set when it kept none.
+	keep func(src []byte) bool
+	none bool
 }
 
 // load runs the phases within the evaluation limits (see limits.go).
@@ -169,6 +185,10 @@ func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
 			bodies = append(bodies, p.file.Body)
 		}
 	}
+	if len(bodies) == 0 && !diags.HasErrors() && l.keep != nil {
+		l.none = true
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "No file kept"}}
+	}
 	if len(bodies) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -207,6 +227,9 @@ func (l *loader) parseAll(names []string) []parsedFile {
 			continue
 		}
 		if p.diags = l.countSource(src, p.display); p.diags.HasErrors() {
+			continue
+		}
+		if l.keep != nil && !l.keep(src) {
 			continue
 		}
 		p.src = src
