@@ -16,18 +16,21 @@ import (
 )
 
 // orphanConfig runs one command that writes its own start and end times
-// around a five-second sleep, under concurrency = "forbid".
+// around a sleep, under concurrency = "forbid": the first run sleeps a
+// minute — far longer than serve takes to come back, so the recovery run
+// always finds the sleep it left behind and must kill it — and later runs
+// a second.
 const orphanConfig = `task "tick" {
   concurrency = "forbid"
   activity "exec" {
     command = "sh"
-    args    = ["-c", "echo start $$ $(date +%s%N) >> times.log; sleep 5; echo end $$ $(date +%s%N) >> times.log"]
+    args    = ["-c", "if [ -e first.done ]; then d=1; else : > first.done; d=60; fi; echo start $$ $(date +%s%N) >> times.log; sleep $d; echo end $$ $(date +%s%N) >> times.log"]
   }
 }
 `
 
 // TestServeKilledLeavesNoCommandRunning kills a real serve process while
-// its exec command sleeps, starts serve again, and checks from the
+// its exec command sleeps (a minute: the sleep outlives serve's restart), starts serve again, and checks from the
 // command's own timestamps that no two runs of the forbid task overlap:
 // the command died with serve, and the recovery run killed what was left
 // of its process group before it started.
