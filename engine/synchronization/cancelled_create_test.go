@@ -81,3 +81,24 @@ func appShadow(t *testing.T, b *bundle, key string) string {
 		map[bool]string{true: "linked", false: "unlinked"}[linked],
 		"pending=" + strings.TrimSuffix(strings.Join(ops, ""), ",")}, " ")
 }
+
+// TestCancelledCreateIsNoDeletion: the import that terminates two people
+// whose creates were never carried out deletes no account — the queued
+// creates and deletes cancel out — so none counts against its own
+// max_deletions = 1, and it succeeds.
+func TestCancelledCreateIsNoDeletion(t *testing.T) {
+	t.Parallel()
+	strict := "task \"strict-import\" {\n  activity \"import\" {\n    resource = resource.hr\n    thresholds {\n      max_deletions = 1\n    }\n  }\n}\n"
+	b := setup(t, map[string]string{"hr.csv": hrCSV, "main.hcl": hrResource("") + groupedApp() + tasks("") + strict})
+	mustSucceed(t, b.run(t, "hr-import", ""))
+	terminated := strings.NewReplacer("alice@hr.example,active", "alice@hr.example,terminated",
+		"bob@hr.example,active", "bob@hr.example,terminated").Replace(hrCSV)
+	b.write(t, map[string]string{"hr.csv": terminated})
+	run := b.run(t, "strict-import", "")
+	mustSucceed(t, run)
+	for _, key := range []string{"alice", "bob"} {
+		if got := appShadow(t, b, key); got != "dead unlinked pending=" {
+			t.Errorf("%s's account: %s, want dead, unlinked, nothing pending", key, got)
+		}
+	}
+}

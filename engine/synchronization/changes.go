@@ -41,7 +41,7 @@ func (w *world) keep(rec Recorder, build func() []state.RunChange) []state.RunCh
 func (e *effects) queued() int64 {
 	var n int64
 	for _, a := range e.accounts {
-		if a.writes() && a.rt.res.GroupingInterval > 0 {
+		if a.writes() && a.rt.res.GroupingInterval > 0 && !(a.op == state.OpDelete && cancelsOut(a.shadow)) {
 			n++
 		}
 	}

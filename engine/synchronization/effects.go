@@ -77,7 +77,9 @@ func (e *effects) counts() counts {
 		case state.OpCreate:
 			c.creations++
 		case state.OpDelete:
-			c.deletions++
+			if !cancelsOut(a.shadow) {
+				c.deletions++
+			}
 		case state.OpDisable:
 			c.disables++
 		}

@@ -395,6 +395,17 @@ func mergeOps(ops []state.PendingOperation) []state.PendingOperation {
 	return out
 }
 
+// cancelsOut reports whether a delete queued on sh would cancel its
+// queued operations out — a create never tried: the object never
+// existed, so nothing is deleted (and no deletion counts against a
+// threshold).
+func cancelsOut(sh *state.Shadow) bool {
+	if sh == nil || len(sh.Pending) == 0 {
+		return false
+	}
+	return len(mergeOps(append(slices.Clone(sh.Pending), state.PendingOperation{Op: state.OpDelete}))) == 0
+}
+
 // forgetNeverCreated ends sh when its queued operations cancel out to
 // nothing — a create never tried, then a delete — and reports whether it
 // did. The object never existed on the resource, so its shadow is dead
