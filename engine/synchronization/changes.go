@@ -8,30 +8,29 @@ import (
 	"github.com/syncline/syncline/state"
 )
 
-// keep returns the changes build makes, to record with the run: all of
-// them in preview, the first MaxChanges of the job in full mode, none
+// keep returns the n changes build makes, to record with the run: all
+// of them in preview, the first MaxChanges of the job in full mode, none
 // without a run; what is left out is counted in changes.not_recorded.
-// build is called only when something may be kept.
-func (w *world) keep(rec Recorder, build func() []state.RunChange) []state.RunChange {
-	if w.job.RunID == 0 {
+// build is called only when something may be kept: past the limit, a run
+// of a million objects builds no change it would throw away.
+func (w *world) keep(rec Recorder, n int, build func() []state.RunChange) []state.RunChange {
+	if w.job.RunID == 0 || n == 0 {
 		return nil
 	}
 	limit := int64(w.job.maxChanges())
 	if limit >= 0 && w.kept.Load() >= limit {
-		if n := len(build()); n > 0 {
-			rec.AddStatistic("changes.not_recorded", int64(n))
-		}
+		rec.AddStatistic("changes.not_recorded", int64(n))
 		return nil
 	}
 	changes := build()
 	if len(changes) == 0 {
 		return nil
 	}
-	n := w.kept.Add(int64(len(changes)))
-	if limit < 0 || n <= limit {
+	total := w.kept.Add(int64(len(changes)))
+	if limit < 0 || total <= limit {
 		return changes
 	}
-	over := min(n-limit, int64(len(changes)))
+	over := min(total-limit, int64(len(changes)))
 	rec.AddStatistic("changes.not_recorded", over)
 	return changes[:int64(len(changes))-over]
 }

@@ -123,7 +123,7 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 	}
 	var changes []state.RunChange
 	note := func(p *state.PendingOperation, err error) {
-		changes = append(changes, x.w.keep(rec, func() []state.RunChange {
+		changes = append(changes, x.w.keep(rec, 1, func() []state.RunChange {
 			return []state.RunChange{carriedOut(sh, p, it, err)}
 		})...)
 	}

@@ -396,10 +396,11 @@ func (p *pass) applyEffects(r *state.RepositoryTx, rec Recorder, e *effects, pre
 			rec.AddStatistic("operations.queued", queued)
 		}
 	}
-	for _, name := range e.statistics(written) {
+	stats := e.statistics(written) // one per change, as the changes are
+	for _, name := range stats {
 		rec.AddStatistic(name, 1)
 	}
-	changes = p.w.keep(rec, func() []state.RunChange { return e.changes(p.job.Activity.Name, written) })
+	changes = p.w.keep(rec, len(stats), func() []state.RunChange { return e.changes(p.job.Activity.Name, written) })
 	for _, problem := range e.problems {
 		if stop := p.itemError(rec, e.item, problem); stop != nil {
 			return due, changes, stop, nil
