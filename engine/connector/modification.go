@@ -63,17 +63,18 @@ func (m Modification) apply(current []string) ([]string, error) {
 	values := Values(m.Values...)
 	switch m.Op {
 	case ModReplace:
-		return union(nil, values), nil
+		return Union(nil, values), nil
 	case ModAdd:
-		return union(current, values), nil
+		return Union(current, values), nil
 	case ModRemove:
 		return slices.DeleteFunc(slices.Clone(current), func(v string) bool { return slices.Contains(values, v) }), nil
 	}
 	return nil, fmt.Errorf("unknown modification %q of attribute %q; use add, replace or remove", m.Op, m.Attribute)
 }
 
-// union returns current followed by the values not in it yet, once each.
-func union(current, values []string) []string {
+// Union returns current followed by the values not in it yet, once each:
+// what adding values to an attribute gives.
+func Union(current, values []string) []string {
 	out := slices.Clone(current)
 	for _, v := range values {
 		if !slices.Contains(out, v) {

@@ -69,7 +69,7 @@ func (c *Connector) newAttributes(obj connector.Object) (connector.Attributes, e
 		if err != nil {
 			return nil, err
 		}
-		attrs[canon] = union(attrs[canon], vs)
+		attrs[canon] = connector.Union(attrs[canon], vs)
 	}
 	idName := c.id.name()
 	if vs := attrs[idName]; len(vs) > 0 && !slices.Equal(vs, []string{obj.ID}) {
@@ -335,22 +335,17 @@ func (c *Connector) canonicalName(name string) string {
 // canonicalValues checks values of a binary attribute are base64 and
 // writes them as Search returns them (standard encoding, padded).
 func (c *Connector) canonicalValues(op, id, name string, vs []string) ([]string, error) {
-	if !c.schema.binary(name) || c.schema.secret(name) {
-		return vs, nil
+	raw, err := c.rawValues(op, id, name, vs)
+	if err != nil || !c.schema.binary(name) || c.schema.secret(name) {
+		return raw, err
 	}
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		b, err := decodeBase64(v)
-		if err != nil {
-			return nil, c.errs.Object(connector.ErrInvalidObject, op, id, fmt.Errorf("attribute %s is binary, and a value is not base64: %v", name, err),
-				"Write the values of binary attributes (jpegPhoto, userCertificate) base64-encoded, as a search shows them.")
-		}
-		out[i] = base64.StdEncoding.EncodeToString(b)
+	for i, b := range raw {
+		raw[i] = base64.StdEncoding.EncodeToString([]byte(b))
 	}
-	return out, nil
+	return raw, nil
 }
 
-// rawValues turns checked values into what is sent: the bytes of a
+// rawValues turns values into what is sent: the bytes of a base64-checked
 // binary attribute, the text of others.
 func (c *Connector) rawValues(op, id, name string, vs []string) ([]string, error) {
 	if !c.schema.binary(name) || c.schema.secret(name) {
@@ -360,7 +355,8 @@ func (c *Connector) rawValues(op, id, name string, vs []string) ([]string, error
 	for i, v := range vs {
 		b, err := decodeBase64(v)
 		if err != nil {
-			return nil, c.errs.Object(connector.ErrInvalidObject, op, id, err, "")
+			return nil, c.errs.Object(connector.ErrInvalidObject, op, id, fmt.Errorf("attribute %s is binary, and a value is not base64: %v", name, err),
+				"Write the values of binary attributes (jpegPhoto, userCertificate) base64-encoded, as a search shows them.")
 		}
 		out[i] = string(b)
 	}
@@ -386,17 +382,6 @@ func (c *Connector) checkSingle(op, id string, attrs connector.Attributes) error
 		}
 	}
 	return nil
-}
-
-// union returns current followed by the values not in it yet.
-func union(current, values []string) []string {
-	out := slices.Clone(current)
-	for _, v := range values {
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // Rename gives the entry with identifier id the identifier newID by a
