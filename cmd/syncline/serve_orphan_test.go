@@ -56,6 +56,16 @@ func TestServeKilledLeavesNoCommandRunning(t *testing.T) {
 
 	first, _ := startServe(t, dir)
 	waitForFile(t, log, 20*time.Second, func(s string) bool { return strings.Contains(s, "start ") })
+	// The command may write its start before serve has stored its process
+	// group with the run: kill serve only once the group is on record.
+	waitForRun(t, st, 20*time.Second, "the process group in the run's checkpoint", func(runs []state.Run) *state.Run {
+		for i := range runs {
+			if runs[i].State == state.RunRunning && strings.Contains(string(runs[i].Checkpoint), `"process"`) {
+				return &runs[i]
+			}
+		}
+		return nil
+	})
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
