@@ -152,8 +152,33 @@ type Resource struct {
 	Connection       *Connection
 	GroupingInterval time.Duration
 	PendingRetention time.Duration
-	ObjectTypes      []*ObjectType
-	DeclRange        hcl.Range
+	// WriteBatchSize and WriteFlushInterval bound the batches in which
+	// provisioning operations are written to the resource (0: the
+	// defaults, DefaultWriteBatchSize and DefaultWriteFlushInterval).
+	WriteBatchSize     int
+	WriteFlushInterval time.Duration
+	ObjectTypes        []*ObjectType
+	DeclRange          hcl.Range
+}
+
+// The defaults and the largest value of a resource's write batches.
+const (
+	DefaultWriteBatchSize     = 500
+	DefaultWriteFlushInterval = time.Second
+	MaxWriteBatchSize         = 100_000
+)
+
+// WriteBatch returns the size and flush interval of the resource's write
+// batches, the defaults where unset.
+func (r *Resource) WriteBatch() (size int, flush time.Duration) {
+	size, flush = r.WriteBatchSize, r.WriteFlushInterval
+	if size <= 0 {
+		size = DefaultWriteBatchSize
+	}
+	if flush <= 0 {
+		flush = DefaultWriteFlushInterval
+	}
+	return size, flush
 }
 
 // Address returns "resource.NAME".

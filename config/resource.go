@@ -14,6 +14,8 @@ var resourceSchema = &hcl.BodySchema{
 		{Name: "description"},
 		{Name: "grouping_interval"},
 		{Name: "pending_retention"},
+		{Name: "write_batch_size"},
+		{Name: "write_flush_interval"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "connection"},
@@ -66,6 +68,12 @@ func (c *Config) decodeResource(d *decoder, b *hcl.Block) (*Resource, hcl.Diagno
 	}
 	if attr, ok := content.Attributes["pending_retention"]; ok {
 		diags = append(diags, d.duration(attr, &r.PendingRetention)...)
+	}
+	if attr, ok := content.Attributes["write_batch_size"]; ok {
+		diags = append(diags, d.integer(attr, 1, MaxWriteBatchSize, &r.WriteBatchSize)...)
+	}
+	if attr, ok := content.Attributes["write_flush_interval"]; ok {
+		diags = append(diags, d.duration(attr, &r.WriteFlushInterval)...)
 	}
 	diags = append(diags, c.decodeResourceBlocks(d, r, content.Blocks)...)
 	return r, diags

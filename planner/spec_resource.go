@@ -12,6 +12,14 @@ func resourceSpec(w specWriter, r *config.Resource) {
 	w.str("description", r.Description)
 	w.duration("grouping_interval", r.GroupingInterval)
 	w.duration("pending_retention", r.PendingRetention)
+	// Written only when set, so that a state applied before the settings
+	// existed sees no change.
+	if r.WriteBatchSize > 0 {
+		w.int("write_batch_size", r.WriteBatchSize)
+	}
+	if r.WriteFlushInterval > 0 {
+		w.duration("write_flush_interval", r.WriteFlushInterval)
+	}
 	connectionSpec(w.at("connection"), r.Connector, r.Connection)
 	for _, ot := range r.ObjectTypes {
 		objectTypeSpec(w.at("object_type."+ot.Kind+"/"+ot.Intent), ot)

@@ -118,6 +118,9 @@ func Recompute(ctx context.Context, job *Job) error {
 			return err
 		}
 	}
+	if err := p.x.flush(ctx, job.now()); err != nil {
+		return err
+	}
 	return finish(ctx, job, w, job.Rec)
 }
 

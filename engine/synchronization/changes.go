@@ -93,6 +93,20 @@ func (x *executor) expect(e *effects, due []int64) {
 					it.secrets[name] = vs
 				}
 			}
+			if prev, ok := x.intents.m[a.shadow.ID]; ok {
+				// Two steps queued on the shadow before it was carried
+				// out: its queue merges them, and so does the intent —
+				// the values before the first, every secret.
+				it.before, it.situation = prev.before, prev.situation
+				for name, vs := range prev.secrets {
+					if _, ok := it.secrets[name]; !ok {
+						if it.secrets == nil {
+							it.secrets = connector.Attributes{}
+						}
+						it.secrets[name] = vs
+					}
+				}
+			}
 			x.intents.m[a.shadow.ID] = it
 		}
 	}

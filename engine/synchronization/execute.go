@@ -31,11 +31,29 @@ type executor struct {
 	// renamed holds the shadows renamed since their last store: their
 	// new key may be held by a shadow of a gone object (freeKey).
 	renamed map[int64]bool
+
+	// holdMax is the largest write batch: the most shadows held before
+	// a flush, and chunk the most run at once (at least minChunk);
+	// flushAfter is the shortest flush interval. held are the shadows
+	// waiting for their batch (hold), recorded by heldRec, the first of
+	// them held at heldSince.
+	holdMax    int
+	chunk      int
+	flushAfter time.Duration
+	held       []int64
+	heldRec    Recorder
+	heldSince  time.Time
 }
 
 func newExecutor(w *world, errs *errorCounter) *executor {
-	return &executor{w: w, errs: errs, down: map[string]error{}}
+	x := &executor{w: w, errs: errs, down: map[string]error{}}
+	x.holdMax, x.flushAfter = writeBatches(w.cfg)
+	x.chunk = max(x.holdMax, minChunk)
+	return x
 }
+
+// minChunk is the fewest shadows read and stored at once.
+const minChunk = 500
 
 // Retry backoff for failed operations.
 const (
@@ -47,7 +65,7 @@ const (
 // now (all of them when force is set), then stores the shadows. It
 // returns the error policy's stop once failures reach it.
 func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.Time, force bool) error {
-	for chunk := range slices.Chunk(ids, 500) {
+	for chunk := range slices.Chunk(ids, x.chunk) {
 		shs, err := x.w.job.Store.ShadowsByID(ctx, chunk)
 		if err != nil {
 			return err
@@ -59,23 +77,38 @@ func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.
 	return nil
 }
 
-// runShadows is run for shadows already read.
+// runShadows is run for shadows already read. The operations go to the
+// resources in rounds: the first due operation of every shadow, grouped
+// by resource into write batches (send), then the next operation of the
+// shadows whose first was done, and so on; a shadow stops at its first
+// operation that fails, as it would one at a time.
 func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Shadow, now time.Time, force bool) error {
-	for shs := range slices.Chunk(all, 500) {
+	for shs := range slices.Chunk(all, x.chunk) {
+		steps := x.begin(shs)
+		for ctx.Err() == nil && x.stop == nil {
+			round := x.next(rec, steps, now, force)
+			if len(round) == 0 {
+				break
+			}
+			x.send(ctx, rec, round, now)
+		}
 		var (
 			changed []*state.Shadow
 			changes []state.RunChange
 			owners  = map[int]int64{} // change index → owner to name
 		)
-		for _, sh := range shs {
-			if x.stop != nil {
-				break
+		for _, s := range steps {
+			sh := s.sh
+			if len(sh.Pending) == 0 {
+				if sh.Pending != nil || s.changed {
+					x.completed++
+				}
+				sh.Pending = nil
 			}
-			did, ch := x.executeShadow(ctx, rec, sh, now, force)
-			if did {
+			if s.changed {
 				changed = append(changed, sh)
 			}
-			for _, c := range ch {
+			for _, c := range s.changes {
 				if c.User == "" && sh.Owner != 0 {
 					owners[len(changes)] = sh.Owner
 				}
@@ -112,31 +145,72 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 	return x.stop
 }
 
-// executeShadow performs sh's due operations in order, stopping at the
-// first that fails; it reports whether sh changed, and returns the run
-// changes of the operations it carried out or that failed.
-func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Shadow, now time.Time, force bool) (bool, []state.RunChange) {
-	it, known := x.take(sh.ID)
-	if !known {
-		it.activity = x.w.job.Activity.Name
-		it.rt, _ = x.w.resourceType(sh.Resource, sh.Kind, sh.Intent)
+// step is one shadow's way through the executor's rounds.
+type step struct {
+	sh      *state.Shadow
+	it      intent
+	changed bool
+	changes []state.RunChange
+	// over is set once the shadow has nothing more to send in this pass:
+	// every operation done, one failed, or the next one not due.
+	over bool
+	// p is the operation of this round (sh.Pending[0]); op is p with its
+	// write-only values; lost names the write-only values no one kept.
+	p    *state.PendingOperation
+	op   *state.PendingOperation
+	lost []string
+}
+
+// begin prepares the shadows for the rounds: the intent of their
+// operations, and their queue merged.
+func (x *executor) begin(shs []*state.Shadow) []*step {
+	steps := make([]*step, len(shs))
+	for i, sh := range shs {
+		it, known := x.take(sh.ID)
+		if !known {
+			it.activity = x.w.job.Activity.Name
+			it.rt, _ = x.w.resourceType(sh.Resource, sh.Kind, sh.Intent)
+		}
+		cancelled := forgetNeverCreated(sh)
+		ops := mergeOps(sh.Pending)
+		steps[i] = &step{sh: sh, it: it, changed: cancelled || len(ops) != len(sh.Pending)}
+		sh.Pending = ops
 	}
-	var changes []state.RunChange
-	note := func(p *state.PendingOperation, err error) {
-		changes = append(changes, x.w.keep(rec, 1, func() []state.RunChange {
-			return []state.RunChange{carriedOut(sh, p, it, err)}
-		})...)
+	return steps
+}
+
+// next returns the steps with an operation to send in the next round,
+// each with its p and op set. Operations older than pending_retention are
+// given up on the way. It stops early when the error policy stops.
+func (x *executor) next(rec Recorder, steps []*step, now time.Time, force bool) []*step {
+	var round []*step
+	for _, s := range steps {
+		if x.stop != nil {
+			break
+		}
+		s.p, s.op, s.lost = nil, nil, nil
+		if s.over {
+			continue
+		}
+		if p, ok := x.due(rec, s, now, force); ok {
+			s.p = p
+			s.op, s.lost = withSecrets(p, s.it)
+			round = append(round, s)
+		}
 	}
-	cancelled := forgetNeverCreated(sh)
-	ops := mergeOps(sh.Pending)
-	changed := cancelled || len(ops) != len(sh.Pending)
-	sh.Pending = ops
-	for len(sh.Pending) > 0 && ctx.Err() == nil {
+	return round
+}
+
+// due returns s's next operation when it is due, giving up the expired
+// ones before it; otherwise s is over.
+func (x *executor) due(rec Recorder, s *step, now time.Time, force bool) (*state.PendingOperation, bool) {
+	sh := s.sh
+	for len(sh.Pending) > 0 {
 		p := &sh.Pending[0]
 		if x.expired(rec, sh, p, now) {
 			sh.Pending = sh.Pending[1:]
 			sh.Hash = "" // the object is not what the shadow says: look again
-			changed = true
+			s.changed = true
 			continue
 		}
 		if !force && p.NextAttemptAt.After(now) {
@@ -149,37 +223,34 @@ func (x *executor) executeShadow(ctx context.Context, rec Recorder, sh *state.Sh
 			}
 			break
 		}
-		err, down := x.down[sh.Resource]
-		op, lost := withSecrets(p, it)
-		if !down {
-			// Once a resource is found unreachable, the pass does not
-			// wait for it again: its other operations fail the same way.
-			err = x.perform(ctx, sh, op)
-		}
-		changed = true
-		if err != nil {
-			note(p, err)
-			x.failed(rec, sh, p, err, now)
-			break
-		}
-		note(p, nil)
-		x.done(rec, sh, p)
-		for _, name := range lost {
-			// Written without its value, which no one kept: the object is
-			// not in step, and the next decision finds the value missing
-			// and writes it.
-			delete(sh.Attributes, name)
-			sh.Hash = ""
-		}
-		sh.Pending = sh.Pending[1:]
+		return p, true
 	}
-	if len(sh.Pending) == 0 {
-		if sh.Pending != nil || changed {
-			x.completed++
-		}
-		sh.Pending = nil
+	s.over = true
+	return nil, false
+}
+
+// settle records the outcome of s's operation of this round: done, or
+// failed with err (the shadow then sends nothing more in this pass).
+func (x *executor) settle(rec Recorder, s *step, err error, now time.Time) {
+	sh, p := s.sh, s.p
+	s.changed = true
+	s.changes = append(s.changes, x.w.keep(rec, 1, func() []state.RunChange {
+		return []state.RunChange{carriedOut(sh, p, s.it, err)}
+	})...)
+	if err != nil {
+		x.failed(rec, sh, p, err, now)
+		s.over = true
+		return
 	}
-	return changed, changes
+	x.done(rec, sh, p)
+	for _, name := range s.lost {
+		// Written without its value, which no one kept: the object is
+		// not in step, and the next decision finds the value missing
+		// and writes it.
+		delete(sh.Attributes, name)
+		sh.Hash = ""
+	}
+	sh.Pending = sh.Pending[1:]
 }
 
 // record stores the run changes of carried-out operations with the run;
@@ -233,42 +304,6 @@ func (x *executor) expired(rec Recorder, sh *state.Shadow, p *state.PendingOpera
 			p.Op, p.QueuedAt.UTC().Format(time.RFC3339), res.PendingRetention, p.LastError))
 	rec.AddStatistic("operations.expired", 1)
 	return true
-}
-
-// perform does one operation on the resource.
-func (x *executor) perform(ctx context.Context, sh *state.Shadow, p *state.PendingOperation) error {
-	conn, err := x.w.conn(ctx, sh.Resource)
-	if err != nil {
-		return err
-	}
-	attrs := connector.Attributes(p.Attributes)
-	switch p.Op {
-	case state.OpCreate:
-		err = conn.Create(ctx, connector.Object{ID: sh.Identifier, Attributes: attrs})
-		if errors.Is(err, connector.ErrAlreadyExists) {
-			// Created before a crash, or by someone else: bring the
-			// existing object in line instead.
-			return x.align(ctx, conn, sh, attrs)
-		}
-		return err
-	case state.OpUpdate, state.OpDisable:
-		return conn.Update(ctx, sh.Identifier, replaceMods(attrs))
-	case state.OpDelete:
-		err = conn.Delete(ctx, sh.Identifier)
-		if errors.Is(err, connector.ErrNotFound) {
-			return nil
-		}
-		return err
-	case state.OpRename:
-		rn, ok := conn.(connector.Renamer)
-		if !ok || !conn.Capabilities().Rename {
-			return &connector.Error{Kind: connector.ErrUnsupported, Op: "rename", Resource: sh.Resource, Object: sh.Identifier,
-				Err:  fmt.Errorf("the outbound mappings give the object the new identifier %q, and the %s connector cannot rename objects", p.Identifier, x.w.cfg.Resources[sh.Resource].Connector),
-				Hint: "Rename the object on the resource by hand, or keep the identifier stable."}
-		}
-		return rn.Rename(ctx, sh.Identifier, p.Identifier)
-	}
-	return fmt.Errorf("unknown pending operation %q", p.Op)
 }
 
 // align updates the existing object of sh to have attrs. The identifier

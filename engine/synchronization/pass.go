@@ -107,6 +107,9 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	go func() { workers.Wait(); close(items) }()
 	g.Go(func() error { return p.commitAll(gctx, rec, items) })
 	err = g.Wait()
+	if ferr := p.x.flush(ctx, p.job.now()); err == nil {
+		err = ferr
+	}
 	est.settle(rec, err == nil && ctx.Err() == nil && p.stopErr == nil && a.MaxItems == 0, p.streamed.Load())
 	if err != nil {
 		return err
@@ -318,8 +321,9 @@ type emitFunc func(due []int64, changes []state.RunChange)
 
 // writeBatch runs work in one repository transaction (again from the
 // start when the transaction is retried), stores the run changes it
-// emitted in the same transaction, and after the commit executes the
-// provisioning operations it queued. It returns the stop (a threshold, the
+// emitted in the same transaction, and after the commit hands the
+// executor the provisioning operations it queued, to be carried out in
+// write batches (hold; the pass flushes what is held when it ends). It returns the stop (a threshold, the
 // error policy) with which work ended the batch after the items before
 // the one that tripped it.
 func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work func(*state.RepositoryTx, emitFunc) (stop, err error)) error {
@@ -345,8 +349,12 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 	if err != nil {
 		return err
 	}
-	if len(due) > 0 {
-		if err := p.x.run(ctx, rec, due, p.job.now(), false); err != nil {
+	if err := p.x.hold(ctx, rec, due, p.job.now()); err != nil {
+		return err
+	}
+	if stop != nil {
+		// What was decided before the stop is carried out now.
+		if err := p.x.flush(ctx, p.job.now()); err != nil {
 			return err
 		}
 	}

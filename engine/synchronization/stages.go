@@ -46,7 +46,7 @@ func (p *pass) remainingShadows(ctx context.Context, rec Recorder) error {
 			return err
 		}
 	}
-	return nil
+	return p.x.flush(ctx, p.job.now())
 }
 
 // gone reports whether sh's object no longer exists. After a complete

@@ -48,6 +48,24 @@ type errorCounter struct {
 	s  *safety
 }
 
+// left returns how many more object errors the error policy allows, the
+// one that stops the activity included, or -1 when it never stops it (c
+// nil: no policy).
+func (c *errorCounter) left() int {
+	if c == nil {
+		return -1
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch p := c.s.policy; {
+	case p.Action == "stop":
+		return 1
+	case p.StopAfter > 0:
+		return max(p.StopAfter-c.s.errors, 0)
+	}
+	return -1
+}
+
 func (c *errorCounter) add() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,0 +1,213 @@
+package synchronization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+)
+
+// Write batches. A pass commits its decisions a step at a time and hands
+// the executor the shadows whose operations are due (hold); the executor
+// keeps them until they fill a write batch — the largest write_batch_size
+// of the resources — or the first has waited the shortest
+// write_flush_interval, and the pass flushes what is left when it ends.
+// The operations are committed as pending before they are held, so a
+// crash while they wait loses nothing: the next run carries them out.
+// Each round of a flush sends each resource its operations through
+// connector.Apply, write_batch_size at a time: one call for a connector
+// with the batch capability, one operation after another otherwise.
+
+// writeBatches returns the largest write batch and the shortest flush
+// interval of the configured resources.
+func writeBatches(cfg *config.Config) (size int, flush time.Duration) {
+	size, flush = config.DefaultWriteBatchSize, config.DefaultWriteFlushInterval
+	first := true
+	for _, r := range cfg.Resources {
+		s, f := r.WriteBatch()
+		if first {
+			size, flush, first = s, f, false
+			continue
+		}
+		size, flush = max(size, s), min(flush, f)
+	}
+	return size, flush
+}
+
+// hold keeps the shadows ids, whose operations a pass has just
+// committed, until a write batch is full or the first of them has waited
+// the flush interval; then it runs what it holds. rec records them: a
+// pass flushes before it records elsewhere (a stage ends).
+func (x *executor) hold(ctx context.Context, rec Recorder, ids []int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if len(x.held) == 0 {
+		x.heldSince = now
+	}
+	x.held = append(x.held, ids...)
+	x.heldRec = rec
+	if len(x.held) < x.holdMax && now.Sub(x.heldSince) < x.flushAfter {
+		return nil
+	}
+	return x.flush(ctx, now)
+}
+
+// flush runs the operations of the shadows held. A shadow held twice
+// (two steps queued on it) is run once: its queue holds both.
+func (x *executor) flush(ctx context.Context, now time.Time) error {
+	if len(x.held) == 0 {
+		return nil
+	}
+	ids, rec := x.held, x.heldRec
+	x.held, x.heldRec = nil, nil
+	seen := make(map[int64]bool, len(ids))
+	ids = slices.DeleteFunc(ids, func(id int64) bool {
+		if seen[id] {
+			return true
+		}
+		seen[id] = true
+		return false
+	})
+	return x.run(ctx, rec, ids, now, false)
+}
+
+// send carries out the operations of a round, resource by resource in
+// write batches, and settles each step with its outcome, in the round's
+// order within a resource. A step whose operation was not sent — the
+// error policy stopped the activity, or the context ended before it was
+// carried out — is left as it was: its operation stays pending.
+func (x *executor) send(ctx context.Context, rec Recorder, round []*step, now time.Time) {
+	var order []string
+	byResource := map[string][]*step{}
+	for _, s := range round {
+		name := s.sh.Resource
+		if _, ok := byResource[name]; !ok {
+			order = append(order, name)
+		}
+		byResource[name] = append(byResource[name], s)
+	}
+	for _, name := range order {
+		if x.stop != nil || ctx.Err() != nil {
+			return
+		}
+		x.sendTo(ctx, rec, name, byResource[name], now)
+	}
+}
+
+// sendTo sends steps, all on the resource name, write_batch_size at a
+// time (fewer while the error policy allows fewer errors, so that no
+// batch can carry the activity past its stop).
+func (x *executor) sendTo(ctx context.Context, rec Recorder, name string, steps []*step, now time.Time) {
+	size := config.DefaultWriteBatchSize
+	if res := x.w.cfg.Resources[name]; res != nil {
+		size, _ = res.WriteBatch()
+	}
+	for len(steps) > 0 {
+		if x.stop != nil || ctx.Err() != nil {
+			return
+		}
+		n := min(len(steps), size)
+		if left := x.errs.left(); left >= 0 {
+			n = min(n, max(left, 1))
+		}
+		batch := steps[:n]
+		steps = steps[n:]
+		errs := x.apply(ctx, name, batch)
+		for i, s := range batch {
+			if errs[i] != nil && ctx.Err() != nil && isContextError(errs[i]) {
+				continue // not carried out: it stays pending as it was
+			}
+			x.settle(rec, s, errs[i], now)
+		}
+	}
+}
+
+// apply carries out the operations of batch on the resource name and
+// returns their errors, one per step. A resource found unreachable in this
+// pass is not tried again: its operations fail the same way.
+func (x *executor) apply(ctx context.Context, name string, batch []*step) []error {
+	errs := make([]error, len(batch))
+	fill := func(err error) []error {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	if err, down := x.down[name]; down {
+		return fill(err)
+	}
+	conn, err := x.w.conn(ctx, name)
+	if err != nil {
+		if errors.Is(err, connector.ErrUnreachable) {
+			x.down[name] = err
+		}
+		return fill(err)
+	}
+	ops := make([]connector.Operation, 0, len(batch))
+	at := make([]int, 0, len(batch)) // ops[k] is batch[at[k]]'s
+	for i, s := range batch {
+		op, err := x.operation(conn, s)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		ops = append(ops, op)
+		at = append(at, i)
+	}
+	if len(ops) == 0 {
+		return errs
+	}
+	for k, err := range connector.Apply(ctx, conn, ops) {
+		i := at[k]
+		s := batch[i]
+		switch {
+		case err == nil:
+		case s.op.Op == state.OpCreate && errors.Is(err, connector.ErrAlreadyExists):
+			// Created before a crash, or by someone else: bring the
+			// existing object in line instead.
+			err = x.align(ctx, conn, s.sh, connector.Attributes(s.op.Attributes))
+		case s.op.Op == state.OpDelete && errors.Is(err, connector.ErrNotFound):
+			err = nil // gone already: what the delete wanted
+		}
+		if errors.Is(err, connector.ErrUnreachable) {
+			x.down[name] = err
+		}
+		errs[i] = err
+	}
+	return errs
+}
+
+// operation is the connector operation that carries out s's operation of
+// this round.
+func (x *executor) operation(conn connector.Connector, s *step) (connector.Operation, error) {
+	sh, p := s.sh, s.op
+	attrs := connector.Attributes(p.Attributes)
+	switch p.Op {
+	case state.OpCreate:
+		return connector.CreateOp(connector.Object{ID: sh.Identifier, Attributes: attrs}), nil
+	case state.OpUpdate, state.OpDisable:
+		return connector.UpdateOp(sh.Identifier, replaceMods(attrs)...), nil
+	case state.OpDelete:
+		return connector.DeleteOp(sh.Identifier), nil
+	case state.OpRename:
+		if _, ok := conn.(connector.Renamer); !ok || !conn.Capabilities().Rename {
+			return connector.Operation{}, &connector.Error{Kind: connector.ErrUnsupported, Op: "rename", Resource: sh.Resource, Object: sh.Identifier,
+				Err:  fmt.Errorf("the outbound mappings give the object the new identifier %q, and the %s connector cannot rename objects", p.Identifier, x.w.cfg.Resources[sh.Resource].Connector),
+				Hint: "Rename the object on the resource by hand, or keep the identifier stable."}
+		}
+		return connector.RenameOp(sh.Identifier, p.Identifier), nil
+	}
+	return connector.Operation{}, fmt.Errorf("unknown pending operation %q", p.Op)
+}
+
+// isContextError reports whether err is a context's: the operation was
+// not carried out because the run was cancelled or timed out.
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
