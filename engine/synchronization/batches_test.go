@@ -220,3 +220,56 @@ func TestWriteFlushInterval(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectionDroppedMidBatch: the connection to the table drops in
+// the middle of the import's write batches. What the table did not
+// confirm stays pending; once the table is reachable again, a
+// reconciliation's operation_completion finishes: every active person has
+// exactly one account, nothing is lost, nothing is written twice.
+func TestConnectionDroppedMidBatch(t *testing.T) {
+	t.Parallel()
+	dsn := connectortest.PostgresDSN(t)
+	addr := connectortest.PostgresAddr(t)
+	proxy := connectortest.NewProxy(t, addr)
+	through := strings.Replace(dsn, addr, proxy.Addr(), 1)
+	if through == dsn {
+		t.Skipf("the PostgreSQL DSN does not name %s as written; cannot put a proxy in between", addr)
+	}
+	const n = 1000
+	conn, db, table := pgTable(t)
+	cut := strings.Replace(conn, dsn, through, 1)
+	b := setup(t, map[string]string{"hr.csv": staff(n), "main.hcl": hrResource("") + batchedApp(cut, "write_batch_size = 50") + tasks("")})
+	// About a third of what the import sends to the table.
+	proxy.CutAfter(25_000)
+	run := b.run(t, "hr-import", "")
+	if run.State != state.RunPartial {
+		t.Fatalf("import with the connection dropping: %s, want partial\n%s", run.State, describe(run))
+	}
+	rows := count(t, db, "SELECT count(*) FROM "+table)
+	pending, err := b.store.ShadowsPending(b.ctx, "app", farFuture, 2*n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows == 0 || rows == n || len(pending) == 0 {
+		t.Fatalf("after the drop: %d accounts, %d pending; want the drop in the middle", rows, len(pending))
+	}
+	if rows+len(pending) < n {
+		t.Errorf("after the drop: %d accounts and %d pending, %d lost", rows, len(pending), n-rows-len(pending))
+	}
+	if got := stat(run, "operations.create"); got > int64(rows) {
+		t.Errorf("operations.create = %d, but the table has %d accounts", got, rows)
+	}
+
+	b.write(t, map[string]string{"main.hcl": hrResource("") + batchedApp(conn, "write_batch_size = 50") + tasks("")})
+	b.apply(t)
+	mustSucceed(t, b.run(t, "app-reconcile", ""))
+	if got := count(t, db, "SELECT count(*) FROM "+table); got != n {
+		t.Errorf("%d accounts after the reconciliation, want %d", got, n)
+	}
+	if got := count(t, db, "SELECT count(*) FROM "+table+" WHERE email = login || '@hr.example'"); got != n {
+		t.Errorf("%d accounts with their e-mail, want %d", got, n)
+	}
+	if left, _ := b.store.ShadowsPending(b.ctx, "app", farFuture, 2*n); len(left) != 0 {
+		t.Errorf("%d shadows still pending", len(left))
+	}
+}
