@@ -48,5 +48,8 @@ WHERE id = ? RETURNING `+runColumns, note, r.ID)
 	if err != nil {
 		return nil, err
 	}
+	if err := w.notifyOutcomes(runs); err != nil {
+		return nil, err
+	}
 	return &runs[0], nil
 }

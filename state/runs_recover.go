@@ -55,6 +55,9 @@ func (w *writeTx) recover(victims []Run, now time.Time, requeue func(Run) []Run)
 		if err != nil {
 			return nil, err
 		}
+		if err := w.notifyOutcomes(runs); err != nil {
+			return nil, err
+		}
 		for _, ir := range runs {
 			recovered = append(recovered, ir)
 			if requeue == nil || ir.State != RunInterrupted {

@@ -90,10 +90,16 @@ func (w *writeTx) finish(id int64, worker string, final RunState, errMsg string,
 	if err != nil {
 		return err
 	}
-	res, err := w.exec(`UPDATE runs SET state = ?, error = ?, finished_at = ?, activities = coalesce(?, activities)
-WHERE id = ? AND state = 'running' AND claimed_by = ?`,
-		final, errMsg, formatTime(w.nowOr(finishedAt)), acts, id, worker)
-	return w.heldIf(res, err, id, worker)
+	runs, err := w.queryRuns(`UPDATE runs SET state = ?, error = ?, finished_at = ?, activities = coalesce(?, activities)
+WHERE id = ? AND state = 'running' AND claimed_by = ?
+RETURNING `+runColumns, final, errMsg, formatTime(w.nowOr(finishedAt)), acts, id, worker)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		return w.notHeld(id, worker)
+	}
+	return w.notifyOutcomes(runs)
 }
 
 // activitiesArg is the activities column for a report: NULL (keep the
