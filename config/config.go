@@ -51,8 +51,12 @@ func newConfig(dir string) *Config {
 type Settings struct {
 	// State is the state store location: a path or sqlite:// URL (the
 	// default, relative to the configuration directory), or a postgres:// URL.
-	State     string
-	Sync      *SyncSettings
+	State string
+	Sync  *SyncSettings
+	// SMTP is the mail server of e-mail notifications; PublicURL is
+	// where people reach this Syncline's console, for links to runs.
+	SMTP      *SMTPSettings
+	PublicURL string
 	DeclRange hcl.Range
 }
 
@@ -312,13 +316,6 @@ type Retry struct {
 	Backoff    time.Duration
 	MaxBackoff time.Duration
 	DeclRange  hcl.Range
-}
-
-// Notify sends a run's outcome to a webhook.
-type Notify struct {
-	On        []string // run outcomes, e.g. "failed"
-	Webhook   cty.Value
-	DeclRange hcl.Range
 }
 
 // Activity is one unit of work inside a task. Fields that do not apply to the

@@ -147,6 +147,7 @@ func (l *loader) loadPhases() hcl.Diagnostics {
 	diags = append(diags, l.cfg.decodeResources(d, blocks["resource"])...)
 	diags = append(diags, l.cfg.decodeTasks(d, blocks["task"])...)
 	diags = append(diags, l.cfg.decodeMoved(blocks["moved"])...)
+	diags = append(diags, l.cfg.checkEmailNotifications()...)
 	diags = append(diags, l.cfg.resolveReferences()...)
 	return diags
 }

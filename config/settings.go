@@ -10,8 +10,8 @@ import (
 )
 
 var settingsSchema = &hcl.BodySchema{
-	Attributes: attrs("state"),
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "sync"}},
+	Attributes: attrs("state", "public_url"),
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "sync"}, {Type: "smtp"}},
 }
 
 var syncSchema = &hcl.BodySchema{
@@ -39,14 +39,34 @@ func (c *Config) decodeSettings(d *decoder, blocks []*hcl.Block) hcl.Diagnostics
 			diags = append(diags, d.str(at, &c.Settings.State)...)
 			diags = append(diags, checkStateLocation(c.Settings.State, at)...)
 		}
-		for j, sb := range content.Blocks {
-			if j > 0 {
-				diags = append(diags, duplicate("Duplicate sync block", "The sync block", content.Blocks[0].DefRange, sb.DefRange))
+		if at, ok := content.Attributes["public_url"]; ok {
+			diags = append(diags, d.str(at, &c.Settings.PublicURL)...)
+			if u, err := url.Parse(c.Settings.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid public URL",
+					Detail:   "public_url must be an http:// or https:// URL without credentials, such as \"https://syncline.example.com\".",
+					Subject:  at.Expr.Range().Ptr(),
+				})
+			}
+		}
+		seen := map[string]*hcl.Block{}
+		for _, sb := range content.Blocks {
+			if prev := seen[sb.Type]; prev != nil {
+				diags = append(diags, duplicate("Duplicate "+sb.Type+" block", "The "+sb.Type+" block", prev.DefRange, sb.DefRange))
 				continue
 			}
-			s, sDiags := decodeSync(d, sb)
-			diags = append(diags, sDiags...)
-			c.Settings.Sync = s
+			seen[sb.Type] = sb
+			switch sb.Type {
+			case "sync":
+				s, sDiags := decodeSync(d, sb)
+				diags = append(diags, sDiags...)
+				c.Settings.Sync = s
+			case "smtp":
+				s, sDiags := decodeSMTP(d, sb)
+				diags = append(diags, sDiags...)
+				c.Settings.SMTP = s
+			}
 		}
 	}
 	return diags

@@ -2,11 +2,9 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 )
 
 var taskSchema = &hcl.BodySchema{
@@ -190,49 +188,4 @@ func decodeRetry(d *decoder, b *hcl.Block) (*Retry, hcl.Diagnostics) {
 		})
 	}
 	return r, diags
-}
-
-var notifySchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "on"}, {Name: "webhook", Required: true}},
-}
-
-func decodeNotify(d *decoder, b *hcl.Block) (*Notify, hcl.Diagnostics) {
-	n := &Notify{On: []string{"failed"}, DeclRange: b.DefRange}
-	content, diags := b.Body.Content(notifySchema)
-	if a, ok := content.Attributes["on"]; ok {
-		var on []string
-		diags = append(diags, d.strings(a, &on)...)
-		for _, o := range on {
-			if !contains(RunOutcomes, o) {
-				diags = append(diags, invalidChoice("on", o, RunOutcomes, a.Expr.Range()))
-			}
-		}
-		if on != nil && len(on) == 0 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Notify on nothing",
-				Detail:   fmt.Sprintf("on lists no outcome, so this notify block would never send anything. List some of %s, or remove the block.", quoteList(RunOutcomes)),
-				Subject:  a.Expr.Range().Ptr(),
-			})
-		}
-		if len(on) > 0 {
-			n.On = on
-		}
-	}
-	if a, ok := content.Attributes["webhook"]; ok {
-		v, vDiags := d.value(a, cty.String)
-		diags = append(diags, vDiags...)
-		n.Webhook = v
-		if !vDiags.HasErrors() && !v.IsMarked() && v.IsKnown() {
-			if u, err := url.Parse(v.AsString()); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Invalid webhook URL",
-					Detail:   "webhook must be an http:// or https:// URL.",
-					Subject:  a.Expr.Range().Ptr(),
-				})
-			}
-		}
-	}
-	return n, diags
 }

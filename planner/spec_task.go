@@ -2,8 +2,10 @@ package planner
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/syncline/syncline/config"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // taskSpec writes a task: its settings with their defaults, its schedule
@@ -34,7 +36,29 @@ func taskSpec(w specWriter, t *config.Task) {
 	for i, n := range t.Notify {
 		nw := w.at(indexed("notify", i))
 		nw.strings("on", n.On)
-		nw.value("webhook", n.Webhook, false)
+		// The settings after on and webhook are written only when set, so
+		// that tasks applied before they existed see no change.
+		if n.Channel() == "webhook" {
+			nw.value("webhook", n.Webhook, false)
+		} else {
+			nw.strings("email", n.Email)
+		}
+		if n.Secret != cty.NilVal {
+			nw.value("secret", n.Secret, true)
+		}
+		for _, s := range []struct{ name, v string }{{"format", n.Format}, {"subject", n.Subject}} {
+			if s.v != "" {
+				nw.str(s.name, s.v)
+			}
+		}
+		for _, d := range []struct {
+			name string
+			v    time.Duration
+		}{{"timeout", n.Timeout}, {"give_up_after", n.GiveUpAfter}} {
+			if d.v > 0 {
+				nw.duration(d.name, d.v)
+			}
+		}
 	}
 	for i, a := range t.Activities {
 		activitySpec(w.at(indexed("activity", i)), a)

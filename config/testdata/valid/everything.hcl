@@ -1,6 +1,16 @@
 # Every block and attribute the language has, in one valid file.
 syncline {
-  state = "sqlite://.syncline/state.db"
+  state      = "sqlite://.syncline/state.db"
+  public_url = "https://syncline.example.com"
+  smtp {
+    host     = "smtp.example.com"
+    port     = 2525
+    tls      = "tls"
+    username = "syncline"
+    password = "pw"
+    from     = "Syncline <syncline@example.com>"
+    timeout  = "20s"
+  }
   sync {
     repository     = "file:///srv/git/iam.git"
     branch         = "main"
@@ -140,6 +150,15 @@ task "import" {
   notify {
     on      = ["failed", "partial"]
     webhook = "https://hooks.example.com/iam"
+    secret  = "s3cret"
+    format  = "slack"
+    timeout = "5s"
+  }
+  notify {
+    on            = ["failed"]
+    email         = ["iam@example.com", "On call <oncall@example.com>"]
+    subject       = "[iam] {task} {outcome}"
+    give_up_after = "2h"
   }
   activity "import" {
     resource  = resource.hr
