@@ -7,7 +7,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/notify"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/engine/scheduler"
 )
@@ -22,6 +24,7 @@ type Server struct {
 	cfg      ServerConfig
 	catalog  atomic.Pointer[catalog.Catalog]
 	sched    *scheduler.Scheduler
+	notifier *notify.Dispatcher // delivers the notifications runs queue
 	finishMu sync.Mutex // shared by the runners: see runner.Runner.FinishLock
 	reloadMu sync.Mutex // one reload at a time
 	signals  serverSignals
@@ -85,10 +88,16 @@ func (s *Server) Start(ctx context.Context) error {
 	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	runCtx, cancelRuns := context.WithCancelCause(context.WithoutCancel(ctx))
 	s.stopLoops, s.cancelRuns, s.state = stopLoops, cancelRuns, serverRunning
-	s.loops.Add(3)
+	s.notifier = &notify.Dispatcher{Store: s.cfg.Store, Config: func() *config.Config { return s.catalog.Load().Config() },
+		Dir: s.cfg.Dir, ID: s.cfg.WorkerID + ":notify", Clock: s.cfg.Clock, Logger: s.cfg.Logger}
+	s.loops.Add(4)
 	go s.scheduleLoop(loopCtx)
 	go s.pollLoop(loopCtx, s.cfg.Clock.NewTimer(s.cfg.PollInterval))
 	go s.dueLoop(loopCtx)
+	go func() {
+		defer s.loops.Done()
+		s.notifier.Run(loopCtx, s.cfg.PollInterval)
+	}()
 	for n := 1; n <= s.cfg.Workers; n++ {
 		s.workers.Add(1)
 		go s.work(loopCtx, runCtx, fmt.Sprintf("%s:%d", s.cfg.WorkerID, n))

@@ -100,5 +100,6 @@ func (s *Server) execute(ctx context.Context, run *state.Run, worker string) {
 		log.Info("run finished", "state", done.State, "error", done.Error)
 	}
 	s.signals.runFinished.Signal(done)
+	s.notifier.Wake()
 	s.notify()
 }

@@ -153,13 +153,14 @@ func (s *Store) RunNotifications(ctx context.Context, runID int64) ([]Notificati
 }
 
 // NotificationsPending counts the notifications not delivered nor given
-// up yet, and returns the earliest next attempt among them.
+// up yet, and returns the earliest time one of them can be claimed: its
+// next attempt, or the end of another dispatcher's claim.
 func (s *Store) NotificationsPending(ctx context.Context) (int, time.Time, error) {
 	var (
 		n    int
 		next sql.NullString
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(next_attempt_at) FROM notifications WHERE state = 'pending'`).Scan(&n, &next)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(max(next_attempt_at, coalesce(claimed_until, next_attempt_at))) FROM notifications WHERE state = 'pending'`).Scan(&n, &next)
 	if err != nil {
 		return 0, time.Time{}, s.fail("read notifications", err, "")
 	}

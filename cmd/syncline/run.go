@@ -70,6 +70,7 @@ func (a *app) runAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	view.Finished(*final)
+	view.Notified(ops.DeliverNotifications(ctx, st, cat, a.clock()))
 	switch final.State {
 	case state.RunSucceeded, state.RunPartial:
 		return nil

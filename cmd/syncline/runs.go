@@ -110,7 +110,11 @@ func (a *app) runsShow(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	rc.ListAll = allChangesCommand(cmd, id, dir)
-	return a.runsView(cmd, st).Show(*r, rc)
+	notes, err := st.RunNotifications(ctx, id)
+	if err != nil {
+		return err
+	}
+	return a.runsView(cmd, st).Show(*r, rc, notes)
 }
 
 // defaultChangesListed is how many changes runs show lists unless told.

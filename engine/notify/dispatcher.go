@@ -127,7 +127,10 @@ func (d *Dispatcher) deliver(ctx context.Context, n state.Notification) (Deliver
 		dl.Target = target(block)
 		var timeout, giveUp time.Duration
 		timeout, giveUp = block.Attempt()
-		dl.Status, dl.Err = d.send(ctx, cfg, block, n, timeout)
+		// An attempt under way finishes (within its timeout) even when ctx
+		// ends: a stopping server records what the receiver answered
+		// rather than an attempt cut off after the receiver took it.
+		dl.Status, dl.Err = d.send(context.WithoutCancel(ctx), cfg, block, n, timeout)
 		if dl.Err != nil {
 			dl.Next = d.now().Add(backoff(len(n.Attempts) + 1))
 			if dl.Next.Sub(n.CreatedAt) > giveUp {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
+	"github.com/syncline/syncline/engine/notify"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
@@ -26,6 +27,10 @@ type RunObserver interface {
 	Started(r state.Run)
 	// Progress shows r as it goes, and once more as it ended.
 	Progress(r *state.Run)
+	// Notified says what became of the notifications delivered after
+	// runs ended (DeliverNotifications), and err when the state could not
+	// be read or written.
+	Notified(ds []notify.Delivery, err error)
 }
 
 // RunRequest asks for a run of one task.

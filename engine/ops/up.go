@@ -171,7 +171,11 @@ func upRound(ctx context.Context, opts UpOptions, selected func(map[string]strin
 	if selected != nil {
 		run = selected(res.Fingerprints)
 	}
-	if err := upRuns(ctx, st, cat, run, opts.Clock, obs, res); err != nil {
+	err = upRuns(ctx, st, cat, run, opts.Clock, obs, res)
+	if ctx.Err() == nil {
+		obs.Notified(DeliverNotifications(ctx, st, cat, opts.Clock))
+	}
+	if err != nil {
 		return res, err
 	}
 	// Fingerprints are taken again after the runs, so that a file a run

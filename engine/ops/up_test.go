@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/syncline/syncline/engine/notify"
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/state"
 )
@@ -47,16 +48,17 @@ type interrupter struct {
 
 var _ ops.UpObserver = (*interrupter)(nil)
 
-func (i *interrupter) Recovered([]state.Run)           {}
-func (i *interrupter) AlreadyQueued(string, state.Run) {}
-func (i *interrupter) Queued(state.Run)                {}
-func (i *interrupter) Started(state.Run)               {}
-func (i *interrupter) Applying(string, string)         {}
-func (i *interrupter) NoTasks(bool)                    {}
-func (i *interrupter) Order([]string)                  {}
-func (i *interrupter) TaskStarting()                   {}
-func (i *interrupter) TaskFailed(string, error)        {}
-func (i *interrupter) Skipped(task, _ string)          { i.skipped = append(i.skipped, task) }
+func (i *interrupter) Recovered([]state.Run)             {}
+func (i *interrupter) AlreadyQueued(string, state.Run)   {}
+func (i *interrupter) Queued(state.Run)                  {}
+func (i *interrupter) Started(state.Run)                 {}
+func (i *interrupter) Applying(string, string)           {}
+func (i *interrupter) NoTasks(bool)                      {}
+func (i *interrupter) Order([]string)                    {}
+func (i *interrupter) TaskStarting()                     {}
+func (i *interrupter) TaskFailed(string, error)          {}
+func (i *interrupter) Skipped(task, _ string)            { i.skipped = append(i.skipped, task) }
+func (i *interrupter) Notified([]notify.Delivery, error) {}
 
 func (i *interrupter) Progress(r *state.Run) {
 	if r.Task == "a" && r.Activities[0].State == state.RunRunning {

@@ -20,7 +20,7 @@ type Runs interface {
 	// List shows runs, newest first as given.
 	List(runs []state.Run, task string) error
 	// Show shows one run and the changes it recorded.
-	Show(r state.Run, changes RunChanges) error
+	Show(r state.Run, changes RunChanges, notes []state.Notification) error
 }
 
 // RevisionLabels describe the revisions a state records for people: the
@@ -70,10 +70,12 @@ func (v *RunsHuman) List(runs []state.Run, task string) error {
 	return nil
 }
 
-// Show writes the run's details, its activities and its Changes section.
-func (v *RunsHuman) Show(r state.Run, changes RunChanges) error {
+// Show writes the run's details, its activities, its Changes section and
+// its Notifications.
+func (v *RunsHuman) Show(r state.Run, changes RunChanges, notes []state.Notification) error {
 	writeRunDetails(v.streams.Stdout, &r, v.labels)
 	writeChanges(v.streams.Stdout, &r, changes)
+	writeNotifications(v.streams.Stdout, notes)
 	return nil
 }
 
@@ -98,8 +100,8 @@ func (v *RunsJSON) List(runs []state.Run, _ string) error {
 }
 
 // Show writes the run with the changes listed and their total.
-func (v *RunsJSON) Show(r state.Run, changes RunChanges) error {
-	return writeJSON(v.streams.Stdout, runShowJSON(r, changes))
+func (v *RunsJSON) Show(r state.Run, changes RunChanges, notes []state.Notification) error {
+	return writeJSON(v.streams.Stdout, runShowJSON(r, changes, notes))
 }
 
 func writeJSON(w io.Writer, v any) error {

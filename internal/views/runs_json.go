@@ -54,8 +54,9 @@ func runsJSON(runs []state.Run) []runView {
 // listed (as many as -changes says) and how many there are in all.
 type runShowView struct {
 	runView
-	Changes      []changeView `json:"changes"`
-	ChangesTotal int          `json:"changes_total"`
+	Changes       []changeView       `json:"changes"`
+	ChangesTotal  int                `json:"changes_total"`
+	Notifications []notificationView `json:"notifications"`
 }
 
 // changeView is a recorded change in JSON; absent before or after: no
@@ -83,12 +84,12 @@ type attributeChangeView struct {
 	After  []string `json:"after,omitempty"`
 }
 
-func runShowJSON(r state.Run, rc RunChanges) runShowView {
+func runShowJSON(r state.Run, rc RunChanges, notes []state.Notification) runShowView {
 	changes := make([]changeView, 0, len(rc.Listed))
 	for _, c := range rc.Listed {
 		changes = append(changes, changeJSON(c))
 	}
-	return runShowView{runView: runJSON(r), Changes: changes, ChangesTotal: rc.Total}
+	return runShowView{runView: runJSON(r), Changes: changes, ChangesTotal: rc.Total, Notifications: notificationsJSON(notes)}
 }
 
 func changeJSON(c state.RunChange) changeView {
