@@ -25,8 +25,8 @@ type Server struct {
 	catalog  atomic.Pointer[catalog.Catalog]
 	sched    *scheduler.Scheduler
 	notifier *notify.Dispatcher // delivers the notifications runs queue
-	finishMu sync.Mutex // shared by the runners: see runner.Runner.FinishLock
-	reloadMu sync.Mutex // one reload at a time
+	finishMu sync.Mutex         // shared by the runners: see runner.Runner.FinishLock
+	reloadMu sync.Mutex         // one reload at a time
 	signals  serverSignals
 
 	lifecycle sync.Mutex // guards state; held through Start
