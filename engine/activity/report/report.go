@@ -22,6 +22,7 @@ type Activity struct{}
 type job struct {
 	ac       *activity.Context
 	settings *config.ReportSettings
+	seen     int64 // objects (for a summary: runs) read so far
 }
 
 // sources build each source's table.
@@ -43,6 +44,7 @@ func (Activity) Run(ctx context.Context, ac *activity.Context) error {
 	if err != nil {
 		return err
 	}
+	ac.SetTotal(j.seen)
 	body, err := render(j.settings.Format, j.describe(), t)
 	if err != nil {
 		return err
@@ -125,6 +127,7 @@ type header struct {
 // selected counts one object and reports whether the filter keeps it: a
 // filter error is the object's error, and the object is left out.
 func (j *job) selected(item string, keep func() (bool, error)) bool {
+	j.seen++
 	ok, err := keep()
 	switch {
 	case err != nil:
@@ -138,7 +141,10 @@ func (j *job) selected(item string, keep func() (bool, error)) bool {
 }
 
 // count counts one item read without a filter.
-func (j *job) count(string) { j.ac.AddSuccess(1) }
+func (j *job) count(string) {
+	j.seen++
+	j.ac.AddSuccess(1)
+}
 
 // formatTime writes a time as RFC 3339 in UTC, or "" for the zero time.
 func formatTime(t time.Time) string {

@@ -100,7 +100,7 @@ func TestFilterErrorIsObjectError(t *testing.T) {
 		t.Fatalf("run %s: %s", run.State, run.Error)
 	}
 	a := run.Activities[0]
-	if a.Success != 1 || a.Skipped != 1 || a.Failure != 2 || a.Output["rows"] != "1" {
+	if a.Total != 4 || a.Success != 1 || a.Skipped != 1 || a.Failure != 2 || a.Output["rows"] != "1" {
 		t.Errorf("activity %+v", a)
 	}
 	var items []string
