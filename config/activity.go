@@ -82,7 +82,7 @@ var ActivitySchemas = map[string]*hcl.BodySchema{
 		Blocks:     policyBlocks,
 	},
 	ActivityReport: {
-		Attributes: join(required("source", "output"), attrs("name", "resource", "kind", "intent", "filter", "columns", "format")),
+		Attributes: join(required("source", "output"), attrs("name", "resource", "kind", "intent", "filter", "columns", "format", "since")),
 	},
 	ActivityExec: {
 		Attributes: join(required("command"), attrs("name", "args", "env", "working_dir", "timeout")),
@@ -91,12 +91,6 @@ var ActivitySchemas = map[string]*hcl.BodySchema{
 
 // ActivityTypes returns the activity type names sorted.
 func ActivityTypes() []string { return SortedNames(ActivitySchemas) }
-
-// Report sources and formats.
-var (
-	ReportSources = []string{"users", "shadows", "situations"}
-	ReportFormats = []string{"csv", "json"}
-)
 
 func (c *Config) decodeActivity(d *decoder, b *hcl.Block) (*Activity, hcl.Diagnostics) {
 	typ := b.Labels[0]
@@ -245,37 +239,6 @@ func (d *decoder) execEnv(at *hcl.Attribute, dst map[string]cty.Value) hcl.Diagn
 		dst[k] = val
 	}
 	return nil
-}
-
-func (c *Config) decodeReport(d *decoder, a *Activity, attrs hcl.Attributes) hcl.Diagnostics {
-	r := &ReportSettings{Format: "csv"}
-	a.Report = r
-	var diags hcl.Diagnostics
-	if at, ok := attrs["source"]; ok {
-		diags = append(diags, d.enum(at, ReportSources, &r.Source)...)
-	}
-	if at, ok := attrs["output"]; ok {
-		diags = append(diags, d.str(at, &r.Output)...)
-	}
-	if at, ok := attrs["format"]; ok {
-		diags = append(diags, d.enum(at, ReportFormats, &r.Format)...)
-	}
-	if at, ok := attrs["columns"]; ok {
-		diags = append(diags, d.strings(at, &r.Columns)...)
-	}
-	if r.Source != "users" && r.Source != "" && a.Resource == nil {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Missing resource",
-			Detail:   fmt.Sprintf("A report of %s needs resource = resource.NAME.", r.Source),
-			Subject:  a.DeclRange.Ptr(),
-		})
-	}
-	if at, ok := attrs["filter"]; ok {
-		a.Filter = at.Expr
-		diags = append(diags, c.checkCondition(at.Expr, a.filterPlace())...)
-	}
-	return diags
 }
 
 func (a *Activity) decodeAsyncUpdate(d *decoder, attrs hcl.Attributes) hcl.Diagnostics {

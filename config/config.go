@@ -375,10 +375,14 @@ type ExecSettings struct {
 
 // ReportSettings describe what a report activity writes.
 type ReportSettings struct {
-	Source  string // "users", "shadows" or "situations"
+	Source  string // "users", "shadows", "situations" or "summary"
 	Columns []string
-	Format  string // "csv" or "json"
-	Output  string
+	Format  string // "csv", "json" or "html"
+	// Output is the file written, a local path relative to the
+	// configuration directory (see checkReportOutput).
+	Output string
+	// Since is the period a summary covers, ending when it runs.
+	Since time.Duration
 }
 
 // AsyncUpdateSettings name the AMQP queue an async_update activity consumes.

@@ -74,6 +74,12 @@ task "c" {
     output = "out.csv"
     filter = user.status=="active"
   }
+  activity "report" {
+    name   = "summary"
+    source = "summary"
+    format = "html"
+    output = "s.html"
+  }
 }
 `,
 }
@@ -113,11 +119,17 @@ func TestDesiredSpec(t *testing.T) {
 		"activity[2].report.source":      `"users"`,
 		"activity[2].report.format":      `"csv"`,
 		"activity[2].filter":             `user.status == "active"`,
+		"activity[3].report.source":      `"summary"`,
+		"activity[3].report.format":      `"html"`,
+		"activity[3].report.since":       `"24h"`,
 	}
 	for path, v := range want {
 		if got, ok := task.Spec[path]; !ok || got != v {
 			t.Errorf("task.c %s = %q (present %v), want %q", path, got, ok, v)
 		}
+	}
+	if _, ok := task.Spec["activity[2].report.since"]; ok {
+		t.Error("a report of users has report.since: only a summary covers a period")
 	}
 	if _, ok := task.Spec["schedule"]; ok {
 		t.Error("a task with an inline schedule also has schedule =")

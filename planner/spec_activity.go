@@ -100,6 +100,12 @@ func reportSpec(w specWriter, r *config.ReportSettings, name string) {
 		w.str(name, r.Format)
 	case "output":
 		w.str(name, r.Output)
+	case "since":
+		// Only a summary covers a period; other sources leave the key
+		// out, so that their specs stay as they were before it existed.
+		if r.Source == "summary" {
+			w.duration(name, r.Since)
+		}
 	}
 }
 

@@ -7,13 +7,14 @@ import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/activity/exec"
+	"github.com/syncline/syncline/engine/activity/report"
 	"github.com/syncline/syncline/engine/synchronization"
 	"github.com/syncline/syncline/internal/procgroup"
 	"github.com/syncline/syncline/state"
 )
 
 // DefaultActivities returns the activities this version implements: exec,
-// import, reconciliation, propagation and recompute; every other type
+// import, reconciliation, propagation, recompute and report; every other type
 // fails with a clear "not available" error until its own issue lands.
 func DefaultActivities() activity.Registry {
 	r := activity.Registry{
@@ -22,6 +23,7 @@ func DefaultActivities() activity.Registry {
 		config.ActivityReconciliation: activity.Synchronization(synchronization.Reconcile),
 		config.ActivityPropagation:    activity.Synchronization(synchronization.Propagate),
 		config.ActivityRecompute:      activity.Synchronization(synchronization.Recompute),
+		config.ActivityReport:         report.Activity{},
 	}
 	for _, typ := range config.ActivityTypes() {
 		if _, ok := r[typ]; !ok {

@@ -309,14 +309,24 @@ func TestRunnerPartial(t *testing.T) {
 func TestUnavailableActivityFails(t *testing.T) {
 	t.Parallel()
 	b := setup(t, `
+resource "hr" {
+  connector = "csv"
+  connection {
+    path       = "hr.csv"
+    identifier = "id"
+  }
+  object_type "account" {}
+}
+
 task "job" {
-  activity "report" {
-    source = "users"
-    output = "users.csv"
+  activity "async_update" {
+    resource = resource.hr
+    url      = "amqp://guest:guest@localhost:5672/"
+    queue    = "changes"
   }
 }`)
 	run := b.manual(t, b.runner(t, "host:1:1"), "job")
-	want := `activity "report" failed: the report activity is not available in this version yet`
+	want := `activity "async_update" failed: the async_update activity is not available in this version yet`
 	if run.State != state.RunFailed || run.Error != want {
 		t.Errorf("run %s: %q", run.State, run.Error)
 	}
