@@ -42,7 +42,13 @@ func sendEmail(ctx context.Context, s *config.SMTPSettings, dir string, n *confi
 		return "", err
 	}
 	msg.AddAlternativeString(mail.TypeTextHTML, html)
+	var room int64 = maxAttachments
 	for _, path := range attachments {
+		fi, err := os.Stat(path)
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() > room {
+			continue // gone, or too large to mail: the text names it
+		}
+		room -= fi.Size()
 		msg.AttachFile(path, mail.WithFileName(filepath.Base(path)))
 	}
 	if s.Timeout > 0 {
@@ -86,6 +92,9 @@ func sendEmail(ctx context.Context, s *config.SMTPSettings, dir string, n *confi
 	}
 	return "250 accepted", nil
 }
+
+// maxAttachments is the most bytes of reports one e-mail carries.
+const maxAttachments = 10 << 20
 
 // messageID makes the notification's key a Message-ID, the same for a
 // repeated delivery.
@@ -156,6 +165,9 @@ func emailText(m *Message) string {
 		for _, e := range m.Errors {
 			fmt.Fprintf(&b, "  %s [%s]: %s\n", e.Item, e.Category, e.Message)
 		}
+	}
+	if len(m.Reports) > 0 {
+		fmt.Fprintf(&b, "\nReports (attached up to %d MB in all): %s\n", maxAttachments>>20, strings.Join(m.Reports, ", "))
 	}
 	if m.Run.URL != "" {
 		fmt.Fprintf(&b, "\nOpen the run: %s\n", m.Run.URL)
@@ -228,6 +240,7 @@ var htmlTemplate = template.Must(template.New("email").Funcs(template.FuncMap{"c
 {{if .M.Errors}}<h3>Errors ({{len .M.Errors}} of {{.M.ErrorsTotal}})</h3><ul>
 {{range .M.Errors}}<li>{{.Item}} [{{.Category}}]: {{.Message}}</li>
 {{end}}</ul>{{end}}
+{{if .M.Reports}}<p><b>Reports</b> (attached): {{range $i, $r := .M.Reports}}{{if $i}}, {{end}}{{$r}}{{end}}</p>{{end}}
 {{if .M.Run.URL}}<p><a href="{{.M.Run.URL}}">Open the run</a></p>{{end}}
 </body></html>
 `))

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ type Message struct {
 	ChangesTotal int         `json:"changes_total"`
 	Errors       []ItemError `json:"errors"`
 	ErrorsTotal  int         `json:"errors_total"`
+	// Reports are the files the run's report activities wrote, by name;
+	// an e-mail attaches them.
+	Reports []string `json:"reports"`
 }
 
 // TaskInfo is the task as applied.
@@ -93,7 +97,7 @@ func buildMessage(ctx context.Context, st *state.Store, cfg *config.Config, n st
 	}
 	m := &Message{Schema: "syncline.notification/1", Key: n.Key, Event: "run.finished",
 		Task:       TaskInfo{Name: n.Task},
-		Statistics: map[string]int64{}, Changes: []Change{}, Errors: []ItemError{}}
+		Statistics: map[string]int64{}, Changes: []Change{}, Errors: []ItemError{}, Reports: []string{}}
 	if t := cfg.Tasks[n.Task]; t != nil {
 		m.Task.Description, m.Task.Owner = t.Description, t.Owner
 		for _, a := range t.Activities {
@@ -132,6 +136,9 @@ func buildMessage(ctx context.Context, st *state.Store, cfg *config.Config, n st
 			if len(m.Errors) < maxErrors {
 				m.Errors = append(m.Errors, ItemError{Activity: a.Name, Item: e.Item, Category: e.Category, Message: clip(e.Message)})
 			}
+		}
+		if p := a.Output[ReportOutput]; p != "" && a.State != state.RunFailed {
+			m.Reports = append(m.Reports, filepath.Base(p))
 		}
 		if a.Failure > int64(len(a.Errors)) {
 			m.ErrorsTotal += int(a.Failure) - len(a.Errors) // errors beyond those kept

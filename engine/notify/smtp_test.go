@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -299,5 +300,35 @@ func mimeParts(t *testing.T, msg *mail.Message) map[string]string {
 		}
 		typ, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
 		out[typ] = string(body)
+	}
+}
+
+// TestEmailAttachesReports: the files the run's report activities wrote
+// travel with the e-mail.
+func TestEmailAttachesReports(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ms := startMailServer(t, dir, "syncline", "pw", false)
+	b := setup(t, mailTask(ms.addr, "starttls"), "SMTP_PASSWORD=pw")
+	b.d.Dir = dir
+	report := filepath.Join(dir, "summary.csv")
+	if err := os.WriteFile(report, []byte("kind,resource,count\nusers added,,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	acts := importResults()
+	acts = append(acts, state.ActivityResult{Name: "summary", Type: "report", State: state.RunSucceeded,
+		Output: map[string]string{ReportOutput: report}})
+	b.endRun(t, "nightly", state.RunFailed, "", acts)
+	if ds := b.deliver(t); len(ds) != 1 || ds[0].Err != nil {
+		t.Fatalf("deliveries: %+v", ds)
+	}
+	got := ms.received()
+	if len(got) != 1 {
+		t.Fatalf("%d messages", len(got))
+	}
+	raw := string(got[0].data)
+	encoded := base64.StdEncoding.EncodeToString([]byte("kind,resource,count\nusers added,,3\n"))
+	if !strings.Contains(raw, `filename="summary.csv"`) || !strings.Contains(strings.ReplaceAll(raw, "\r\n", ""), encoded) {
+		t.Errorf("the message does not carry summary.csv:\n%s", raw)
 	}
 }
