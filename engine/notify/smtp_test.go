@@ -1,17 +1,8 @@
 package notify
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/pem"
-	"errors"
 	"io"
-	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -19,141 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
+	"github.com/syncline/syncline/engine/notify/notifytest"
 	"github.com/syncline/syncline/state"
 )
-
-// mailServer is a real SMTP server on loopback (github.com/emersion/go-smtp)
-// that keeps the messages it accepts.
-type mailServer struct {
-	addr   string
-	caFile string // the PEM of its self-signed certificate
-	mu     sync.Mutex
-	mails  []delivered
-}
-
-type delivered struct {
-	from string
-	to   []string
-	data []byte
-}
-
-func (s *mailServer) received() []delivered {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]delivered(nil), s.mails...)
-}
-
-// startMailServer starts a server that wants user/password (none when
-// user is ""), over implicit TLS when implicit is set, else offering
-// STARTTLS. dir gets its certificate as ca.pem.
-func startMailServer(t *testing.T, dir, user, password string, implicit bool) *mailServer {
-	t.Helper()
-	cert, caPEM := selfSigned(t)
-	ms := &mailServer{caFile: filepath.Join(dir, "ca.pem")}
-	if err := os.WriteFile(ms.caFile, caPEM, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &mailSession{server: ms, user: user, password: password}, nil
-	}))
-	srv.Domain = "localhost"
-	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if implicit {
-		ln = tls.NewListener(ln, srv.TLSConfig)
-	}
-	ms.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ms
-}
-
-type mailSession struct {
-	server         *mailServer
-	user, password string
-	authed         bool
-	msg            delivered
-}
-
-func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *mailSession) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, user, password string) error {
-		if user != s.user || password != s.password {
-			return errors.New("invalid credentials")
-		}
-		s.authed = true
-		return nil
-	}), nil
-}
-
-func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
-	if s.user != "" && !s.authed {
-		return &smtp.SMTPError{Code: 530, Message: "authentication required"}
-	}
-	s.msg = delivered{from: from}
-	return nil
-}
-
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.msg.to = append(s.msg.to, to)
-	return nil
-}
-
-func (s *mailSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.msg.data = b
-	s.server.mu.Lock()
-	s.server.mails = append(s.server.mails, s.msg)
-	s.server.mu.Unlock()
-	return nil
-}
-
-func (s *mailSession) Reset()        { s.msg = delivered{} }
-func (s *mailSession) Logout() error { return nil }
-
-// selfSigned makes a certificate for 127.0.0.1.
-func selfSigned(t *testing.T) (tls.Certificate, []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true, IsCA: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := tls.X509KeyPair(certPEM, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, certPEM
-}
 
 func mailTask(addr, tlsMode string) string {
 	host, port, _ := net.SplitHostPort(addr)
@@ -194,19 +55,19 @@ func TestEmailDelivered(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			ms := startMailServer(t, dir, "syncline", "pw-Secr3t", mode == "tls")
-			b := setup(t, mailTask(ms.addr, mode), "SMTP_PASSWORD=pw-Secr3t")
+			ms := notifytest.Start(t, dir, mode, "syncline", "pw-Secr3t")
+			b := setup(t, mailTask(ms.Addr, mode), "SMTP_PASSWORD=pw-Secr3t")
 			b.d.Dir = dir // where ca.pem is
 			run := b.endRun(t, "nightly", state.RunPartial, "", importResults())
 			ds := b.deliver(t)
 			if len(ds) != 1 || ds[0].Err != nil || ds[0].Target != "e-mail to iam-team@example.com, On call <oncall@example.com>" {
 				t.Fatalf("deliveries: %+v", ds)
 			}
-			got := ms.received()
-			if len(got) != 1 || got[0].from != "syncline@example.com" || strings.Join(got[0].to, ",") != "iam-team@example.com,oncall@example.com" {
+			got := ms.Received()
+			if len(got) != 1 || got[0].From != "syncline@example.com" || strings.Join(got[0].To, ",") != "iam-team@example.com,oncall@example.com" {
 				t.Fatalf("the server got %+v", got)
 			}
-			msg, err := mail.ReadMessage(strings.NewReader(string(got[0].data)))
+			msg, err := mail.ReadMessage(strings.NewReader(string(got[0].Data)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,8 +103,8 @@ func TestEmailDelivered(t *testing.T) {
 func TestEmailWrongPassword(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	ms := startMailServer(t, dir, "syncline", "right", false)
-	b := setup(t, mailTask(ms.addr, "starttls"), "SMTP_PASSWORD=Wr0ng-pw")
+	ms := notifytest.Start(t, dir, notifytest.StartTLS, "syncline", "right")
+	b := setup(t, mailTask(ms.Addr, "starttls"), "SMTP_PASSWORD=Wr0ng-pw")
 	b.d.Dir = dir
 	run := b.endRun(t, "nightly", state.RunFailed, "", nil)
 	ds := b.deliver(t)
@@ -254,7 +115,7 @@ func TestEmailWrongPassword(t *testing.T) {
 	if n.State != state.NotificationPending || strings.Contains(n.Attempts[0].Error, "Wr0ng-pw") || strings.Contains(ds[0].Err.Error(), "Wr0ng-pw") {
 		t.Errorf("notification: %+v", n)
 	}
-	if len(ms.received()) != 0 {
+	if len(ms.Received()) != 0 {
 		t.Error("the server accepted a message without authentication")
 	}
 }
@@ -264,14 +125,14 @@ func TestEmailWrongPassword(t *testing.T) {
 func TestEmailUntrustedServer(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	ms := startMailServer(t, dir, "syncline", "pw", false)
-	b := setup(t, strings.Replace(mailTask(ms.addr, "starttls"), `ca_file  = "ca.pem"`, "", 1), "SMTP_PASSWORD=pw")
+	ms := notifytest.Start(t, dir, notifytest.StartTLS, "syncline", "pw")
+	b := setup(t, strings.Replace(mailTask(ms.Addr, "starttls"), `ca_file  = "ca.pem"`, "", 1), "SMTP_PASSWORD=pw")
 	b.endRun(t, "nightly", state.RunFailed, "", nil)
 	ds := b.deliver(t)
 	if len(ds) != 1 || ds[0].Err == nil || !strings.Contains(ds[0].Err.Error(), "certificate") {
 		t.Fatalf("deliveries: %+v", ds)
 	}
-	if len(ms.received()) != 0 {
+	if len(ms.Received()) != 0 {
 		t.Error("a message reached a server whose certificate is not trusted")
 	}
 }
@@ -308,8 +169,8 @@ func mimeParts(t *testing.T, msg *mail.Message) map[string]string {
 func TestEmailAttachesReports(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	ms := startMailServer(t, dir, "syncline", "pw", false)
-	b := setup(t, mailTask(ms.addr, "starttls"), "SMTP_PASSWORD=pw")
+	ms := notifytest.Start(t, dir, notifytest.StartTLS, "syncline", "pw")
+	b := setup(t, mailTask(ms.Addr, "starttls"), "SMTP_PASSWORD=pw")
 	b.d.Dir = dir
 	report := filepath.Join(dir, "summary.csv")
 	if err := os.WriteFile(report, []byte("kind,resource,count\nusers added,,3\n"), 0o644); err != nil {
@@ -322,11 +183,11 @@ func TestEmailAttachesReports(t *testing.T) {
 	if ds := b.deliver(t); len(ds) != 1 || ds[0].Err != nil {
 		t.Fatalf("deliveries: %+v", ds)
 	}
-	got := ms.received()
+	got := ms.Received()
 	if len(got) != 1 {
 		t.Fatalf("%d messages", len(got))
 	}
-	raw := string(got[0].data)
+	raw := string(got[0].Data)
 	encoded := base64.StdEncoding.EncodeToString([]byte("kind,resource,count\nusers added,,3\n"))
 	if !strings.Contains(raw, `filename="summary.csv"`) || !strings.Contains(strings.ReplaceAll(raw, "\r\n", ""), encoded) {
 		t.Errorf("the message does not carry summary.csv:\n%s", raw)
