@@ -186,7 +186,7 @@ func summaryRows(m *Message) [][2]string {
 		{"Status", m.Task.State},
 		{"Owner", m.Task.Owner},
 		{"Result", m.Run.Outcome},
-		{"Trigger", strings.TrimSpace(m.Run.Trigger + " " + by(m.Run.TriggeredBy))},
+		{"Trigger", m.Run.Trigger + by(m.Run.TriggeredBy)},
 		{"Mode", m.Run.Mode},
 		{"Revision", m.Run.Revision},
 		{"Started", m.Run.Started},
@@ -207,7 +207,7 @@ func by(who string) string {
 	if who == "" {
 		return ""
 	}
-	return "by " + who
+	return " (" + who + ")"
 }
 
 func changeLine(c Change) string {
