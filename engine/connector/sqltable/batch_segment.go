@@ -122,6 +122,12 @@ func (b *batch) creates(list []int, ops []connector.Operation, errs []error, row
 		groups[sig] = append(groups[sig], args)
 	}
 	for _, sig := range order {
+		if b.usesCopy(len(groups[sig])) {
+			if err := b.copyRows(cols[sig], groups[sig]); err != nil {
+				return err
+			}
+			continue
+		}
 		per := max(1, min(maxInsertRows, maxParams/len(cols[sig])))
 		for chunk := range slices.Chunk(groups[sig], per) {
 			var args []any

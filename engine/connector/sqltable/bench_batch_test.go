@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/engine/connector/connectortest"
 	"github.com/syncline/syncline/engine/connector/sqltable"
@@ -35,6 +38,9 @@ func BenchmarkCreate100k(b *testing.B) {
 		b.Run(bd.name+"/batch", func(b *testing.B) { benchCreate(b, bd.db, benchCreates, applyBatches) })
 		b.Run(bd.name+"/one-by-one", func(b *testing.B) { benchCreate(b, bd.db, benchOneByOne, createEach) })
 		b.Run(bd.name+"/bare-insert", func(b *testing.B) { benchCreate(b, bd.db, benchCreates, bareInsert) })
+		if bd.db.driver == sqltable.Postgres {
+			b.Run(bd.name+"/bare-copy", func(b *testing.B) { benchCreate(b, bd.db, benchCreates, bareCopy) })
+		}
 	}
 }
 
@@ -148,6 +154,29 @@ func bareInsert(b *testing.B, t benchTarget, objs []connector.Object) {
 		}
 	}
 	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// bareCopy is PostgreSQL's baseline: one COPY of every row through pgx,
+// with no checks.
+func bareCopy(b *testing.B, t benchTarget, objs []connector.Object) {
+	rows := make([][]any, len(objs))
+	for i, o := range objs {
+		rows[i] = []any{o.ID, o.Attributes.First("full_name"), o.Attributes.First("email"), o.Attributes.First("department")}
+	}
+	conn, err := t.db.Conn(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		name := strings.Trim(t.table, `"`) // UniqueName needs no quoting
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(context.Background(), pgx.Identifier{name},
+			[]string{"login", "full_name", "email", "department"}, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
 		b.Fatal(err)
 	}
 }
