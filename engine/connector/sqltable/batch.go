@@ -96,7 +96,7 @@ func (c *Connector) applyTx(ctx context.Context, ops []connector.Operation, errs
 	if err != nil {
 		return c.fail("batch", "", err)
 	}
-	b := &batch{c: c, ctx: ctx, conn: conn, tx: tx}
+	b := &batch{c: c, ctx: ctx, conn: conn, tx: tx, cols: c.columnNames()}
 	if err := b.run(ops, errs); err != nil {
 		tx.Rollback()
 		return c.fail("batch", b.at, err)
@@ -113,7 +113,8 @@ type batch struct {
 	ctx  context.Context
 	conn *sql.Conn // the connection tx is on, for COPY
 	tx   *sql.Tx
-	at   string // the key of the operation whose statement failed, when one did
+	cols columnNames // the table's, matched once for the batch
+	at   string      // the key of the operation whose statement failed, when one did
 }
 
 // run plays ops in segments: a run of creates, updates and deletes on

@@ -142,3 +142,57 @@ func TestBatchCopyDropped(t *testing.T) {
 		t.Errorf("after the batch: %d objects, %v; want none", res.Objects, err)
 	}
 }
+
+// TestBatchUpdatesBadRowAmongMany: a hundred updates of the same columns
+// — the group PostgreSQL writes with one statement — one of them with a
+// value the column's type refuses: that update gets invalid object, every
+// other row is updated.
+func TestBatchUpdatesBadRowAmongMany(t *testing.T) {
+	t.Parallel()
+	for name, d := range allDatabases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dsn := d.dsn(t)
+			table := d.plainTable(t, dsn, true)
+			c, err := d.open(t, sqltableConfig(table, dsn))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var creates, updates []connector.Operation
+			for i := range 100 {
+				id := fmt.Sprintf("u%03d", i)
+				creates = append(creates, connector.CreateOp(connector.Object{ID: id, Attributes: connector.Attributes{"name": {"n"}}}))
+				age := fmt.Sprint(i)
+				if i == 63 {
+					age = "sixty-three"
+				}
+				updates = append(updates, connector.UpdateOp(id, connector.Replace("age", age), connector.Replace("name", fmt.Sprintf("Name\t%d ž", i))))
+			}
+			for i, err := range c.Apply(t.Context(), creates) {
+				if err != nil {
+					t.Fatalf("create %d: %v", i, err)
+				}
+			}
+			typed := d.driver != sqltable.SQLite
+			for i, err := range c.Apply(t.Context(), updates) {
+				switch {
+				case i == 63 && typed && !errors.Is(err, connector.ErrInvalidObject):
+					t.Errorf("update %d: %v, want invalid object", i, err)
+				case (i != 63 || !typed) && err != nil:
+					t.Errorf("update %d: %v", i, err)
+				}
+			}
+			db := d.admin(t, dsn)
+			var n int
+			if err := db.QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE name = 'n'", d.quote(table))).Scan(&n); err != nil || typed && n != 1 || !typed && n != 0 {
+				t.Errorf("%d rows not updated (%v)", n, err)
+			}
+			var got string
+			var age int
+			if err := db.QueryRow(fmt.Sprintf("SELECT name, age FROM %s WHERE login = 'u042'", d.quote(table))).Scan(&got, &age); err != nil ||
+				got != "Name\t42 ž" || age != 42 {
+				t.Errorf("u042 = %q, %d (%v)", got, age, err)
+			}
+		})
+	}
+}
