@@ -78,35 +78,56 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	}
 	b.say("baseline: sqlite3 .import")
 	rep.Baseline = sqliteBaseline(ctx, b.w.csv(), b.w.baselineDB(), b.opts.rows)
+	variant := false
 	for _, ph := range phases {
-		if ph.variant {
-			if err := b.w.writeCSV(b.hr, true); err != nil {
+		if ph.target != "" {
+			continue
+		}
+		if ph.variant != variant {
+			if err := b.w.writeCSV(b.hr, ph.variant); err != nil {
 				return nil, err
 			}
+			variant = ph.variant
 		}
-		b.say("phase %s: %s", ph.name, ph.title)
-		res, err := b.spawn(ctx, ph)
-		if res != nil {
-			rep.addPhase(ph, res)
-			rep.Problems = append(rep.Problems, checkPhase(ph, b.hr, res)...)
-		}
-		if err != nil {
-			rep.Problems = append(rep.Problems, err.Error())
+		if err := b.runPhase(ctx, rep, ph); err != nil {
 			break // the next phases need this one's store
 		}
+	}
+	if variant {
+		if err := b.w.writeCSV(b.hr, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.runProvision(ctx, rep); err != nil {
+		return nil, err
 	}
 	rep.Targets = evaluateTargets(rep)
 	rep.Machine.LoadAfter = loadAverage()
 	return rep, nil
 }
 
+// runPhase runs ph in a child process and adds its result and problems
+// to rep; it returns the phase's error.
+func (b *bench) runPhase(ctx context.Context, rep *report, ph phase) error {
+	b.say("phase %s: %s", ph.name, ph.title)
+	res, err := b.spawn(ctx, ph.name)
+	if res != nil {
+		rep.Phases = append(rep.Phases, newPhaseReport(ph.title, ph.target, res))
+		rep.Problems = append(rep.Problems, checkPhase(ph, b.hr, res)...)
+	}
+	if err != nil {
+		rep.Problems = append(rep.Problems, err.Error())
+	}
+	return err
+}
+
 func (b *bench) say(format string, args ...any) {
 	fmt.Fprintf(b.progress, "syncline-bench: "+format+"\n", args...)
 }
 
-// spawn runs ph in a child process and returns what it reported.
-func (b *bench) spawn(ctx context.Context, ph phase) (*phaseResult, error) {
-	args := []string{"-phase", ph.name, "-dir", b.opts.dir, "-threads", fmt.Sprint(b.opts.threads)}
+// spawn runs the phase or baseline name in a child process and returns what it reported.
+func (b *bench) spawn(ctx context.Context, name string) (*phaseResult, error) {
+	args := []string{"-phase", name, "-dir", b.opts.dir, "-threads", fmt.Sprint(b.opts.threads), "-n", fmt.Sprint(b.opts.rows)}
 	if b.opts.cpuProfile != "" {
 		args = append(args, "-cpuprofile", b.opts.cpuProfile)
 	}
@@ -114,22 +135,22 @@ func (b *bench) spawn(ctx context.Context, ph phase) (*phaseResult, error) {
 		args = append(args, "-memprofile", b.opts.memProfile)
 	}
 	cmd := exec.CommandContext(ctx, b.exe, args...)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Env = append(os.Environ(), childEnv+"=1", postgresEnv+"="+postgresDSN(b.opts.postgres))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, b.progress
 	runErr := cmd.Run()
 	var res phaseResult
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
-		return nil, fmt.Errorf("phase %s: %v, and no result (%v)", ph.name, runErr, err)
+		return nil, fmt.Errorf("phase %s: %v, and no result (%v)", name, runErr, err)
 	}
 	if ps := cmd.ProcessState; ps != nil {
 		res.CPUSeconds = (ps.UserTime() + ps.SystemTime()).Seconds()
 	}
 	switch {
 	case res.Error != "":
-		return &res, fmt.Errorf("phase %s: %s", ph.name, res.Error)
+		return &res, fmt.Errorf("phase %s: %s", name, res.Error)
 	case runErr != nil:
-		return &res, fmt.Errorf("phase %s: %v", ph.name, runErr)
+		return &res, fmt.Errorf("phase %s: %v", name, runErr)
 	}
 	return &res, nil
 }

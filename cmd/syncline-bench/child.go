@@ -22,12 +22,16 @@ import (
 // directory the parent prepared, and writes its phaseResult as JSON to
 // stdout.
 func runChild(ctx context.Context, opts *options, stdout, stderr io.Writer) int {
-	ph, ok := phaseNamed(opts.phase)
-	if !ok {
+	var res *phaseResult
+	var err error
+	if ph, ok := phaseNamed(opts.phase); ok {
+		res, err = runPhase(ctx, ph, opts)
+	} else if bl, ok := baselineNamed(opts.phase); ok {
+		res, err = runBaseline(ctx, bl, opts)
+	} else {
 		fmt.Fprintf(stderr, "syncline-bench: unknown phase %q\n", opts.phase)
 		return 2
 	}
-	res, err := runPhase(ctx, ph, opts)
 	if err != nil {
 		res.Error = err.Error()
 	}
@@ -51,6 +55,13 @@ func runPhase(ctx context.Context, ph phase, opts *options) (*phaseResult, error
 		return res, err
 	}
 	defer closeStore()
+	var target *accountTarget
+	if ph.target != "" {
+		if target, err = openAccountTarget(ctx, ph, opts); err != nil {
+			return res, err
+		}
+		defer target.drop()
+	}
 	rec := job.Rec.(*recorder)
 	stopProfile, err := startCPUProfile(opts.cpuProfile, ph.name)
 	if err != nil {
@@ -64,13 +75,18 @@ func runPhase(ctx context.Context, ph phase, opts *options) (*phaseResult, error
 	if err := writeHeapProfile(opts.memProfile, ph.name); err != nil {
 		return res, err
 	}
+	if target != nil && syncErr == nil {
+		if err := target.check(ctx, res, opts.rows); err != nil {
+			return res, err
+		}
+	}
 	return res, syncErr
 }
 
 // phaseJob builds the synchronization job of ph: the configuration, the
 // task's activity and the store (emptied first for a fresh phase).
 func phaseJob(ctx context.Context, ph phase, w workDir) (*synchronization.Job, func(), error) {
-	cfg, diags := config.LoadDir(w.config(), config.LoadOptions{})
+	cfg, diags := config.LoadDir(w.phaseConfig(ph), config.LoadOptions{})
 	if diags.HasErrors() {
 		return nil, nil, fmt.Errorf("load the configuration: %s", diags.Error())
 	}
@@ -79,17 +95,17 @@ func phaseJob(ctx context.Context, ph phase, w workDir) (*synchronization.Job, f
 		return nil, nil, fmt.Errorf("the configuration has no task %q with one activity", ph.task)
 	}
 	if ph.fresh {
-		if err := removeStore(w.store()); err != nil {
+		if err := removeStore(w.phaseStore(ph)); err != nil {
 			return nil, nil, err
 		}
 	}
-	st, err := state.Open(ctx, w.store(), state.Options{})
+	st, err := state.Open(ctx, w.phaseStore(ph), state.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
 	job := &synchronization.Job{
 		Config: cfg, Activity: task.Activities[0], Mode: config.ModeFull, Store: st,
-		ConnectorOptions: connector.Options{BaseDir: w.config()},
+		ConnectorOptions: connector.Options{BaseDir: w.phaseConfig(ph)},
 		Rec:              newRecorder(),
 	}
 	return job, func() { st.Close() }, nil

@@ -3,7 +3,7 @@
 // export get through, and how much memory they take, next to a baseline
 // measured in the same run on the same file.
 //
-//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-json] [-cpuprofile FILE] [-memprofile FILE]
 //
 // It writes an HR export of ROWS people and a configuration with one csv
 // resource and two tasks (internal/scenario: HR, SyncFiles), then runs
@@ -14,7 +14,21 @@
 //  2. no-op: hr-reconcile of the same file on that store (every object
 //     unchanged);
 //  3. changes: hr-reconcile after the export is rewritten with 1% of the
-//     people changed and 1% gone (users modified and disabled).
+//     people changed and 1% gone (users modified and disabled);
+//  4. provision: import with provisioning — hr-import of the export into a
+//     fresh store of its own, with a second resource, sql, whose outbound
+//     mappings give every active user an account row in a table of a
+//     SQLite file (internal/scenario: ProvisionFiles). With -postgres DSN
+//     (or $SYNCLINE_BENCH_POSTGRES) the phase runs again as
+//     provision-postgres, into a table of that database named after the
+//     work directory, dropped afterwards.
+//
+// A provisioning phase reports accounts/s (rows in the table over the
+// phase's time) and must leave exactly one row, with the mapped values,
+// for every active person and no other. Its baselines write the same rows
+// into the same kind of table (scenario.ProvisionTable) with nothing else
+// done, each in a child process of its own for its peak RSS: multi-row
+// INSERTs of 1,000 rows in one transaction, and for PostgreSQL one COPY.
 //
 // Each phase runs in a child process — the command runs itself again with
 // a hidden -phase flag — so that its peak resident set size (VmHWM in

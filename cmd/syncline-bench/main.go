@@ -21,6 +21,9 @@ type options struct {
 	json       bool
 	cpuProfile string
 	memProfile string
+	// postgres is the DSN of the PostgreSQL database the provisioning
+	// phase writes to as well; "" leaves it out.
+	postgres string
 
 	// phase is the hidden flag of a child process: run this phase only.
 	phase string
@@ -55,6 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&opts.json, "json", false, "print the results as JSON")
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of each phase to `file` (cpu.prof → cpu.import.prof, …)")
 	fs.StringVar(&opts.memProfile, "memprofile", "", "write a heap profile at the end of each phase to `file`")
+	fs.StringVar(&opts.postgres, "postgres", "", "also provision to the PostgreSQL database at `dsn` (default $"+postgresEnv+"), into a table of its own it drops afterwards")
 	fs.StringVar(&opts.phase, "phase", "", "run one phase in this process (internal)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: syncline-bench [flags]\n\nMeasures import and reconciliation of a generated HR export.\n\nFlags:")

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/syncline/syncline/engine/connector/connectortest"
 )
 
 // TestMain lets the test binary stand in for the command: the benchmark
@@ -17,6 +19,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
+	// The tests name PostgreSQL by -postgres when they want it.
+	os.Unsetenv(postgresEnv)
 	os.Exit(m.Run())
 }
 
@@ -40,10 +44,17 @@ func TestSmallRunPrintsTheTable(t *testing.T) {
 		regexp.MustCompile(`^import into a fresh store +200 +[\d.]+ +[\d,]+ +(\d+|n/a) +[\d.]+$`),
 		regexp.MustCompile(`^no-op reconciliation +200 +[\d.]+ +[\d,]+ +(\d+|n/a) +[\d.]+$`),
 		regexp.MustCompile(`^reconciliation, 1% changed, 1% deleted +200 +[\d.]+ +[\d,]+ +(\d+|n/a) +[\d.]+$`),
+		regexp.MustCompile(`^import with provisioning to SQLite +200 +[\d.]+ +[\d,]+ +(\d+|n/a) +[\d.]+$`),
 		regexp.MustCompile(`^baseline: (skipped: .+|sqlite3 .*: 200 rows in [\d.]+ s = [\d,]+ rows/s)$`),
-		regexp.MustCompile(`^targets \(issue 6, `),
+		regexp.MustCompile(`^provisioning: an account for every active user, beside bare writes`),
+		regexp.MustCompile(`^target +writer +accounts +seconds +accounts/s +peak RSS MB$`),
+		regexp.MustCompile(`^SQLite +import with provisioning +198 +[\d.]+ +[\d,]+ +(\d+|n/a)$`),
+		regexp.MustCompile(`^SQLite +bare multi-row INSERT +198 +[\d.]+ +[\d,]+ +(\d+|n/a)$`),
+		regexp.MustCompile(`^targets \(issue 6 for 1,000,000 rows, issue 15 for provisioning 100,000`),
 		regexp.MustCompile(`^  import +≥ 25,000 objects/s +(met|MISSED|n/a)`),
 		regexp.MustCompile(`^  no-op reconciliation +≥ 50,000 objects/s +(met|MISSED|n/a)`),
+		regexp.MustCompile(`^  provision to SQLite +≥ 20,000 accounts/s +(met|MISSED) \(`),
+		regexp.MustCompile(`^  provision to PostgreSQL +≥ 20,000 accounts/s +n/a$`),
 		regexp.MustCompile(`^  peak RSS, every phase +< 512 MB +(met|MISSED|n/a)`),
 	}
 	var got []string
@@ -78,7 +89,7 @@ func TestSmallRunJSON(t *testing.T) {
 			t.Errorf("phase %s: %+v", p.Phase, p.phaseResult)
 		}
 	}
-	if strings.Join(names, " ") != "import noop changes" {
+	if strings.Join(names, " ") != "import noop changes provision" {
 		t.Errorf("phases %v", names)
 	}
 	// 200 rows: rows 37 and 137 terminated, 50 and 150 changed, 99 and
@@ -86,8 +97,43 @@ func TestSmallRunJSON(t *testing.T) {
 	if s := rep.phase("changes").Statistics; s["situation.deleted"] != 2 || s["users.modify"] != 2 || s["unchanged"] != 196 {
 		t.Errorf("changes: statistics %v", s)
 	}
-	if len(rep.Targets) != 3 {
+	if p := rep.phase("provision"); p.Accounts != 198 || p.Check == nil || p.Check.Rows != 198 || p.AccountsPerSecond <= 0 ||
+		p.Statistics["accounts.create"] != 198 {
+		t.Errorf("provision: %+v, check %+v", p, p.Check)
+	}
+	if len(rep.ProvisionBaselines) != 1 || rep.ProvisionBaselines[0].Phase != "baseline-insert-sqlite" || rep.ProvisionBaselines[0].Accounts != 198 {
+		t.Errorf("provision baselines %+v", rep.ProvisionBaselines)
+	}
+	if len(rep.Targets) != 5 {
 		t.Errorf("targets %+v", rep.Targets)
+	}
+}
+
+// TestProvisionToPostgres runs the provisioning phase against the test
+// PostgreSQL server too, with its two baselines; its tables are dropped.
+func TestProvisionToPostgres(t *testing.T) {
+	t.Parallel()
+	dsn := connectortest.PostgresDSN(t)
+	var rep report
+	if err := json.Unmarshal([]byte(runBenchmark(t, "-n", "200", "-json", "-postgres", dsn)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	p := rep.phase("provision-postgres")
+	if p == nil || p.Target != "postgres" || p.Check == nil || p.Check.Rows != 198 || p.Statistics["accounts.create"] != 198 {
+		t.Fatalf("provision-postgres: %+v", p)
+	}
+	var bls []string
+	for _, bl := range rep.ProvisionBaselines {
+		bls = append(bls, bl.Phase)
+		if bl.Accounts != 198 {
+			t.Errorf("baseline %s wrote %d rows", bl.Phase, bl.Accounts)
+		}
+	}
+	if strings.Join(bls, " ") != "baseline-insert-sqlite baseline-insert-postgres baseline-copy-postgres" {
+		t.Errorf("baselines %v", bls)
+	}
+	if tg := rep.Targets[3]; tg.Name != "provision to PostgreSQL" || tg.Met == nil {
+		t.Errorf("target %+v", tg)
 	}
 }
 

@@ -18,7 +18,12 @@ type phase struct {
 	fresh bool
 	// variant phases run on the export a day later: 1% changed, 1% gone.
 	variant bool
-	sync    func(context.Context, *synchronization.Job) error
+	// target is the database a provisioning phase writes every active
+	// user's account to (targetSQLite, targetPostgres), with a
+	// configuration and a store of its own; "" for the phases that
+	// provision nothing.
+	target string
+	sync   func(context.Context, *synchronization.Job) error
 	// expect returns statistics that must have exactly these values.
 	expect func(h scenario.HR) map[string]int64
 }
@@ -52,6 +57,21 @@ var phases = []phase{
 			}
 		},
 	},
+	{
+		name: "provision", title: "import with provisioning to SQLite", task: scenario.SyncImportTask,
+		fresh: true, target: targetSQLite, sync: synchronization.Import, expect: expectProvision,
+	},
+	{
+		name: "provision-postgres", title: "import with provisioning to PostgreSQL", task: scenario.SyncImportTask,
+		fresh: true, target: targetPostgres, sync: synchronization.Import, expect: expectProvision,
+	},
+}
+
+// expectProvision: an import into a fresh store that creates an account
+// for every active user.
+func expectProvision(h scenario.HR) map[string]int64 {
+	n := int64(h.Rows)
+	return map[string]int64{"situation.unmatched": n, "users.add": n, "accounts.create": int64(h.Active())}
 }
 
 func phaseNamed(name string) (phase, bool) {
@@ -80,8 +100,12 @@ type phaseResult struct {
 	// parent: on a busy machine, the work the phase did whatever it waited.
 	CPUSeconds float64          `json:"cpu_seconds"`
 	Statistics map[string]int64 `json:"statistics"`
-	ItemErrors []string         `json:"item_errors,omitempty"` // the first few
-	Error      string           `json:"error,omitempty"`       // the phase itself failed
+	// Accounts is how many account rows a provisioning phase or a
+	// baseline left in its table; Check compares them with the export.
+	Accounts   int64         `json:"accounts,omitempty"`
+	Check      *accountCheck `json:"account_check,omitempty"`
+	ItemErrors []string      `json:"item_errors,omitempty"` // the first few
+	Error      string        `json:"error,omitempty"`       // the phase itself failed
 }
 
 func newPhaseResult(name string, rec *recorder, elapsed time.Duration) *phaseResult {

@@ -20,28 +20,36 @@ type report struct {
 	Machine       machine        `json:"machine"`
 	Phases        []*phaseReport `json:"phases"`
 	Baseline      baseline       `json:"baseline"`
-	Targets       []target       `json:"targets"`
-	Problems      []string       `json:"problems"`
+	// ProvisionBaselines are the bare writes of the provisioning phases'
+	// account rows (provisionBaselines), each beside its phase.
+	ProvisionBaselines []*phaseReport `json:"provision_baselines"`
+	Targets            []target       `json:"targets"`
+	Problems           []string       `json:"problems"`
 }
 
 // phaseReport is a phase's result with the figures the report shows.
 type phaseReport struct {
 	Title string `json:"title"`
+	// Target is the database a provisioning phase or baseline wrote
+	// accounts to: "sqlite" or "postgres".
+	Target string `json:"target,omitempty"`
 	phaseResult
-	ObjectsPerSecond float64 `json:"objects_per_second"`
+	ObjectsPerSecond  float64 `json:"objects_per_second"`
+	AccountsPerSecond float64 `json:"accounts_per_second,omitempty"`
 	// PeakRSSMB is nil where the system does not tell.
 	PeakRSSMB *float64 `json:"peak_rss_mb"`
 }
 
-func (r *report) addPhase(ph phase, res *phaseResult) {
-	p := &phaseReport{Title: ph.title, phaseResult: *res}
+func newPhaseReport(title, target string, res *phaseResult) *phaseReport {
+	p := &phaseReport{Title: title, Target: target, phaseResult: *res}
 	if res.Seconds > 0 {
 		p.ObjectsPerSecond = float64(res.Objects) / res.Seconds
+		p.AccountsPerSecond = float64(res.Accounts) / res.Seconds
 	}
 	if res.PeakRSSBytes > 0 {
 		p.PeakRSSMB = ptr(float64(res.PeakRSSBytes) / (1 << 20))
 	}
-	r.Phases = append(r.Phases, p)
+	return p
 }
 
 func (r *report) phase(name string) *phaseReport {
@@ -69,6 +77,9 @@ func (r *report) write(w io.Writer, asJSON bool) error {
 	if asJSON {
 		if r.Problems == nil {
 			r.Problems = []string{}
+		}
+		if r.ProvisionBaselines == nil {
+			r.ProvisionBaselines = []*phaseReport{}
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -107,10 +118,50 @@ func (r *report) writeText(b *strings.Builder) {
 	}
 	b.WriteString("\n")
 	r.Baseline.writeText(b)
-	fmt.Fprintf(b, "targets (issue 6, set for 1,000,000 rows on 2 vCPUs):\n")
+	r.writeProvisionText(b)
+	fmt.Fprintf(b, "targets (issue 6 for 1,000,000 rows, issue 15 for provisioning 100,000, on 2 vCPUs):\n")
+	width = 0
 	for _, t := range r.Targets {
-		fmt.Fprintf(b, "  %-22s %-20s %s\n", t.Name, t.Want, t.verdict())
+		width = max(width, len(t.Name))
 	}
+	for _, t := range r.Targets {
+		fmt.Fprintf(b, "  %-*s  %-20s %s\n", width, t.Name, t.Want, t.verdict())
+	}
+}
+
+// writeProvisionText writes the provisioning phases beside their
+// baselines, in accounts.
+func (r *report) writeProvisionText(b *strings.Builder) {
+	var rows []*phaseReport
+	for _, p := range r.Phases {
+		if p.Target != "" {
+			rows = append(rows, p)
+			for _, bl := range r.ProvisionBaselines {
+				if bl.Target == p.Target {
+					rows = append(rows, bl)
+				}
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\nprovisioning: an account for every active user, beside bare writes of the same rows into the same kind of table\n")
+	width := len("writer")
+	title := func(p *phaseReport) string { return strings.TrimSuffix(p.Title, " to "+targetName(p.Target)) }
+	for _, p := range rows {
+		width = max(width, len(title(p)))
+	}
+	fmt.Fprintf(b, "%-10s  %-*s  %8s  %8s  %10s  %11s\n", "target", width, "writer", "accounts", "seconds", "accounts/s", "peak RSS MB")
+	for _, p := range rows {
+		rss := "n/a"
+		if p.PeakRSSMB != nil {
+			rss = strconv.FormatFloat(*p.PeakRSSMB, 'f', 0, 64)
+		}
+		fmt.Fprintf(b, "%-10s  %-*s  %8s  %8.2f  %10s  %11s\n", targetName(p.Target), width, title(p), thousands(p.Accounts), p.Seconds,
+			thousands(int64(p.AccountsPerSecond+0.5)), rss)
+	}
+	b.WriteString("\n")
 }
 
 func (bl baseline) writeText(b *strings.Builder) {

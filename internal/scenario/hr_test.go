@@ -33,3 +33,16 @@ func TestHRVariant(t *testing.T) {
 		t.Errorf("row 37 = %q", b[1+37])
 	}
 }
+
+func TestHRAccounts(t *testing.T) {
+	h := HR{Rows: 200}
+	var got []HRAccount
+	h.Accounts(func(a HRAccount) bool { got = append(got, a); return true })
+	if len(got) != h.Active() || h.Active() != 198 {
+		t.Fatalf("%d accounts, Active() = %d", len(got), h.Active())
+	}
+	want := HRAccount{Login: "tomas.prochazka.50", FullName: "Tomáš Procházka", Email: "tomas.prochazka.50@hr.example.com", Department: "Support"}
+	if got[49] != want { // rows 0–49 less row 37
+		t.Errorf("account of row 50 = %+v", got[49])
+	}
+}

@@ -87,11 +87,16 @@ func fill(errs []error, err error) {
 // operation the checks refuse. An error from the database rolls the whole
 // transaction back and is returned, and errs then means nothing.
 func (c *Connector) applyTx(ctx context.Context, ops []connector.Operation, errs []error) error {
-	tx, err := c.db.BeginTx(ctx, nil)
+	conn, err := c.db.Conn(ctx)
 	if err != nil {
 		return c.fail("batch", "", err)
 	}
-	b := &batch{c: c, ctx: ctx, tx: tx}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return c.fail("batch", "", err)
+	}
+	b := &batch{c: c, ctx: ctx, conn: conn, tx: tx, cols: c.columnNames()}
 	if err := b.run(ops, errs); err != nil {
 		tx.Rollback()
 		return c.fail("batch", b.at, err)
@@ -104,10 +109,12 @@ func (c *Connector) applyTx(ctx context.Context, ops []connector.Operation, errs
 
 // batch is one transaction of a batch.
 type batch struct {
-	c   *Connector
-	ctx context.Context
-	tx  *sql.Tx
-	at  string // the key of the operation whose statement failed, when one did
+	c    *Connector
+	ctx  context.Context
+	conn *sql.Conn // the connection tx is on, for COPY
+	tx   *sql.Tx
+	cols columnNames // the table's, matched once for the batch
+	at   string      // the key of the operation whose statement failed, when one did
 }
 
 // run plays ops in segments: a run of creates, updates and deletes on

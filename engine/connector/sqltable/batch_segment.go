@@ -109,7 +109,7 @@ func (b *batch) creates(list []int, ops []connector.Operation, errs []error, row
 			errs[i] = c.errs.Object(connector.ErrAlreadyExists, "create", obj.ID, nil, "")
 			continue
 		}
-		names, args, err := c.createValues(obj)
+		names, args, err := c.createValues(b.cols, obj)
 		if err != nil {
 			errs[i] = err
 			continue
@@ -122,6 +122,12 @@ func (b *batch) creates(list []int, ops []connector.Operation, errs []error, row
 		groups[sig] = append(groups[sig], args)
 	}
 	for _, sig := range order {
+		if b.usesCopy(len(groups[sig])) {
+			if err := b.copyRows(cols[sig], groups[sig]); err != nil {
+				return err
+			}
+			continue
+		}
 		per := max(1, min(maxInsertRows, maxParams/len(cols[sig])))
 		for chunk := range slices.Chunk(groups[sig], per) {
 			var args []any
@@ -158,9 +164,12 @@ func (b *batch) deletes(list []int, ops []connector.Operation, errs []error, row
 }
 
 // updates writes each update's changed columns to its row, read by
-// lockRows.
+// lockRows: on PostgreSQL, updates of the same columns together
+// (updateGroup), the others one statement a row.
 func (b *batch) updates(list []int, ops []connector.Operation, errs []error, rows map[string][]scanned) error {
 	c := b.c
+	groups := map[string][]groupedUpdate{}
+	var order [][]string
 	for _, i := range list {
 		id := ops[i].ID
 		found := rows[c.MatchKey(id)]
@@ -172,7 +181,7 @@ func (b *batch) updates(list []int, ops []connector.Operation, errs []error, row
 			errs[i] = found[0].err
 			continue
 		}
-		names, args, err := c.updateValues(id, found[0].obj.Attributes, ops[i].Mods)
+		names, args, err := c.updateValues(b.cols, id, found[0].obj.Attributes, ops[i].Mods)
 		if err != nil {
 			errs[i] = err
 			continue
@@ -180,10 +189,40 @@ func (b *batch) updates(list []int, ops []connector.Operation, errs []error, row
 		if len(names) == 0 {
 			continue
 		}
-		if _, err := b.tx.ExecContext(b.ctx, c.updateStatement(names), append(args, id)...); err != nil {
-			b.at = id
+		if b.groupable(names, args) {
+			sig := strings.Join(names, ",")
+			if _, ok := groups[sig]; !ok {
+				order = append(order, names)
+			}
+			groups[sig] = append(groups[sig], groupedUpdate{id: id, args: args})
+			continue
+		}
+		if err := b.updateRow(names, id, args); err != nil {
 			return err
 		}
+	}
+	for _, names := range order {
+		group := groups[strings.Join(names, ",")]
+		if len(group) >= minGroupedUpdates {
+			if err := b.updateGroup(names, group); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, u := range group {
+			if err := b.updateRow(names, u.id, u.args); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// updateRow writes one update's columns.
+func (b *batch) updateRow(names []string, id string, args []any) error {
+	if _, err := b.tx.ExecContext(b.ctx, b.c.updateStatement(names), append(args, id)...); err != nil {
+		b.at = id
+		return err
 	}
 	return nil
 }

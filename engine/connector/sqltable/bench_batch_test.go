@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/engine/connector/connectortest"
 	"github.com/syncline/syncline/engine/connector/sqltable"
@@ -35,6 +38,9 @@ func BenchmarkCreate100k(b *testing.B) {
 		b.Run(bd.name+"/batch", func(b *testing.B) { benchCreate(b, bd.db, benchCreates, applyBatches) })
 		b.Run(bd.name+"/one-by-one", func(b *testing.B) { benchCreate(b, bd.db, benchOneByOne, createEach) })
 		b.Run(bd.name+"/bare-insert", func(b *testing.B) { benchCreate(b, bd.db, benchCreates, bareInsert) })
+		if bd.db.driver == sqltable.Postgres {
+			b.Run(bd.name+"/bare-copy", func(b *testing.B) { benchCreate(b, bd.db, benchCreates, bareCopy) })
+		}
 	}
 }
 
@@ -144,6 +150,97 @@ func bareInsert(b *testing.B, t benchTarget, objs []connector.Object) {
 			args = append(args, o.ID, o.Attributes.First("full_name"), o.Attributes.First("email"), o.Attributes.First("department"))
 		}
 		if _, err := tx.Exec("INSERT INTO "+t.table+" (login, full_name, email, department) VALUES "+strings.Join(rows, ", "), args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// bareCopy is PostgreSQL's baseline: one COPY of every row through pgx,
+// with no checks.
+func bareCopy(b *testing.B, t benchTarget, objs []connector.Object) {
+	rows := make([][]any, len(objs))
+	for i, o := range objs {
+		rows[i] = []any{o.ID, o.Attributes.First("full_name"), o.Attributes.First("email"), o.Attributes.First("department")}
+	}
+	conn, err := t.db.Conn(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		name := strings.Trim(t.table, `"`) // UniqueName needs no quoting
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(context.Background(), pgx.Identifier{name},
+			[]string{"login", "full_name", "email", "department"}, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchUpdates is how many rows BenchmarkUpdate changes.
+const benchUpdates = 20_000
+
+// BenchmarkUpdate changes two columns of 20,000 rows, written beforehand
+// (untimed), through Apply in batches of 1,000 and, as the baseline, one
+// bare UPDATE a row in one transaction through database/sql.
+func BenchmarkUpdate(b *testing.B) {
+	for _, bd := range []struct {
+		name string
+		db   database
+	}{{"sqlite", sqliteDB}, {"postgres", postgresDB}} {
+		b.Run(bd.name+"/batch", func(b *testing.B) { benchUpdate(b, bd.db, applyUpdates) })
+		b.Run(bd.name+"/bare-update", func(b *testing.B) { benchUpdate(b, bd.db, bareUpdates) })
+	}
+}
+
+func benchUpdate(b *testing.B, d database, write func(b *testing.B, t benchTarget, objs []connector.Object)) {
+	objs := benchAccounts(benchUpdates)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		t := newBenchTarget(b, d)
+		bareInsert(b, t, objs)
+		b.StartTimer()
+		write(b, t, objs)
+		b.StopTimer()
+		t.c.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(benchUpdates)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func applyUpdates(b *testing.B, t benchTarget, objs []connector.Object) {
+	for start := 0; start < len(objs); start += benchBatchSize {
+		chunk := objs[start:min(start+benchBatchSize, len(objs))]
+		ops := make([]connector.Operation, len(chunk))
+		for i, o := range chunk {
+			ops[i] = connector.UpdateOp(o.ID, connector.Replace("department", "moved"), connector.Replace("email", "new-"+o.ID))
+		}
+		for i, err := range t.c.Apply(context.Background(), ops) {
+			if err != nil {
+				b.Fatalf("update %q: %v", chunk[i].ID, err)
+			}
+		}
+	}
+}
+
+// bareUpdates is the baseline: one UPDATE a row, in one transaction,
+// with no checks.
+func bareUpdates(b *testing.B, t benchTarget, objs []connector.Object) {
+	tx, err := t.db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	query := "UPDATE " + t.table + " SET department = ?, email = ? WHERE login = ?"
+	if t.d.driver == sqltable.Postgres {
+		query = "UPDATE " + t.table + " SET department = $1, email = $2 WHERE login = $3"
+	}
+	for _, o := range objs {
+		if _, err := tx.Exec(query, "moved", "new-"+o.ID, o.ID); err != nil {
 			b.Fatal(err)
 		}
 	}

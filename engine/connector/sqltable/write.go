@@ -20,7 +20,7 @@ func (c *Connector) Create(ctx context.Context, obj connector.Object) error {
 	if _, err := c.ensureTable(ctx, "create", true); err != nil {
 		return err
 	}
-	names, args, err := c.createValues(obj)
+	names, args, err := c.createValues(c.columnNames(), obj)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (c *Connector) Create(ctx context.Context, obj connector.Object) error {
 // createValues checks the object to create and returns its quoted column
 // names and values, as values does, the key among them. The table must be
 // known (ensureTable).
-func (c *Connector) createValues(obj connector.Object) ([]string, []any, error) {
+func (c *Connector) createValues(cols columnNames, obj connector.Object) ([]string, []any, error) {
 	if obj.ID == "" {
 		return nil, nil, c.errs.New(connector.ErrInvalidObject, "create", fmt.Errorf("the object has no identifier"), "")
 	}
@@ -50,16 +50,29 @@ func (c *Connector) createValues(obj connector.Object) ([]string, []any, error) 
 			fmt.Errorf("the key attribute %q holds %q, not the object's identifier", c.cfg.Key, vs), "")
 	}
 	attrs[c.cfg.Key] = []string{obj.ID}
-	return c.values("create", obj.ID, attrs)
+	return c.values(cols, "create", obj.ID, attrs)
+}
+
+// columnNames is the table's columns read and written, by name, each
+// quoted: built once for a batch, not for every attribute of every row.
+type columnNames map[string]string
+
+func (c *Connector) columnNames() columnNames {
+	out := make(columnNames, len(c.attrs))
+	for _, col := range c.attrs {
+		out[col.name] = c.d.quote(col.name)
+	}
+	return out
 }
 
 // values checks attributes against the columns and returns the quoted
 // column names and their values (nil for NULL), in attribute-name order.
-func (c *Connector) values(op, id string, attrs connector.Attributes) ([]string, []any, error) {
-	var names []string
-	var args []any
+func (c *Connector) values(cols columnNames, op, id string, attrs connector.Attributes) ([]string, []any, error) {
+	names := make([]string, 0, len(attrs))
+	args := make([]any, 0, len(attrs))
 	for _, name := range attrs.Names() {
-		if !slices.ContainsFunc(c.attrs, func(col column) bool { return col.name == name }) {
+		quoted, ok := cols[name]
+		if !ok {
 			return nil, nil, c.errs.Object(connector.ErrInvalidObject, op, id, fmt.Errorf("unknown attribute %q", name),
 				fmt.Sprintf("The table's columns read and written are %s.", strings.Join(quoteAll(c.attrNames()), ", ")))
 		}
@@ -68,7 +81,7 @@ func (c *Connector) values(op, id string, attrs connector.Attributes) ([]string,
 			return nil, nil, c.errs.Object(connector.ErrInvalidObject, op, id,
 				fmt.Errorf("attribute %q is single-valued and cannot hold %d values", name, len(vs)), "A sql column holds one value.")
 		}
-		names = append(names, c.d.quote(name))
+		names = append(names, quoted)
 		if len(vs) == 0 {
 			args = append(args, nil)
 		} else {
@@ -112,7 +125,7 @@ func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modi
 		if err != nil {
 			return err
 		}
-		names, args, err := c.updateValues(id, current, mods)
+		names, args, err := c.updateValues(c.columnNames(), id, current, mods)
 		if err != nil || len(names) == 0 {
 			return err
 		}
@@ -123,7 +136,7 @@ func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modi
 
 // updateValues applies mods to current, the row keyed id, and returns the
 // quoted names and values of the columns the modifications name.
-func (c *Connector) updateValues(id string, current connector.Attributes, mods []connector.Modification) ([]string, []any, error) {
+func (c *Connector) updateValues(cols columnNames, id string, current connector.Attributes, mods []connector.Modification) ([]string, []any, error) {
 	next, err := current.Apply(mods, false)
 	if err != nil {
 		return nil, nil, c.errs.Object(connector.ErrInvalidObject, "update", id, err, "A sql column holds one value.")
@@ -136,7 +149,7 @@ func (c *Connector) updateValues(id string, current connector.Attributes, mods [
 	for _, m := range mods {
 		changed[m.Attribute] = next[m.Attribute]
 	}
-	return c.values("update", id, changed)
+	return c.values(cols, "update", id, changed)
 }
 
 // lockRow reads the row whose key is id, locking it until the transaction
