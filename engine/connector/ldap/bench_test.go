@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func isASCII(s string) bool {
 	return true
 }
 
-func benchConfig(b *testing.B, srv *ldaptest.Server, base string) ldap.Config {
+func benchConfig(b testing.TB, srv *ldaptest.Server, base string) ldap.Config {
 	return ldap.Config{URL: srv.URL, BindDN: ldaptest.RootDN, BindPassword: ldaptest.RootPassword, BaseDN: base,
 		Identifier: "uid", NamingAttribute: "uid", ObjectClasses: []string{"inetOrgPerson"}}
 }
@@ -85,6 +86,29 @@ func BenchmarkProvision20k(b *testing.B) {
 			for i := range n {
 				if err := c.Create(b.Context(), person(i)); err != nil {
 					b.Fatal(err)
+				}
+			}
+			c.Close()
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+	b.Run("connector-batch-500", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			c, err := ldap.New(b.Context(), "dir", benchConfig(b, srv, srv.NewContainer(b, "a")))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ops := make([]connector.Operation, n)
+			for i := range n {
+				ops[i] = connector.CreateOp(person(i))
+			}
+			b.StartTimer()
+			for batch := range slices.Chunk(ops, 500) {
+				for i, err := range c.Apply(b.Context(), batch) {
+					if err != nil {
+						b.Fatalf("operation %d: %v", i, err)
+					}
 				}
 			}
 			c.Close()

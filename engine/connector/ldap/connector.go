@@ -69,12 +69,13 @@ func New(ctx context.Context, resource string, cfg Config) (*Connector, error) {
 // Resource returns the resource's name.
 func (c *Connector) Resource() string { return c.errs.Resource }
 
-// Capabilities: everything, multi-valued attributes, and live sync without
-// deletions. Create is left out when the identifier is set by the server
-// (entryUUID): syncline cannot choose it for a new entry.
+// Capabilities: everything, batch writes (pipelined on the connection),
+// multi-valued attributes, and live sync without deletions. Create is left
+// out when the identifier is set by the server (entryUUID): syncline
+// cannot choose it for a new entry.
 func (c *Connector) Capabilities() connector.Capabilities {
 	return connector.Capabilities{
-		Read: true, Create: !c.id.noUserMod, Update: true, Delete: true, Rename: c.naming == c.id,
+		Read: true, Create: !c.id.noUserMod, Update: true, Delete: true, Rename: c.naming == c.id, Batch: true,
 		MultiValued: true, LiveSync: true,
 	}
 }
