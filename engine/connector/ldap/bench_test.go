@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
 	"github.com/syncline/syncline/engine/connector"
@@ -49,7 +51,7 @@ func isASCII(s string) bool {
 	return true
 }
 
-func benchConfig(b *testing.B, srv *ldaptest.Server, base string) ldap.Config {
+func benchConfig(b testing.TB, srv *ldaptest.Server, base string) ldap.Config {
 	return ldap.Config{URL: srv.URL, BindDN: ldaptest.RootDN, BindPassword: ldaptest.RootPassword, BaseDN: base,
 		Identifier: "uid", NamingAttribute: "uid", ObjectClasses: []string{"inetOrgPerson"}}
 }
@@ -91,6 +93,83 @@ func BenchmarkProvision20k(b *testing.B) {
 		}
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
 	})
+	b.Run("connector-batch-500", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			c, err := ldap.New(b.Context(), "dir", benchConfig(b, srv, srv.NewContainer(b, "a")))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ops := make([]connector.Operation, n)
+			for i := range n {
+				ops[i] = connector.CreateOp(person(i))
+			}
+			b.StartTimer()
+			applyAll(b, c, ops, 500)
+			c.Close()
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+}
+
+// BenchmarkProvisionPaired is BenchmarkProvision20k's batch against its
+// baseline measured in turns, for a machine whose load changes from one
+// second to the next: 20,000 entries in four slices of 5,000, each slice
+// written by ldapadd -c into one container and by the connector's Apply
+// (batches of 500) into another, the one going first alternating (ABBA).
+// It reports both rates over the whole run and their ratio. ldapadd pays
+// a process start and a bind per slice (about 5 ms, some 2%).
+func BenchmarkProvisionPaired(b *testing.B) {
+	const n, slice = 20_000, 5_000
+	srv := ldaptest.Start(b)
+	var ldapadd, batch time.Duration
+	b.StopTimer()
+	for range b.N {
+		c, err := ldap.New(b.Context(), "dir", benchConfig(b, srv, srv.NewContainer(b, "p")))
+		if err != nil {
+			b.Fatal(err)
+		}
+		base := srv.NewContainer(b, "q")
+		for k := range n / slice {
+			var ldif bytes.Buffer
+			ops := make([]connector.Operation, 0, slice)
+			for i := k * slice; i < (k+1)*slice; i++ {
+				personLDIF(&ldif, base, i)
+				ops = append(ops, connector.CreateOp(person(i)))
+			}
+			runs := []func(){
+				func() { ldapadd += timed(func() { srv.LDAPAdd(b, ldif.Bytes()) }) },
+				func() { batch += timed(func() { applyAll(b, c, ops, 500) }) },
+			}
+			if k%2 == 1 {
+				runs[0], runs[1] = runs[1], runs[0]
+			}
+			runs[0]()
+			runs[1]()
+		}
+		c.Close()
+	}
+	rate := func(d time.Duration) float64 { return float64(n) * float64(b.N) / d.Seconds() }
+	b.ReportMetric(rate(ldapadd), "ldapadd-entries/s")
+	b.ReportMetric(rate(batch), "batch-entries/s")
+	b.ReportMetric(rate(batch)/rate(ldapadd), "ratio")
+}
+
+func timed(fn func()) time.Duration {
+	start := time.Now()
+	fn()
+	return time.Since(start)
+}
+
+// applyAll applies ops in batches of size, failing b on any error.
+func applyAll(b testing.TB, c *ldap.Connector, ops []connector.Operation, size int) {
+	for batch := range slices.Chunk(ops, size) {
+		for i, err := range c.Apply(b.Context(), batch) {
+			if err != nil {
+				b.Fatalf("operation %d: %v", i, err)
+			}
+		}
+	}
 }
 
 // BenchmarkSearch100k reads 100,000 entries with Search and compares each

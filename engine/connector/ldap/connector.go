@@ -69,12 +69,13 @@ func New(ctx context.Context, resource string, cfg Config) (*Connector, error) {
 // Resource returns the resource's name.
 func (c *Connector) Resource() string { return c.errs.Resource }
 
-// Capabilities: everything, multi-valued attributes, and live sync without
-// deletions. Create is left out when the identifier is set by the server
-// (entryUUID): syncline cannot choose it for a new entry.
+// Capabilities: everything, batch writes (pipelined on the connection),
+// multi-valued attributes, and live sync without deletions. Create is left
+// out when the identifier is set by the server (entryUUID): syncline
+// cannot choose it for a new entry.
 func (c *Connector) Capabilities() connector.Capabilities {
 	return connector.Capabilities{
-		Read: true, Create: !c.id.noUserMod, Update: true, Delete: true, Rename: c.naming == c.id,
+		Read: true, Create: !c.id.noUserMod, Update: true, Delete: true, Rename: c.naming == c.id, Batch: true,
 		MultiValued: true, LiveSync: true,
 	}
 }
@@ -190,9 +191,15 @@ func (c *Connector) do(ctx context.Context, op, id string, fn func(*goldap.Conn)
 
 // dropped marks an error of an operation on a connection that has closed
 // meanwhile as a network error: go-ldap reports "unable to read LDAP
-// response packet: EOF" as plain text then.
+// response packet: EOF" as plain text then. A request it could not write
+// ("unable to send request: … broken pipe", also plain text) is one too,
+// even before its reader has seen the connection close — which requests
+// pipelined side by side run into.
 func dropped(conn *goldap.Conn, err error) error {
-	if err == nil || isLDAPError(err) || !conn.IsClosing() {
+	if err == nil || isLDAPError(err) {
+		return err
+	}
+	if !conn.IsClosing() && !strings.HasPrefix(err.Error(), "unable to send request") {
 		return err
 	}
 	return goldap.NewError(goldap.ErrorNetwork, err)

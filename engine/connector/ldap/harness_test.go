@@ -1,6 +1,8 @@
 package ldap_test
 
 import (
+	"context"
+	"slices"
 	"testing"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -75,5 +77,55 @@ func TestConformance(t *testing.T) {
 			}
 			return connectortest.Resource{Connector: c, Seed: func(t *testing.T, objs []connector.Object) { seed(t, srv, cfg.BaseDN, objs) }}
 		},
+		Proxied: proxied(srv),
 	})
+}
+
+// proxied is the conformance harness's Proxied: a connector through a TCP
+// proxy to srv and one straight to it, on one fresh container, both
+// seeing the suite's attribute names.
+func proxied(srv *ldaptest.Server) func(t *testing.T, s connectortest.Schema) (through, direct connector.Connector, p *connectortest.Proxy) {
+	return func(t *testing.T, s connectortest.Schema) (connector.Connector, connector.Connector, *connectortest.Proxy) {
+		cfg := config(t, srv)
+		p := connectortest.NewProxy(t, srv.Addr)
+		direct, err := ldap.New(t.Context(), "dir", cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.URL = "ldap://" + p.Addr()
+		through, err := ldap.New(t.Context(), "dir", cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return suiteNamed{through}, suiteNamed{direct}, p
+	}
+}
+
+// suiteNamed is a connector whose batches are written with the suite's
+// attribute names, as the suite's own wrapper does for New's connectors
+// (it does not wrap Proxied's).
+type suiteNamed struct{ *ldap.Connector }
+
+func (n suiteNamed) Apply(ctx context.Context, ops []connector.Operation) []error {
+	out := make([]connector.Operation, len(ops))
+	for i, op := range ops {
+		attrs := connector.Attributes{}
+		for name, vs := range op.Object.Attributes {
+			attrs[mapName(name)] = vs
+		}
+		op.Object.Attributes = attrs
+		op.Mods = slices.Clone(op.Mods)
+		for j := range op.Mods {
+			op.Mods[j].Attribute = mapName(op.Mods[j].Attribute)
+		}
+		out[i] = op
+	}
+	return n.Connector.Apply(ctx, out)
+}
+
+func mapName(name string) string {
+	if n, ok := suiteNames[name]; ok {
+		return n
+	}
+	return name
 }

@@ -19,6 +19,7 @@ type attributeType struct {
 	singleValue bool
 	noUserMod   bool   // NO-USER-MODIFICATION: the server sets it
 	usage       string // "" (userApplications) or an operational usage
+	secret      bool   // write-only (secretAttributes)
 }
 
 // name is the attribute's canonical name.
@@ -47,14 +48,18 @@ type objectClass struct {
 // schema is the directory's subschema, looked up by any name or OID,
 // case-insensitively.
 type schema struct {
-	attrs   map[string]*attributeType
+	attrs map[string]*attributeType
+	// spelled holds the attributes by their names and OIDs as the
+	// schema spells them: what attr finds without lower-casing, since
+	// entries and mappings mostly spell names so.
+	spelled map[string]*attributeType
 	classes map[string]*objectClass
 }
 
 // parseSchema reads the attributeTypes and objectClasses values of a
 // subschema entry.
 func parseSchema(attributeTypes, objectClasses []string) (*schema, error) {
-	s := &schema{attrs: map[string]*attributeType{}, classes: map[string]*objectClass{}}
+	s := &schema{attrs: map[string]*attributeType{}, spelled: map[string]*attributeType{}, classes: map[string]*objectClass{}}
 	for _, d := range attributeTypes {
 		fields, err := parseDescription(d)
 		if err != nil {
@@ -88,8 +93,10 @@ func parseSchema(attributeTypes, objectClasses []string) (*schema, error) {
 }
 
 func (s *schema) addAttr(a *attributeType) {
+	a.secret = slices.Contains(secretAttributes, strings.ToLower(a.name()))
 	for _, n := range append([]string{a.oid}, a.names...) {
 		s.attrs[strings.ToLower(n)] = a
+		s.spelled[n] = a
 	}
 }
 
@@ -112,6 +119,9 @@ func (s *schema) inherit(a *attributeType, depth int) {
 // attr returns the attribute type of a name, ignoring case and options
 // ("userCertificate;binary"), or nil.
 func (s *schema) attr(name string) *attributeType {
+	if a := s.spelled[name]; a != nil {
+		return a
+	}
 	base, _, _ := strings.Cut(name, ";")
 	return s.attrs[strings.ToLower(base)]
 }
@@ -294,7 +304,7 @@ var syntaxNames = map[string]string{
 // binary reports whether values of the attribute name are bytes: its
 // syntax is binary, or the name has the ;binary option.
 func (s *schema) binary(name string) bool {
-	if strings.Contains(strings.ToLower(name), ";binary") {
+	if strings.Contains(name, ";") && strings.Contains(strings.ToLower(name), ";binary") {
 		return true
 	}
 	a := s.attr(name)
@@ -318,7 +328,7 @@ func WriteOnly(_ *config.Resource, attr string) bool {
 func (s *schema) secret(name string) bool {
 	base, _, _ := strings.Cut(name, ";")
 	if a := s.attr(base); a != nil {
-		base = a.name()
+		return a.secret
 	}
 	return slices.Contains(secretAttributes, strings.ToLower(base))
 }

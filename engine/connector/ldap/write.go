@@ -16,44 +16,72 @@ import (
 // with the object classes of object_classes. An entry of the class with
 // the same identifier anywhere under base_dn makes it ErrAlreadyExists.
 func (c *Connector) Create(ctx context.Context, obj connector.Object) error {
+	req, err := c.addRequest(obj)
+	if err != nil {
+		return err
+	}
+	if err := c.checkNew(ctx, obj.ID); err != nil {
+		return err
+	}
+	return c.add(ctx, obj.ID, req)
+}
+
+// addRequest checks a new object and returns the add that creates it.
+func (c *Connector) addRequest(obj connector.Object) (*goldap.AddRequest, error) {
 	if !c.Capabilities().Create {
-		return c.errs.Object(connector.ErrUnsupported, "create", obj.ID, fmt.Errorf("the identifier %s is assigned by the directory", c.id.name()),
+		return nil, c.errs.Object(connector.ErrUnsupported, "create", obj.ID, fmt.Errorf("the identifier %s is assigned by the directory", c.id.name()),
 			"syncline names a new object by its identifier, which it cannot choose here: set identifier to an attribute it writes, such as the naming attribute (uid).")
 	}
 	if obj.ID == "" {
-		return c.errs.Object(connector.ErrInvalidObject, "create", "", fmt.Errorf("the object has no identifier"), "")
+		return nil, c.errs.Object(connector.ErrInvalidObject, "create", "", fmt.Errorf("the object has no identifier"), "")
 	}
 	attrs, err := c.newAttributes(obj)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	naming := obj.ID
 	if c.naming != c.id {
 		if naming = attrs.First(c.naming.name()); naming == "" {
-			return c.errs.Object(connector.ErrInvalidObject, "create", obj.ID, fmt.Errorf("the object has no %s, the attribute new entries are named by", c.naming.name()),
+			return nil, c.errs.Object(connector.ErrInvalidObject, "create", obj.ID, fmt.Errorf("the object has no %s, the attribute new entries are named by", c.naming.name()),
 				"Map a value to the naming attribute, or set naming_attribute to one the object has.")
 		}
-	}
-	switch _, err := c.find(ctx, "create", obj.ID, []string{c.id.name()}); {
-	case err == nil:
-		return c.errs.Object(connector.ErrAlreadyExists, "create", obj.ID, nil, "")
-	case errors.Is(err, connector.ErrInvalidObject):
-		return c.errs.Object(connector.ErrAlreadyExists, "create", obj.ID, errors.Unwrap(err), "")
-	case !errors.Is(err, connector.ErrNotFound):
-		return err
 	}
 	req := goldap.NewAddRequest(c.newDN(naming), nil)
 	req.Attribute("objectClass", c.cfg.ObjectClasses)
 	for _, name := range attrs.Names() {
 		raw, err := c.rawValues("create", obj.ID, name, attrs[name])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(raw) > 0 {
 			req.Attribute(name, raw)
 		}
 	}
-	return c.fail("create", obj.ID, c.do(ctx, "create", obj.ID, func(conn *goldap.Conn) error { return conn.Add(req) }))
+	return req, nil
+}
+
+// checkNew returns ErrAlreadyExists when an entry of the class under
+// base_dn has the identifier id, and nil when none has.
+func (c *Connector) checkNew(ctx context.Context, id string) error {
+	switch _, err := c.find(ctx, "create", id, []string{c.id.name()}); {
+	case err == nil:
+		return c.exists(id, nil)
+	case errors.Is(err, connector.ErrInvalidObject):
+		return c.exists(id, errors.Unwrap(err))
+	case !errors.Is(err, connector.ErrNotFound):
+		return err
+	}
+	return nil
+}
+
+// exists is the error of a create whose identifier is taken.
+func (c *Connector) exists(id string, cause error) error {
+	return c.errs.Object(connector.ErrAlreadyExists, "create", id, cause, "")
+}
+
+// add sends the add of a new entry.
+func (c *Connector) add(ctx context.Context, id string, req *goldap.AddRequest) error {
+	return c.fail("create", id, c.do(ctx, "create", id, func(conn *goldap.Conn) error { return conn.Add(req) }))
 }
 
 // newAttributes checks the attributes of a new object and returns them
