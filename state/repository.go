@@ -195,7 +195,13 @@ func (r *RepositoryTx) exec(id repoStmt, args ...any) (sql.Result, error) {
 // query runs statement id, after the rows held back unless it is
 // independent of them, and hands its rows to each, then runs the hook.
 func (r *RepositoryTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) error {
-	if !independent[id] {
+	return r.queryFlushing(id, !independent[id], each, args...)
+}
+
+// queryFlushing is query that inserts the rows held back first when
+// flush is set.
+func (r *RepositoryTx) queryFlushing(id repoStmt, flush bool, each func(*sql.Rows) error, args ...any) error {
+	if flush {
 		if err := r.flush(); err != nil {
 			return err
 		}

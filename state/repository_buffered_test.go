@@ -99,3 +99,45 @@ func TestHeldShadowConflictFailsTheTransaction(t *testing.T) {
 		return nil
 	})
 }
+
+// TestShadowByKeySeesHeldShadows: a new shadow held back is found by its
+// key at once, and one with another key does not make the lookup insert
+// what is held.
+func TestShadowByKeySeesHeldShadows(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	err := b.store.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+		held := &Shadow{Resource: "app", Kind: "account", Intent: "default", Identifier: "Alice", Key: "alice"}
+		if err := r.PutShadow(held); err != nil {
+			return err
+		}
+		got, err := r.ShadowByKey("app", "account", "default", "alice")
+		if err != nil {
+			return err
+		}
+		if got == nil || got.ID != held.ID || got.Identifier != "Alice" {
+			t.Errorf("held shadow by key: %+v", got)
+		}
+		second := &Shadow{Resource: "app", Kind: "account", Intent: "default", Identifier: "Bob", Key: "bob"}
+		if err := r.PutShadow(second); err != nil {
+			return err
+		}
+		if other, err := r.ShadowByKey("app", "account", "default", "carol"); err != nil || other != nil {
+			t.Errorf("carol: %+v %v", other, err)
+		}
+		if len(r.held.sh) != 1 {
+			t.Errorf("a lookup of another key inserted the %d shadows held", len(r.held.sh))
+		}
+		if got, err := r.ShadowByKey("app", "account", "other", "bob"); err != nil || got != nil {
+			t.Errorf("bob of another intent: %+v %v", got, err)
+		}
+		got, err = r.ShadowByKey("app", "account", "default", "bob")
+		if err != nil || got == nil || got.ID != second.ID {
+			t.Errorf("bob: %+v %v", got, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

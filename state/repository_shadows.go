@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -23,11 +24,31 @@ func (r *RepositoryTx) ShadowByID(id int64) (*Shadow, error) {
 // ShadowByKey returns the shadow of the object with key in resource's
 // object type kind/intent, or nil when there is none.
 func (r *RepositoryTx) ShadowByKey(resource, kind, intent, key string) (*Shadow, error) {
-	shadows, err := r.shadows(stmtShadowByKey, resource, kind, intent, key)
+	var shadows []*Shadow
+	// Only new shadows wait to be inserted: unless one of them has the
+	// key, the table answers as it would once they are in, and they can
+	// go on waiting for a fuller statement (provisioning asks for a key
+	// per account it creates).
+	err := r.queryFlushing(stmtShadowByKey, r.holdsKey(resource, kind, intent, key), func(rows *sql.Rows) error {
+		sh, err := scanShadow(rows)
+		shadows = append(shadows, sh)
+		return err
+	}, resource, kind, intent, key)
 	if err != nil || len(shadows) == 0 {
 		return nil, err
 	}
 	return shadows[0], nil
+}
+
+// holdsKey reports whether a new shadow held back has the key: its row,
+// as it will be inserted (id, resource, kind, intent, identifier, key, …).
+func (r *RepositoryTx) holdsKey(resource, kind, intent, key string) bool {
+	for row := range slices.Chunk(r.held.shadows, shadowInsertWidth) {
+		if row[5] == key && row[1] == resource && row[2] == kind && row[3] == intent {
+			return true
+		}
+	}
+	return false
 }
 
 // ShadowsOfUser returns the shadows linked to user userID, ordered by
