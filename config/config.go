@@ -167,7 +167,7 @@ type Resource struct {
 
 // The defaults and the largest value of a resource's write batches.
 const (
-	DefaultWriteBatchSize     = 500
+	DefaultWriteBatchSize     = 2000
 	DefaultWriteFlushInterval = time.Second
 	MaxWriteBatchSize         = 100_000
 )

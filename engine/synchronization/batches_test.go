@@ -89,7 +89,7 @@ func TestProvisioningInWriteBatches(t *testing.T) {
 		setting string
 		txs     int
 	}{
-		{"", 1}, // 120 accounts fit in one batch of the default 500
+		{"", 1}, // 120 accounts fit in one batch of the default 2000
 		{"write_batch_size = 50", 3},
 		{"write_batch_size = 1", 120},
 	} {
