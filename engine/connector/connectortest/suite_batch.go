@@ -215,6 +215,8 @@ func testBatchDropped(t *testing.T, s *suite) {
 	}
 	through, direct, p := s.h.Proxied(t, Standard)
 	t.Cleanup(func() { through.Close(); direct.Close() })
+	// Seen with the suite's attribute names, as New's connectors are.
+	through, direct = rename(through, s.h.Names), rename(direct, s.h.Names)
 	b, ok := through.(connector.Batcher)
 	if !ok {
 		t.Fatal("the proxied connector has no Apply")

@@ -1,8 +1,6 @@
 package ldap_test
 
 import (
-	"context"
-	"slices"
 	"testing"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -82,8 +80,8 @@ func TestConformance(t *testing.T) {
 }
 
 // proxied is the conformance harness's Proxied: a connector through a TCP
-// proxy to srv and one straight to it, on one fresh container, both
-// seeing the suite's attribute names.
+// proxy to srv and one straight to it, on one fresh container (the suite
+// sees them through Names, as New's).
 func proxied(srv *ldaptest.Server) func(t *testing.T, s connectortest.Schema) (through, direct connector.Connector, p *connectortest.Proxy) {
 	return func(t *testing.T, s connectortest.Schema) (connector.Connector, connector.Connector, *connectortest.Proxy) {
 		cfg := config(t, srv)
@@ -97,35 +95,7 @@ func proxied(srv *ldaptest.Server) func(t *testing.T, s connectortest.Schema) (t
 		if err != nil {
 			t.Fatal(err)
 		}
-		return suiteNamed{through}, suiteNamed{direct}, p
+		return through, direct, p
 	}
 }
 
-// suiteNamed is a connector whose batches are written with the suite's
-// attribute names, as the suite's own wrapper does for New's connectors
-// (it does not wrap Proxied's).
-type suiteNamed struct{ *ldap.Connector }
-
-func (n suiteNamed) Apply(ctx context.Context, ops []connector.Operation) []error {
-	out := make([]connector.Operation, len(ops))
-	for i, op := range ops {
-		attrs := connector.Attributes{}
-		for name, vs := range op.Object.Attributes {
-			attrs[mapName(name)] = vs
-		}
-		op.Object.Attributes = attrs
-		op.Mods = slices.Clone(op.Mods)
-		for j := range op.Mods {
-			op.Mods[j].Attribute = mapName(op.Mods[j].Attribute)
-		}
-		out[i] = op
-	}
-	return n.Connector.Apply(ctx, out)
-}
-
-func mapName(name string) string {
-	if n, ok := suiteNames[name]; ok {
-		return n
-	}
-	return name
-}
