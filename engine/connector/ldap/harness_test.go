@@ -98,4 +98,3 @@ func proxied(srv *ldaptest.Server) func(t *testing.T, s connectortest.Schema) (t
 		return through, direct, p
 	}
 }
-
