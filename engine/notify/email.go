@@ -183,7 +183,7 @@ func summaryRows(m *Message) [][2]string {
 		{"Task", m.Task.Name},
 		{"Description", m.Task.Description},
 		{"Type", strings.Join(m.Task.Activities, ", ")},
-		{"Status", m.Task.State},
+		{"Status", m.Task.State + since(m.Task.StateSince)},
 		{"Owner", m.Task.Owner},
 		{"Result", m.Run.Outcome},
 		{"Trigger", m.Run.Trigger + by(m.Run.TriggeredBy)},
@@ -201,6 +201,13 @@ func summaryRows(m *Message) [][2]string {
 		}
 	}
 	return out
+}
+
+func since(t string) string {
+	if t == "" {
+		return ""
+	}
+	return " since " + t
 }
 
 func by(who string) string {

@@ -41,6 +41,9 @@ type TaskInfo struct {
 	Owner       string   `json:"owner"`
 	Activities  []string `json:"activities"` // the activity types, in order
 	State       string   `json:"state"`      // active, suspended, closed
+	// StateSince is when the task took that state: when it was first
+	// applied, for a task never suspended.
+	StateSince string `json:"state_since,omitempty"`
 }
 
 // RunInfo is the run the notification is about.
@@ -106,6 +109,9 @@ func buildMessage(ctx context.Context, st *state.Store, cfg *config.Config, n st
 	}
 	if rt, err := st.TaskRuntime(ctx, n.Task); err == nil && rt != nil {
 		m.Task.State = string(rt.State)
+		if !rt.Since.IsZero() {
+			m.Task.StateSince = rt.Since.UTC().Format(time.RFC3339)
+		}
 	}
 	m.Run = RunInfo{ID: run.ID, Outcome: string(n.Outcome), Trigger: string(run.Trigger), TriggeredBy: run.TriggeredBy,
 		Mode: string(run.Mode), Revision: run.Revision, Error: clip(run.Error)}
