@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -51,6 +52,7 @@ func (a *app) serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "poll", Value: 2 * time.Second, Usage: "look for applies and queued runs every `DURATION`"},
 			&cli.BoolFlag{Name: "sync", Usage: "also sync the repository of the sync block every poll_interval and on webhook pushes"},
 			&cli.StringFlag{Name: "listen", Usage: "with -sync, serve the push webhook on `ADDR` (e.g. 127.0.0.1:8080) at /hooks/git"},
+			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "write the log to standard error as `FORMAT`: text or json (one JSON object a line)"},
 		}, variableFlags()...),
 		Action: a.serveAction,
 	}
@@ -67,12 +69,15 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.String("listen") != "" && !cmd.Bool("sync") {
 		return newUsageError(cmd, "-listen serves the push webhook, which triggers syncs: give -sync too")
 	}
+	logger, err := newServeLogger(a.stderr, cmd.String("log-format"))
+	if err != nil {
+		return newUsageError(cmd, "%s", err)
+	}
 	cfg, err := a.loadStrict(dir, cmd)
 	if err != nil {
 		return err
 	}
 	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
-	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	var syncer *gitsync.Syncer
 	if cmd.Bool("sync") {
 		if syncer, err = a.newSyncer(cfg.Settings, dir, location, cmd, logger); err != nil {
@@ -96,6 +101,28 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	return a.serveUntilSignal(ctx, srv, logger, location, syncer)
+}
+
+// newServeLogger is serve's log on w, in format: "text" (slog's
+// key=value lines) or "json" (slog's JSON, one object a line, with
+// durations written as the text log writes them, "1.5s", not as
+// nanoseconds).
+func newServeLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: durationText})), nil
+	}
+	return nil, fmt.Errorf("-log-format must be text or json, not %q", format)
+}
+
+// durationText writes a duration attribute as a duration's text.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // newSyncer is serve -sync's syncer: it syncs the repository of settings'

@@ -39,7 +39,13 @@ func (s *Syncer) listen(ctx context.Context) error {
 	s.listener = ln
 	mux := http.NewServeMux()
 	mux.Handle("/hooks/git", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.webhook.Load().ServeHTTP(w, r)
+		if s.cfg.Observer == nil {
+			s.webhook.Load().ServeHTTP(w, r)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		s.webhook.Load().ServeHTTP(sw, r)
+		s.cfg.Observer.WebhookReceived(sw.status)
 	}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	s.done.Add(2)
@@ -57,4 +63,23 @@ func (s *Syncer) listen(ctx context.Context) error {
 		_ = srv.Shutdown(shutdownCtx)
 	}()
 	return nil
+}
+
+// statusWriter remembers the status a handler answered with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
 }
