@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
 	"github.com/syncline/syncline/internal/clock"
 	"github.com/syncline/syncline/state"
 )
@@ -72,16 +73,26 @@ func New(opts Options) *Metrics {
 	return m
 }
 
-// Handler serves the metrics in the Prometheus exposition format, for
+// Handler serves the metrics in the Prometheus text exposition format, for
 // /metrics; it counts its own scrapes (promhttp_metric_handler_*). A
 // collector that fails (the state cannot be read) is logged and left out;
-// the rest is served.
+// the rest is served. The per-task families come from their table, already
+// rendered (see taskTable).
 func (m *Metrics) Handler() http.Handler {
-	h := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
-		ErrorLog:            errorLog{m.logger},
-		ErrorHandling:       promhttp.ContinueOnError,
-		Registry:            m.registry,
-		MaxRequestsInFlight: 4,
+	format := expfmt.NewFormat(expfmt.TypeTextPlain)
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fams, err := m.registry.Gather()
+		if err != nil {
+			m.logger.Error("serving metrics failed", "error", err) // what was gathered is served
+		}
+		w.Header().Set("Content-Type", string(format))
+		enc := expfmt.NewEncoder(w, format)
+		for _, f := range fams {
+			if err := enc.Encode(f); err != nil {
+				return // the scraper went away
+			}
+		}
+		_ = m.runs.tasks.writeTo(w)
 	})
 	return promhttp.InstrumentMetricHandler(m.registry, h)
 }
