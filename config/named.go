@@ -8,11 +8,14 @@ import (
 
 // decodeNamed decodes each labelled block with decode and stores the result
 // under the block's name in into, reporting an invalid name and a second
-// definition of the same name (citing the first).
+// definition of the same name (citing the first). It clears each entry of
+// blocks once decoded, so that the rest of a block's syntax tree can be
+// collected while the others are decoded.
 func decodeNamed[T any](blocks []*hcl.Block, into map[string]T, kind string, rangeOf func(T) hcl.Range,
 	decode func(*hcl.Block) (T, hcl.Diagnostics)) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, b := range blocks {
+	for i, b := range blocks {
+		blocks[i] = nil
 		diags = append(diags, checkName(b)...)
 		def, defDiags := decode(b)
 		diags = append(diags, defDiags...)
