@@ -26,8 +26,16 @@ func quickNesting(src []byte) bool {
 // quickMaxNesting returns the deepest nesting in src, and false when it
 // cannot follow src or the nesting goes deeper than limit.
 func quickMaxNesting(src []byte, limit int) (int, bool) {
+	return quickScan(src, limit, 0, nil)
+}
+
+// quickScan is quickMaxNesting that also appends to breaks, when not nil,
+// the offsets where src may be cut into pieces that parse alone: just after
+// a newline outside any bracket, brace, parenthesis, string or
+// interpolation, at least every bytes apart.
+func quickScan(src []byte, limit, every int, breaks *[]int) (int, bool) {
 	q := quickLexer{counter: newNestingCounter(), contexts: []bool{false}}
-	deepest := 0
+	deepest, last := 0, 0
 	for i := 0; i < len(src); {
 		t, width := q.next(src[i:])
 		if width == 0 {
@@ -39,6 +47,10 @@ func quickMaxNesting(src []byte, limit int) (int, bool) {
 		}
 		if deepest = max(deepest, q.counter.step(t)); deepest > limit {
 			return deepest, false
+		}
+		if breaks != nil && src[i-1] == '\n' && i-last >= every && q.atTopLevel() {
+			*breaks = append(*breaks, i)
+			last = i
 		}
 	}
 	return deepest, true
@@ -52,6 +64,12 @@ type quickLexer struct {
 	contexts  []bool // true: inside a quoted string; false: in expressions
 	braces    int    // open braces and interpolations
 	retBraces []int  // the brace count at which each open interpolation ends
+}
+
+// atTopLevel reports whether the lexer is outside every bracket, brace,
+// parenthesis, string and interpolation.
+func (q *quickLexer) atTopLevel() bool {
+	return len(q.contexts) == 1 && len(q.counter.stack) == 1 && q.braces == 0
 }
 
 // next returns the type and width of the token at the start of b, width 0

@@ -193,7 +193,7 @@ func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
 		diags = append(diags, p.diags...)
 		if p.file != nil {
 			l.cfg.Files[p.display] = p.file
-			bodies = append(bodies, p.file.Body)
+			bodies = append(bodies, p.bodies...)
 		}
 	}
 	if len(bodies) == 0 && !diags.HasErrors() && l.keep != nil {
@@ -216,6 +216,7 @@ type parsedFile struct {
 	display string
 	src     []byte
 	file    *hcl.File
+	bodies  []hcl.Body // the file's top-level bodies (see parseInPieces)
 	diags   hcl.Diagnostics
 }
 
@@ -251,7 +252,7 @@ func (l *loader) parseAll(names []string) []parsedFile {
 	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Go(func() {
 			for i := range next {
-				out[i].file, out[i].diags = parseChecked(out[i].src, out[i].display)
+				out[i].file, out[i].bodies, out[i].diags = parseInPieces(out[i].src, out[i].display)
 			}
 		})
 	}
