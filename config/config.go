@@ -17,7 +17,8 @@ type Config struct {
 	Dir string
 
 	// Files holds every parsed source (configuration and variable files) by
-	// the name used in diagnostics, so views can print source snippets.
+	// the name used in diagnostics, so views can print source snippets. Once
+	// loading ends only their Bytes are kept, not their syntax trees.
 	Files map[string]*hcl.File
 
 	Settings  *Settings

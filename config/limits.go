@@ -311,11 +311,7 @@ func (l *loader) parseSource(src []byte, filename string) (*hcl.File, hcl.Diagno
 	if diags := l.countSource(src, filename); diags.HasErrors() {
 		return nil, diags
 	}
-	file, diags := parseChecked(src, filename)
-	if file != nil {
-		l.parser.AddFile(filename, file)
-	}
-	return file, diags
+	return parseChecked(src, filename)
 }
 
 // countSource adds src to the configuration bytes read so far, refusing

@@ -16,6 +16,9 @@ import (
 // call CheckNesting first and do not parse src when it reports an error.
 // The lexer it uses does not recurse.
 func CheckNesting(src []byte, filename string, expression bool) hcl.Diagnostics {
+	if quickNesting(src) {
+		return nil
+	}
 	lex := hclsyntax.LexConfig
 	if expression {
 		lex = hclsyntax.LexExpression
@@ -33,45 +36,64 @@ type nestingFrame struct {
 	chained int
 }
 
+// nestingCounter follows the nesting of a file token by token.
+type nestingCounter struct {
+	stack []nestingFrame
+	prev  hclsyntax.TokenType // the last token that is not a comment
+}
+
+func newNestingCounter() nestingCounter {
+	return nestingCounter{stack: []nestingFrame{{}}, prev: hclsyntax.TokenNewline}
+}
+
+// step takes the next token's type and returns the depth after it.
+func (n *nestingCounter) step(t hclsyntax.TokenType) int {
+	top := &n.stack[len(n.stack)-1]
+	switch t {
+	case hclsyntax.TokenOBrack:
+		if postfix(n.prev) {
+			top.chained++ // x[a][b][c] is a deep tree too
+		}
+		n.stack = append(n.stack, nestingFrame{closer: hclsyntax.TokenCBrack})
+	case hclsyntax.TokenOBrace, hclsyntax.TokenOParen,
+		hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl,
+		hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
+		n.stack = append(n.stack, nestingFrame{closer: closerOf(t)})
+	case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
+		hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
+		if len(n.stack) > 1 {
+			n.stack = n.stack[:len(n.stack)-1]
+		}
+	case hclsyntax.TokenComma:
+		top.chained = 0
+	case hclsyntax.TokenNewline:
+		if top.closer == hclsyntax.TokenCBrace || top.closer == hclsyntax.TokenNil {
+			top.chained = 0 // the end of an attribute
+		}
+	case hclsyntax.TokenBang, hclsyntax.TokenQuestion, hclsyntax.TokenMinus, hclsyntax.TokenPlus,
+		hclsyntax.TokenStar, hclsyntax.TokenSlash, hclsyntax.TokenPercent, hclsyntax.TokenAnd, hclsyntax.TokenOr,
+		hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual, hclsyntax.TokenLessThan, hclsyntax.TokenLessThanEq,
+		hclsyntax.TokenGreaterThan, hclsyntax.TokenGreaterThanEq:
+		top.chained++ // a chain of operators is a deep tree
+	}
+	if t != hclsyntax.TokenComment {
+		n.prev = t
+	}
+	return nestingDepth(n.stack)
+}
+
 func nestingOf(tokens hclsyntax.Tokens) hcl.Diagnostics {
-	stack := []nestingFrame{{}}
-	prev := hclsyntax.TokenNewline
+	n := newNestingCounter()
 	for i, tok := range tokens {
-		top := &stack[len(stack)-1]
 		switch tok.Type {
-		case hclsyntax.TokenOBrack:
-			if postfix(prev) {
-				top.chained++ // x[a][b][c] is a deep tree too
-			}
-			stack = append(stack, nestingFrame{closer: hclsyntax.TokenCBrack})
-		case hclsyntax.TokenOBrace, hclsyntax.TokenOParen,
-			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl,
-			hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
-			stack = append(stack, nestingFrame{closer: closerOf(tok.Type)})
-		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
-			hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
-			if len(stack) > 1 {
-				stack = stack[:len(stack)-1]
-			}
-		case hclsyntax.TokenComma:
-			top.chained = 0
-		case hclsyntax.TokenNewline:
-			if top.closer == hclsyntax.TokenCBrace || top.closer == hclsyntax.TokenNil {
-				top.chained = 0 // the end of an attribute
-			}
-		case hclsyntax.TokenBang, hclsyntax.TokenQuestion, hclsyntax.TokenMinus, hclsyntax.TokenPlus,
-			hclsyntax.TokenStar, hclsyntax.TokenSlash, hclsyntax.TokenPercent, hclsyntax.TokenAnd, hclsyntax.TokenOr,
-			hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual, hclsyntax.TokenLessThan, hclsyntax.TokenLessThanEq,
-			hclsyntax.TokenGreaterThan, hclsyntax.TokenGreaterThanEq:
-			top.chained++ // a chain of operators is a deep tree
 		case hclsyntax.TokenIdent:
-			stack = directive(stack, tokens, i)
+			n.stack = directive(n.stack, tokens, i)
 		case hclsyntax.TokenNumberLit:
 			if d := numberLiteral(tok); d != nil {
 				return hcl.Diagnostics{d}
 			}
 		}
-		if depth := nestingDepth(stack); depth > MaxNestingDepth {
+		if depth := n.step(tok.Type); depth > MaxNestingDepth {
 			return hcl.Diagnostics{{
 				Severity: hcl.DiagError,
 				Summary:  "Nesting too deep",
@@ -79,9 +101,6 @@ func nestingOf(tokens hclsyntax.Tokens) hcl.Diagnostics {
 					"Flatten the expression, or compute it in several local values.", MaxNestingDepth),
 				Subject: tok.Range.Ptr(),
 			}}
-		}
-		if tok.Type != hclsyntax.TokenComment {
-			prev = tok.Type
 		}
 	}
 	return nil

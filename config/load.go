@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 )
 
 // LoadOptions carry the inputs that do not live in the configuration files.
@@ -74,7 +73,7 @@ func LoadSettings(dir string, opts LoadOptions) (*Settings, hcl.Diagnostics) {
 	// Only a file that holds the word can hold the block: the others are
 	// not parsed, unless the block refers to what they declare (then
 	// the quick load fails and every file is read).
-	quick := &loader{cfg: newConfig(dir), parser: hclparse.NewParser(), opts: opts, fsys: rootFS(dir), settingsOnly: true,
+	quick := &loader{cfg: newConfig(dir), opts: opts, fsys: rootFS(dir), settingsOnly: true,
 		keep: func(src []byte) bool { return bytes.Contains(src, []byte("syncline")) }}
 	if diags := quick.load(); !diags.HasErrors() || quick.none {
 		if quick.none {
@@ -82,7 +81,7 @@ func LoadSettings(dir string, opts LoadOptions) (*Settings, hcl.Diagnostics) {
 		}
 		return quick.cfg.Settings, diags
 	}
-	l := &loader{cfg: newConfig(dir), parser: hclparse.NewParser(), opts: opts, fsys: rootFS(dir), settingsOnly: true}
+	l := &loader{cfg: newConfig(dir), opts: opts, fsys: rootFS(dir), settingsOnly: true}
 	diags := l.load()
 	return l.cfg.Settings, diags
 }
@@ -90,16 +89,15 @@ func LoadSettings(dir string, opts LoadOptions) (*Settings, hcl.Diagnostics) {
 // LoadFS loads the configuration files at the top of fsys. displayDir is
 // joined to file names in diagnostics (for a git revision, say "repo@abc123").
 func LoadFS(fsys fs.FS, displayDir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
-	l := &loader{cfg: newConfig(displayDir), parser: hclparse.NewParser(), opts: opts, fsys: fsys}
+	l := &loader{cfg: newConfig(displayDir), opts: opts, fsys: fsys}
 	return l.cfg, l.load()
 }
 
 type loader struct {
-	cfg    *Config
-	parser *hclparse.Parser
-	opts   LoadOptions
-	fsys   fs.FS
-	env    map[string]string
+	cfg  *Config
+	opts LoadOptions
+	fsys fs.FS
+	env  map[string]string
 	// budget is the evaluation work Load may still do; sourceBytes counts
 	// the configuration bytes read so far.
 	budget      *budget
@@ -118,7 +116,20 @@ func (l *loader) load() hcl.Diagnostics {
 	l.budget = newBudget(MaxLoadWork)
 	l.cfg.Functions = limitFunctions(newFunctionTable(l.fsys, l.getenv, l.opts.AllowUnsetVariables), l.budget)
 	defer l.budget.armed.Store(false) // later evaluations check single values only
+	defer l.releaseSyntax()
 	return runLimited(l.budget, l.loadPhases)
+}
+
+// releaseSyntax keeps of each parsed file only its source, which
+// diagnostics and canonical expressions quote. The decoded configuration
+// holds the expressions it evaluates; the rest of the syntax trees, about
+// half of what a loaded configuration holds, would otherwise stay reachable
+// from Files. Once the top-level blocks are collected, nothing else needs
+// them.
+func (l *loader) releaseSyntax() {
+	for name, f := range l.cfg.Files {
+		l.cfg.Files[name] = &hcl.File{Bytes: f.Bytes}
+	}
 }
 
 // loadPhases runs the phases; each returns early when going on could only
@@ -129,6 +140,7 @@ func (l *loader) loadPhases() hcl.Diagnostics {
 		return diags
 	}
 	blocks, moreDiags := collectBlocks(bodies)
+	l.releaseSyntax() // decodeNamed lets go of each block it decoded
 	diags = append(diags, moreDiags...)
 	valueDiags := l.decodeVariables(blocks["variable"])
 	if !valueDiags.HasErrors() {
@@ -181,9 +193,8 @@ func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
 	for _, p := range l.parseAll(names) {
 		diags = append(diags, p.diags...)
 		if p.file != nil {
-			l.parser.AddFile(p.display, p.file)
 			l.cfg.Files[p.display] = p.file
-			bodies = append(bodies, p.file.Body)
+			bodies = append(bodies, p.bodies...)
 		}
 	}
 	if len(bodies) == 0 && !diags.HasErrors() && l.keep != nil {
@@ -206,6 +217,7 @@ type parsedFile struct {
 	display string
 	src     []byte
 	file    *hcl.File
+	bodies  []hcl.Body // the file's top-level bodies (see parseInPieces)
 	diags   hcl.Diagnostics
 }
 
@@ -241,7 +253,7 @@ func (l *loader) parseAll(names []string) []parsedFile {
 	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Go(func() {
 			for i := range next {
-				out[i].file, out[i].diags = parseChecked(out[i].src, out[i].display)
+				out[i].file, out[i].bodies, out[i].diags = parseInPieces(out[i].src, out[i].display)
 			}
 		})
 	}

@@ -2,26 +2,99 @@ package config
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 )
 
 // decodeNamed decodes each labelled block with decode and stores the result
 // under the block's name in into, reporting an invalid name and a second
-// definition of the same name (citing the first).
+// definition of the same name (citing the first). The blocks are decoded in
+// parallel (decode must not change anything but its result); names,
+// duplicates and diagnostics are then taken in the blocks' order, so the
+// outcome is that of decoding one by one. It clears each entry of blocks
+// once decoded, so that the rest of a block's syntax tree can be collected
+// while the others are decoded.
 func decodeNamed[T any](blocks []*hcl.Block, into map[string]T, kind string, rangeOf func(T) hcl.Range,
 	decode func(*hcl.Block) (T, hcl.Diagnostics)) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, b := range blocks {
-		diags = append(diags, checkName(b)...)
+	type decoded struct {
+		name  string
+		def   T
+		diags hcl.Diagnostics
+	}
+	out := make([]decoded, len(blocks))
+	inParallel(len(blocks), func(i int) {
+		b := blocks[i]
+		blocks[i] = nil
+		out[i].name = b.Labels[0]
+		out[i].diags = checkName(b)
 		def, defDiags := decode(b)
-		diags = append(diags, defDiags...)
-		name := b.Labels[0]
-		if prev, dup := into[name]; dup {
-			diags = append(diags, duplicate("Duplicate "+kind, fmt.Sprintf("The %s %q", kind, name), rangeOf(prev), rangeOf(def)))
+		out[i].def, out[i].diags = def, append(out[i].diags, defDiags...)
+	})
+	var diags hcl.Diagnostics
+	for _, d := range out {
+		diags = append(diags, d.diags...)
+		if prev, dup := into[d.name]; dup {
+			diags = append(diags, duplicate("Duplicate "+kind, fmt.Sprintf("The %s %q", kind, d.name), rangeOf(prev), rangeOf(d.def)))
 			continue
 		}
-		into[name] = def
+		into[d.name] = d.def
 	}
 	return diags
+}
+
+// parallelFrom is the fewest items inParallel spreads over goroutines.
+const parallelFrom = 64
+
+// inParallel calls fn for every index below n, on up to one goroutine per
+// CPU. An evaluation limit ends the goroutine that runs out with
+// runtime.Goexit (budget.stop) and runLimited must see that happen on its
+// own goroutine, as it must see a panic: inParallel stops handing out work
+// and re-raises either on the calling goroutine.
+func inParallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 || n < parallelFrom {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var (
+		next     atomic.Int64
+		stop     atomic.Bool
+		exited   atomic.Bool
+		mu       sync.Mutex
+		panicked any
+		wg       sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			finished := false
+			defer func() {
+				switch r := recover(); {
+				case r != nil:
+					mu.Lock()
+					panicked = r
+					mu.Unlock()
+					stop.Store(true)
+				case !finished:
+					exited.Store(true)
+					stop.Store(true)
+				}
+			}()
+			for i := int(next.Add(1) - 1); i < n && !stop.Load(); i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+			finished = true
+		})
+	}
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+	if exited.Load() {
+		runtime.Goexit()
+	}
 }

@@ -56,7 +56,7 @@ func desired(cfg *config.Config, revision string, key state.SecretKey, unknownSe
 	if err := checkVariablesKnown(cfg, unknownSecrets); err != nil {
 		return nil, err
 	}
-	d := &desiredBuilder{cfg: cfg, revision: revision, key: key, unknownSecrets: unknownSecrets,
+	d := &desiredBuilder{cfg: cfg, revision: revision, key: key, unknownSecrets: unknownSecrets, formatted: map[string]string{},
 		out: make(map[string]*state.Definition, len(cfg.Resources)+len(cfg.Schedules)+len(cfg.Tasks))}
 	for _, name := range config.SortedNames(cfg.Resources) {
 		r := cfg.Resources[name]
@@ -83,13 +83,14 @@ type desiredBuilder struct {
 	unknownSecrets bool
 	out            map[string]*state.Definition
 	errs           []error
+	formatted      map[string]string // see specWriter.formatted
 }
 
 // add builds one definition with write and keeps it, or records why it
 // could not be built.
 func (d *desiredBuilder) add(kind, name string, decl hcl.Range, write func(specWriter)) {
 	var errs []error
-	w := newSpecWriter(kind, d.cfg.Files, &errs, d.key)
+	w := newSpecWriter(kind, d.cfg.Files, d.formatted, &errs, d.key)
 	w.unknownSecrets = d.unknownSecrets
 	write(w)
 	d.writeReads(w)

@@ -14,7 +14,9 @@ import (
 // exprSource renders a kept expression as its source text, formatted the
 // way syncline fmt would and trimmed, so spacing changes are not changes.
 // Per-object expressions hold references (var.password), never values.
-func exprSource(files map[string]*hcl.File, expr hcl.Expression) (string, error) {
+// formatted, when not nil, memoizes the formatting by source text: a large
+// configuration repeats the same filter or mapping many times.
+func exprSource(files map[string]*hcl.File, formatted map[string]string, expr hcl.Expression) (string, error) {
 	if expr == nil {
 		return Null, nil
 	}
@@ -23,8 +25,15 @@ func exprSource(files map[string]*hcl.File, expr hcl.Expression) (string, error)
 	if !ok || rng.End.Byte > len(f.Bytes) || rng.Start.Byte > rng.End.Byte {
 		return "", fmt.Errorf("no source text for the expression at %s", rng)
 	}
-	src := hclwrite.Format(f.Bytes[rng.Start.Byte:rng.End.Byte])
-	return string(bytes.TrimSpace(src)), nil
+	raw := f.Bytes[rng.Start.Byte:rng.End.Byte]
+	if src, ok := formatted[string(raw)]; ok {
+		return src, nil
+	}
+	src := string(bytes.TrimSpace(hclwrite.Format(raw)))
+	if formatted != nil {
+		formatted[string(raw)] = src
+	}
+	return src, nil
 }
 
 // keptExpressionPath reports whether path, in a definition of kind, holds a

@@ -18,10 +18,13 @@ import (
 type specWriter struct {
 	spec map[string]string
 	// kind is the kind of the definition being written.
-	kind   string
-	files  map[string]*hcl.File
-	errs   *[]error
-	prefix string
+	kind  string
+	files map[string]*hcl.File
+	// formatted memoizes exprSource's formatting by source text; shared by
+	// every writer of one Desired call.
+	formatted map[string]string
+	errs      *[]error
+	prefix    string
 	// unknownSecrets renders a sensitive value that is not known as
 	// UnknownSensitive instead of failing (DesiredWithoutSecrets).
 	unknownSecrets bool
@@ -32,8 +35,8 @@ type specWriter struct {
 	reads map[string]bool
 }
 
-func newSpecWriter(kind string, files map[string]*hcl.File, errs *[]error, key state.SecretKey) specWriter {
-	return specWriter{spec: map[string]string{}, kind: kind, files: files, errs: errs, key: key, reads: map[string]bool{}}
+func newSpecWriter(kind string, files map[string]*hcl.File, formatted map[string]string, errs *[]error, key state.SecretKey) specWriter {
+	return specWriter{spec: map[string]string{}, kind: kind, files: files, formatted: formatted, errs: errs, key: key, reads: map[string]bool{}}
 }
 
 // at returns a writer for the nested path p: at("retry") writes retry.NAME.
@@ -82,7 +85,7 @@ func (w specWriter) expr(path string, e hcl.Expression) {
 		w.fail(path, fmt.Errorf("internal error: %s %s%s holds an expression but keptExpressionPath does not list it", w.kind, w.prefix, path))
 		return
 	}
-	src, err := exprSource(w.files, e)
+	src, err := exprSource(w.files, w.formatted, e)
 	if err != nil {
 		w.fail(path, err)
 		return

@@ -11,6 +11,17 @@ import (
 // every stored definition and the live shadows of each resource, in one
 // consistent read.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	return s.SnapshotReusing(ctx, nil)
+}
+
+// SnapshotReusing is Snapshot for a caller that already holds canonical
+// definitions by address, such as the desired ones of a plan: a stored
+// definition whose hash equals the held one's at its address takes the held
+// Spec (an equal hash is an equal spec) instead of decoding its own. The
+// unchanged definitions, nearly all of them in a typical plan, are then
+// neither decoded nor held twice. The snapshot shares those Spec maps with
+// held, so neither may be modified.
+func (s *Store) SnapshotReusing(ctx context.Context, held map[string]*Definition) (*Snapshot, error) {
 	snap := &Snapshot{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -23,7 +34,7 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 		if snap.Key, err = readSecretKey(ctx, tx); err != nil {
 			return err
 		}
-		if snap.Definitions, err = readDefinitions(ctx, tx); err != nil {
+		if snap.Definitions, err = readDefinitions(ctx, tx, held); err != nil {
 			return err
 		}
 		snap.ShadowCounts, err = readShadowCounts(ctx, tx)
@@ -38,7 +49,22 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 const selectDefinitions = `SELECT kind, name, spec, hash, source_file, source_line, revision, updated_at
 FROM definitions ORDER BY address`
 
-func readDefinitions(ctx context.Context, q queryer) (map[string]*Definition, error) {
+// SecretKey reads the store's secret key alone: the Key a snapshot would
+// carry, which canonical definitions need before the snapshot is read.
+func (s *Store) SecretKey(ctx context.Context) (SecretKey, error) {
+	var key SecretKey
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		key, err = readSecretKey(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, s.fail("snapshot", err, "")
+	}
+	return key, nil
+}
+
+func readDefinitions(ctx context.Context, q queryer, held map[string]*Definition) (map[string]*Definition, error) {
 	rows, err := q.QueryContext(ctx, selectDefinitions)
 	if err != nil {
 		return nil, err
@@ -46,7 +72,7 @@ func readDefinitions(ctx context.Context, q queryer) (map[string]*Definition, er
 	defer rows.Close()
 	defs := map[string]*Definition{}
 	for rows.Next() {
-		d, err := scanDefinition(rows)
+		d, err := scanDefinition(rows, held)
 		if err != nil {
 			return nil, err
 		}
@@ -55,17 +81,21 @@ func readDefinitions(ctx context.Context, q queryer) (map[string]*Definition, er
 	return defs, rows.Err()
 }
 
-func scanDefinition(rows *sql.Rows) (*Definition, error) {
+// scanDefinition reads one row of selectDefinitions; the spec is held's
+// when held has a definition of the same hash at the address.
+func scanDefinition(rows *sql.Rows, held map[string]*Definition) (*Definition, error) {
 	var (
 		d         Definition
-		spec      string
+		spec      sql.RawBytes // decoded before the next row
 		updatedAt string
 	)
 	err := rows.Scan(&d.Kind, &d.Name, &spec, &d.Hash, &d.SourceFile, &d.SourceLine, &d.Revision, &updatedAt)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(spec), &d.Spec); err != nil {
+	if h := held[d.Address()]; h != nil && h.Hash == d.Hash && h.Spec != nil {
+		d.Spec = h.Spec
+	} else if err := json.Unmarshal(spec, &d.Spec); err != nil {
 		return nil, fmt.Errorf("definition %s: spec: %w", d.Address(), err)
 	}
 	if d.Spec == nil {

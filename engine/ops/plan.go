@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -29,6 +30,12 @@ func PlanConfig(l *Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, al
 	if err != nil {
 		return nil, err
 	}
+	return planDesired(l, desired, snap, runtime, allowDestroy)
+}
+
+// planDesired is PlanConfig with the desired definitions built already,
+// against snap's key.
+func planDesired(l *Loaded, desired map[string]*state.Definition, snap *state.Snapshot, runtime []state.TaskRuntime, allowDestroy bool) (*Planned, error) {
 	p, err := planner.Compute(desired, snap, planner.Options{
 		Now:          l.Now(),
 		AllowDestroy: allowDestroy,
@@ -45,27 +52,67 @@ func PlanConfig(l *Loaded, snap *state.Snapshot, runtime []state.TaskRuntime, al
 
 // PlanAgainst plans l against the state at location, read without
 // writing anything (see ReadSnapshot): what syncline plan and watch show.
+// It builds the desired definitions before reading the stored ones, so
+// that a stored definition equal to its desired one shares its spec
+// instead of being decoded (state.Store.SnapshotReusing).
 func PlanAgainst(ctx context.Context, l *Loaded, location string, allowDestroy bool) (*Planned, error) {
-	snap, runtime, err := ReadSnapshot(ctx, location)
+	st, err := openForPlan(ctx, location)
+	if err != nil || st == nil {
+		return planEmpty(l, allowDestroy, err)
+	}
+	defer st.Close()
+	key, err := st.SecretKey(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return PlanConfig(l, snap, runtime, allowDestroy)
+	desired, desiredErr := planner.Desired(l.Config, l.Commit(), key)
+	snap, err := st.SnapshotReusing(ctx, desired)
+	if err != nil {
+		return nil, err
+	}
+	runtime, err := st.TaskRuntimes(ctx)
+	switch {
+	case err != nil:
+		return nil, err
+	case desiredErr != nil:
+		return nil, desiredErr // after the state's errors, as PlanConfig reports them
+	case !bytes.Equal(key, snap.Key):
+		return PlanConfig(l, snap, runtime, allowDestroy)
+	}
+	return planDesired(l, desired, snap, runtime, allowDestroy)
+}
+
+// openForPlan opens the store at location read-only; a store that does
+// not exist yet is nil.
+func openForPlan(ctx context.Context, location string) (*state.Store, error) {
+	if err := state.CheckLocation(location); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(location); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return state.Open(ctx, location, state.Options{ReadOnly: true})
+}
+
+// planEmpty plans against the EmptySnapshot of a store that does not
+// exist yet, or returns err.
+func planEmpty(l *Loaded, allowDestroy bool, err error) (*Planned, error) {
+	if err != nil {
+		return nil, err
+	}
+	return PlanConfig(l, EmptySnapshot(), nil, allowDestroy)
 }
 
 // ReadSnapshot reads the state for planning without writing anything: a
 // store that does not exist yet is an empty snapshot. The tasks' runtime
 // comes along, for drift.
 func ReadSnapshot(ctx context.Context, location string) (*state.Snapshot, []state.TaskRuntime, error) {
-	if err := state.CheckLocation(location); err != nil {
-		return nil, nil, err
-	}
-	if _, err := os.Stat(location); errors.Is(err, fs.ErrNotExist) {
-		return EmptySnapshot(), nil, nil
-	}
-	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
+	st, err := openForPlan(ctx, location)
 	if err != nil {
 		return nil, nil, err
+	}
+	if st == nil {
+		return EmptySnapshot(), nil, nil
 	}
 	defer st.Close()
 	snap, err := st.Snapshot(ctx)

@@ -1,0 +1,57 @@
+package config
+
+import (
+	"bytes"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// pieceBytes is about how much of a configuration file parseInPieces hands
+// the parser at once.
+const pieceBytes = 8 << 10
+
+// parseInPieces is parseChecked for a configuration file, returning the
+// file's top-level bodies as well. A file that quickNesting follows is cut
+// between its top-level blocks into pieces of about pieceBytes, each parsed
+// on its own at its place in the file: the lexer builds a slice of every
+// token of what it is given, the biggest allocation of loading, and that
+// slice then stays small however large the file. A piece that draws any
+// diagnostic, or holds a top-level argument (which the file's body would
+// check against the others), has the whole file parsed instead, so that the
+// diagnostics are the whole file's.
+func parseInPieces(src []byte, filename string) (*hcl.File, []hcl.Body, hcl.Diagnostics) {
+	var breaks []int
+	if _, ok := quickScan(src, MaxNestingDepth, pieceBytes, &breaks); ok && len(breaks) > 0 {
+		if bodies := parsePieces(src, filename, breaks); bodies != nil {
+			return &hcl.File{Bytes: src, Body: hcl.MergeBodies(bodies)}, bodies, nil
+		}
+	}
+	file, diags := parseChecked(src, filename)
+	if file == nil {
+		return nil, nil, diags
+	}
+	return file, []hcl.Body{file.Body}, diags
+}
+
+// parsePieces parses src cut at breaks, or returns nil when a piece draws a
+// diagnostic or holds a top-level argument.
+func parsePieces(src []byte, filename string, breaks []int) []hcl.Body {
+	var bodies []hcl.Body
+	start, from := hcl.InitialPos, 0
+	for _, to := range append(breaks, len(src)) {
+		if to == from {
+			continue
+		}
+		piece, diags := hclsyntax.ParseConfig(src[from:to], filename, start)
+		body, ok := piece.Body.(*hclsyntax.Body)
+		if len(diags) > 0 || !ok || len(body.Attributes) > 0 {
+			return nil
+		}
+		limitExpressions(body, "")
+		bodies = append(bodies, body)
+		start = hcl.Pos{Line: start.Line + bytes.Count(src[from:to], []byte("\n")), Column: 1, Byte: to}
+		from = to
+	}
+	return bodies
+}
