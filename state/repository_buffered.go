@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 )
 
@@ -54,7 +53,6 @@ type heldRows struct {
 	keys    []any     // attribute, value, user_id per row
 	sh      []*Shadow // the shadows of shadows, for a conflict's error
 	users   []any     // userInsertWidth values per row
-	shared  []any     // the values of a sharedShadowInsert, reused
 	// nextShadowID and nextUserID are the IDs the next new shadow and
 	// user get; 0 until read.
 	nextShadowID, nextUserID int64
@@ -224,14 +222,8 @@ func (r *RepositoryTx) flushShadows() error {
 		return err
 	}
 	r.held.shadows, r.held.sh = nil, nil
-	var err error
-	if shared, rest, ok := r.sharedShadowValues(args); ok {
-		err = r.execText(sharedShadowInsert(len(shadows)), shared...)
-		clear(rest)
-		r.held.shared = rest[:0]
-	} else {
-		err = r.execText(multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows)), args...)
-	}
+	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows))
+	err := r.execText(query, args...)
 	if isUniqueViolation(err) {
 		err = r.shadowConflict(shadows)
 	}
@@ -239,83 +231,6 @@ func (r *RepositoryTx) flushShadows() error {
 	clear(shadows)
 	r.held.shadows, r.held.sh = args[:0], shadows[:0]
 	return err
-}
-
-// Most shadows a statement inserts share the values of sharedShadowColumns
-// (one resource, object type, situation, mapping hash and time): those
-// are then bound once for the statement, as ?1 to ?7, and each row binds
-// only its own nine. Binding a value (the driver copies every string into
-// C memory) cost a sixth of the committer's time.
-var (
-	// sharedShadowColumns are indexes in a held row: resource, kind,
-	// intent, mapping_hash, situation, synced_at, and created_at, which
-	// is updated_at too.
-	sharedShadowColumns = [...]int{1, 2, 3, 8, 10, 11, 15}
-	// ownShadowColumns are the others but updated_at.
-	ownShadowColumns = [...]int{0, 4, 5, 6, 7, 9, 12, 13, 14}
-)
-
-// sharedShadowValues returns the values of sharedShadowInsert when every
-// row of held shares the shared columns' values.
-func (r *RepositoryTx) sharedShadowValues(held []any) (values, buf []any, ok bool) {
-	first := held[:shadowInsertWidth]
-	for row := held; len(row) > 0; row = row[shadowInsertWidth:] {
-		for _, c := range sharedShadowColumns {
-			if !sameValue(row[c], first[c]) {
-				return nil, nil, false
-			}
-		}
-		if !sameValue(row[16], first[15]) {
-			return nil, nil, false
-		}
-	}
-	values = r.held.shared[:0]
-	for _, c := range sharedShadowColumns {
-		values = append(values, first[c])
-	}
-	for row := held; len(row) > 0; row = row[shadowInsertWidth:] {
-		for _, c := range ownShadowColumns {
-			values = append(values, row[c])
-		}
-	}
-	return values, values, true
-}
-
-// sameValue compares two column values (nil, strings, integers, bools).
-func sameValue(a, b any) bool {
-	switch a.(type) {
-	case nil, string, int64, bool:
-		return a == b
-	}
-	return false
-}
-
-// sharedShadowInsert is the insert of rows shadows whose shared columns
-// are bound once.
-func sharedShadowInsert(rows int) string {
-	// The columns in shadowInsertColumns' order, as parameter numbers: a
-	// shared one's own, an own one's offset in its row (negative).
-	cols := [shadowInsertWidth]int{-1, 1, 2, 3, -2, -3, -4, -5, 4, -6, 5, 6, -7, -8, -9, 7, 7}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO shadows (` + shadowInsertColumns + `) VALUES `)
-	for i := range rows {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for j, c := range cols {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			if c < 0 {
-				c = len(sharedShadowColumns) + i*len(ownShadowColumns) - c
-			}
-			b.WriteByte('?')
-			b.WriteString(strconv.Itoa(c))
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
 }
 
 // shadowConflict names a shadow of the failed statement whose object
