@@ -94,8 +94,6 @@ const (
 	stmtDeleteShadow
 	stmtLastRunChange
 	stmtInsertRunChange
-	stmtNextUserID
-	stmtFreeNames
 	stmtCount
 )
 
@@ -119,8 +117,6 @@ WHERE id = ?`,
 	stmtDeleteShadow:    `DELETE FROM shadows WHERE id = ?`,
 	stmtLastRunChange:   `SELECT coalesce(max(seq), 0) FROM run_changes WHERE run_id = ?`,
 	stmtInsertRunChange: `INSERT INTO run_changes (run_id, seq, change) VALUES (?, ?, ?)`,
-	stmtNextUserID:      `SELECT coalesce(max(id), 0) + 1 FROM users`,
-	stmtFreeNames:       `SELECT j.value FROM json_each(?) AS j WHERE NOT EXISTS (SELECT 1 FROM users WHERE name = j.value)`,
 }
 
 // prepared returns statement id, preparing it on first use.
@@ -177,8 +173,10 @@ func (r *RepositoryTx) prepare(query string) (*sql.Stmt, error) {
 // exec runs statement id, after the rows held back unless it is
 // independent of them, then the store's test hook.
 func (r *RepositoryTx) exec(id repoStmt, args ...any) (sql.Result, error) {
-	if err := r.flushFor(id); err != nil {
-		return nil, err
+	if !independent[id] {
+		if err := r.flush(); err != nil {
+			return nil, err
+		}
 	}
 	st, err := r.prepared(id)
 	if err != nil {
@@ -197,8 +195,10 @@ func (r *RepositoryTx) exec(id repoStmt, args ...any) (sql.Result, error) {
 // query runs statement id, after the rows held back unless it is
 // independent of them, and hands its rows to each, then runs the hook.
 func (r *RepositoryTx) query(id repoStmt, each func(*sql.Rows) error, args ...any) error {
-	if err := r.flushFor(id); err != nil {
-		return err
+	if !independent[id] {
+		if err := r.flush(); err != nil {
+			return err
+		}
 	}
 	st, err := r.prepared(id)
 	if err != nil {

@@ -2,7 +2,6 @@ package state
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"strings"
 )
@@ -17,13 +16,7 @@ import (
 // once. Only statements on users' own columns (InsertUser, UserByID,
 // UserByName) and on run changes run while rows wait.
 //
-// New users are held back too, when the transaction was told their names
-// are free (ExpectNewUsers): one query for a batch's names instead of a
-// statement per user, and a taken name is still the error of the
-// InsertUser that meets it. Users go in before keys and shadows (a
-// shadow's owner must exist).
-//
-// A new shadow or user gets its ID at once, the one SQLite would give it: one
+// A new shadow gets its ID at once, the one SQLite would give it: one
 // more than the largest in the table (the transaction holds the write
 // lock, so nobody else inserts meanwhile). A shadow whose object already
 // has one is reported by the statement that inserts it, as a
@@ -32,7 +25,6 @@ import (
 // Rows per multi-row statement, well under SQLite's 32,766 variables.
 const (
 	shadowRowsPerInsert = 64 // 17 variables each
-	userRowsPerInsert   = 128
 	keyRowsPerInsert    = 256
 )
 
@@ -42,119 +34,20 @@ const shadowInsertColumns = `id, resource, kind, intent, identifier, key, attrib
 
 const shadowInsertWidth = 17
 
-// userInsertColumns are the columns of a held-back user, in order.
-const userInsertColumns = `id, name, status, attributes, created_at, updated_at`
-
-const userInsertWidth = 6
-
 // heldRows are the rows a RepositoryTx holds back.
 type heldRows struct {
 	shadows []any     // shadowInsertWidth values per row
 	keys    []any     // attribute, value, user_id per row
 	sh      []*Shadow // the shadows of shadows, for a conflict's error
-	users   []any     // userInsertWidth values per row
-	// nextShadowID and nextUserID are the IDs the next new shadow and
-	// user get; 0 until read.
-	nextShadowID, nextUserID int64
-	// free are names ExpectNewUsers found free that no user took since.
-	free map[string]bool
+	// nextShadowID is the ID the next new shadow gets; 0 until read.
+	nextShadowID int64
 }
 
 // independent are the statements that may run while rows wait: they
-// neither read nor change shadows or correlation keys; those that read
-// users run after the held users.
+// neither read nor change shadows or correlation keys.
 var independent = [stmtCount]bool{
 	stmtUserByID: true, stmtUserByName: true, stmtInsertUser: true, stmtIndexedNames: true,
-	stmtLastRunChange: true, stmtInsertRunChange: true, stmtNextUserID: true, stmtFreeNames: true,
-}
-
-var readsUsers = [stmtCount]bool{
-	stmtUserByID: true, stmtUserByName: true, stmtInsertUser: true, stmtNextUserID: true, stmtFreeNames: true,
-}
-
-// flushFor inserts the rows statement id could see.
-func (r *RepositoryTx) flushFor(id repoStmt) error {
-	switch {
-	case !independent[id]:
-		return r.flush()
-	case readsUsers[id]:
-		return r.flushUsers()
-	}
-	return nil
-}
-
-// ExpectNewUsers tells the transaction the names of users it may insert:
-// one query finds which are free, and InsertUser holds a user with one of
-// those back, to insert it with others. Names already known free are not
-// asked again.
-func (r *RepositoryTx) ExpectNewUsers(names []string) error {
-	ask := make([]string, 0, len(names))
-	for _, n := range names {
-		if n != "" && !r.held.free[n] {
-			ask = append(ask, n)
-		}
-	}
-	if len(ask) == 0 {
-		return nil
-	}
-	list, err := json.Marshal(ask)
-	if err != nil {
-		return r.fail(err)
-	}
-	if r.held.free == nil {
-		r.held.free = make(map[string]bool, len(ask))
-	}
-	err = r.query(stmtFreeNames, func(rows *sql.Rows) error {
-		var n string
-		err := rows.Scan(&n)
-		r.held.free[n] = true
-		return err
-	}, string(list))
-	if err != nil {
-		return r.fail(err)
-	}
-	return nil
-}
-
-// bufferUser holds back the insert of the new user u, whose name is free,
-// and gives it its ID.
-func (r *RepositoryTx) bufferUser(u *User, attrs string) error {
-	delete(r.held.free, u.Name)
-	if r.held.nextUserID == 0 {
-		err := r.query(stmtNextUserID, func(rows *sql.Rows) error {
-			return rows.Scan(&r.held.nextUserID)
-		})
-		if err != nil {
-			return err
-		}
-	}
-	id := r.held.nextUserID
-	r.held.nextUserID++
-	r.held.users = append(r.held.users, id, u.Name, u.Status, attrs, r.nowText, r.nowText)
-	if err := r.insertKeys(id, u.Attributes); err != nil {
-		return err
-	}
-	u.ID, u.CreatedAt, u.UpdatedAt = id, r.now, r.now
-	if len(r.held.users) < userInsertWidth*userRowsPerInsert {
-		return nil
-	}
-	return r.flushUsers()
-}
-
-func (r *RepositoryTx) flushUsers() error {
-	args := r.held.users
-	if len(args) == 0 {
-		return nil
-	}
-	r.held.users = nil
-	// Their names were free and their IDs are new, so no row can fail but
-	// by a fault: then the whole transaction goes, and the statement
-	// keeps no journal to undo itself alone (a fifth of its time).
-	query := multiRowInsert(`INSERT OR ROLLBACK INTO users (`+userInsertColumns+`) VALUES `, userInsertWidth, len(args)/userInsertWidth)
-	err := r.execText(query, args...)
-	clear(args)
-	r.held.users = args[:0]
-	return err
+	stmtLastRunChange: true, stmtInsertRunChange: true,
 }
 
 // bufferShadow holds back the insert of the new shadow sh, whose column
@@ -189,9 +82,6 @@ func (r *RepositoryTx) bufferKey(attribute, value string, userID int64) error {
 
 // flush inserts every row held back.
 func (r *RepositoryTx) flush() error {
-	if err := r.flushUsers(); err != nil {
-		return err
-	}
 	if err := r.flushKeys(); err != nil {
 		return err
 	}
@@ -217,9 +107,6 @@ func (r *RepositoryTx) flushShadows() error {
 	args, shadows := r.held.shadows, r.held.sh
 	if len(shadows) == 0 {
 		return nil
-	}
-	if err := r.flushUsers(); err != nil { // their owners
-		return err
 	}
 	r.held.shadows, r.held.sh = nil, nil
 	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows))

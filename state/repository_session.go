@@ -87,13 +87,6 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sess
 		discard(conn)
 		return nil, s.fail("repository", err, "")
 	}
-	// A multi-row insert keeps a statement journal (to undo itself alone
-	// should a row fail); in a file, its writes were a sixth of an
-	// import's time. In memory it holds a few pages of one statement.
-	if _, err := conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
-		discard(conn)
-		return nil, s.fail("repository", err, "")
-	}
 	rs := &RepositorySession{s: s, conn: conn, restartFrames: restartFrames, hooks: hooks,
 		round: make(chan struct{}), done: make(chan struct{}), stopped: make(chan struct{})}
 	go rs.checkpoints()

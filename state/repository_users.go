@@ -39,12 +39,6 @@ func (r *RepositoryTx) InsertUser(u *User) error {
 	if err != nil {
 		return r.fail(err)
 	}
-	if r.held.free[u.Name] {
-		if err := r.bufferUser(u, attrs); err != nil {
-			return r.fail(err)
-		}
-		return nil
-	}
 	res, err := r.exec(stmtInsertUser, u.Name, u.Status, attrs, r.nowText)
 	if err != nil {
 		return r.fail(err)
@@ -56,7 +50,6 @@ func (r *RepositoryTx) InsertUser(u *User) error {
 	if err != nil {
 		return r.fail(err)
 	}
-	r.held.nextUserID = 0 // read again: the held users went in before it
 	if err := r.insertKeys(id, u.Attributes); err != nil {
 		return r.fail(err)
 	}
@@ -72,7 +65,6 @@ func (r *RepositoryTx) UpdateUser(u *User) error {
 	if err != nil {
 		return r.fail(err)
 	}
-	delete(r.held.free, u.Name) // no longer free if this renames a user to it
 	res, err := r.exec(stmtUpdateUser, u.Name, u.Status, attrs, r.nowText, u.ID)
 	if isUniqueViolation(err) {
 		return r.fail(&UserExistsError{Name: u.Name})
@@ -99,7 +91,6 @@ func (r *RepositoryTx) DeleteUser(id int64) error {
 	if _, err := r.exec(stmtDeleteUser, id); err != nil {
 		return r.fail(err)
 	}
-	r.held.nextUserID = 0 // it may have been the largest
 	return nil
 }
 

@@ -294,9 +294,6 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 		if d.pre, err = p.precorrelate(r, batch); err != nil {
 			return nil, err
 		}
-		if err := p.expectNewUsers(r, batch); err != nil {
-			return nil, err
-		}
 		for _, it := range batch {
 			due, ch, stop, err := p.one(d, r, rec, it)
 			if err != nil {

@@ -1,9 +1,6 @@
 package synchronization
 
-import (
-	"github.com/syncline/syncline/config"
-	"github.com/syncline/syncline/state"
-)
+import "github.com/syncline/syncline/state"
 
 // precorrelation holds a batch's correlation, found with one query for
 // the objects that had no shadow when the pass began, instead of one
@@ -76,23 +73,4 @@ func (pc *precorrelation) touched(users ...*state.User) {
 			pc.dirty[v] = true
 		}
 	}
-}
-
-// expectNewUsers tells the transaction the names of the users the batch's
-// unmatched objects would add, so that it checks them in one query and
-// inserts the users many at a time (state.RepositoryTx.ExpectNewUsers).
-func (p *pass) expectNewUsers(r *state.RepositoryTx, batch []*item) error {
-	if p.job.Mode != config.ModeFull || p.rt.reaction(config.SituationUnmatched) != config.ReactionAddFocus {
-		return nil
-	}
-	var names []string
-	for _, it := range batch {
-		if it.known || it.deleted != nil {
-			continue
-		}
-		if n := it.in["name"]; n != nil {
-			names = append(names, *n)
-		}
-	}
-	return r.ExpectNewUsers(names)
 }
