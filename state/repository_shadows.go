@@ -135,9 +135,13 @@ func (r *RepositoryTx) shadowArgs(sh *Shadow) ([]any, error) {
 	if sh.Owner != 0 {
 		owner = sh.Owner
 	}
+	syncedAt := any(r.nowText) // mostly the transaction's time: formatted once
+	if sh.SyncedAt.IsZero() || !sh.SyncedAt.Equal(r.now) {
+		syncedAt = nullTime(sh.SyncedAt)
+	}
 	args := make([]any, 0, 17)
 	return append(args, sh.Resource, sh.Kind, sh.Intent, sh.Identifier, sh.Key, attrs, sh.Hash,
-		sh.MappingHash, owner, sh.Situation, nullTime(sh.SyncedAt), sh.Dead, pending, due), nil
+		sh.MappingHash, owner, sh.Situation, syncedAt, sh.Dead, pending, due), nil
 }
 
 // encodePending encodes ops as the pending column (NULL for none) and

@@ -3,6 +3,9 @@ package synchronization
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
+	"hash/maphash"
+	"math"
 	"sync/atomic"
 
 	"github.com/syncline/syncline/state"
@@ -12,15 +15,21 @@ import (
 // loaded once: enough to tell an unchanged object without reading the
 // store, and to know afterwards which shadows were not seen.
 //
-// It is built for a million shadows: sized from a count before loading,
-// an entry is 40 bytes with the few distinct strings (situations,
-// mapping hashes) numbered, and the map from key holds an int32: about 80 bytes a shadow, where
-// strings and a larger entry took 150.
+// It is built for a million shadows and holds no pointer per shadow, so
+// the garbage collector never walks it: sized from a count before
+// loading, an entry is 40 bytes with the few distinct strings
+// (situations, mapping hashes) numbered, the keys are one byte slice (an
+// entry keeps where its key ends; it starts where the previous one's
+// ends), and keys are found through an open-addressing table of entry
+// numbers: about 60 bytes a shadow, where a map from key strings took
+// 90 and strings and a larger entry 150.
 type shadowIndex struct {
-	byKey   map[string]int32
+	slots   []int32 // entry number + 1 (0: free), at the key's hash, probed linearly
+	keys    []byte  // every entry's key, in entry order
 	entries []indexEntry
 	seen    []atomic.Bool // by entry, set by the workers that meet the object
 	strings []string      // situations and mapping hashes, by number
+	seed    maphash.Seed
 }
 
 type indexEntry struct {
@@ -28,6 +37,7 @@ type indexEntry struct {
 	hash        [16]byte
 	mappingHash uint32 // in strings
 	situation   uint32 // in strings
+	keyEnd      uint32 // in keys
 	flags       entryFlags
 }
 
@@ -40,12 +50,16 @@ const (
 	entryPending
 )
 
+// maxIndexKeyBytes bounds the keys of one index (an entry keeps where its
+// key ends in 32 bits).
+const maxIndexKeyBytes = math.MaxUint32
+
 func loadIndex(ctx context.Context, st *state.Store, rt *resourceType) (*shadowIndex, error) {
 	n, err := st.ShadowCount(ctx, rt.res.Name, rt.ot.Kind, rt.ot.Intent)
 	if err != nil {
 		return nil, err
 	}
-	idx := &shadowIndex{byKey: make(map[string]int32, n), entries: make([]indexEntry, 0, n)}
+	idx := newShadowIndex(int(n))
 	numbers := map[string]uint32{}
 	number := func(s string) uint32 {
 		if v, ok := numbers[s]; ok {
@@ -62,12 +76,82 @@ func loadIndex(ctx context.Context, st *state.Store, rt *resourceType) (*shadowI
 		if n, err := hex.Decode(e.hash[:], []byte(s.Hash)); err == nil && n == len(e.hash) {
 			e.flags |= entryHasHash
 		}
-		idx.byKey[s.Key] = int32(len(idx.entries))
-		idx.entries = append(idx.entries, e)
-		return nil
+		return idx.add(s.Key, e)
 	})
 	idx.seen = make([]atomic.Bool, len(idx.entries))
 	return idx, err
+}
+
+// newShadowIndex returns an empty index sized for n shadows.
+func newShadowIndex(n int) *shadowIndex {
+	idx := &shadowIndex{entries: make([]indexEntry, 0, n), seed: maphash.MakeSeed()}
+	idx.keys = make([]byte, 0, 12*n)
+	idx.slots = make([]int32, slotsFor(n))
+	return idx
+}
+
+// slotsFor is the size of a table that holds n entries at most half full.
+func slotsFor(n int) int {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	return size
+}
+
+// add adds the entry of key; a key added before is then found at e.
+func (idx *shadowIndex) add(key string, e indexEntry) error {
+	if len(idx.keys)+len(key) > maxIndexKeyBytes || len(idx.entries) >= math.MaxInt32-1 {
+		return fmt.Errorf("the shadow index is full: more than %d shadows or %d bytes of keys", math.MaxInt32-1, maxIndexKeyBytes)
+	}
+	if 2*(len(idx.entries)+1) > len(idx.slots) {
+		idx.grow()
+	}
+	idx.keys = append(idx.keys, key...)
+	e.keyEnd = uint32(len(idx.keys))
+	idx.entries = append(idx.entries, e)
+	slot, _ := idx.find(key)
+	idx.slots[slot] = int32(len(idx.entries))
+	return nil
+}
+
+// grow doubles the table: more shadows came than were counted.
+func (idx *shadowIndex) grow() {
+	old := idx.slots
+	idx.slots = make([]int32, 2*len(old))
+	for _, n := range old {
+		if n == 0 {
+			continue
+		}
+		slot, _ := idx.find(string(idx.key(int(n - 1))))
+		idx.slots[slot] = n
+	}
+}
+
+// key is the key of entry i.
+func (idx *shadowIndex) key(i int) []byte {
+	start := uint32(0)
+	if i > 0 {
+		start = idx.entries[i-1].keyEnd
+	}
+	return idx.keys[start:idx.entries[i].keyEnd]
+}
+
+// find returns key's slot in the table and its entry number, or the free
+// slot where it would go and -1.
+func (idx *shadowIndex) find(key string) (slot int, entry int) {
+	mask := len(idx.slots) - 1
+	slot = int(maphash.String(idx.seed, key)) & mask
+	for {
+		n := idx.slots[slot]
+		if n == 0 {
+			return slot, -1
+		}
+		if string(idx.key(int(n-1))) == key { // compared without a copy
+			return slot, int(n - 1)
+		}
+		slot = (slot + 1) & mask
+	}
 }
 
 func flagIf(ok bool, f entryFlags) entryFlags {
@@ -79,8 +163,8 @@ func flagIf(ok bool, f entryFlags) entryFlags {
 
 // see returns the entry of key, or nil, and marks it seen.
 func (idx *shadowIndex) see(key string) *indexEntry {
-	i, ok := idx.byKey[key]
-	if !ok {
+	_, i := idx.find(key)
+	if i < 0 {
 		return nil
 	}
 	idx.seen[i].Store(true)

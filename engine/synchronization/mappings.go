@@ -50,18 +50,76 @@ func evalBool(what string, e hcl.Expression, ctx *hcl.EvalContext) (bool, error)
 // each target, or absent (nil) for a target whose mapping gave null.
 type inbound map[string]*string
 
+// objectMappings are the correlation and inbound mappings of a type, each
+// with its simple form (see simple.go) when it has one.
+type objectMappings struct {
+	w         *world
+	rt        *resourceType
+	correlate []simpleExpr // by mapping; nil: evaluated by hcl
+	inbound   []simpleExpr
+}
+
+func newObjectMappings(w *world, rt *resourceType) *objectMappings {
+	om := &objectMappings{w: w, rt: rt}
+	for _, m := range rt.ot.Correlate {
+		om.correlate = append(om.correlate, compileSimple(m.Expr))
+	}
+	for _, m := range rt.ot.Inbound {
+		om.inbound = append(om.inbound, compileSimple(m.Expr))
+	}
+	return om
+}
+
+// objectEval evaluates expressions over one object. The hcl scope is
+// built only for an expression that needs it: most mappings are simple.
+type objectEval struct {
+	*objectMappings
+	obj       connector.Object
+	situation string
+	scope     *hcl.EvalContext
+}
+
+func (om *objectMappings) object(obj connector.Object, situation string) *objectEval {
+	return &objectEval{objectMappings: om, obj: obj, situation: situation}
+}
+
+// ctx is the object's hcl scope.
+func (o *objectEval) ctx() *hcl.EvalContext {
+	if o.scope == nil {
+		o.scope = o.w.objectScope(o.rt, o.obj, o.situation)
+	}
+	return o.scope
+}
+
+// userString evaluates a mapping as a user attribute (see userString):
+// its simple form when it has one and that form answers, else by hcl.
+func (o *objectEval) userString(what string, e hcl.Expression, simple simpleExpr) (s string, ok bool, err error) {
+	if simple != nil {
+		if v, known := simple(o.obj.Attributes); known && v.kind == simpleString {
+			return v.s, v.s != "", nil
+		} else if known && v.kind == simpleNull {
+			return "", false, nil
+		}
+	}
+	v, diags := config.Evaluate(e, o.ctx())
+	if diags.HasErrors() {
+		return "", false, diagError(what, diags)
+	}
+	s, ok, err = userString(v)
+	if err != nil {
+		return "", false, fmt.Errorf("%s: %w", what, err)
+	}
+	return s, ok, nil
+}
+
 // evalInbound evaluates the type's inbound mappings. name and status must
 // be valid when given.
-func evalInbound(rt *resourceType, ctx *hcl.EvalContext) (inbound, error) {
-	out := make(inbound, len(rt.ot.Inbound))
-	for _, m := range rt.ot.Inbound {
-		v, diags := config.Evaluate(m.Expr, ctx)
-		if diags.HasErrors() {
-			return nil, diagError("inbound mapping "+m.Target, diags)
-		}
-		s, ok, err := userString(v)
+func evalInbound(o *objectEval) (inbound, error) {
+	out := make(inbound, len(o.rt.ot.Inbound))
+	for i, m := range o.rt.ot.Inbound {
+		s, ok, err := o.userString("inbound mapping "+m.Target, m.Expr, o.inbound[i])
 		if err != nil {
-			return nil, fmt.Errorf("inbound mapping %s: %w", m.Target, err)
+			return nil, err
 		}
 		if !ok {
 			out[m.Target] = nil
@@ -81,16 +139,12 @@ func evalInbound(rt *resourceType, ctx *hcl.EvalContext) (inbound, error) {
 // evalCorrelation evaluates the correlation rule. A rule whose value is
 // empty cannot match safely (it would match every user without the
 // attribute), so it is the object's error.
-func evalCorrelation(rt *resourceType, ctx *hcl.EvalContext) (map[string]string, error) {
-	out := make(map[string]string, len(rt.ot.Correlate))
-	for _, m := range rt.ot.Correlate {
-		v, diags := config.Evaluate(m.Expr, ctx)
-		if diags.HasErrors() {
-			return nil, diagError("correlation "+m.Target, diags)
-		}
-		s, ok, err := userString(v)
+func evalCorrelation(o *objectEval) (map[string]string, error) {
+	out := make(map[string]string, len(o.rt.ot.Correlate))
+	for i, m := range o.rt.ot.Correlate {
+		s, ok, err := o.userString("correlation "+m.Target, m.Expr, o.correlate[i])
 		if err != nil {
-			return nil, fmt.Errorf("correlation %s: %w", m.Target, err)
+			return nil, err
 		}
 		if !ok {
 			return nil, fmt.Errorf("correlation %s: the value is empty, so the object cannot be matched to a user", m.Target)

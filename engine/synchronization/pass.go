@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/state"
@@ -97,11 +96,12 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	})
 	var workers sync.WaitGroup
 	var taken atomic.Int64
+	om := newObjectMappings(p.w, p.rt)
 	for range max(a.Threads, 1) {
 		workers.Add(1)
 		g.Go(func() error {
 			defer workers.Done()
-			return p.work(gctx, rec, objs, items, &taken, stopReading)
+			return p.work(gctx, rec, om, objs, items, &taken, stopReading)
 		})
 	}
 	go func() { workers.Wait(); close(items) }()
@@ -173,7 +173,7 @@ func objectName(err error) string {
 
 // work prepares objects: filter, hash, and the inbound and correlation
 // values of objects that changed.
-func (p *pass) work(ctx context.Context, rec Recorder, objs <-chan connector.Object, items chan<- *item,
+func (p *pass) work(ctx context.Context, rec Recorder, om *objectMappings, objs <-chan connector.Object, items chan<- *item,
 	taken *atomic.Int64, stopReading func()) error {
 	var t tally
 	defer t.flush(rec)
@@ -182,7 +182,7 @@ func (p *pass) work(ctx context.Context, rec Recorder, objs <-chan connector.Obj
 		if p.stopped.Load() {
 			continue // drain: the reader is stopping
 		}
-		it, err := p.prepare(obj, &t)
+		it, err := p.prepare(om, obj, &t)
 		if err != nil {
 			if stop := p.itemError(rec, obj.ID, err); stop != nil {
 				p.stop(stop)
@@ -216,14 +216,13 @@ func (p *pass) work(ctx context.Context, rec Recorder, objs <-chan connector.Obj
 }
 
 // prepare returns nil for an object the filter leaves out.
-func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
+func (p *pass) prepare(om *objectMappings, obj connector.Object, t *tally) (*item, error) {
 	key := connector.MatchKey(p.conn, obj.ID)
 	hash := attributesHash(obj.Attributes)
 	e := p.idx.see(key)
-	var scope *hcl.EvalContext
+	o := om.object(obj, p.idx.situation(e))
 	if f := p.job.Activity.Filter; f != nil {
-		scope = p.w.objectScope(p.rt, obj, p.idx.situation(e))
-		ok, err := evalBool("filter", f, scope)
+		ok, err := evalBool("filter", f, o.ctx())
 		if err != nil {
 			return nil, objErr(CategoryMapping, err)
 		}
@@ -238,17 +237,14 @@ func (p *pass) prepare(obj connector.Object, t *tally) (*item, error) {
 		return it, nil
 	}
 	it.hash = hashText(hash)
-	if scope == nil {
-		scope = p.w.objectScope(p.rt, obj, p.idx.situation(e))
-	}
 	var err error
-	if it.corr, err = evalCorrelation(p.rt, scope); err != nil {
+	if it.corr, err = evalCorrelation(o); err != nil {
 		return nil, objErr(CategoryCorrelation, err)
 	}
 	if p.job.Mode == config.ModeDryRun {
 		return it, nil
 	}
-	if it.in, err = evalInbound(p.rt, scope); err != nil {
+	if it.in, err = evalInbound(o); err != nil {
 		return nil, objErr(CategoryMapping, err)
 	}
 	return it, nil
