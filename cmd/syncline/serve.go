@@ -11,6 +11,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine"
+	"github.com/syncline/syncline/engine/console"
 	"github.com/syncline/syncline/engine/gitsync"
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
@@ -30,13 +31,18 @@ On SIGINT or SIGTERM it stops claiming work, lets running runs finish within
 -grace, then interrupts the rest (they are re-queued on the next start) and
 exits.
 
+With -listen ADDR, serve runs one HTTP server on ADDR: the operator's
+console (http://ADDR/), the JSON API (/api/v1/), /healthz and /readyz.
+Everything but /healthz, /readyz and the webhook needs a token of the
+syncline { console { token "NAME" { ... } } } block. See docs/security.md.
+
 With -sync, serve also follows the git repository of the configuration's
 syncline { sync { ... } } block: it runs what syncline sync does (fetch,
 plan, apply per the sync policy) at start, every poll_interval (default 1m)
-and on every webhook push, one sync at a time. With -listen ADDR it serves
-the push webhook on http://ADDR/hooks/git for GitHub, GitLab, Gitea and
-generic HMAC-SHA256 pushes, checked against webhook_secret; a valid push to
-the followed branch starts a sync at once. See docs/gitops.md.`
+and on every webhook push, one sync at a time. With -listen too, the same
+server takes the push webhook at http://ADDR/hooks/git for GitHub, GitLab,
+Gitea and generic HMAC-SHA256 pushes, checked against webhook_secret; a
+valid push to the followed branch starts a sync at once. See docs/gitops.md.`
 
 func (a *app) serveCommand() *cli.Command {
 	return &cli.Command{
@@ -50,7 +56,7 @@ func (a *app) serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "grace", Value: 10 * time.Second, Usage: "on shutdown, let running runs finish for `DURATION`"},
 			&cli.DurationFlag{Name: "poll", Value: 2 * time.Second, Usage: "look for applies and queued runs every `DURATION`"},
 			&cli.BoolFlag{Name: "sync", Usage: "also sync the repository of the sync block every poll_interval and on webhook pushes"},
-			&cli.StringFlag{Name: "listen", Usage: "with -sync, serve the push webhook on `ADDR` (e.g. 127.0.0.1:8080) at /hooks/git"},
+			&cli.StringFlag{Name: "listen", Usage: "serve the console, the API, health checks and (with -sync) the push webhook on `ADDR` (e.g. 127.0.0.1:8080)"},
 		}, variableFlags()...),
 		Action: a.serveAction,
 	}
@@ -63,9 +69,6 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	}
 	if cmd.Int("workers") < 1 {
 		return newUsageError(cmd, "-workers must be at least 1")
-	}
-	if cmd.String("listen") != "" && !cmd.Bool("sync") {
-		return newUsageError(cmd, "-listen serves the push webhook, which triggers syncs: give -sync too")
 	}
 	cfg, err := a.loadStrict(dir, cmd)
 	if err != nil {
@@ -95,7 +98,13 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	return a.serveUntilSignal(ctx, srv, logger, location, syncer)
+	var web *console.Console
+	if cmd.String("listen") != "" {
+		if web, err = newConsole(cfg.Settings, st, srv, syncer, logger); err != nil {
+			return err
+		}
+	}
+	return a.serveUntilSignal(ctx, srv, logger, location, syncer, web, cmd.String("listen"))
 }
 
 // newSyncer is serve -sync's syncer: it syncs the repository of settings'
@@ -105,7 +114,7 @@ func (a *app) newSyncer(settings *config.Settings, dir, location string, cmd *cl
 	return gitsync.New(gitsync.Config{
 		Settings: settings, Dir: dir, State: location,
 		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
-		Loader: a.loader(), Listen: cmd.String("listen"), Getenv: a.getenv, Logger: logger,
+		Loader: a.loader(), Webhook: cmd.String("listen") != "", Getenv: a.getenv, Logger: logger,
 		Reporter: func(w io.Writer) ops.Reporter {
 			sub := a.withOutput(w)
 			return sub.reporter(views.NewSync(sub.streams(), sub.color(sub.stdout)), nil)
@@ -115,8 +124,10 @@ func (a *app) newSyncer(settings *config.Settings, dir, location string, cmd *cl
 }
 
 // serveUntilSignal runs srv until ctx ends or a signal arrives; syncer, if
-// not nil, runs beside it (serve -sync) and is stopped last.
-func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *slog.Logger, location string, syncer *gitsync.Syncer) error {
+// not nil, runs beside it (serve -sync) and is stopped last; web, if not
+// nil, listens on addr (serve -listen) and is stopped first.
+func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *slog.Logger, location string,
+	syncer *gitsync.Syncer, web *console.Console, addr string) error {
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := srv.Start(ctx); err != nil {
@@ -129,10 +140,15 @@ func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *
 			_ = srv.Stop(context.WithoutCancel(ctx))
 			return err
 		}
-		if addr := syncer.Addr(); addr != nil {
-			views.WebhookListening(a.stdout, addr)
-		}
 		defer syncer.Stop()
+	}
+	if web != nil {
+		if err := a.startConsole(sigCtx, web, addr, syncer != nil); err != nil {
+			stop()
+			_ = srv.Stop(context.WithoutCancel(ctx))
+			return err
+		}
+		defer web.Stop(context.WithoutCancel(ctx))
 	}
 	<-sigCtx.Done()
 	logger.Info("stopping: no new runs are claimed; waiting for running runs")
