@@ -91,6 +91,9 @@ func (s *Server) Start(ctx context.Context) error {
 	s.stopLoops, s.cancelRuns, s.state = stopLoops, cancelRuns, serverRunning
 	s.notifier = &notify.Dispatcher{Store: s.cfg.Store, Config: func() *config.Config { return s.catalog.Load().Config() },
 		Dir: s.cfg.Dir, ID: s.cfg.WorkerID + ":notify", Clock: s.cfg.Clock, Logger: s.cfg.Logger}
+	if s.cfg.Observer != nil {
+		s.notifier.OnDelivery = s.cfg.Observer.NotificationDelivered
+	}
 	s.loops.Add(4)
 	go s.scheduleLoop(loopCtx)
 	go s.pollLoop(loopCtx, s.cfg.Clock.NewTimer(s.cfg.PollInterval))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/activity"
+	"github.com/syncline/syncline/engine/notify"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/engine/scheduler"
 	"github.com/syncline/syncline/internal/clock"
@@ -47,6 +48,23 @@ type ServerConfig struct {
 	// Activities overrides activity implementations by type (tests,
 	// benchmarks); the others are runner.DefaultActivities'.
 	Activities activity.Registry
+	// Observer, when set, is told when a run starts and ends and of every
+	// notification delivery attempt (engine/metrics). Default: nobody.
+	Observer Observer
+}
+
+// Observer is told what the server does, as it happens; engine/metrics
+// implements it. Its methods are called on the server's goroutines and
+// must return quickly.
+type Observer interface {
+	// RunStarted: a worker starts executing run, delay after the time
+	// it was scheduled for.
+	RunStarted(run *state.Run, delay time.Duration)
+	// RunFinished: a worker recorded run's end (run as stored then).
+	RunFinished(run *state.Run)
+	// NotificationDelivered: the server's dispatcher made one delivery
+	// attempt.
+	NotificationDelivered(d notify.Delivery)
 }
 
 // Server defaults.

@@ -90,7 +90,11 @@ func (s *Server) execute(ctx context.Context, run *state.Run, worker string) {
 			log.Error("checking for a newer apply failed", "error", err)
 		}
 	}
-	log.Info("run started", "trigger", run.Trigger, "mode", run.Mode, "delay", s.cfg.Clock.Now().Sub(run.ScheduledAt).Round(time.Millisecond))
+	delay := s.cfg.Clock.Now().Sub(run.ScheduledAt)
+	log.Info("run started", "trigger", run.Trigger, "mode", run.Mode, "delay", delay.Round(time.Millisecond))
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.RunStarted(run, delay)
+	}
 	r := &runner.Runner{Store: s.cfg.Store, Catalog: s.catalog.Load(), Worker: worker, Clock: s.cfg.Clock,
 		HeartbeatInterval: s.cfg.HeartbeatInterval, Activities: s.cfg.Activities, Logger: s.cfg.Logger,
 		FinishLock: &s.finishMu}
@@ -99,6 +103,9 @@ func (s *Server) execute(ctx context.Context, run *state.Run, worker string) {
 		log.Error("recording the run failed", "error", err)
 	} else {
 		log.Info("run finished", "state", done.State, "error", done.Error)
+	}
+	if s.cfg.Observer != nil && done != nil {
+		s.cfg.Observer.RunFinished(done)
 	}
 	s.signals.runFinished.Signal(done)
 	s.notifier.Wake()

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,22 +66,10 @@ func TestRunOutcomeQueuesItsNotifications(t *testing.T) {
 				t.Errorf("%s: key %q", tc.final, n.Key)
 			}
 		}
-		if len(got) != len(tc.blocks) || (len(got) > 0 && !equalInts(got, tc.blocks)) {
+		if !slices.Equal(got, tc.blocks) {
 			t.Errorf("%s: notifications of blocks %v, want %v", tc.final, got, tc.blocks)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestRecoveryAndCancelNotify: the other ways a run ends — its worker

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/syncline/syncline/engine"
 	"github.com/syncline/syncline/engine/console"
 	"github.com/syncline/syncline/engine/gitsync"
+	"github.com/syncline/syncline/engine/metrics"
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/urfave/cli/v3"
@@ -57,6 +59,7 @@ func (a *app) serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "poll", Value: 2 * time.Second, Usage: "look for applies and queued runs every `DURATION`"},
 			&cli.BoolFlag{Name: "sync", Usage: "also sync the repository of the sync block every poll_interval and on webhook pushes"},
 			&cli.StringFlag{Name: "listen", Usage: "serve the console, the API, health checks and (with -sync) the push webhook on `ADDR` (e.g. 127.0.0.1:8080)"},
+			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "write the log to standard error as `FORMAT`: text or json (one JSON object a line)"},
 		}, variableFlags()...),
 		Action: a.serveAction,
 	}
@@ -70,26 +73,36 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	if cmd.Int("workers") < 1 {
 		return newUsageError(cmd, "-workers must be at least 1")
 	}
+	logger, err := newServeLogger(a.stderr, cmd.String("log-format"))
+	if err != nil {
+		return newUsageError(cmd, "%s", err)
+	}
 	cfg, err := a.loadStrict(dir, cmd)
 	if err != nil {
 		return err
 	}
 	location := ops.StateLocation(cmd.String("state"), dir, cfg.Settings)
-	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
-	var syncer *gitsync.Syncer
-	if cmd.Bool("sync") {
-		if syncer, err = a.newSyncer(cfg.Settings, dir, location, cmd, logger); err != nil {
-			return err
-		}
-	}
 	st, err := a.openStore(ctx, location, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	var obs *metrics.Metrics // served at /metrics by -listen's server
+	if cmd.String("listen") != "" {
+		obs = metrics.New(metrics.Options{Store: st, Logger: logger, Sync: cmd.Bool("sync")})
+	}
+	var syncer *gitsync.Syncer
+	if cmd.Bool("sync") {
+		if syncer, err = a.newSyncer(cfg.Settings, dir, location, cmd, logger, obs); err != nil {
+			return err
+		}
+	}
 	scfg := engine.ServerConfig{
 		Store: st, Dir: dir, LoadOptions: a.loadOptions(cmd), Workers: int(cmd.Int("workers")),
 		PollInterval: cmd.Duration("poll"), GracePeriod: cmd.Duration("grace"), Logger: logger,
+	}
+	if obs != nil {
+		scfg.Observer = obs
 	}
 	if syncer != nil {
 		scfg.Source = syncer
@@ -100,18 +113,45 @@ func (a *app) serveAction(ctx context.Context, cmd *cli.Command) error {
 	}
 	var web *console.Console
 	if cmd.String("listen") != "" {
-		if web, err = newConsole(cfg.Settings, st, srv, syncer, logger); err != nil {
+		if web, err = newConsole(cfg.Settings, st, srv, syncer, obs, logger); err != nil {
 			return err
 		}
 	}
 	return a.serveUntilSignal(ctx, srv, logger, location, syncer, web, cmd.String("listen"))
 }
 
+// newServeLogger is serve's log on w, in format: "text" (slog's
+// key=value lines) or "json" (slog's JSON, one object a line, with
+// durations written as the text log writes them, "1.5s", not as
+// nanoseconds).
+func newServeLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: durationText})), nil
+	}
+	return nil, fmt.Errorf("-log-format must be text or json, not %q", format)
+}
+
+// durationText writes a duration attribute as a duration's text.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
+}
+
 // newSyncer is serve -sync's syncer: it syncs the repository of settings'
 // sync block, reporting each sync as syncline sync would into a buffer
 // kept to explain a failure, and logging its outcome through the sync view.
-func (a *app) newSyncer(settings *config.Settings, dir, location string, cmd *cli.Command, logger *slog.Logger) (*gitsync.Syncer, error) {
+func (a *app) newSyncer(settings *config.Settings, dir, location string, cmd *cli.Command, logger *slog.Logger, obs *metrics.Metrics) (*gitsync.Syncer, error) {
+	var observer gitsync.Observer
+	if obs != nil {
+		observer = obs
+	}
 	return gitsync.New(gitsync.Config{
+		Observer: observer,
 		Settings: settings, Dir: dir, State: location,
 		Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
 		Loader: a.loader(), Webhook: cmd.String("listen") != "", Getenv: a.getenv, Logger: logger,

@@ -11,6 +11,7 @@ import (
 	"github.com/syncline/syncline/engine"
 	"github.com/syncline/syncline/engine/console"
 	"github.com/syncline/syncline/engine/gitsync"
+	"github.com/syncline/syncline/engine/metrics"
 	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 	"github.com/zclconf/go-cty/cty"
@@ -18,8 +19,9 @@ import (
 
 // newConsole is serve -listen's HTTP server: the console and API for the
 // tokens of settings' console block, with serve -sync's push webhook
-// mounted at /hooks/git.
-func newConsole(settings *config.Settings, st *state.Store, srv *engine.Server, syncer *gitsync.Syncer, logger *slog.Logger) (*console.Console, error) {
+// mounted at /hooks/git and the metrics at /metrics (behind a viewer
+// token).
+func newConsole(settings *config.Settings, st *state.Store, srv *engine.Server, syncer *gitsync.Syncer, obs *metrics.Metrics, logger *slog.Logger) (*console.Console, error) {
 	cfg := console.Config{Store: st, Engine: srv, Logger: logger}
 	if settings != nil && settings.Console != nil {
 		cfg.SessionTTL = settings.Console.SessionTTL
@@ -34,6 +36,7 @@ func newConsole(settings *config.Settings, st *state.Store, srv *engine.Server, 
 	if len(cfg.Tokens) == 0 {
 		logger.Warn("the console has no tokens: every page and API call is refused; add syncline { console { token \"NAME\" { ... } } }")
 	}
+	cfg.Mounts = append(cfg.Mounts, console.Mount{Pattern: "/metrics", Handler: obs.Handler()})
 	if syncer != nil {
 		cfg.Mounts = append(cfg.Mounts, console.Mount{Pattern: "/hooks/git", Handler: syncer.Handler(), Public: true})
 	}

@@ -73,4 +73,10 @@ func TestServeListenServesTheConsole(t *testing.T) {
 	if code, body := get("/api/v1/tasks", "console-secret-0123456789"); code != http.StatusOK || !strings.Contains(body, `"hello"`) {
 		t.Errorf("tasks: %d\n%s", code, body)
 	}
+	if code, _ := get("/metrics", ""); code != http.StatusUnauthorized {
+		t.Errorf("metrics without a token: %d", code)
+	}
+	if code, body := get("/metrics", "console-secret-0123456789"); code != http.StatusOK || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("metrics: %d\n%.300s", code, body)
+	}
 }

@@ -37,8 +37,9 @@ func TestEverythingElseNeedsAToken(t *testing.T) {
 		expect(t, path+" with a wrong token", b.do(t, "GET", path, "wrong-secret-0123456789", ""), http.StatusUnauthorized)
 	}
 	expect(t, "trigger without a token", b.do(t, "POST", "/api/v1/tasks/hr-import/trigger", "", ""), http.StatusUnauthorized)
-	if got := b.do(t, "GET", "/", "", ""); got.code != http.StatusOK || !strings.Contains(got.body, `action="/login"`) {
-		t.Errorf("a page without a login: %d, want the login form (after a redirect)", got.code)
+	expect(t, "a page from a script", b.do(t, "GET", "/", "", ""), http.StatusUnauthorized)
+	if got := b.browser(t).get("/tasks/hr-import"); got.code != http.StatusSeeOther || got.header.Get("Location") != "/login?next=%2Ftasks%2Fhr-import" {
+		t.Errorf("a page from a browser without a login: %d %q, want a redirect to the login form", got.code, got.header.Get("Location"))
 	}
 	expect(t, "a public mount", b.do(t, "POST", "/hooks/git", "", "{}"), http.StatusAccepted)
 }

@@ -90,8 +90,8 @@ func sessionOf(r *http.Request) *session {
 
 // require authenticates the request (a bearer token, or a session cookie)
 // and, for a session, checks the CSRF token of a state-changing request.
-// Without credentials an API request gets 401 and a page request is sent
-// to the login form. operator asks for the operator role (403 otherwise).
+// Without credentials a browser's page request is sent to the login form;
+// anything else (the API, a script, a scraper) gets 401. operator asks for the operator role (403 otherwise).
 func (c *Console) require(operator bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, sess, ok := c.authenticate(r)
@@ -146,7 +146,7 @@ func (c *Console) csrfOK(r *http.Request, sess *session) bool {
 }
 
 func (c *Console) unauthenticated(w http.ResponseWriter, r *http.Request) {
-	if isAPI(r) || r.Header.Get("Authorization") != "" || !safeMethod(r.Method) {
+	if isAPI(r) || r.Header.Get("Authorization") != "" || !safeMethod(r.Method) || !wantsHTML(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="syncline"`)
 		writeError(w, &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated",
 			Message: "authentication required: send Authorization: Bearer TOKEN with a token of the syncline { console { token ... } } block"})
@@ -163,6 +163,10 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
 	}
 	c.ui.errorPage(w, r, e)
 }
+
+// wantsHTML reports whether r comes from a browser (which is sent to the
+// login form) rather than a script or a scraper (which gets 401).
+func wantsHTML(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "text/html") }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 

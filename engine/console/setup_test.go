@@ -180,6 +180,7 @@ func (br *browser) get(path string) response {
 	if err != nil {
 		br.t.Fatal(err)
 	}
+	req.Header.Set("Accept", "text/html")
 	return send(br.t, br.client, req)
 }
 

@@ -46,6 +46,20 @@ type Config struct {
 	// Default os.Getenv.
 	Getenv func(key string) string
 	Logger *slog.Logger // default discards
+	// Observer, when set, is told of every sync's end and every request
+	// to the push webhook (engine/metrics). Default: nobody.
+	Observer Observer
+}
+
+// Observer is told what the syncer does; engine/metrics implements it.
+// Its methods are called on the syncer's goroutines and must return
+// quickly.
+type Observer interface {
+	// SyncFinished: a sync ended with outcome (ops.SyncFailed for any
+	// failure), at when the loader's clock said so, after took.
+	SyncFinished(outcome ops.Outcome, at time.Time, took time.Duration)
+	// WebhookReceived: the push webhook answered a request with status.
+	WebhookReceived(status int)
 }
 
 func (c Config) withDefaults() Config {

@@ -135,7 +135,9 @@ func (s *Syncer) syncNow(ctx context.Context, reason string) {
 		Vars: s.cfg.Vars, VarFiles: s.cfg.VarFiles,
 		Credentials: f.creds.Override(gitmirror.Credentials{Password: s.cfg.Getenv(gitmirror.EnvPassword), Token: s.cfg.Getenv(gitmirror.EnvToken)}),
 	}, s.cfg.Reporter(&out))
-	attrs := []any{"reason", reason, "branch", f.branch, "duration", s.cfg.Loader.Now().Sub(start).Round(time.Millisecond)}
+	end := s.cfg.Loader.Now()
+	attrs := []any{"reason", reason, "branch", f.branch, "duration", end.Sub(start).Round(time.Millisecond)}
+	s.observe(res, err, end, end.Sub(start))
 	if err != nil {
 		text := errorText(err, out.String())
 		failure := state.SyncFailure{Repository: f.repo, Branch: f.branch, Error: text}
@@ -155,6 +157,18 @@ func (s *Syncer) syncNow(ctx context.Context, reason string) {
 		s.adopt(res)
 	}
 	s.signals.synced.Signal(res)
+}
+
+// observe tells the observer, if any, how a sync ended.
+func (s *Syncer) observe(res *ops.SyncResult, err error, at time.Time, took time.Duration) {
+	if s.cfg.Observer == nil {
+		return
+	}
+	outcome := ops.SyncFailed
+	if err == nil && res != nil {
+		outcome = res.Outcome
+	}
+	s.cfg.Observer.SyncFinished(outcome, at, took)
 }
 
 // recordFailure keeps a failed sync in the state, for syncline state

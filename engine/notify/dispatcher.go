@@ -29,6 +29,9 @@ type Dispatcher struct {
 	ID     string
 	Clock  clock.Clock  // nil: clock.Real
 	Logger *slog.Logger // nil: discard
+	// OnDelivery, when set, is called after each delivery attempt has
+	// been recorded (engine/metrics counts them); it must return quickly.
+	OnDelivery func(Delivery)
 
 	mu   sync.Mutex
 	wake chan struct{}
@@ -37,6 +40,9 @@ type Dispatcher struct {
 // Delivery is one attempt to deliver a notification, as DeliverDue made it.
 type Delivery struct {
 	Notification state.Notification
+	// Channel is the notify block's channel, "webhook" or "email"; empty
+	// when the block is no longer in the configuration.
+	Channel string
 	// Target says where it went, without a secret: "webhook
 	// hooks.example.com", "webhook (sensitive URL)", "e-mail to a, b".
 	Target string
@@ -124,7 +130,7 @@ func (d *Dispatcher) deliver(ctx context.Context, n state.Notification) (Deliver
 	cfg := d.Config()
 	block, err := notifyBlock(cfg, n)
 	if err == nil {
-		dl.Target = target(block)
+		dl.Target, dl.Channel = target(block), block.Channel()
 		var timeout, giveUp time.Duration
 		timeout, giveUp = block.Attempt()
 		// An attempt under way finishes (within its timeout) even when ctx
@@ -146,6 +152,9 @@ func (d *Dispatcher) deliver(ctx context.Context, n state.Notification) (Deliver
 	}
 	if err := d.Store.NotificationAttempted(context.WithoutCancel(ctx), n.ID, d.ID, attempt, dl.Next); err != nil {
 		return dl, err
+	}
+	if d.OnDelivery != nil {
+		d.OnDelivery(dl)
 	}
 	log := d.log().With("run", n.RunID, "task", n.Task, "notify", n.Block, "outcome", n.Outcome, "target", dl.Target)
 	switch {

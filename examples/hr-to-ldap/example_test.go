@@ -13,6 +13,7 @@ import (
 
 	goldap "github.com/go-ldap/ldap/v3"
 	"github.com/syncline/syncline/engine/connector/ldap/ldaptest"
+	"github.com/syncline/syncline/internal/exampletest"
 )
 
 // TestExample runs `syncline up` on a copy of the example against the
@@ -28,8 +29,8 @@ func TestExample(t *testing.T) {
 	if err := srv.Admin(t).Add(people); err != nil {
 		t.Fatal(err)
 	}
-	bin := build(t)
-	dir := copyExample(t)
+	bin := exampletest.Build(t)
+	dir := exampletest.Copy(t, "syncline.hcl", "resources.hcl", "tasks.hcl", "data/hr.csv")
 	env := append(os.Environ(), "SYNCLINE_VAR_ldap_url="+srv.URL, "SYNCLINE_VAR_ldap_password="+ldaptest.RootPassword)
 	up := func() string {
 		cmd := exec.Command(bin, "up", dir)
@@ -175,34 +176,6 @@ func ldapsearch(t *testing.T, srv *ldaptest.Server) map[string]string {
 		}
 	}
 	return got
-}
-
-// build builds the syncline binary.
-func build(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "syncline")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/syncline/syncline/cmd/syncline").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// copyExample copies the example's configuration and data, not its state.
-func copyExample(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, name := range []string{"syncline.hcl", "resources.hcl", "tasks.hcl", "data/hr.csv"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 func freeAddr(t *testing.T) string {

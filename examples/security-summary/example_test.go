@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/syncline/syncline/engine/notify/notifytest"
+	"github.com/syncline/syncline/internal/exampletest"
 )
 
 // TestExample runs `syncline up` on a copy of the example: the import
@@ -24,8 +25,8 @@ import (
 func TestExample(t *testing.T) {
 	t.Parallel()
 	ms := notifytest.Start(t, t.TempDir(), notifytest.Plain, "", "")
-	bin := build(t)
-	dir := copyExample(t)
+	bin := exampletest.Build(t)
+	dir := exampletest.Copy(t, "syncline.hcl", "resources.hcl", "tasks.hcl", "data/hr.csv")
 	cmd := exec.Command(bin, "up", dir)
 	cmd.Env = append(os.Environ(), "SYNCLINE_VAR_smtp_host="+ms.Host, "SYNCLINE_VAR_smtp_port="+ms.Port)
 	out, err := cmd.CombinedOutput()
@@ -93,33 +94,4 @@ func attachment(t *testing.T, msg *mail.Message, name string) string {
 		}
 		return string(body)
 	}
-}
-
-func build(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "syncline")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/syncline/syncline/cmd/syncline").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// copyExample copies the example's configuration and data, not its state.
-func copyExample(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, name := range []string{"syncline.hcl", "resources.hcl", "tasks.hcl", "data/hr.csv"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
