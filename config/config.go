@@ -58,6 +58,8 @@ type Settings struct {
 	// where people reach this Syncline's console, for links to runs.
 	SMTP      *SMTPSettings
 	PublicURL string
+	// Console is who may use serve's console and HTTP API; nil: nobody.
+	Console   *ConsoleSettings
 	DeclRange hcl.Range
 }
 

@@ -160,6 +160,8 @@ func documentedSchemas() []schemaSection {
 	return []schemaSection{
 		{"## `syncline`", "syncline block", settingsSchema},
 		{"### `sync`", "sync block", syncSchema},
+		{"### `console`", "console block", consoleSchema},
+		{"#### `token`", "console token block", consoleTokenSchema},
 		{"## `variable`", "variable block", variableSchema},
 		{"## `schedule`", "schedule block", scheduleSchema},
 		{"## `resource`", "resource block", resourceSchema},

@@ -11,7 +11,7 @@ import (
 
 var settingsSchema = &hcl.BodySchema{
 	Attributes: attrs("state", "public_url"),
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "sync"}, {Type: "smtp"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "sync"}, {Type: "smtp"}, {Type: "console"}},
 }
 
 var syncSchema = &hcl.BodySchema{
@@ -66,6 +66,10 @@ func (c *Config) decodeSettings(d *decoder, blocks []*hcl.Block) hcl.Diagnostics
 				s, sDiags := decodeSMTP(d, sb)
 				diags = append(diags, sDiags...)
 				c.Settings.SMTP = s
+			case "console":
+				s, sDiags := decodeConsole(d, sb)
+				diags = append(diags, sDiags...)
+				c.Settings.Console = s
 			}
 		}
 	}

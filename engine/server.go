@@ -28,6 +28,7 @@ type Server struct {
 	finishMu sync.Mutex         // shared by the runners: see runner.Runner.FinishLock
 	reloadMu sync.Mutex         // one reload at a time
 	signals  serverSignals
+	lastTick atomic.Int64 // when the scheduler last ticked, Unix nanoseconds; see Ready
 
 	lifecycle sync.Mutex // guards state; held through Start
 	state     serverState

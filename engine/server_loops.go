@@ -15,6 +15,7 @@ func (s *Server) scheduleLoop(ctx context.Context) {
 	defer s.loops.Done()
 	for ctx.Err() == nil {
 		res, err := s.sched.Tick(ctx)
+		s.lastTick.Store(s.cfg.Clock.Now().UnixNano())
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("scheduler tick failed", "error", err)
 		}

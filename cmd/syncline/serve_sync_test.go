@@ -133,10 +133,6 @@ func TestServeSyncNeedsSecret(t *testing.T) {
 	if res.code != 1 || !strings.Contains(res.stderr, "needs a webhook secret") {
 		t.Errorf("exit %d, stderr:\n%s", res.code, res.stderr)
 	}
-	res = runCLI(t, "", "serve", "-listen", "127.0.0.1:0", "-state", state, r.Dir)
-	if res.code == 0 || !strings.Contains(res.stderr, "give -sync too") {
-		t.Errorf("-listen without -sync: exit %d, stderr:\n%s", res.code, res.stderr)
-	}
 }
 
 // followConfig is a repository's configuration for

@@ -33,9 +33,10 @@ type Config struct {
 	State          string
 	Vars, VarFiles []string
 	Loader         ops.Loader
-	// Listen, when set, is the address the push webhook is served on, at
-	// /hooks/git; the sync block must then set a webhook secret.
-	Listen string
+	// Webhook, when true, has Handler serve the push webhook, for serve
+	// to mount at /hooks/git; the sync block must then set a webhook
+	// secret.
+	Webhook bool
 	// Reporter is what a sync reports through, writing to w; the text is
 	// kept to explain a sync that fails. Default: ops.Quiet.
 	Reporter func(w io.Writer) ops.Reporter

@@ -1,8 +1,8 @@
 // Package gitsync is the syncer behind syncline serve -sync: a
 // long-running service that follows the git branch of a configuration's
 // sync block and runs ops.Sync at start, every poll interval and whenever
-// its push webhook (engine/webhook, served at /hooks/git when Listen is
-// set) reports a push — one sync at a time, a burst of triggers that
+// its push webhook (engine/webhook; Handler, which engine/console mounts
+// at /hooks/git when Webhook is set) reports a push — one sync at a time, a burst of triggers that
 // arrive while a sync runs coalesced into one more. A failed sync is
 // logged and recorded with state.Store.SyncRecordFailure, and the server
 // keeps running the definitions applied before; after a sync leaves the
@@ -16,6 +16,7 @@
 // serve gives engine.Server.
 //
 // Neighbours: engine/ops runs each sync; internal/gitmirror keeps the
-// mirror and checkouts; engine/webhook checks pushes; cmd/syncline's serve
+// mirror and checkouts; engine/webhook checks pushes; engine/console serves the
+// webhook; cmd/syncline's serve
 // wires the flags, the views a sync reports through and the log.
 package gitsync

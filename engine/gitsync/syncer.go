@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,11 +31,10 @@ type Syncer struct {
 	// branch changes.
 	webhook atomic.Pointer[webhook.Handler]
 
-	lifecycle sync.Mutex // guards started, cancel and listener
+	lifecycle sync.Mutex // guards started and cancel
 	started   bool
 	cancel    context.CancelFunc
-	listener  net.Listener
-	done      sync.WaitGroup // the loop and the webhook server
+	done      sync.WaitGroup // the loop
 }
 
 // New checks cfg and reads the sync block of cfg.Settings, which the
@@ -54,17 +52,23 @@ func New(cfg Config) (*Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Listen != "" && f.secret == "" {
+	if cfg.Webhook && f.secret == "" {
 		return nil, errors.New("serve -listen needs a webhook secret: set syncline { sync { webhook_secret = ... } }; an unsigned webhook would let anyone trigger syncs")
 	}
 	s := &Syncer{cfg: cfg, kick: make(chan struct{}, 1)}
 	s.follow.Store(&f)
+	if cfg.Webhook {
+		h, err := s.newWebhook(f)
+		if err != nil {
+			return nil, err
+		}
+		s.webhook.Store(h)
+	}
 	return s, nil
 }
 
-// Start serves the webhook (when Listen is set; it listens before Start
-// returns) and starts the sync loop, which syncs at once. Cancelling ctx
-// stops the syncer as Stop does.
+// Start starts the sync loop, which syncs at once. Cancelling ctx stops
+// the syncer as Stop does.
 func (s *Syncer) Start(ctx context.Context) error {
 	s.lifecycle.Lock()
 	defer s.lifecycle.Unlock()
@@ -72,12 +76,6 @@ func (s *Syncer) Start(ctx context.Context) error {
 		return errors.New("gitsync: the syncer was already started")
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	if s.cfg.Listen != "" {
-		if err := s.listen(ctx); err != nil {
-			cancel()
-			return err
-		}
-	}
 	s.started, s.cancel = true, cancel
 	s.done.Add(1)
 	go func() {
@@ -87,8 +85,7 @@ func (s *Syncer) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop ends the loop after the sync under way, shuts the webhook server
-// down and waits for both.
+// Stop ends the loop after the sync under way and waits for it.
 func (s *Syncer) Stop() {
 	s.lifecycle.Lock()
 	cancel := s.cancel
@@ -97,17 +94,6 @@ func (s *Syncer) Stop() {
 		cancel()
 	}
 	s.done.Wait()
-}
-
-// Addr is the address the webhook is served on; nil without Listen or
-// before Start.
-func (s *Syncer) Addr() net.Addr {
-	s.lifecycle.Lock()
-	defer s.lifecycle.Unlock()
-	if s.listener == nil {
-		return nil
-	}
-	return s.listener.Addr()
 }
 
 // Trigger asks for a sync as soon as possible; it never blocks.

@@ -102,7 +102,7 @@ func TestNewRefuses(t *testing.T) {
 	}{
 		{"no directory, no state", Config{Settings: withRepo}, "a configuration directory is required"},
 		{"no sync block", Config{Dir: ".", State: "s.db"}, "serve -sync needs the repository to follow"},
-		{"listen without a secret", Config{Settings: withRepo, Dir: ".", State: "s.db", Listen: "127.0.0.1:0"}, "serve -listen needs a webhook secret"},
+		{"listen without a secret", Config{Settings: withRepo, Dir: ".", State: "s.db", Webhook: true}, "serve -listen needs a webhook secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,11 +2,7 @@ package gitsync
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net"
 	"net/http"
-	"time"
 
 	"github.com/syncline/syncline/engine/webhook"
 )
@@ -24,21 +20,15 @@ func (s *Syncer) newWebhook(f follow) (*webhook.Handler, error) {
 	})
 }
 
-// listen serves the push webhook on cfg.Listen at /hooks/git until ctx
-// ends; it returns once listening. The caller holds s.lifecycle.
-func (s *Syncer) listen(ctx context.Context) error {
-	h, err := s.newWebhook(*s.follow.Load())
-	if err != nil {
-		return err
+// Handler is the push webhook, for the caller to mount at /hooks/git:
+// each push is checked against the secret and branch the syncer follows
+// now (both change with a synced revision's sync block), and a valid push
+// to the branch triggers a sync. Nil unless Config.Webhook is set.
+func (s *Syncer) Handler() http.Handler {
+	if !s.cfg.Webhook {
+		return nil
 	}
-	s.webhook.Store(h)
-	ln, err := net.Listen("tcp", s.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("serve -listen: %w", err)
-	}
-	s.listener = ln
-	mux := http.NewServeMux()
-	mux.Handle("/hooks/git", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.Observer == nil {
 			s.webhook.Load().ServeHTTP(w, r)
 			return
@@ -46,23 +36,7 @@ func (s *Syncer) listen(ctx context.Context) error {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		s.webhook.Load().ServeHTTP(sw, r)
 		s.cfg.Observer.WebhookReceived(sw.status)
-	}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
-	s.done.Add(2)
-	go func() {
-		defer s.done.Done()
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.cfg.Logger.Error("webhook server stopped", "error", err.Error())
-		}
-	}()
-	go func() {
-		defer s.done.Done()
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdownCtx)
-	}()
-	return nil
+	})
 }
 
 // statusWriter remembers the status a handler answered with.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func TestMetricsOfRealSyncs(t *testing.T) {
 	m := metrics.New(metrics.Options{Sync: true})
 	obs := syncObserver{Metrics: m, synced: make(chan ops.Outcome, 4)}
 	s, err := gitsync.New(gitsync.Config{Settings: cfg.Settings, Dir: r.Dir, State: filepath.Join(t.TempDir(), "state.db"),
-		Listen: "127.0.0.1:0", Observer: obs})
+		Webhook: true, Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,9 @@ func TestMetricsOfRealSyncs(t *testing.T) {
 
 	r.Write(map[string]string{"main.hcl": syncedHCL(r.Dir, "resource \"broken\" {\n")})
 	r.Commit("Broken")
-	url := "http://" + s.Addr().String() + "/hooks/git"
+	hooks := httptest.NewServer(s.Handler())
+	t.Cleanup(hooks.Close)
+	url := hooks.URL + "/hooks/git"
 	body := []byte(`{"ref": "refs/heads/main", "after": "0000000000000000000000000000000000000000"}`)
 	post(t, url, body, "sha256="+webhook.Sign([]byte(webhookSecret), body), http.StatusAccepted)
 	if got := receive(t, obs.synced, "the sync the push triggered"); got != ops.SyncFailed {

@@ -1,0 +1,11 @@
+package console
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+)
+
+func newJar() http.CookieJar {
+	jar, _ := cookiejar.New(nil)
+	return jar
+}
