@@ -68,7 +68,7 @@ func (s *Store) Definitions(ctx context.Context) (map[string]*Definition, error)
 	var defs map[string]*Definition
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		defs, err = readDefinitions(ctx, tx)
+		defs, err = readDefinitions(ctx, tx, nil)
 		return err
 	})
 	if err != nil {
