@@ -65,7 +65,7 @@ var ActivitySchemas = map[string]*hcl.BodySchema{
 		Blocks:     policyBlocks,
 	},
 	ActivityLiveSync: {
-		Attributes: join(required("resource"), attrs("name", "kind", "intent", "batch_size", "threads")),
+		Attributes: join(required("resource"), attrs("name", "kind", "intent", "batch_size", "threads", "start")),
 		Blocks:     policyBlocks,
 	},
 	ActivityAsyncUpdate: {
@@ -156,8 +156,17 @@ func (c *Config) decodeActivityAttributes(d *decoder, a *Activity, attrs hcl.Att
 	if at, ok := attrs["skip"]; ok {
 		diags = append(diags, a.decodeSkip(d, at)...)
 	}
+	if at, ok := attrs["start"]; ok {
+		diags = append(diags, d.enum(at, []string{LiveSyncStartNow, LiveSyncStartFull}, &a.Start)...)
+	}
 	return diags
 }
+
+// Where a live_sync activity starts when it has no token yet.
+const (
+	LiveSyncStartNow  = "now"  // from the moment of the first run: earlier changes are a reconciliation's
+	LiveSyncStartFull = "full" // a full pass over every object first, then the changes since it began
+)
 
 func (a *Activity) decodeSkip(d *decoder, at *hcl.Attribute) hcl.Diagnostics {
 	diags := d.strings(at, &a.Skip)

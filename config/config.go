@@ -337,7 +337,10 @@ type Activity struct {
 	// BatchSize bounds how many changes or messages one step takes.
 	BatchSize int
 	// Skip lists reconciliation sub-activities to leave out.
-	Skip       []string
+	Skip []string
+	// Start is where a live_sync without a token starts:
+	// LiveSyncStartNow ("" means it too) or LiveSyncStartFull.
+	Start      string
 	Thresholds *Thresholds
 	Errors     *ErrorPolicy
 

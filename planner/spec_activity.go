@@ -51,6 +51,10 @@ func activityAttribute(w specWriter, a *config.Activity, name string) {
 		w.int(name, a.BatchSize)
 	case "skip":
 		w.strings(name, a.Skip)
+	case "start":
+		if a.Start != "" { // written only when set: specs applied before it existed see no change
+			w.str(name, a.Start)
+		}
 	default:
 		typeSettingSpec(w, a, name)
 	}

@@ -97,3 +97,15 @@ FROM sync_tokens WHERE task = ? ORDER BY activity`, task)
 	}
 	return out, nil
 }
+
+// ShadowByKey returns the shadow of the object key of the resource's
+// object type, or nil when there is none: live synchronization finds the
+// shadow of an object its resource reports deleted.
+func (s *Store) ShadowByKey(ctx context.Context, resource, kind, intent, key string) (*Shadow, error) {
+	shs, err := s.readShadows(ctx, `SELECT `+shadowColumns+` FROM shadows
+WHERE resource = ? AND kind = ? AND intent = ? AND key = ?`, resource, kind, intent, key)
+	if err != nil || len(shs) == 0 {
+		return nil, err
+	}
+	return shs[0], nil
+}

@@ -3,7 +3,9 @@ package activity
 import (
 	"context"
 	"errors"
+	"path/filepath"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/engine/synchronization"
 	"github.com/syncline/syncline/state"
@@ -21,11 +23,23 @@ type syncActivity func(ctx context.Context, job *synchronization.Job) error
 // Run builds the job from ac and runs it.
 func (f syncActivity) Run(ctx context.Context, ac *Context) error {
 	job := &synchronization.Job{
-		Config: ac.Config, Activity: ac.Activity, RunID: ac.RunID, Mode: ac.Mode, Store: ac.Store,
-		ConnectorOptions: connector.Options{BaseDir: ac.Dir},
+		Config: ac.Config, Activity: ac.Activity, RunID: ac.RunID, Mode: ac.Mode, Store: ac.Store, Task: taskName(ac.Task),
+		ConnectorOptions: connector.Options{BaseDir: ac.Dir, StateDir: FeedDir(ac.Dir)},
 		Clock:            ac.Clock, Log: ac.Log, Rec: ac,
 	}
 	return f(ctx, job)
+}
+
+// FeedDir is where connectors keep what their change feeds need between
+// runs (the csv connector's snapshots), under the configuration
+// directory's .syncline.
+func FeedDir(dir string) string { return filepath.Join(dir, ".syncline", "feeds") }
+
+func taskName(t *config.Task) string {
+	if t == nil {
+		return ""
+	}
+	return t.Name
 }
 
 // AddItemError counts one failed item with its error category.

@@ -23,6 +23,7 @@ func DefaultActivities() activity.Registry {
 		config.ActivityReconciliation: activity.Synchronization(synchronization.Reconcile),
 		config.ActivityPropagation:    activity.Synchronization(synchronization.Propagate),
 		config.ActivityRecompute:      activity.Synchronization(synchronization.Recompute),
+		config.ActivityLiveSync:       activity.Synchronization(synchronization.LiveSync),
 		config.ActivityReport:         report.Activity{},
 	}
 	for _, typ := range config.ActivityTypes() {

@@ -39,9 +39,12 @@ type StageRecorder interface {
 type Job struct {
 	Config   *config.Config
 	Activity *config.Activity
-	RunID    int64
-	Mode     config.Mode
-	Store    *state.Store
+	// Task is the name of the task the activity belongs to ("" outside a
+	// run): live synchronization keeps its token under it.
+	Task  string
+	RunID int64
+	Mode  config.Mode
+	Store *state.Store
 	// Connectors are opened with these options (BaseDir: relative paths).
 	ConnectorOptions connector.Options
 	// Open opens a resource's connector; nil means the built-in ones.

@@ -25,6 +25,10 @@ type pass struct {
 	safety *safety
 	errs   *errorCounter
 	x      *executor // performs the operations the pass queues
+	// committing, when set, runs in each batch's transaction after its
+	// items, told whether a policy stop ended the batch early: live
+	// synchronization moves its token there.
+	committing func(r *state.RepositoryTx, stopped bool) error
 
 	// stop holds the first policy stop met while reading or preparing:
 	// reading stops, and what was prepared before it is still committed.
@@ -319,9 +323,9 @@ type emitFunc func(due []int64, changes []state.RunChange)
 // start when the transaction is retried), stores the run changes it
 // emitted in the same transaction, and after the commit hands the
 // executor the provisioning operations it queued, to be carried out in
-// write batches (hold; the pass flushes what is held when it ends). It returns the stop (a threshold, the
-// error policy) with which work ended the batch after the items before
-// the one that tripped it.
+// write batches (hold; the pass flushes what is held when it ends). It
+// returns the stop (a threshold, the error policy) with which work ended
+// the batch after the items before the one that tripped it.
 func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work func(*state.RepositoryTx, emitFunc) (stop, err error)) error {
 	var (
 		due  []int64
@@ -338,7 +342,12 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 		}
 		stop = s
 		if len(changes) > 0 && p.job.RunID != 0 {
-			return r.AddRunChanges(p.job.RunID, changes)
+			if err := r.AddRunChanges(p.job.RunID, changes); err != nil {
+				return err
+			}
+		}
+		if p.committing != nil {
+			return p.committing(r, s != nil)
 		}
 		return nil
 	})

@@ -1,0 +1,236 @@
+package synchronization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
+)
+
+// LiveSync processes the changes the activity's resource reports since
+// the activity's token (connector.ChangeFeed): each changed object goes
+// through the correlation, situations, reactions and mappings an import
+// gives it, a deleted one through the deleted situation. The token moves
+// in the repository transaction of the changes it covers, so a crash
+// never skips a change, and a change taken twice finds its object
+// unchanged. Preview and dry_run take the changes without moving the
+// token. Without a token the activity starts from now, or — with start =
+// "full" — with a full pass over every object, then the changes since
+// that pass began.
+func LiveSync(ctx context.Context, job *Job) error {
+	return withPass(ctx, job, func(p *pass) error { return p.liveSync(ctx, job.Rec) })
+}
+
+// liveSync is LiveSync's pass.
+func (p *pass) liveSync(ctx context.Context, rec Recorder) error {
+	feed, err := connector.Feed(p.conn)
+	if err != nil {
+		return err
+	}
+	a := p.job.Activity
+	held, err := p.job.Store.SyncToken(ctx, p.job.Task, a.Name, p.rt.res.Name, p.rt.ot.Kind, p.rt.ot.Intent)
+	if err != nil {
+		return err
+	}
+	if held == nil {
+		return p.liveStart(ctx, rec, feed)
+	}
+	rec.SetOutput("token_from", shortToken(held.Token))
+	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt), from: held.Token}
+	p.idx = newShadowIndex(0) // no index: each object's shadow is read as it comes
+	final, err := feed.Changes(ctx, held.Token, ls.take)
+	if err != nil {
+		if errors.Is(err, errLiveStop) {
+			return p.stopErr
+		}
+		return err
+	}
+	if err := ls.commit(ctx, final); err != nil {
+		if errors.Is(err, errLiveStop) {
+			return p.stopErr
+		}
+		return err
+	}
+	rec.SetOutput("changes", fmt.Sprint(ls.taken))
+	if p.job.Mode == config.ModeFull {
+		rec.SetOutput("token", shortToken(final))
+	}
+	return p.x.flush(ctx, p.job.now())
+}
+
+// liveStart begins a live synchronization that has no token: the token
+// of now, stored at once (start = "now"), or stored after a full pass
+// over every object (start = "full"), so that what changed during the
+// pass is taken by the next run.
+func (p *pass) liveStart(ctx context.Context, rec Recorder, feed connector.ChangeFeed) error {
+	now, err := feed.Changes(ctx, "", func(connector.Change) error { return nil })
+	if err != nil {
+		return err
+	}
+	start := p.job.Activity.Start
+	if start == config.LiveSyncStartFull {
+		if err := p.resourceObjects(ctx, rec); err != nil {
+			return err
+		}
+	}
+	rec.SetOutput("start", map[bool]string{true: "full pass, then changes from its start", false: "changes from now"}[start == config.LiveSyncStartFull])
+	if p.job.Mode != config.ModeFull {
+		return nil // the token is not stored: the next full run starts again
+	}
+	rec.SetOutput("token", shortToken(now))
+	return p.job.Store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error {
+		return r.PutSyncToken(p.token(now), 0)
+	})
+}
+
+// token is the activity's token record at tok.
+func (p *pass) token(tok string) state.SyncToken {
+	a := p.job.Activity
+	return state.SyncToken{Task: p.job.Task, Activity: a.Name, Resource: p.rt.res.Name, Kind: p.rt.ot.Kind, Intent: p.rt.ot.Intent,
+		Token: tok, RunID: p.job.RunID}
+}
+
+// errLiveStop ends the feed when a policy stop ended a batch: the stop
+// itself is the pass's stopErr.
+var errLiveStop = errors.New("live synchronization stopped by its policy")
+
+// liveStream gathers the feed's changes into batches and commits each
+// with the token that resumes after it.
+type liveStream struct {
+	ctx   context.Context
+	p     *pass
+	rec   Recorder
+	om    *objectMappings
+	from  string
+	batch []connector.Change
+	taken int64
+}
+
+// take is the feed's callback.
+func (ls *liveStream) take(c connector.Change) error {
+	ls.batch = append(ls.batch, c)
+	if len(ls.batch) < ls.p.job.Activity.BatchSize || c.Token == "" {
+		// A batch without a resume token of its own waits for one: its
+		// changes are committed with the token that follows them.
+		return nil
+	}
+	return ls.commit(ls.ctx, c.Token)
+}
+
+// commit processes the batch and stores tok in its transaction (in full
+// mode, unless a policy stop ended the batch early).
+func (ls *liveStream) commit(ctx context.Context, tok string) error {
+	p := ls.p
+	batch := ls.batch
+	ls.batch = nil
+	items, err := ls.items(ctx, batch)
+	if err != nil {
+		return err
+	}
+	taken := int64(len(batch))
+	p.committing = func(r *state.RepositoryTx, stopped bool) error {
+		if stopped || p.job.Mode != config.ModeFull || tok == "" {
+			return nil
+		}
+		return r.PutSyncToken(p.token(tok), taken)
+	}
+	defer func() { p.committing = nil }()
+	if len(items) == 0 && (p.job.Mode != config.ModeFull || tok == "" || tok == ls.from) {
+		return nil
+	}
+	err = p.commit(ctx, p.job.Store.RepositoryWrite, ls.rec, items)
+	if len(items) == 0 && err == nil {
+		// Nothing to decide (deletions of objects never synchronized):
+		// the token still moves.
+		err = p.job.Store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error { return p.committing(r, false) })
+	}
+	if IsPolicyStop(err) {
+		p.stopErr = err
+		return errLiveStop
+	}
+	if err != nil {
+		return err
+	}
+	ls.taken += taken
+	ls.from = tok
+	return nil
+}
+
+// items prepares the batch's changes, on the activity's threads: a
+// changed object as an import prepares it, a deleted one as its shadow.
+// A change whose object cannot be prepared is that object's error.
+func (ls *liveStream) items(ctx context.Context, batch []connector.Change) ([]*item, error) {
+	p := ls.p
+	out := make([]*item, len(batch))
+	errs := make([]error, len(batch))
+	var wg sync.WaitGroup
+	threads := max(p.job.Activity.Threads, 1)
+	for w := range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var t tally
+			defer t.flush(ls.rec)
+			for i := w; i < len(batch); i += threads {
+				out[i], errs[i] = ls.item(ctx, batch[i], &t)
+			}
+		}()
+	}
+	wg.Wait()
+	items := out[:0]
+	for i, it := range out {
+		switch {
+		case errs[i] != nil && !isObjectErr(errs[i]):
+			return nil, errs[i]
+		case errs[i] != nil:
+			if stop := p.itemError(ls.rec, batch[i].ID, errs[i]); stop != nil {
+				p.stopErr = stop
+				return nil, errLiveStop
+			}
+		case it == nil:
+			ls.rec.AddSkipped(1) // a deletion of an object never synchronized
+		default:
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+func isObjectErr(err error) bool {
+	var oe *objectError
+	return errors.As(err, &oe)
+}
+
+// item prepares one change; nil when there is nothing to do.
+func (ls *liveStream) item(ctx context.Context, c connector.Change, t *tally) (*item, error) {
+	p := ls.p
+	if c.Type == connector.ChangeDelete {
+		key := connector.MatchKey(p.conn, c.ID)
+		sh, err := p.job.Store.ShadowByKey(ctx, p.rt.res.Name, p.rt.ot.Kind, p.rt.ot.Intent, key)
+		if err != nil || sh == nil || sh.Dead {
+			return nil, err
+		}
+		return &item{obj: connector.Object{ID: sh.Identifier}, key: key, deleted: sh}, nil
+	}
+	obj := c.Object
+	if obj.ID == "" {
+		obj.ID = c.ID
+	}
+	it, err := p.prepare(ls.om, obj, t)
+	if it != nil {
+		it.known = true // the index is empty: the decision reads the shadow
+	}
+	return it, err
+}
+
+// shortToken is a token as a run's output shows it.
+func shortToken(tok string) string {
+	if len(tok) > 120 {
+		return tok[:120] + "…"
+	}
+	return tok
+}
