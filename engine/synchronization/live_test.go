@@ -1,6 +1,7 @@
 package synchronization_test
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -113,5 +114,70 @@ func TestLiveSyncStartsWithAFullPass(t *testing.T) {
 	}
 	if token(t, b) == nil {
 		t.Error("no token after the full start")
+	}
+}
+
+// TestLiveSyncFromATable: a sql resource tells its changes by its
+// change_column; rows inserted and updated since the token are taken,
+// nothing else.
+func TestLiveSyncFromATable(t *testing.T) {
+	t.Parallel()
+	b := setup(t, map[string]string{"main.hcl": `
+resource "src" {
+  connector = "sql"
+  connection {
+    driver             = "sqlite"
+    dsn                = "src.db"
+    table              = "people"
+    key                = "emp_id"
+    columns            = ["emp_id", "login", "email"]
+    change_column      = "seq"
+    change_column_type = "sequence"
+  }
+  object_type "account" {
+    correlate {
+      employee_number = attributes.emp_id
+    }
+    inbound {
+      name            = attributes.login
+      email           = attributes.email
+      employee_number = attributes.emp_id
+    }
+    reactions {
+      unmatched = "add_focus"
+    }
+  }
+}
+task "src-live" {
+  activity "live_sync" {
+    resource = resource.src
+  }
+}
+`})
+	db := filepath.Join(b.dir, "src.db")
+	sqliteExec(t, db, `CREATE TABLE people (emp_id TEXT PRIMARY KEY, login TEXT, email TEXT, seq INTEGER NOT NULL);
+INSERT INTO people VALUES ('e1', 'alice', 'alice@old.example', 1), ('e2', 'bob', 'bob@old.example', 2)`)
+	mustSucceed(t, b.run(t, "src-live", "")) // starts from now: nothing taken
+	if n := len(b.users(t)); n != 0 {
+		t.Fatalf("%d users after a start from now", n)
+	}
+	sqliteExec(t, db, `UPDATE people SET email = 'bob@new.example', seq = 3 WHERE emp_id = 'e2';
+INSERT INTO people VALUES ('e3', 'carol', 'carol@example.com', 4)`)
+	run := b.run(t, "src-live", "")
+	mustSucceed(t, run)
+	var names []string
+	for _, u := range b.users(t) {
+		names = append(names, strings.Fields(u)[0])
+	}
+	if strings.Join(names, ",") != "bob,carol" {
+		t.Errorf("users %v, want the two rows changed since the start\n%s", b.users(t), describe(run))
+	}
+	if got := stat(run, "users.add"); got != 2 {
+		t.Errorf("users.add = %d\n%s", got, describe(run))
+	}
+	again := b.run(t, "src-live", "")
+	mustSucceed(t, again)
+	if got := stat(again, "users.add") + stat(again, "users.modify"); got != 0 {
+		t.Errorf("a run with nothing new changed %d users", got)
 	}
 }
