@@ -95,6 +95,9 @@ func (a *app) tasksShow(ctx context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return err
 		}
+		if list.Tokens, err = st.SyncTokens(ctx, name); err != nil {
+			return err
+		}
 		runs, err := st.RunList(ctx, state.RunFilter{Task: name, Limit: 10})
 		if err != nil {
 			return err

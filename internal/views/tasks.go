@@ -31,6 +31,8 @@ type TaskList struct {
 	Runtime  []state.TaskRuntime
 	Last     map[string]state.Run
 	Now      time.Time
+	// Tokens are where the live syncs of the task shown stand.
+	Tokens []state.SyncToken
 }
 
 var _ Tasks = (*TasksHuman)(nil)
@@ -79,6 +81,10 @@ func (v *TasksHuman) Show(t TaskList, rt *state.TaskRuntime, runs []state.Run) {
 	fmt.Fprintf(w, "\n  schedule:  %s\n  next run:  %s\n", t.schedule(rt.Task), t.nextRun(*rt))
 	if def := t.Snapshot.Definitions[config.KindTask+"."+rt.Task]; def != nil {
 		fmt.Fprintf(w, "  mode:      %s\n  source:    %s:%d\n", specString(def.Spec["mode"]), def.SourceFile, def.SourceLine)
+	}
+	for _, tok := range t.Tokens {
+		fmt.Fprintf(w, "  live sync: %s on %s/%s/%s at %s — %d %s taken, moved by run %d at %s\n",
+			tok.Activity, tok.Resource, tok.Kind, tok.Intent, printable(tok.Token, 80), tok.Changes, Plural("change", int(tok.Changes)), tok.RunID, FormatTime(tok.UpdatedAt))
 	}
 	fmt.Fprintln(w, "\nRecent runs:")
 	WriteRunsTable(w, runs)

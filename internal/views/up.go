@@ -258,7 +258,7 @@ func orNothing(s string) string {
 func synchronizes(r *state.Run) bool {
 	for _, act := range r.Activities {
 		switch act.Type {
-		case "import", "reconciliation", "propagation", "recompute":
+		case "import", "reconciliation", "live_sync", "propagation", "recompute":
 			return true
 		}
 	}
