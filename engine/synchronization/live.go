@@ -108,16 +108,19 @@ type liveStream struct {
 	from  string
 	batch []connector.Change
 	taken int64
+	// untold counts the changes committed since the token last moved.
+	untold int64
 }
 
 // take is the feed's callback.
 func (ls *liveStream) take(c connector.Change) error {
 	ls.batch = append(ls.batch, c)
-	if len(ls.batch) < ls.p.job.Activity.BatchSize || c.Token == "" {
-		// A batch without a resume token of its own waits for one: its
-		// changes are committed with the token that follows them.
+	if len(ls.batch) < ls.p.job.Activity.BatchSize {
 		return nil
 	}
+	// A feed without a resume token per change (c.Token "") has its
+	// batches committed without moving the token, which moves at the end:
+	// a run cut short takes them again, and finds them unchanged.
 	return ls.commit(ls.ctx, c.Token)
 }
 
@@ -136,7 +139,7 @@ func (ls *liveStream) commit(ctx context.Context, tok string) error {
 		if stopped || p.job.Mode != config.ModeFull || tok == "" {
 			return nil
 		}
-		return r.PutSyncToken(p.token(tok), taken)
+		return r.PutSyncToken(p.token(tok), ls.untold+taken)
 	}
 	defer func() { p.committing = nil }()
 	if len(items) == 0 && (p.job.Mode != config.ModeFull || tok == "" || tok == ls.from) {
@@ -156,7 +159,11 @@ func (ls *liveStream) commit(ctx context.Context, tok string) error {
 		return err
 	}
 	ls.taken += taken
-	ls.from = tok
+	if tok != "" {
+		ls.from, ls.untold = tok, 0
+	} else {
+		ls.untold += taken
+	}
 	return nil
 }
 

@@ -181,3 +181,39 @@ INSERT INTO people VALUES ('e3', 'carol', 'carol@example.com', 4)`)
 		t.Errorf("a run with nothing new changed %d users", got)
 	}
 }
+
+// TestLiveSyncStoppedKeepsItsToken: a batch a threshold stops does not
+// move the token, so the next run (the threshold raised) takes the
+// changes again: those applied before the stop find their objects
+// unchanged, the rest are applied.
+func TestLiveSyncStoppedKeepsItsToken(t *testing.T) {
+	t.Parallel()
+	b := setup(t, map[string]string{"hr.csv": hrCSV, "main.hcl": hrResource("") + appResource(sqliteApp, "") + liveTasks("thresholds {\n max_creations = 2\n}")})
+	mustSucceed(t, b.run(t, "hr-import", ""))
+	mustSucceed(t, b.run(t, "hr-live", ""))
+	before := token(t, b)
+	b.write(t, map[string]string{"hr.csv": hrCSV + "e5,erin,Erin,Evans,erin@hr.example,active\ne6,frank,Frank,Ford,frank@hr.example,active\n"})
+	stopped := b.run(t, "hr-live", "")
+	if stopped.State != state.RunFailed || !strings.Contains(stopped.Error, "max_creations") {
+		t.Fatalf("live sync past the threshold: %s %q\n%s", stopped.State, stopped.Error, describe(stopped))
+	}
+	if got := token(t, b); got.Token != before.Token {
+		t.Errorf("the stopped run moved the token: %+v", got)
+	}
+	if n := len(b.users(t)); n != 5 {
+		t.Errorf("%d users after the stop, want 5 (erin and her account are 2 creations)", n)
+	}
+	b.write(t, map[string]string{"main.hcl": hrResource("") + appResource(sqliteApp, "") + liveTasks("")})
+	b.apply(t)
+	again := b.run(t, "hr-live", "")
+	mustSucceed(t, again)
+	if n := len(b.users(t)); n != 6 {
+		t.Errorf("%d users after the run again, want 6\n%s", n, describe(again))
+	}
+	if got := stat(again, "users.add"); got != 1 {
+		t.Errorf("the run again added %d users, want frank only\n%s", got, describe(again))
+	}
+	if got := token(t, b); got.Token == before.Token {
+		t.Error("the token did not move after the run again")
+	}
+}
