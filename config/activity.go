@@ -70,7 +70,7 @@ var ActivitySchemas = map[string]*hcl.BodySchema{
 	},
 	ActivityAsyncUpdate: {
 		Attributes: join(required("resource", "url", "queue"),
-			attrs("name", "kind", "intent", "prefetch", "max_messages", "idle_timeout")),
+			attrs("name", "kind", "intent", "prefetch", "max_messages", "idle_timeout", "message_format", "dead_letter_queue", "max_message_size")),
 		Blocks: policyBlocks,
 	},
 	ActivityPropagation: {
@@ -122,6 +122,14 @@ func (c *Config) decodeActivity(d *decoder, b *hcl.Block) (*Activity, hcl.Diagno
 		diags = append(diags, c.decodeReport(d, a, content.Attributes)...)
 	case ActivityAsyncUpdate:
 		diags = append(diags, a.decodeAsyncUpdate(d, content.Attributes)...)
+		if a.Errors != nil && a.Errors.Action == ErrorsContinue && a.AsyncUpdate.DeadLetterQueue == "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "No dead-letter queue",
+				Detail:   "An async_update that continues past a failing message sets it aside in dead_letter_queue, so that nothing is lost: name one (an existing queue), or leave the errors block out to stop at the first failing message.",
+				Subject:  a.Errors.DeclRange.Ptr(),
+			})
+		}
 	}
 	return a, diags
 }
@@ -274,8 +282,23 @@ func (a *Activity) decodeAsyncUpdate(d *decoder, attrs hcl.Attributes) hcl.Diagn
 	if at, ok := attrs["idle_timeout"]; ok {
 		diags = append(diags, d.duration(at, &u.IdleTimeout)...)
 	}
+	if at, ok := attrs["message_format"]; ok {
+		diags = append(diags, d.enum(at, []string{MessageFormatChange, MessageFormatNotification}, &u.MessageFormat)...)
+	}
+	if at, ok := attrs["dead_letter_queue"]; ok {
+		diags = append(diags, d.str(at, &u.DeadLetterQueue)...)
+	}
+	if at, ok := attrs["max_message_size"]; ok {
+		diags = append(diags, d.integer(at, 1, 64<<20, &u.MaxMessageSize)...)
+	}
 	return diags
 }
+
+// The forms of an async_update's messages.
+const (
+	MessageFormatChange       = "change"       // a change description: operation, identifier, attributes
+	MessageFormatNotification = "notification" // an identifier: the object is read from the resource
+)
 
 // checkAMQPURL checks a known URL's scheme without quoting it: the URL may
 // carry a password.

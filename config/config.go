@@ -398,6 +398,13 @@ type AsyncUpdateSettings struct {
 	Prefetch    int
 	MaxMessages int
 	IdleTimeout time.Duration
+	// MessageFormat is MessageFormatChange ("" too) or
+	// MessageFormatNotification; DeadLetterQueue, when set, receives the
+	// messages that fail under errors { action = "continue" };
+	// MaxMessageSize bounds a message body (0: 1 MiB).
+	MessageFormat   string
+	DeadLetterQueue string
+	MaxMessageSize  int
 }
 
 // Moved records a rename so that history follows the definition.

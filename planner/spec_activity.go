@@ -125,5 +125,14 @@ func asyncUpdateSpec(w specWriter, u *config.AsyncUpdateSettings, name string) {
 		w.int(name, u.MaxMessages)
 	case "idle_timeout":
 		w.duration(name, u.IdleTimeout)
+	// Written only when set: specs applied before they existed see no change.
+	case "message_format", "dead_letter_queue":
+		if v := map[string]string{"message_format": u.MessageFormat, "dead_letter_queue": u.DeadLetterQueue}[name]; v != "" {
+			w.str(name, v)
+		}
+	case "max_message_size":
+		if u.MaxMessageSize > 0 {
+			w.int(name, u.MaxMessageSize)
+		}
 	}
 }

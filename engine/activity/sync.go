@@ -22,12 +22,16 @@ type syncActivity func(ctx context.Context, job *synchronization.Job) error
 
 // Run builds the job from ac and runs it.
 func (f syncActivity) Run(ctx context.Context, ac *Context) error {
-	job := &synchronization.Job{
+	return f(ctx, SyncJob(ac))
+}
+
+// SyncJob is the synchronization job of ac's activity, recorded on ac.
+func SyncJob(ac *Context) *synchronization.Job {
+	return &synchronization.Job{
 		Config: ac.Config, Activity: ac.Activity, RunID: ac.RunID, Mode: ac.Mode, Store: ac.Store, Task: taskName(ac.Task),
 		ConnectorOptions: connector.Options{BaseDir: ac.Dir, StateDir: FeedDir(ac.Dir)},
 		Clock:            ac.Clock, Log: ac.Log, Rec: ac,
 	}
-	return f(ctx, job)
 }
 
 // FeedDir is where connectors keep what their change feeds need between

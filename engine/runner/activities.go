@@ -8,6 +8,7 @@ import (
 	"github.com/syncline/syncline/engine/activity"
 	"github.com/syncline/syncline/engine/activity/exec"
 	"github.com/syncline/syncline/engine/activity/report"
+	"github.com/syncline/syncline/engine/asyncupdate"
 	"github.com/syncline/syncline/engine/synchronization"
 	"github.com/syncline/syncline/internal/procgroup"
 	"github.com/syncline/syncline/state"
@@ -24,6 +25,7 @@ func DefaultActivities() activity.Registry {
 		config.ActivityPropagation:    activity.Synchronization(synchronization.Propagate),
 		config.ActivityRecompute:      activity.Synchronization(synchronization.Recompute),
 		config.ActivityLiveSync:       activity.Synchronization(synchronization.LiveSync),
+		config.ActivityAsyncUpdate:    asyncupdate.Activity{},
 		config.ActivityReport:         report.Activity{},
 	}
 	for _, typ := range config.ActivityTypes() {

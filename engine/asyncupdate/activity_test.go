@@ -1,0 +1,285 @@
+package asyncupdate_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+	"github.com/syncline/syncline/engine/internal/enginetest"
+	"github.com/syncline/syncline/engine/runner"
+	"github.com/syncline/syncline/state"
+)
+
+// The RabbitMQ the tests use; SYNCLINE_TEST_AMQP_URL overrides it.
+const defaultAMQPURL = "amqp://guest:guest@127.0.0.1:5672/"
+
+// broker is a connection to the test RabbitMQ, or the test skips (fails
+// when SYNCLINE_TEST_REQUIRE names rabbitmq).
+func broker(t *testing.T) (string, *amqp.Channel) {
+	t.Helper()
+	url := defaultAMQPURL
+	if v := os.Getenv("SYNCLINE_TEST_AMQP_URL"); v != "" {
+		url = v
+	}
+	conn, err := amqp.DialConfig(url, amqp.Config{Dial: amqp.DefaultDial(5 * time.Second)})
+	if err != nil {
+		if slices.Contains(strings.Split(os.Getenv("SYNCLINE_TEST_REQUIRE"), ","), "rabbitmq") {
+			t.Fatalf("RabbitMQ at %s is unreachable, and SYNCLINE_TEST_REQUIRE names rabbitmq: %v", url, err)
+		}
+		t.Skipf("RabbitMQ at %s is unreachable, skipping (set SYNCLINE_TEST_AMQP_URL, or SYNCLINE_TEST_REQUIRE=rabbitmq to fail instead): %v", url, err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url, ch
+}
+
+// queue declares a queue of its own for the test, deleted afterwards.
+func queue(t *testing.T, ch *amqp.Channel, prefix string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := prefix + "-" + hex.EncodeToString(b)
+	if _, err := ch.QueueDeclare(name, false, false, false, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ch.QueueDelete(name, false, false, false) })
+	return name
+}
+
+func publish(t *testing.T, ch *amqp.Channel, q string, bodies ...string) {
+	t.Helper()
+	for _, body := range bodies {
+		err := ch.PublishWithContext(context.Background(), "", q, false, false, amqp.Publishing{ContentType: "application/json", Body: []byte(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// depth is how many messages wait in q.
+func depth(t *testing.T, ch *amqp.Channel, q string) int {
+	t.Helper()
+	info, err := ch.QueueDeclarePassive(q, false, false, false, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Messages
+}
+
+const hrCSV = `emp_id,login,email,state
+e1,alice,alice@hr.example,active
+e2,bob,bob@hr.example,active
+e3,carol,carol@hr.example,active
+`
+
+// config is an HR csv resource and two tasks: hr-import, and hr-async
+// consuming q with extra settings.
+func config(url, q, extra string) string {
+	return `
+resource "hr" {
+  connector = "csv"
+  connection {
+    path       = "hr.csv"
+    identifier = "emp_id"
+  }
+  object_type "account" {
+    correlate {
+      employee_number = attributes.emp_id
+    }
+    inbound {
+      name            = attributes.login
+      email           = attributes.email
+      employee_number = attributes.emp_id
+      status          = attributes.state == "terminated" ? "disabled" : "active"
+    }
+    reactions {
+      unmatched = "add_focus"
+      deleted   = "inactivate_focus"
+    }
+  }
+}
+task "hr-import" {
+  activity "import" {
+    resource = resource.hr
+  }
+}
+task "hr-async" {
+  activity "async_update" {
+    resource = resource.hr
+    url      = "` + url + `"
+    queue    = "` + q + `"
+` + extra + `
+  }
+}
+`
+}
+
+func setup(t *testing.T, hcl string) *enginetest.Bundle {
+	t.Helper()
+	b := enginetest.Setup(t, hcl)
+	if err := os.WriteFile(filepath.Join(b.Dir, "hr.csv"), []byte(hrCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func run(t *testing.T, b *enginetest.Bundle, task string) *state.Run {
+	t.Helper()
+	r, err := runner.EnqueueManual(b.Ctx, b.Store, b.Catalog(t), task, "", "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := runner.RunForeground(b.Ctx, b.Store, b.Catalog(t), r.ID, "test:1:1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return done
+}
+
+func users(t *testing.T, b *enginetest.Bundle) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, name := range []string{"alice", "bob", "carol", "erin"} {
+		u, err := b.Store.UserGet(b.Ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u != nil {
+			out[name] = string(u.Status) + " " + u.Attributes["email"]
+		}
+	}
+	return out
+}
+
+func describe(r *state.Run) string {
+	var s strings.Builder
+	for _, a := range r.Activities {
+		s.WriteString(a.Name + " " + string(a.State) + "\n")
+		for _, e := range a.Errors {
+			s.WriteString("  " + e.Item + ": " + e.Message + "\n")
+		}
+	}
+	return string(r.State) + " " + r.Error + "\n" + s.String()
+}
+
+// TestMessagesChangeUsers: a create, a modification (of one attribute:
+// the others stay as last seen) and a delete reach the users through the
+// object type's mappings and reactions; every message is acknowledged.
+func TestMessagesChangeUsers(t *testing.T) {
+	t.Parallel()
+	url, ch := broker(t)
+	q := queue(t, ch, "hr-changes")
+	b := setup(t, config(url, q, "max_messages = 3"))
+	if r := run(t, b, "hr-import"); r.State != state.RunSucceeded {
+		t.Fatal(describe(r))
+	}
+	publish(t, ch, q,
+		`{"operation": "create", "identifier": "e5", "attributes": {"emp_id": "e5", "login": "erin", "email": "erin@hr.example", "state": "active"}}`,
+		`{"operation": "modify", "identifier": "e1", "attributes": {"email": "alice@new.example"}}`,
+		`{"op": "delete", "id": "e2"}`)
+	r := run(t, b, "hr-async")
+	if r.State != state.RunSucceeded || r.Activities[0].Output["messages"] != "3" {
+		t.Fatalf("async run: %s", describe(r))
+	}
+	want := map[string]string{"alice": "active alice@new.example", "bob": "disabled bob@hr.example", "carol": "active carol@hr.example", "erin": "active erin@hr.example"}
+	if got := users(t, b); !equal(got, want) {
+		t.Errorf("users %v, want %v", got, want)
+	}
+	if n := depth(t, ch, q); n != 0 {
+		t.Errorf("%d messages left in the queue: every processed one must be acknowledged", n)
+	}
+}
+
+// TestFailingMessageStops: by default the activity stops at a message it
+// cannot process and leaves it, and what follows, in the queue.
+func TestFailingMessageStops(t *testing.T) {
+	t.Parallel()
+	url, ch := broker(t)
+	q := queue(t, ch, "hr-changes")
+	b := setup(t, config(url, q, "max_messages = 3\nprefetch = 1"))
+	publish(t, ch, q,
+		`{"operation": "create", "identifier": "e5", "attributes": {"emp_id": "e5", "login": "erin", "email": "erin@hr.example", "state": "active"}}`,
+		`{"operation": "create", "identifier"`,
+		`{"operation": "create", "identifier": "e3", "attributes": {"emp_id": "e3", "login": "carol", "email": "c@x", "state": "active"}}`)
+	r := run(t, b, "hr-async")
+	if r.State != state.RunFailed || !strings.Contains(r.Error, "stopped at the first object error") {
+		t.Fatalf("async run: %s", describe(r))
+	}
+	if got := users(t, b); len(got) != 1 || got["erin"] == "" {
+		t.Errorf("users %v, want erin only", got)
+	}
+	if n := depth(t, ch, q); n != 2 {
+		t.Errorf("%d messages left in the queue, want the failing one and the one after it", n)
+	}
+}
+
+// TestFailingMessageIsDeadLettered: with errors { action = "continue" } a
+// failing message goes to the dead-letter queue with its error, and the
+// stream goes on.
+func TestFailingMessageIsDeadLettered(t *testing.T) {
+	t.Parallel()
+	url, ch := broker(t)
+	q := queue(t, ch, "hr-changes")
+	dlq := queue(t, ch, "hr-changes-dlq")
+	b := setup(t, config(url, q, "max_messages = 3\ndead_letter_queue = \""+dlq+"\"\nerrors {\n action = \"continue\"\n}"))
+	publish(t, ch, q,
+		`{"operation": "create", "identifier": "e5", "attributes": {"emp_id": "e5", "login": "erin", "email": "erin@hr.example", "state": "active"}}`,
+		`{"operation": "explode", "identifier": "e9"}`,
+		`{"operation": "create", "identifier": "e3", "attributes": {"emp_id": "e3", "login": "carol", "email": "carol@hr.example", "state": "active"}}`)
+	r := run(t, b, "hr-async")
+	if r.State != state.RunPartial {
+		t.Fatalf("async run: %s", describe(r))
+	}
+	if got := users(t, b); len(got) != 2 {
+		t.Errorf("users %v, want erin and carol", got)
+	}
+	if n := depth(t, ch, q); n != 0 {
+		t.Errorf("%d messages left in the queue", n)
+	}
+	d, ok, err := ch.Get(dlq, true)
+	if err != nil || !ok {
+		t.Fatalf("dead-letter queue: %v %v", ok, err)
+	}
+	if !strings.Contains(string(d.Body), "explode") || !strings.Contains(d.Headers["x-syncline-error"].(string), `unknown operation "explode"`) {
+		t.Errorf("dead letter %s with headers %v", d.Body, d.Headers)
+	}
+}
+
+// TestNotificationReadsTheObject: a notification names an object, which
+// is read from the resource.
+func TestNotificationReadsTheObject(t *testing.T) {
+	t.Parallel()
+	url, ch := broker(t)
+	q := queue(t, ch, "hr-notify")
+	b := setup(t, config(url, q, "max_messages = 1\nmessage_format = \"notification\""))
+	publish(t, ch, q, `{"identifier": "e3"}`)
+	r := run(t, b, "hr-async")
+	if r.State != state.RunSucceeded {
+		t.Fatalf("async run: %s", describe(r))
+	}
+	if got := users(t, b); got["carol"] != "active carol@hr.example" || len(got) != 1 {
+		t.Errorf("users %v, want carol as the file has her", got)
+	}
+}
+
+func equal(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,193 @@
+package synchronization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/connector"
+)
+
+// Message is one change message of an async_update's queue, read by its
+// MessageSource.
+type Message struct {
+	// Change is what the message says: a change description's operation,
+	// identifier and attributes; for a notification, only ID (the object
+	// is read from the resource).
+	Change connector.Change
+	// Notification marks a message that names an object without saying
+	// what became of it.
+	Notification bool
+	// Err, when set, is why the message cannot be processed (bad JSON, no
+	// identifier, too large): that message's error.
+	Err error
+	// Ref is the source's own handle on the message, for Ack and DeadLetter.
+	Ref any
+}
+
+// MessageSource is the queue an async_update consumes (engine/asyncupdate
+// reads RabbitMQ).
+type MessageSource interface {
+	// Receive returns the next messages, at most max, waiting for the
+	// first; none when the source is idle past its idle_timeout or has
+	// given max_messages, or ctx ended.
+	Receive(ctx context.Context, max int) ([]Message, error)
+	// Ack acknowledges msgs, whose effects are committed.
+	Ack(msgs []Message) error
+	// DeadLetter sets m aside with err (the error policy continues past
+	// it) and acknowledges it.
+	DeadLetter(m Message, err error) error
+}
+
+// AsyncUpdate consumes src: each message's change goes through the
+// situations, reactions and mappings an import gives its object, in the
+// order the messages came; a message is acknowledged only once the
+// transaction that holds its effects has committed. A message that
+// cannot be read, or whose object fails, is handled by the error policy:
+// by default (no errors block) the activity stops at it and leaves it and
+// those after it unacknowledged, so nothing is lost; with errors { action
+// = "continue" } it is dead-lettered and the stream goes on. Preview and
+// dry_run process what arrives and acknowledge nothing.
+func AsyncUpdate(ctx context.Context, job *Job, src MessageSource) error {
+	if job.Activity.Errors == nil {
+		cp := *job.Activity
+		cp.Errors = &config.ErrorPolicy{Action: config.ErrorsStop}
+		job.Activity = &cp
+	}
+	return withPass(ctx, job, func(p *pass) error { return p.asyncUpdate(ctx, job.Rec, src) })
+}
+
+func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource) error {
+	p.idx = newShadowIndex(0)
+	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt)}
+	// A batch is what the broker may have in flight: prefetch messages.
+	size := config.DefaultPrefetch
+	if u := p.job.Activity.AsyncUpdate; u != nil && u.Prefetch > 0 {
+		size = u.Prefetch
+	}
+	var taken int64
+	defer func() { rec.SetOutput("messages", fmt.Sprint(taken)) }()
+	for ctx.Err() == nil {
+		msgs, err := src.Receive(ctx, size)
+		if err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			break
+		}
+		n, err := p.asyncBatch(ctx, ls, src, msgs)
+		taken += n
+		if err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return p.x.flush(context.WithoutCancel(ctx), p.job.now())
+}
+
+// asyncBatch processes msgs in one transaction and acknowledges them once
+// it committed; it returns how many were taken.
+func (p *pass) asyncBatch(ctx context.Context, ls *liveStream, src MessageSource, msgs []Message) (int64, error) {
+	var (
+		changes []connector.Change
+		good    []Message
+	)
+	for _, m := range msgs {
+		c, err := p.messageChange(ctx, m)
+		if err != nil && !isObjectErr(err) && m.Err == nil {
+			return 0, err // the resource: nothing is acknowledged
+		}
+		if err != nil {
+			if stop := p.itemError(ls.rec, messageItem(m), err); stop != nil || p.job.Mode != config.ModeFull {
+				if stop != nil {
+					// What came before the failing message is processed
+					// and acknowledged; it and what follows are not.
+					n, err := p.asyncCommit(ctx, ls, src, changes, good)
+					if err != nil {
+						return n, err
+					}
+					return n, stop
+				}
+				continue
+			}
+			if err := src.DeadLetter(m, err); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		changes, good = append(changes, c), append(good, m)
+	}
+	return p.asyncCommit(ctx, ls, src, changes, good)
+}
+
+// asyncCommit decides and applies the changes of msgs and acknowledges
+// them after the commit (in full mode).
+func (p *pass) asyncCommit(ctx context.Context, ls *liveStream, src MessageSource, changes []connector.Change, msgs []Message) (int64, error) {
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	items, err := ls.items(ctx, changes)
+	if errors.Is(err, errLiveStop) {
+		return 0, p.stopErr
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := p.commit(ctx, p.job.Store.RepositoryWrite, ls.rec, items); err != nil {
+		return 0, err
+	}
+	if p.job.Mode != config.ModeFull {
+		return int64(len(msgs)), nil
+	}
+	return int64(len(msgs)), src.Ack(msgs)
+}
+
+// messageChange is the change m stands for: its own, or — for a
+// notification — the object as the resource has it now (a deletion when
+// it has it no more). A modification lists the attributes that changed:
+// the others are what Syncline last saw of the object.
+func (p *pass) messageChange(ctx context.Context, m Message) (connector.Change, error) {
+	if m.Err != nil {
+		return connector.Change{}, objErr(CategoryObject, m.Err)
+	}
+	c := m.Change
+	if m.Notification {
+		obj, err := p.conn.Get(ctx, c.ID)
+		switch {
+		case errors.Is(err, connector.ErrNotFound):
+			return connector.Change{Type: connector.ChangeDelete, ID: c.ID, Object: connector.Object{ID: c.ID}}, nil
+		case err != nil && connector.IsObjectError(err):
+			return connector.Change{}, objErr(CategoryResource, err)
+		case err != nil:
+			return connector.Change{}, err
+		}
+		return connector.Change{Type: connector.ChangeUpsert, ID: obj.ID, Object: obj}, nil
+	}
+	if c.Type != connector.ChangeUpdate {
+		return c, nil
+	}
+	sh, err := p.job.Store.ShadowByKey(ctx, p.rt.res.Name, p.rt.ot.Kind, p.rt.ot.Intent, connector.MatchKey(p.conn, c.ID))
+	if err != nil {
+		return connector.Change{}, err
+	}
+	if sh != nil && !sh.Dead {
+		merged := connector.Attributes(sh.Attributes).Clone()
+		for k, vs := range c.Object.Attributes {
+			merged[k] = vs
+		}
+		c.Object.Attributes = merged
+	}
+	return c, nil
+}
+
+// messageItem names a message in the run's errors: its object's
+// identifier when it has one.
+func messageItem(m Message) string {
+	if m.Change.ID != "" {
+		return m.Change.ID
+	}
+	return "message"
+}
