@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
+	"github.com/syncline/syncline/engine/connector/connectortest"
 	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/state"
@@ -282,4 +284,57 @@ func equal(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestConnectionDropsMidStream: the broker connection drops while the
+// activity consumes a stream; it connects again, the broker sends again
+// what was not acknowledged, and every message takes effect once.
+func TestConnectionDropsMidStream(t *testing.T) {
+	t.Parallel()
+	url, ch := broker(t)
+	q := queue(t, ch, "hr-stream")
+	addr := strings.TrimSuffix(strings.SplitN(strings.TrimPrefix(url, "amqp://"), "@", 2)[1], "/")
+	proxy := connectortest.NewProxy(t, addr)
+	through := strings.Replace(url, addr, proxy.Addr(), 1)
+	b := setup(t, config(through, q, "prefetch = 1\nidle_timeout = \"2s\""))
+	const n = 300
+	var bodies []string
+	for i := range n {
+		bodies = append(bodies, fmt.Sprintf(`{"operation": "create", "identifier": "s%03d", "attributes": {"emp_id": "s%03d", "login": "user%03d", "email": "u%03d@hr.example", "state": "active"}}`, i, i, i, i))
+	}
+	publish(t, ch, q, bodies...)
+	done := make(chan *state.Run, 1)
+	go func() { done <- run(t, b, "hr-async") }()
+	// Drop the connection once the stream is under way.
+	deadline := time.Now().Add(30 * time.Second)
+	for count(t, b) < 20 {
+		if time.Now().After(deadline) {
+			t.Fatal("the stream did not get under way")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	proxy.Drop()
+	r := <-done
+	if r.State != state.RunSucceeded {
+		t.Fatalf("async run: %s", describe(r))
+	}
+	if got := count(t, b); got != n {
+		t.Errorf("%d users, want %d", got, n)
+	}
+	if got := r.Activities[0].Statistics["users.add"]; got != n {
+		t.Errorf("users.add = %d, want %d: each message takes effect once", got, n)
+	}
+	if left := depth(t, ch, q); left != 0 {
+		t.Errorf("%d messages left in the queue", left)
+	}
+}
+
+func count(t *testing.T, b *enginetest.Bundle) int {
+	t.Helper()
+	var n int
+	err := b.Store.UsersEach(b.Ctx, func(*state.User) error { n++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

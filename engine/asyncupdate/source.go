@@ -222,12 +222,25 @@ func (s *Source) Ack(msgs []synchronization.Message) error {
 	s.mu.Lock()
 	ch := s.ch
 	s.mu.Unlock()
+	if ch == nil || ch.IsClosed() {
+		s.lostAcks(len(msgs))
+		return nil
+	}
 	if err := ch.Ack(last, true); err != nil {
-		// The channel closed after the commit: the broker sends these
-		// again, and processing them again changes nothing.
+		if errors.Is(err, amqp.ErrClosed) || ch.IsClosed() {
+			s.lostAcks(len(msgs))
+			return nil
+		}
 		return s.describe("acknowledge on", err)
 	}
 	return nil
+}
+
+// lostAcks notes messages whose effects are committed but whose channel
+// closed before they were acknowledged: the broker sends them again, and
+// processing them again changes nothing.
+func (s *Source) lostAcks(n int) {
+	s.log.Warn("async_update: the connection dropped before messages were acknowledged; the broker sends them again", "queue", s.settings.Queue, "messages", n)
 }
 
 // DeadLetter publishes m's body to the dead-letter queue with the error
