@@ -24,7 +24,7 @@ const defaultAMQPURL = "amqp://guest:guest@127.0.0.1:5672/"
 
 // broker is a connection to the test RabbitMQ, or the test skips (fails
 // when SYNCLINE_TEST_REQUIRE names rabbitmq).
-func broker(t *testing.T) (string, *amqp.Channel) {
+func broker(t testing.TB) (string, *amqp.Channel) {
 	t.Helper()
 	url := defaultAMQPURL
 	if v := os.Getenv("SYNCLINE_TEST_AMQP_URL"); v != "" {
@@ -46,7 +46,7 @@ func broker(t *testing.T) (string, *amqp.Channel) {
 }
 
 // queue declares a queue of its own for the test, deleted afterwards.
-func queue(t *testing.T, ch *amqp.Channel, prefix string) string {
+func queue(t testing.TB, ch *amqp.Channel, prefix string) string {
 	t.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -58,7 +58,7 @@ func queue(t *testing.T, ch *amqp.Channel, prefix string) string {
 	return name
 }
 
-func publish(t *testing.T, ch *amqp.Channel, q string, bodies ...string) {
+func publish(t testing.TB, ch *amqp.Channel, q string, bodies ...string) {
 	t.Helper()
 	for _, body := range bodies {
 		err := ch.PublishWithContext(context.Background(), "", q, false, false, amqp.Publishing{ContentType: "application/json", Body: []byte(body)})
@@ -126,7 +126,7 @@ task "hr-async" {
 `
 }
 
-func setup(t *testing.T, hcl string) *enginetest.Bundle {
+func setup(t testing.TB, hcl string) *enginetest.Bundle {
 	t.Helper()
 	b := enginetest.Setup(t, hcl)
 	if err := os.WriteFile(filepath.Join(b.Dir, "hr.csv"), []byte(hrCSV), 0o644); err != nil {
@@ -135,7 +135,7 @@ func setup(t *testing.T, hcl string) *enginetest.Bundle {
 	return b
 }
 
-func run(t *testing.T, b *enginetest.Bundle, task string) *state.Run {
+func run(t testing.TB, b *enginetest.Bundle, task string) *state.Run {
 	t.Helper()
 	r, err := runner.EnqueueManual(b.Ctx, b.Store, b.Catalog(t), task, "", "tester")
 	if err != nil {

@@ -134,14 +134,36 @@ func (s *Source) Receive(ctx context.Context, max int) ([]synchronization.Messag
 		return nil, err
 	}
 	out := []synchronization.Message{s.message(first)}
+	// More of a backlog may be on its way: linger a little for a fuller
+	// batch (a commit each), never past the linger.
+	var linger <-chan time.Time
 	for len(out) < max {
 		select {
 		case d, open := <-s.deliveries:
 			if !open {
+				s.received += len(out)
 				return out, nil // the next Receive reconnects
 			}
 			out = append(out, s.message(d))
+			continue
 		default:
+		}
+		if linger == nil {
+			t := s.clock.NewTimer(batchLinger)
+			defer t.Stop()
+			linger = t.C()
+		}
+		select {
+		case d, open := <-s.deliveries:
+			if !open {
+				s.received += len(out)
+				return out, nil
+			}
+			out = append(out, s.message(d))
+		case <-linger:
+			s.received += len(out)
+			return out, nil
+		case <-ctx.Done():
 			s.received += len(out)
 			return out, nil
 		}
@@ -149,6 +171,10 @@ func (s *Source) Receive(ctx context.Context, max int) ([]synchronization.Messag
 	s.received += len(out)
 	return out, nil
 }
+
+// batchLinger is how long Receive waits for a batch to fill once its
+// first message has come.
+const batchLinger = 20 * time.Millisecond
 
 // wait waits for one delivery, reconnecting when the connection dropped.
 func (s *Source) wait(ctx context.Context) (amqp.Delivery, bool, error) {

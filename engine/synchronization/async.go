@@ -60,7 +60,12 @@ func AsyncUpdate(ctx context.Context, job *Job, src MessageSource) error {
 
 func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource) error {
 	p.idx = newShadowIndex(0)
-	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt)}
+	session, err := p.job.Store.RepositorySession(ctx)
+	if err != nil {
+		return err
+	}
+	defer session.Close()
+	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt), repo: session.RepositoryWrite}
 	// A batch is what the broker may have in flight: prefetch messages.
 	size := config.DefaultPrefetch
 	if u := p.job.Activity.AsyncUpdate; u != nil && u.Prefetch > 0 {
@@ -136,7 +141,7 @@ func (p *pass) asyncCommit(ctx context.Context, ls *liveStream, src MessageSourc
 	if err != nil {
 		return 0, err
 	}
-	if err := p.commit(ctx, p.job.Store.RepositoryWrite, ls.rec, items); err != nil {
+	if err := p.commit(ctx, ls.repo, ls.rec, items); err != nil {
 		return 0, err
 	}
 	if p.job.Mode != config.ModeFull {

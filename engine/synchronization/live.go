@@ -40,7 +40,12 @@ func (p *pass) liveSync(ctx context.Context, rec Recorder) error {
 		return p.liveStart(ctx, rec, feed)
 	}
 	rec.SetOutput("token_from", shortToken(held.Token))
-	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt), from: held.Token}
+	session, err := p.job.Store.RepositorySession(ctx)
+	if err != nil {
+		return err
+	}
+	defer session.Close()
+	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt), from: held.Token, repo: session.RepositoryWrite}
 	p.idx = newShadowIndex(0) // no index: each object's shadow is read as it comes
 	final, err := feed.Changes(ctx, held.Token, ls.take)
 	if err != nil {
@@ -101,8 +106,11 @@ var errLiveStop = errors.New("live synchronization stopped by its policy")
 // liveStream gathers the feed's changes into batches and commits each
 // with the token that resumes after it.
 type liveStream struct {
-	ctx   context.Context
-	p     *pass
+	ctx context.Context
+	p   *pass
+	// repo runs the batches' transactions: a repository session's, whose
+	// prepared statements last from one batch to the next.
+	repo  repoFunc
 	rec   Recorder
 	om    *objectMappings
 	from  string
@@ -145,11 +153,11 @@ func (ls *liveStream) commit(ctx context.Context, tok string) error {
 	if len(items) == 0 && (p.job.Mode != config.ModeFull || tok == "" || tok == ls.from) {
 		return nil
 	}
-	err = p.commit(ctx, p.job.Store.RepositoryWrite, ls.rec, items)
+	err = p.commit(ctx, ls.repo, ls.rec, items)
 	if len(items) == 0 && err == nil {
 		// Nothing to decide (deletions of objects never synchronized):
 		// the token still moves.
-		err = p.job.Store.RepositoryWrite(ctx, func(r *state.RepositoryTx) error { return p.committing(r, false) })
+		err = ls.repo(ctx, func(r *state.RepositoryTx) error { return p.committing(r, false) })
 	}
 	if IsPolicyStop(err) {
 		p.stopErr = err
