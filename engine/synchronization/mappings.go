@@ -2,7 +2,6 @@ package synchronization
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
@@ -34,7 +33,7 @@ func (w *world) userScope(rt *resourceType, u *state.User) *hcl.EvalContext {
 func evalBool(what string, e hcl.Expression, ctx *hcl.EvalContext) (bool, error) {
 	v, diags := config.Evaluate(e, ctx)
 	if diags.HasErrors() {
-		return false, diagError(what, diags)
+		return false, config.DiagnosticsError(what, diags)
 	}
 	v, _ = v.UnmarkDeep()
 	if v.IsNull() {
@@ -103,7 +102,7 @@ func (o *objectEval) userString(what string, e hcl.Expression, simple simpleExpr
 	}
 	v, diags := config.Evaluate(e, o.ctx())
 	if diags.HasErrors() {
-		return "", false, diagError(what, diags)
+		return "", false, config.DiagnosticsError(what, diags)
 	}
 	s, ok, err = userString(v)
 	if err != nil {
@@ -162,7 +161,7 @@ func (w *world) evalOutbound(rt *resourceType, u *state.User) (connector.Attribu
 	for _, m := range rt.ot.Outbound {
 		v, diags := config.Evaluate(m.Expr, ctx)
 		if diags.HasErrors() {
-			return nil, diagError("outbound mapping "+m.Target, diags)
+			return nil, config.DiagnosticsError("outbound mapping "+m.Target, diags)
 		}
 		vs, err := resourceValues(v)
 		if err != nil {
@@ -179,23 +178,4 @@ func (w *world) wants(rt *resourceType, u *state.User) (bool, error) {
 		return true, nil
 	}
 	return evalBool("provision_when", rt.ot.ProvisionWhen, w.userScope(rt, u))
-}
-
-// diagError turns diagnostics into one error naming where they came from.
-func diagError(what string, diags hcl.Diagnostics) error {
-	var parts []string
-	for _, d := range diags.Errs() {
-		msg := d.Error()
-		if hd, ok := d.(*hcl.Diagnostic); ok {
-			msg = hd.Summary
-			if hd.Detail != "" {
-				msg += ": " + hd.Detail
-			}
-			if hd.Subject != nil {
-				msg = fmt.Sprintf("%s (%s)", msg, hd.Subject)
-			}
-		}
-		parts = append(parts, msg)
-	}
-	return fmt.Errorf("%s: %s", what, strings.Join(parts, "; "))
 }

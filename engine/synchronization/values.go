@@ -22,27 +22,12 @@ import (
 //     that `try()` and `== null` work and a missing column is not an
 //     error.
 
-// attributeValue is an attribute's values as an expression sees them.
-func attributeValue(vs []string) cty.Value {
-	switch len(vs) {
-	case 0:
-		return cty.NullVal(cty.String)
-	case 1:
-		return cty.StringVal(vs[0])
-	}
-	out := make([]cty.Value, len(vs))
-	for i, v := range vs {
-		out[i] = cty.StringVal(v)
-	}
-	return cty.ListVal(out)
-}
-
 // objectValue is a resource object's attributes as an object, with every
 // name in referenced present (null when the object lacks it).
 func objectValue(attrs connector.Attributes, referenced []string) cty.Value {
 	m := make(map[string]cty.Value, len(attrs)+len(referenced))
 	for k, vs := range attrs {
-		m[k] = attributeValue(vs)
+		m[k] = config.AttributeValue(vs)
 	}
 	for _, k := range referenced {
 		if _, ok := m[k]; !ok {

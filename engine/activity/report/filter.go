@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/syncline/syncline/config"
@@ -51,7 +50,7 @@ func (f *filter) shadow(sh *state.Shadow, attrs map[string][]string) (bool, erro
 	}
 	m := make(map[string]cty.Value, len(attrs))
 	for k, vs := range attrs {
-		m[k] = attributeValue(vs)
+		m[k] = config.AttributeValue(vs)
 	}
 	f.fillNull(m)
 	obj := cty.ObjectVal(m)
@@ -84,7 +83,7 @@ func (f *filter) fillNull(m map[string]cty.Value) {
 func (f *filter) eval(objects map[string]cty.Value) (bool, error) {
 	v, diags := config.Evaluate(f.expr, f.cfg.EvalContext(objects))
 	if diags.HasErrors() {
-		return false, diagError(diags)
+		return false, config.DiagnosticsError("filter", diags)
 	}
 	v, _ = v.UnmarkDeep()
 	if v.IsNull() {
@@ -94,42 +93,6 @@ func (f *filter) eval(objects map[string]cty.Value) (bool, error) {
 		return false, fmt.Errorf("filter: must be true or false, not %s", v.Type().FriendlyName())
 	}
 	return v.True(), nil
-}
-
-// diagError is the error of a failed evaluation: each diagnostic's
-// summary, detail and place.
-func diagError(diags hcl.Diagnostics) error {
-	var parts []string
-	for _, d := range diags.Errs() {
-		msg := d.Error()
-		if hd, ok := d.(*hcl.Diagnostic); ok {
-			msg = hd.Summary
-			if hd.Detail != "" {
-				msg += ": " + hd.Detail
-			}
-			if hd.Subject != nil {
-				msg = fmt.Sprintf("%s (%s)", msg, hd.Subject)
-			}
-		}
-		parts = append(parts, msg)
-	}
-	return fmt.Errorf("filter: %s", strings.Join(parts, "; "))
-}
-
-// attributeValue is an attribute's values as an expression sees them: no
-// value is null, one a string, several a list of strings.
-func attributeValue(vs []string) cty.Value {
-	switch len(vs) {
-	case 0:
-		return cty.NullVal(cty.String)
-	case 1:
-		return cty.StringVal(vs[0])
-	}
-	out := make([]cty.Value, len(vs))
-	for i, v := range vs {
-		out[i] = cty.StringVal(v)
-	}
-	return cty.ListVal(out)
 }
 
 // referencedNames returns the names expr reads under root
