@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine"
@@ -57,14 +55,9 @@ func (a *app) startConsole(ctx context.Context, c *console.Console, addr string,
 	if err := c.Start(ctx, addr); err != nil {
 		return err
 	}
-	consoleListening(a.stdout, c.Addr())
+	views.ConsoleListening(a.stdout, c.Addr())
 	if webhook {
 		views.WebhookListening(a.stdout, c.Addr())
 	}
 	return nil
-}
-
-// consoleListening writes where serve's console listens.
-func consoleListening(w io.Writer, addr net.Addr) {
-	fmt.Fprintf(w, "syncline serve: console listening on http://%s/\n", addr)
 }

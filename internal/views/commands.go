@@ -37,6 +37,11 @@ func Serving(w io.Writer, location string) {
 	fmt.Fprintf(w, "syncline serve: scheduling the tasks applied to %s; press Ctrl-C to stop.\n", location)
 }
 
+// ConsoleListening writes where serve's console, API and metrics listen.
+func ConsoleListening(w io.Writer, addr net.Addr) {
+	fmt.Fprintf(w, "syncline serve: console listening on http://%s/\n", addr)
+}
+
 // WebhookListening writes where serve's push webhook listens.
 func WebhookListening(w io.Writer, addr net.Addr) {
 	fmt.Fprintf(w, "syncline serve: webhook listening on http://%s/hooks/git\n", addr)
