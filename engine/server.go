@@ -86,6 +86,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.recover(ctx, true); err != nil {
 		return err
 	}
+	s.keepConsumers(ctx)
 	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	runCtx, cancelRuns := context.WithCancelCause(context.WithoutCancel(ctx))
 	s.stopLoops, s.cancelRuns, s.state = stopLoops, cancelRuns, serverRunning

@@ -54,6 +54,7 @@ func (s *Server) pollLoop(ctx context.Context, t clock.Timer) {
 		if err := s.recover(ctx, false); err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Error("recovering runs failed", "error", err)
 		}
+		s.keepConsumers(ctx)
 		s.notify()
 	}
 }

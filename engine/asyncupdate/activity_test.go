@@ -1,82 +1,19 @@
 package asyncupdate_test
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	amqp "github.com/rabbitmq/amqp091-go"
+	"github.com/syncline/syncline/engine/asyncupdate/amqptest"
 	"github.com/syncline/syncline/engine/connector/connectortest"
 	"github.com/syncline/syncline/engine/internal/enginetest"
 	"github.com/syncline/syncline/engine/runner"
 	"github.com/syncline/syncline/state"
 )
-
-// The RabbitMQ the tests use; SYNCLINE_TEST_AMQP_URL overrides it.
-const defaultAMQPURL = "amqp://guest:guest@127.0.0.1:5672/"
-
-// broker is a connection to the test RabbitMQ, or the test skips (fails
-// when SYNCLINE_TEST_REQUIRE names rabbitmq).
-func broker(t testing.TB) (string, *amqp.Channel) {
-	t.Helper()
-	url := defaultAMQPURL
-	if v := os.Getenv("SYNCLINE_TEST_AMQP_URL"); v != "" {
-		url = v
-	}
-	conn, err := amqp.DialConfig(url, amqp.Config{Dial: amqp.DefaultDial(5 * time.Second)})
-	if err != nil {
-		if slices.Contains(strings.Split(os.Getenv("SYNCLINE_TEST_REQUIRE"), ","), "rabbitmq") {
-			t.Fatalf("RabbitMQ at %s is unreachable, and SYNCLINE_TEST_REQUIRE names rabbitmq: %v", url, err)
-		}
-		t.Skipf("RabbitMQ at %s is unreachable, skipping (set SYNCLINE_TEST_AMQP_URL, or SYNCLINE_TEST_REQUIRE=rabbitmq to fail instead): %v", url, err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return url, ch
-}
-
-// queue declares a queue of its own for the test, deleted afterwards.
-func queue(t testing.TB, ch *amqp.Channel, prefix string) string {
-	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := prefix + "-" + hex.EncodeToString(b)
-	if _, err := ch.QueueDeclare(name, false, false, false, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ch.QueueDelete(name, false, false, false) })
-	return name
-}
-
-func publish(t testing.TB, ch *amqp.Channel, q string, bodies ...string) {
-	t.Helper()
-	for _, body := range bodies {
-		err := ch.PublishWithContext(context.Background(), "", q, false, false, amqp.Publishing{ContentType: "application/json", Body: []byte(body)})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// depth is how many messages wait in q.
-func depth(t *testing.T, ch *amqp.Channel, q string) int {
-	t.Helper()
-	info, err := ch.QueueDeclarePassive(q, false, false, false, false, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.Messages
-}
 
 const hrCSV = `emp_id,login,email,state
 e1,alice,alice@hr.example,active
@@ -179,13 +116,13 @@ func describe(r *state.Run) string {
 // object type's mappings and reactions; every message is acknowledged.
 func TestMessagesChangeUsers(t *testing.T) {
 	t.Parallel()
-	url, ch := broker(t)
-	q := queue(t, ch, "hr-changes")
+	url, ch := amqptest.Broker(t)
+	q := amqptest.Queue(t, ch, "hr-changes")
 	b := setup(t, config(url, q, "max_messages = 3"))
 	if r := run(t, b, "hr-import"); r.State != state.RunSucceeded {
 		t.Fatal(describe(r))
 	}
-	publish(t, ch, q,
+	amqptest.Publish(t, ch, q,
 		`{"operation": "create", "identifier": "e5", "attributes": {"emp_id": "e5", "login": "erin", "email": "erin@hr.example", "state": "active"}}`,
 		`{"operation": "modify", "identifier": "e1", "attributes": {"email": "alice@new.example"}}`,
 		`{"op": "delete", "id": "e2"}`)
@@ -197,7 +134,7 @@ func TestMessagesChangeUsers(t *testing.T) {
 	if got := users(t, b); !equal(got, want) {
 		t.Errorf("users %v, want %v", got, want)
 	}
-	if n := depth(t, ch, q); n != 0 {
+	if n := amqptest.Depth(t, ch, q); n != 0 {
 		t.Errorf("%d messages left in the queue: every processed one must be acknowledged", n)
 	}
 }
@@ -206,10 +143,10 @@ func TestMessagesChangeUsers(t *testing.T) {
 // cannot process and leaves it, and what follows, in the queue.
 func TestFailingMessageStops(t *testing.T) {
 	t.Parallel()
-	url, ch := broker(t)
-	q := queue(t, ch, "hr-changes")
+	url, ch := amqptest.Broker(t)
+	q := amqptest.Queue(t, ch, "hr-changes")
 	b := setup(t, config(url, q, "max_messages = 3\nprefetch = 1"))
-	publish(t, ch, q,
+	amqptest.Publish(t, ch, q,
 		`{"operation": "create", "identifier": "e5", "attributes": {"emp_id": "e5", "login": "erin", "email": "erin@hr.example", "state": "active"}}`,
 		`{"operation": "create", "identifier"`,
 		`{"operation": "create", "identifier": "e3", "attributes": {"emp_id": "e3", "login": "carol", "email": "c@x", "state": "active"}}`)
@@ -220,7 +157,7 @@ func TestFailingMessageStops(t *testing.T) {
 	if got := users(t, b); len(got) != 1 || got["erin"] == "" {
 		t.Errorf("users %v, want erin only", got)
 	}
-	if n := depth(t, ch, q); n != 2 {
+	if n := amqptest.Depth(t, ch, q); n != 2 {
 		t.Errorf("%d messages left in the queue, want the failing one and the one after it", n)
 	}
 }
@@ -230,11 +167,11 @@ func TestFailingMessageStops(t *testing.T) {
 // stream goes on.
 func TestFailingMessageIsDeadLettered(t *testing.T) {
 	t.Parallel()
-	url, ch := broker(t)
-	q := queue(t, ch, "hr-changes")
-	dlq := queue(t, ch, "hr-changes-dlq")
+	url, ch := amqptest.Broker(t)
+	q := amqptest.Queue(t, ch, "hr-changes")
+	dlq := amqptest.Queue(t, ch, "hr-changes-dlq")
 	b := setup(t, config(url, q, "max_messages = 3\ndead_letter_queue = \""+dlq+"\"\nerrors {\n action = \"continue\"\n}"))
-	publish(t, ch, q,
+	amqptest.Publish(t, ch, q,
 		`{"operation": "create", "identifier": "e5", "attributes": {"emp_id": "e5", "login": "erin", "email": "erin@hr.example", "state": "active"}}`,
 		`{"operation": "explode", "identifier": "e9"}`,
 		`{"operation": "create", "identifier": "e3", "attributes": {"emp_id": "e3", "login": "carol", "email": "carol@hr.example", "state": "active"}}`)
@@ -245,7 +182,7 @@ func TestFailingMessageIsDeadLettered(t *testing.T) {
 	if got := users(t, b); len(got) != 2 {
 		t.Errorf("users %v, want erin and carol", got)
 	}
-	if n := depth(t, ch, q); n != 0 {
+	if n := amqptest.Depth(t, ch, q); n != 0 {
 		t.Errorf("%d messages left in the queue", n)
 	}
 	d, ok, err := ch.Get(dlq, true)
@@ -261,10 +198,10 @@ func TestFailingMessageIsDeadLettered(t *testing.T) {
 // is read from the resource.
 func TestNotificationReadsTheObject(t *testing.T) {
 	t.Parallel()
-	url, ch := broker(t)
-	q := queue(t, ch, "hr-notify")
+	url, ch := amqptest.Broker(t)
+	q := amqptest.Queue(t, ch, "hr-notify")
 	b := setup(t, config(url, q, "max_messages = 1\nmessage_format = \"notification\""))
-	publish(t, ch, q, `{"identifier": "e3"}`)
+	amqptest.Publish(t, ch, q, `{"identifier": "e3"}`)
 	r := run(t, b, "hr-async")
 	if r.State != state.RunSucceeded {
 		t.Fatalf("async run: %s", describe(r))
@@ -291,8 +228,8 @@ func equal(a, b map[string]string) bool {
 // what was not acknowledged, and every message takes effect once.
 func TestConnectionDropsMidStream(t *testing.T) {
 	t.Parallel()
-	url, ch := broker(t)
-	q := queue(t, ch, "hr-stream")
+	url, ch := amqptest.Broker(t)
+	q := amqptest.Queue(t, ch, "hr-stream")
 	addr := strings.TrimSuffix(strings.SplitN(strings.TrimPrefix(url, "amqp://"), "@", 2)[1], "/")
 	proxy := connectortest.NewProxy(t, addr)
 	through := strings.Replace(url, addr, proxy.Addr(), 1)
@@ -302,7 +239,7 @@ func TestConnectionDropsMidStream(t *testing.T) {
 	for i := range n {
 		bodies = append(bodies, fmt.Sprintf(`{"operation": "create", "identifier": "s%03d", "attributes": {"emp_id": "s%03d", "login": "user%03d", "email": "u%03d@hr.example", "state": "active"}}`, i, i, i, i))
 	}
-	publish(t, ch, q, bodies...)
+	amqptest.Publish(t, ch, q, bodies...)
 	done := make(chan *state.Run, 1)
 	go func() { done <- run(t, b, "hr-async") }()
 	// Drop the connection once the stream is under way.
@@ -324,7 +261,7 @@ func TestConnectionDropsMidStream(t *testing.T) {
 	if got := r.Activities[0].Statistics["users.add"]; got != n {
 		t.Errorf("users.add = %d, want %d: each message takes effect once", got, n)
 	}
-	if left := depth(t, ch, q); left != 0 {
+	if left := amqptest.Depth(t, ch, q); left != 0 {
 		t.Errorf("%d messages left in the queue", left)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
+	"github.com/syncline/syncline/engine/asyncupdate/amqptest"
 	"github.com/syncline/syncline/state"
 )
 
@@ -19,17 +20,17 @@ func BenchmarkAsyncUpdate(b *testing.B) {
 	const n = 20000
 	for range b.N {
 		b.StopTimer()
-		url, ch := broker(b)
-		q := queue(b, ch, "bench")
+		url, ch := amqptest.Broker(b)
+		q := amqptest.Queue(b, ch, "bench")
 		bodies := make([]string, n)
 		for i := range n {
 			bodies[i] = fmt.Sprintf(`{"operation": "create", "identifier": "b%06d", "attributes": {"emp_id": "b%06d", "login": "user%06d", "email": "u%06d@hr.example", "state": "active"}}`, i, i, i, i)
 		}
-		publish(b, ch, q, bodies...)
+		amqptest.Publish(b, ch, q, bodies...)
 		bare := time.Now()
 		drain(b, ch, q, n)
 		bareTook := time.Since(bare)
-		publish(b, ch, q, bodies...)
+		amqptest.Publish(b, ch, q, bodies...)
 		bundle := setup(b, config(url, q, fmt.Sprintf("prefetch = 500\nmax_messages = %d", n)))
 		b.StartTimer()
 		start := time.Now()

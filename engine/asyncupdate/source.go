@@ -149,9 +149,11 @@ func (s *Source) Receive(ctx context.Context, max int) ([]synchronization.Messag
 		default:
 		}
 		if linger == nil {
-			t := s.clock.NewTimer(batchLinger)
+			// Real time, not the run's clock: the linger waits for the
+			// network, not for anything a test's clock could stand for.
+			t := time.NewTimer(batchLinger)
 			defer t.Stop()
-			linger = t.C()
+			linger = t.C
 		}
 		select {
 		case d, open := <-s.deliveries:
