@@ -141,6 +141,9 @@ func (s *Server) stop(ctx context.Context, graceful bool) error {
 	s.lifecycle.Unlock()
 	s.cfg.Logger.Info("server stopping", "grace_period", s.cfg.GracePeriod, "graceful", graceful)
 	s.stopLoops()
+	if graceful {
+		s.stopConsumers(context.WithoutCancel(ctx))
+	}
 	s.notify()
 	finished := make(chan struct{})
 	go func() {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/syncline/syncline/config"
@@ -79,6 +80,34 @@ func (s *Server) keepConsumers(ctx context.Context) {
 		}
 		log.Info("consumer run queued", "run", run.ID)
 		s.notify()
+	}
+}
+
+// stopConsumers asks the consumer runs this server's workers have
+// running to stop: a consumer never ends on its own, and may stop at any
+// time (what it has not acknowledged stays in its queue). They end
+// cancelled within a heartbeat, instead of waiting out the grace period
+// to be interrupted; the next serve starts them again.
+func (s *Server) stopConsumers(ctx context.Context) {
+	cat := s.catalog.Load()
+	if cat == nil {
+		return
+	}
+	for _, t := range cat.Tasks() {
+		if !isConsumer(t) {
+			continue
+		}
+		active, err := s.cfg.Store.RunListActive(ctx, t.Name)
+		if err != nil {
+			continue
+		}
+		for _, r := range active {
+			if r.State == state.RunRunning && strings.HasPrefix(r.ClaimedBy, s.cfg.WorkerID+":") && !r.CancelRequested {
+				if _, err := s.cfg.Store.RunCancel(ctx, r.ID, "serve: stopping", s.cfg.Clock.Now()); err != nil {
+					s.cfg.Logger.Error("stopping a consumer failed", "run", r.ID, "error", err)
+				}
+			}
+		}
 	}
 }
 

@@ -144,6 +144,11 @@ func (p *pass) asyncCommit(ctx context.Context, ls *liveStream, src MessageSourc
 	if err := p.commit(ctx, ls.repo, ls.rec, items); err != nil {
 		return 0, err
 	}
+	// The accounts the batch provisions are written now: a consumer may
+	// wait long for its next message, and nothing held would go before it.
+	if err := p.x.flush(ctx, p.job.now()); err != nil {
+		return 0, err
+	}
 	if p.job.Mode != config.ModeFull {
 		return int64(len(msgs)), nil
 	}
