@@ -59,6 +59,13 @@ func AsyncUpdate(ctx context.Context, job *Job, src MessageSource) error {
 }
 
 func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource) error {
+	// A consumer may never end, and so never reach the completion of
+	// pending operations every synchronization ends with: it does it
+	// first, for what an earlier run (one killed after its commit, say)
+	// left queued.
+	if err := finish(ctx, p.job, p.w, rec); err != nil {
+		return err
+	}
 	p.idx = newShadowIndex(0)
 	session, err := p.job.Store.RepositorySession(ctx)
 	if err != nil {
