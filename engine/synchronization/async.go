@@ -90,6 +90,7 @@ func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource)
 		}
 		n, err := p.asyncBatch(ctx, ls, src, msgs)
 		taken += n
+		rec.SetOutput("messages", fmt.Sprint(taken)) // a consumer's progress, while it runs
 		if err != nil {
 			return err
 		}
