@@ -65,32 +65,7 @@ func mustExec(b *testing.B, db *sql.DB, stmt string) {
 	}
 }
 
-const liveBenchConfig = `
-resource "src" {
-  connector = "sql"
-  connection {
-    driver             = "sqlite"
-    dsn                = "src.db"
-    table              = "people"
-    key                = "emp_id"
-    columns            = ["emp_id", "login", "email"]
-    change_column      = "seq"
-    change_column_type = "sequence"
-  }
-  object_type "account" {
-    correlate {
-      employee_number = attributes.emp_id
-    }
-    inbound {
-      name            = attributes.login
-      email           = attributes.email
-      employee_number = attributes.emp_id
-    }
-    reactions {
-      unmatched = "add_focus"
-    }
-  }
-}
+const liveBenchConfig = sqlSource + `
 task "src-import" {
   activity "import" {
     resource = resource.src

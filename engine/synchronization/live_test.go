@@ -122,32 +122,7 @@ func TestLiveSyncStartsWithAFullPass(t *testing.T) {
 // nothing else.
 func TestLiveSyncFromATable(t *testing.T) {
 	t.Parallel()
-	b := setup(t, map[string]string{"main.hcl": `
-resource "src" {
-  connector = "sql"
-  connection {
-    driver             = "sqlite"
-    dsn                = "src.db"
-    table              = "people"
-    key                = "emp_id"
-    columns            = ["emp_id", "login", "email"]
-    change_column      = "seq"
-    change_column_type = "sequence"
-  }
-  object_type "account" {
-    correlate {
-      employee_number = attributes.emp_id
-    }
-    inbound {
-      name            = attributes.login
-      email           = attributes.email
-      employee_number = attributes.emp_id
-    }
-    reactions {
-      unmatched = "add_focus"
-    }
-  }
-}
+	b := setup(t, map[string]string{"main.hcl": sqlSource + `
 task "src-live" {
   activity "live_sync" {
     resource = resource.src
@@ -217,3 +192,33 @@ func TestLiveSyncStoppedKeepsItsToken(t *testing.T) {
 		t.Error("the token did not move after the run again")
 	}
 }
+
+// sqlSource is a sql resource whose changes its change_column tells (a
+// sequence), people correlated by emp_id.
+const sqlSource = `
+resource "src" {
+  connector = "sql"
+  connection {
+    driver             = "sqlite"
+    dsn                = "src.db"
+    table              = "people"
+    key                = "emp_id"
+    columns            = ["emp_id", "login", "email"]
+    change_column      = "seq"
+    change_column_type = "sequence"
+  }
+  object_type "account" {
+    correlate {
+      employee_number = attributes.emp_id
+    }
+    inbound {
+      name            = attributes.login
+      email           = attributes.email
+      employee_number = attributes.emp_id
+    }
+    reactions {
+      unmatched = "add_focus"
+    }
+  }
+}
+`
