@@ -12,24 +12,8 @@ import (
 // ShadowsEach calls fn for every shadow of resource's kind/intent, by key;
 // an error fn returns stops the walk and is returned as it is.
 func (s *Store) ShadowsEach(ctx context.Context, resource, kind, intent string, fn func(*Shadow) error) error {
-	return s.readFn(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+shadowColumns+` FROM shadows
+	return readEach(ctx, s, scanShadow, fn, `SELECT `+shadowColumns+` FROM shadows
 WHERE resource = ? AND kind = ? AND intent = ? ORDER BY key`, resource, kind, intent)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			sh, err := scanShadow(rows)
-			if err != nil {
-				return err
-			}
-			if err := fn(sh); err != nil {
-				return callbackError{err}
-			}
-		}
-		return rows.Err()
-	})
 }
 
 // UserNames returns every user's name by ID.

@@ -45,18 +45,25 @@ func (s *Store) UserGet(ctx context.Context, name string) (*User, error) {
 // UsersEach calls fn for every user, by name; an error fn returns stops the
 // walk and is returned as it is.
 func (s *Store) UsersEach(ctx context.Context, fn func(*User) error) error {
+	return readEach(ctx, s, scanUser, fn, `SELECT `+userColumns+` FROM users ORDER BY name`)
+}
+
+// readEach runs query in one read transaction and calls fn with each row
+// as scan reads it; an error fn returns stops the walk and is returned as
+// it is (callbackError).
+func readEach[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), fn func(T) error, query string, args ...any) error {
 	return s.readFn(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			u, err := scanUser(rows)
+			v, err := scan(rows)
 			if err != nil {
 				return err
 			}
-			if err := fn(u); err != nil {
+			if err := fn(v); err != nil {
 				return callbackError{err}
 			}
 		}
@@ -121,21 +128,10 @@ ORDER BY next_attempt_at, id LIMIT ?`, resource, formatTime(due), limit)
 
 func (s *Store) readShadows(ctx context.Context, query string, args ...any) ([]*Shadow, error) {
 	var shadows []*Shadow
-	err := s.readFn(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			sh, err := scanShadow(rows)
-			if err != nil {
-				return err
-			}
-			shadows = append(shadows, sh)
-		}
-		return rows.Err()
-	})
+	err := readEach(ctx, s, scanShadow, func(sh *Shadow) error {
+		shadows = append(shadows, sh)
+		return nil
+	}, query, args...)
 	return shadows, err
 }
 
