@@ -114,20 +114,19 @@ func (p *pass) asyncBatch(ctx context.Context, ls *liveStream, src MessageSource
 			return 0, err // the resource: nothing is acknowledged
 		}
 		if err != nil {
-			if stop := p.itemError(ls.rec, messageItem(m), err); stop != nil || p.job.Mode != config.ModeFull {
-				if stop != nil {
-					// What came before the failing message is processed
-					// and acknowledged; it and what follows are not.
-					n, err := p.asyncCommit(ctx, ls, src, changes, good)
-					if err != nil {
-						return n, err
-					}
-					return n, stop
+			if stop := p.itemError(ls.rec, messageItem(m), err); stop != nil {
+				// What came before the failing message is processed and
+				// acknowledged; it and what follows are not.
+				n, err := p.asyncCommit(ctx, ls, src, changes, good)
+				if err != nil {
+					return n, err
 				}
-				continue
+				return n, stop
 			}
-			if err := src.DeadLetter(m, err); err != nil {
-				return 0, err
+			if p.job.Mode == config.ModeFull { // preview and dry_run set nothing aside
+				if err := src.DeadLetter(m, err); err != nil {
+					return 0, err
+				}
 			}
 			continue
 		}

@@ -198,7 +198,7 @@ func (x *executor) operation(conn connector.Connector, s *step) (connector.Opera
 	case state.OpRename:
 		if _, ok := conn.(connector.Renamer); !ok || !conn.Capabilities().Rename {
 			return connector.Operation{}, &connector.Error{Kind: connector.ErrUnsupported, Op: "rename", Resource: sh.Resource, Object: sh.Identifier,
-				Err:  fmt.Errorf("the outbound mappings give the object the new identifier %q, and the %s connector cannot rename objects", p.Identifier, x.w.cfg.Resources[sh.Resource].Connector),
+				Err:  fmt.Errorf("the outbound mappings give the object the new identifier %q, and the %s connector cannot rename objects", p.Identifier, x.connectorName(sh.Resource)),
 				Hint: "Rename the object on the resource by hand, or keep the identifier stable."}
 		}
 		return connector.RenameOp(sh.Identifier, p.Identifier), nil
@@ -210,4 +210,13 @@ func (x *executor) operation(conn connector.Connector, s *step) (connector.Opera
 // not carried out because the run was cancelled or timed out.
 func isContextError(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// connectorName is the connector of the resource name, as configured ("the
+// resource's" when the configuration no longer has it).
+func (x *executor) connectorName(name string) string {
+	if res := x.w.cfg.Resources[name]; res != nil {
+		return res.Connector
+	}
+	return "resource's"
 }

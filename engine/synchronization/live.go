@@ -82,7 +82,11 @@ func (p *pass) liveStart(ctx context.Context, rec Recorder, feed connector.Chang
 			return err
 		}
 	}
-	rec.SetOutput("start", map[bool]string{true: "full pass, then changes from its start", false: "changes from now"}[start == config.LiveSyncStartFull])
+	if start == config.LiveSyncStartFull {
+		rec.SetOutput("start", "full pass, then changes from its start")
+	} else {
+		rec.SetOutput("start", "changes from now")
+	}
 	if p.job.Mode != config.ModeFull {
 		return nil // the token is not stored: the next full run starts again
 	}
