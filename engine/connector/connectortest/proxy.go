@@ -17,11 +17,8 @@ type Proxy struct {
 	conns  []net.Conn
 	cut    bool
 	// budget is how many more bytes clients may send before the proxy
-	// cuts (CutAfter) or drops (DropAfter); negative for no limit.
+	// cuts (CutAfter); negative for no limit.
 	budget atomic.Int64
-	// dropOnly makes the budget's end drop the connections and keep
-	// accepting new ones, as a network blip does.
-	dropOnly atomic.Bool
 }
 
 // NewProxy starts a proxy on a loopback port to target ("host:port"); it
@@ -59,15 +56,9 @@ func (p *Proxy) Cut() {
 // doing, such as a batch of writes.
 func (p *Proxy) CutAfter(n int64) { p.budget.Store(n) }
 
-// DropAfter drops every connection once clients have sent n more bytes
-// towards the server, and goes on accepting new ones: a connection lost
-// in the middle of a stream, which the client may open again.
-func (p *Proxy) DropAfter(n int64) {
-	p.dropOnly.Store(true)
-	p.budget.Store(n)
-}
-
-// Drop closes every forwarded connection; new ones are still accepted.
+// Drop closes every forwarded connection and goes on accepting new ones:
+// a connection lost in the middle of a stream, which the client may open
+// again.
 func (p *Proxy) Drop() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -100,12 +91,7 @@ func (p *Proxy) upstream(dst, src net.Conn) {
 		n, err := src.Read(buf)
 		if n > 0 {
 			if p.spend(n) {
-				if p.dropOnly.Load() {
-					p.budget.Store(-1)
-					p.Drop()
-				} else {
-					p.Cut()
-				}
+				p.Cut()
 				return
 			}
 			if _, werr := dst.Write(buf[:n]); werr != nil {
