@@ -70,6 +70,8 @@ type RepositoryTx struct {
 	buf  []byte   // attributes being encoded
 	held heldRows // rows not inserted yet (repository_buffered.go)
 	kept *keptStmts
+	// pre is what Prefetch read (repository_prefetch.go); nil when none.
+	pre *prefetched
 }
 
 // Now is the store's clock when the transaction began; every time the

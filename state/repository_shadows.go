@@ -24,6 +24,9 @@ func (r *RepositoryTx) ShadowByID(id int64) (*Shadow, error) {
 // ShadowByKey returns the shadow of the object with key in resource's
 // object type kind/intent, or nil when there is none.
 func (r *RepositoryTx) ShadowByKey(resource, kind, intent, key string) (*Shadow, error) {
+	if sh, ok := r.pre.shadowByKey(resource, kind, intent, key); ok {
+		return sh, nil
+	}
 	var shadows []*Shadow
 	// Only new shadows wait to be inserted: unless one of them has the
 	// key, the table answers as it would once they are in, and they can
@@ -54,6 +57,9 @@ func (r *RepositoryTx) holdsKey(resource, kind, intent, key string) bool {
 // ShadowsOfUser returns the shadows linked to user userID, ordered by
 // resource, kind, intent and key.
 func (r *RepositoryTx) ShadowsOfUser(userID int64) ([]*Shadow, error) {
+	if shadows, ok := r.pre.shadowsOf(userID); ok {
+		return shadows, nil
+	}
 	return r.shadows(stmtShadowsOfUser, userID)
 }
 
@@ -84,6 +90,7 @@ func (r *RepositoryTx) PutShadow(sh *Shadow) error {
 	if err != nil {
 		return r.fail(err)
 	}
+	r.pre.wroteShadow(sh)
 	if sh.ID == 0 {
 		return r.insertShadow(sh, cols)
 	}
@@ -112,6 +119,7 @@ func (r *RepositoryTx) insertShadow(sh *Shadow, cols []any) error {
 // DeleteShadow removes the shadow with ID id; one that does not exist is
 // no error.
 func (r *RepositoryTx) DeleteShadow(id int64) error {
+	r.pre.forgetShadowID(id)
 	if _, err := r.exec(stmtDeleteShadow, id); err != nil {
 		return r.fail(err)
 	}

@@ -12,6 +12,9 @@ const userColumns = `id, name, status, attributes, created_at, updated_at`
 
 // UserByID returns the user with ID id, or nil when there is none.
 func (r *RepositoryTx) UserByID(id int64) (*User, error) {
+	if u, ok := r.pre.user(id); ok {
+		return u, nil
+	}
 	return r.oneUser(stmtUserByID, id)
 }
 
@@ -65,6 +68,7 @@ func (r *RepositoryTx) UpdateUser(u *User) error {
 	if err != nil {
 		return r.fail(err)
 	}
+	r.pre.wroteUser(u.ID)
 	res, err := r.exec(stmtUpdateUser, u.Name, u.Status, attrs, r.nowText, u.ID)
 	if isUniqueViolation(err) {
 		return r.fail(&UserExistsError{Name: u.Name})
@@ -88,6 +92,7 @@ func (r *RepositoryTx) UpdateUser(u *User) error {
 // (owner 0). Deleting a user that does
 // not exist does nothing.
 func (r *RepositoryTx) DeleteUser(id int64) error {
+	r.pre = nil // its shadows lose their owner
 	if _, err := r.exec(stmtDeleteUser, id); err != nil {
 		return r.fail(err)
 	}

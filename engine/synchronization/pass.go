@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -301,6 +302,9 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 		if d.pre, err = p.precorrelate(r, batch); err != nil {
 			return nil, err
 		}
+		if err := p.prefetch(r, batch); err != nil {
+			return nil, err
+		}
 		for _, it := range batch {
 			due, ch, stop, err := p.one(d, r, rec, it)
 			if err != nil {
@@ -313,6 +317,26 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 		}
 		return nil, nil
 	})
+}
+
+// prefetch reads at once the shadows the batch's decisions will read,
+// with their owners and the owners' other shadows (state.Prefetch).
+func (p *pass) prefetch(r *state.RepositoryTx, batch []*item) error {
+	keys := make([]string, 0, len(batch))
+	for _, it := range batch {
+		if it.known || it.deleted != nil || p.rt.provisions() {
+			keys = append(keys, it.key)
+		}
+	}
+	if len(keys) < 2 {
+		return nil // one read is one read
+	}
+	for chunk := range slices.Chunk(keys, state.MaxPrefetch) {
+		if err := r.Prefetch(p.rt.res.Name, p.rt.ot.Kind, p.rt.ot.Intent, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // emitFunc hands writeBatch what one item did: the pending operations to
