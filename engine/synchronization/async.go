@@ -72,7 +72,7 @@ func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource)
 		return err
 	}
 	defer session.Close()
-	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt), repo: session.RepositoryWrite}
+	ls := &liveStream{p: p, rec: rec, om: newObjectMappings(p.w, p.rt), repo: session.RepositoryWrite}
 	// A batch is what the broker may have in flight: prefetch messages.
 	size := config.DefaultPrefetch
 	if u := p.job.Activity.AsyncUpdate; u != nil && u.Prefetch > 0 {

@@ -45,19 +45,13 @@ func (p *pass) liveSync(ctx context.Context, rec Recorder) error {
 		return err
 	}
 	defer session.Close()
-	ls := &liveStream{ctx: ctx, p: p, rec: rec, om: newObjectMappings(p.w, p.rt), from: held.Token, repo: session.RepositoryWrite}
+	ls := &liveStream{p: p, rec: rec, om: newObjectMappings(p.w, p.rt), from: held.Token, repo: session.RepositoryWrite}
 	p.idx = newShadowIndex(0) // no index: each object's shadow is read as it comes
-	final, err := feed.Changes(ctx, held.Token, ls.take)
-	if err != nil {
-		if errors.Is(err, errLiveStop) {
-			return p.stopErr
-		}
-		return err
+	final, err := ls.run(ctx, feed)
+	if errors.Is(err, errLiveStop) {
+		return p.stopErr
 	}
-	if err := ls.commit(ctx, final); err != nil {
-		if errors.Is(err, errLiveStop) {
-			return p.stopErr
-		}
+	if err != nil {
 		return err
 	}
 	rec.SetOutput("changes", fmt.Sprint(ls.taken))
@@ -107,41 +101,86 @@ func (p *pass) token(tok string) state.SyncToken {
 // itself is the pass's stopErr.
 var errLiveStop = errors.New("live synchronization stopped by its policy")
 
-// liveStream gathers the feed's changes into batches and commits each
-// with the token that resumes after it.
+// liveStream takes the feed's changes in batches and commits each with
+// the token that resumes after it.
 type liveStream struct {
-	ctx context.Context
-	p   *pass
+	p *pass
 	// repo runs the batches' transactions: a repository session's, whose
 	// prepared statements last from one batch to the next.
 	repo  repoFunc
 	rec   Recorder
 	om    *objectMappings
 	from  string
-	batch []connector.Change
 	taken int64
 	// untold counts the changes committed since the token last moved.
 	untold int64
 }
 
-// take is the feed's callback.
-func (ls *liveStream) take(c connector.Change) error {
-	ls.batch = append(ls.batch, c)
-	if len(ls.batch) < ls.p.job.Activity.BatchSize {
-		return nil
+// liveBatch is a batch of changes and the token that resumes after them
+// ("" when the feed gives none part way).
+type liveBatch struct {
+	changes []connector.Change
+	tok     string
+}
+
+// run reads the feed on a goroutine of its own, a batch ahead of the
+// commits, and commits its batches in order; the feed's final token is
+// committed last, with the changes after the last full batch. It returns
+// the final token.
+//
+// A feed without a resume token per change (c.Token "") has its batches
+// committed without moving the token, which moves at the end: a run cut
+// short takes them again, and finds them unchanged.
+func (ls *liveStream) run(ctx context.Context, feed connector.ChangeFeed) (string, error) {
+	feedCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan liveBatch, 1)
+	var (
+		final   string
+		feedErr error
+	)
+	send := func(b liveBatch) error {
+		select {
+		case batches <- b:
+			return nil
+		case <-feedCtx.Done():
+			return feedCtx.Err()
+		}
 	}
-	// A feed without a resume token per change (c.Token "") has its
-	// batches committed without moving the token, which moves at the end:
-	// a run cut short takes them again, and finds them unchanged.
-	return ls.commit(ls.ctx, c.Token)
+	go func() {
+		defer close(batches)
+		var batch []connector.Change
+		size := ls.p.job.Activity.BatchSize
+		final, feedErr = feed.Changes(feedCtx, ls.from, func(c connector.Change) error {
+			if batch = append(batch, c); len(batch) < size {
+				return nil
+			}
+			b := liveBatch{changes: batch, tok: c.Token}
+			batch = nil
+			return send(b)
+		})
+		if feedErr == nil {
+			feedErr = send(liveBatch{changes: batch, tok: final})
+		}
+	}()
+	var err error
+	for b := range batches {
+		if err == nil {
+			if err = ls.commit(ctx, b.changes, b.tok); err != nil {
+				cancel() // the feed stops at its next change; the rest is drained
+			}
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	return final, feedErr
 }
 
 // commit processes the batch and stores tok in its transaction (in full
 // mode, unless a policy stop ended the batch early).
-func (ls *liveStream) commit(ctx context.Context, tok string) error {
+func (ls *liveStream) commit(ctx context.Context, batch []connector.Change, tok string) error {
 	p := ls.p
-	batch := ls.batch
-	ls.batch = nil
 	items, err := ls.items(ctx, batch)
 	if err != nil {
 		return err
