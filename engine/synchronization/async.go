@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
@@ -78,8 +79,8 @@ func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource)
 	if u := p.job.Activity.AsyncUpdate; u != nil && u.Prefetch > 0 {
 		size = u.Prefetch
 	}
-	var taken int64
-	defer func() { rec.SetOutput("messages", fmt.Sprint(taken)) }()
+	prog := consumerProgress{rec: rec}
+	defer prog.report()
 	for ctx.Err() == nil {
 		msgs, err := src.Receive(ctx, size)
 		if err != nil {
@@ -89,8 +90,7 @@ func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource)
 			break
 		}
 		n, err := p.asyncBatch(ctx, ls, src, msgs)
-		taken += n
-		rec.SetOutput("messages", fmt.Sprint(taken)) // a consumer's progress, while it runs
+		prog.took(n, p.job.now()) // a consumer's progress, while it runs
 		if err != nil {
 			return err
 		}
@@ -207,4 +207,56 @@ func messageItem(m Message) string {
 		return m.Change.ID
 	}
 	return "message"
+}
+
+// consumerProgress keeps a consumer's outputs as it goes: messages (taken
+// in all), last_message (when the last batch was taken) and rate (messages
+// a second over the last minute of batches).
+type consumerProgress struct {
+	rec    Recorder
+	taken  int64
+	recent []batchTaken
+	last   time.Time
+}
+
+type batchTaken struct {
+	at time.Time
+	n  int64
+}
+
+// rateWindow is how far back the rate looks.
+const rateWindow = time.Minute
+
+func (c *consumerProgress) took(n int64, now time.Time) {
+	if n == 0 {
+		c.report()
+		return
+	}
+	c.taken, c.last = c.taken+n, now
+	c.recent = append(c.recent, batchTaken{now, n})
+	drop := 0
+	for drop < len(c.recent)-1 && now.Sub(c.recent[drop].at) > rateWindow {
+		drop++
+	}
+	c.recent = c.recent[drop:]
+	c.report()
+}
+
+func (c *consumerProgress) report() {
+	c.rec.SetOutput("messages", fmt.Sprint(c.taken))
+	if c.last.IsZero() {
+		return
+	}
+	c.rec.SetOutput("last_message", c.last.UTC().Format(time.RFC3339))
+	// The rate counts the batches after the window's first, over the time
+	// since it: one batch alone has no rate yet.
+	if len(c.recent) > 1 {
+		var n int64
+		for _, b := range c.recent[1:] {
+			n += b.n
+		}
+		if span := c.recent[len(c.recent)-1].at.Sub(c.recent[0].at); span > 0 {
+			c.rec.SetOutput("rate", fmt.Sprintf("%.1f/s", float64(n)/span.Seconds()))
+		}
+	}
 }

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"io"
 	"text/tabwriter"
 	"time"
 
@@ -86,8 +87,31 @@ func (v *TasksHuman) Show(t TaskList, rt *state.TaskRuntime, runs []state.Run) {
 		fmt.Fprintf(w, "  live sync: %s on %s/%s/%s at %s — %d %s taken, moved by run %d at %s\n",
 			tok.Activity, tok.Resource, tok.Kind, tok.Intent, printable(tok.Token, 80), tok.Changes, Plural("change", int(tok.Changes)), tok.RunID, FormatTime(tok.UpdatedAt))
 	}
+	for _, r := range runs {
+		if r.State == state.RunRunning {
+			writeConsuming(w, r)
+		}
+	}
 	fmt.Fprintln(w, "\nRecent runs:")
 	WriteRunsTable(w, runs)
+}
+
+// writeConsuming writes where the async_update activities of running run
+// r stand: messages taken, rate and the last message's time.
+func writeConsuming(w io.Writer, r state.Run) {
+	for _, a := range r.Activities {
+		if a.Type != config.ActivityAsyncUpdate || a.Output["messages"] == "" {
+			continue
+		}
+		fmt.Fprintf(w, "  consuming: run %d, %s: %s messages", r.ID, a.Name, a.Output["messages"])
+		if rate := a.Output["rate"]; rate != "" {
+			fmt.Fprintf(w, ", %s over the last minute", rate)
+		}
+		if at, err := time.Parse(time.RFC3339, a.Output["last_message"]); err == nil {
+			fmt.Fprintf(w, ", the last at %s", at.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // Suspended writes "Suspended task.NAME." and how to resume it.
