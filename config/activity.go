@@ -70,7 +70,7 @@ var ActivitySchemas = map[string]*hcl.BodySchema{
 	},
 	ActivityAsyncUpdate: {
 		Attributes: join(required("resource", "url", "queue"),
-			attrs("name", "kind", "intent", "prefetch", "max_messages", "idle_timeout", "message_format", "dead_letter_queue", "max_message_size")),
+			attrs("name", "kind", "intent", "threads", "prefetch", "max_messages", "idle_timeout", "message_format", "dead_letter_queue", "max_message_size")),
 		Blocks: policyBlocks,
 	},
 	ActivityPropagation: {

@@ -44,6 +44,9 @@ func activityAttribute(w specWriter, a *config.Activity, name string) {
 	case "filter":
 		w.expr(name, a.Filter)
 	case "threads":
+		if a.Type == config.ActivityAsyncUpdate && a.Threads == 1 {
+			return // written only when set: async_update had no threads before, and its specs see no change
+		}
 		w.int(name, a.Threads)
 	case "max_items":
 		w.int(name, a.MaxItems)

@@ -275,3 +275,39 @@ func count(t *testing.T, b *enginetest.Bundle) int {
 	}
 	return n
 }
+
+// TestThreadsKeepTheOrderOfAnIdentifier: with threads = 4, the changes of
+// one person in one batch — a modification after a modification (of the
+// same attribute, of another), a deletion after a creation — take effect
+// in the order they were published.
+func TestThreadsKeepTheOrderOfAnIdentifier(t *testing.T) {
+	t.Parallel()
+	url, ch := amqptest.Broker(t)
+	q := amqptest.Queue(t, ch, "hr-changes")
+	const n = 40
+	b := setup(t, config(url, q, fmt.Sprintf("threads = 4\nprefetch = 100\nmax_messages = %d", 2*n+4)))
+	if r := run(t, b, "hr-import"); r.State != state.RunSucceeded {
+		t.Fatal(describe(r))
+	}
+	var bodies []string
+	for i := range n {
+		bodies = append(bodies,
+			fmt.Sprintf(`{"operation": "modify", "identifier": "e1", "attributes": {"email": "alice-%d@new.example"}}`, i),
+			fmt.Sprintf(`{"operation": "modify", "identifier": "e3", "attributes": {"email": "carol-%d@new.example"}}`, i))
+	}
+	bodies = append(bodies,
+		`{"operation": "create", "identifier": "e5", "attributes": {"emp_id": "e5", "login": "erin", "email": "erin@hr.example", "state": "active"}}`,
+		`{"operation": "delete", "identifier": "e5"}`,
+		`{"operation": "modify", "identifier": "e2", "attributes": {"email": "bob@new.example"}}`,
+		`{"operation": "modify", "identifier": "e2", "attributes": {"state": "terminated"}}`)
+	amqptest.Publish(t, ch, q, bodies...)
+	r := run(t, b, "hr-async")
+	if r.State != state.RunSucceeded || r.Activities[0].Output["messages"] != fmt.Sprint(2*n+4) {
+		t.Fatalf("async run: %s", describe(r))
+	}
+	want := map[string]string{"alice": fmt.Sprintf("active alice-%d@new.example", n-1), "bob": "disabled bob@new.example",
+		"carol": fmt.Sprintf("active carol-%d@new.example", n-1), "erin": "disabled erin@hr.example"}
+	if got := users(t, b); !equal(got, want) {
+		t.Errorf("users %v, want %v", got, want)
+	}
+}

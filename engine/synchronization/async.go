@@ -102,16 +102,34 @@ func (p *pass) asyncUpdate(ctx context.Context, rec Recorder, src MessageSource)
 }
 
 // asyncBatch processes msgs in one transaction and acknowledges them once
-// it committed; it returns how many were taken.
+// it committed; it returns how many were taken. A message about an object
+// an earlier message of the batch is about ends the transaction before
+// it: its change is read (a modification merged with the shadow, a
+// deletion's shadow found) after the earlier one's effects are committed,
+// so the changes of one object take effect in the order they came.
 func (p *pass) asyncBatch(ctx context.Context, ls *liveStream, src MessageSource, msgs []Message) (int64, error) {
 	var (
 		changes []connector.Change
 		good    []Message
+		taken   int64
+		seen    = map[string]bool{}
 	)
 	for _, m := range msgs {
+		if key := connector.MatchKey(p.conn, m.Change.ID); m.Err == nil && m.Change.ID != "" {
+			if seen[key] {
+				n, err := p.asyncCommit(ctx, ls, src, changes, good)
+				taken += n
+				if err != nil {
+					return taken, err
+				}
+				changes, good = nil, nil
+				clear(seen)
+			}
+			seen[key] = true
+		}
 		c, err := p.messageChange(ctx, m)
 		if err != nil && !isObjectErr(err) && m.Err == nil {
-			return 0, err // the resource: nothing is acknowledged
+			return taken, err // the resource: nothing more is acknowledged
 		}
 		if err != nil {
 			if stop := p.itemError(ls.rec, messageItem(m), err); stop != nil {
@@ -119,20 +137,21 @@ func (p *pass) asyncBatch(ctx context.Context, ls *liveStream, src MessageSource
 				// acknowledged; it and what follows are not.
 				n, err := p.asyncCommit(ctx, ls, src, changes, good)
 				if err != nil {
-					return n, err
+					return taken + n, err
 				}
-				return n, stop
+				return taken + n, stop
 			}
 			if p.job.Mode == config.ModeFull { // preview and dry_run set nothing aside
 				if err := src.DeadLetter(m, err); err != nil {
-					return 0, err
+					return taken, err
 				}
 			}
 			continue
 		}
 		changes, good = append(changes, c), append(good, m)
 	}
-	return p.asyncCommit(ctx, ls, src, changes, good)
+	n, err := p.asyncCommit(ctx, ls, src, changes, good)
+	return taken + n, err
 }
 
 // asyncCommit decides and applies the changes of msgs and acknowledges
