@@ -3,6 +3,8 @@ package asyncupdate_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -11,13 +13,17 @@ import (
 	"github.com/syncline/syncline/state"
 )
 
-// BenchmarkAsyncUpdate: async_update of 20,000 create messages (prefetch
-// 500: a transaction per 500), every effect committed, beside a bare
-// consumer draining 20,000 messages of the same queue with auto-ack in the
-// same run. docs/performance.md records the figures (issue 17: ≥ 10,000
+// BenchmarkAsyncUpdate: async_update of 20,000 create messages (or
+// $SYNCLINE_BENCH_ASYNC_MESSAGES; issue 17 asks for 100,000; prefetch 500:
+// a transaction per 500), every effect committed, beside a bare consumer
+// draining as many messages of the same queue with auto-ack in the same
+// run. docs/performance.md records the figures (issue 17: ≥ 10,000
 // messages/s and ≥ 0.3× the bare consumer).
 func BenchmarkAsyncUpdate(b *testing.B) {
-	const n = 20000
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("SYNCLINE_BENCH_ASYNC_MESSAGES")); err == nil && v > 0 {
+		n = v
+	}
 	for range b.N {
 		b.StopTimer()
 		url, ch := amqptest.Broker(b)
