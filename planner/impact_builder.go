@@ -185,7 +185,9 @@ func sortedCounts(m map[string]int) []AttributeCount {
 	for name, n := range m {
 		out = append(out, AttributeCount{Name: name, Count: n})
 	}
-	slices.SortFunc(out, func(a, b AttributeCount) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name)) })
+	slices.SortFunc(out, func(a, b AttributeCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name))
+	})
 	return out
 }
 
