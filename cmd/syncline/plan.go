@@ -40,7 +40,7 @@ func (a *app) planCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "save the plan to `FILE` for apply", TakesFile: true},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
-		}, planFlags()...),
+		}, append(planFlags(), impactFlags()...)...),
 		Action: a.planAction,
 	}
 }
@@ -51,6 +51,10 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	view, err := a.planView(cmd)
+	if err != nil {
+		return err
+	}
+	impact, policy, err := impactOptions(cmd)
 	if err != nil {
 		return err
 	}
@@ -72,6 +76,9 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
+	if err := ops.AddImpact(ctx, pl.Plan, lc.Config, location, impact); err != nil {
+		return err
+	}
 	if lc.Revision != nil {
 		view.Revision(lc.Revision)
 	}
@@ -87,6 +94,9 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 			return err
 		}
 		view.Saved(out)
+	}
+	if err := checkImpact(pl.Plan, policy); err != nil {
+		return err
 	}
 	if cmd.Bool("detailed-exitcode") && pl.Plan.HasChanges() {
 		return exitStatus(exitChanges)
