@@ -176,6 +176,12 @@ func (b *ImpactBuilder) Impact(cfg *config.Config) *Impact {
 		return cmp.Compare(slices.Index(ImpactKinds, a.Kind), slices.Index(ImpactKinds, b.Kind))
 	})
 	imp.Thresholds = b.thresholds(cfg)
+	if imp.Thresholds == nil {
+		imp.Thresholds = []ThresholdExceeded{}
+	}
+	if imp.Samples == nil {
+		imp.Samples = []ImpactSample{}
+	}
 	return &imp
 }
 

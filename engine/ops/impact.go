@@ -25,9 +25,9 @@ type ImpactOptions struct {
 	// of synchronization.ImpactOptions).
 	MaxDuration time.Duration
 	MaxObjects  int
-	// Base is the commit a diff compares from: the impact notes a state
-	// whose definitions were applied from another commit.
-	Base string
+	// Base are the definitions a diff compares from (by address): the
+	// impact notes a state whose definitions are not those.
+	Base map[string]*state.Definition
 }
 
 // AddImpact evaluates cfg over the repository of the state at location,
@@ -59,32 +59,46 @@ func AddImpact(ctx context.Context, p *planner.Plan, cfg *config.Config, locatio
 	return nil
 }
 
-// staleNote says when none of the state's definitions was applied from
-// commit base: its repository was synchronized under other definitions,
-// so the impact counts from what those left, not from base.
-func staleNote(snap *state.Snapshot, location, base string) string {
-	if base == "" {
+// staleNote says when the state's definitions are not the base's
+// (syncline diff): its repository was synchronized under other
+// definitions, so the impact counts from what those left, not from the
+// base. Specs compare attribute by attribute, secrets aside: diff
+// fingerprints them with a key of its own.
+func staleNote(snap *state.Snapshot, location string, base map[string]*state.Definition) string {
+	if base == nil {
 		return ""
 	}
-	var applied []string
-	for _, d := range snap.Definitions {
-		if d.Revision == base {
-			return ""
-		}
-		if d.Revision != "" && !slices.Contains(applied, d.Revision) {
-			applied = append(applied, d.Revision)
+	var differ []string
+	for addr, d := range base {
+		if stored, ok := snap.Definitions[addr]; !ok || !sameSpec(stored.Spec, d.Spec) {
+			differ = append(differ, addr)
 		}
 	}
-	if len(applied) == 0 {
-		return fmt.Sprintf("the state %s (serial %d) records no commit applied from git: the impact counts from its repository as it is, which may not be what the base revision left", location, snap.Serial)
+	for addr := range snap.Definitions {
+		if _, ok := base[addr]; !ok {
+			differ = append(differ, addr)
+		}
 	}
-	slices.Sort(applied)
-	short := make([]string, len(applied))
-	for i, r := range applied {
-		short[i] = r[:min(len(r), 12)]
+	if len(differ) == 0 {
+		return ""
 	}
-	return fmt.Sprintf("the state %s (serial %d) holds definitions applied from %s, not from the base revision %.12s: it is behind or ahead of the base, and the impact counts from its repository as those definitions left it",
-		location, snap.Serial, strings.Join(short, ", "), base)
+	slices.Sort(differ)
+	return fmt.Sprintf("the state %s (serial %d) does not hold the base revision's definitions (%s: %s): it is behind or ahead of the base, so the impact counts from its repository as its own applied definitions left it",
+		location, snap.Serial, plural(len(differ), "differs", "differ"), strings.Join(differ, ", "))
+}
+
+// sameSpec reports whether two specs are equal but for sensitive values.
+func sameSpec(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok || (v != w && !(planner.IsSensitive(v) && planner.IsSensitive(w))) {
+			return false
+		}
+	}
+	return true
 }
 
 // DiffImpact evaluates the impact of a diff's Head over the repository of
@@ -93,11 +107,17 @@ func DiffImpact(ctx context.Context, res *DiffResult, location string, opts Impa
 	if res.Head.Empty {
 		return nil
 	}
-	if res.Base.Revision != nil {
-		opts.Base = res.Base.Revision.Commit
-	}
+	opts.Base = res.Prior
 	if _, err := os.Stat(location); err != nil {
-		return fmt.Errorf("-state %s: %w", location, err)
+		return fmt.Errorf("-state %s: there is no state store there (%w); name the state file the base revision was applied to, or leave -state out", location, err)
 	}
 	return AddImpact(ctx, res.Plan, res.Config, location, opts)
+}
+
+// plural is "1 differs" or "3 differ".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -88,6 +88,8 @@ func thresholdLine(x planner.ThresholdExceeded) string {
 // sampleSubject is "app/bob (user bob)" or "user bob".
 func sampleSubject(s planner.ImpactSample) string {
 	switch {
+	case strings.HasPrefix(s.Kind, "users_") && s.Resource != "":
+		return fmt.Sprintf("user %s (from %s/%s)", quoteIfNeeded(s.User), s.Resource, quoteIfNeeded(s.Identifier))
 	case s.Resource == "":
 		return "user " + quoteIfNeeded(s.User)
 	case s.User == "":

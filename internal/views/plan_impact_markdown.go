@@ -24,6 +24,7 @@ func impactMarkdown(imp *planner.Impact) (head string, samples []string) {
 	if summary == "" {
 		summary = "no user or resource object would change"
 	}
+	m.line("")
 	m.line("#### Identity impact: " + escapeMarkdown(summary))
 	m.line("")
 	m.line(strings.ToUpper(evaluatedLine(imp)[:1]) + evaluatedLine(imp)[1:] + ".")
