@@ -8,6 +8,7 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/synchronization"
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/planner"
 )
 
@@ -228,5 +229,50 @@ func wantCounts(t *testing.T, got, want planner.ImpactCounts) {
 	t.Helper()
 	if got != want {
 		t.Errorf("totals = %+v\nwant     %+v", got, want)
+	}
+}
+
+// TestImpactThresholdAndSecret: a narrowed provision_when that deletes
+// more accounts than app-reconcile allows names the threshold; an
+// outbound mapping reading a sensitive variable is every account's error,
+// and the secret is in no view of the impact.
+func TestImpactThresholdAndSecret(t *testing.T) {
+	t.Parallel()
+	const secret = "Sup3r-Secret-Impact"
+	base := impactConfig{}
+	b := setup(t, map[string]string{"hr.csv": hrCSV, "legacy.csv": legacyCSV,
+		"main.hcl": strings.Replace(base.hcl(), tasks(""), tasks("thresholds {\n max_deletions = 1\n}"), 1)})
+	for _, task := range []string{"hr-import", "app-reconcile", "legacy-reconcile", "hr-reconcile", "recompute"} {
+		mustSucceed(t, b.run(t, task, "full"))
+	}
+	narrowed := impactConfig{provisionWhen: `user.status == "active" && user.given_name == "Alice"`}
+	b.write(t, map[string]string{"main.hcl": strings.Replace(narrowed.hcl(), tasks(""), tasks("thresholds {\n max_deletions = 1\n}"), 1)})
+	b.apply(t)
+	imp := b.impact(t)
+	want := []planner.ThresholdExceeded{{Task: "app-reconcile", Activity: "reconciliation", Resource: "app", Kind: "account",
+		Intent: "default", What: "deletions", Limit: 1, Count: 2}}
+	if !slices.Equal(imp.Thresholds, want) {
+		t.Errorf("thresholds = %+v\nwant %+v", imp.Thresholds, want)
+	}
+
+	leaky := impactConfig{appFullName: "var.pw"}
+	b.write(t, map[string]string{"main.hcl": "variable \"pw\" {\n  type      = string\n  sensitive = true\n  default   = \"" + secret + "\"\n}\n" + leaky.hcl()})
+	b.apply(t)
+	imp = b.impact(t)
+	if imp.Totals.Errors != 3 || imp.Totals.Modifications != 0 {
+		t.Errorf("a secret in an outbound mapping: totals %+v, want 3 errors and nothing modified", imp.Totals)
+	}
+	for name, render := range map[string]func(*strings.Builder) error{
+		"text":     func(w *strings.Builder) error { return views.RenderText(w, &planner.Plan{Impact: imp}, views.TextOptions{}) },
+		"markdown": func(w *strings.Builder) error { return views.RenderMarkdown(w, &planner.Plan{Impact: imp}) },
+		"json":     func(w *strings.Builder) error { return planner.RenderJSON(w, &planner.Plan{Impact: imp}) },
+	} {
+		var out strings.Builder
+		if err := render(&out); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("the %s view holds the secret:\n%s", name, out.String())
+		}
 	}
 }
