@@ -68,10 +68,16 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 			}
 			recompute = recompute || (changed && rt.provisions())
 		}
-		if !recompute {
-			return nil
+		if recompute {
+			return ev.users(ctx)
 		}
-		return ev.users(ctx)
+		// Every user was considered: none needs provisioning again.
+		counts, err := st.RepositoryCounts(ctx)
+		if err != nil {
+			return err
+		}
+		b.Evaluated(counts.Users, 0)
+		return nil
 	})
 	if errors.Is(err, errImpactBound) || (err != nil && ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded)) {
 		b.Truncate(ev.truncation())
