@@ -263,7 +263,9 @@ func TestImpactThresholdAndSecret(t *testing.T) {
 		t.Errorf("a secret in an outbound mapping: totals %+v, want 3 errors and nothing modified", imp.Totals)
 	}
 	for name, render := range map[string]func(*strings.Builder) error{
-		"text":     func(w *strings.Builder) error { return views.RenderText(w, &planner.Plan{Impact: imp}, views.TextOptions{}) },
+		"text": func(w *strings.Builder) error {
+			return views.RenderText(w, &planner.Plan{Impact: imp}, views.TextOptions{})
+		},
 		"markdown": func(w *strings.Builder) error { return views.RenderMarkdown(w, &planner.Plan{Impact: imp}) },
 		"json":     func(w *strings.Builder) error { return planner.RenderJSON(w, &planner.Plan{Impact: imp}) },
 	} {
