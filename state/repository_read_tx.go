@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 // RepositoryRead runs fn with a RepositoryTx over one read-only
@@ -37,4 +38,50 @@ func (s *Store) ShadowKeysDiffering(ctx context.Context, resource string, limit 
 		return rows.Err()
 	})
 	return out, err
+}
+
+// UsersByID returns the users with the given IDs that exist, by ID, read
+// in one statement: the impact evaluation reads a batch's owners at once.
+func (s *Store) UsersByID(ctx context.Context, ids []int64) (map[int64]*User, error) {
+	out := make(map[int64]*User, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := readEach(ctx, s, scanUser, func(u *User) error {
+		out[u.ID] = u
+		return nil
+	}, `SELECT `+userColumns+` FROM users WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
+	return out, err
+}
+
+// ShadowsOfUsers returns the shadows linked to each of the given users, by
+// owner, each list ordered as RepositoryTx.ShadowsOfUser orders it; a user
+// without shadows has an empty list.
+func (s *Store) ShadowsOfUsers(ctx context.Context, ids []int64) (map[int64][]*Shadow, error) {
+	out := make(map[int64][]*Shadow, len(ids))
+	for _, id := range ids {
+		out[id] = []*Shadow{}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := readEach(ctx, s, scanShadow, func(sh *Shadow) error {
+		out[sh.Owner] = append(out[sh.Owner], sh)
+		return nil
+	}, `SELECT `+shadowColumns+` FROM shadows WHERE owner IN (`+placeholders(len(ids))+`)
+ORDER BY owner, resource, kind, intent, key`, int64Args(ids)...)
+	return out, err
+}
+
+// placeholders is "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
+	"golang.org/x/sync/errgroup"
 )
 
 // ImpactOptions bound an impact evaluation.
@@ -59,7 +62,7 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 	defer w.close()
 	ev := &impactEval{w: w, b: b, st: st, opts: opts, provisioned: map[int64]struct{}{}, start: time.Now()}
 	err := st.RepositoryRead(ctx, func(r *state.RepositoryTx) error {
-		ev.r = &impactReader{RepositoryTx: r}
+		ev.tx = r
 		recompute := false
 		for _, rt := range w.types {
 			changed, err := ev.objectType(ctx, rt)
@@ -91,7 +94,8 @@ type impactEval struct {
 	w     *world
 	b     *planner.ImpactBuilder
 	st    *state.Store
-	r     *impactReader
+	tx    *state.RepositoryTx
+	mu    sync.Mutex // guards tx
 	opts  ImpactOptions
 	start time.Time
 	// seen counts users and shadows looked at, against MaxObjects.
@@ -124,14 +128,14 @@ func (ev *impactEval) truncation() string {
 	return "impact truncated: " + ev.bound + "; the counts cover only what was evaluated"
 }
 
-// objectType decides every live shadow of rt (step 1); changed reports
-// whether any was synchronized with other mappings than rt's now, or rt
-// has none.
+// objectType decides every live shadow of rt (step 1), a chunk at a
+// time; changed reports whether any was synchronized with other mappings
+// than rt's now, or rt has none.
 func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed bool, err error) {
 	src := planner.ImpactSource{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent}
 	om := newObjectMappings(ev.w, rt)
-	d := &decider{w: ev.w, rt: rt, r: ev.r, ctx: ctx}
 	n := 0
+	var chunk []*state.Shadow
 	err = ev.st.ShadowsEach(ctx, rt.res.Name, rt.ot.Kind, rt.ot.Intent, func(sh *state.Shadow) error {
 		if err := ev.step(ctx); err != nil {
 			return err
@@ -147,37 +151,123 @@ func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed
 		if sh.Owner != 0 && len(sh.Pending) == 0 && len(sh.Hash) == 32 && sh.MappingHash == rt.mappingHash {
 			return nil // unchanged: a run skips it
 		}
-		return ev.decideShadow(d, om, src, sh)
+		if chunk = append(chunk, sh); len(chunk) == impactChunk {
+			err := ev.decideChunk(ctx, rt, om, src, chunk)
+			chunk = chunk[:0]
+			return err
+		}
+		return nil
 	})
+	if err == nil {
+		err = ev.decideChunk(ctx, rt, om, src, chunk)
+	}
 	return changed || n == 0, err
 }
 
-// decideShadow decides sh's object as its cached attributes have it.
-func (ev *impactEval) decideShadow(d *decider, om *objectMappings, src planner.ImpactSource, sh *state.Shadow) error {
+// impactChunk is how many objects are decided together: their owners and
+// the owners' shadows are read in one statement each.
+const impactChunk = 1024
+
+// decided is one object's decision, made by a worker, recorded in order.
+type decided struct {
+	e   *effects
+	err error // an object error (a mapping, a taken name)
+}
+
+// decideChunk decides the shadows of chunk in parallel, then records the
+// decisions in chunk order.
+func (ev *impactEval) decideChunk(ctx context.Context, rt *resourceType, om *objectMappings, src planner.ImpactSource, chunk []*state.Shadow) error {
+	if len(chunk) == 0 {
+		return nil
+	}
+	owners := make([]int64, 0, len(chunk))
+	for _, sh := range chunk {
+		if sh.Owner != 0 {
+			owners = append(owners, sh.Owner)
+		}
+	}
+	cache, err := ev.prefetch(ctx, owners, true)
+	if err != nil {
+		return err
+	}
+	out := make([]decided, len(chunk))
+	err = ev.parallel(len(chunk), func(r *impactReader, i int) error {
+		d := &decider{w: ev.w, rt: rt, r: r, ctx: ctx}
+		e, err := decideCached(d, om, r, chunk[i])
+		var oe *objectError
+		if errors.As(err, &oe) {
+			out[i] = decided{err: err}
+			return nil
+		}
+		out[i] = decided{e: e}
+		return err
+	}, cache)
+	if err != nil {
+		return err
+	}
+	for i, sh := range chunk {
+		if out[i].err != nil {
+			ev.b.Error(src, sh.Identifier, "", out[i].err.Error())
+			continue
+		}
+		ev.recordShadow(src, sh, out[i].e)
+	}
+	return nil
+}
+
+// prefetch reads the given users (with users set) and their shadows.
+func (ev *impactEval) prefetch(ctx context.Context, ids []int64, users bool) (*impactCache, error) {
+	c := &impactCache{}
+	var err error
+	if users {
+		if c.users, err = ev.st.UsersByID(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	c.shadows, err = ev.st.ShadowsOfUsers(ctx, ids)
+	return c, err
+}
+
+// parallel runs fn for 0..n-1 on as many workers as there are
+// processors, each with its own reader over cache.
+func (ev *impactEval) parallel(n int, fn func(r *impactReader, i int) error, cache *impactCache) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var g errgroup.Group
+	for w := range workers {
+		r := &impactReader{tx: ev.tx, mu: &ev.mu, cache: cache}
+		g.Go(func() error {
+			for i := w; i < n; i += workers {
+				if err := fn(r, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// decideCached decides sh's object as its cached attributes have it;
+// an error of the object's own is an *objectError.
+func decideCached(d *decider, om *objectMappings, r *impactReader, sh *state.Shadow) (*effects, error) {
 	rt := d.rt
 	obj := connector.Object{ID: sh.Identifier, Attributes: rt.readable(sh.Attributes)}
 	it := &item{obj: obj, key: sh.Key, hash: sh.Hash, known: true}
 	o := om.object(obj, sh.Situation)
 	var err error
 	if it.corr, err = evalCorrelation(o); err != nil {
-		ev.b.Error(src, sh.Identifier, "", err.Error())
-		return nil
+		return nil, objErr(CategoryCorrelation, err)
 	}
 	if it.in, err = evalInbound(o); err != nil {
-		ev.b.Error(src, sh.Identifier, "", err.Error())
-		return nil
+		return nil, objErr(CategoryMapping, err)
 	}
-	ev.r.current = sh
-	e, err := d.decide(it)
-	ev.r.current = nil
-	var oe *objectError
-	if errors.As(err, &oe) {
-		ev.b.Error(src, sh.Identifier, "", err.Error())
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+	r.current = sh
+	defer func() { r.current = nil }()
+	return d.decide(it)
+}
+
+// recordShadow records the decision on sh's object.
+func (ev *impactEval) recordShadow(src planner.ImpactSource, sh *state.Shadow, e *effects) {
 	after := string(e.situation)
 	if e.shadow != nil {
 		after = e.shadow.Situation
@@ -190,8 +280,147 @@ func (ev *impactEval) decideShadow(d *decider, om *objectMappings, src planner.I
 		ev.b.Situation(src, sh.Identifier, user, sh.Situation, after)
 	}
 	ev.record(src, e)
+}
+
+// provisioned reports whether deciding e provisioned its user (see
+// decide and decideDeleted).
+func provisioned(e *effects) bool {
+	switch e.reaction {
+	case config.ReactionLink, config.ReactionSynchronize, config.ReactionInactivateFocus:
+		return true
+	case config.ReactionUnlink:
+		return e.situation == config.SituationDeleted
+	}
+	return false
+}
+
+// users provisions every user step 1 did not (step 2), as a recompute,
+// a chunk at a time.
+func (ev *impactEval) users(ctx context.Context) error {
+	var chunk []*state.User
+	err := ev.st.UsersEach(ctx, func(u *state.User) error {
+		if err := ev.step(ctx); err != nil {
+			return err
+		}
+		ev.b.Evaluated(1, 0)
+		if _, done := ev.provisioned[u.ID]; done {
+			return nil
+		}
+		if chunk = append(chunk, u); len(chunk) == impactChunk {
+			err := ev.provisionChunk(ctx, chunk)
+			chunk = chunk[:0]
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return ev.provisionChunk(ctx, chunk)
+}
+
+func (ev *impactEval) provisionChunk(ctx context.Context, chunk []*state.User) error {
+	if len(chunk) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(chunk))
+	for i, u := range chunk {
+		ids[i] = u.ID
+	}
+	cache, err := ev.prefetch(ctx, ids, false)
+	if err != nil {
+		return err
+	}
+	out := make([]*effects, len(chunk))
+	err = ev.parallel(len(chunk), func(r *impactReader, i int) error {
+		d := &decider{w: ev.w, r: r, ctx: ctx}
+		e := &effects{item: chunk[i].Name, user: chunk[i]}
+		out[i] = e
+		return d.provision(chunk[i], e)
+	}, cache)
+	if err != nil {
+		return err
+	}
+	for i, u := range chunk {
+		for _, c := range out[i].changes("", false) {
+			ev.b.Change(planner.ImpactSource{}, c)
+		}
+		for _, p := range out[i].problems {
+			ev.b.Error(planner.ImpactSource{}, u.Name, u.Name, p.Error())
+		}
+	}
 	return nil
 }
+
+// impactReader reads the repository for one worker's decider: the
+// chunk's prefetched owners and their shadows from cache, the rest from
+// the evaluation's read-only transaction, one worker at a time; the
+// shadow being decided is answered without a query.
+type impactReader struct {
+	tx      *state.RepositoryTx
+	mu      *sync.Mutex
+	cache   *impactCache
+	current *state.Shadow
+}
+
+// impactCache holds a chunk's users and their shadows, by user ID; the
+// decider only reads what it is given (it copies before changing).
+type impactCache struct {
+	users   map[int64]*state.User
+	shadows map[int64][]*state.Shadow
+}
+
+func (r *impactReader) ShadowByKey(resource, kind, intent, key string) (*state.Shadow, error) {
+	if c := r.current; c != nil && c.Resource == resource && c.Kind == kind && c.Intent == intent && c.Key == key {
+		cp := *c
+		return &cp, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tx.ShadowByKey(resource, kind, intent, key)
+}
+
+func (r *impactReader) ShadowsOfUser(id int64) ([]*state.Shadow, error) {
+	if shs, ok := r.cache.shadows[id]; ok {
+		return shs, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tx.ShadowsOfUser(id)
+}
+
+func (r *impactReader) UserByID(id int64) (*state.User, error) {
+	if u, ok := r.cache.users[id]; ok {
+		return u, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tx.UserByID(id)
+}
+
+func (r *impactReader) UserByName(name string) (*state.User, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tx.UserByName(name)
+}
+
+func (r *impactReader) FindUsers(match map[string]string, limit int) ([]int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tx.FindUsers(match, limit)
+}
+
+func (r *impactReader) Now() time.Time { return r.tx.Now() }
+
+// discardRecorder records nothing: the impact reports to its builder.
+type discardRecorder struct{}
+
+func (discardRecorder) SetTotal(int64)                     {}
+func (discardRecorder) AddSuccess(int64)                   {}
+func (discardRecorder) AddSkipped(int64)                   {}
+func (discardRecorder) AddItemError(string, string, error) {}
+func (discardRecorder) AddStatistic(string, int64)         {}
+func (discardRecorder) SetOutput(string, string)           {}
 
 // record reports e's changes; the account changes of a user provisioned
 // already are not reported again.
@@ -218,65 +447,3 @@ func (ev *impactEval) record(src planner.ImpactSource, e *effects) {
 		ev.b.Error(src, e.item, user, p.Error())
 	}
 }
-
-// provisioned reports whether deciding e provisioned its user (see
-// decide and decideDeleted).
-func provisioned(e *effects) bool {
-	switch e.reaction {
-	case config.ReactionLink, config.ReactionSynchronize, config.ReactionInactivateFocus:
-		return true
-	case config.ReactionUnlink:
-		return e.situation == config.SituationDeleted
-	}
-	return false
-}
-
-// users provisions every user step 1 did not (step 2), as a recompute.
-func (ev *impactEval) users(ctx context.Context) error {
-	d := &decider{w: ev.w, r: ev.r, ctx: ctx}
-	return ev.st.UsersEach(ctx, func(u *state.User) error {
-		if err := ev.step(ctx); err != nil {
-			return err
-		}
-		ev.b.Evaluated(1, 0)
-		if _, done := ev.provisioned[u.ID]; done {
-			return nil
-		}
-		e := &effects{item: u.Name, user: u}
-		if err := d.provision(u, e); err != nil {
-			return err
-		}
-		for _, c := range e.changes("", false) {
-			ev.b.Change(planner.ImpactSource{}, c)
-		}
-		for _, p := range e.problems {
-			ev.b.Error(planner.ImpactSource{}, u.Name, u.Name, p.Error())
-		}
-		return nil
-	})
-}
-
-// impactReader reads the repository for the decider in one read-only
-// transaction; the shadow being decided is answered without a query.
-type impactReader struct {
-	*state.RepositoryTx
-	current *state.Shadow
-}
-
-func (r *impactReader) ShadowByKey(resource, kind, intent, key string) (*state.Shadow, error) {
-	if c := r.current; c != nil && c.Resource == resource && c.Kind == kind && c.Intent == intent && c.Key == key {
-		cp := *c
-		return &cp, nil
-	}
-	return r.RepositoryTx.ShadowByKey(resource, kind, intent, key)
-}
-
-// discardRecorder records nothing: the impact reports to its builder.
-type discardRecorder struct{}
-
-func (discardRecorder) SetTotal(int64)                     {}
-func (discardRecorder) AddSuccess(int64)                   {}
-func (discardRecorder) AddSkipped(int64)                   {}
-func (discardRecorder) AddItemError(string, string, error) {}
-func (discardRecorder) AddStatistic(string, int64)         {}
-func (discardRecorder) SetOutput(string, string)           {}
