@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,18 +65,37 @@ func BenchmarkImpactOutbound(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		ib := planner.NewImpactBuilder(0)
+		cpu0 := cpuTime()
 		start := time.Now()
 		if err := synchronization.Impact(bundle.ctx, bundle.store, cfg, ib, synchronization.ImpactOptions{MaxDuration: time.Hour}); err != nil {
 			b.Fatal(err)
 		}
 		took := time.Since(start)
+		cpu := cpuTime() - cpu0
 		imp := ib.Impact(cfg)
 		if imp.Totals.Modifications != n || imp.Truncated != "" {
 			b.Fatalf("modifications = %d, want %d (%s)", imp.Totals.Modifications, n, imp.Truncated)
 		}
 		b.ReportMetric(took.Seconds(), "s/impact")
 		b.ReportMetric(float64(n)/took.Seconds(), "users/s")
+		b.ReportMetric(cpu.Seconds(), "cpu-s/impact")
+		b.ReportMetric(float64(maxRSS())/(1<<20), "peak-RSS-MB")
 	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// maxRSS is the process's peak resident set size in bytes (Linux reports
+// kilobytes).
+func maxRSS() int64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Maxrss * 1024
 }
 
 // fillRepository writes n active users with a linked app account each.
