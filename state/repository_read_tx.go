@@ -54,10 +54,12 @@ func (s *Store) UsersByID(ctx context.Context, ids []int64) (map[int64]*User, er
 	return out, err
 }
 
-// ShadowsOfUsers returns the shadows linked to each of the given users, by
-// owner, each list ordered as RepositoryTx.ShadowsOfUser orders it; a user
-// without shadows has an empty list.
-func (s *Store) ShadowsOfUsers(ctx context.Context, ids []int64) (map[int64][]*Shadow, error) {
+// ShadowsOfUsers returns the shadows linked to each of the given users,
+// by owner, except the shadows with the IDs in except (which the caller
+// holds already), each list ordered by resource, kind, intent and key as
+// RepositoryTx.ShadowsOfUser orders it; a user without any has an empty
+// list.
+func (s *Store) ShadowsOfUsers(ctx context.Context, ids, except []int64) (map[int64][]*Shadow, error) {
 	out := make(map[int64][]*Shadow, len(ids))
 	for _, id := range ids {
 		out[id] = []*Shadow{}
@@ -65,11 +67,16 @@ func (s *Store) ShadowsOfUsers(ctx context.Context, ids []int64) (map[int64][]*S
 	if len(ids) == 0 {
 		return out, nil
 	}
+	query := `SELECT ` + shadowColumns + ` FROM shadows WHERE owner IN (` + placeholders(len(ids)) + `)`
+	args := int64Args(ids)
+	if len(except) > 0 {
+		query += ` AND id NOT IN (` + placeholders(len(except)) + `)`
+		args = append(args, int64Args(except)...)
+	}
 	err := readEach(ctx, s, scanShadow, func(sh *Shadow) error {
 		out[sh.Owner] = append(out[sh.Owner], sh)
 		return nil
-	}, `SELECT `+shadowColumns+` FROM shadows WHERE owner IN (`+placeholders(len(ids))+`)
-ORDER BY owner, resource, kind, intent, key`, int64Args(ids)...)
+	}, query+` ORDER BY owner, resource, kind, intent, key`, args...)
 	return out, err
 }
 

@@ -1,10 +1,12 @@
 package synchronization
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -181,15 +183,18 @@ func (ev *impactEval) decideChunk(ctx context.Context, rt *resourceType, om *obj
 		return nil
 	}
 	owners := make([]int64, 0, len(chunk))
+	held := make([]int64, 0, len(chunk))
 	for _, sh := range chunk {
 		if sh.Owner != 0 {
 			owners = append(owners, sh.Owner)
+			held = append(held, sh.ID)
 		}
 	}
-	cache, err := ev.prefetch(ctx, owners, true)
+	cache, err := ev.prefetch(ctx, owners, held)
 	if err != nil {
 		return err
 	}
+	cache.add(chunk)
 	out := make([]decided, len(chunk))
 	err = ev.parallel(len(chunk), func(r *impactReader, i int) error {
 		d := &decider{w: ev.w, rt: rt, r: r, ctx: ctx}
@@ -215,16 +220,17 @@ func (ev *impactEval) decideChunk(ctx context.Context, rt *resourceType, om *obj
 	return nil
 }
 
-// prefetch reads the given users (with users set) and their shadows.
-func (ev *impactEval) prefetch(ctx context.Context, ids []int64, users bool) (*impactCache, error) {
+// prefetch reads the given users (unless held is nil: a recompute has
+// them) and their shadows but those with the IDs in held.
+func (ev *impactEval) prefetch(ctx context.Context, ids, held []int64) (*impactCache, error) {
 	c := &impactCache{}
 	var err error
-	if users {
+	if held != nil {
 		if c.users, err = ev.st.UsersByID(ctx, ids); err != nil {
 			return nil, err
 		}
 	}
-	c.shadows, err = ev.st.ShadowsOfUsers(ctx, ids)
+	c.shadows, err = ev.st.ShadowsOfUsers(ctx, ids, held)
 	return c, err
 }
 
@@ -327,7 +333,7 @@ func (ev *impactEval) provisionChunk(ctx context.Context, chunk []*state.User) e
 	for i, u := range chunk {
 		ids[i] = u.ID
 	}
-	cache, err := ev.prefetch(ctx, ids, false)
+	cache, err := ev.prefetch(ctx, ids, nil)
 	if err != nil {
 		return err
 	}
@@ -368,6 +374,24 @@ type impactReader struct {
 type impactCache struct {
 	users   map[int64]*state.User
 	shadows map[int64][]*state.Shadow
+}
+
+// add puts the chunk's linked shadows, read already, into their owners'
+// lists, in ShadowsOfUser's order.
+func (c *impactCache) add(chunk []*state.Shadow) {
+	touched := map[int64]bool{}
+	for _, sh := range chunk {
+		if sh.Owner != 0 {
+			c.shadows[sh.Owner] = append(c.shadows[sh.Owner], sh)
+			touched[sh.Owner] = true
+		}
+	}
+	for id := range touched {
+		slices.SortFunc(c.shadows[id], func(a, b *state.Shadow) int {
+			return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind),
+				cmp.Compare(a.Intent, b.Intent), cmp.Compare(a.Key, b.Key))
+		})
+	}
 }
 
 func (r *impactReader) ShadowByKey(resource, kind, intent, key string) (*state.Shadow, error) {
