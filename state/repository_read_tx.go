@@ -92,3 +92,25 @@ func int64Args(ids []int64) []any {
 	}
 	return out
 }
+
+// UserIDs returns every user's ID, in name order (UsersEach's order),
+// without reading the users themselves.
+func (s *Store) UserIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.readFn(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM users ORDER BY name`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	return ids, err
+}

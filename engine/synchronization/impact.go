@@ -131,13 +131,25 @@ func (ev *impactEval) truncation() string {
 }
 
 // objectType decides every live shadow of rt (step 1), a chunk at a
-// time; changed reports whether any was synchronized with other mappings
-// than rt's now, or rt has none.
+// time, reading and prefetching the next chunk while the workers decide
+// the last; changed reports whether any shadow was synchronized with
+// other mappings than rt's now, or rt has none.
 func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed bool, err error) {
 	src := planner.ImpactSource{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent}
 	om := newObjectMappings(ev.w, rt)
 	n := 0
-	var chunk []*state.Shadow
+	chunk := make([]*state.Shadow, 0, impactChunk)
+	var wait func() error // records the chunk being decided
+	flush := func() error {
+		next, err := ev.decideChunk(ctx, rt, om, src, chunk)
+		chunk = make([]*state.Shadow, 0, impactChunk)
+		if wait != nil {
+			werr := wait()
+			err = cmp.Or(err, werr)
+		}
+		wait = next
+		return err
+	}
 	err = ev.st.ShadowsEach(ctx, rt.res.Name, rt.ot.Kind, rt.ot.Intent, func(sh *state.Shadow) error {
 		if err := ev.step(ctx); err != nil {
 			return err
@@ -154,14 +166,15 @@ func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed
 			return nil // unchanged: a run skips it
 		}
 		if chunk = append(chunk, sh); len(chunk) == impactChunk {
-			err := ev.decideChunk(ctx, rt, om, src, chunk)
-			chunk = chunk[:0]
-			return err
+			return flush()
 		}
 		return nil
 	})
 	if err == nil {
-		err = ev.decideChunk(ctx, rt, om, src, chunk)
+		err = flush()
+	}
+	if wait != nil {
+		err = cmp.Or(err, wait())
 	}
 	return changed || n == 0, err
 }
@@ -176,11 +189,13 @@ type decided struct {
 	err error // an object error (a mapping, a taken name)
 }
 
-// decideChunk decides the shadows of chunk in parallel, then records the
-// decisions in chunk order.
-func (ev *impactEval) decideChunk(ctx context.Context, rt *resourceType, om *objectMappings, src planner.ImpactSource, chunk []*state.Shadow) error {
+// decideChunk reads the owners of chunk's shadows and their other
+// shadows, starts deciding the chunk on the workers, and returns the
+// function that waits for them and records the decisions in chunk order
+// (nil for an empty chunk).
+func (ev *impactEval) decideChunk(ctx context.Context, rt *resourceType, om *objectMappings, src planner.ImpactSource, chunk []*state.Shadow) (func() error, error) {
 	if len(chunk) == 0 {
-		return nil
+		return nil, nil
 	}
 	owners := make([]int64, 0, len(chunk))
 	held := make([]int64, 0, len(chunk))
@@ -192,32 +207,37 @@ func (ev *impactEval) decideChunk(ctx context.Context, rt *resourceType, om *obj
 	}
 	cache, err := ev.prefetch(ctx, owners, held)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cache.add(chunk)
 	out := make([]decided, len(chunk))
-	err = ev.parallel(len(chunk), func(r *impactReader, i int) error {
-		d := &decider{w: ev.w, rt: rt, r: r, ctx: ctx}
-		e, err := decideCached(d, om, r, chunk[i])
-		var oe *objectError
-		if errors.As(err, &oe) {
-			out[i] = decided{err: err}
-			return nil
+	done := make(chan error, 1)
+	go func() {
+		done <- ev.parallel(len(chunk), func(r *impactReader, i int) error {
+			d := &decider{w: ev.w, rt: rt, r: r, ctx: ctx}
+			e, err := decideCached(d, om, r, chunk[i])
+			var oe *objectError
+			if errors.As(err, &oe) {
+				out[i] = decided{err: err}
+				return nil
+			}
+			out[i] = decided{e: e}
+			return err
+		}, cache)
+	}()
+	return func() error {
+		if err := <-done; err != nil {
+			return err
 		}
-		out[i] = decided{e: e}
-		return err
-	}, cache)
-	if err != nil {
-		return err
-	}
-	for i, sh := range chunk {
-		if out[i].err != nil {
-			ev.b.Error(src, sh.Identifier, "", out[i].err.Error())
-			continue
+		for i, sh := range chunk {
+			if out[i].err != nil {
+				ev.b.Error(src, sh.Identifier, "", out[i].err.Error())
+				continue
+			}
+			ev.recordShadow(src, sh, out[i].e)
 		}
-		ev.recordShadow(src, sh, out[i].e)
-	}
-	return nil
+		return nil
+	}, nil
 }
 
 // prefetch reads the given users (unless held is nil: a recompute has
@@ -301,28 +321,38 @@ func provisioned(e *effects) bool {
 }
 
 // users provisions every user step 1 did not (step 2), as a recompute,
-// a chunk at a time.
+// a chunk at a time; the users provisioned already are never read.
 func (ev *impactEval) users(ctx context.Context) error {
-	var chunk []*state.User
-	err := ev.st.UsersEach(ctx, func(u *state.User) error {
+	ids, err := ev.st.UserIDs(ctx)
+	if err != nil {
+		return err
+	}
+	var todo []int64
+	for _, id := range ids {
 		if err := ev.step(ctx); err != nil {
 			return err
 		}
 		ev.b.Evaluated(1, 0)
-		if _, done := ev.provisioned[u.ID]; done {
-			return nil
+		if _, done := ev.provisioned[id]; !done {
+			todo = append(todo, id)
 		}
-		if chunk = append(chunk, u); len(chunk) == impactChunk {
-			err := ev.provisionChunk(ctx, chunk)
-			chunk = chunk[:0]
+	}
+	for chunk := range slices.Chunk(todo, impactChunk) {
+		users, err := ev.st.UsersByID(ctx, chunk)
+		if err != nil {
 			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		list := make([]*state.User, 0, len(chunk))
+		for _, id := range chunk {
+			if u := users[id]; u != nil { // nil: deleted meanwhile
+				list = append(list, u)
+			}
+		}
+		if err := ev.provisionChunk(ctx, list); err != nil {
+			return err
+		}
 	}
-	return ev.provisionChunk(ctx, chunk)
+	return nil
 }
 
 func (ev *impactEval) provisionChunk(ctx context.Context, chunk []*state.User) error {
