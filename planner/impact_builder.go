@@ -204,12 +204,17 @@ func changeKind(c state.RunChange) string {
 		return ImpactError
 	}
 	if c.Object == "user" {
-		return map[string]string{"add": ImpactUserAdd, "modify": ImpactUserModify, "disable": ImpactUserDisable,
-			"enable": ImpactUserEnable, "delete": ImpactUserDelete, "link": ImpactLink, "unlink": ImpactUnlink}[c.Op]
+		return userOpKinds[c.Op]
 	}
-	return map[string]string{"create": ImpactCreate, "modify": ImpactModify, "rename": ImpactRename,
-		"disable": ImpactDisable, "delete": ImpactDelete, "link": ImpactLink}[c.Op]
+	return accountOpKinds[c.Op]
 }
+
+var (
+	userOpKinds = map[string]string{"add": ImpactUserAdd, "modify": ImpactUserModify, "disable": ImpactUserDisable,
+		"enable": ImpactUserEnable, "delete": ImpactUserDelete, "link": ImpactLink, "unlink": ImpactUnlink}
+	accountOpKinds = map[string]string{"create": ImpactCreate, "modify": ImpactModify, "rename": ImpactRename,
+		"disable": ImpactDisable, "delete": ImpactDelete, "link": ImpactLink}
+)
 
 // impactAttribute copies a run change's attribute; values a run shows
 // redacted (write-only attributes) stay redacted.
