@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/synchronization"
@@ -275,6 +276,35 @@ func TestImpactThresholdAndSecret(t *testing.T) {
 		}
 		if strings.Contains(out.String(), secret) {
 			t.Errorf("the %s view holds the secret:\n%s", name, out.String())
+		}
+	}
+}
+
+// TestImpactTruncated: a bound ends the evaluation with a note, not an
+// error, and the counts are what was evaluated.
+func TestImpactTruncated(t *testing.T) {
+	t.Parallel()
+	b := synced(t, impactConfig{})
+	b.write(t, map[string]string{"main.hcl": impactConfig{appFullName: `upper(user.name)`}.hcl()})
+	b.apply(t)
+	cfg, diags := config.LoadDir(b.dir, config.LoadOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	for name, opts := range map[string]synchronization.ImpactOptions{
+		"objects":  {MaxObjects: 2},
+		"duration": {MaxDuration: time.Nanosecond},
+	} {
+		ib := planner.NewImpactBuilder(0)
+		if err := synchronization.Impact(b.ctx, b.store, cfg, ib, opts); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		imp := ib.Impact(cfg)
+		if !strings.HasPrefix(imp.Truncated, "impact truncated: ") {
+			t.Errorf("%s: truncated = %q", name, imp.Truncated)
+		}
+		if imp.Totals.Modifications >= 3 {
+			t.Errorf("%s: %d modifications counted past the bound", name, imp.Totals.Modifications)
 		}
 	}
 }
