@@ -50,6 +50,9 @@ type impactConfig struct {
 	noLegacy                                        bool
 	provisionWhen                                   string
 	hrEmail, appFullName                            string
+	// domain, when set, declares variable "domain" with that default and
+	// builds the app's e-mail from it.
+	domain string
 }
 
 func (c impactConfig) hcl() string {
@@ -63,6 +66,10 @@ func (c impactConfig) hcl() string {
 	}
 	if c.appFullName != "" {
 		app = strings.Replace(app, `full_name = "${user.given_name} ${user.family_name}"`, "full_name = "+c.appFullName, 1)
+	}
+	if c.domain != "" {
+		app = strings.Replace(app, "email     = user.email", `email     = "${user.name}@${var.domain}"`, 1)
+		app = "variable \"domain\" {\n  default = \"" + c.domain + "\"\n}\n" + app
 	}
 	out := hr + app + tasks("")
 	if !c.noLegacy {
@@ -164,49 +171,53 @@ func (b *bundle) previewLines(t *testing.T, c impactConfig) []string {
 func TestImpactEqualsPreview(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name   string
-		change impactConfig
+		name         string
+		base, change impactConfig
 		// check looks at the impact beyond its equality with the preview.
 		check func(t *testing.T, imp *planner.Impact)
 	}{
-		{"inbound email domain", impactConfig{hrEmail: `replace(attributes.email, "@hr.example", "@corp.example")`},
+		{"inbound email domain", impactConfig{}, impactConfig{hrEmail: `replace(attributes.email, "@hr.example", "@corp.example")`},
 			func(t *testing.T, imp *planner.Impact) {
 				wantCounts(t, imp.Totals, planner.ImpactCounts{UsersModified: 4, Modifications: 3})
 				if len(imp.UserAttributes) != 1 || imp.UserAttributes[0] != (planner.AttributeCount{Name: "email", Count: 4}) {
 					t.Errorf("user attributes = %v", imp.UserAttributes)
 				}
 			}},
-		{"outbound full name", impactConfig{appFullName: `upper("${user.given_name} ${user.family_name}")`},
+		{"outbound full name", impactConfig{}, impactConfig{appFullName: `upper("${user.given_name} ${user.family_name}")`},
 			func(t *testing.T, imp *planner.Impact) {
 				wantCounts(t, imp.Totals, planner.ImpactCounts{Modifications: 3})
 			}},
-		{"provision_when narrowed", impactConfig{provisionWhen: `user.status == "active" && user.family_name != "Baker"`},
+		{"provision_when narrowed", impactConfig{}, impactConfig{provisionWhen: `user.status == "active" && user.family_name != "Baker"`},
 			func(t *testing.T, imp *planner.Impact) {
 				wantCounts(t, imp.Totals, planner.ImpactCounts{Deletions: 1})
 			}},
-		{"provision_when widened", impactConfig{provisionWhen: `true`},
+		{"provision_when widened", impactConfig{}, impactConfig{provisionWhen: `true`},
 			func(t *testing.T, imp *planner.Impact) {
 				wantCounts(t, imp.Totals, planner.ImpactCounts{Creations: 1})
 			}},
-		{"correlation", impactConfig{legacyCorrelate: "email = attributes.mail"},
+		{"correlation", impactConfig{}, impactConfig{legacyCorrelate: "email = attributes.mail"},
 			func(t *testing.T, imp *planner.Impact) {
 				wantCounts(t, imp.Totals, planner.ImpactCounts{Links: 1, SituationChanges: 1})
 			}},
-		{"reaction", impactConfig{legacyExtra: `reactions {
+		{"reaction", impactConfig{}, impactConfig{legacyExtra: `reactions {
       unmatched = "delete_resource_object"
     }`},
 			func(t *testing.T, imp *planner.Impact) {
 				wantCounts(t, imp.Totals, planner.ImpactCounts{Deletions: 1})
 			}},
-		{"resource removed", impactConfig{noLegacy: true},
+		{"resource removed", impactConfig{}, impactConfig{noLegacy: true},
 			func(t *testing.T, imp *planner.Impact) {
 				wantCounts(t, imp.Totals, planner.ImpactCounts{Unmanaged: 2})
+			}},
+		{"variable", impactConfig{domain: "app.example"}, impactConfig{domain: "corp.example"},
+			func(t *testing.T, imp *planner.Impact) {
+				wantCounts(t, imp.Totals, planner.ImpactCounts{Modifications: 3})
 			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			b := synced(t, impactConfig{})
+			b := synced(t, tc.base)
 			if got := impactLines(b.impact(t)); len(got) != 0 {
 				t.Fatalf("the unchanged configuration has an impact: %v", got)
 			}
