@@ -66,7 +66,7 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 	err := st.RepositoryRead(ctx, func(r *state.RepositoryTx) error {
 		ev.tx = r
 		recompute := false
-		for _, rt := range w.types {
+		for _, rt := range sourcesFirst(w.types) {
 			changed, err := ev.objectType(ctx, rt)
 			if err != nil {
 				return err
@@ -89,6 +89,22 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 		return nil
 	}
 	return err
+}
+
+// sourcesFirst orders the types with inbound mappings before the others,
+// each group in resource name order: a user whose source changes and
+// whose account's mappings change too is provisioned once, from its new
+// attributes, as an import followed by a reconciliation would leave it.
+func sourcesFirst(types []*resourceType) []*resourceType {
+	out := slices.Clone(types)
+	rank := func(rt *resourceType) int {
+		if len(rt.ot.Inbound) > 0 {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(out, func(a, b *resourceType) int { return cmp.Compare(rank(a), rank(b)) })
+	return out
 }
 
 // impactEval is one evaluation's progress.

@@ -319,3 +319,28 @@ func TestImpactTruncated(t *testing.T) {
 		}
 	}
 }
+
+// TestImpactOfASourceAndATargetChange: when a source's inbound mappings
+// and a target's outbound mappings change together, the impact is what
+// the full runs in order (reconcile the source, then the target, then
+// recompute) do: each account modified once, from the users' new values —
+// not the union of two previews, each of which sees only its own half.
+func TestImpactOfASourceAndATargetChange(t *testing.T) {
+	t.Parallel()
+	b := synced(t, impactConfig{})
+	change := impactConfig{hrEmail: `replace(attributes.email, "@hr.example", "@corp.example")`,
+		appFullName: `upper("${user.given_name} ${user.family_name}")`}
+	b.write(t, map[string]string{"main.hcl": change.hcl()})
+	b.apply(t)
+	got := impactLines(b.impact(t))
+	var want []string
+	for _, task := range previewTasks {
+		run := b.run(t, task, "full")
+		mustSucceed(t, run)
+		want = append(want, b.changes(t, run.ID)...)
+	}
+	slices.Sort(want)
+	if d := diffLines(want, got); d != "" {
+		t.Errorf("impact differs from the full runs:\n%s", d)
+	}
+}
