@@ -29,6 +29,13 @@ GitHub's 65,536-character comment limit — for a pull-request comment.
 Reviewer notes call out removed tasks, tasks switched from preview to full,
 thresholds raised or removed and changed resource connections.
 
+With -state PATH, diff also shows HEAD's identity impact over the users and
+shadows of that state (read-only; it should hold what BASE applied, and the
+impact says so when it does not): which users and accounts the merge would
+touch. The samples show people's data and HEAD's mappings choose what is
+computed from it, so give a state only for trusted branches. -fail-on-impact
+EXPR exits 1 when the impact meets EXPR.
+
 -repo defaults to the repository of the current directory, and -path to the
 current directory's place in it.
 

@@ -14,6 +14,14 @@ definitions created, updated, replaced, moved or removed, attribute by
 attribute, with the next fire times before and after for timing changes and
 notes a reviewer must see. Sensitive values are never shown.
 
+After the definitions comes the identity impact: which users and accounts
+the configuration would create, modify, rename, disable or delete, per
+resource, with a few named (-impact-samples), and the task thresholds the
+work would exceed — evaluated over the state's users and shadows with the
+decisions a preview run makes, read-only, without reaching any resource
+(docs/plan-format.md). -impact=false skips it; -fail-on-impact EXPR, such
+as 'deletions > 10', exits 1 when the impact meets EXPR (docs/gitops.md).
+
 plan never writes: a state store that does not exist yet counts as empty.
 The one exception is -out FILE, which saves the plan for "syncline apply
 FILE" (which applies exactly it), authenticated with the state's secret
