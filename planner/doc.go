@@ -21,6 +21,15 @@
 //     timing change causes, and notes a reviewer must see. A plan that would
 //     drop shadows without Options.AllowDestroy carries Errors.
 //
+// A plan also carries the identity impact (Impact): which users and
+// resource objects the configuration would change. The planner owns its
+// data, its aggregation (ImpactBuilder, fed the changes an evaluator
+// finds in the shape runs record them), the thresholds it would exceed
+// and the -fail-on-impact language (ImpactPolicy); the evaluation itself
+// is engine/synchronization.Impact, which runs the preview's own
+// decisions over the stored users and shadows, so that the planner needs
+// no copy of them and imports no engine.
+//
 // A Plan is plain data. Plan.ApplyRequest turns it into the store's request;
 // Plan.Verify checks a saved plan against the configuration at apply time,
 // and Plan.SameChanges against the plan recomputed then. RenderJSON writes

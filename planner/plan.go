@@ -44,6 +44,10 @@ type Plan struct {
 	// Fingerprints says what keyed the fingerprints of sensitive values in
 	// the specs: FingerprintsState or FingerprintsInvocation.
 	Fingerprints string `json:"fingerprints"`
+	// Impact is what the configuration would do to the users and
+	// resource objects in the state's repository (nil: not evaluated,
+	// as with -impact=false or without a state); see impact.go.
+	Impact *Impact `json:"impact,omitempty"`
 }
 
 // Values of Plan.Fingerprints.

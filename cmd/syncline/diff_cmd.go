@@ -29,6 +29,13 @@ GitHub's 65,536-character comment limit — for a pull-request comment.
 Reviewer notes call out removed tasks, tasks switched from preview to full,
 thresholds raised or removed and changed resource connections.
 
+With -state PATH, diff also shows HEAD's identity impact over the users and
+shadows of that state (read-only; it should hold what BASE applied, and the
+impact says so when it does not): which users and accounts the merge would
+touch. The samples show people's data and HEAD's mappings choose what is
+computed from it, so give a state only for trusted branches. -fail-on-impact
+EXPR exits 1 when the impact meets EXPR.
+
 -repo defaults to the repository of the current directory, and -path to the
 current directory's place in it.
 
@@ -47,7 +54,9 @@ func (a *app) diffCommand() *cli.Command {
 			&cli.StringFlag{Name: "path", Usage: "the configuration `DIR` inside the repository (default: where the current directory is, or the top with -repo)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
-		}, variableFlags()...),
+			&cli.StringFlag{Name: "state", TakesFile: true,
+				Usage: "evaluate HEAD's identity impact over the repository of the state store at `PATH` (read-only)"},
+		}, append(variableFlags(), impactFlags()...)...),
 		Action: a.diffAction,
 	}
 }
@@ -60,13 +69,25 @@ func (a *app) diffAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
+	impact, policy, err := impactOptions(cmd)
+	if err != nil {
+		return err
+	}
 	res, err := ops.Diff(ops.DiffOptions{Repo: cmd.String("repo"), Path: cmd.String("path"), WorkDir: ".",
 		Base: cmd.Args().Get(0), Head: cmd.Args().Get(1), Vars: cmd.StringSlice("var"), VarFiles: cmd.StringSlice("var-file"),
 		Environ: a.environ, Clock: a.clock()}, a.reporter(nil, nil))
 	if err != nil {
 		return a.reported(err)
 	}
+	if state := cmd.String("state"); state != "" {
+		if err := ops.DiffImpact(ctx, res, state, impact); err != nil {
+			return err
+		}
+	}
 	if err := view.Diff(res.Plan, diffSide(res.Base), diffSide(res.Head)); err != nil {
+		return err
+	}
+	if err := checkImpact(res.Plan, policy); err != nil {
 		return err
 	}
 	if cmd.Bool("detailed-exitcode") && res.Plan.HasChanges() {

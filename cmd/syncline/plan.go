@@ -14,6 +14,14 @@ definitions created, updated, replaced, moved or removed, attribute by
 attribute, with the next fire times before and after for timing changes and
 notes a reviewer must see. Sensitive values are never shown.
 
+After the definitions comes the identity impact: which users and accounts
+the configuration would create, modify, rename, disable or delete, per
+resource, with a few named (-impact-samples), and the task thresholds the
+work would exceed — evaluated over the state's users and shadows with the
+decisions a preview run makes, read-only, without reaching any resource
+(docs/plan-format.md). -impact=false skips it; -fail-on-impact EXPR, such
+as 'deletions > 10', exits 1 when the impact meets EXPR (docs/gitops.md).
+
 plan never writes: a state store that does not exist yet counts as empty.
 The one exception is -out FILE, which saves the plan for "syncline apply
 FILE" (which applies exactly it), authenticated with the state's secret
@@ -40,7 +48,7 @@ func (a *app) planCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "save the plan to `FILE` for apply", TakesFile: true},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when there are changes, 0 when none"},
-		}, planFlags()...),
+		}, append(planFlags(), impactFlags()...)...),
 		Action: a.planAction,
 	}
 }
@@ -51,6 +59,10 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	view, err := a.planView(cmd)
+	if err != nil {
+		return err
+	}
+	impact, policy, err := impactOptions(cmd)
 	if err != nil {
 		return err
 	}
@@ -72,6 +84,9 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
+	if err := ops.AddImpact(ctx, pl.Plan, lc.Config, location, impact); err != nil {
+		return err
+	}
 	if lc.Revision != nil {
 		view.Revision(lc.Revision)
 	}
@@ -87,6 +102,9 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 			return err
 		}
 		view.Saved(out)
+	}
+	if err := checkImpact(pl.Plan, policy); err != nil {
+		return err
 	}
 	if cmd.Bool("detailed-exitcode") && pl.Plan.HasChanges() {
 		return exitStatus(exitChanges)

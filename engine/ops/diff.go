@@ -40,6 +40,10 @@ type DiffResult struct {
 	Repo, Path string
 	Base, Head DiffSide
 	Plan       *planner.Plan
+	// Config is Head's configuration (nil when Head is empty) and Prior
+	// Base's definitions, for the impact (DiffImpact).
+	Config *config.Config
+	Prior  map[string]*state.Definition
 }
 
 // Diff plans revision Head against a state that holds exactly revision
@@ -83,7 +87,7 @@ func Diff(opts DiffOptions, r Reporter) (*DiffResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DiffResult{Repo: repo, Path: path, Base: base.side(), Head: head.side(), Plan: p}, nil
+	return &DiffResult{Repo: repo, Path: path, Base: base.side(), Head: head.side(), Plan: p, Config: head.cfg, Prior: base.desired}, nil
 }
 
 // diffRepository returns the repository and the configuration directory

@@ -47,7 +47,7 @@ func objErrf(category, format string, args ...any) error {
 type decider struct {
 	w    *world
 	rt   *resourceType
-	r    *state.RepositoryTx
+	r    repositoryReader
 	ctx  context.Context
 	dry  bool // dry_run: the situation only
 	full bool // full mode: writes follow the decision in the same transaction

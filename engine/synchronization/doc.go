@@ -16,6 +16,12 @@
 // object whose attributes and mappings are unchanged since its last
 // synchronization costs no write at all.
 //
+// Impact runs the same decisions over the repository instead of a
+// resource — each shadow's cached attributes standing for its object,
+// connectors offline, one read-only transaction — and reports what a
+// preview run would change to a planner.ImpactBuilder: the identity impact
+// of a plan.
+//
 // The package is a library: engine/activity adapts it to its Activity
 // interface.
 // Neighbours: state holds users, shadows and pending operations;

@@ -25,7 +25,11 @@ func diffContext(p *planner.Plan, base, head DiffSide) string {
 		}
 		return text
 	}
-	sentence := fmt.Sprintf("Definitions at %s compared with %s; no state was read.", side(head), side(base))
+	read := "no state was read"
+	if p.Impact != nil {
+		read = "the state's repository was read only for the identity impact"
+	}
+	sentence := fmt.Sprintf("Definitions at %s compared with %s; %s.", side(head), side(base), read)
 	if !p.HasChanges() {
 		sentence = fmt.Sprintf("The definitions at %s are the same as at %s.", side(head), side(base))
 	}

@@ -56,8 +56,9 @@ type markdownParts struct {
 	head      string   // title and context
 	tableHead string   // table header, "" without changes
 	rows      []string // one per change
-	fixed     string   // errors and drift, never cut
+	fixed     string   // errors, drift and the impact's counts, never cut
 	notes     []string // one line per note
+	samples   []string // the impact's samples, one block per kind
 	details   []string // one block per change
 }
 
@@ -78,7 +79,8 @@ func markdownPartsOf(p *planner.Plan, opts MarkdownOptions) *markdownParts {
 	}
 	fixed.errors(p.Errors)
 	fixed.drift(p.Drift)
-	parts := &markdownParts{head: head.b.String(), fixed: fixed.b.String(), notes: noteLines(p.Changes)}
+	impactHead, samples := impactMarkdown(p.Impact)
+	parts := &markdownParts{head: head.b.String(), fixed: fixed.b.String() + impactHead, notes: noteLines(p.Changes), samples: samples}
 	if p.HasChanges() {
 		parts.tableHead = "| Action | Address | Source |\n|---|---|---|\n"
 	}
@@ -94,19 +96,19 @@ func markdownPartsOf(p *planner.Plan, opts MarkdownOptions) *markdownParts {
 // assemble joins the parts in reading order, cutting them to fit limit
 // characters when limit > 0.
 func (m *markdownParts) assemble(limit int) string {
-	notes, rows, details := len(m.notes), len(m.rows), len(m.details)
-	if limit > 0 && chars(m.render(notes, rows, details)) > limit {
-		notes, rows, details = m.fit(limit)
+	notes, rows, samples, details := len(m.notes), len(m.rows), len(m.samples), len(m.details)
+	if limit > 0 && chars(m.render(notes, rows, samples, details)) > limit {
+		notes, rows, samples, details = m.fit(limit)
 	}
-	return m.render(notes, rows, details)
+	return m.render(notes, rows, samples, details)
 }
 
 // fit chooses how many notes, rows and details fit in limit, giving the
 // notes first claim, then the table, then the details. What is always
 // written — heading, errors, drift, the lines saying what was left out —
 // is counted first.
-func (m *markdownParts) fit(limit int) (notes, rows, details int) {
-	budget := limit - chars(m.render(0, 0, 0)) - chars(m.tableHead) - 1
+func (m *markdownParts) fit(limit int) (notes, rows, samples, details int) {
+	budget := limit - chars(m.render(0, 0, 0, 0)) - chars(m.tableHead) - 1
 	take := func(items []string) int {
 		for i, it := range items {
 			c := chars(it)
@@ -120,17 +122,20 @@ func (m *markdownParts) fit(limit int) (notes, rows, details int) {
 	// Each list gets what the one before left only when that one fit
 	// whole, so nothing later is shown while something earlier is cut.
 	if notes = take(m.notes); notes < len(m.notes) {
-		return notes, 0, 0
+		return notes, 0, 0, 0
 	}
 	if rows = take(m.rows); rows < len(m.rows) {
-		return notes, rows, 0
+		return notes, rows, 0, 0
 	}
-	return notes, rows, take(m.details)
+	if samples = take(m.samples); samples < len(m.samples) {
+		return notes, rows, samples, 0
+	}
+	return notes, rows, samples, take(m.details)
 }
 
 // render writes the first notes notes, rows rows and details details, each
 // cut list followed by a line saying how much was left out.
-func (m *markdownParts) render(notes, rows, details int) string {
+func (m *markdownParts) render(notes, rows, samples, details int) string {
 	var b strings.Builder
 	b.WriteString(m.head)
 	if rows > 0 {
@@ -151,6 +156,12 @@ func (m *markdownParts) render(notes, rows, details int) string {
 		}
 		b.WriteString("\n")
 	}
+	for _, d := range m.samples[:samples] {
+		b.WriteString(d)
+	}
+	if samples < len(m.samples) {
+		b.WriteString(moreSamplesLine(len(m.samples) - samples))
+	}
 	for _, d := range m.details[:details] {
 		b.WriteString(d)
 	}
@@ -164,6 +175,10 @@ const noteHeader = "> [!WARNING]\n> **Notes for reviewers:**\n"
 
 func moreNotesLine(n int) string {
 	return fmt.Sprintf("> - … %d more %s; see the full plan in the CI log.\n", n, plural(n, "note"))
+}
+
+func moreSamplesLine(n int) string {
+	return fmt.Sprintf("… the samples of %d more %s of change; see the full plan in the CI log.\n\n", n, plural(n, "kind"))
 }
 
 func footerLine(n int) string {

@@ -40,6 +40,7 @@ func RenderText(w io.Writer, p *planner.Plan, opts TextOptions) error {
 		}
 		t.line(t.color.Paint("Plan:", Bold) + " " + summaryLine(p.Summary) + ".")
 	}
+	t.impact(p.Impact)
 	t.errors(p.Errors)
 	t.drift(p.Drift)
 	_, err := io.WriteString(w, t.b.String())

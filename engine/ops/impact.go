@@ -1,0 +1,123 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/syncline/syncline/config"
+	"github.com/syncline/syncline/engine/synchronization"
+	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
+)
+
+// ImpactOptions are the impact settings of plan and diff.
+type ImpactOptions struct {
+	// Off leaves the impact out (-impact=false).
+	Off bool
+	// Samples is how many identities per kind of change the impact names
+	// (-impact-samples); 0 means planner.DefaultImpactSamples, < 0 none.
+	Samples int
+	// MaxDuration and MaxObjects bound the evaluation (0: the defaults
+	// of synchronization.ImpactOptions).
+	MaxDuration time.Duration
+	MaxObjects  int
+	// Base are the definitions a diff compares from (by address): the
+	// impact notes a state whose definitions are not those.
+	Base map[string]*state.Definition
+}
+
+// AddImpact evaluates cfg over the repository of the state at location,
+// read-only, and sets p.Impact. Nothing is evaluated with opts.Off or
+// when the store does not exist yet (there is nobody to change).
+func AddImpact(ctx context.Context, p *planner.Plan, cfg *config.Config, location string, opts ImpactOptions) error {
+	if opts.Off || cfg == nil {
+		return nil
+	}
+	st, err := openForPlan(ctx, location)
+	if err != nil || st == nil {
+		return err
+	}
+	defer st.Close()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	b := planner.NewImpactBuilder(opts.Samples)
+	if note := staleNote(snap, location, opts.Base); note != "" {
+		b.Note(note)
+	}
+	if err := synchronization.Impact(ctx, st, cfg, b, synchronization.ImpactOptions{
+		MaxDuration: opts.MaxDuration, MaxObjects: opts.MaxObjects}); err != nil {
+		return fmt.Errorf("evaluating the impact on the repository of %s: %w", location, err)
+	}
+	b.UnmanagedResources(cfg, snap.ShadowCounts)
+	p.Impact = b.Impact(cfg)
+	return nil
+}
+
+// staleNote says when the state's definitions are not the base's
+// (syncline diff): its repository was synchronized under other
+// definitions, so the impact counts from what those left, not from the
+// base. Specs compare attribute by attribute, secrets aside: diff
+// fingerprints them with a key of its own.
+func staleNote(snap *state.Snapshot, location string, base map[string]*state.Definition) string {
+	if base == nil {
+		return ""
+	}
+	var differ []string
+	for addr, d := range base {
+		if stored, ok := snap.Definitions[addr]; !ok || !sameSpec(stored.Spec, d.Spec) {
+			differ = append(differ, addr)
+		}
+	}
+	for addr := range snap.Definitions {
+		if _, ok := base[addr]; !ok {
+			differ = append(differ, addr)
+		}
+	}
+	if len(differ) == 0 {
+		return ""
+	}
+	slices.Sort(differ)
+	return fmt.Sprintf("the state %s (serial %d) does not hold the base revision's definitions (%s: %s): it is behind or ahead of the base, so the impact counts from its repository as its own applied definitions left it",
+		location, snap.Serial, plural(len(differ), "differs", "differ"), strings.Join(differ, ", "))
+}
+
+// sameSpec reports whether two specs are equal but for sensitive values.
+func sameSpec(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok || (v != w && !(planner.IsSensitive(v) && planner.IsSensitive(w))) {
+			return false
+		}
+	}
+	return true
+}
+
+// DiffImpact evaluates the impact of a diff's Head over the repository of
+// the state at location (syncline diff -state), read-only.
+func DiffImpact(ctx context.Context, res *DiffResult, location string, opts ImpactOptions) error {
+	if res.Head.Empty {
+		return nil
+	}
+	opts.Base = res.Prior
+	if _, err := os.Stat(location); err != nil {
+		return fmt.Errorf("-state %s: there is no state store there (%w); name the state file the base revision was applied to, or leave -state out", location, err)
+	}
+	return AddImpact(ctx, res.Plan, res.Config, location, opts)
+}
+
+// plural is "1 differs" or "3 differ".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
