@@ -199,7 +199,11 @@ func (idx *groupIndex) name(lower string) string {
 // object of type rt, possibly nil; linked is u's linked object or nil) the
 // membership changes its associations call for, and returns it — a new
 // membership-only operation when op was nil and memberships change.
-func (d *decider) associate(rt *resourceType, u *state.User, linked *state.Shadow, op *accountOp) (*accountOp, []error, error) {
+// before is u as it was before this decision changed it (nil: new, or
+// unchanged): the groups it gave are the ones Syncline gave the account
+// until now, which a tolerant association removes when they are no
+// longer given, as midPoint's relative mappings do.
+func (d *decider) associate(rt *resourceType, u, before *state.User, linked *state.Shadow, op *accountOp) (*accountOp, []error, error) {
 	if len(rt.ot.Associations) == 0 || (op == nil && linked == nil) {
 		return op, nil, nil
 	}
@@ -238,13 +242,16 @@ func (d *decider) associate(rt *resourceType, u *state.User, linked *state.Shado
 		if err != nil {
 			return op, nil, objErr(CategoryResource, fmt.Errorf("%s: the groups of entitlement %q: %w", rt.address(), a.Entitlement, err))
 		}
-		var desired map[string]string
+		var desired, given map[string]string
 		if !removeAll {
 			if desired, problems, err = d.desiredGroups(rt, a, idx, u, problems); err != nil {
 				return op, nil, err
 			}
 		}
-		ch, tol := membershipDiff(a, idx, desired, idx.of(mem.MemberKey(oldV)), oldV, newV, removeAll)
+		if before != nil && a.Tolerant {
+			given, _, _ = d.desiredGroups(rt, a, idx, before, nil) // its errors were the last decision's
+		}
+		ch, tol := membershipDiff(a, idx, desired, given, idx.of(mem.MemberKey(oldV)), oldV, newV, removeAll)
 		idx.record(mem.MemberKey, ch)
 		changes, tolerated = append(changes, ch...), append(tolerated, tol...)
 	}
@@ -312,9 +319,10 @@ func (d *decider) desiredGroups(rt *resourceType, a *config.Association, idx *gr
 
 // membershipDiff returns the changes that take an account from the groups
 // actual (member value oldV) to the groups desired (member value newV),
-// and the hand-made memberships a tolerant association keeps. removeAll
-// removes every membership, tolerated or not.
-func membershipDiff(a *config.Association, idx *groupIndex, desired map[string]string, actual map[string]bool, oldV, newV string, removeAll bool) (changes, tolerated []memberOp) {
+// and the memberships a tolerant association keeps: those not desired and
+// not given until now (given), which someone else made. removeAll removes
+// every membership, tolerated or not.
+func membershipDiff(a *config.Association, idx *groupIndex, desired, given map[string]string, actual map[string]bool, oldV, newV string, removeAll bool) (changes, tolerated []memberOp) {
 	keep := map[string]string{}
 	for g, n := range desired {
 		keep[g] = n
@@ -322,6 +330,9 @@ func membershipDiff(a *config.Association, idx *groupIndex, desired map[string]s
 	for _, g := range sortedKeys(actual) {
 		if _, ok := desired[g]; ok || removeAll {
 			continue
+		}
+		if _, ok := given[g]; ok {
+			continue // Syncline's own, no longer given: removed
 		}
 		n := idx.name(g)
 		if a.Tolerant {
