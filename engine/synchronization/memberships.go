@@ -301,6 +301,9 @@ func (d *decider) desiredGroups(rt *resourceType, a *config.Association, idx *gr
 	}
 	out := map[string]string{}
 	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			continue // no group
+		}
 		lower := strings.ToLower(n)
 		if existing := idx.name(lower); existing != "" {
 			out[lower] = existing
