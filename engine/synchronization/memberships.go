@@ -343,15 +343,18 @@ func membershipDiff(a *config.Association, idx *groupIndex, desired, given map[s
 			keep[g] = n
 		}
 	}
+	// Adds come first: someone moving between groups is never in none,
+	// and a renamed account's new DN joins a group before its old DN
+	// leaves it, so a group of one member never has to lose its last.
 	renamed := oldV != newV
-	for _, g := range sortedKeys(actual) {
-		if _, ok := keep[g]; !ok || renamed {
-			changes = append(changes, memberOp{entitlement: a.Entitlement, group: idx.name(g), value: oldV, remove: true})
-		}
-	}
 	for _, g := range sortedKeys(keep) {
 		if !actual[g] || renamed {
 			changes = append(changes, memberOp{entitlement: a.Entitlement, group: keep[g], value: newV})
+		}
+	}
+	for _, g := range sortedKeys(actual) {
+		if _, ok := keep[g]; !ok || renamed {
+			changes = append(changes, memberOp{entitlement: a.Entitlement, group: idx.name(g), value: oldV, remove: true})
 		}
 	}
 	return changes, tolerated
@@ -586,4 +589,64 @@ func memberRemovals(ops []state.PendingOperation) []state.PendingOperation {
 		}
 	}
 	return out
+}
+
+// memberHash makes the memberships of an account part of the hash a
+// pass tells unchanged objects by: a membership added or removed by hand
+// on a group changes no attribute of the account's entry, yet the next
+// reconciliation must decide the account again (and report or remove
+// it).
+type memberHash struct {
+	ctx     context.Context
+	mem     connector.Memberships
+	intents []string
+	idxs    []*groupIndex
+}
+
+// loadMemberships reads the groups of the pass's account type's
+// associations, for objectHash; a type without associations needs none.
+func (p *pass) loadMemberships(ctx context.Context) error {
+	if len(p.rt.ot.Associations) == 0 {
+		return nil
+	}
+	mem, err := p.w.memberConn(ctx, p.rt.res.Name)
+	if err != nil {
+		return err
+	}
+	mh := &memberHash{ctx: ctx, mem: mem}
+	for _, a := range p.rt.ot.Associations {
+		idx, err := p.w.groups(ctx, p.rt.res, a.Entitlement)
+		if err != nil {
+			return fmt.Errorf("%s: the groups of entitlement %q: %w", p.rt.address(), a.Entitlement, err)
+		}
+		mh.intents, mh.idxs = append(mh.intents, a.Entitlement), append(mh.idxs, idx)
+	}
+	p.members = mh
+	return nil
+}
+
+// objectHash is the hash of obj's attributes and, on an account type with
+// associations, of the groups it is in.
+func (p *pass) objectHash(obj connector.Object) [16]byte {
+	mh := p.members
+	if mh == nil {
+		return attributesHash(obj.Attributes)
+	}
+	v, err := mh.mem.MemberValue(mh.ctx, obj.ID)
+	if err != nil {
+		return attributesHash(obj.Attributes) // decided as it is; associate reports the error
+	}
+	key := mh.mem.MemberKey(v)
+	var groups []string
+	for i, idx := range mh.idxs {
+		for _, g := range sortedKeys(idx.of(key)) {
+			groups = append(groups, mh.intents[i]+"/"+g)
+		}
+	}
+	attrs := make(connector.Attributes, len(obj.Attributes)+1)
+	for k, vs := range obj.Attributes {
+		attrs[k] = vs
+	}
+	attrs["\x00memberships"] = groups
+	return attributesHash(attrs)
 }
