@@ -73,7 +73,7 @@ var associationSchema = &hcl.BodySchema{
 var placeAssociation = exprPlace{"association groups expression", []string{RootUser, RootVar, RootLocal}}
 
 // entitlementConnectors are the connectors that keep memberships.
-var entitlementConnectors = []string{"ldap"}
+var entitlementConnectors = []string{"ldap", "sql"}
 
 func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
 	g := &Group{NameAttribute: DefaultGroupNameAttribute, MemberAttribute: DefaultGroupMemberAttribute, DeclRange: b.DefRange}

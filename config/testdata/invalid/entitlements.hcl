@@ -56,12 +56,10 @@ resource "dir" {
 }
 
 resource "app" {
-  connector = "sql"
+  connector = "csv"
   connection {
-    driver = "sqlite"
-    dsn    = "app.db"
-    table  = "accounts"
-    key    = "login"
+    path       = "app.csv"
+    identifier = "login"
   }
   object_type "entitlement" {
     intent = "groups"
