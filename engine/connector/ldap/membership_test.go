@@ -57,7 +57,7 @@ func TestMemberships(t *testing.T) {
 		{Group: name, Member: alice}, // missing, not declared
 		{Group: name, Member: alice, Create: true},
 		{Group: name, Member: bob, Create: true},
-		{Group: name, Member: bob},                // already there
+		{Group: name, Member: bob},                   // already there
 		{Group: "nosuch", Member: bob, Remove: true}, // group gone: nothing to remove
 	})
 	if !errors.Is(errs[0], connector.ErrNotFound) {
