@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"sync"
 
 	goldap "github.com/go-ldap/ldap/v3"
 	"github.com/syncline/syncline/engine/connector"
@@ -105,16 +106,33 @@ func groupDN(g connector.GroupClass, name string) string {
 // member value. An add of a value already there and a delete of one not
 // there succeed (Permissive Modify where the server offers it; the
 // result codes otherwise). A missing group is created with its first
-// member when the change allows it: groupOfNames must have one.
+// member when the change allows it: groupOfNames must have one. The
+// changes are pipelined on the connection, batchWindow at a time, those
+// on one group in their order.
 func (c *Connector) ChangeMembers(ctx context.Context, g connector.GroupClass, changes []connector.MemberChange) []error {
 	errs := make([]error, len(changes))
+	last := map[string]chan struct{}{} // a group's name → its latest change's done
+	slots := make(chan struct{}, batchWindow)
+	var wg sync.WaitGroup
 	for i, ch := range changes {
-		if err := ctx.Err(); err != nil {
-			errs[i] = err
-			continue
-		}
-		errs[i] = c.changeMember(ctx, g, ch)
+		key := strings.ToLower(ch.Group)
+		prev, done := last[key], make(chan struct{})
+		last[key] = done
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			defer close(done)
+			if prev != nil {
+				<-prev
+			}
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				return
+			}
+			errs[i] = c.changeMember(ctx, g, ch)
+		})
 	}
+	wg.Wait()
 	return errs
 }
 
