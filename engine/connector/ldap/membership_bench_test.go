@@ -47,8 +47,8 @@ func benchGroupsSetup(b *testing.B, srv *ldaptest.Server, full bool) (string, co
 	return base, connector.GroupClass{ObjectClass: "groupOfNames", Container: "ou=groups," + base, NameAttribute: "cn", MemberAttribute: "member"}
 }
 
-// scratchChanges are the 100,000 adds; moveChanges the 1% move: every
-// 100th person joins the next group and leaves their own.
+// scratchChanges are the 100,000 adds; moveChanges the 1% move: five
+// people of each group join the next group and leave their own.
 func scratchChanges(base string) []connector.MemberChange {
 	out := make([]connector.MemberChange, benchPeople)
 	for i := range benchPeople {
@@ -59,7 +59,10 @@ func scratchChanges(base string) []connector.MemberChange {
 
 func moveChanges(base string) []connector.MemberChange {
 	var out []connector.MemberChange
-	for i := 0; i < benchPeople; i += 100 {
+	for i := range benchPeople {
+		if (i/benchGroups)%100 != 0 {
+			continue // 1%: five of each group's 500
+		}
 		m := benchMember(base, i)
 		out = append(out, connector.MemberChange{Group: benchGroupName((i + 1) % benchGroups), Member: m},
 			connector.MemberChange{Group: benchGroupName(i % benchGroups), Member: m, Remove: true})
