@@ -24,11 +24,21 @@ type Group struct {
 	// MemberAttribute holds its members (one value per member).
 	NameAttribute   string
 	MemberAttribute string
+	// MemberValue is how a member is recorded: MemberValueDN (LDAP's
+	// default: the account entry's DN) or MemberValueIdentifier (the
+	// account's identifier, as posixGroup's memberUid; SQL always).
+	MemberValue string
 	// Declared are the groups Syncline creates when they are missing.
 	// It never deletes a group.
 	Declared  []string
 	DeclRange hcl.Range
 }
+
+// Member values.
+const (
+	MemberValueDN         = "dn"
+	MemberValueIdentifier = "identifier"
+)
 
 // Group defaults.
 const (
@@ -57,6 +67,7 @@ var groupSchema = &hcl.BodySchema{
 		{Name: "container", Required: true},
 		{Name: "name_attribute"},
 		{Name: "member_attribute"},
+		{Name: "member_value"},
 		{Name: "declared"},
 	},
 }
@@ -100,6 +111,9 @@ func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
 		if ok {
 			*f.dst = s
 		}
+	}
+	if attr, ok := content.Attributes["member_value"]; ok {
+		diags = append(diags, d.enum(attr, []string{MemberValueDN, MemberValueIdentifier}, &g.MemberValue)...)
 	}
 	if attr, ok := content.Attributes["declared"]; ok {
 		diags = append(diags, d.strings(attr, &g.Declared)...)
@@ -188,6 +202,9 @@ func checkEntitlements(r *Resource) hcl.Diagnostics {
 				Subject:  rng.Ptr(),
 			})
 		}
+		if g := ot.Group; g != nil {
+			diags = append(diags, checkMemberValue(r, g)...)
+		}
 		for _, a := range ot.Associations {
 			diags = append(diags, checkAssociation(r, ot, a)...)
 		}
@@ -221,6 +238,26 @@ func checkAssociation(r *Resource, ot *ObjectType, a *Association) hcl.Diagnosti
 		if other.Entitlement == a.Entitlement {
 			return hcl.Diagnostics{duplicate("Duplicate association", fmt.Sprintf("An association with the entitlement %q", a.Entitlement), other.DeclRange, a.DeclRange)}
 		}
+	}
+	return nil
+}
+
+// checkMemberValue fills in the connector's default member value and
+// refuses a DN where there are none (sql keeps account keys).
+func checkMemberValue(r *Resource, g *Group) hcl.Diagnostics {
+	switch {
+	case r.Connector == "sql" && g.MemberValue == MemberValueDN:
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Member value not available",
+			Detail:   `A sql membership table records a member by its account's key: remove member_value, or set it to "identifier".`,
+			Subject:  g.DeclRange.Ptr(),
+		}}
+	case g.MemberValue != "":
+	case r.Connector == "sql":
+		g.MemberValue = MemberValueIdentifier
+	default:
+		g.MemberValue = MemberValueDN
 	}
 	return nil
 }

@@ -70,6 +70,7 @@ func entitlementSpec(w specWriter, ot *config.ObjectType) {
 		w.str("group.container", g.Container)
 		w.str("group.name_attribute", g.NameAttribute)
 		w.str("group.member_attribute", g.MemberAttribute)
+		w.str("group.member_value", g.MemberValue)
 		w.strings("group.declared", g.Declared)
 	}
 	for _, a := range ot.Associations {

@@ -38,6 +38,9 @@ type GroupClass struct {
 	Container       string // where the groups are (LDAP: a DN)
 	NameAttribute   string // holds a group's name (LDAP: its RDN attribute)
 	MemberAttribute string // holds its members
+	// MemberIsIdentifier records a member by its account's identifier
+	// (posixGroup's memberUid) rather than by MemberValue (a DN).
+	MemberIsIdentifier bool
 }
 
 // Group is one group with its name and member keys.

@@ -82,7 +82,8 @@ func groupClass(et *config.ObjectType) connector.GroupClass {
 	if class == "" {
 		class = "groupOfNames"
 	}
-	return connector.GroupClass{ObjectClass: class, Container: g.Container, NameAttribute: g.NameAttribute, MemberAttribute: g.MemberAttribute}
+	return connector.GroupClass{ObjectClass: class, Container: g.Container, NameAttribute: g.NameAttribute, MemberAttribute: g.MemberAttribute,
+		MemberIsIdentifier: g.MemberValue == config.MemberValueIdentifier}
 }
 
 // groups returns the index of the groups of entitlement intent on res,
@@ -222,25 +223,19 @@ func (d *decider) associate(rt *resourceType, u, before *state.User, linked *sta
 	if err != nil {
 		return op, nil, objErr(CategoryResource, fmt.Errorf("%s: %w", rt.address(), err))
 	}
-	newV, err := mem.MemberValue(d.ctx, newID)
-	if err != nil {
-		if op != nil && op.op == state.OpCreate {
-			return op, nil, nil // not there yet: its memberships follow once it is
-		}
-		return op, nil, objErr(CategoryResource, fmt.Errorf("%s: the member value of %q: %w", rt.address(), newID, err))
-	}
-	oldV := newV
-	if curID != "" && curID != newID {
-		if oldV, err = mem.MemberValue(d.ctx, curID); err != nil {
-			return op, nil, objErr(CategoryResource, fmt.Errorf("%s: the member value of %q: %w", rt.address(), curID, err))
-		}
-	}
 	var changes, tolerated []memberOp
 	var problems []error
 	for _, a := range rt.ot.Associations {
 		idx, err := d.w.groups(d.ctx, rt.res, a.Entitlement)
 		if err != nil {
 			return op, nil, objErr(CategoryResource, fmt.Errorf("%s: the groups of entitlement %q: %w", rt.address(), a.Entitlement, err))
+		}
+		oldV, newV, err := memberValues(d.ctx, mem, idx.class, curID, newID)
+		if err != nil {
+			if op != nil && op.op == state.OpCreate {
+				return op, nil, nil // not there yet: its memberships follow once it is
+			}
+			return op, nil, objErr(CategoryResource, fmt.Errorf("%s: the member value: %w", rt.address(), err))
 		}
 		var desired, given map[string]string
 		if !removeAll {
@@ -264,6 +259,29 @@ func (d *decider) associate(rt *resourceType, u, before *state.User, linked *sta
 	}
 	op.members, op.tolerated = changes, tolerated
 	return op, problems, nil
+}
+
+// memberValues are the values that record the account as a member of
+// class's groups now (identifier curID; "" when it does not exist yet)
+// and once its operation is done (newID): its identifier itself
+// (posixGroup's memberUid), or the connector's member value (its DN).
+func memberValues(ctx context.Context, mem connector.Memberships, class connector.GroupClass, curID, newID string) (oldV, newV string, err error) {
+	value := func(id string) (string, error) {
+		if class.MemberIsIdentifier {
+			return id, nil
+		}
+		return mem.MemberValue(ctx, id)
+	}
+	if newV, err = value(newID); err != nil {
+		return "", "", fmt.Errorf("of %q: %w", newID, err)
+	}
+	oldV = newV
+	if curID != "" && curID != newID {
+		if oldV, err = value(curID); err != nil {
+			return "", "", fmt.Errorf("of %q: %w", curID, err)
+		}
+	}
+	return oldV, newV, nil
 }
 
 // accountIdentifiers are the identifier of op's object as it is on the
@@ -632,14 +650,13 @@ func (p *pass) objectHash(obj connector.Object) [16]byte {
 	if mh == nil {
 		return attributesHash(obj.Attributes)
 	}
-	v, err := mh.mem.MemberValue(mh.ctx, obj.ID)
-	if err != nil {
-		return attributesHash(obj.Attributes) // decided as it is; associate reports the error
-	}
-	key := mh.mem.MemberKey(v)
 	var groups []string
 	for i, idx := range mh.idxs {
-		for _, g := range sortedKeys(idx.of(key)) {
+		_, v, err := memberValues(mh.ctx, mh.mem, idx.class, "", obj.ID)
+		if err != nil {
+			return attributesHash(obj.Attributes) // decided as it is; associate reports the error
+		}
+		for _, g := range sortedKeys(idx.of(mh.mem.MemberKey(v))) {
 			groups = append(groups, mh.intents[i]+"/"+g)
 		}
 	}

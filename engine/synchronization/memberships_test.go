@@ -513,3 +513,69 @@ func parseLDAPOp(msg []byte) (ldapOp, bool) {
 	}
 	return ldapOp{op: name, dn: dn, size: len(msg)}, true
 }
+
+// TestPosixGroupMemberUid: a posixGroup records members by uid
+// (member_value = "identifier"), beside the department groups; the last
+// memberUid may go.
+func TestPosixGroupMemberUid(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	base := srv.NewContainer(t, "posix")
+	admin := srv.Admin(t)
+	for _, ou := range []string{"people", "groups"} {
+		req := goldap.NewAddRequest("ou="+ou+","+base, nil)
+		req.Attribute("objectClass", []string{"organizationalUnit"})
+		req.Attribute("ou", []string{ou})
+		if err := admin.Add(req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	devs := goldap.NewAddRequest("cn=devs,ou=groups,"+base, nil)
+	devs.Attribute("objectClass", []string{"posixGroup"})
+	devs.Attribute("cn", []string{"devs"})
+	devs.Attribute("gidNumber", []string{"5000"})
+	if err := admin.Add(devs); err != nil {
+		t.Fatal(err)
+	}
+	addGroup(t, admin, "cn=engineering,ou=groups,"+base, []string{"cn=placeholder," + base})
+	cfg := strings.Replace(deptConfig(srv.URL, base, true), `  object_type "account" {
+    object_class   = "inetOrgPerson"`, `  object_type "entitlement" {
+    intent       = "unix"
+    object_class = "posixGroup"
+    group {
+      container        = "ou=groups,`+base+`"
+      member_attribute = "memberUid"
+      member_value     = "identifier"
+    }
+  }
+  object_type "account" {
+    object_class   = "inetOrgPerson"
+    association "unix" {
+      entitlement = "unix"
+      groups      = user.department == "engineering" ? ["devs"] : []
+    }`, 1)
+	b := setup(t, map[string]string{"hr.csv": deptCSV, "main.hcl": cfg})
+	mustSucceed(t, b.run(t, "hr-import", ""))
+	uids := func() []string {
+		res, err := admin.Search(goldap.NewSearchRequest("cn=devs,ou=groups,"+base, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 0, 0, false,
+			"(objectClass=*)", []string{"memberUid"}, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res.Entries[0].GetAttributeValues("memberUid")
+		slices.Sort(got)
+		return got
+	}
+	if got := uids(); !slices.Equal(got, []string{"alice"}) {
+		t.Errorf("devs has memberUid %v, want [alice]", got)
+	}
+	b.write(t, map[string]string{"hr.csv": strings.Replace(deptCSV, "Archer,engineering", "Archer,sales", 1)})
+	run := b.run(t, "hr-import", "")
+	mustSucceed(t, run)
+	if got := uids(); len(got) != 0 {
+		t.Errorf("after alice left engineering devs has memberUid %v, want none", got)
+	}
+	if got := stat(run, "memberships.remove"); got != 2 {
+		t.Errorf("memberships.remove = %d, want 2 (engineering and devs)\n%s", got, describe(run))
+	}
+}

@@ -84,6 +84,29 @@ task "t" {
   }
 }
 
+resource "db" {
+  connector = "sql"
+  connection {
+    driver = "sqlite"
+    dsn    = "app.db"
+    table  = "accounts"
+    key    = "login"
+  }
+  object_type "entitlement" {
+    group { # ERROR: Member value not available
+      container    = "memberships"
+      member_value = "dn"
+    }
+  }
+  object_type "entitlement" {
+    intent = "other"
+    group {
+      container    = "memberships"
+      member_value = "uid" # ERROR: Invalid value
+    }
+  }
+}
+
 resource "dir2" {
   connector = "ldap"
   connection {

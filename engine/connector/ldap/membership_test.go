@@ -90,3 +90,31 @@ func TestMemberships(t *testing.T) {
 		t.Errorf("removing the last member: %v, want an invalid object error saying why", errs[2])
 	}
 }
+
+// TestUniqueMembers: groupOfUniqueNames keeps members in uniqueMember, the
+// same way.
+func TestUniqueMembers(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	cfg := config(t, srv)
+	c := open(t, cfg)
+	class := connector.GroupClass{ObjectClass: "groupOfUniqueNames", Container: cfg.BaseDN, NameAttribute: "cn", MemberAttribute: "uniqueMember"}
+	alice := "uid=alice," + cfg.BaseDN
+	for i, err := range c.ChangeMembers(t.Context(), class, []connector.MemberChange{
+		{Group: "admins", Member: alice, Create: true},
+		{Group: "admins", Member: "uid=bob," + cfg.BaseDN},
+		{Group: "admins", Member: "uid=bob," + cfg.BaseDN, Remove: true},
+	}) {
+		if err != nil {
+			t.Errorf("change %d: %v", i, err)
+		}
+	}
+	for g, err := range c.Groups(t.Context(), class) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Name != "admins" || !slices.Equal(g.Members, []string{c.MemberKey(alice)}) {
+			t.Errorf("group %+v, want admins with alice", g)
+		}
+	}
+}
