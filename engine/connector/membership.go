@@ -18,8 +18,12 @@ type Memberships interface {
 	// MemberKey gives it.
 	Groups(ctx context.Context, g GroupClass) iter.Seq2[Group, error]
 	// MemberValue returns the value that records the account with
-	// identifier id as a member (LDAP: its entry's DN).
+	// identifier id as a member (LDAP: its entry's DN), reading the
+	// resource when it must.
 	MemberValue(ctx context.Context, id string) (string, error)
+	// MemberValueKnown returns MemberValue's answer when it needs no read
+	// of the resource, and false when it would.
+	MemberValueKnown(id string) (string, bool)
 	// MemberKey returns the form of a member value the resource treats
 	// as the same (LDAP: a DN with case and spacing normalized).
 	MemberKey(value string) string

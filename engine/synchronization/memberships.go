@@ -615,7 +615,6 @@ func memberRemovals(ops []state.PendingOperation) []state.PendingOperation {
 // reconciliation must decide the account again (and report or remove
 // it).
 type memberHash struct {
-	ctx     context.Context
 	mem     connector.Memberships
 	intents []string
 	idxs    []*groupIndex
@@ -631,7 +630,7 @@ func (p *pass) loadMemberships(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	mh := &memberHash{ctx: ctx, mem: mem}
+	mh := &memberHash{mem: mem}
 	for _, a := range p.rt.ot.Associations {
 		idx, err := p.w.groups(ctx, p.rt.res, a.Entitlement)
 		if err != nil {
@@ -652,9 +651,14 @@ func (p *pass) objectHash(obj connector.Object) [16]byte {
 	}
 	var groups []string
 	for i, idx := range mh.idxs {
-		_, v, err := memberValues(mh.ctx, mh.mem, idx.class, "", obj.ID)
-		if err != nil {
-			return attributesHash(obj.Attributes) // decided as it is; associate reports the error
+		v, ok := obj.ID, idx.class.MemberIsIdentifier
+		if !ok {
+			// A member value that takes a read (an LDAP identifier other
+			// than the naming attribute) is not worth one per object read:
+			// such an account's groups are checked when it is decided.
+			if v, ok = mh.mem.MemberValueKnown(obj.ID); !ok {
+				continue
+			}
 		}
 		for _, g := range sortedKeys(idx.of(mh.mem.MemberKey(v))) {
 			groups = append(groups, mh.intents[i]+"/"+g)

@@ -68,14 +68,23 @@ func groupName(e *goldap.Entry, attr string) string {
 // (naming_attribute=ID,container), which is where Syncline creates
 // entries; otherwise the entry is searched for.
 func (c *Connector) MemberValue(ctx context.Context, id string) (string, error) {
-	if c.naming == c.id {
-		return c.newDN(id), nil
+	if v, ok := c.MemberValueKnown(id); ok {
+		return v, nil
 	}
 	e, err := c.find(ctx, "member", id, []string{c.id.name()})
 	if err != nil {
 		return "", err
 	}
 	return e.DN, nil
+}
+
+// MemberValueKnown computes the DN when the identifier is the naming
+// attribute; otherwise only a search can tell.
+func (c *Connector) MemberValueKnown(id string) (string, bool) {
+	if c.naming == c.id {
+		return c.newDN(id), true
+	}
+	return "", false
 }
 
 // MemberKey normalizes a DN: attribute types and values in lower case,

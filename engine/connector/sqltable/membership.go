@@ -73,6 +73,9 @@ func (c *Connector) Groups(ctx context.Context, g connector.GroupClass) iter.Seq
 // MemberValue is the account's key itself.
 func (c *Connector) MemberValue(_ context.Context, id string) (string, error) { return id, nil }
 
+// MemberValueKnown is the account's key itself.
+func (c *Connector) MemberValueKnown(id string) (string, bool) { return id, true }
+
 // MemberKey matches member values as the account table matches keys.
 func (c *Connector) MemberKey(value string) string { return c.MatchKey(value) }
 
