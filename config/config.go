@@ -248,7 +248,13 @@ type ObjectType struct {
 	// Activation says how an object of this type is disabled and enabled on
 	// its resource; nil when the object type has no activation block.
 	Activation *Activation
-	DeclRange  hcl.Range
+	// Group is set on an entitlement object type: where its groups are
+	// and how members are recorded. Associations are an account object
+	// type's: the groups its owner's account should be in (see
+	// entitlement.go).
+	Group        *Group
+	Associations []*Association
+	DeclRange    hcl.Range
 }
 
 // Activation is an object type's activation block: the resource attribute
@@ -360,7 +366,9 @@ type Thresholds struct {
 	MaxDeletions int
 	MaxDisables  int
 	MaxCreations int
-	DeclRange    hcl.Range
+	// MaxMembershipRemovals bounds the memberships removed from groups.
+	MaxMembershipRemovals int
+	DeclRange             hcl.Range
 }
 
 // ErrorPolicy says what an activity does about item errors.

@@ -167,6 +167,8 @@ func documentedSchemas() []schemaSection {
 		{"## `resource`", "resource block", resourceSchema},
 		{"### `object_type`", "object_type block", objectTypeSchema},
 		{"#### `activation`", "activation block", activationSchema},
+		{"#### Entitlements: `group` and `association`", "group and association blocks", groupSchema},
+		{"#### Entitlements: `group` and `association`", "group and association blocks", associationSchema},
 		{"## `task`", "task block", taskSchema},
 		{"### `retry`", "retry block", retrySchema},
 		{"### `notify`", "notify block", notifySchema},

@@ -6,7 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-var thresholdsSchema = &hcl.BodySchema{Attributes: attrs("max_deletions", "max_disables", "max_creations")}
+var thresholdsSchema = &hcl.BodySchema{Attributes: attrs("max_deletions", "max_disables", "max_creations", "max_membership_removals")}
 
 var errorsSchema = &hcl.BodySchema{Attributes: attrs("action", "stop_after")}
 
@@ -31,7 +31,7 @@ func decodePolicyBlock(d *decoder, a *Activity, b *hcl.Block) hcl.Diagnostics {
 		limits := []struct {
 			name string
 			dst  *int
-		}{{"max_deletions", &t.MaxDeletions}, {"max_disables", &t.MaxDisables}, {"max_creations", &t.MaxCreations}}
+		}{{"max_deletions", &t.MaxDeletions}, {"max_disables", &t.MaxDisables}, {"max_creations", &t.MaxCreations}, {"max_membership_removals", &t.MaxMembershipRemovals}}
 		for _, l := range limits {
 			if at, ok := content.Attributes[l.name]; ok {
 				diags = append(diags, d.integer(at, 0, maxLimit, l.dst)...)

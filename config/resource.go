@@ -37,6 +37,8 @@ var objectTypeSchema = &hcl.BodySchema{
 		{Type: "outbound"},
 		{Type: "reactions"},
 		{Type: "activation"},
+		{Type: "group"},
+		{Type: "association", LabelNames: []string{"name"}},
 	},
 }
 
@@ -107,6 +109,7 @@ func (c *Config) decodeResourceBlocks(d *decoder, r *Resource, blocks hcl.Blocks
 			r.ObjectTypes = append(r.ObjectTypes, ot)
 		}
 	}
+	diags = append(diags, checkEntitlements(r)...)
 	if r.Connection == nil {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -146,6 +149,12 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 	seen := map[string]hcl.Range{}
 	var reactionAttrs map[Situation]*hcl.Attribute
 	for _, blk := range content.Blocks {
+		if blk.Type == "association" { // repeatable: one per entitlement
+			a, aDiags := c.decodeAssociation(d, blk)
+			diags = append(diags, aDiags...)
+			ot.Associations = append(ot.Associations, a)
+			continue
+		}
 		if prev, dup := seen[blk.Type]; dup {
 			diags = append(diags, duplicate("Duplicate "+blk.Type+" block", "The "+blk.Type+" block", prev, blk.DefRange))
 			continue
@@ -163,6 +172,8 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 			ot.Reactions, reactionAttrs, blkDiags = decodeReactions(d, blk)
 		case "activation":
 			ot.Activation, blkDiags = decodeActivation(d, blk)
+		case "group":
+			ot.Group, blkDiags = decodeGroup(d, blk)
 		}
 		diags = append(diags, blkDiags...)
 	}

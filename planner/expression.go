@@ -39,7 +39,8 @@ func exprSource(files map[string]*hcl.File, formatted map[string]string, expr hc
 // keptExpressionPath reports whether path, in a definition of kind, holds a
 // kept expression — source text evaluated per object at run time — rather
 // than a rendered value: a resource's object_type.KIND/INTENT.provision_when
-// and its correlate.ATTR, inbound.ATTR and outbound.ATTR mappings, and a
+// and its correlate.ATTR, inbound.ATTR and outbound.ATTR mappings and
+// association.NAME.groups expressions, and a
 // task's activity[I].filter. The plan's JSON reads a kept expression as
 // HCL and a value as a canonical rendering (typedValue); specWriter.expr
 // refuses a path this does not list, so the two cannot drift apart.
@@ -56,6 +57,8 @@ func keptExpressionPath(kind, path string) bool {
 			return parts[1] == "provision_when"
 		case 3:
 			return parts[1] == "correlate" || parts[1] == "inbound" || parts[1] == "outbound"
+		case 4:
+			return parts[1] == "association" && parts[3] == "groups"
 		}
 	case config.KindTask:
 		activity, attr, ok := strings.Cut(path, ".")

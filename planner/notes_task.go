@@ -8,7 +8,7 @@ import (
 )
 
 // thresholdNames are the limits of a thresholds block; 0 means none.
-var thresholdNames = []string{"max_deletions", "max_disables", "max_creations"}
+var thresholdNames = []string{"max_deletions", "max_disables", "max_creations", "max_membership_removals"}
 
 // taskNotes are the notes on a task change: a deleted task is closed, a
 // task that starts writing, thresholds raised or removed.

@@ -23,6 +23,9 @@ func activitySpec(w specWriter, a *config.Activity) {
 		tw.int("max_deletions", t.MaxDeletions)
 		tw.int("max_disables", t.MaxDisables)
 		tw.int("max_creations", t.MaxCreations)
+		if t.MaxMembershipRemovals > 0 { // only when set: older states see no change
+			tw.int("max_membership_removals", t.MaxMembershipRemovals)
+		}
 	}
 	if e := a.Errors; e != nil {
 		w.str("errors.action", e.Action)

@@ -43,6 +43,7 @@ func objectTypeSpec(w specWriter, ot *config.ObjectType) {
 		w.str("activation.disabled", a.Disabled)
 	}
 	w.expr("provision_when", ot.ProvisionWhen)
+	entitlementSpec(w, ot)
 	mappingsSpec(w.at("correlate"), ot.Correlate)
 	mappingsSpec(w.at("inbound"), ot.Inbound)
 	mappingsSpec(w.at("outbound"), ot.Outbound)
@@ -58,5 +59,24 @@ func objectTypeSpec(w specWriter, ot *config.ObjectType) {
 func mappingsSpec(w specWriter, mappings []*config.Mapping) {
 	for _, m := range mappings {
 		w.expr(m.Target, m.Expr)
+	}
+}
+
+// entitlementSpec writes an entitlement's group block and an account's
+// associations, only when the object type has them: a state applied
+// before they existed sees no change.
+func entitlementSpec(w specWriter, ot *config.ObjectType) {
+	if g := ot.Group; g != nil {
+		w.str("group.container", g.Container)
+		w.str("group.name_attribute", g.NameAttribute)
+		w.str("group.member_attribute", g.MemberAttribute)
+		w.str("group.member_value", g.MemberValue)
+		w.strings("group.declared", g.Declared)
+	}
+	for _, a := range ot.Associations {
+		aw := w.at("association." + a.Name)
+		aw.str("entitlement", a.Entitlement)
+		aw.bool("tolerant", a.Tolerant)
+		aw.expr("groups", a.Groups)
 	}
 }

@@ -50,13 +50,13 @@ func apply(r *state.RepositoryTx, e *effects) ([]int64, error) {
 		if a.newOwner {
 			sh.Owner = userID
 		}
-		if a.op != opLink {
-			queue(sh, a, r.Now())
+		if a.queues() {
+			queueAll(sh, a, r.Now())
 		}
 		if err := r.PutShadow(sh); err != nil {
 			return nil, err
 		}
-		if a.op != opLink && a.rt.res.GroupingInterval == 0 {
+		if a.queues() && a.rt.res.GroupingInterval == 0 {
 			due = append(due, sh.ID)
 		}
 	}

@@ -151,7 +151,12 @@ func (x *executor) apply(ctx context.Context, name string, batch []*step) []erro
 	}
 	ops := make([]connector.Operation, 0, len(batch))
 	at := make([]int, 0, len(batch)) // ops[k] is batch[at[k]]'s
+	var members []int                // membership operations (memberships.go)
 	for i, s := range batch {
+		if isMemberOp(s.op.Op) {
+			members = append(members, i)
+			continue
+		}
 		op, err := x.operation(conn, s)
 		if err != nil {
 			errs[i] = err
@@ -160,6 +165,7 @@ func (x *executor) apply(ctx context.Context, name string, batch []*step) []erro
 		ops = append(ops, op)
 		at = append(at, i)
 	}
+	x.changeMembers(ctx, conn, name, batch, members, errs)
 	if len(ops) == 0 {
 		return errs
 	}

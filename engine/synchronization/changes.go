@@ -40,7 +40,7 @@ func (w *world) keep(rec Recorder, n int, build func() []state.RunChange) []stat
 func (e *effects) queued() int64 {
 	var n int64
 	for _, a := range e.accounts {
-		if a.writes() && a.rt.res.GroupingInterval > 0 && !(a.op == state.OpDelete && cancelsOut(a.shadow)) {
+		if a.queues() && a.rt.res.GroupingInterval > 0 && !(a.op == state.OpDelete && cancelsOut(a.shadow)) {
 			n++
 		}
 	}
@@ -83,7 +83,7 @@ func (x *executor) expect(e *effects, due []int64) {
 		x.intents.m = map[int64]intent{}
 	}
 	for _, a := range e.accounts {
-		if a.writes() && a.rt.res.GroupingInterval == 0 {
+		if a.queues() && a.rt.res.GroupingInterval == 0 {
 			it := intent{activity: x.w.job.Activity.Name, user: user, situation: e.situation, before: a.before, rt: a.rt}
 			for name := range a.rt.writeOnly {
 				if vs, ok := a.attrs[name]; ok {
@@ -126,6 +126,9 @@ func (x *executor) take(id int64) (intent, bool) {
 // queued it named; for an operation queued by an earlier run it is found
 // by the shadow's owner when the change is stored (ownerName).
 func carriedOut(sh *state.Shadow, p *state.PendingOperation, it intent, err error) state.RunChange {
+	if isMemberOp(p.Op) {
+		return memberCarriedOut(sh, p, it, err)
+	}
 	c := state.RunChange{Activity: it.activity, Object: "account", Op: opName(p.Op), User: it.user,
 		Resource: sh.Resource, Kind: sh.Kind, Intent: sh.Intent, Identifier: sh.Identifier, Situation: string(it.situation)}
 	switch p.Op {

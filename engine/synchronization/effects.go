@@ -57,10 +57,13 @@ type accountOp struct {
 	// newID and newKey are a rename's new identifier and key (op
 	// OpRename); attrs then holds the other attributes that change.
 	newID, newKey string
+	// members are the account's membership changes (memberships.go);
+	// tolerated the hand-made memberships a tolerant association keeps.
+	members, tolerated []memberOp
 }
 
 // counts of an object's effects, as thresholds see them.
-type counts struct{ creations, deletions, disables int }
+type counts struct{ creations, deletions, disables, memberRemovals int }
 
 func (e *effects) counts() counts {
 	var c counts
@@ -73,6 +76,7 @@ func (e *effects) counts() counts {
 		c.disables++
 	}
 	for _, a := range e.accounts {
+		c.memberRemovals += a.memberRemovals()
 		switch a.op {
 		case state.OpCreate:
 			c.creations++
@@ -115,10 +119,10 @@ func (e *effects) changes(activity string, written bool) []state.RunChange {
 			Situation: string(e.situation)})
 	}
 	for _, a := range e.accounts {
-		if written && a.writes() {
-			continue
+		if !written || !a.writes() {
+			out = append(out, a.changes(activity, userName, e.situation)...)
 		}
-		out = append(out, a.changes(activity, userName, e.situation)...)
+		out = append(out, a.memberChanges(activity, userName, e.situation, written)...)
 	}
 	return out
 }
@@ -136,7 +140,8 @@ func (e *effects) statistics(written bool) []string {
 		out = append(out, "users."+e.linkOp)
 	}
 	for _, a := range e.accounts {
-		if written && a.writes() {
+		out = append(out, a.memberStatistics(written)...)
+		if (written && a.writes()) || a.op == opMembers {
 			continue
 		}
 		out = append(out, "accounts."+opName(a.op))
@@ -164,6 +169,9 @@ func opName(op string) string {
 // other attributes, the rename and the update under the new identifier,
 // as the executor carries them out.
 func (a *accountOp) changes(activity, user string, sit config.Situation) []state.RunChange {
+	if a.op == opMembers {
+		return nil
+	}
 	c := a.change(activity, user, sit)
 	if a.op != state.OpRename {
 		return []state.RunChange{c}

@@ -334,6 +334,10 @@ func (x *executor) align(ctx context.Context, conn connector.Connector, sh *stat
 // the executor did, accounts.OP (modify for an update) the same as the
 // run's change.
 func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperation) {
+	if isMemberOp(p.Op) {
+		memberDone(rec, p)
+		return
+	}
 	rec.AddStatistic("operations."+p.Op, 1)
 	rec.AddStatistic("accounts."+opName(p.Op), 1)
 	rt, _ := x.w.resourceType(sh.Resource, sh.Kind, sh.Intent) // nil: a type no longer configured
@@ -371,7 +375,11 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 func (x *executor) failed(rec Recorder, sh *state.Shadow, p *state.PendingOperation, err error, now time.Time) {
 	x.w.failedNow.Store(sh.ID, true)
 	x.itemError(rec, fmt.Sprintf("%s/%s", sh.Resource, sh.Identifier), fmt.Errorf("%s: %w", p.Op, err))
-	rec.AddStatistic("accounts.failed", 1)
+	if isMemberOp(p.Op) {
+		rec.AddStatistic("memberships.failed", 1)
+	} else {
+		rec.AddStatistic("accounts.failed", 1)
+	}
 	if errors.Is(err, connector.ErrUnreachable) {
 		x.down[sh.Resource] = err
 	}
@@ -412,11 +420,11 @@ func mergeOps(ops []state.PendingOperation) []state.PendingOperation {
 	for _, p := range ops {
 		n := len(out)
 		switch {
-		case n > 0 && p.Op == state.OpDelete && out[n-1].Op == state.OpCreate && out[n-1].Attempts == 0:
-			out = out[:n-1]
+		case n > 0 && p.Op == state.OpDelete && neverCreated(out) >= 0:
+			out = out[:neverCreated(out)]
 		case n > 0 && p.Op == state.OpDelete:
-			out = append(out[:0], p)
-		case n > 0 && (p.Op == state.OpUpdate || p.Op == state.OpDisable) && out[n-1].Op != state.OpDelete && out[n-1].Op != state.OpRename:
+			out = append(memberRemovals(out), p)
+		case n > 0 && (p.Op == state.OpUpdate || p.Op == state.OpDisable) && out[n-1].Op != state.OpDelete && out[n-1].Op != state.OpRename && !isMemberOp(out[n-1].Op):
 			last := &out[n-1]
 			merged := connector.Attributes(last.Attributes).Clone()
 			for k, vs := range p.Attributes {

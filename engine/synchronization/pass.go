@@ -44,6 +44,9 @@ type pass struct {
 	// streamed counts what the search streamed: objects and unreadable
 	// ones.
 	streamed atomic.Int64
+	// members, on an account type with associations, puts the account's
+	// memberships in its hash (memberships.go).
+	members *memberHash
 }
 
 func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
@@ -84,6 +87,9 @@ func (p *pass) itemError(rec Recorder, id string, err error) error {
 func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	var err error
 	if p.idx, err = loadIndex(ctx, p.job.Store, p.rt); err != nil {
+		return err
+	}
+	if err := p.loadMemberships(ctx); err != nil {
 		return err
 	}
 	est := p.estimate(ctx, rec)
@@ -223,7 +229,7 @@ func (p *pass) work(ctx context.Context, rec Recorder, om *objectMappings, objs 
 // prepare returns nil for an object the filter leaves out.
 func (p *pass) prepare(om *objectMappings, obj connector.Object, t *tally) (*item, error) {
 	key := connector.MatchKey(p.conn, obj.ID)
-	hash := attributesHash(obj.Attributes)
+	hash := p.objectHash(obj)
 	e := p.idx.see(key)
 	o := om.object(obj, p.idx.situation(e))
 	if f := p.job.Activity.Filter; f != nil {

@@ -34,6 +34,11 @@ func (d *decider) provision(u *state.User, e *effects) error {
 			}
 		}
 		op, err := d.project(rt, u, linked)
+		if err == nil {
+			var problems []error
+			op, problems, err = d.associate(rt, u, e.userBefore, linked, op)
+			e.problems = append(e.problems, problems...)
+		}
 		var oe *objectError
 		if errors.As(err, &oe) {
 			// One resource's trouble does not hold back the user's other

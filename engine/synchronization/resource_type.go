@@ -63,6 +63,7 @@ func newResourceType(cfg *config.Config, res *config.Resource, ot *config.Object
 	if ot.ProvisionWhen != nil {
 		exprs = append(exprs, ot.ProvisionWhen)
 	}
+	exprs = append(exprs, associationExprs(ot)...)
 	// The activity's filter may name attributes no mapping uses.
 	rt.attrNames = referencedNames(config.RootAttributes, append(slices.Clone(exprs), filter)...)
 	rt.userNames = userNames
@@ -97,6 +98,7 @@ func mappingHash(cfg *config.Config, ot *config.ObjectType, exprs []hcl.Expressi
 		fmt.Fprintf(h, "%s=%s\x00", s, ot.Reactions[s])
 	}
 	fmt.Fprintf(h, "deprovision=%s\x00", ot.Deprovision)
+	writeAssociations(h, cfg, ot)
 	if a := ot.Activation; a != nil {
 		fmt.Fprintf(h, "activation=%s/%s/%s\x00", a.Attribute, a.Enabled, a.Disabled)
 	}
@@ -162,6 +164,9 @@ type world struct {
 	// kept counts the run changes recorded so far, against the job's
 	// limit (see keep).
 	kept atomic.Int64
+	// members holds the groups of entitlement object types, read on
+	// first use (memberships.go).
+	members memberships
 	// failedNow holds the shadows (by ID) whose operation failed in this
 	// job: its error is reported once, not again as what waits behind it.
 	failedNow sync.Map
@@ -177,6 +182,7 @@ func newWorld(job *Job) *world {
 			if ot.ProvisionWhen != nil {
 				userExprs = append(userExprs, ot.ProvisionWhen)
 			}
+			userExprs = append(userExprs, associationExprs(ot)...)
 		}
 	}
 	for _, a := range []*config.Activity{job.Activity} {

@@ -10,7 +10,7 @@ import (
 // ThresholdError stops an activity before the operation that would
 // exceed one of its thresholds.
 type ThresholdError struct {
-	What  string // "deletions", "disables" or "creations"
+	What  string // "deletions", "disables", "creations" or "membership_removals"
 	Limit int
 	Item  string // the object whose changes would have exceeded it
 }
@@ -72,6 +72,7 @@ func (s *safety) admit(item string, c counts) error {
 		{"deletions", s.limits.MaxDeletions, s.done.deletions, c.deletions},
 		{"disables", s.limits.MaxDisables, s.done.disables, c.disables},
 		{"creations", s.limits.MaxCreations, s.done.creations, c.creations},
+		{"membership_removals", s.limits.MaxMembershipRemovals, s.done.memberRemovals, c.memberRemovals},
 	} {
 		if l.limit > 0 && l.add > 0 && l.now+l.add > l.limit {
 			return &ThresholdError{What: l.what, Limit: l.limit, Item: item}
@@ -80,6 +81,7 @@ func (s *safety) admit(item string, c counts) error {
 	s.done.creations += c.creations
 	s.done.deletions += c.deletions
 	s.done.disables += c.disables
+	s.done.memberRemovals += c.memberRemovals
 	return nil
 }
 

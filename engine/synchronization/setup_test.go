@@ -172,8 +172,11 @@ func (b *bundle) changes(t testing.TB, runID int64) []string {
 	var out []string
 	for _, c := range cs {
 		s := c.Object + " " + c.Op + " " + c.User
-		if c.Object == "account" {
+		switch c.Object {
+		case "account":
 			s += " " + c.Resource + "/" + c.Identifier
+		case "membership":
+			s += " " + c.Identifier
 		}
 		slices.SortFunc(c.Attributes, func(a, b state.AttributeChange) int { return strings.Compare(a.Name, b.Name) })
 		for _, a := range c.Attributes {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,11 +24,13 @@ import (
 func TestExample(t *testing.T) {
 	t.Parallel()
 	srv := ldaptest.Start(t)
-	people := goldap.NewAddRequest("ou=people,"+ldaptest.Suffix, nil)
-	people.Attribute("objectClass", []string{"organizationalUnit"})
-	people.Attribute("ou", []string{"people"})
-	if err := srv.Admin(t).Add(people); err != nil {
-		t.Fatal(err)
+	for _, ou := range []string{"people", "groups"} {
+		req := goldap.NewAddRequest("ou="+ou+","+ldaptest.Suffix, nil)
+		req.Attribute("objectClass", []string{"organizationalUnit"})
+		req.Attribute("ou", []string{ou})
+		if err := srv.Admin(t).Add(req); err != nil {
+			t.Fatal(err)
+		}
 	}
 	bin := exampletest.Build(t)
 	dir := exampletest.Copy(t, "syncline.hcl", "resources.hcl", "tasks.hcl", "data/hr.csv")
@@ -41,9 +44,10 @@ func TestExample(t *testing.T) {
 		}
 		return string(out)
 	}
-	if out := up(); !strings.Contains(out, "accounts:     4 created") {
+	if out := up(); !strings.Contains(out, "accounts:     4 created") || !strings.Contains(out, "memberships:  4 added") {
 		t.Errorf("first round:\n%s", out)
 	}
+	checkGroups(t, srv, map[string][]string{"engineering": {"jiri.novacek", "zoe.bronte"}, "sales": {"anna.svobodova", "lukasz.zolc"}})
 	got := ldapsearch(t, srv)
 	for uid, cn := range map[string]string{"jiri.novacek": "Jiří Nováček", "anna.svobodova": "Anna Svobodová", "lukasz.zolc": "Łukasz Żółć", "zoe.bronte": "Zoë Brontë"} {
 		if got[uid] != cn {
@@ -55,13 +59,14 @@ func TestExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	terminated := strings.Replace(string(data), "anna.svobodova@hr.example.com,active", "anna.svobodova@hr.example.com,terminated", 1)
+	terminated := strings.Replace(string(data), "anna.svobodova@hr.example.com,sales,active", "anna.svobodova@hr.example.com,sales,terminated", 1)
 	if err := os.WriteFile(hr, []byte(terminated), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := up(); !strings.Contains(out, "accounts:     1 deleted") {
+	if out := up(); !strings.Contains(out, "accounts:     1 deleted") || !strings.Contains(out, "memberships:  1 removed") {
 		t.Errorf("round after the termination:\n%s", out)
 	}
+	checkGroups(t, srv, map[string][]string{"engineering": {"jiri.novacek", "zoe.bronte"}, "sales": {"lukasz.zolc"}})
 	if got := ldapsearch(t, srv); len(got) != 3 || got["anna.svobodova"] != "" {
 		t.Errorf("after the termination ldapsearch shows %v, want the three others", got)
 	}
@@ -87,6 +92,69 @@ func TestExample(t *testing.T) {
 	}
 	if out := up(); strings.Contains(out, "renamed") || strings.Contains(out, "created") {
 		t.Errorf("a round after the rename changed something again:\n%s", out)
+	}
+	// The renamed entry's groups name its new DN (no refint overlay here).
+	checkGroups(t, srv, map[string][]string{"engineering": {"jiri.novacek", "zoe.gaskell"}, "sales": {"lukasz.zolc"}})
+
+	// Jiří moves to sales: one membership added, one removed, and runs
+	// show lists both.
+	moved := strings.Replace(married, "jiri.novacek@hr.example.com,engineering,", "jiri.novacek@hr.example.com,sales,", 1)
+	if err := os.WriteFile(hr, []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := up()
+	if !strings.Contains(out, "memberships:  1 added, 1 removed") {
+		t.Errorf("round after the move:\n%s", out)
+	}
+	checkGroups(t, srv, map[string][]string{"engineering": {"zoe.gaskell"}, "sales": {"jiri.novacek", "lukasz.zolc"}})
+	id := runToShow(t, out)
+	show := exec.Command(bin, "runs", "show", "-state", filepath.Join(dir, ".syncline", "state.db"), id)
+	shown, err := show.CombinedOutput()
+	if err != nil {
+		t.Fatalf("runs show %s: %v\n%s", id, err, shown)
+	}
+	for _, line := range []string{"+ member dir/sales <- jiri.novacek", "- member dir/engineering <- jiri.novacek"} {
+		if !strings.Contains(string(shown), line) {
+			t.Errorf("runs show %s does not list %q:\n%s", id, line, shown)
+		}
+	}
+}
+
+// runToShow is the run id up names in "What a run did: … ID".
+func runToShow(t *testing.T, out string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, "What a run did: "); ok {
+			f := strings.Fields(rest)
+			return f[len(f)-1]
+		}
+	}
+	t.Fatalf("up names no run to show:\n%s", out)
+	return ""
+}
+
+// checkGroups checks, with ldapsearch, the uids of the members of each
+// group under ou=groups.
+func checkGroups(t *testing.T, srv *ldaptest.Server, want map[string][]string) {
+	t.Helper()
+	for group, uids := range want {
+		out, err := exec.Command("ldapsearch", "-x", "-LLL", "-o", "ldif-wrap=no", "-H", srv.URL,
+			"-b", "cn="+group+",ou=groups,"+ldaptest.Suffix, "-s", "base", "(objectClass=groupOfNames)", "member").Output()
+		if err != nil {
+			t.Errorf("ldapsearch of group %s: %v", group, err)
+			continue
+		}
+		var got []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(line, "member: uid="); ok {
+				uid, _, _ := strings.Cut(v, ",")
+				got = append(got, uid)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, uids) {
+			t.Errorf("group %s has members %v, want %v", group, got, uids)
+		}
 	}
 }
 

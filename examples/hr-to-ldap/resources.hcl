@@ -18,6 +18,7 @@ resource "hr" {
       family_name     = attributes.last_name
       email           = attributes.email
       employee_number = attributes.emp_id
+      department      = attributes.department
       status          = attributes.state == "terminated" ? "disabled" : "active"
     }
 
@@ -44,6 +45,20 @@ resource "dir" {
     object_classes   = ["inetOrgPerson"]
   }
 
+  # The department groups: groupOfNames entries under ou=groups, one
+  # `member` value (a person's DN) per member. The declared ones are
+  # created when their first member needs them; Syncline never deletes
+  # a group.
+  object_type "entitlement" {
+    intent       = "department"
+    object_class = "groupOfNames"
+
+    group {
+      container = "ou=groups,dc=example,dc=org"
+      declared  = ["engineering", "sales", "finance"]
+    }
+  }
+
   object_type "account" {
     object_class   = "inetOrgPerson"
     provision_when = user.status == "active"
@@ -60,6 +75,14 @@ resource "dir" {
       sn             = user.family_name
       mail           = "${user.name}@example.org"
       employeeNumber = user.employee_number
+    }
+
+    # Each person is a member of their department's group; a move in HR
+    # moves them (one add, one delete). Members added by hand are kept
+    # and reported (tolerant, the default).
+    association "department" {
+      entitlement = "department"
+      groups      = [user.department]
     }
   }
 }

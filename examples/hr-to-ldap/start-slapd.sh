@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway OpenLDAP slapd for this example, in a temporary
 # directory, on ldap://127.0.0.1:${PORT:-3890}: the suffix dc=example,dc=org
-# with ou=people, administrator cn=admin,dc=example,dc=org, password
+# with ou=people and ou=groups, administrator cn=admin,dc=example,dc=org, password
 # syncline-example. It never touches the system's slapd service.
 #
 #   ./start-slapd.sh          start it (in the background)
@@ -88,6 +88,10 @@ o: Example
 dn: ou=people,$SUFFIX
 objectClass: organizationalUnit
 ou: people
+
+dn: ou=groups,$SUFFIX
+objectClass: organizationalUnit
+ou: groups
 LDIF
 
 slapd -F "$DIR/slapd.d" -h "ldap://127.0.0.1:$PORT/"

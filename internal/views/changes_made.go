@@ -30,11 +30,13 @@ func fullOutcome(run *state.Run) string {
 	return joinNonEmpty("; ",
 		prefixed("changed ", joinNonEmpty("; ",
 			prefixed("users ", changeWords(stats, "users.", userVerbs)),
-			prefixed("accounts ", changeWords(stats, "accounts.", accountVerbs)))),
+			prefixed("accounts ", changeWords(stats, "accounts.", accountVerbs)),
+			prefixed("memberships ", membershipWords(stats)))),
 		prefixed("carried out ", queuedWords(fromQueue)),
 		countWords(stats["operations.queued"], "queued %d account %s (grouping_interval)", "operation"),
 		pendingWords(run, pending),
 		countWords(failed-pending, "%d account %s failed", "operation"),
+		countWords(stats["memberships.failed"], "%d membership %s failed", "change"),
 		countWords(stats["operations.expired"]+fromQueue["operations.expired"], "gave up %d queued %s (pending_retention)", "operation"))
 }
 

@@ -31,7 +31,7 @@ func changeSymbol(op string) string {
 		return "+"
 	case "disable":
 		return "!"
-	case "delete":
+	case "delete", "remove":
 		return "-"
 	default:
 		return "~"
@@ -124,6 +124,10 @@ func writeChangeList(w io.Writer, changes []state.RunChange, byActivity bool) {
 }
 
 func writeChange(w io.Writer, c state.RunChange) {
+	if c.Object == "membership" {
+		writeMembershipChange(w, c)
+		return
+	}
 	symbol := changeSymbol(c.Op)
 	if c.Error != "" {
 		symbol = "x"

@@ -129,6 +129,9 @@ func (v *UpHuman) Summary(res UpSummary) {
 	}
 	fmt.Fprintf(tw, "  users:\t%s\n", orNoChanges(changeWords(made, "users.", userVerbs)))
 	fmt.Fprintf(tw, "  accounts:\t%s\n", orNoChanges(changeWords(made, "accounts.", accountVerbs)))
+	if m := membershipWords(made); m != "" {
+		fmt.Fprintf(tw, "  memberships:\t%s\n", m)
+	}
 	if n := made["accounts.failed"]; n > 0 {
 		fmt.Fprintf(tw, "  failed:\t%d %s on resources, nothing written; first: %s\n", n, plural(int(n), "operation"), firstResourceError(res.Runs))
 	}
@@ -188,7 +191,7 @@ func (res UpSummary) runToShow() int64 {
 		}
 		stats := map[string]int64{}
 		addStatistics(stats, r.Run)
-		if changeWords(stats, "users.", userVerbs)+changeWords(stats, "accounts.", accountVerbs) != "" {
+		if changeWords(stats, "users.", userVerbs)+changeWords(stats, "accounts.", accountVerbs)+membershipWords(stats) != "" {
 			return r.Run.ID
 		}
 	}
@@ -236,7 +239,8 @@ func changesMade(run *state.Run) string {
 	addStatistics(stats, run)
 	what := joinNonEmpty("; ",
 		prefixed("users ", changeWords(stats, "users.", userVerbs)),
-		prefixed("accounts ", changeWords(stats, "accounts.", accountVerbs)))
+		prefixed("accounts ", changeWords(stats, "accounts.", accountVerbs)),
+		prefixed("memberships ", membershipWords(stats)))
 	if config.Mode(run.Mode) == config.ModePreview {
 		return "Would change " + orNothing(what) + "."
 	}

@@ -13,21 +13,25 @@ import (
 
 // The summary's sections, in the order they are written.
 const (
-	sectionPeriod     = "period"
-	sectionUsers      = "users"
-	sectionAccounts   = "accounts"
-	sectionDisputed   = "disputed"
-	sectionErrors     = "errors"
-	sectionFailedRuns = "failed_runs"
-	sectionNotes      = "notes"
+	sectionPeriod   = "period"
+	sectionUsers    = "users"
+	sectionAccounts = "accounts"
+	// sectionMemberships is written for the resources whose group
+	// memberships changed in the period (associations).
+	sectionMemberships = "memberships"
+	sectionDisputed    = "disputed"
+	sectionErrors      = "errors"
+	sectionFailedRuns  = "failed_runs"
+	sectionNotes       = "notes"
 )
 
 // The operations a summary counts, in the order they are written.
 var (
-	summaryUserOps    = []string{"add", "disable", "delete"}
-	summaryAccountOps = []string{"create", "modify", "disable", "delete"}
-	summaryUserItems  = map[string]string{"add": "added", "disable": "disabled", "delete": "deleted"}
-	summaryAcctItems  = map[string]string{"create": "created", "modify": "modified", "disable": "disabled", "delete": "deleted"}
+	summaryUserOps     = []string{"add", "disable", "delete"}
+	summaryAccountOps  = []string{"create", "modify", "disable", "delete"}
+	summaryUserItems   = map[string]string{"add": "added", "disable": "disabled", "delete": "deleted"}
+	summaryAcctItems   = map[string]string{"create": "created", "modify": "modified", "disable": "disabled", "delete": "deleted"}
+	summaryMemberItems = map[string]string{"add": "added", "remove": "removed"}
 )
 
 // summary is what a period's runs and the state's troubles add up to.
@@ -35,6 +39,7 @@ type summary struct {
 	from, to    time.Time
 	users       map[string]int            // by op
 	accounts    map[string]map[string]int // by resource, then op
+	memberships map[string]map[string]int // by resource, then op (add, remove)
 	errors      []map[string]string
 	errorIndex  map[string]int // "item\x00detail" → index in errors
 	failedRuns  []map[string]string
@@ -47,7 +52,7 @@ type summary struct {
 func summaryTable(ctx context.Context, j *job) (*table, error) {
 	to := j.ac.Clock.Now().UTC()
 	s := &summary{from: to.Add(-j.settings.Since), to: to, users: map[string]int{},
-		accounts: map[string]map[string]int{}, errorIndex: map[string]int{}}
+		accounts: map[string]map[string]int{}, memberships: map[string]map[string]int{}, errorIndex: map[string]int{}}
 	for _, name := range config.SortedNames(j.ac.Config.Resources) {
 		s.accounts[name] = map[string]int{}
 	}
@@ -109,6 +114,15 @@ func (s *summary) addChange(run *state.Run, c state.RunChange) {
 		s.users[c.Op]++
 		return
 	}
+	if c.Object == "membership" {
+		if c.Op == "add" || c.Op == "remove" {
+			if s.memberships[c.Resource] == nil {
+				s.memberships[c.Resource] = map[string]int{}
+			}
+			s.memberships[c.Resource][c.Op]++
+		}
+		return
+	}
 	if s.accounts[c.Resource] == nil {
 		s.accounts[c.Resource] = map[string]int{}
 	}
@@ -145,6 +159,12 @@ func (s *summary) table(trouble []*state.Shadow) *table {
 	for _, r := range resources {
 		for _, op := range summaryAccountOps {
 			add(map[string]string{"section": sectionAccounts, "resource": r, "item": summaryAcctItems[op], "count": strconv.Itoa(s.accounts[r][op])})
+		}
+	}
+	for _, r := range config.SortedNames(s.memberships) {
+		for _, op := range []string{"add", "remove"} {
+			add(map[string]string{"section": sectionMemberships, "resource": r, "item": summaryMemberItems[op],
+				"count": strconv.Itoa(s.memberships[r][op])})
 		}
 	}
 	for _, sh := range trouble {

@@ -1,0 +1,263 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Entitlements: an object type of kind "entitlement" with a group block
+// says where a resource keeps its groups and how it records a member; an
+// association block on an account object type says which of those groups
+// a user's account should be a member of.
+
+// KindEntitlement is the kind of object types that hold groups.
+const KindEntitlement = "entitlement"
+
+// Group is an entitlement object type's group block.
+type Group struct {
+	// Container is where the groups are, and where declared ones are
+	// created (LDAP: a DN).
+	Container string
+	// NameAttribute holds a group's name (LDAP: its RDN attribute);
+	// MemberAttribute holds its members (one value per member).
+	NameAttribute   string
+	MemberAttribute string
+	// MemberValue is how a member is recorded: MemberValueDN (LDAP's
+	// default: the account entry's DN) or MemberValueIdentifier (the
+	// account's identifier, as posixGroup's memberUid; SQL always).
+	MemberValue string
+	// Declared are the groups Syncline creates when they are missing.
+	// It never deletes a group.
+	Declared  []string
+	DeclRange hcl.Range
+}
+
+// Member values.
+const (
+	MemberValueDN         = "dn"
+	MemberValueIdentifier = "identifier"
+)
+
+// Group defaults.
+const (
+	DefaultGroupNameAttribute   = "cn"
+	DefaultGroupMemberAttribute = "member"
+)
+
+// Association is an account object type's association block: the groups
+// of one entitlement object type its owner's account should be in.
+type Association struct {
+	Name string // the block label
+	// Entitlement is the intent of the entitlement object type on the
+	// same resource whose groups these are.
+	Entitlement string
+	// Groups is an expression over the user giving a group name or a
+	// list of them; null and empty names are no group.
+	Groups hcl.Expression
+	// Tolerant keeps memberships added by hand on the resource
+	// (reported); not tolerant removes them.
+	Tolerant  bool
+	DeclRange hcl.Range
+}
+
+var groupSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "container", Required: true},
+		{Name: "name_attribute"},
+		{Name: "member_attribute"},
+		{Name: "member_value"},
+		{Name: "declared"},
+	},
+}
+
+var associationSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "entitlement", Required: true},
+		{Name: "groups", Required: true},
+		{Name: "tolerant"},
+	},
+}
+
+// placeAssociation is where an association's groups expression appears.
+var placeAssociation = exprPlace{"association groups expression", []string{RootUser, RootVar, RootLocal}}
+
+// entitlementConnectors are the connectors that keep memberships.
+var entitlementConnectors = []string{"ldap", "sql"}
+
+func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
+	g := &Group{NameAttribute: DefaultGroupNameAttribute, MemberAttribute: DefaultGroupMemberAttribute, DeclRange: b.DefRange}
+	content, diags := b.Body.Content(groupSchema)
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"container", &g.Container}, {"name_attribute", &g.NameAttribute}, {"member_attribute", &g.MemberAttribute}} {
+		attr, ok := content.Attributes[f.name]
+		if !ok {
+			continue
+		}
+		s, ok, sDiags := d.knownString(attr)
+		diags = append(diags, sDiags...)
+		if ok && s == "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Empty group setting",
+				Detail:   fmt.Sprintf("The group argument %q must not be empty.", f.name),
+				Subject:  attr.Expr.Range().Ptr(),
+			})
+			continue
+		}
+		if ok {
+			*f.dst = s
+		}
+	}
+	if attr, ok := content.Attributes["member_value"]; ok {
+		diags = append(diags, d.enum(attr, []string{MemberValueDN, MemberValueIdentifier}, &g.MemberValue)...)
+	}
+	if attr, ok := content.Attributes["declared"]; ok {
+		diags = append(diags, d.strings(attr, &g.Declared)...)
+		seen := map[string]bool{}
+		for _, n := range g.Declared {
+			if n == "" || seen[n] {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid declared group",
+					Detail:   fmt.Sprintf("The declared group %q is empty or listed twice; list each group's name once.", n),
+					Subject:  attr.Expr.Range().Ptr(),
+				})
+				break
+			}
+			seen[n] = true
+		}
+	}
+	return g, diags
+}
+
+func (c *Config) decodeAssociation(d *decoder, b *hcl.Block) (*Association, hcl.Diagnostics) {
+	a := &Association{Name: b.Labels[0], Tolerant: true, DeclRange: b.DefRange}
+	diags := checkName(b)
+	content, cDiags := b.Body.Content(associationSchema)
+	diags = append(diags, cDiags...)
+	if attr, ok := content.Attributes["entitlement"]; ok {
+		diags = append(diags, d.name(attr, &a.Entitlement)...)
+	}
+	if attr, ok := content.Attributes["tolerant"]; ok {
+		diags = append(diags, d.boolean(attr, &a.Tolerant)...)
+	}
+	if attr, ok := content.Attributes["groups"]; ok {
+		a.Groups = attr.Expr
+		diags = append(diags, c.checkGroupsExpr(attr.Expr)...)
+	}
+	return a, diags
+}
+
+// checkGroupsExpr checks a groups expression and, when its type is
+// already known, that it is a string or a list or set of strings.
+func (c *Config) checkGroupsExpr(expr hcl.Expression) hcl.Diagnostics {
+	diags := c.checkExpr(expr, placeAssociation)
+	if diags.HasErrors() {
+		return diags
+	}
+	v, _ := evaluate(expr, c.unknownObjectContext(placeAssociation))
+	t := v.Type()
+	ok := t == cty.DynamicPseudoType || t == cty.String || t.IsTupleType() ||
+		((t.IsListType() || t.IsSetType()) && (t.ElementType() == cty.String || t.ElementType() == cty.DynamicPseudoType))
+	if !ok {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Groups is not a list of names",
+			Detail:   fmt.Sprintf("An association's groups gives a group name or a list of them, but this expression gives %s.", t.FriendlyName()),
+			Subject:  expr.Range().Ptr(),
+		})
+	}
+	return diags
+}
+
+// checkEntitlements checks, once every object type of r is decoded, that
+// group blocks sit on entitlement object types of a connector that keeps
+// memberships, and that each association names one on the same resource.
+func checkEntitlements(r *Resource) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, ot := range r.ObjectTypes {
+		if ot.Group != nil && ot.Kind != KindEntitlement {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Group block on a non-entitlement object type",
+				Detail:   fmt.Sprintf("Only an object_type %q holds groups; move the group block to one, or rename this object type's kind %q.", KindEntitlement, ot.Kind),
+				Subject:  ot.Group.DeclRange.Ptr(),
+			})
+		}
+		if (ot.Group != nil || len(ot.Associations) > 0) && r.Connector != "" && !contains(entitlementConnectors, r.Connector) {
+			rng := ot.DeclRange
+			if ot.Group != nil {
+				rng = ot.Group.DeclRange
+			} else {
+				rng = ot.Associations[0].DeclRange
+			}
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Connector keeps no memberships",
+				Detail:   fmt.Sprintf("The %s connector does not keep group memberships yet; groups and associations work on %v resources (docs/language.md, Entitlements).", r.Connector, entitlementConnectors),
+				Subject:  rng.Ptr(),
+			})
+		}
+		if g := ot.Group; g != nil {
+			diags = append(diags, checkMemberValue(r, g)...)
+		}
+		for _, a := range ot.Associations {
+			diags = append(diags, checkAssociation(r, ot, a)...)
+		}
+	}
+	return diags
+}
+
+func checkAssociation(r *Resource, ot *ObjectType, a *Association) hcl.Diagnostics {
+	fail := func(summary, detail string) hcl.Diagnostics {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: a.DeclRange.Ptr()}}
+	}
+	if ot.Kind == KindEntitlement {
+		return fail("Association on an entitlement", "An association says which groups an account is in; put it on an account object type, not on an entitlement.")
+	}
+	if a.Entitlement == "" {
+		return nil // already reported
+	}
+	et := r.ObjectType(KindEntitlement, a.Entitlement)
+	switch {
+	case et == nil:
+		return fail("Unknown entitlement", fmt.Sprintf("The resource %q has no object_type %q with intent %q; declare it, with a group block, on the same resource as the account.",
+			r.Name, KindEntitlement, a.Entitlement))
+	case et.Group == nil:
+		return fail("Entitlement without a group block", fmt.Sprintf("The object_type %q with intent %q needs a group block saying where its groups are and how members are recorded.",
+			KindEntitlement, a.Entitlement))
+	}
+	for _, other := range ot.Associations {
+		if other == a {
+			break
+		}
+		if other.Entitlement == a.Entitlement {
+			return hcl.Diagnostics{duplicate("Duplicate association", fmt.Sprintf("An association with the entitlement %q", a.Entitlement), other.DeclRange, a.DeclRange)}
+		}
+	}
+	return nil
+}
+
+// checkMemberValue fills in the connector's default member value and
+// refuses a DN where there are none (sql keeps account keys).
+func checkMemberValue(r *Resource, g *Group) hcl.Diagnostics {
+	switch {
+	case r.Connector == "sql" && g.MemberValue == MemberValueDN:
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Member value not available",
+			Detail:   `A sql membership table records a member by its account's key: remove member_value, or set it to "identifier".`,
+			Subject:  g.DeclRange.Ptr(),
+		}}
+	case g.MemberValue != "":
+	case r.Connector == "sql":
+		g.MemberValue = MemberValueIdentifier
+	default:
+		g.MemberValue = MemberValueDN
+	}
+	return nil
+}

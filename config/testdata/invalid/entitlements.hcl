@@ -1,0 +1,125 @@
+resource "dir" {
+  connector = "ldap"
+  connection {
+    url     = "ldap://127.0.0.1:1"
+    base_dn = "dc=example,dc=org"
+  }
+  object_type "entitlement" {
+    intent = "department"
+    group {
+      container = "ou=groups,dc=example,dc=org"
+      declared  = ["sales", "sales"] # ERROR: Invalid declared group
+    }
+  }
+  object_type "entitlement" {
+    intent = "nogroup"
+  }
+  object_type "entitlement" {
+    intent = "empty"
+    group { # ERROR: Missing required argument
+      member_attribute = "" # ERROR: Empty group setting
+    }
+  }
+  object_type "account" {
+    group { # ERROR: Group block on a non-entitlement object type
+      container = "ou=groups,dc=example,dc=org"
+    }
+    outbound {
+      uid = user.name
+    }
+    association "dept" {
+      entitlement = "department"
+      groups      = [user.department]
+    }
+    association "again" { # ERROR: Duplicate association
+      entitlement = "department"
+      groups      = user.department
+    }
+    association "missing" { # ERROR: Unknown entitlement
+      entitlement = "nosuch"
+      groups      = []
+    }
+    association "nogroup" { # ERROR: Entitlement without a group block
+      entitlement = "nogroup"
+      groups      = []
+    }
+    association "bad" {
+      entitlement = "empty"
+      groups      = { a = 1 } # ERROR: Groups is not a list of names
+      tolerant    = "maybe" # ERROR: Incorrect attribute value type
+    }
+    association "where" { # ERROR: Duplicate association
+      entitlement = "empty"
+      groups      = attributes.department # ERROR: Invalid reference
+    }
+  }
+}
+
+resource "app" {
+  connector = "csv"
+  connection {
+    path       = "app.csv"
+    identifier = "login"
+  }
+  object_type "entitlement" {
+    intent = "groups"
+    group { # ERROR: Connector keeps no memberships
+      container = "groups"
+    }
+  }
+  object_type "account" {
+    association "x" { # ERROR: Connector keeps no memberships
+      entitlement = "groups"
+      groups      = []
+    }
+  }
+}
+
+task "t" {
+  activity "import" {
+    resource = resource.dir
+    thresholds {
+      max_membership_removals = -1 # ERROR: Invalid number
+    }
+  }
+}
+
+resource "db" {
+  connector = "sql"
+  connection {
+    driver = "sqlite"
+    dsn    = "app.db"
+    table  = "accounts"
+    key    = "login"
+  }
+  object_type "entitlement" {
+    group { # ERROR: Member value not available
+      container    = "memberships"
+      member_value = "dn"
+    }
+  }
+  object_type "entitlement" {
+    intent = "other"
+    group {
+      container    = "memberships"
+      member_value = "uid" # ERROR: Invalid value
+    }
+  }
+}
+
+resource "dir2" {
+  connector = "ldap"
+  connection {
+    url     = "ldap://127.0.0.1:1"
+    base_dn = "dc=example,dc=org"
+  }
+  object_type "entitlement" {
+    group {
+      container = "ou=groups,dc=example,dc=org"
+    }
+    association "self" { # ERROR: Association on an entitlement
+      entitlement = "default"
+      groups      = []
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package connector
+
+import (
+	"context"
+	"iter"
+)
+
+// Memberships is the optional capability of a connector whose resource
+// keeps groups (entitlements) and their members: LDAP groupOfNames keeps
+// one `member` value per member, the DN of the member's entry.
+//
+// Memberships are changed one value at a time — an LDAP modify that adds
+// or deletes one `member` value — never by replacing a group's member
+// list, so a group of 10,000 members gets its 10,001st with one small
+// write and no read.
+type Memberships interface {
+	// Groups streams the groups of g with their members, each member as
+	// MemberKey gives it.
+	Groups(ctx context.Context, g GroupClass) iter.Seq2[Group, error]
+	// MemberValue returns the value that records the account with
+	// identifier id as a member (LDAP: its entry's DN), reading the
+	// resource when it must.
+	MemberValue(ctx context.Context, id string) (string, error)
+	// MemberValueKnown returns MemberValue's answer when it needs no read
+	// of the resource, and false when it would.
+	MemberValueKnown(id string) (string, bool)
+	// MemberKey returns the form of a member value the resource treats
+	// as the same (LDAP: a DN with case and spacing normalized).
+	MemberKey(value string) string
+	// ChangeMembers carries out changes and returns one error per change.
+	// Adding a member already there and removing one not there succeed. A
+	// group missing when a member is added is created when its change
+	// says Create (with that member), otherwise the change fails with
+	// ErrNotFound.
+	ChangeMembers(ctx context.Context, g GroupClass, changes []MemberChange) []error
+}
+
+// GroupClass says where a resource keeps groups of one kind and how it
+// records members.
+type GroupClass struct {
+	ObjectClass     string // e.g. groupOfNames
+	Container       string // where the groups are (LDAP: a DN)
+	NameAttribute   string // holds a group's name (LDAP: its RDN attribute)
+	MemberAttribute string // holds its members
+	// MemberIsIdentifier records a member by its account's identifier
+	// (posixGroup's memberUid) rather than by MemberValue (a DN).
+	MemberIsIdentifier bool
+}
+
+// Group is one group with its name and member keys.
+type Group struct {
+	Name    string
+	Members []string
+}
+
+// MemberChange adds Member to (or with Remove, removes it from) the group
+// Group.
+type MemberChange struct {
+	Group  string
+	Member string
+	Remove bool
+	// Create creates the group when it is missing (a declared group).
+	Create bool
+}
