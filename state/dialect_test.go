@@ -1,6 +1,9 @@
 package state
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNumberPlaceholders(t *testing.T) {
 	t.Parallel()
@@ -14,6 +17,23 @@ func TestNumberPlaceholders(t *testing.T) {
 	for _, tt := range tests {
 		if got := numberPlaceholders(tt.in); got != tt.want {
 			t.Errorf("numberPlaceholders(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPostgresEquivalentsApply checks that every SQLite text of
+// postgresEquivalents is replaced (a PostgreSQL twin that were the same
+// text would mean a typo) and that the claims lock with SKIP LOCKED.
+func TestPostgresEquivalentsApply(t *testing.T) {
+	t.Parallel()
+	for _, eq := range postgresEquivalents {
+		if eq.sqlite == eq.postgres {
+			t.Errorf("no PostgreSQL twin for %q", eq.sqlite)
+		}
+	}
+	for _, q := range []string{claimNext, sqlClaimNotifications} {
+		if got := rewritePostgres(q); !strings.Contains(got, "SKIP LOCKED") || strings.Contains(got, "?") {
+			t.Errorf("rewritePostgres(%q) = %q", q, got)
 		}
 	}
 }

@@ -86,6 +86,13 @@ func (w *writeTx) notifyOutcomes(runs []Run) error {
 	return nil
 }
 
+// sqlClaimNotifications claims the due pending notifications.
+const sqlClaimNotifications = `UPDATE notifications SET claimed_by = ?, claimed_until = ?
+WHERE id IN (SELECT id FROM notifications
+             WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+             ORDER BY next_attempt_at, id LIMIT ?)
+RETURNING ` + notificationColumns
+
 // NotificationsDue claims up to limit pending notifications due at now
 // for by, until now+lease: another dispatcher does not take them meanwhile.
 // A dispatcher that dies holding them leaves them to the next one once the
@@ -94,11 +101,7 @@ func (s *Store) NotificationsDue(ctx context.Context, by string, now time.Time, 
 	var out []Notification
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		at := w.nowOr(now)
-		rows, err := w.tx.QueryContext(w.ctx, `UPDATE notifications SET claimed_by = ?, claimed_until = ?
-WHERE id IN (SELECT id FROM notifications
-             WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
-             ORDER BY next_attempt_at, id LIMIT ?)
-RETURNING `+notificationColumns, by, formatTime(at.Add(lease)), formatTime(at), formatTime(at), limit)
+		rows, err := w.tx.QueryContext(w.ctx, sqlClaimNotifications, by, formatTime(at.Add(lease)), formatTime(at), formatTime(at), limit)
 		if err != nil {
 			return err
 		}

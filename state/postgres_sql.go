@@ -1,5 +1,7 @@
 package state
 
+import "strings"
+
 // postgresEquivalents are the store's SQLite-only statements and
 // fragments with their PostgreSQL twins, which rewritePostgres puts in
 // their place. Each SQLite text is a named constant used where the
@@ -15,6 +17,11 @@ var postgresEquivalents = []struct{ sqlite, postgres string }{
 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`},
 	{sqlUserTables, `SELECT table_name::text FROM information_schema.tables
 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name::text COLLATE "C"`},
+	// Claims skip the rows another transaction is claiming, as River's do.
+	// While the store's writes are serialized (takeWriteLock) none is;
+	// the claims are ready for when they no longer are.
+	{claimNext, strings.Replace(claimNext, "LIMIT 1)", "LIMIT 1 FOR UPDATE OF r SKIP LOCKED)", 1)},
+	{sqlClaimNotifications, strings.Replace(sqlClaimNotifications, "LIMIT ?)", "LIMIT ? FOR UPDATE SKIP LOCKED)", 1)},
 	{sqlPendingFailed, `SELECT 1 FROM jsonb_array_elements(pending::jsonb) AS p(value)
 WHERE coalesce(p.value ->> 'LastError', '') <> ''`},
 	{sqlNotifyOutcome, `INSERT INTO notifications (run_id, task, block, outcome, key, state, created_at, next_attempt_at)

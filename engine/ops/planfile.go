@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -248,8 +247,8 @@ func InitMissing(ctx context.Context, location string) (*StoreCreated, error) {
 	if err := state.CheckLocation(location); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(location); !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+	if ok, err := state.Exists(ctx, location); err != nil || ok {
+		return nil, err
 	}
 	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {

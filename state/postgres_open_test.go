@@ -1,0 +1,114 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/syncline/syncline/state/statetest"
+)
+
+func TestRedactLocation(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ location, shown string }{
+		{"postgres://postgres@127.0.0.1:5432/test", "postgres://postgres@127.0.0.1:5432/test"},
+		{"postgres://syncline:hunter2@db.example/state", "postgres://syncline:xxxxx@db.example/state"},
+		{"postgresql://u:p%40ss@db/x?search_path=s&password=S3cr3t", "postgresql://u:xxxxx@db/x?password=xxxxx&search_path=s"},
+		{"postgres://db/x?sslpassword=S3cr3t&sslmode=require", "postgres://db/x?sslmode=require&sslpassword=xxxxx"},
+		{"postgres://u:S3cr3t@[bad/x?y=%zz", "postgres://…"},
+	}
+	for _, tt := range tests {
+		shown, _ := redactLocation(tt.location)
+		if shown != tt.shown {
+			t.Errorf("redactLocation(%q) = %q, want %q", tt.location, shown, tt.shown)
+		}
+	}
+}
+
+// TestOpenPostgresHidesSecrets: no error of a PostgreSQL open shows a
+// password, whether the URL does not parse or the server does not answer.
+func TestOpenPostgresHidesSecrets(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, location, want string }{
+		{"unreachable", "postgres://syncline:hunter2@127.0.0.1:1/state?password=S3cr3t-p&connect_timeout=5", "cannot connect to PostgreSQL"},
+		{"unparsable", "postgres://u:hunter2@[S3cr3t-h/x?y=%zzS3cr3t", "Check the PostgreSQL URL"},
+		{"bad parameter", "postgres://u:hunter2@127.0.0.1:1/x?sslmode=S3cr3t-mode", "Check the PostgreSQL URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Open(context.Background(), tt.location, Options{})
+			if err == nil {
+				t.Fatal("Open succeeded")
+			}
+			msg := err.Error()
+			for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
+				msg += "\n" + e.Error()
+			}
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("err = %v; want it to contain %q", err, tt.want)
+			}
+			if strings.Contains(msg, "hunter2") || strings.Contains(msg, "S3cr3t-p") {
+				t.Errorf("the error shows a secret: %s", msg)
+			}
+		})
+	}
+}
+
+func postgresOnly(t *testing.T) {
+	t.Helper()
+	if testBackend != dialectPostgres {
+		t.Skip("PostgreSQL only: runs on the PostgreSQL pass")
+	}
+}
+
+// TestOpenRefusesForeignSchema: a schema with another application's
+// tables is refused and left as it was.
+func TestOpenRefusesForeignSchema(t *testing.T) {
+	t.Parallel()
+	postgresOnly(t)
+	location := statetest.Location(t)
+	rawPostgres(t, location, `CREATE TABLE accounts (id int)`, `INSERT INTO accounts VALUES (1)`)
+	before := fingerprint(t, location)
+	_, err := Open(context.Background(), location, Options{})
+	if !errors.Is(err, ErrNotStore) || !strings.Contains(err.Error(), "another application (tables: accounts)") {
+		t.Fatalf("err = %v; want a NotStoreError naming accounts", err)
+	}
+	if fingerprint(t, location) != before {
+		t.Error("the schema changed")
+	}
+}
+
+// TestOpenCreatesTheSchema: a search_path naming a schema that does not
+// exist yet gets it, and a read-only open of an empty schema is refused
+// as a store of version 0.
+func TestOpenCreatesTheSchema(t *testing.T) {
+	t.Parallel()
+	postgresOnly(t)
+	base := statetest.Location(t) // dropped at the end, with the schema inside
+	location := strings.Replace(base, "search_path=", "search_path=", 1) + "_nested"
+	rawPostgres(t, base, `SELECT 1`)
+	t.Cleanup(func() { rawPostgres(t, base, `DROP SCHEMA IF EXISTS `+firstSchema(searchPathOf(location))+` CASCADE`) })
+
+	if _, err := Open(context.Background(), location, Options{ReadOnly: true}); !errors.As(err, new(*SchemaVersionError)) {
+		t.Fatalf("read-only open of a missing schema: %v; want a SchemaVersionError", err)
+	}
+	s, err := Open(context.Background(), location, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, _, err := s.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !s.IsPostgres() || strings.Contains(s.Path(), "xxxxx") {
+		t.Errorf("Path() = %q", s.Path())
+	}
+}
+
+func searchPathOf(location string) string {
+	_, sp, _ := strings.Cut(location, "search_path=")
+	sp, _, _ = strings.Cut(sp, "&")
+	return sp
+}
