@@ -87,3 +87,45 @@ func startServeOn(t *testing.T, dir, location string) (*exec.Cmd, *bytes.Buffer)
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	return cmd, &out
 }
+
+// TestStateMigrateBothWays moves the quickstart's state from its file to
+// PostgreSQL and back to a new file, and is refused a target that holds
+// a state.
+func TestStateMigrateBothWays(t *testing.T) {
+	t.Parallel()
+	dir := copyQuickstart(t)
+	pg := statetest.Location(t)
+	if res := runCLI(t, "", "up", dir); res.code != 0 {
+		t.Fatalf("up: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	show := func(location string) string {
+		t.Helper()
+		res := runCLI(t, "", "-no-color", "show", "-state", location, dir)
+		if res.code != 0 {
+			t.Fatalf("show: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		_, rest, _ := strings.Cut(res.stdout, "Lineage:")
+		return rest // from the lineage on: the same in every copy
+	}
+	want := show(filepath.Join(dir, ".syncline", "state.db"))
+
+	res := runCLI(t, "", "state", "migrate", "-to", pg, dir)
+	if res.code != 0 {
+		t.Fatalf("migrate to PostgreSQL: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	checkContains(t, "migrate", res.stdout, "runs ", "users ", "checked against the old")
+	if got := show(pg); got != want {
+		t.Errorf("on PostgreSQL:\n%s\nwant:\n%s", got, want)
+	}
+	back := filepath.Join(t.TempDir(), "back.db")
+	if res := runCLI(t, "", "state", "migrate", "-state", pg, "-to", back, dir); res.code != 0 {
+		t.Fatalf("migrate back: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if got := show(back); got != want {
+		t.Errorf("back in a file:\n%s\nwant:\n%s", got, want)
+	}
+	res = runCLI(t, "", "state", "migrate", "-to", pg, dir)
+	if res.code != 1 || !strings.Contains(res.stderr, "is not empty") {
+		t.Errorf("migrate into a non-empty state: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
