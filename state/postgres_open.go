@@ -44,6 +44,11 @@ func openPostgres(ctx context.Context, location string, opts Options) (*Store, e
 	if opts.ReadOnly {
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	if _, set := cfg.RuntimeParams["lock_timeout"]; !set {
+		// A writer waits for another process's write (takeWriteLock) as
+		// long as SQLite's busy_timeout lets it wait for the file's lock.
+		cfg.RuntimeParams["lock_timeout"] = fmt.Sprint(opts.BusyTimeout.Milliseconds())
+	}
 	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
 		// Plan every execution of a prepared statement for its values.
 		// The store keeps statements for a whole import, during which

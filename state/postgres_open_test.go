@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/syncline/syncline/state/statetest"
 )
@@ -111,4 +112,39 @@ func searchPathOf(location string) string {
 	_, sp, _ := strings.Cut(location, "search_path=")
 	sp, _, _ = strings.Cut(sp, "&")
 	return sp
+}
+
+// TestPostgresWritesTakeTurns: a write of a PostgreSQL store waits for
+// another transaction holding the schema's write lock, as on SQLite for
+// the file's, and gives up after BusyTimeout; it goes through once the
+// other transaction ends.
+func TestPostgresWritesTakeTurns(t *testing.T) {
+	t.Parallel()
+	postgresOnly(t)
+	b := setup(t)
+	s, err := Open(b.ctx, b.path, Options{Clock: b.clock, BusyTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	other := openUnmigratedPostgres(t, b.path)
+	tx, err := other.db.BeginTx(b.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(b.ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))`, postgresWriteLockKey); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Init(b.ctx); err == nil || !strings.Contains(err.Error(), "lock timeout") {
+		t.Fatalf("Init while another transaction writes: %v; want a lock timeout", err)
+	}
+	if snap, err := s.Snapshot(b.ctx); err != nil || snap.Lineage != "" {
+		t.Fatalf("a read while another transaction writes: %+v, %v", snap, err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if _, created, err := s.Init(b.ctx); err != nil || !created {
+		t.Fatalf("Init once the other transaction ended: %v, %v", created, err)
+	}
 }
