@@ -28,8 +28,11 @@ func openPostgres(ctx context.Context, location string, opts Options) (*Store, e
 	shown, secrets := redactLocation(location)
 	fail := func(err error) error {
 		hint := hintFor(err)
-		if _, ok := err.(*pgConnectError); ok {
+		switch err.(type) {
+		case *pgConnectError:
 			hint = "Check that PostgreSQL runs at the URL's host and port and that its user may connect (the password is not shown)."
+		case *NotStoreError:
+			hint = "Syncline leaves schemas that are not its stores alone: name another schema with search_path in the URL."
 		}
 		return &Error{Op: "open", Location: shown, Err: redactError(err, secrets), Hint: hint}
 	}
