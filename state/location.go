@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,6 +103,34 @@ func CheckLocation(location string) error {
 // IsPostgresLocation reports whether location names a PostgreSQL state
 // (postgres:// or postgresql://) rather than a file.
 func IsPostgresLocation(location string) bool { return isPostgresLocation(location) }
+
+// LocationWithoutSecrets is location as it may be written down (a saved
+// plan records the state it was made against): a PostgreSQL URL without
+// its password and without password or sslpassword parameters, so that
+// whoever uses it again connects with PGPASSWORD, a .pgpass file or a
+// -state of their own; a path as it is. A URL that does not parse keeps
+// its scheme only.
+func LocationWithoutSecrets(location string) string {
+	if !isPostgresLocation(location) {
+		return location
+	}
+	scheme, _, _ := strings.Cut(location, "://")
+	u, err := url.Parse(location)
+	if err != nil {
+		return strings.ToLower(scheme) + "://"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	for k := range q {
+		if isSecretParam(k) {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
 
 // ShowLocation is location as it may be printed: a PostgreSQL URL with
 // its passwords replaced by "xxxxx"; a path as it is.

@@ -27,6 +27,21 @@ func TestRedactLocation(t *testing.T) {
 	}
 }
 
+func TestLocationWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ location, want string }{
+		{"/srv/state.db", "/srv/state.db"},
+		{"postgres://syncline:hunter2@db/iam?search_path=s", "postgres://syncline@db/iam?search_path=s"},
+		{"postgresql://db/iam?password=S3cr3t&sslmode=require&SSLPassword=x", "postgresql://db/iam?sslmode=require"},
+		{"postgres://u:S3cr3t@[bad/x", "postgres://"},
+	}
+	for _, tt := range tests {
+		if got := LocationWithoutSecrets(tt.location); got != tt.want {
+			t.Errorf("LocationWithoutSecrets(%q) = %q, want %q", tt.location, got, tt.want)
+		}
+	}
+}
+
 // TestOpenPostgresHidesSecrets: no error of a PostgreSQL open shows a
 // password, whether the URL does not parse or the server does not answer.
 func TestOpenPostgresHidesSecrets(t *testing.T) {

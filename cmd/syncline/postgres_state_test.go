@@ -15,8 +15,8 @@ import (
 )
 
 // TestQuickstartOnPostgresState runs the README's quickstart with a
-// PostgreSQL state of its own (a fresh schema): plan, apply, run, up,
-// show, runs, then serve running a queued run. The URL carries a password
+// PostgreSQL state of its own (a fresh schema): plan -out and apply of the
+// saved plan, run, up, show, runs, then serve running a queued run. The URL carries a password
 // parameter (the test server trusts its clients, so it is never asked
 // for) that no output may show, and no state file appears.
 func TestQuickstartOnPostgresState(t *testing.T) {
@@ -34,8 +34,14 @@ func TestQuickstartOnPostgresState(t *testing.T) {
 		}
 		return res.stdout
 	}
-	checkContains(t, "plan", cli("plan", "-state", location, dir), "Plan: 7 to add")
-	checkContains(t, "apply", cli("apply", "-auto-approve", "-state", location, dir), "Apply complete! 7 added")
+	planFile := filepath.Join(t.TempDir(), "quickstart.plan")
+	checkContains(t, "plan", cli("plan", "-out", planFile, "-state", location, dir), "Plan: 7 to add")
+	if saved := readFile(t, planFile); strings.Contains(saved, "S3cr3t-pw") || !strings.Contains(saved, "search_path=") {
+		t.Errorf("the saved plan records the state as:\n%s", saved)
+	}
+	// The plan file names the state without its password: the test
+	// server trusts its clients, so apply connects without one.
+	checkContains(t, "apply", cli("apply", planFile), "Apply complete! 7 added")
 	checkContains(t, "run", cli("run", "-state", location, "hr-import", dir), "Run 1 succeeded", "32 ok")
 	checkContains(t, "up", cli("up", "-state", location, dir), "definitions:  no changes (state serial 1)")
 	checkContains(t, "show", cli("show", "-state", location, dir), "State:   postgres://", "password=xxxxx", "Serial:  1")

@@ -135,7 +135,7 @@ func WritePlanFile(path string, pl *Planned, opts SaveOptions) error {
 	f := &PlanFile{
 		Format:       PlanFileFormat,
 		ConfigDir:    absPath(pl.Loaded.Source.Dir),
-		State:        absPath(opts.State),
+		State:        absPath(state.LocationWithoutSecrets(opts.State)),
 		Vars:         plainVarOptions(opts.Vars, pl),
 		AllowDestroy: opts.AllowDestroy,
 		Plan:         json.RawMessage(buf.Bytes()),
