@@ -41,7 +41,7 @@ func (s *Store) RunPage(ctx context.Context, f RunPageFilter) ([]Run, int, error
 	}
 	limit := f.Limit
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	var (
 		runs  []Run

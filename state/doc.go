@@ -7,8 +7,13 @@
 // through the run methods and keeps the repository through Store.RepositoryWrite.
 //
 // A Store is a SQLite database (modernc.org/sqlite, pure Go) in WAL mode,
-// opened with Open from a file path or "sqlite://PATH". Its schema is
-// built by versioned migrations embedded in the binary. Open refuses, and
+// opened with Open from a file path or "sqlite://PATH", or a PostgreSQL
+// schema opened from a "postgres://" URL through pgx's database/sql
+// adapter. The SQL is the same for both: portable statements with "?"
+// placeholders, which the PostgreSQL driver wrapper rewrites once per
+// statement (dialect.go, postgres_sql.go for the few SQLite-only ones).
+// Its schema is built by versioned migrations embedded in the binary,
+// twins per engine (migrations/, migrations_postgres/). Open refuses, and
 // leaves untouched, any file that is not a Syncline store and any store
 // newer than the binary. Apply runs in one transaction and refuses a plan
 // made against another lineage or an older serial; Lock and Unlock guard

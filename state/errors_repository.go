@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -57,9 +58,13 @@ func invalidRepo(format string, args ...any) error {
 	return &InvalidRepositoryError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// isUniqueViolation reports whether err is SQLite refusing a duplicate in
-// a UNIQUE or PRIMARY KEY column.
+// isUniqueViolation reports whether err is SQLite or PostgreSQL refusing a
+// duplicate in a UNIQUE or PRIMARY KEY column.
 func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505" // unique_violation
+	}
 	var e *sqlite.Error
 	if !errors.As(err, &e) {
 		return false

@@ -24,7 +24,7 @@ func hintFor(err error) string {
 	case errors.As(err, &version):
 		return versionHint(version)
 	case errors.As(err, &location):
-		return `For now, use a file path or "sqlite://PATH" for the state location.`
+		return `Use a file path, "sqlite://PATH" or "postgres://USER@HOST/DATABASE" for the state location.`
 	case errors.As(err, &lineage):
 		return "The plan belongs to another state. Run plan again against this state."
 	case errors.As(err, &stale):

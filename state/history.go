@@ -14,7 +14,7 @@ const applyColumns = `id, at, who, revision, serial, changes, forced_over`
 // first: at most limit of them, or all when limit is 0 or less.
 func (s *Store) ApplyHistory(ctx context.Context, limit int) ([]ApplyRecord, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	var records []ApplyRecord
 	err := s.read(ctx, func(tx *sql.Tx) error {

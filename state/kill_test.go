@@ -158,6 +158,7 @@ func startKilledWriter(t *testing.T, journal, path string) {
 // read-only one, ignores.
 func TestOpenAfterAWriterWasKilled(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "a killed writer's write-ahead log")
 	for _, order := range [][]bool{
 		{true},        // show
 		{true, false}, // show, then run
@@ -220,6 +221,7 @@ func checkShadowCount(t *testing.T, s *Store, want int) {
 // TestOpenAfterAWriterWasKilled).
 func TestReadOnlyReaderOfAKilledRollbackJournal(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "a killed writer's rollback journal")
 	path := filepath.Join(t.TempDir(), "app.db")
 	startKilledWriter(t, "rollback", path)
 	if _, err := os.Stat(path + "-journal"); err != nil {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,7 +11,8 @@ import (
 
 // parseLocation turns the state setting into a file path. It accepts a
 // plain path or sqlite://PATH; relative paths are returned as given (the
-// command line resolves them against the configuration directory).
+// command line resolves them against the configuration directory). A
+// PostgreSQL URL is returned as it is (Open hands it to openPostgres).
 func parseLocation(location string) (string, error) {
 	scheme, rest, hasScheme := strings.Cut(location, "://")
 	if !hasScheme {
@@ -20,8 +22,7 @@ func parseLocation(location string) (string, error) {
 	case "sqlite":
 		return nonEmpty(location, rest)
 	case "postgres", "postgresql":
-		return "", &UnsupportedLocationError{Location: hideURL(scheme), Hidden: true,
-			Reason: "PostgreSQL state arrives with a later issue"}
+		return location, nil
 	default:
 		return "", &UnsupportedLocationError{Location: hideURL(scheme), Hidden: true, Reason: unknownScheme(scheme)}
 	}
@@ -97,4 +98,46 @@ func fileURI(path string) string {
 func CheckLocation(location string) error {
 	_, err := parseLocation(location)
 	return err
+}
+
+// IsPostgresLocation reports whether location names a PostgreSQL state
+// (postgres:// or postgresql://) rather than a file.
+func IsPostgresLocation(location string) bool { return isPostgresLocation(location) }
+
+// LocationWithoutSecrets is location as it may be written down (a saved
+// plan records the state it was made against): a PostgreSQL URL without
+// its password and without password or sslpassword parameters, so that
+// whoever uses it again connects with PGPASSWORD, a .pgpass file or a
+// -state of their own; a path as it is. A URL that does not parse keeps
+// its scheme only.
+func LocationWithoutSecrets(location string) string {
+	if !isPostgresLocation(location) {
+		return location
+	}
+	scheme, _, _ := strings.Cut(location, "://")
+	u, err := url.Parse(location)
+	if err != nil {
+		return strings.ToLower(scheme) + "://"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	for k := range q {
+		if isSecretParam(k) {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// ShowLocation is location as it may be printed: a PostgreSQL URL with
+// its passwords replaced by "xxxxx"; a path as it is.
+func ShowLocation(location string) string {
+	if !isPostgresLocation(location) {
+		return location
+	}
+	shown, _ := redactLocation(location)
+	return shown
 }

@@ -31,7 +31,7 @@ func (s *Store) migrateTo(ctx context.Context, target int) error {
 	if current >= target {
 		return nil // up to date: take no write lock
 	}
-	for _, m := range migrations[current:target] {
+	for _, m := range migrationsOf(s.dialect)[current:target] {
 		if err := s.applyMigration(ctx, m); err != nil {
 			return s.fail("migrate", fmt.Errorf("%s: %w", m.name, err), "")
 		}
@@ -63,6 +63,8 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	})
 }
 
+const sqlHasMigrationsTable = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+
 // queryer is what both *sql.DB and *sql.Tx offer for reading.
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -73,8 +75,7 @@ type queryer interface {
 // Syncline's schema; unlike schemaVersion it works on an empty database.
 func appliedVersion(ctx context.Context, q queryer) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx,
-		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n)
+	err := q.QueryRowContext(ctx, sqlHasMigrationsTable).Scan(&n)
 	if err != nil || n == 0 {
 		return 0, err
 	}

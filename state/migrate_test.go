@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,9 @@ import (
 // build a store of an older schema version with migrateTo.
 func openUnmigrated(t *testing.T, path string) *Store {
 	t.Helper()
+	if isPostgresLocation(path) {
+		return openUnmigratedPostgres(t, path)
+	}
 	opts := Options{}.withDefaults()
 	db, err := sql.Open("sqlite", dsn(path, opts))
 	if err != nil {
@@ -39,7 +41,7 @@ func TestMigrationsAreNumberedWithoutGaps(t *testing.T) {
 		"no number": {"migrations/first.sql": {}},
 	}
 	for name, fsys := range tests {
-		if _, err := loadMigrations(fsys); err == nil {
+		if _, err := loadMigrations(fsys, "migrations"); err == nil {
 			t.Errorf("%s: loadMigrations succeeded", name)
 		}
 	}
@@ -100,7 +102,7 @@ func TestUpgradeFromEveryVersion(t *testing.T) {
 		t.Run(fmt.Sprintf("from version %d", v), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			path := filepath.Join(t.TempDir(), "state.db")
+			path := newLocation(t)
 			old := openUnmigrated(t, path)
 			if err := old.migrateTo(ctx, v); err != nil {
 				t.Fatal(err)
@@ -172,7 +174,7 @@ func checkSeedsSurvived(t *testing.T, s *Store, v int) {
 func TestConcurrentOpensCreateOneStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "state.db")
+	path := newLocation(t)
 	const n = 4
 	var (
 		wg       sync.WaitGroup
@@ -212,7 +214,7 @@ func TestConcurrentOpensCreateOneStore(t *testing.T) {
 func TestFailedMigrationChangesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openUnmigrated(t, filepath.Join(t.TempDir(), "state.db"))
+	s := openUnmigrated(t, newLocation(t))
 	if err := s.migrateTo(ctx, 1); err != nil {
 		t.Fatal(err)
 	}

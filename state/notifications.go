@@ -56,6 +56,20 @@ type NotificationAttempt struct {
 const notificationColumns = `id, run_id, task, block, outcome, key, state, created_at, next_attempt_at,
     finished_at, attempts`
 
+// sqlNotifyOutcome adds the notifications of one run that ended: one per
+// notify block (notify[N].on in the applied spec) that lists its state.
+const sqlNotifyOutcome = `INSERT INTO notifications (run_id, task, block, outcome, key, state, created_at, next_attempt_at)
+SELECT ?, d.name, CAST(substr(k.key, 8, length(k.key) - 11) AS INTEGER), ?,
+       coalesce((SELECT value FROM meta WHERE key = 'lineage'), '') || ':run-' || ? || ':' || substr(k.key, 1, length(k.key) - 3),
+       'pending', ?, ?
+FROM definitions d, json_each(d.spec) k
+WHERE d.address = 'task.' || ? AND k.key GLOB 'notify[[][0-9]*[]].on'
+  AND EXISTS (SELECT 1 FROM json_each(k.value) o WHERE o.value = ?)
+ON CONFLICT DO NOTHING`
+
+// sqlAppendAttempt is the attempts list with the JSON of one more.
+const sqlAppendAttempt = `json_insert(attempts, '$[#]', json(?))`
+
 // notifyOutcomes adds, for each run of runs that ended, the notifications
 // its task's notify blocks ask for.
 func (w *writeTx) notifyOutcomes(runs []Run) error {
@@ -64,20 +78,20 @@ func (w *writeTx) notifyOutcomes(runs []Run) error {
 			continue
 		}
 		now := formatTime(w.now)
-		_, err := w.exec(`INSERT INTO notifications (run_id, task, block, outcome, key, state, created_at, next_attempt_at)
-SELECT ?, d.name, CAST(substr(k.key, 8, length(k.key) - 11) AS INTEGER), ?,
-       coalesce((SELECT value FROM meta WHERE key = 'lineage'), '') || ':run-' || ? || ':' || substr(k.key, 1, length(k.key) - 3),
-       'pending', ?, ?
-FROM definitions d, json_each(d.spec) k
-WHERE d.address = 'task.' || ? AND k.key GLOB 'notify[[][0-9]*[]].on'
-  AND EXISTS (SELECT 1 FROM json_each(k.value) o WHERE o.value = ?)
-ON CONFLICT DO NOTHING`, r.ID, string(r.State), r.ID, now, now, r.Task, string(r.State))
+		_, err := w.exec(sqlNotifyOutcome, r.ID, string(r.State), r.ID, now, now, r.Task, string(r.State))
 		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// sqlClaimNotifications claims the due pending notifications.
+const sqlClaimNotifications = `UPDATE notifications SET claimed_by = ?, claimed_until = ?
+WHERE id IN (SELECT id FROM notifications
+             WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+             ORDER BY next_attempt_at, id LIMIT ?)
+RETURNING ` + notificationColumns
 
 // NotificationsDue claims up to limit pending notifications due at now
 // for by, until now+lease: another dispatcher does not take them meanwhile.
@@ -87,11 +101,7 @@ func (s *Store) NotificationsDue(ctx context.Context, by string, now time.Time, 
 	var out []Notification
 	err := s.writeTx(ctx, func(w *writeTx) error {
 		at := w.nowOr(now)
-		rows, err := w.tx.QueryContext(w.ctx, `UPDATE notifications SET claimed_by = ?, claimed_until = ?
-WHERE id IN (SELECT id FROM notifications
-             WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
-             ORDER BY next_attempt_at, id LIMIT ?)
-RETURNING `+notificationColumns, by, formatTime(at.Add(lease)), formatTime(at), formatTime(at), limit)
+		rows, err := w.tx.QueryContext(w.ctx, sqlClaimNotifications, by, formatTime(at.Add(lease)), formatTime(at), formatTime(at), limit)
 		if err != nil {
 			return err
 		}
@@ -123,7 +133,7 @@ func (s *Store) NotificationAttempted(ctx context.Context, id int64, by string, 
 			st, finished, nextAt = NotificationPending, "", formatTime(next)
 		}
 		res, err := w.exec(`UPDATE notifications SET state = ?, next_attempt_at = ?, finished_at = nullif(?, ''),
-    attempts = json_insert(attempts, '$[#]', json(?)), claimed_by = '', claimed_until = NULL
+    attempts = `+sqlAppendAttempt+`, claimed_by = '', claimed_until = NULL
 WHERE id = ? AND state = 'pending' AND claimed_by = ?`, st, nextAt, finished, string(entry), id, by)
 		if err != nil {
 			return err
@@ -160,7 +170,7 @@ func (s *Store) NotificationsPending(ctx context.Context) (int, time.Time, error
 		n    int
 		next sql.NullString
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(max(next_attempt_at, coalesce(claimed_until, next_attempt_at))) FROM notifications WHERE state = 'pending'`).Scan(&n, &next)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(CASE WHEN claimed_until > next_attempt_at THEN claimed_until ELSE next_attempt_at END) FROM notifications WHERE state = 'pending'`).Scan(&n, &next)
 	if err != nil {
 		return 0, time.Time{}, s.fail("read notifications", err, "")
 	}

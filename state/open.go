@@ -8,16 +8,20 @@ import (
 	"os"
 )
 
-// Open opens the store at location — a file path or "sqlite://PATH" —
-// creating and migrating it as needed. Relative paths are used as given.
+// Open opens the store at location — a file path, "sqlite://PATH" or a
+// PostgreSQL URL "postgres://…" (see openPostgres) — creating and
+// migrating it as needed. Relative paths are used as given.
 //
 // Open never changes a file that is not a Syncline store: an existing file
 // must be a SQLite database that either has no tables yet or carries
 // Syncline's schema, at a version this binary knows (NotStoreError,
-// SchemaVersionError). A "postgres://" location is refused with an
-// UnsupportedLocationError.
+// SchemaVersionError); so must a PostgreSQL schema. A PostgreSQL URL is
+// never shown with its password, nor is any error that quotes it.
 func Open(ctx context.Context, location string, opts Options) (*Store, error) {
 	opts = opts.withDefaults()
+	if isPostgresLocation(location) {
+		return openPostgres(ctx, location, opts)
+	}
 	path, err := parseLocation(location)
 	if err != nil {
 		return nil, &Error{Op: "open", Err: err, Hint: hintFor(err)}

@@ -16,6 +16,7 @@ import (
 
 func TestOpenInitReopenKeepsLineage(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "the sqlite:// form and the directories made for the file")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "nested", "dir", "state.db")
 
@@ -51,6 +52,7 @@ func TestOpenInitReopenKeepsLineage(t *testing.T) {
 
 func TestOpenCreatesPrivateFiles(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "file and directory permissions")
 	root := t.TempDir()
 	path := filepath.Join(root, "a", "b", "state.db")
 	s, err := Open(context.Background(), path, Options{})
@@ -83,6 +85,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 
 func TestOpenLocations(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "file locations (postgres_open_test.go has the PostgreSQL ones)")
 	tests := []struct {
 		location string
 		want     string // in the error; "" for success
@@ -91,11 +94,7 @@ func TestOpenLocations(t *testing.T) {
 		{"SQLITE://{dir}/b.db", ""},
 		{"{dir}/c.db", ""},
 		{"{dir}/with ? and # and %.db", ""},
-		{"postgres://syncline:hunter2@db.example/state", "PostgreSQL state arrives with a later issue"},
-		{"postgresql://db.example/state", "PostgreSQL state arrives with a later issue"},
 		{"mysql://db.example/state", `unknown scheme "mysql"`},
-		{"postgres://S3cr3t-u@S3cr3t-h/S3cr3t-d?sslmode=S3cr3t-m&sslrootcert=/S3cr3t-c", "PostgreSQL state arrives with a later issue"},
-		{"postgres://u:p@[S3cr3t-h/x?y=%zzS3cr3t", "PostgreSQL state arrives with a later issue"},
 		{"S3cr3t-Xq9://u:hunter2@db.example/state", "unknown scheme"},
 		{"sqlite://", "the path is empty"},
 		{"", "the path is empty"},
@@ -125,6 +124,7 @@ func TestOpenLocations(t *testing.T) {
 
 func TestOpenRefusesForeignFiles(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "files that are not SQLite stores (TestOpenRefusesForeignSchema is the PostgreSQL one)")
 	tests := []struct {
 		name   string
 		make   func(t *testing.T, path string)
@@ -221,6 +221,7 @@ func rawSQL(t *testing.T, path string, stmts ...string) {
 
 func TestOpenInitializesDatabaseWithoutTables(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "an empty SQLite file with the pages of a dropped table")
 	path := filepath.Join(t.TempDir(), "state.db")
 	rawSQL(t, path, "CREATE TABLE scratch (x)", "DROP TABLE scratch")
 	s, err := Open(context.Background(), path, Options{})
@@ -243,7 +244,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if err := b.store.Close(); err != nil {
 		t.Fatal(err)
 	}
-	before := fileSHA256(t, b.path)
+	before := fingerprint(t, b.path)
 
 	_, err := Open(b.ctx, b.path, Options{})
 
@@ -256,8 +257,8 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 			t.Errorf("err = %q; want it to contain %q", err, want)
 		}
 	}
-	if fileSHA256(t, b.path) != before {
-		t.Error("the file changed")
+	if fingerprint(t, b.path) != before {
+		t.Error("the store changed")
 	}
 }
 
@@ -267,6 +268,7 @@ func TestOpenReadOnly(t *testing.T) {
 
 	t.Run("missing file", func(t *testing.T) {
 		t.Parallel()
+		sqliteOnly(t, "a missing file (an empty PostgreSQL schema is TestOpenReadOnlyEmptySchema)")
 		path := filepath.Join(t.TempDir(), "state.db")
 		_, err := Open(ctx, path, Options{ReadOnly: true})
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -297,7 +299,7 @@ func TestOpenReadOnly(t *testing.T) {
 
 	t.Run("older store", func(t *testing.T) {
 		t.Parallel()
-		path := filepath.Join(t.TempDir(), "state.db")
+		path := newLocation(t)
 		s := openUnmigrated(t, path)
 		if err := s.migrateTo(ctx, 1); err != nil {
 			t.Fatal(err)

@@ -13,7 +13,8 @@ type Options struct {
 	// them all.
 	Clock clock.Clock
 	// BusyTimeout is how long a statement waits for another connection's
-	// lock on the database before failing; it defaults to 5 seconds.
+	// lock on the database before failing; it defaults to 5 seconds. On
+	// PostgreSQL it is the lock_timeout, unless the URL sets one.
 	BusyTimeout time.Duration
 	// ReadOnly opens an existing, up-to-date store without writing to it:
 	// no file is created, no migration runs, and every write fails.

@@ -98,10 +98,11 @@ func checkTables(ctx context.Context, db *sql.DB, path string, tables []string, 
 	return nil
 }
 
+const sqlUserTables = `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`
+
 // userTables lists the tables of a database, leaving out SQLite's own.
 func userTables(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx,
-		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	rows, err := db.QueryContext(ctx, sqlUserTables)
 	if err != nil {
 		return nil, err
 	}

@@ -40,13 +40,17 @@ func (s *Store) UserNames(ctx context.Context) (map[int64]string, error) {
 	return names, err
 }
 
+// sqlPendingFailed is a pending operation of a shadow whose last attempt
+// failed.
+const sqlPendingFailed = `SELECT 1 FROM json_each(pending) WHERE coalesce(json_extract(value, '$.LastError'), '') <> ''`
+
 // ShadowsInTrouble returns the live shadows that need a person: those in
 // the disputed situation and those with a pending operation whose last
 // attempt failed, ordered by resource, kind, intent and key.
 func (s *Store) ShadowsInTrouble(ctx context.Context) ([]*Shadow, error) {
 	return s.readShadows(ctx, `SELECT `+shadowColumns+` FROM shadows
 WHERE dead = 0 AND (situation = 'disputed' OR (pending IS NOT NULL AND EXISTS (
-    SELECT 1 FROM json_each(pending) WHERE coalesce(json_extract(value, '$.LastError'), '') <> '')))
+    `+sqlPendingFailed+`)))
 ORDER BY resource, kind, intent, key`)
 }
 

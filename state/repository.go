@@ -102,7 +102,7 @@ const (
 var repoQueries = [stmtCount]string{
 	stmtUserByID:     `SELECT ` + userColumns + ` FROM users WHERE id = ?`,
 	stmtUserByName:   `SELECT ` + userColumns + ` FROM users WHERE name = ?`,
-	stmtInsertUser:   `INSERT INTO users (name, status, attributes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO NOTHING`,
+	stmtInsertUser:   `INSERT INTO users (name, status, attributes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO NOTHING RETURNING id`,
 	stmtUpdateUser:   `UPDATE users SET name = ?, status = ?, attributes = ?, updated_at = ? WHERE id = ?`,
 	stmtDeleteUser:   `DELETE FROM users WHERE id = ?`,
 	stmtIndexedNames: `SELECT name FROM user_indexed_attributes ORDER BY name`,

@@ -3,7 +3,6 @@ package state
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 )
 
@@ -30,7 +29,7 @@ var benchIndexed = []string{"mail", "employeeNumber"}
 func benchStore(b *testing.B) (context.Context, *Store) {
 	b.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "state.db"), Options{})
+	s, err := Open(ctx, newLocation(b), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func (r *RepositoryTx) flushShadows() error {
 	}
 	r.held.shadows, r.held.sh = nil, nil
 	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows))
-	err := r.execText(query, args...)
+	err := r.execSavepoint(query, args...)
 	if isUniqueViolation(err) {
 		err = r.shadowConflict(shadows)
 	}
@@ -173,4 +173,26 @@ func (r *RepositoryTx) execText(query string, args ...any) error {
 		return err
 	}
 	return r.after(query)
+}
+
+// execSavepoint is execText for a statement whose failure is looked into
+// afterwards. On PostgreSQL a failed statement aborts its transaction, so
+// it runs inside a savepoint, rolled back to when it fails; SQLite undoes
+// a failed statement by itself.
+func (r *RepositoryTx) execSavepoint(query string, args ...any) error {
+	if r.store.dialect != dialectPostgres {
+		return r.execText(query, args...)
+	}
+	if _, err := r.tx.ExecContext(r.stmtCtx, `SAVEPOINT held_rows`); err != nil {
+		return err
+	}
+	err := r.execText(query, args...)
+	end := `RELEASE SAVEPOINT held_rows`
+	if err != nil {
+		end = `ROLLBACK TO SAVEPOINT held_rows`
+	}
+	if _, endErr := r.tx.ExecContext(r.stmtCtx, end); endErr != nil && err == nil {
+		err = endErr
+	}
+	return err
 }

@@ -35,7 +35,7 @@ func (r *RepositoryTx) AddRunChanges(runID int64, changes []RunChange) error {
 // first offset, and how many there are in all.
 func (s *Store) RunChanges(ctx context.Context, runID int64, offset, limit int) (changes []RunChange, total int, err error) {
 	if limit < 1 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM run_changes WHERE run_id = ?`, runID).Scan(&total)

@@ -75,10 +75,14 @@ func (r *RepositoryTx) findQuery(match map[string]string) (string, []any, error)
 		if indexed {
 			conds = append(conds, "u.id IN (SELECT user_id FROM user_keys WHERE attribute = ? AND value = ?)")
 		} else {
-			conds = append(conds, "EXISTS (SELECT 1 FROM json_each(u.attributes) AS j WHERE j.key = ? AND j.value = ? AND j.type = 'text')")
+			conds = append(conds, sqlUserHasAttribute)
 		}
 		args = append(args, k, v)
 	}
 	query := "SELECT u.id FROM users AS u WHERE " + strings.Join(conds, " AND ") + " ORDER BY u.id LIMIT ?"
 	return query, args, nil
 }
+
+// sqlUserHasAttribute matches users whose attribute ? has the text value
+// ?, for attributes the correlation index does not cover.
+const sqlUserHasAttribute = "EXISTS (SELECT 1 FROM json_each(u.attributes) AS j WHERE j.key = ? AND j.value = ? AND j.type = 'text')"

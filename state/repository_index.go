@@ -46,6 +46,16 @@ func (s *Store) UserIndexEnsure(ctx context.Context, attributes []string) error 
 	return nil
 }
 
+const (
+	// sqlIndexNames records the attribute names of a JSON list as indexed.
+	sqlIndexNames = `INSERT INTO user_indexed_attributes (name) SELECT value FROM json_each(?)`
+	// sqlIndexUserKeys adds the keys of the attributes of a JSON list.
+	sqlIndexUserKeys = `INSERT INTO user_keys (attribute, value, user_id)
+SELECT j.key, j.value, u.id FROM users AS u, json_each(u.attributes) AS j
+WHERE j.type = 'text' AND j.key IN (SELECT value FROM json_each(?))
+ON CONFLICT DO NOTHING`
+)
+
 // indexUserAttributes records names as indexed and adds the keys of
 // every user that has one of them, in one INSERT … SELECT.
 func (w *writeTx) indexUserAttributes(names []string) error {
@@ -53,13 +63,10 @@ func (w *writeTx) indexUserAttributes(names []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.exec(`INSERT INTO user_indexed_attributes (name) SELECT value FROM json_each(?)`, string(list)); err != nil {
+	if _, err := w.exec(sqlIndexNames, string(list)); err != nil {
 		return err
 	}
-	_, err = w.exec(`INSERT INTO user_keys (attribute, value, user_id)
-SELECT j.key, j.value, u.id FROM users AS u, json_each(u.attributes) AS j
-WHERE j.type = 'text' AND j.key IN (SELECT value FROM json_each(?))
-ON CONFLICT DO NOTHING`, string(list))
+	_, err = w.exec(sqlIndexUserKeys, string(list))
 	return err
 }
 

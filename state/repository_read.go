@@ -111,15 +111,18 @@ func (s *Store) ShadowsByID(ctx context.Context, ids []int64) ([]*Shadow, error)
 	}
 	list = append(list, ']')
 	return s.readShadows(ctx, `SELECT `+shadowColumns+` FROM shadows
-WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, string(list))
+WHERE id IN (`+sqlIDsOfList+`) ORDER BY id`, string(list))
 }
+
+// sqlIDsOfList are the IDs of a JSON list.
+const sqlIDsOfList = `SELECT value FROM json_each(?)`
 
 // ShadowsPending returns at most limit (all when limit < 1) shadows of
 // resource with pending operations due at or before due, the longest
 // due first.
 func (s *Store) ShadowsPending(ctx context.Context, resource string, due time.Time, limit int) ([]*Shadow, error) {
 	if limit < 1 {
-		limit = -1
+		limit = noLimit
 	}
 	return s.readShadows(ctx, `SELECT `+shadowColumns+` FROM shadows
 WHERE resource = ? AND pending IS NOT NULL AND next_attempt_at <= ?

@@ -83,6 +83,13 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sess
 	if err != nil {
 		return nil, s.fail("repository", err, "")
 	}
+	if s.dialect == dialectPostgres {
+		// PostgreSQL has no log for a session to look after: the session
+		// only keeps its connection and statements.
+		rs := &RepositorySession{s: s, conn: conn, done: make(chan struct{}), stopped: make(chan struct{})}
+		close(rs.stopped)
+		return rs, nil
+	}
 	if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
 		discard(conn)
 		return nil, s.fail("repository", err, "")
@@ -143,6 +150,10 @@ func (rs *RepositorySession) write(ctx context.Context, fn func(*sql.Tx) error) 
 	if err != nil {
 		return err
 	}
+	if err := rs.s.takeWriteLock(ctx, tx, nil); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -160,7 +171,9 @@ func (rs *RepositorySession) Close() error {
 	rs.closing.Do(func() {
 		close(rs.done)
 		<-rs.stopped
-		_, err = walCheckpoint(context.Background(), rs.conn)
+		if rs.s.dialect == dialectSQLite {
+			_, err = walCheckpoint(context.Background(), rs.conn)
+		}
 		rs.kept.close()
 		discard(rs.conn)
 	})

@@ -14,6 +14,7 @@ import (
 // TestRepoSessionWriterWaitsForASlowCheckpointer).
 func TestRepoSessionStoresAndBoundsTheLog(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "the write-ahead log a session checkpoints")
 	b := setup(t)
 	const (
 		restartFrames = 256
@@ -88,6 +89,7 @@ func TestRepoSessionStoresAndBoundsTheLog(t *testing.T) {
 // the second, and goes on when the first ends.
 func TestRepoSessionWriterWaitsForASlowCheckpointer(t *testing.T) {
 	t.Parallel()
+	sqliteOnly(t, "the write-ahead log a session checkpoints")
 	b := setup(t)
 	release := make(chan struct{})
 	waited := make(chan int, 3*sessionCheckpointEvery)

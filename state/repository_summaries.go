@@ -44,7 +44,7 @@ const summaryQuery = `SELECT id, key, hash, nullif(mapping_hash, ?4),
     (coalesce(owner, 0) << 8)
     | (CASE situation WHEN '' THEN 0 WHEN 'linked' THEN 1 WHEN 'unlinked' THEN 2 WHEN 'disputed' THEN 3
         WHEN 'unmatched' THEN 4 WHEN 'deleted' THEN 5 ELSE 7 END << 2)
-    | ((pending IS NOT NULL) << 1) | dead,
+    | (CASE WHEN pending IS NULL THEN 0 ELSE 2 END) | dead,
     CASE WHEN situation IN ('', 'linked', 'unlinked', 'disputed', 'unmatched', 'deleted') THEN NULL ELSE situation END
 FROM shadows WHERE resource = ?1 AND kind = ?2 AND intent = ?3 ORDER BY key`
 

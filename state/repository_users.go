@@ -42,16 +42,15 @@ func (r *RepositoryTx) InsertUser(u *User) error {
 	if err != nil {
 		return r.fail(err)
 	}
-	res, err := r.exec(stmtInsertUser, u.Name, u.Status, attrs, r.nowText)
+	// RETURNING rather than LastInsertId, which PostgreSQL lacks; no row
+	// comes back when the name is taken.
+	id := int64(0)
+	err = r.query(stmtInsertUser, func(rows *sql.Rows) error { return rows.Scan(&id) }, u.Name, u.Status, attrs, r.nowText)
 	if err != nil {
 		return r.fail(err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return r.fail(orErr(err, &UserExistsError{Name: u.Name}))
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return r.fail(err)
+	if id == 0 {
+		return r.fail(&UserExistsError{Name: u.Name})
 	}
 	if err := r.insertKeys(id, u.Attributes); err != nil {
 		return r.fail(err)

@@ -12,7 +12,7 @@ import (
 // claim it: its task is active (the runs of a suspended task wait), and
 // it is not exclusive while another run of its task is running.
 const claimable = `EXISTS (SELECT 1 FROM task_runtime t WHERE t.task = r.task AND t.state = 'active')
-    AND NOT (r.exclusive AND EXISTS (SELECT 1 FROM runs o WHERE o.task = r.task AND o.state = 'running'))`
+    AND NOT (r.exclusive = 1 AND EXISTS (SELECT 1 FROM runs o WHERE o.task = r.task AND o.state = 'running'))`
 
 // claimNext claims the best claimable run that is due, in one statement:
 // highest priority first, then earliest scheduled, then oldest.

@@ -40,7 +40,7 @@ func (s *Store) RunList(ctx context.Context, f RunFilter) ([]Run, error) {
 	}
 	limit := f.Limit
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	runs, err := queryRuns(ctx, s.db, query+" ORDER BY id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {

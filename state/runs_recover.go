@@ -99,10 +99,10 @@ func (w *writeTx) interrupt(r Run, now time.Time) ([]Run, error) {
 	stopped := fmt.Sprintf("worker %s stopped (heartbeat at %s)",
 		r.ClaimedBy, r.HeartbeatAt.UTC().Format(time.RFC3339))
 	return w.queryRuns(`UPDATE runs SET
-  state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'interrupted' END,
+  state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'interrupted' END,
   finished_at = ?,
-  error = CASE WHEN cancel_requested THEN ? ELSE ? END
-WHERE id = ? AND state = 'running' AND claimed_by = ? AND heartbeat_at IS ?
+  error = CASE WHEN cancel_requested = 1 THEN ? ELSE ? END
+WHERE id = ? AND state = 'running' AND claimed_by = ? AND heartbeat_at IS NOT DISTINCT FROM ?
 RETURNING `+runColumns, formatTime(now),
 		"cancelled: a cancel was requested, and the "+stopped+" before the run stopped",
 		"interrupted: "+stopped,

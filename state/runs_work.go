@@ -46,7 +46,7 @@ func (s *Store) RunSaveProgress(ctx context.Context, id int64, worker string, ac
 			return err
 		}
 		res, err := w.exec(`UPDATE runs SET activities = coalesce(?, activities),
-    checkpoint = CASE WHEN ? THEN ? ELSE checkpoint END
+    checkpoint = CASE WHEN ? = 1 THEN ? ELSE checkpoint END
 WHERE id = ? AND state = 'running' AND claimed_by = ?`, acts, checkpoint != nil, cp, id, worker)
 		return w.heldIf(res, err, id, worker)
 	})

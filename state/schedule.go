@@ -41,7 +41,7 @@ func (w *writeTx) advanceSchedule(task string, expectNext, newNext time.Time, ke
 		}
 	}
 	res, err := w.exec(`UPDATE task_runtime SET next_fire_at = ?, schedule_key = ?, updated_at = ?
-WHERE task = ? AND next_fire_at IS ? AND state <> 'closed'`,
+WHERE task = ? AND next_fire_at IS NOT DISTINCT FROM ? AND state <> 'closed'`,
 		nullTime(newNext), key, formatTime(w.now), task, nullTime(expectNext))
 	if err != nil {
 		return false, err

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -26,7 +25,7 @@ func TestMain(m *testing.M) {
 	if rounds := os.Getenv("STATE_TEST_APPLY_ROUNDS"); rounds != "" {
 		os.Exit(applyRounds(rounds, os.Getenv("STATE_TEST_PATH")))
 	}
-	os.Exit(m.Run())
+	os.Exit(runOnEveryBackend(m))
 }
 
 // holdLock runs in a child process started by the cross-process lock
@@ -57,10 +56,11 @@ func holdLock(mode, path string) int {
 	return 0
 }
 
-// bundle is what most tests start from: an open store in a fresh file.
+// bundle is what most tests start from: an open store in a fresh file
+// or, on the PostgreSQL pass, a fresh schema.
 type bundle struct {
 	ctx   context.Context
-	path  string
+	path  string // the file, or the PostgreSQL URL with the schema
 	clock *clock.Fake
 	store *Store
 }
@@ -69,7 +69,7 @@ func setup(t *testing.T) *bundle {
 	t.Helper()
 	b := &bundle{
 		ctx:   context.Background(),
-		path:  filepath.Join(t.TempDir(), "state.db"),
+		path:  newLocation(t),
 		clock: newFakeClock(),
 	}
 	b.store = b.open(t)
@@ -156,7 +156,11 @@ func dumpStore(t *testing.T, s *Store) string {
 // schemaOf lists the SQL that created every object of the store.
 func schemaOf(t *testing.T, s *Store) string {
 	t.Helper()
-	rows, err := s.db.Query(`SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name`)
+	query := `SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name`
+	if s.dialect == dialectPostgres {
+		query = postgresSchemaQuery
+	}
+	rows, err := s.db.Query(query)
 	if err != nil {
 		t.Fatal(err)
 	}

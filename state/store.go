@@ -14,7 +14,8 @@ import (
 // on SQLite's write lock, and Apply refuses a stale plan.
 type Store struct {
 	db       *sql.DB
-	path     string
+	path     string // the file, or the PostgreSQL URL without its secrets
+	dialect  dialect
 	readOnly bool
 	now      func() time.Time
 	clock    clock.Clock
@@ -42,8 +43,14 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Path is the file the store lives in.
+// Path is the file the store lives in, or for a PostgreSQL store its URL
+// with any password replaced by "xxxxx".
 func (s *Store) Path() string { return s.path }
+
+// IsPostgres reports whether the store is a PostgreSQL database rather
+// than a SQLite file: then it has no file, and nothing is to be put
+// beside one.
+func (s *Store) IsPostgres() bool { return s.dialect == dialectPostgres }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE, so concurrent
 // writers wait for each other at the start instead of failing halfway),
@@ -60,14 +67,23 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	return s.inTx(ctx, nil, fn)
 }
 
-// read runs fn in a read transaction, so it sees one consistent state.
+// read runs fn in a read transaction, so it sees one consistent state
+// (on PostgreSQL a REPEATABLE READ one: one snapshot for all its reads).
 func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == dialectPostgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.inTx(ctx, opts, fn)
 }
 
 func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
+		return err
+	}
+	if err := s.takeWriteLock(ctx, tx, opts); err != nil {
+		_ = tx.Rollback()
 		return err
 	}
 	if err := fn(tx); err != nil {

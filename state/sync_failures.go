@@ -55,7 +55,7 @@ func (s *Store) SyncRecordFailure(ctx context.Context, f SyncFailure) error {
 // all that are kept when limit is 0 or less.
 func (s *Store) SyncFailures(ctx context.Context, limit int) ([]SyncFailure, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	var out []SyncFailure
 	err := s.read(ctx, func(tx *sql.Tx) error {

@@ -80,7 +80,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	rep.Baseline = sqliteBaseline(ctx, b.w.csv(), b.w.baselineDB(), b.opts.rows)
 	variant := false
 	for _, ph := range phases {
-		if ph.target != "" {
+		if ph.target != "" || (ph.postgresState && statePostgresDSN(b.opts.statePostgres) == "") {
 			continue
 		}
 		if ph.variant != variant {
@@ -135,7 +135,8 @@ func (b *bench) spawn(ctx context.Context, name string) (*phaseResult, error) {
 		args = append(args, "-memprofile", b.opts.memProfile)
 	}
 	cmd := exec.CommandContext(ctx, b.exe, args...)
-	cmd.Env = append(os.Environ(), childEnv+"=1", postgresEnv+"="+postgresDSN(b.opts.postgres))
+	cmd.Env = append(os.Environ(), childEnv+"=1", postgresEnv+"="+postgresDSN(b.opts.postgres),
+		statePostgresEnv+"="+statePostgresDSN(b.opts.statePostgres))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, b.progress
 	runErr := cmd.Run()

@@ -82,6 +82,7 @@ func evaluateTargets(rep *report) []target {
 		rateTarget("no-op reconciliation", rep.phase("noop"), targetNoopRate),
 		accountsTarget("provision to SQLite", rep.phase("provision"), targetProvisionRate),
 		accountsTarget("provision to PostgreSQL", rep.phase("provision-postgres"), targetProvisionRate),
+		stateRatioTarget(rep.phase("import"), rep.phase("import-pgstate")),
 	}
 	rss := target{Name: "peak RSS, every phase", Want: fmt.Sprintf("< %d MB", targetPeakRSSMB), Unit: "MB"}
 	if peak, ok := rep.peakRSSMB(); ok {
@@ -105,6 +106,22 @@ func accountsTarget(name string, p *phaseReport, limit float64) target {
 	if p != nil && p.Error == "" {
 		t.Value = p.AccountsPerSecond
 		t.Met = ptr(p.AccountsPerSecond >= limit)
+	}
+	return t
+}
+
+// targetPostgresStateShare is issue 20's: an import into a PostgreSQL
+// state at no less than half the rate of one into a SQLite state,
+// measured in the same run.
+const targetPostgresStateShare = 50
+
+// stateRatioTarget compares the import into a PostgreSQL state with the
+// one into a file, in percent of the file's rate.
+func stateRatioTarget(sqlite, postgres *phaseReport) target {
+	t := target{Name: "import into a PostgreSQL state", Want: fmt.Sprintf("≥ %d%% of SQLite's", targetPostgresStateShare), Unit: "%"}
+	if sqlite != nil && postgres != nil && sqlite.Error == "" && postgres.Error == "" && sqlite.ObjectsPerSecond > 0 {
+		t.Value = 100 * postgres.ObjectsPerSecond / sqlite.ObjectsPerSecond
+		t.Met = ptr(t.Value >= targetPostgresStateShare)
 	}
 	return t
 }

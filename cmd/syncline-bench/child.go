@@ -50,7 +50,7 @@ func runChild(ctx context.Context, opts *options, stdout, stderr io.Writer) int 
 func runPhase(ctx context.Context, ph phase, opts *options) (*phaseResult, error) {
 	w := workDir(opts.dir)
 	res := &phaseResult{Phase: ph.name}
-	job, closeStore, err := phaseJob(ctx, ph, w)
+	job, closeStore, err := phaseJob(ctx, ph, w, opts)
 	if err != nil {
 		return res, err
 	}
@@ -85,7 +85,7 @@ func runPhase(ctx context.Context, ph phase, opts *options) (*phaseResult, error
 
 // phaseJob builds the synchronization job of ph: the configuration, the
 // task's activity and the store (emptied first for a fresh phase).
-func phaseJob(ctx context.Context, ph phase, w workDir) (*synchronization.Job, func(), error) {
+func phaseJob(ctx context.Context, ph phase, w workDir, opts *options) (*synchronization.Job, func(), error) {
 	cfg, diags := config.LoadDir(w.phaseConfig(ph), config.LoadOptions{})
 	if diags.HasErrors() {
 		return nil, nil, fmt.Errorf("load the configuration: %s", diags.Error())
@@ -94,13 +94,20 @@ func phaseJob(ctx context.Context, ph phase, w workDir) (*synchronization.Job, f
 	if task == nil || len(task.Activities) != 1 {
 		return nil, nil, fmt.Errorf("the configuration has no task %q with one activity", ph.task)
 	}
-	if ph.fresh {
-		if err := removeStore(w.phaseStore(ph)); err != nil {
+	location, dropStore := w.phaseStore(ph), func() {}
+	if ph.postgresState {
+		var err error
+		if location, dropStore, err = freshPostgresState(ctx, statePostgresDSN(opts.statePostgres)); err != nil {
+			return nil, nil, err
+		}
+	} else if ph.fresh {
+		if err := removeStore(location); err != nil {
 			return nil, nil, err
 		}
 	}
-	st, err := state.Open(ctx, w.phaseStore(ph), state.Options{})
+	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {
+		dropStore()
 		return nil, nil, err
 	}
 	job := &synchronization.Job{
@@ -108,7 +115,7 @@ func phaseJob(ctx context.Context, ph phase, w workDir) (*synchronization.Job, f
 		ConnectorOptions: connector.Options{BaseDir: w.phaseConfig(ph)},
 		Rec:              newRecorder(),
 	}
-	return job, func() { st.Close() }, nil
+	return job, func() { st.Close(); dropStore() }, nil
 }
 
 // removeStore removes a SQLite store and its WAL files.

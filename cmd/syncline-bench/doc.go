@@ -3,7 +3,7 @@
 // export get through, and how much memory they take, next to a baseline
 // measured in the same run on the same file.
 //
-//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-json] [-cpuprofile FILE] [-memprofile FILE]
 //
 // It writes an HR export of ROWS people and a configuration with one csv
 // resource and two tasks (internal/scenario: HR, SyncFiles), then runs
@@ -22,6 +22,12 @@
 //     (or $SYNCLINE_BENCH_POSTGRES) the phase runs again as
 //     provision-postgres, into a table of that database named after the
 //     work directory, dropped afterwards.
+//
+// With -state-postgres DSN (or $SYNCLINE_BENCH_STATE_POSTGRES) the import
+// of phase 1 runs once more, as import-pgstate, into a fresh state kept in
+// that PostgreSQL database (schema syncline_bench_state_PID, dropped
+// before and after) instead of a file; the report compares its rate with the
+// file's, measured in the same run (issue 20: at least half).
 //
 // A provisioning phase reports accounts/s (rows in the table over the
 // phase's time) and must leave exactly one row, with the mapped values,

@@ -24,6 +24,9 @@ type options struct {
 	// postgres is the DSN of the PostgreSQL database the provisioning
 	// phase writes to as well; "" leaves it out.
 	postgres string
+	// statePostgres is the DSN of the PostgreSQL server of the
+	// import-pgstate phase's store; "" skips that phase.
+	statePostgres string
 
 	// phase is the hidden flag of a child process: run this phase only.
 	phase string
@@ -59,6 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of each phase to `file` (cpu.prof → cpu.import.prof, …)")
 	fs.StringVar(&opts.memProfile, "memprofile", "", "write a heap profile at the end of each phase to `file`")
 	fs.StringVar(&opts.postgres, "postgres", "", "also provision to the PostgreSQL database at `dsn` (default $"+postgresEnv+"), into a table of its own it drops afterwards")
+	fs.StringVar(&opts.statePostgres, "state-postgres", "", "also import into a state in the PostgreSQL database at `dsn` (default $"+statePostgresEnv+"), in a schema of its own it drops afterwards")
 	fs.StringVar(&opts.phase, "phase", "", "run one phase in this process (internal)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: syncline-bench [flags]\n\nMeasures import and reconciliation of a generated HR export.\n\nFlags:")

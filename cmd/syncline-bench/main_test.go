@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 	}
 	// The tests name PostgreSQL by -postgres when they want it.
 	os.Unsetenv(postgresEnv)
+	os.Unsetenv(statePostgresEnv)
 	os.Exit(m.Run())
 }
 
@@ -50,11 +51,12 @@ func TestSmallRunPrintsTheTable(t *testing.T) {
 		regexp.MustCompile(`^target +writer +accounts +seconds +accounts/s +peak RSS MB$`),
 		regexp.MustCompile(`^SQLite +import with provisioning +198 +[\d.]+ +[\d,]+ +(\d+|n/a)$`),
 		regexp.MustCompile(`^SQLite +bare multi-row INSERT +198 +[\d.]+ +[\d,]+ +(\d+|n/a)$`),
-		regexp.MustCompile(`^targets \(issue 6 for 1,000,000 rows, issue 15 for provisioning 100,000`),
+		regexp.MustCompile(`^targets \(issue 6 for 1,000,000 rows, issue 15 for provisioning 100,000, issue 20`),
 		regexp.MustCompile(`^  import +≥ 25,000 objects/s +(met|MISSED|n/a)`),
 		regexp.MustCompile(`^  no-op reconciliation +≥ 50,000 objects/s +(met|MISSED|n/a)`),
 		regexp.MustCompile(`^  provision to SQLite +≥ 20,000 accounts/s +(met|MISSED) \(`),
 		regexp.MustCompile(`^  provision to PostgreSQL +≥ 20,000 accounts/s +n/a$`),
+		regexp.MustCompile(`^  import into a PostgreSQL state +≥ 50% of SQLite's +n/a$`),
 		regexp.MustCompile(`^  peak RSS, every phase +< 512 MB +(met|MISSED|n/a)`),
 	}
 	var got []string
@@ -104,7 +106,7 @@ func TestSmallRunJSON(t *testing.T) {
 	if len(rep.ProvisionBaselines) != 1 || rep.ProvisionBaselines[0].Phase != "baseline-insert-sqlite" || rep.ProvisionBaselines[0].Accounts != 198 {
 		t.Errorf("provision baselines %+v", rep.ProvisionBaselines)
 	}
-	if len(rep.Targets) != 5 {
+	if len(rep.Targets) != 6 {
 		t.Errorf("targets %+v", rep.Targets)
 	}
 }
@@ -133,6 +135,25 @@ func TestProvisionToPostgres(t *testing.T) {
 		t.Errorf("baselines %v", bls)
 	}
 	if tg := rep.Targets[3]; tg.Name != "provision to PostgreSQL" || tg.Met == nil {
+		t.Errorf("target %+v", tg)
+	}
+}
+
+// TestImportIntoPostgresState runs the import a second time into a state
+// in the test PostgreSQL server (a schema of its own, dropped after), and
+// compares the two rates.
+func TestImportIntoPostgresState(t *testing.T) {
+	t.Parallel()
+	dsn := connectortest.PostgresDSN(t)
+	var rep report
+	if err := json.Unmarshal([]byte(runBenchmark(t, "-n", "200", "-json", "-state-postgres", dsn)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	p := rep.phase("import-pgstate")
+	if p == nil || p.Objects != 200 || p.Statistics["users.add"] != 200 || len(rep.Problems) != 0 {
+		t.Fatalf("import-pgstate: %+v, problems %v", p, rep.Problems)
+	}
+	if tg := rep.Targets[4]; tg.Name != "import into a PostgreSQL state" || tg.Met == nil || tg.Value <= 0 {
 		t.Errorf("target %+v", tg)
 	}
 }

@@ -23,7 +23,10 @@ type phase struct {
 	// configuration and a store of its own; "" for the phases that
 	// provision nothing.
 	target string
-	sync   func(context.Context, *synchronization.Job) error
+	// postgresState phases keep their store in PostgreSQL (-state-postgres)
+	// instead of a file; they run only when it is given.
+	postgresState bool
+	sync          func(context.Context, *synchronization.Job) error
 	// expect returns statistics that must have exactly these values.
 	expect func(h scenario.HR) map[string]int64
 }
@@ -55,6 +58,14 @@ var phases = []phase{
 				"situation.deleted": d,
 				"users.disable":     d,
 			}
+		},
+	},
+	{
+		name: "import-pgstate", title: "import into a fresh PostgreSQL state", task: scenario.SyncImportTask,
+		fresh: true, postgresState: true, sync: synchronization.Import,
+		expect: func(h scenario.HR) map[string]int64 {
+			n := int64(h.Rows)
+			return map[string]int64{"situation.unmatched": n, "users.add": n}
 		},
 	},
 	{

@@ -8,6 +8,7 @@ import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/internal/gitmirror"
 	"github.com/syncline/syncline/internal/views"
+	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -55,6 +56,9 @@ func (a *app) hookInstall(ctx context.Context, cmd *cli.Command) error {
 	if statePath == "" {
 		statePath = strings.TrimPrefix(config.DefaultState, "sqlite://")
 	}
+	// The hook is a script in the repository: a PostgreSQL URL goes in
+	// without its password (the hook connects with PGPASSWORD or .pgpass).
+	statePath = state.LocationWithoutSecrets(statePath)
 	bin := cmd.String("syncline")
 	if bin == "" {
 		var err error

@@ -15,7 +15,7 @@ func TestPlanRefusesUnsupportedState(t *testing.T) {
 		location string
 		want     string
 	}{
-		{"postgres", "postgres://syncline:Xq9-pw@127.0.0.1/state", "PostgreSQL state arrives with a later issue"},
+		{"postgres unreachable", "postgres://syncline:Xq9-pw@127.0.0.1:1/state?password=Xq9-pw", "cannot connect to PostgreSQL"},
 		{"unknown scheme", "etcd://syncline:Xq9-pw@127.0.0.1/state", `unknown scheme "etcd"`},
 	}
 	for _, tt := range tests {

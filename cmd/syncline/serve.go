@@ -17,6 +17,7 @@ import (
 	"github.com/syncline/syncline/engine/metrics"
 	"github.com/syncline/syncline/engine/ops"
 	"github.com/syncline/syncline/internal/views"
+	"github.com/syncline/syncline/state"
 	"github.com/urfave/cli/v3"
 )
 
@@ -173,7 +174,7 @@ func (a *app) serveUntilSignal(ctx context.Context, srv *engine.Server, logger *
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
-	views.Serving(a.stdout, location)
+	views.Serving(a.stdout, state.ShowLocation(location))
 	if syncer != nil {
 		if err := syncer.Start(sigCtx); err != nil {
 			stop()

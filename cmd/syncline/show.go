@@ -88,8 +88,10 @@ func (a *app) openExisting(ctx context.Context, cmd *cli.Command, dir string, re
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(location); err != nil {
-		return nil, fmt.Errorf("no state store at %s\nRun syncline init or syncline apply to create the state, or name it with -state", location)
+	if ok, err := state.Exists(ctx, location); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, fmt.Errorf("no state store at %s\nRun syncline init or syncline apply to create the state, or name it with -state", state.ShowLocation(location))
 	}
 	st, err := a.openStore(ctx, location, readOnly)
 	if err != nil {
@@ -128,5 +130,8 @@ func (a *app) showState(ctx context.Context, st *state.Store) error {
 // stateRevisionLabels describes the revisions recorded in st, looking
 // commits up in the repository holding the state and in the current one.
 func stateRevisionLabels(st *state.Store) *gitmirror.RevisionLabels {
+	if st.IsPostgres() {
+		return gitmirror.NewRevisionLabels(".", ".")
+	}
 	return gitmirror.NewRevisionLabels(filepath.Dir(st.Path()), ".")
 }

@@ -13,10 +13,10 @@ func (a *app) stateCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "state",
 		Usage:     "inspect the state store and remove a stale lock",
-		UsageText: "syncline state <list | show ADDRESS | history | unlock ID> [options] [DIR]",
+		UsageText: "syncline state <list | show ADDRESS | history | unlock ID | migrate -to LOCATION> [options] [DIR]",
 		Description: `Subcommands read the state store of the configuration in DIR (default: the
 current directory; only its syncline block is read), or the one named with
--state. Only unlock writes.`,
+-state. Only unlock writes, and migrate, to a new state.`,
 		Commands: []*cli.Command{
 			{
 				Name: "list", Usage: "list the stored definitions", UsageText: "syncline state list [-state PATH] [DIR]",
@@ -37,6 +37,20 @@ current directory; only its syncline block is read), or the one named with
 held. Only do this when the holder is gone: an apply that is still running
 would lose its protection.`,
 				Flags: []cli.Flag{stateFlag()}, Action: a.stateUnlock,
+			},
+			{
+				Name: "migrate", Usage: "copy the state into a new one (SQLite or PostgreSQL)",
+				UsageText: "syncline state migrate [-state PATH] -to LOCATION [DIR]",
+				Description: `Copies the whole state — lineage, serial, definitions and history, the lock,
+tasks and runs, users and shadows, tokens and notifications — into a new
+state at LOCATION: a file path, sqlite://PATH or postgres://USER@HOST/DB
+(set search_path=SCHEMA for a schema of its own, created when missing).
+A target that already holds a state is refused and left alone. Every table
+is read back and its row count and content hash checked. Stop syncline
+serve first: runs it starts during the copy are not copied.`,
+				Flags: []cli.Flag{stateFlag(), &cli.StringFlag{Name: "to", Required: true,
+					Usage: "the new state's `LOCATION` (a path, sqlite://PATH or postgres://…)"}},
+				Action: a.stateMigrate,
 			},
 		},
 	}
@@ -126,5 +140,23 @@ func (a *app) stateUnlock(ctx context.Context, cmd *cli.Command) error {
 		return err
 	}
 	views.NewState(a.streams(), nil).Unlocked(args[0], st.Path())
+	return nil
+}
+
+func (a *app) stateMigrate(ctx context.Context, cmd *cli.Command) error {
+	_, dir, err := argsAndDir(cmd, 0, "")
+	if err != nil {
+		return err
+	}
+	st, err := a.openExistingStore(ctx, cmd, dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	report, err := st.CopyTo(ctx, cmd.String("to"))
+	if err != nil {
+		return err
+	}
+	views.StateMigrated(a.stdout, report)
 	return nil
 }

@@ -3,9 +3,6 @@ package ops
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io/fs"
-	"os"
 	"time"
 
 	"github.com/syncline/syncline/planner"
@@ -88,8 +85,8 @@ func openForPlan(ctx context.Context, location string) (*state.Store, error) {
 	if err := state.CheckLocation(location); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(location); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+	if ok, err := state.Exists(ctx, location); err != nil || !ok {
+		return nil, err
 	}
 	return state.Open(ctx, location, state.Options{ReadOnly: true})
 }

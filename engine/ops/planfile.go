@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -136,7 +135,7 @@ func WritePlanFile(path string, pl *Planned, opts SaveOptions) error {
 	f := &PlanFile{
 		Format:       PlanFileFormat,
 		ConfigDir:    absPath(pl.Loaded.Source.Dir),
-		State:        absPath(opts.State),
+		State:        absPath(state.LocationWithoutSecrets(opts.State)),
 		Vars:         plainVarOptions(opts.Vars, pl),
 		AllowDestroy: opts.AllowDestroy,
 		Plan:         json.RawMessage(buf.Bytes()),
@@ -248,8 +247,8 @@ func InitMissing(ctx context.Context, location string) (*StoreCreated, error) {
 	if err := state.CheckLocation(location); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(location); !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+	if ok, err := state.Exists(ctx, location); err != nil || ok {
+		return nil, err
 	}
 	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/catalog"
@@ -46,12 +45,21 @@ type RunRequest struct {
 	Clock clock.Clock
 }
 
+// orNoStore is err, or when there is none the error that there is no
+// store at location yet (a PostgreSQL URL shown without its password).
+func orNoStore(err error, location string) error {
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("no state store at %s; run syncline apply first so that there are tasks to run", state.ShowLocation(location))
+}
+
 // OpenCatalog opens the existing store at location and loads the
 // configuration in dir as a catalog checked against the applied
 // definitions. The caller closes the store.
 func OpenCatalog(ctx context.Context, dir, location string, opts config.LoadOptions) (*state.Store, *catalog.Catalog, error) {
-	if _, err := os.Stat(location); err != nil {
-		return nil, nil, fmt.Errorf("no state store at %s; run syncline apply first so that there are tasks to run", location)
+	if ok, err := state.Exists(ctx, location); err != nil || !ok {
+		return nil, nil, orNoStore(err, location)
 	}
 	st, err := state.Open(ctx, location, state.Options{})
 	if err != nil {

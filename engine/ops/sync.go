@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -152,10 +150,8 @@ func planOnly(ctx context.Context, lc *Loaded, location string, allowDestroy boo
 // at location; "" when there is no state, no apply, or the latest apply
 // came from a directory.
 func latestAppliedRevision(ctx context.Context, location string) (string, error) {
-	if !strings.Contains(location, "://") {
-		if _, err := os.Stat(location); err != nil {
-			return "", nil
-		}
+	if ok, err := state.Exists(ctx, location); err != nil || !ok {
+		return "", err
 	}
 	st, err := state.Open(ctx, location, state.Options{ReadOnly: true})
 	if err != nil {

@@ -145,7 +145,7 @@ func upRound(ctx context.Context, opts UpOptions, selected func(map[string]strin
 	}
 	res.Config = lc.Config
 	location := StateLocation(opts.StateFlag, opts.Dir, lc.Config.Settings)
-	obs.Applying(lc.Config.Dir, location)
+	obs.Applying(lc.Config.Dir, state.ShowLocation(location))
 	applied, err := PlanAndApply(ctx, lc, ApplyOptions{Location: location, LockTimeout: opts.LockTimeout, AllowDestroy: opts.AllowDestroy}, r)
 	if err != nil {
 		return res, err
