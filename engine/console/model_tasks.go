@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -76,39 +75,25 @@ func (b RunBrief) When() time.Time {
 }
 
 // taskRows reads the tasks grid: every applied task (closed ones too),
-// sorted by name.
+// sorted by name. The state reads them in two statements, whatever their
+// number (state.Store.TaskRows).
 func (c *Console) taskRows(ctx context.Context) ([]TaskSummary, error) {
 	st := c.cfg.Store
-	runtimes, err := st.TaskRuntimes(ctx)
+	all, err := st.TaskRows(ctx)
 	if err != nil {
 		return nil, err
-	}
-	active, err := st.RunList(ctx, state.RunFilter{State: []state.RunState{state.RunQueued, state.RunRunning}})
-	if err != nil {
-		return nil, err
-	}
-	last, err := st.RunLatestByTask(ctx)
-	if err != nil {
-		return nil, err
-	}
-	busy := map[string]state.RunState{}
-	for _, r := range active {
-		if busy[r.Task] != state.RunRunning {
-			busy[r.Task] = r.State
-		}
 	}
 	var defs map[string]*state.Definition // read only for tasks no longer configured
-	rows := make([]TaskSummary, 0, len(runtimes))
-	for _, rt := range runtimes {
-		t := c.configuredTask(rt.Task)
+	rows := make([]TaskSummary, 0, len(all))
+	for _, tr := range all {
+		t := c.configuredTask(tr.Task)
 		if t == nil && defs == nil {
 			if defs, err = st.Definitions(ctx); err != nil {
 				return nil, err
 			}
 		}
-		rows = append(rows, summarize(rt, t, defs, busy[rt.Task], last))
+		rows = append(rows, summarize(tr.TaskRuntime, t, defs, tr.Busy, tr.LastRun))
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	return rows, nil
 }
 
@@ -121,7 +106,7 @@ func (c *Console) configuredTask(name string) *config.Task {
 	return cat.Config().Tasks[name]
 }
 
-func summarize(rt state.TaskRuntime, t *config.Task, defs map[string]*state.Definition, busy state.RunState, last map[string]state.Run) TaskSummary {
+func summarize(rt state.TaskRuntime, t *config.Task, defs map[string]*state.Definition, busy state.RunState, last *state.Run) TaskSummary {
 	row := TaskSummary{Name: rt.Task, Status: status(rt.State, busy), Types: []string{}}
 	if t != nil {
 		row.Description, row.Owner, row.Schedule = t.Description, t.Owner, scheduleText(t)
@@ -139,8 +124,8 @@ func summarize(rt state.TaskRuntime, t *config.Task, defs map[string]*state.Defi
 		}
 		row.NextRun = &next
 	}
-	if r, ok := last[rt.Task]; ok {
-		b := brief(r)
+	if last != nil {
+		b := brief(*last)
 		row.LastRun = &b
 	}
 	if rt.State != state.TaskActive {

@@ -1,0 +1,118 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// TaskRow is one task as the console's grid lists it: its runtime record,
+// whether a run of it is queued or running, and its last run.
+type TaskRow struct {
+	TaskRuntime
+	// Busy is RunRunning when a run of the task is running, else
+	// RunQueued when one is queued, else "".
+	Busy RunState
+	// LastRun is the newest run that started (as RunLatestByTask has
+	// it), without its Activities and Checkpoint; nil when none did.
+	LastRun *Run
+}
+
+// taskRowsQuery reads every task's runtime with its last started run, in
+// one statement: the runs_task index finds each task's newest started
+// run without reading the others' activities.
+const taskRowsQuery = `SELECT t.task, t.state, t.reason, t.by_whom, t.since, t.next_fire_at, t.schedule_key, t.updated_at,
+    r.id, r."trigger", r.triggered_by, r.mode, r.revision, r.state, r.created_at, r.started_at, r.finished_at, r.error
+FROM task_runtime t
+LEFT JOIN runs r ON r.id = (SELECT o.id FROM runs o WHERE o.task = t.task AND o.started_at IS NOT NULL
+    ORDER BY o.id DESC LIMIT 1)
+ORDER BY t.task`
+
+// TaskRows returns every task's row — active, suspended and closed —
+// sorted by task name, read in one transaction with two statements
+// whatever the number of tasks. It only reads.
+func (s *Store) TaskRows(ctx context.Context) ([]TaskRow, error) {
+	var out []TaskRow
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out, err = readTaskRows(ctx, tx); err != nil {
+			return err
+		}
+		return markBusy(ctx, tx, out)
+	})
+	if err != nil {
+		return nil, s.fail("tasks", err, "")
+	}
+	return out, nil
+}
+
+func readTaskRows(ctx context.Context, tx *sql.Tx) ([]TaskRow, error) {
+	rows, err := tx.QueryContext(ctx, taskRowsQuery)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TaskRow
+	for rows.Next() {
+		var (
+			row   TaskRow
+			rt    = &row.TaskRuntime
+			times [6]sql.NullString
+			id    sql.NullInt64
+			run   struct{ trigger, by, mode, revision, state, errMsg sql.NullString }
+		)
+		err := rows.Scan(&rt.Task, &rt.State, &rt.Reason, &rt.By, &times[0], &times[1], &rt.ScheduleKey, &times[2],
+			&id, &run.trigger, &run.by, &run.mode, &run.revision, &run.state, &times[3], &times[4], &times[5], &run.errMsg)
+		if err != nil {
+			return nil, err
+		}
+		for i, f := range []*time.Time{&rt.Since, &rt.NextFireAt, &rt.UpdatedAt} {
+			if *f, err = parseNullTime(times[i]); err != nil {
+				return nil, fmt.Errorf("task %s: %w", rt.Task, err)
+			}
+		}
+		if id.Valid {
+			r := &Run{ID: id.Int64, Task: rt.Task, Trigger: Trigger(run.trigger.String), TriggeredBy: run.by.String,
+				Mode: run.mode.String, Revision: run.revision.String, State: RunState(run.state.String), Error: run.errMsg.String}
+			for i, f := range []*time.Time{&r.CreatedAt, &r.StartedAt, &r.FinishedAt} {
+				if *f, err = parseNullTime(times[3+i]); err != nil {
+					return nil, fmt.Errorf("run %d: %w", r.ID, err)
+				}
+			}
+			row.LastRun = r
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// markBusy sets the Busy of the rows (sorted by task) whose task has a
+// queued or running run.
+func markBusy(ctx context.Context, tx *sql.Tx, out []TaskRow) error {
+	rows, err := tx.QueryContext(ctx, `SELECT task, state FROM runs WHERE state IN ('queued', 'running')`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	busy := map[string]RunState{}
+	for rows.Next() {
+		var (
+			task string
+			st   RunState
+		)
+		if err := rows.Scan(&task, &st); err != nil {
+			return err
+		}
+		if busy[task] != RunRunning {
+			busy[task] = st
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i].Busy = busy[out[i].Task]
+	}
+	return nil
+}
