@@ -44,7 +44,7 @@ func newUI(c *Console) (*ui, error) {
 		"notifyKV": notifyEntries,
 	}
 	u := &ui{c: c, pages: map[string]*template.Template{}}
-	for _, page := range []string{"login", "tasks", "task", "runs", "run", "applies", "sync", "error"} {
+	for _, page := range []string{"login", "tasks", "task", "runs", "run", "applies", "sync", "resources", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -65,6 +65,8 @@ func (u *ui) routes(mux *http.ServeMux) {
 	mux.Handle("POST /runs/{id}/cancel", c.require(true, http.HandlerFunc(u.cancelRun)))
 	mux.Handle("GET /applies", c.require(false, http.HandlerFunc(u.applies)))
 	mux.Handle("GET /sync", c.require(false, http.HandlerFunc(u.sync)))
+	mux.Handle("GET /resources", c.require(false, http.HandlerFunc(u.resources)))
+	mux.Handle("POST /resources/{name}/test", c.require(true, http.HandlerFunc(u.testResource)))
 	mux.Handle("/", c.require(false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, notFound("There is no page "+r.URL.Path+"."))
 	})))
