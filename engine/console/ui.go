@@ -42,6 +42,7 @@ func newUI(c *Console) (*ui, error) {
 		"lower":    strings.ToLower,
 		"add":      func(a, b int) int { return a + b },
 		"notifyKV": notifyEntries,
+		"plan":     func(a Apply) *SyncPlan { return planOf(&a) },
 	}
 	u := &ui{c: c, pages: map[string]*template.Template{}}
 	for _, page := range []string{"login", "tasks", "task", "runs", "run", "applies", "sync", "resources", "error"} {
