@@ -47,7 +47,7 @@
           if (html && document.activeElement && document.activeElement.closest && !document.activeElement.closest("form")) {
             var doc = new DOMParser().parseFromString(html, "text/html");
             var fresh = doc.querySelector("[data-live=tasks]");
-            if (fresh) { grid.replaceWith(fresh); grid = fresh; }
+            if (fresh && fresh.innerHTML !== grid.innerHTML) { grid.replaceWith(fresh); grid = fresh; }
           }
           window.setTimeout(refresh, every);
         })
