@@ -161,7 +161,7 @@ func scheduleText(t *config.Task) string {
 			}
 			parts = append(parts, "cron "+s.Cron+" ("+zone+")")
 		case s.Every > 0:
-			parts = append(parts, "every "+s.Every.String())
+			parts = append(parts, "every "+shortDuration(s.Every))
 		}
 		if s.Name != "" {
 			parts[len(parts)-1] += " [schedule." + s.Name + "]"
@@ -190,4 +190,17 @@ func specString(spec map[string]string, key string) string {
 		return s
 	}
 	return v
+}
+
+// shortDuration is d as the configuration would write it: "1h", "1h30m",
+// "90s", not Go's "1h0m0s".
+func shortDuration(d time.Duration) string {
+	out := d.String()
+	if strings.HasSuffix(out, "m0s") {
+		out = strings.TrimSuffix(out, "0s")
+	}
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
 }

@@ -103,3 +103,13 @@ func TestSortTasks(t *testing.T) {
 		}
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{time.Hour: "1h", 90 * time.Minute: "1h30m", 90 * time.Second: "1m30s",
+		2 * time.Minute: "2m", 45 * time.Second: "45s", 25*time.Hour + time.Second: "25h0m1s"} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("%v: %q, want %q", d, got, want)
+		}
+	}
+}
