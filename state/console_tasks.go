@@ -48,20 +48,25 @@ func (s *Store) TaskRows(ctx context.Context) ([]TaskRow, error) {
 }
 
 func readTaskRows(ctx context.Context, tx *sql.Tx) ([]TaskRow, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM task_runtime`).Scan(&n); err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, taskRowsQuery)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []TaskRow
+	out := make([]TaskRow, 0, n)
+	var ( // scanned into, row after row
+		times [6]sql.NullString
+		id    sql.NullInt64
+		run   struct{ trigger, by, mode, revision, state, errMsg sql.NullString }
+	)
 	for rows.Next() {
-		var (
-			row   TaskRow
-			rt    = &row.TaskRuntime
-			times [6]sql.NullString
-			id    sql.NullInt64
-			run   struct{ trigger, by, mode, revision, state, errMsg sql.NullString }
-		)
+		out = append(out, TaskRow{})
+		row := &out[len(out)-1]
+		rt := &row.TaskRuntime
 		err := rows.Scan(&rt.Task, &rt.State, &rt.Reason, &rt.By, &times[0], &times[1], &rt.ScheduleKey, &times[2],
 			&id, &run.trigger, &run.by, &run.mode, &run.revision, &run.state, &times[3], &times[4], &times[5], &run.errMsg)
 		if err != nil {
@@ -82,7 +87,6 @@ func readTaskRows(ctx context.Context, tx *sql.Tx) ([]TaskRow, error) {
 			}
 			row.LastRun = r
 		}
-		out = append(out, row)
 	}
 	return out, rows.Err()
 }
