@@ -33,26 +33,41 @@ ORDER BY t.task`
 // sorted by task name, read in one transaction with two statements
 // whatever the number of tasks. It only reads.
 func (s *Store) TaskRows(ctx context.Context) ([]TaskRow, error) {
-	var out []TaskRow
+	out, _, err := s.TaskRowsPage(ctx, 0, 0)
+	return out, err
+}
+
+// TaskRowsPage returns limit task rows from offset (every row when limit
+// <= 0) in the order of TaskRows, and how many tasks there are in all:
+// one page of the grid costs its rows, not every task's.
+func (s *Store) TaskRowsPage(ctx context.Context, offset, limit int) ([]TaskRow, int, error) {
+	var (
+		out   []TaskRow
+		total int
+	)
 	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM task_runtime`).Scan(&total); err != nil {
+			return err
+		}
 		var err error
-		if out, err = readTaskRows(ctx, tx); err != nil {
+		if out, err = readTaskRows(ctx, tx, total, offset, limit); err != nil {
 			return err
 		}
 		return markBusy(ctx, tx, out)
 	})
 	if err != nil {
-		return nil, s.fail("tasks", err, "")
+		return nil, 0, s.fail("tasks", err, "")
 	}
-	return out, nil
+	return out, total, nil
 }
 
-func readTaskRows(ctx context.Context, tx *sql.Tx) ([]TaskRow, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM task_runtime`).Scan(&n); err != nil {
-		return nil, err
+func readTaskRows(ctx context.Context, tx *sql.Tx, total, offset, limit int) ([]TaskRow, error) {
+	query, args, n := taskRowsQuery, []any(nil), total
+	if limit > 0 {
+		query, args = query+` LIMIT ? OFFSET ?`, []any{limit, max(offset, 0)}
+		n = min(max(total-max(offset, 0), 0), limit)
 	}
-	rows, err := tx.QueryContext(ctx, taskRowsQuery)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +106,8 @@ func readTaskRows(ctx context.Context, tx *sql.Tx) ([]TaskRow, error) {
 	return out, rows.Err()
 }
 
-// markBusy sets the Busy of the rows (sorted by task) whose task has a
-// queued or running run.
+// markBusy sets the Busy of the rows whose task has a queued or running
+// run.
 func markBusy(ctx context.Context, tx *sql.Tx, out []TaskRow) error {
 	rows, err := tx.QueryContext(ctx, `SELECT task, state FROM runs WHERE state IN ('queued', 'running')`)
 	if err != nil {

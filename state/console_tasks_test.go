@@ -73,4 +73,18 @@ func TestTaskRows(t *testing.T) {
 	if rows[2].Reason != "maintenance" || rows[2].By != "bob" {
 		t.Errorf("c's suspension: %+v", rows[2].TaskRuntime)
 	}
+	for _, tc := range []struct{ offset, limit, want int }{{1, 2, 2}, {3, 5, 1}, {4, 1, 0}, {9, 1, 0}} {
+		page, total, err := b.store.TaskRowsPage(b.ctx, tc.offset, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 4 || len(page) != tc.want {
+			t.Fatalf("page %d+%d: %d rows of %d, want %d of 4", tc.offset, tc.limit, len(page), total, tc.want)
+		}
+		for i, row := range page {
+			if full := rows[tc.offset+i]; row.Task != full.Task || row.Busy != full.Busy || (row.LastRun == nil) != (full.LastRun == nil) {
+				t.Errorf("page %d+%d row %d: %+v, want %+v", tc.offset, tc.limit, i, row, full)
+			}
+		}
+	}
 }

@@ -78,12 +78,20 @@ func (b RunBrief) When() time.Time {
 // sorted by name. The state reads them in two statements, whatever their
 // number (state.Store.TaskRows).
 func (c *Console) taskRows(ctx context.Context) ([]TaskSummary, error) {
-	st := c.cfg.Store
-	all, err := st.TaskRows(ctx)
+	all, err := c.cfg.Store.TaskRows(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var defs map[string]*state.Definition // read only for tasks no longer configured
+	return c.summaries(ctx, all)
+}
+
+// summaries are the grid rows of the state's task rows.
+func (c *Console) summaries(ctx context.Context, all []state.TaskRow) ([]TaskSummary, error) {
+	st := c.cfg.Store
+	var (
+		defs map[string]*state.Definition // read only for tasks no longer configured
+		err  error
+	)
 	rows := make([]TaskSummary, 0, len(all))
 	for _, tr := range all {
 		t := c.configuredTask(tr.Task)

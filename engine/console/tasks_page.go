@@ -83,8 +83,20 @@ func tasksQuery(r *http.Request, defaultLimit int, allAllowed bool) (TasksQuery,
 	return tq, nil
 }
 
-// tasksPage reads every task, then filters, sorts and pages them.
+// tasksPage reads every task, then filters, sorts and pages them; a page
+// in name order without a filter reads only its own tasks.
 func (c *Console) tasksPage(ctx context.Context, tq TasksQuery) (*TasksPage, error) {
+	if tq.Status == "" && tq.Q == "" && (tq.Sort == "" || tq.Sort == "name") && tq.Limit > 0 {
+		some, total, err := c.cfg.Store.TaskRowsPage(ctx, tq.Offset, tq.Limit)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.summaries(ctx, some)
+		if err != nil {
+			return nil, err
+		}
+		return &TasksPage{Tasks: rows, Offset: tq.Offset, Limit: tq.Limit, Total: total}, nil
+	}
 	rows, err := c.taskRows(ctx)
 	if err != nil {
 		return nil, err
