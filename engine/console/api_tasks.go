@@ -14,7 +14,7 @@ func (c *Console) apiTasks(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, page, nil
+	return http.StatusOK, rawJSON(appendTasksPage(make([]byte, 0, 512*(len(page.Tasks)+1)), page)), nil
 }
 
 func (c *Console) apiTask(r *http.Request) (int, any, error) {

@@ -75,7 +75,12 @@ const indentBelow = 64 << 10
 // writeJSON answers v as JSON, indented when it is short.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	data, err := json.Marshal(v)
+	data, err := []byte(nil), error(nil)
+	if raw, ok := v.(rawJSON); ok {
+		data = raw
+	} else {
+		data, err = json.Marshal(v)
+	}
 	if err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(`{"error":{"code":"internal","message":"the answer could not be encoded"}}` + "\n"))

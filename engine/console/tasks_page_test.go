@@ -11,6 +11,11 @@ import (
 func TestTasksAPIPages(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	waitFor(t, "the scheduler's first tick", func() bool {
+		var page TasksPage
+		b.do(t, "GET", "/api/v1/tasks?q=nightly", viewerSecret, "").json(t, &page)
+		return len(page.Tasks) == 1 && page.Tasks[0].NextRun != nil
+	})
 	tests := []struct {
 		query                string
 		names                []string
