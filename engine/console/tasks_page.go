@@ -190,6 +190,10 @@ func tasksPageLinks(r *http.Request, page *TasksPage) pageLinks {
 		return "/?" + q.Encode()
 	}
 	l := pageLinks{Total: page.Total, Sizes: gridPageSizes, Size: page.Limit}
+	if !slices.Contains(l.Sizes, page.Limit) { // a size from the address stays chosen
+		l.Sizes = append(slices.Clone(gridPageSizes), page.Limit)
+		slices.Sort(l.Sizes)
+	}
 	if page.Total > 0 {
 		l.From, l.To = min(page.Offset+1, page.Total), min(page.Offset+len(page.Tasks), page.Total)
 	}

@@ -77,6 +77,9 @@ func TestTasksGridPages(t *testing.T) {
 		t.Error("the last page links to a next one")
 	}
 	expect(t, "a page size the grid does not take", br.get("/?limit=all"), http.StatusBadRequest)
+	if odd := br.get("/?limit=7"); !strings.Contains(odd.body, `<option value="7" selected>`) {
+		t.Errorf("a page size from the address is not chosen in the form:\n%s", odd.body)
+	}
 }
 
 func TestSortTasks(t *testing.T) {
