@@ -37,6 +37,7 @@ func (c *Console) apiRoutes(mux *http.ServeMux) {
 	c.handleAPI(mux, "/api/v1/applies", get(c.apiApplies))
 	c.handleAPI(mux, "/api/v1/sync", get(c.apiSync))
 	c.handleAPI(mux, "/api/v1/resources", get(c.apiResources))
+	c.handleAPI(mux, "/api/v1/resources/{name}/test", post(c.apiTestResource))
 	mux.Handle("/api/", c.require(false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("there is no API endpoint "+r.URL.Path+"; see docs/security.md and docs/cli.md#serve"))
 	})))

@@ -28,7 +28,7 @@ func (c *Console) applies(r *http.Request, limit int) ([]Apply, error) {
 	}
 	out := make([]Apply, len(recs))
 	for i, a := range recs {
-		out[i] = Apply{Serial: a.Serial, At: a.At, Who: a.Who, Revision: a.Revision, ForcedOver: a.ForcedOver, Changes: a.Changes}
+		out[i] = Apply{Serial: a.Serial, At: a.At, Who: a.Who, Revision: a.Revision, ForcedOver: a.ForcedOver, Changes: redactChanges(a.Changes)}
 	}
 	return out, nil
 }
@@ -52,8 +52,11 @@ type SyncStatus struct {
 	Followed *SyncFollowed `json:"followed"`
 	// LastApply is the newest apply (a successful sync that changed
 	// something is one); nil when nothing was applied.
-	LastApply *Apply              `json:"last_apply"`
-	Failures  []state.SyncFailure `json:"failures"`
+	LastApply *Apply `json:"last_apply"`
+	// Plan is the last apply's plan: what the latest sync (or apply) that
+	// changed something changed; nil when nothing was applied.
+	Plan     *SyncPlan           `json:"plan"`
+	Failures []state.SyncFailure `json:"failures"`
 	// Known says what the state cannot tell.
 	Known string `json:"known"`
 }
@@ -67,7 +70,7 @@ type SyncFollowed struct {
 }
 
 // syncUnknown is what the state does not record about syncs.
-const syncUnknown = "The state records every apply (a sync that applied a revision is one) and every failed sync. A sync that found nothing new, and a plan_only sync's plan, are only in the log of syncline serve -sync."
+const syncUnknown = "The state records every apply (a sync that applied a revision is one) with its plan, and every failed sync. A sync that found nothing new, and a plan_only sync's plan, are only in the log of syncline serve -sync (and in the syncline_sync_status metric)."
 
 func (c *Console) syncStatus(r *http.Request) (*SyncStatus, error) {
 	s := &SyncStatus{Known: syncUnknown, Failures: []state.SyncFailure{}}
@@ -82,6 +85,7 @@ func (c *Console) syncStatus(r *http.Request) (*SyncStatus, error) {
 	}
 	if len(last) > 0 {
 		s.LastApply = &last[0]
+		s.Plan = planOf(s.LastApply)
 	}
 	failures, err := c.cfg.Store.SyncFailures(r.Context(), 20)
 	if err != nil {

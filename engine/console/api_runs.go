@@ -105,6 +105,8 @@ type RunDetail struct {
 	Activities    []state.ActivityResult `json:"activities"`
 	Notifications []Notification         `json:"notifications"`
 	Final         bool                   `json:"final"`
+	// Progress is how far the run got while it runs; absent otherwise.
+	Progress *Progress `json:"progress,omitempty"`
 }
 
 // Notification is one notification of a run and how its delivery went.
@@ -130,7 +132,7 @@ func (c *Console) runDetail(r *http.Request) (*RunDetail, error) {
 	}
 	d := &RunDetail{RunBrief: brief(*run), Attempt: run.Attempt, RetryOf: run.RetryOf, ScheduledAt: run.ScheduledAt.UTC().Format("2006-01-02T15:04:05Z07:00"),
 		ClaimedBy: run.ClaimedBy, Note: run.Note, Cancel: run.CancelRequested, Activities: run.Activities,
-		Notifications: []Notification{}, Final: run.State.Final()}
+		Notifications: []Notification{}, Final: run.State.Final(), Progress: progressOf(run, c.cfg.Clock.Now())}
 	if d.Activities == nil {
 		d.Activities = []state.ActivityResult{}
 	}

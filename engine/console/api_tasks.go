@@ -6,12 +6,15 @@ import (
 )
 
 func (c *Console) apiTasks(r *http.Request) (int, any, error) {
-	rows, err := c.taskRows(r.Context())
+	tq, err := tasksQuery(r, defaultAPITasks, true)
 	if err != nil {
 		return 0, nil, err
 	}
-	rows = filterTasks(rows, r.URL.Query().Get("status"), r.URL.Query().Get("q"))
-	return http.StatusOK, map[string]any{"tasks": rows}, nil
+	page, err := c.tasksPage(r.Context(), tq)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, rawJSON(appendTasksPage(make([]byte, 0, 512*(len(page.Tasks)+1)), page)), nil
 }
 
 func (c *Console) apiTask(r *http.Request) (int, any, error) {

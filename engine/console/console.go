@@ -17,6 +17,7 @@ type Console struct {
 	sessions *sessions
 	handler  http.Handler
 	ui       *ui
+	tests    resourceTests // each resource's last test from the console
 
 	lifecycle sync.Mutex // guards srv and ln
 	srv       *http.Server

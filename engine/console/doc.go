@@ -10,7 +10,8 @@
 // which starts a server-side session (an HttpOnly, SameSite=Strict
 // cookie) whose state-changing requests carry a per-session CSRF token.
 // Only SHA-256 hashes of the secrets are kept, compared in constant time.
-// Viewers read; operators also trigger, cancel, suspend and resume.
+// Viewers read; operators also trigger, cancel, suspend and resume, and
+// test a resource's connection.
 // Definitions are read-only here: they come from git.
 //
 // It has the shape of engine.Server: a Config with defaults and
@@ -18,6 +19,8 @@
 //
 // Neighbours: it reads state.Store; it queues runs with
 // runner.EnqueueManual against the catalog engine.Server runs from, and
-// wakes that server (Engine); engine/gitsync provides the webhook handler;
+// wakes that server (Engine); it tests a resource's connection with
+// engine/ops' TestResource, as syncline resources test does;
+// engine/gitsync provides the webhook handler;
 // cmd/syncline's serve wires the flags to it.
 package console

@@ -63,10 +63,10 @@ func (c *Console) taskDetail(ctx context.Context, name string) (*TaskDetail, err
 	if err != nil {
 		return nil, err
 	}
-	last := map[string]state.Run{}
-	for _, r := range recent {
+	var last *state.Run
+	for i, r := range recent {
 		if !r.StartedAt.IsZero() {
-			last[name] = r
+			last = &recent[i]
 			break
 		}
 	}

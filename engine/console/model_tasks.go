@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -76,39 +75,33 @@ func (b RunBrief) When() time.Time {
 }
 
 // taskRows reads the tasks grid: every applied task (closed ones too),
-// sorted by name.
+// sorted by name. The state reads them in two statements, whatever their
+// number (state.Store.TaskRows).
 func (c *Console) taskRows(ctx context.Context) ([]TaskSummary, error) {
+	all, err := c.cfg.Store.TaskRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.summaries(ctx, all)
+}
+
+// summaries are the grid rows of the state's task rows.
+func (c *Console) summaries(ctx context.Context, all []state.TaskRow) ([]TaskSummary, error) {
 	st := c.cfg.Store
-	runtimes, err := st.TaskRuntimes(ctx)
-	if err != nil {
-		return nil, err
-	}
-	active, err := st.RunList(ctx, state.RunFilter{State: []state.RunState{state.RunQueued, state.RunRunning}})
-	if err != nil {
-		return nil, err
-	}
-	last, err := st.RunLatestByTask(ctx)
-	if err != nil {
-		return nil, err
-	}
-	busy := map[string]state.RunState{}
-	for _, r := range active {
-		if busy[r.Task] != state.RunRunning {
-			busy[r.Task] = r.State
-		}
-	}
-	var defs map[string]*state.Definition // read only for tasks no longer configured
-	rows := make([]TaskSummary, 0, len(runtimes))
-	for _, rt := range runtimes {
-		t := c.configuredTask(rt.Task)
+	var (
+		defs map[string]*state.Definition // read only for tasks no longer configured
+		err  error
+	)
+	rows := make([]TaskSummary, 0, len(all))
+	for _, tr := range all {
+		t := c.configuredTask(tr.Task)
 		if t == nil && defs == nil {
 			if defs, err = st.Definitions(ctx); err != nil {
 				return nil, err
 			}
 		}
-		rows = append(rows, summarize(rt, t, defs, busy[rt.Task], last))
+		rows = append(rows, summarize(tr.TaskRuntime, t, defs, tr.Busy, tr.LastRun))
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	return rows, nil
 }
 
@@ -121,7 +114,7 @@ func (c *Console) configuredTask(name string) *config.Task {
 	return cat.Config().Tasks[name]
 }
 
-func summarize(rt state.TaskRuntime, t *config.Task, defs map[string]*state.Definition, busy state.RunState, last map[string]state.Run) TaskSummary {
+func summarize(rt state.TaskRuntime, t *config.Task, defs map[string]*state.Definition, busy state.RunState, last *state.Run) TaskSummary {
 	row := TaskSummary{Name: rt.Task, Status: status(rt.State, busy), Types: []string{}}
 	if t != nil {
 		row.Description, row.Owner, row.Schedule = t.Description, t.Owner, scheduleText(t)
@@ -139,8 +132,8 @@ func summarize(rt state.TaskRuntime, t *config.Task, defs map[string]*state.Defi
 		}
 		row.NextRun = &next
 	}
-	if r, ok := last[rt.Task]; ok {
-		b := brief(r)
+	if last != nil {
+		b := brief(*last)
 		row.LastRun = &b
 	}
 	if rt.State != state.TaskActive {
@@ -176,7 +169,7 @@ func scheduleText(t *config.Task) string {
 			}
 			parts = append(parts, "cron "+s.Cron+" ("+zone+")")
 		case s.Every > 0:
-			parts = append(parts, "every "+s.Every.String())
+			parts = append(parts, "every "+shortDuration(s.Every))
 		}
 		if s.Name != "" {
 			parts[len(parts)-1] += " [schedule." + s.Name + "]"
@@ -205,4 +198,17 @@ func specString(spec map[string]string, key string) string {
 		return s
 	}
 	return v
+}
+
+// shortDuration is d as the configuration would write it: "1h", "1h30m",
+// "90s", not Go's "1h0m0s".
+func shortDuration(d time.Duration) string {
+	out := d.String()
+	if strings.HasSuffix(out, "m0s") {
+		out = strings.TrimSuffix(out, "0s")
+	}
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
 }

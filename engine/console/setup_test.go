@@ -58,8 +58,15 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	b := &bundle{Bundle: enginetest.Setup(t, consoleHCL)}
-	srv, err := engine.NewServer(engine.ServerConfig{Store: b.Store, Dir: b.Dir, Clock: b.Clock, WorkerID: "test-host:1"})
+	return setupWith(t, consoleHCL, 0)
+}
+
+// setupWith is setup with the configuration hcl and a server running at
+// most workers runs at once (0: the server's default).
+func setupWith(t *testing.T, hcl string, workers int) *bundle {
+	t.Helper()
+	b := &bundle{Bundle: enginetest.Setup(t, hcl)}
+	srv, err := engine.NewServer(engine.ServerConfig{Store: b.Store, Dir: b.Dir, Clock: b.Clock, WorkerID: "test-host:1", Workers: workers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,9 +42,10 @@ func newUI(c *Console) (*ui, error) {
 		"lower":    strings.ToLower,
 		"add":      func(a, b int) int { return a + b },
 		"notifyKV": notifyEntries,
+		"plan":     func(a Apply) *SyncPlan { return planOf(&a) },
 	}
 	u := &ui{c: c, pages: map[string]*template.Template{}}
-	for _, page := range []string{"login", "tasks", "task", "runs", "run", "applies", "sync", "error"} {
+	for _, page := range []string{"login", "tasks", "task", "runs", "run", "applies", "sync", "resources", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -66,6 +66,8 @@ func (u *ui) routes(mux *http.ServeMux) {
 	mux.Handle("POST /runs/{id}/cancel", c.require(true, http.HandlerFunc(u.cancelRun)))
 	mux.Handle("GET /applies", c.require(false, http.HandlerFunc(u.applies)))
 	mux.Handle("GET /sync", c.require(false, http.HandlerFunc(u.sync)))
+	mux.Handle("GET /resources", c.require(false, http.HandlerFunc(u.resources)))
+	mux.Handle("POST /resources/{name}/test", c.require(true, http.HandlerFunc(u.testResource)))
 	mux.Handle("/", c.require(false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, notFound("There is no page "+r.URL.Path+"."))
 	})))
@@ -112,59 +114,31 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 	u.errorPage(w, r, &apiError{Status: http.StatusInternalServerError, Message: "The request failed; the server's log says why."})
 }
 
-// tasksView is the grid with its filter and sort.
+// tasksView is one page of the grid with its filter, sort and paging.
 type tasksView struct {
-	Tasks    []TaskSummary
+	*TasksPage
 	Status   string
 	Query    string
 	Sort     string
 	Statuses []string
 	Sorts    []string
+	Pages    pageLinks
 }
 
 func (u *ui) tasks(w http.ResponseWriter, r *http.Request) {
-	rows, err := u.c.taskRows(r.Context())
+	tq, err := tasksQuery(r, defaultGridPage, false)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	v := tasksView{Status: q.Get("status"), Query: q.Get("q"), Sort: q.Get("sort"),
-		Statuses: []string{StatusIdle, StatusQueued, StatusRunning, StatusSuspended, StatusClosed},
-		Sorts:    []string{"name", "status", "next_run", "last_run"}}
-	v.Tasks = filterTasks(rows, v.Status, v.Query)
-	sortTasks(v.Tasks, v.Sort)
-	u.render(w, r, http.StatusOK, "tasks", "Tasks", v)
-}
-
-func sortTasks(rows []TaskSummary, by string) {
-	key := func(t TaskSummary) string {
-		switch by {
-		case "status":
-			return t.Status
-		case "next_run":
-			if t.NextRun == nil {
-				return "~"
-			}
-			return t.NextRun.UTC().Format(time.RFC3339)
-		case "last_run":
-			if t.LastRun == nil {
-				return ""
-			}
-			return t.LastRun.When().UTC().Format(time.RFC3339)
-		}
-		return ""
+	page, err := u.c.tasksPage(r.Context(), tq)
+	if err != nil {
+		u.fail(w, r, err)
+		return
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		ki, kj := key(rows[i]), key(rows[j])
-		if by == "last_run" {
-			ki, kj = kj, ki // newest first
-		}
-		if ki != kj {
-			return ki < kj
-		}
-		return rows[i].Name < rows[j].Name
-	})
+	v := tasksView{TasksPage: page, Status: tq.Status, Query: tq.Q, Sort: tq.Sort, Statuses: taskStatuses, Sorts: taskSorts,
+		Pages: tasksPageLinks(r, page)}
+	u.render(w, r, http.StatusOK, "tasks", "Tasks", v)
 }
 
 func (u *ui) task(w http.ResponseWriter, r *http.Request) {
