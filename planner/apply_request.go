@@ -31,6 +31,11 @@ func (p *Plan) ApplyRequest(desired map[string]*state.Definition, who string) st
 	return req
 }
 
+// ChangeList is the plan's change list as the apply history keeps it
+// (ApplyRequest's Changes), for a plan that is recorded without being
+// applied: a plan_only sync's.
+func (p *Plan) ChangeList() json.RawMessage { return changesJSON(p.Changes) }
+
 // changesJSON is the change list kept in the apply history: everything but
 // the specs, which the store already holds.
 func changesJSON(changes []Change) json.RawMessage {

@@ -40,6 +40,7 @@ var copyTables = []copyTable{
 	{name: "sync_failures", order: "id", identity: true},
 	{name: "notifications", order: "id", identity: true},
 	{name: "sync_tokens", order: "task, activity"},
+	{name: "sync_plans", order: "id", identity: true},
 }
 
 // CopyReport is what CopyTo copied: per table, in copy order, the rows

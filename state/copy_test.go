@@ -35,6 +35,10 @@ func (b *bundle) populate(t *testing.T) {
 	if err := b.store.SyncRecordFailure(b.ctx, SyncFailure{Repository: "r", Branch: "main", Revision: "abc", Error: "boom"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := b.store.SyncRecordPlan(b.ctx, SyncPlan{Repository: "r", Branch: "main", Revision: "def", Serial: 1,
+		Changes: []byte(`[{"address":"task.hr-import","action":"update"}]`)}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := b.store.LockAcquire(b.ctx, "apply", 0); err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,11 @@ type SyncStatus struct {
 	LastApply *Apply `json:"last_apply"`
 	// Plan is the last apply's plan: what the latest sync (or apply) that
 	// changed something changed; nil when nothing was applied.
-	Plan     *SyncPlan           `json:"plan"`
+	Plan *SyncPlan `json:"plan"`
+	// Pending is the plan of the newest sync that did not apply (the
+	// plan_only policy) while the state is still where that plan starts;
+	// nil when there is none.
+	Pending  *PendingPlan        `json:"pending_plan"`
 	Failures []state.SyncFailure `json:"failures"`
 	// Known says what the state cannot tell.
 	Known string `json:"known"`
@@ -70,7 +74,7 @@ type SyncFollowed struct {
 }
 
 // syncUnknown is what the state does not record about syncs.
-const syncUnknown = "The state records every apply (a sync that applied a revision is one) with its plan, and every failed sync. A sync that found nothing new, and a plan_only sync's plan, are only in the log of syncline serve -sync (and in the syncline_sync_status metric)."
+const syncUnknown = "The state records every apply (a sync that applied a revision is one) with its plan, the plans of the newest syncs that did not apply (the plan_only policy), and every failed sync. A sync that found nothing new is only in the log of syncline serve -sync (and in the syncline_sync_status metric)."
 
 func (c *Console) syncStatus(r *http.Request) (*SyncStatus, error) {
 	s := &SyncStatus{Known: syncUnknown, Failures: []state.SyncFailure{}}
@@ -86,6 +90,17 @@ func (c *Console) syncStatus(r *http.Request) (*SyncStatus, error) {
 	if len(last) > 0 {
 		s.LastApply = &last[0]
 		s.Plan = planOf(s.LastApply)
+	}
+	plans, err := c.cfg.Store.SyncPlans(r.Context(), 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(plans) > 0 {
+		serial, err := c.cfg.Store.Serial(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		s.Pending = pendingPlan(&plans[0], serial)
 	}
 	failures, err := c.cfg.Store.SyncFailures(r.Context(), 20)
 	if err != nil {

@@ -3,8 +3,10 @@ package console
 import (
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/syncline/syncline/planner"
+	"github.com/syncline/syncline/state"
 )
 
 // SyncPlan is the plan an apply carried out, as the apply history keeps it
@@ -22,12 +24,38 @@ type SyncPlan struct {
 
 // planOf reads the plan of an apply record.
 func planOf(a *Apply) *SyncPlan {
-	p := &SyncPlan{Serial: a.Serial, Revision: a.Revision, Changes: []planner.Change{}}
-	if len(a.Changes) == 0 {
+	return readPlan(a.Serial, a.Revision, a.Changes)
+}
+
+// PendingPlan is the plan of the newest sync that planned the followed
+// branch without applying it (the plan_only policy), while the state is
+// still at the serial it was made against.
+type PendingPlan struct {
+	SyncPlan
+	Branch  string    `json:"branch"`
+	FirstAt time.Time `json:"first_at"`
+	LastAt  time.Time `json:"last_at"`
+}
+
+// pendingPlan is p as the console shows it, or nil when the state has
+// moved past the serial p was made against (serial is the state's now).
+func pendingPlan(p *state.SyncPlan, serial int64) *PendingPlan {
+	if p == nil || p.Serial != serial {
+		return nil
+	}
+	return &PendingPlan{SyncPlan: *readPlan(p.Serial, p.Revision, redactChanges(p.Changes)), Branch: p.Branch,
+		FirstAt: p.FirstAt, LastAt: p.LastAt}
+}
+
+// readPlan reads a change list as an apply or a sync recorded it, with
+// the summary planner would count.
+func readPlan(serial int64, revision string, changes json.RawMessage) *SyncPlan {
+	p := &SyncPlan{Serial: serial, Revision: revision, Changes: []planner.Change{}}
+	if len(changes) == 0 {
 		return p
 	}
-	if err := json.Unmarshal(a.Changes, &p.Changes); err != nil {
-		p.Changes, p.Unreadable = []planner.Change{}, "the apply's change list cannot be read: "+err.Error()
+	if err := json.Unmarshal(changes, &p.Changes); err != nil {
+		p.Changes, p.Unreadable = []planner.Change{}, "the change list cannot be read: "+err.Error()
 		return p
 	}
 	for _, c := range p.Changes { // as planner counts its Summary

@@ -152,6 +152,11 @@ func (s *Syncer) syncNow(ctx context.Context, reason string) {
 		s.signals.synced.Signal(res)
 		return
 	}
+	if res.Outcome == ops.SyncPlanOnly && res.Planned != nil {
+		// Recorded before it is logged, as a failure is.
+		s.recordPlan(ctx, state.SyncPlan{Repository: f.repo, Branch: f.branch, Revision: res.Commit,
+			Serial: res.Planned.Plan.Serial, Changes: res.Planned.Plan.ChangeList()})
+	}
 	s.cfg.Logger.Info("sync", append(attrs, "outcome", s.cfg.Describe(res))...)
 	if res.Current() {
 		s.adopt(res)
@@ -181,6 +186,20 @@ func (s *Syncer) recordFailure(ctx context.Context, f state.SyncFailure) {
 	}
 	if err != nil {
 		s.cfg.Logger.Error("could not record the failed sync in the state", "error", err.Error())
+	}
+}
+
+// recordPlan keeps the plan of a sync that did not apply (plan_only) in
+// the state, for the console; a state that cannot take it only adds to
+// the log.
+func (s *Syncer) recordPlan(ctx context.Context, p state.SyncPlan) {
+	st, err := state.Open(ctx, s.cfg.State, state.Options{})
+	if err == nil {
+		err = st.SyncRecordPlan(ctx, p)
+		st.Close()
+	}
+	if err != nil {
+		s.cfg.Logger.Error("could not record the sync's plan in the state", "error", err.Error())
 	}
 }
 

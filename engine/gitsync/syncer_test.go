@@ -150,3 +150,38 @@ type diagnosticsWriter struct {
 func (d diagnosticsWriter) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
 	fmt.Fprintf(d.w, "diagnostics: %s\n", diags.Error())
 }
+
+// TestSyncerRecordsAPlanOnlyPlan: a revision whose sync policy is
+// plan_only is planned, not applied; its plan is recorded in the state
+// (once, however often the server plans it again) against the serial the
+// state is at.
+func TestSyncerRecordsAPlanOnlyPlan(t *testing.T) {
+	t.Parallel()
+	s, r := setup(t)
+	waitSynced(t, s, "the first sync")
+	r.Write(map[string]string{"main.hcl": strings.Replace(syncedConfig(r.Dir, "people"), `"auto_apply"`, `"plan_only"`, 1)})
+	planned := r.Commit("People, to be reviewed")
+	for range 2 {
+		s.Trigger()
+		if res := waitSynced(t, s, "the plan_only sync"); res == nil || res.Outcome != ops.SyncPlanOnly || res.Commit != planned {
+			t.Fatalf("plan_only sync: %+v", res)
+		}
+	}
+	st, err := state.Open(context.Background(), s.cfg.State, state.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	plans, err := st.SyncPlans(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := st.Serial(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != 1 || plans[0].Revision != planned || plans[0].Serial != serial || plans[0].Branch == "" ||
+		!strings.Contains(string(plans[0].Changes), `"address":"resource.hr"`) || !strings.Contains(string(plans[0].Changes), "people.csv") {
+		t.Fatalf("recorded plans (state at serial %d): %+v", serial, plans)
+	}
+}
