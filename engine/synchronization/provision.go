@@ -22,6 +22,10 @@ func (d *decider) provision(u *state.User, e *effects) error {
 		return err
 	}
 	d.cur = e.shadow
+	// One evaluation of u serves every type's expressions (u does not
+	// change from here on).
+	d.ue = d.w.userEval(u)
+	defer func() { d.ue = nil }()
 	for _, rt := range d.w.types {
 		if !rt.provisions() {
 			continue
@@ -86,7 +90,8 @@ func sameObject(a, b *state.Shadow) bool {
 // project decides the operation on u's object of type rt; linked is the
 // live object linked to u, or nil.
 func (d *decider) project(rt *resourceType, u *state.User, linked *state.Shadow) (*accountOp, error) {
-	want, err := d.w.wants(rt, u)
+	ue := d.userEval(u)
+	want, err := ue.wants(rt)
 	if err != nil {
 		return nil, objErr(CategoryMapping, fmt.Errorf("%s: %w", rt.address(), err))
 	}
@@ -96,7 +101,7 @@ func (d *decider) project(rt *resourceType, u *state.User, linked *state.Shadow)
 		}
 		return d.deprovision(rt, linked), nil
 	}
-	desired, err := d.w.evalOutbound(rt, u)
+	desired, err := ue.outbound(rt)
 	if err != nil {
 		return nil, objErr(CategoryMapping, fmt.Errorf("%s: %w", rt.address(), err))
 	}

@@ -35,6 +35,11 @@ type resourceType struct {
 	// writeOnly holds the outbound attributes the connector never reads
 	// back (see write_only.go).
 	writeOnly map[string]bool
+	// outboundForms (by outbound mapping) and whenForm are the simple
+	// forms of the outbound mappings and provision_when, nil where there
+	// is none (user_simple.go).
+	outboundForms []simpleExpr
+	whenForm      simpleExpr
 }
 
 // address is "resource.NAME account/default".
@@ -67,6 +72,7 @@ func newResourceType(cfg *config.Config, res *config.Resource, ot *config.Object
 	// The activity's filter may name attributes no mapping uses.
 	rt.attrNames = referencedNames(config.RootAttributes, append(slices.Clone(exprs), filter)...)
 	rt.userNames = userNames
+	rt.compileUserForms()
 	rt.mappingHash = mappingHash(cfg, ot, exprs)
 	for _, m := range ot.Outbound {
 		if builtin.WriteOnly(res, m.Target) {
