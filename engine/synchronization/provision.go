@@ -184,16 +184,16 @@ func (d *decider) create(rt *resourceType, u *state.User, id, key string, desire
 // desired, or nil when none does.
 func (d *decider) update(rt *resourceType, sh *state.Shadow, desired connector.Attributes) *accountOp {
 	attrs, before := connector.Attributes{}, connector.Attributes{}
-	for _, name := range desired.Names() {
+	for name, vs := range desired { // maps both: no order to keep
 		if name == rt.idAttr {
 			continue
 		}
-		want := desired[name]
+		want := vs
 		if rt.writeOnly[name] {
 			want = rt.fingerprint(name, want) // what the shadow keeps of it
 		}
 		if cur := sh.Attributes[name]; !slices.Equal(cur, want) {
-			attrs[name], before[name] = desired[name], cur
+			attrs[name], before[name] = vs, cur
 		}
 	}
 	if len(attrs) == 0 {
