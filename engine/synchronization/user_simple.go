@@ -9,6 +9,7 @@ import (
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
 	"github.com/syncline/syncline/state"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Expressions over a user. Outbound mappings and provision_when are
@@ -127,17 +128,42 @@ func (ue *userEval) wants(rt *resourceType) (bool, error) {
 	if rt.ot.ProvisionWhen == nil {
 		return true, nil
 	}
-	if f := rt.whenForm; f != nil {
-		if v, known := f(&ue.src); known {
-			switch v.kind {
-			case simpleBool:
-				return v.b, nil
-			case simpleNull:
-				return false, nil
-			}
-		}
+	if b, ok := simpleCondition(rt.whenForm, &ue.src); ok {
+		return b, nil
 	}
 	return evalBool("provision_when", rt.ot.ProvisionWhen, ue.ctx(rt))
+}
+
+// simpleCondition is evalBool's answer from a condition's simple form:
+// a bool, or false for null; ok is false when hcl must answer (no form,
+// no answer, or a value evalBool refuses).
+func simpleCondition(form simpleExpr, src *simpleSource) (b, ok bool) {
+	if form == nil {
+		return false, false
+	}
+	v, known := form(src)
+	switch {
+	case known && v.kind == simpleBool:
+		return v.b, true
+	case known && v.kind == simpleNull:
+		return false, true
+	}
+	return false, false
+}
+
+// userCondition compiles a condition over a user (what names it in
+// errors): its simple form answers when it can, else hcl over the user's
+// scope.
+func (w *world) userCondition(what string, e hcl.Expression) func(*state.User) (bool, error) {
+	form := userForms(w.userNames).compile(e)
+	return func(u *state.User) (bool, error) {
+		if b, ok := simpleCondition(form, &simpleSource{user: u}); ok {
+			return b, nil
+		}
+		scope := w.base.NewChild()
+		scope.Variables = map[string]cty.Value{config.RootUser: userValue(u, w.userNames)}
+		return evalBool(what, e, scope)
+	}
 }
 
 // userEval returns the evaluation of u for the decision: the one the

@@ -137,6 +137,13 @@ variable "secret" {
 			if gotWant != wantWant || errText(gotErr) != errText(wantErr) {
 				t.Errorf("provision_when %s over %s: %v, %v; hcl %v, %v", c.src, u.Name, gotWant, gotErr, wantWant, wantErr)
 			}
+			if when := rt.ot.ProvisionWhen; when != nil {
+				// The same condition as a recompute's filter.
+				gotWant, gotErr = w.userCondition("provision_when", when)(u)
+				if gotWant != wantWant || errText(gotErr) != errText(wantErr) {
+					t.Errorf("filter %s over %s: %v, %v; hcl %v, %v", c.src, u.Name, gotWant, gotErr, wantWant, wantErr)
+				}
+			}
 		}
 	}
 }
