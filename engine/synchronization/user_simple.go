@@ -65,6 +65,14 @@ func (rt *resourceType) compileUserForms() {
 	}
 }
 
+// outboundForm is the simple form of outbound mapping i, or nil.
+func (rt *resourceType) outboundForm(i int) simpleExpr {
+	if i >= len(rt.outboundForms) {
+		return nil
+	}
+	return rt.outboundForms[i]
+}
+
 // resourceValues is what resourceValues gives for the value.
 func (v simpleValue) resourceValues() []string {
 	switch v.kind {
@@ -104,7 +112,7 @@ func (ue *userEval) ctx(rt *resourceType) *hcl.EvalContext {
 func (ue *userEval) outbound(rt *resourceType) (connector.Attributes, error) {
 	out := make(connector.Attributes, len(rt.ot.Outbound))
 	for i, m := range rt.ot.Outbound {
-		if f := rt.outboundForms[i]; f != nil {
+		if f := rt.outboundForm(i); f != nil {
 			if v, known := f(&ue.src); known {
 				out[m.Target] = v.resourceValues()
 				continue
