@@ -7,7 +7,6 @@ import (
 
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/state"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // Import synchronizes every object of the activity's object type (or the
@@ -127,11 +126,13 @@ func Recompute(ctx context.Context, job *Job) error {
 // recomputeUsers returns the IDs of the users the filter selects.
 func recomputeUsers(ctx context.Context, job *Job, w *world) ([]int64, error) {
 	var ids []int64
+	var filter func(*state.User) (bool, error)
+	if f := job.Activity.Filter; f != nil {
+		filter = w.userCondition("filter", f)
+	}
 	err := job.Store.UsersEach(ctx, func(u *state.User) error {
-		if f := job.Activity.Filter; f != nil {
-			scope := w.base.NewChild()
-			scope.Variables = map[string]cty.Value{config.RootUser: userValue(u, w.userNames)}
-			ok, err := evalBool("filter", f, scope)
+		if filter != nil {
+			ok, err := filter(u)
 			if err != nil {
 				job.Rec.AddItemError(u.Name, CategoryMapping, err)
 				return nil

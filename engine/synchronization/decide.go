@@ -55,6 +55,8 @@ type decider struct {
 	cur *state.Shadow
 	// pre is the batch's correlation found at once, or nil.
 	pre *precorrelation
+	// ue is the evaluation of the user being provisioned, or nil.
+	ue *userEval
 }
 
 // decide finds it's situation and the effects of its reaction.

@@ -1,6 +1,7 @@
 package synchronization
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/syncline/syncline/config"
@@ -218,6 +219,9 @@ func userChanges(before, after *state.User) []state.AttributeChange {
 			return nil
 		}
 		return []string{s}
+	}
+	if before != nil && before.Name == after.Name && before.Status == after.Status && maps.Equal(before.Attributes, after.Attributes) {
+		return nil // the common case of a decision: nothing to sort through
 	}
 	var b state.User
 	if before != nil {

@@ -76,10 +76,11 @@ type objectEval struct {
 	obj       connector.Object
 	situation string
 	scope     *hcl.EvalContext
+	src       simpleSource // the object's attributes, for the simple forms
 }
 
 func (om *objectMappings) object(obj connector.Object, situation string) *objectEval {
-	return &objectEval{objectMappings: om, obj: obj, situation: situation}
+	return &objectEval{objectMappings: om, obj: obj, situation: situation, src: simpleSource{attrs: obj.Attributes}}
 }
 
 // ctx is the object's hcl scope.
@@ -94,7 +95,7 @@ func (o *objectEval) ctx() *hcl.EvalContext {
 // its simple form when it has one and that form answers, else by hcl.
 func (o *objectEval) userString(what string, e hcl.Expression, simple simpleExpr) (s string, ok bool, err error) {
 	if simple != nil {
-		if v, known := simple(o.obj.Attributes); known && v.kind == simpleString {
+		if v, known := simple(&o.src); known && v.kind == simpleString {
 			return v.s, v.s != "", nil
 		} else if known && v.kind == simpleNull {
 			return "", false, nil
@@ -151,31 +152,4 @@ func evalCorrelation(o *objectEval) (map[string]string, error) {
 		out[m.Target] = s
 	}
 	return out, nil
-}
-
-// evalOutbound computes the attributes the user's object on rt should
-// have.
-func (w *world) evalOutbound(rt *resourceType, u *state.User) (connector.Attributes, error) {
-	ctx := w.userScope(rt, u)
-	out := make(connector.Attributes, len(rt.ot.Outbound))
-	for _, m := range rt.ot.Outbound {
-		v, diags := config.Evaluate(m.Expr, ctx)
-		if diags.HasErrors() {
-			return nil, config.DiagnosticsError("outbound mapping "+m.Target, diags)
-		}
-		vs, err := resourceValues(v)
-		if err != nil {
-			return nil, fmt.Errorf("outbound mapping %s: %w", m.Target, err)
-		}
-		out[m.Target] = vs
-	}
-	return out, nil
-}
-
-// wants reports whether u should have an object of type rt.
-func (w *world) wants(rt *resourceType, u *state.User) (bool, error) {
-	if rt.ot.ProvisionWhen == nil {
-		return true, nil
-	}
-	return evalBool("provision_when", rt.ot.ProvisionWhen, w.userScope(rt, u))
 }

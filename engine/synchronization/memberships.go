@@ -210,7 +210,7 @@ func (d *decider) associate(rt *resourceType, u, before *state.User, linked *sta
 	}
 	removeAll := op != nil && (op.op == state.OpDelete || op.op == state.OpDisable)
 	if !removeAll {
-		want, err := d.w.wants(rt, u)
+		want, err := d.userEval(u).wants(rt)
 		if err != nil || !want {
 			return op, nil, nil // project reported the error; not wanted and kept: left alone
 		}
@@ -309,7 +309,7 @@ func accountIdentifiers(linked *state.Shadow, op *accountOp) (cur, next string) 
 // group that is neither on the resource nor declared is left out and
 // reported among problems.
 func (d *decider) desiredGroups(rt *resourceType, a *config.Association, idx *groupIndex, u *state.User, problems []error) (map[string]string, []error, error) {
-	v, diags := config.Evaluate(a.Groups, d.w.userScope(rt, u))
+	v, diags := config.Evaluate(a.Groups, d.userEval(u).ctx(rt))
 	if diags.HasErrors() {
 		return nil, problems, objErr(CategoryMapping, fmt.Errorf("%s: association %q: %w", rt.address(), a.Name, config.DiagnosticsError("groups", diags)))
 	}

@@ -22,6 +22,10 @@ func (d *decider) provision(u *state.User, e *effects) error {
 		return err
 	}
 	d.cur = e.shadow
+	// One evaluation of u serves every type's expressions (u does not
+	// change from here on).
+	d.ue = d.w.userEval(u)
+	defer func() { d.ue = nil }()
 	for _, rt := range d.w.types {
 		if !rt.provisions() {
 			continue
@@ -86,7 +90,8 @@ func sameObject(a, b *state.Shadow) bool {
 // project decides the operation on u's object of type rt; linked is the
 // live object linked to u, or nil.
 func (d *decider) project(rt *resourceType, u *state.User, linked *state.Shadow) (*accountOp, error) {
-	want, err := d.w.wants(rt, u)
+	ue := d.userEval(u)
+	want, err := ue.wants(rt)
 	if err != nil {
 		return nil, objErr(CategoryMapping, fmt.Errorf("%s: %w", rt.address(), err))
 	}
@@ -96,7 +101,7 @@ func (d *decider) project(rt *resourceType, u *state.User, linked *state.Shadow)
 		}
 		return d.deprovision(rt, linked), nil
 	}
-	desired, err := d.w.evalOutbound(rt, u)
+	desired, err := ue.outbound(rt)
 	if err != nil {
 		return nil, objErr(CategoryMapping, fmt.Errorf("%s: %w", rt.address(), err))
 	}
@@ -179,16 +184,16 @@ func (d *decider) create(rt *resourceType, u *state.User, id, key string, desire
 // desired, or nil when none does.
 func (d *decider) update(rt *resourceType, sh *state.Shadow, desired connector.Attributes) *accountOp {
 	attrs, before := connector.Attributes{}, connector.Attributes{}
-	for _, name := range desired.Names() {
+	for name, vs := range desired { // maps both: no order to keep
 		if name == rt.idAttr {
 			continue
 		}
-		want := desired[name]
+		want := vs
 		if rt.writeOnly[name] {
 			want = rt.fingerprint(name, want) // what the shadow keeps of it
 		}
 		if cur := sh.Attributes[name]; !slices.Equal(cur, want) {
-			attrs[name], before[name] = desired[name], cur
+			attrs[name], before[name] = vs, cur
 		}
 	}
 	if len(attrs) == 0 {

@@ -35,6 +35,11 @@ type resourceType struct {
 	// writeOnly holds the outbound attributes the connector never reads
 	// back (see write_only.go).
 	writeOnly map[string]bool
+	// outboundForms (by outbound mapping) and whenForm are the simple
+	// forms of the outbound mappings and provision_when, nil where there
+	// is none (user_simple.go).
+	outboundForms []simpleExpr
+	whenForm      simpleExpr
 }
 
 // address is "resource.NAME account/default".
@@ -67,6 +72,7 @@ func newResourceType(cfg *config.Config, res *config.Resource, ot *config.Object
 	// The activity's filter may name attributes no mapping uses.
 	rt.attrNames = referencedNames(config.RootAttributes, append(slices.Clone(exprs), filter)...)
 	rt.userNames = userNames
+	rt.compileUserForms()
 	rt.mappingHash = mappingHash(cfg, ot, exprs)
 	for _, m := range ot.Outbound {
 		if builtin.WriteOnly(res, m.Target) {
@@ -160,6 +166,9 @@ type world struct {
 	mu    sync.Mutex
 	conns map[string]connector.Connector
 	errs  map[string]error
+	// opened holds conns' connectors too, for matchKey to read without
+	// the lock (it runs once per object decided, on every worker).
+	opened sync.Map
 
 	// kept counts the run changes recorded so far, against the job's
 	// limit (see keep).
@@ -236,6 +245,7 @@ func (w *world) conn(ctx context.Context, name string) (connector.Connector, err
 		return nil, err
 	}
 	w.conns[name] = c
+	w.opened.Store(name, c)
 	return c, nil
 }
 
@@ -247,10 +257,14 @@ func (w *world) close() {
 		_ = c.Close()
 	}
 	w.conns = map[string]connector.Connector{}
+	w.opened.Clear()
 }
 
 // matchKey returns the key id is matched by on rt's resource.
 func (w *world) matchKey(ctx context.Context, rt *resourceType, id string) string {
+	if c, ok := w.opened.Load(rt.res.Name); ok {
+		return connector.MatchKey(c.(connector.Connector), id)
+	}
 	c, err := w.conn(ctx, rt.res.Name)
 	if err != nil {
 		return id

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/engine/connector"
+	"github.com/syncline/syncline/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -20,7 +21,9 @@ import (
 // as cty's are), or says it does not know — a list, a null where hcl
 // would fail or convert, a value over the limits — and the mapping is then
 // evaluated by hcl, which gives the value or the error. Nothing it reads
-// can be sensitive: an object's attributes and literals never are.
+// can be sensitive: an object's attributes, a user's and literals never
+// are. The same forms serve outbound mappings and provision_when over a
+// user (user_simple.go).
 
 type simpleKind uint8
 
@@ -36,9 +39,25 @@ type simpleValue struct {
 	b    bool
 }
 
-// simpleExpr evaluates a simple form over an object's attributes; known
-// is false when hcl must answer.
-type simpleExpr func(attrs connector.Attributes) (v simpleValue, known bool)
+// simpleSource is what a simple form reads: an object's attributes (the
+// root attributes) or a user (the root user).
+type simpleSource struct {
+	attrs connector.Attributes
+	user  *state.User
+}
+
+// simpleExpr evaluates a simple form over its source; known is false when
+// hcl must answer.
+type simpleExpr func(src *simpleSource) (v simpleValue, known bool)
+
+// simpleCompiler compiles the simple forms of the expressions over one
+// root: leaf compiles a traversal, or returns nil when it is not simple.
+type simpleCompiler struct {
+	leaf func(hcl.Traversal) simpleExpr
+}
+
+// objectForms compiles expressions over an object's attributes.
+var objectForms = simpleCompiler{leaf: compileAttribute}
 
 // limitFunc is the function config wraps around computed parts of an
 // expression to check their size (config's limitFuncName). Should its
@@ -46,25 +65,29 @@ type simpleExpr func(attrs connector.Attributes) (v simpleValue, known bool)
 // never wrong.
 const limitFunc = "syncline::limit"
 
-// compileSimple returns the simple form of e, or nil when it has none.
-func compileSimple(e hcl.Expression) simpleExpr {
+// compileSimple returns the simple form of e over an object's
+// attributes, or nil when it has none.
+func compileSimple(e hcl.Expression) simpleExpr { return objectForms.compile(e) }
+
+// compile returns the simple form of e, or nil when it has none.
+func (c simpleCompiler) compile(e hcl.Expression) simpleExpr {
 	switch x := e.(type) {
 	case *hclsyntax.ScopeTraversalExpr:
-		return compileAttribute(x.Traversal)
+		return c.leaf(x.Traversal)
 	case *hclsyntax.LiteralValueExpr:
 		return compileLiteral(x.Val)
 	case *hclsyntax.TemplateExpr:
-		return compileTemplate(x)
+		return c.compileTemplate(x)
 	case *hclsyntax.TemplateWrapExpr:
-		return compileSimple(x.Wrapped)
+		return c.compile(x.Wrapped)
 	case *hclsyntax.ParenthesesExpr:
-		return compileSimple(x.Expression)
+		return c.compile(x.Expression)
 	case *hclsyntax.FunctionCallExpr:
-		return compileCall(x)
+		return c.compileCall(x)
 	case *hclsyntax.BinaryOpExpr:
-		return compileEquality(x)
+		return c.compileEquality(x)
 	case *hclsyntax.ConditionalExpr:
-		return compileConditional(x)
+		return c.compileConditional(x)
 	}
 	return nil
 }
@@ -80,8 +103,8 @@ func compileAttribute(t hcl.Traversal) simpleExpr {
 		return nil
 	}
 	name := step.Name
-	return func(attrs connector.Attributes) (simpleValue, bool) {
-		switch vs := attrs[name]; len(vs) {
+	return func(src *simpleSource) (simpleValue, bool) {
+		switch vs := src.attrs[name]; len(vs) {
 		case 0:
 			return simpleValue{kind: simpleNull}, true
 		case 1:
@@ -112,24 +135,24 @@ func compileLiteral(v cty.Value) simpleExpr {
 	default:
 		return nil
 	}
-	return func(connector.Attributes) (simpleValue, bool) { return sv, true }
+	return func(*simpleSource) (simpleValue, bool) { return sv, true }
 }
 
 // compileTemplate compiles a string template whose parts are all strings.
-func compileTemplate(x *hclsyntax.TemplateExpr) simpleExpr {
+func (c simpleCompiler) compileTemplate(x *hclsyntax.TemplateExpr) simpleExpr {
 	parts := make([]simpleExpr, len(x.Parts))
 	for i, p := range x.Parts {
-		if parts[i] = compileSimple(p); parts[i] == nil {
+		if parts[i] = c.compile(p); parts[i] == nil {
 			return nil
 		}
 	}
 	if len(parts) == 1 {
 		return onlyStrings(parts[0])
 	}
-	return func(attrs connector.Attributes) (simpleValue, bool) {
+	return func(src *simpleSource) (simpleValue, bool) {
 		var b strings.Builder
 		for _, p := range parts {
-			v, known := p(attrs)
+			v, known := p(src)
 			if !known || v.kind != simpleString {
 				return simpleValue{}, false
 			}
@@ -142,19 +165,19 @@ func compileTemplate(x *hclsyntax.TemplateExpr) simpleExpr {
 // onlyStrings leaves a one-part template's value to hcl unless it is a
 // string (hcl converts or refuses the others).
 func onlyStrings(p simpleExpr) simpleExpr {
-	return func(attrs connector.Attributes) (simpleValue, bool) {
-		v, known := p(attrs)
+	return func(src *simpleSource) (simpleValue, bool) {
+		v, known := p(src)
 		return v, known && v.kind == simpleString
 	}
 }
 
 // compileCall compiles the limit check, lower and upper of one simple
 // argument.
-func compileCall(x *hclsyntax.FunctionCallExpr) simpleExpr {
+func (c simpleCompiler) compileCall(x *hclsyntax.FunctionCallExpr) simpleExpr {
 	if x.ExpandFinal || len(x.Args) == 0 {
 		return nil
 	}
-	arg := compileSimple(x.Args[0])
+	arg := c.compile(x.Args[0])
 	if arg == nil {
 		return nil
 	}
@@ -170,8 +193,8 @@ func compileCall(x *hclsyntax.FunctionCallExpr) simpleExpr {
 }
 
 func mapString(arg simpleExpr, f func(string) string) simpleExpr {
-	return func(attrs connector.Attributes) (simpleValue, bool) {
-		v, known := arg(attrs)
+	return func(src *simpleSource) (simpleValue, bool) {
+		v, known := arg(src)
 		if !known || v.kind != simpleString {
 			return simpleValue{}, false
 		}
@@ -179,37 +202,39 @@ func mapString(arg simpleExpr, f func(string) string) simpleExpr {
 	}
 }
 
-// compileEquality compiles == and != of two strings.
-func compileEquality(x *hclsyntax.BinaryOpExpr) simpleExpr {
+// compileEquality compiles == and != of two strings, either of which may
+// be null (a null equals only a null, as in cty).
+func (c simpleCompiler) compileEquality(x *hclsyntax.BinaryOpExpr) simpleExpr {
 	if x.Op != hclsyntax.OpEqual && x.Op != hclsyntax.OpNotEqual {
 		return nil
 	}
-	lhs, rhs := compileSimple(x.LHS), compileSimple(x.RHS)
+	lhs, rhs := c.compile(x.LHS), c.compile(x.RHS)
 	if lhs == nil || rhs == nil {
 		return nil
 	}
 	equal := x.Op == hclsyntax.OpEqual
-	return func(attrs connector.Attributes) (simpleValue, bool) {
-		l, lknown := lhs(attrs)
-		r, rknown := rhs(attrs)
-		if !lknown || !rknown || l.kind != simpleString || r.kind != simpleString {
+	return func(src *simpleSource) (simpleValue, bool) {
+		l, lknown := lhs(src)
+		r, rknown := rhs(src)
+		if !lknown || !rknown || l.kind == simpleBool || r.kind == simpleBool {
 			return simpleValue{}, false
 		}
-		return simpleValue{kind: simpleBool, b: (l.s == r.s) == equal}, true
+		same := l.kind == r.kind && l.s == r.s
+		return simpleValue{kind: simpleBool, b: same == equal}, true
 	}
 }
 
 // compileConditional compiles `cond ? a : b` whose condition is a bool
 // and whose results are both strings (or null strings) or both bools.
-func compileConditional(x *hclsyntax.ConditionalExpr) simpleExpr {
-	cond, t, f := compileSimple(x.Condition), compileSimple(x.TrueResult), compileSimple(x.FalseResult)
+func (c simpleCompiler) compileConditional(x *hclsyntax.ConditionalExpr) simpleExpr {
+	cond, t, f := c.compile(x.Condition), c.compile(x.TrueResult), c.compile(x.FalseResult)
 	if cond == nil || t == nil || f == nil {
 		return nil
 	}
-	return func(attrs connector.Attributes) (simpleValue, bool) {
-		c, cknown := cond(attrs)
-		tv, tknown := t(attrs)
-		fv, fknown := f(attrs)
+	return func(src *simpleSource) (simpleValue, bool) {
+		c, cknown := cond(src)
+		tv, tknown := t(src)
+		fv, fknown := f(src)
 		if !cknown || !tknown || !fknown || c.kind != simpleBool || (tv.kind == simpleBool) != (fv.kind == simpleBool) {
 			return simpleValue{}, false
 		}

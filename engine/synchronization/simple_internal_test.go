@@ -49,7 +49,7 @@ func TestSimpleFormsAnswerAsHCL(t *testing.T) {
 		}
 		names := referencedNames(config.RootAttributes, expr)
 		for _, attrs := range objects {
-			got, known := simple(attrs)
+			got, known := simple(&simpleSource{attrs: attrs})
 			if !known {
 				continue
 			}
