@@ -129,6 +129,16 @@ func (p *prefetched) shadowByKey(resource, kind, intent, key string) (sh *Shadow
 	return sh.clone(), ok
 }
 
+// PrefetchedNone reports whether Prefetch read key and found no shadow
+// under it, and no write of this transaction has put one there since.
+func (r *RepositoryTx) PrefetchedNone(resource, kind, intent, key string) bool {
+	if r.pre == nil {
+		return false
+	}
+	sh, ok := r.pre.byKey[shadowKey{resource, kind, intent, key}]
+	return ok && sh == nil
+}
+
 // user answers UserByID from the prefetched users.
 func (p *prefetched) user(id int64) (*User, bool) {
 	if p == nil {

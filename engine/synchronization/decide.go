@@ -25,6 +25,10 @@ type item struct {
 	unchanged bool
 	// known is set when the object had a shadow when the pass began.
 	known bool
+	// unindexed marks an object of a pass without an index of the type's
+	// shadows (live sync, async update): known is then decided at each
+	// commit, from what the batch's prefetch read.
+	unindexed bool
 }
 
 // objectError is an error about one object, with its category.

@@ -280,7 +280,7 @@ func (ls *liveStream) item(ctx context.Context, c connector.Change, t *tally) (*
 	}
 	it, err := p.prepare(ls.om, obj, t)
 	if it != nil {
-		it.known = true // the index is empty: the decision reads the shadow
+		it.unindexed = true // the index is empty: the commit finds out
 	}
 	return it, err
 }

@@ -304,11 +304,12 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 	}
 	return p.writeBatch(ctx, repo, rec, func(r *state.RepositoryTx, emit emitFunc) (error, error) {
 		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
-		var err error
-		if d.pre, err = p.precorrelate(r, batch); err != nil {
+		if err := p.prefetch(r, batch); err != nil {
 			return nil, err
 		}
-		if err := p.prefetch(r, batch); err != nil {
+		p.settleKnown(r, batch)
+		var err error
+		if d.pre, err = p.precorrelate(r, batch); err != nil {
 			return nil, err
 		}
 		for _, it := range batch {
@@ -325,12 +326,32 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 	})
 }
 
+// settleKnown decides, in the transaction (again on each attempt), which
+// unindexed objects of batch have a shadow: those the prefetch found none
+// for are decided — and correlated all at once — as new objects; the
+// others, and any whose key the batch holds twice, read their shadow.
+func (p *pass) settleKnown(r *state.RepositoryTx, batch []*item) {
+	var times map[string]int
+	for _, it := range batch {
+		if !it.unindexed {
+			continue
+		}
+		if times == nil {
+			times = make(map[string]int, len(batch))
+			for _, o := range batch {
+				times[o.key]++
+			}
+		}
+		it.known = times[it.key] > 1 || !r.PrefetchedNone(p.rt.res.Name, p.rt.ot.Kind, p.rt.ot.Intent, it.key)
+	}
+}
+
 // prefetch reads at once the shadows the batch's decisions will read,
 // with their owners and the owners' other shadows (state.Prefetch).
 func (p *pass) prefetch(r *state.RepositoryTx, batch []*item) error {
 	keys := make([]string, 0, len(batch))
 	for _, it := range batch {
-		if it.known || it.deleted != nil || p.rt.provisions() {
+		if it.known || it.unindexed || it.deleted != nil || p.rt.provisions() {
 			keys = append(keys, it.key)
 		}
 	}
