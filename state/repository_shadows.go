@@ -192,7 +192,7 @@ func scanShadow(row rowScanner) (*Shadow, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(attrs), &sh.Attributes); err != nil {
+	if sh.Attributes, err = decodeShadowAttributes([]byte(attrs)); err != nil {
 		return nil, fmt.Errorf("shadow %d: attributes: %w", sh.ID, err)
 	}
 	if sh.Attributes == nil {

@@ -2,7 +2,6 @@ package state
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -174,13 +173,13 @@ func scanUser(row rowScanner) (*User, error) {
 	if err := row.Scan(&u.ID, &u.Name, &u.Status, &attrs, &createdAt, &updatedAt); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(attrs), &u.Attributes); err != nil {
+	var err error
+	if u.Attributes, err = decodeUserAttributes([]byte(attrs)); err != nil {
 		return nil, fmt.Errorf("user %q: attributes: %w", u.Name, err)
 	}
 	if u.Attributes == nil {
 		u.Attributes = map[string]string{}
 	}
-	var err error
 	if u.CreatedAt, err = parseTime(createdAt); err != nil {
 		return nil, fmt.Errorf("user %q: created_at: %w", u.Name, err)
 	}
