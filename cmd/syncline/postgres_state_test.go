@@ -44,6 +44,7 @@ func TestQuickstartOnPostgresState(t *testing.T) {
 	checkContains(t, "apply", cli("apply", planFile), "Apply complete! 7 added")
 	checkContains(t, "run", cli("run", "-state", location, "hr-import", dir), "Run 1 succeeded", "32 ok")
 	checkContains(t, "up", cli("up", "-state", location, dir), "definitions:  no changes (state serial 1)")
+	checkContains(t, "plan with impact", cli("plan", "-state", location, dir), "Identity impact (evaluated over 32 users", "No user or resource object would change")
 	checkContains(t, "show", cli("show", "-state", location, dir), "State:   postgres://", "password=xxxxx", "Serial:  1")
 	checkContains(t, "runs", cli("runs", "-state", location, dir), "hr-import", "succeeded")
 	if _, err := os.Stat(filepath.Join(dir, ".syncline", "state.db")); err == nil {

@@ -3,7 +3,6 @@ package ops
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -52,7 +51,7 @@ func AddImpact(ctx context.Context, p *planner.Plan, cfg *config.Config, locatio
 	}
 	if err := synchronization.Impact(ctx, st, cfg, b, synchronization.ImpactOptions{
 		MaxDuration: opts.MaxDuration, MaxObjects: opts.MaxObjects}); err != nil {
-		return fmt.Errorf("evaluating the impact on the repository of %s: %w", location, err)
+		return fmt.Errorf("evaluating the impact on the repository of %s: %w", state.ShowLocation(location), err)
 	}
 	b.UnmanagedResources(cfg, snap.ShadowCounts)
 	p.Impact = b.Impact(cfg)
@@ -84,7 +83,7 @@ func staleNote(snap *state.Snapshot, location string, base map[string]*state.Def
 	}
 	slices.Sort(differ)
 	return fmt.Sprintf("the state %s (serial %d) does not hold the base revision's definitions (%s: %s): it is behind or ahead of the base, so the impact counts from its repository as its own applied definitions left it",
-		location, snap.Serial, plural(len(differ), "differs", "differ"), strings.Join(differ, ", "))
+		state.ShowLocation(location), snap.Serial, plural(len(differ), "differs", "differ"), strings.Join(differ, ", "))
 }
 
 // sameSpec reports whether two specs are equal but for sensitive values.
@@ -108,8 +107,11 @@ func DiffImpact(ctx context.Context, res *DiffResult, location string, opts Impa
 		return nil
 	}
 	opts.Base = res.Prior
-	if _, err := os.Stat(location); err != nil {
-		return fmt.Errorf("-state %s: there is no state store there (%w); name the state file the base revision was applied to, or leave -state out", location, err)
+	switch ok, err := state.Exists(ctx, location); {
+	case err != nil:
+		return fmt.Errorf("-state %s: %w", state.ShowLocation(location), err)
+	case !ok:
+		return fmt.Errorf("-state %s: there is no state store there; name the state the base revision was applied to, or leave -state out", state.ShowLocation(location))
 	}
 	return AddImpact(ctx, res.Plan, res.Config, location, opts)
 }
