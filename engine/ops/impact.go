@@ -49,6 +49,15 @@ func AddImpact(ctx context.Context, p *planner.Plan, cfg *config.Config, locatio
 	if note := staleNote(snap, location, opts.Base); note != "" {
 		b.Note(note)
 	}
+	if opts.Base == nil {
+		note, err := behindNote(ctx, st, snap.Serial)
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			b.Note(note)
+		}
+	}
 	if err := synchronization.Impact(ctx, st, cfg, b, synchronization.ImpactOptions{
 		MaxDuration: opts.MaxDuration, MaxObjects: opts.MaxObjects}); err != nil {
 		return fmt.Errorf("evaluating the impact on the repository of %s: %w", state.ShowLocation(location), err)
@@ -84,6 +93,26 @@ func staleNote(snap *state.Snapshot, location string, base map[string]*state.Def
 	slices.Sort(differ)
 	return fmt.Sprintf("the state %s (serial %d) does not hold the base revision's definitions (%s: %s): it is behind or ahead of the base, so the impact counts from its repository as its own applied definitions left it",
 		state.ShowLocation(location), snap.Serial, plural(len(differ), "differs", "differ"), strings.Join(differ, ", "))
+}
+
+// behindNote says when the state's repository is behind its applied
+// definitions (syncline plan): the newest full run that ended was made at
+// an earlier serial, so what the later applies changed has not run yet, and
+// the impact counts it with this plan's changes.
+func behindNote(ctx context.Context, st *state.Store, serial int64) (string, error) {
+	// Preview and dry runs leave the repository as it was: the newest of
+	// the last runs that ended in full mode is the one that counts.
+	runs, err := st.RunList(ctx, state.RunFilter{State: []state.RunState{state.RunSucceeded, state.RunPartial, state.RunFailed}, Limit: 100})
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(runs, func(r state.Run) bool { return r.Mode == string(config.ModeFull) })
+	if i < 0 || runs[i].Serial >= serial {
+		return "", nil
+	}
+	r := runs[i]
+	return fmt.Sprintf("the state is at serial %d, but its newest run (run %d, task.%s) ran at serial %d: the repository is as the runs of serial %d left it, so the impact also counts what the definitions applied since would change on their next runs",
+		serial, r.ID, r.Task, r.Serial, r.Serial), nil
 }
 
 // sameSpec reports whether two specs are equal but for sensitive values.
