@@ -64,8 +64,7 @@ func checkGroupStorage(g *Group, b *hcl.Block, content *hcl.BodyContent) hcl.Dia
 }
 
 // checkAccountStorage refuses membership = "account" where it cannot be
-// kept: on a connector other than ldap (a sql account row has no
-// multi-valued column), and with an object_class on the entitlement
+// kept: on sql (an account row has no multi-valued column), and with an object_class on the entitlement
 // object type (there are no group entries of a class).
 func checkAccountStorage(r *Resource, ot *ObjectType) hcl.Diagnostics {
 	g := ot.Group
@@ -73,7 +72,7 @@ func checkAccountStorage(r *Resource, ot *ObjectType) hcl.Diagnostics {
 		return nil
 	}
 	var diags hcl.Diagnostics
-	if r.Connector != "" && r.Connector != "ldap" {
+	if r.Connector == "sql" { // other connectors keep no memberships at all: reported once, by checkEntitlements
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Membership on the account not available",
