@@ -340,7 +340,6 @@ func (d *decider) desiredGroups(rt *resourceType, a *config.Association, idx *gr
 			continue
 		}
 		if !idx.declared[lower] && !idx.class.OnAccount() { // on the account any name is a group
-
 			problems = append(problems, objErr(CategoryMapping, fmt.Errorf(
 				"%s: association %q: the group %q does not exist on the resource and is not declared; create it, or list it in the group block's declared = [...] of entitlement %q for Syncline to create it",
 				rt.address(), a.Name, n, a.Entitlement)))
