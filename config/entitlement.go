@@ -17,6 +17,14 @@ const KindEntitlement = "entitlement"
 
 // Group is an entitlement object type's group block.
 type Group struct {
+	// Membership is where a membership is stored: MembershipGroup (the
+	// default: a member value on the group) or MembershipAccount (the
+	// group's name in AccountAttribute of the account entry, as
+	// memberOf-style attributes; LDAP only).
+	Membership string
+	// AccountAttribute is, with MembershipAccount, the account entry's
+	// multi-valued attribute holding the names of its groups.
+	AccountAttribute string
 	// Container is where the groups are, and where declared ones are
 	// created (LDAP: a DN).
 	Container string
@@ -33,6 +41,12 @@ type Group struct {
 	Declared  []string
 	DeclRange hcl.Range
 }
+
+// Membership storages.
+const (
+	MembershipGroup   = "group"
+	MembershipAccount = "account"
+)
 
 // Member values.
 const (
@@ -64,7 +78,9 @@ type Association struct {
 
 var groupSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "container", Required: true},
+		{Name: "membership"},
+		{Name: "account_attribute"},
+		{Name: "container"},
 		{Name: "name_attribute"},
 		{Name: "member_attribute"},
 		{Name: "member_value"},
@@ -87,12 +103,20 @@ var placeAssociation = exprPlace{"association groups expression", []string{RootU
 var entitlementConnectors = []string{"ldap", "sql"}
 
 func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
-	g := &Group{NameAttribute: DefaultGroupNameAttribute, MemberAttribute: DefaultGroupMemberAttribute, DeclRange: b.DefRange}
+	g := &Group{Membership: MembershipGroup, NameAttribute: DefaultGroupNameAttribute, MemberAttribute: DefaultGroupMemberAttribute, DeclRange: b.DefRange}
 	content, diags := b.Body.Content(groupSchema)
+	var mDiags hcl.Diagnostics
+	if attr, ok := content.Attributes["membership"]; ok {
+		mDiags = d.enum(attr, []string{MembershipGroup, MembershipAccount}, &g.Membership)
+		diags = append(diags, mDiags...)
+	}
+	if !mDiags.HasErrors() { // an unknown storage: its settings are not checked against either
+		diags = append(diags, checkGroupStorage(g, b, content)...)
+	}
 	for _, f := range []struct {
 		name string
 		dst  *string
-	}{{"container", &g.Container}, {"name_attribute", &g.NameAttribute}, {"member_attribute", &g.MemberAttribute}} {
+	}{{"container", &g.Container}, {"name_attribute", &g.NameAttribute}, {"member_attribute", &g.MemberAttribute}, {"account_attribute", &g.AccountAttribute}} {
 		attr, ok := content.Attributes[f.name]
 		if !ok {
 			continue
@@ -202,7 +226,10 @@ func checkEntitlements(r *Resource) hcl.Diagnostics {
 				Subject:  rng.Ptr(),
 			})
 		}
-		if g := ot.Group; g != nil {
+		if g := ot.Group; g != nil && ot.Kind == KindEntitlement {
+			diags = append(diags, checkAccountStorage(r, ot)...)
+		}
+		if g := ot.Group; g != nil && g.Membership != MembershipAccount {
 			diags = append(diags, checkMemberValue(r, g)...)
 		}
 		for _, a := range ot.Associations {

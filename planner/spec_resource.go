@@ -66,7 +66,12 @@ func mappingsSpec(w specWriter, mappings []*config.Mapping) {
 // associations, only when the object type has them: a state applied
 // before they existed sees no change.
 func entitlementSpec(w specWriter, ot *config.ObjectType) {
-	if g := ot.Group; g != nil {
+	if g := ot.Group; g != nil && g.Membership == config.MembershipAccount {
+		// Written only with membership = "account", which has none of the
+		// group entries' settings: a state applied before it sees no change.
+		w.str("group.membership", g.Membership)
+		w.str("group.account_attribute", g.AccountAttribute)
+	} else if g != nil {
 		w.str("group.container", g.Container)
 		w.str("group.name_attribute", g.NameAttribute)
 		w.str("group.member_attribute", g.MemberAttribute)

@@ -45,7 +45,20 @@ type GroupClass struct {
 	// MemberIsIdentifier records a member by its account's identifier
 	// (posixGroup's memberUid) rather than by MemberValue (a DN).
 	MemberIsIdentifier bool
+	// AccountAttribute, when not "", stores memberships on the account
+	// instead of the group (memberOf-style): the account entry's
+	// multi-valued attribute holding the names of the groups it is in,
+	// one value each. Groups then reads the accounts that have it, and
+	// ChangeMembers adds or deletes one value of it on the entry whose
+	// member value (MemberValue: its DN) is the change's Member. There
+	// are no group entries: any name is a group, nothing is created, and
+	// ObjectClass, Container, NameAttribute and MemberAttribute are
+	// unused.
+	AccountAttribute string
 }
+
+// OnAccount reports whether g's memberships are stored on the account.
+func (g GroupClass) OnAccount() bool { return g.AccountAttribute != "" }
 
 // Group is one group with its name and member keys.
 type Group struct {

@@ -78,6 +78,9 @@ type memberships struct {
 // groupClass is where the groups of the entitlement object type et are.
 func groupClass(et *config.ObjectType) connector.GroupClass {
 	g := et.Group
+	if g.Membership == config.MembershipAccount {
+		return connector.GroupClass{AccountAttribute: g.AccountAttribute}
+	}
 	class := et.ObjectClass
 	if class == "" {
 		class = "groupOfNames"
@@ -246,7 +249,15 @@ func (d *decider) associate(rt *resourceType, u, before *state.User, linked *sta
 		if before != nil && a.Tolerant {
 			given, _, _ = d.desiredGroups(rt, a, idx, before, nil) // its errors were the last decision's
 		}
-		ch, tol := membershipDiff(a, idx, desired, given, idx.of(mem.MemberKey(oldV)), oldV, newV, removeAll)
+		actual := idx.of(mem.MemberKey(oldV))
+		if idx.class.OnAccount() && oldV != newV {
+			// The values live on the entry, which the rename moves: the
+			// renamed entry has them, and only the difference is changed,
+			// on the new DN.
+			idx.move(mem.MemberKey(oldV), mem.MemberKey(newV))
+			oldV = newV
+		}
+		ch, tol := membershipDiff(a, idx, desired, given, actual, oldV, newV, removeAll)
 		idx.record(mem.MemberKey, ch)
 		changes, tolerated = append(changes, ch...), append(tolerated, tol...)
 	}
@@ -307,7 +318,8 @@ func accountIdentifiers(linked *state.Shadow, op *accountOp) (cur, next string) 
 
 // desiredGroups evaluates a's groups for u: lower-case name → name. A
 // group that is neither on the resource nor declared is left out and
-// reported among problems.
+// reported among problems — unless memberships are stored on the
+// account, where a group is only a name.
 func (d *decider) desiredGroups(rt *resourceType, a *config.Association, idx *groupIndex, u *state.User, problems []error) (map[string]string, []error, error) {
 	v, diags := config.Evaluate(a.Groups, d.userEval(u).ctx(rt))
 	if diags.HasErrors() {
@@ -327,7 +339,7 @@ func (d *decider) desiredGroups(rt *resourceType, a *config.Association, idx *gr
 			out[lower] = existing
 			continue
 		}
-		if !idx.declared[lower] {
+		if !idx.declared[lower] && !idx.class.OnAccount() { // on the account any name is a group
 			problems = append(problems, objErr(CategoryMapping, fmt.Errorf(
 				"%s: association %q: the group %q does not exist on the resource and is not declared; create it, or list it in the group block's declared = [...] of entitlement %q for Syncline to create it",
 				rt.address(), a.Name, n, a.Entitlement)))

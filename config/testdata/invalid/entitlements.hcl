@@ -123,3 +123,72 @@ resource "dir2" {
     }
   }
 }
+
+resource "dir3" {
+  connector = "ldap"
+  connection {
+    url     = "ldap://127.0.0.1:1"
+    base_dn = "dc=example,dc=org"
+  }
+  object_type "entitlement" {
+    intent = "onaccount"
+    group {
+      membership        = "account"
+      account_attribute = "businessCategory"
+    }
+  }
+  object_type "entitlement" {
+    intent = "noattr"
+    group { # ERROR: Missing required argument
+      membership = "account"
+    }
+  }
+  object_type "entitlement" {
+    intent = "both"
+    group {
+      membership        = "account"
+      account_attribute = "businessCategory"
+      container         = "ou=groups,dc=example,dc=org" # ERROR: Setting of another membership storage
+      member_attribute  = "member" # ERROR: Setting of another membership storage
+      declared          = ["a"] # ERROR: Setting of another membership storage
+    }
+  }
+  object_type "entitlement" {
+    intent       = "classed"
+    object_class = "groupOfNames"
+    group { # ERROR: Setting of another membership storage
+      membership        = "account"
+      account_attribute = "businessCategory"
+    }
+  }
+  object_type "entitlement" {
+    intent = "ongroup"
+    group {
+      container         = "ou=groups,dc=example,dc=org"
+      account_attribute = "businessCategory" # ERROR: Setting of another membership storage
+    }
+  }
+  object_type "entitlement" {
+    intent = "where"
+    group {
+      membership        = "elsewhere" # ERROR: Invalid value
+      account_attribute = "businessCategory"
+    }
+  }
+}
+
+resource "db2" {
+  connector = "sql"
+  connection {
+    driver = "sqlite"
+    dsn    = "app.db"
+    table  = "accounts"
+    key    = "login"
+  }
+  object_type "entitlement" {
+    group { # ERROR: Membership on the account not available
+      membership        = "account"
+      account_attribute = "groups"
+    }
+  }
+}

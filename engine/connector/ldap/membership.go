@@ -18,6 +18,9 @@ var _ connector.Memberships = (*Connector)(nil)
 // (MemberKey). A group's whole member list comes in one entry: a group
 // of 10,000 members is 10,000 values of one search result.
 func (c *Connector) Groups(ctx context.Context, g connector.GroupClass) iter.Seq2[connector.Group, error] {
+	if g.OnAccount() {
+		return c.accountGroups(ctx, g)
+	}
 	return func(yield func(connector.Group, error) bool) {
 		filter := "(objectClass=" + goldap.EscapeFilter(g.ObjectClass) + ")"
 		req := goldap.NewSearchRequest(g.Container, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false,
@@ -117,7 +120,9 @@ func groupDN(g connector.GroupClass, name string) string {
 // result codes otherwise). A missing group is created with its first
 // member when the change allows it: groupOfNames must have one. The
 // changes are pipelined on the connection, batchWindow at a time, those
-// on one group in their order.
+// on one group in their order. Memberships stored on the account modify
+// the account entry instead (changeAccountMember), those on one account
+// in their order.
 func (c *Connector) ChangeMembers(ctx context.Context, g connector.GroupClass, changes []connector.MemberChange) []error {
 	errs := make([]error, len(changes))
 	last := map[string]chan struct{}{} // a group's name → its latest change's done
@@ -125,6 +130,9 @@ func (c *Connector) ChangeMembers(ctx context.Context, g connector.GroupClass, c
 	var wg sync.WaitGroup
 	for i, ch := range changes {
 		key := strings.ToLower(ch.Group)
+		if g.OnAccount() {
+			key = c.MemberKey(ch.Member) // the entry changed is the account's
+		}
 		prev, done := last[key], make(chan struct{})
 		last[key] = done
 		slots <- struct{}{}
@@ -146,6 +154,9 @@ func (c *Connector) ChangeMembers(ctx context.Context, g connector.GroupClass, c
 }
 
 func (c *Connector) changeMember(ctx context.Context, g connector.GroupClass, ch connector.MemberChange) error {
+	if g.OnAccount() {
+		return c.changeAccountMember(ctx, g, ch)
+	}
 	dn := groupDN(g, ch.Group)
 	var controls []goldap.Control
 	if c.permissive {
