@@ -43,7 +43,7 @@ func (r *RepositoryTx) FindUsersByValues(attribute string, values []string) (fou
 	for _, v := range values {
 		args = append(args, v)
 	}
-	query = strings.Replace(query, "%s", strings.TrimSuffix(strings.Repeat("?,", len(values)), ","), 1)
+	query = strings.Replace(query, "%s", placeholders(len(values)), 1)
 	st, err := r.preparedText(query)
 	if err != nil {
 		return nil, false, r.fail(err)

@@ -105,18 +105,11 @@ func (r *RepositoryTx) Prefetch(resource, kind, intent string, keys []string) er
 // prefetchQuery runs query with its "%s" replaced by as many placeholders
 // as args has values after the first fixed ones.
 func (r *RepositoryTx) prefetchQuery(query string, fixed int, args []any, each func(*sql.Rows) error) error {
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(args)-fixed), ",")
-	rows, err := r.tx.QueryContext(r.stmtCtx, strings.Replace(query, "%s", marks, 1), args...)
+	st, err := r.preparedText(strings.Replace(query, "%s", placeholders(len(args)-fixed), 1))
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(r.stmtCtx, st, each, args...)
 }
 
 // shadowByKey answers ShadowByKey from the prefetched shadows: a copy,
