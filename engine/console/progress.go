@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/syncline/syncline/internal/views"
 	"github.com/syncline/syncline/state"
 )
 
@@ -87,38 +88,15 @@ func progressOf(run *state.Run, now time.Time) *Progress {
 
 // words says p as the CLI's progress lines do.
 func (p *Progress) words() string {
-	s := fmt.Sprintf("%d %s so far", p.Done, plural(p.Done, "object"))
+	s := fmt.Sprintf("%d %s so far", p.Done, views.Plural("object", int(p.Done)))
 	if p.Total > 0 {
-		s = fmt.Sprintf("%d of %d %s (%.0f%%)", p.Done, p.Total, plural(p.Total, "object"), math.Floor(p.Percent))
+		s = fmt.Sprintf("%d of %d %s (%.0f%%)", p.Done, p.Total, views.Plural("object", int(p.Total)), math.Floor(p.Percent))
 	}
 	if p.RatePerSecond > 0 {
-		if p.RatePerSecond < 10 {
-			s += fmt.Sprintf(", %.1f/s", p.RatePerSecond)
-		} else {
-			s += fmt.Sprintf(", %.0f/s", p.RatePerSecond)
-		}
+		s += ", " + views.FormatRate(p.RatePerSecond)
 	}
 	if p.ETASeconds != nil {
-		s += ", about " + formatLeft(time.Duration(*p.ETASeconds)*time.Second) + " left"
+		s += ", about " + views.FormatLeft(time.Duration(*p.ETASeconds)*time.Second) + " left"
 	}
 	return s
-}
-
-func plural(n int64, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
-}
-
-// formatLeft is a time left as a person reads it: "28s", "4m10s", "2h05m".
-func formatLeft(d time.Duration) string {
-	switch d = d.Round(time.Second); {
-	case d >= time.Hour:
-		d = d.Round(time.Minute)
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%ds", int(d.Seconds()))
 }

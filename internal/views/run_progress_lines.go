@@ -51,23 +51,25 @@ func progressWords(m measure, elapsed time.Duration) string {
 		return s
 	}
 	rate := float64(m.done) / elapsed.Seconds()
-	s += ", " + formatRate(rate)
+	s += ", " + FormatRate(rate)
 	if m.total >= 0 {
-		s += ", about " + formatLeft(time.Duration(float64(m.total-m.done)/rate*float64(time.Second))) + " left"
+		s += ", about " + FormatLeft(time.Duration(float64(m.total-m.done)/rate*float64(time.Second))) + " left"
 	}
 	return s
 }
 
-// formatRate is "5200/s", or "0.4/s" below ten a second.
-func formatRate(perSecond float64) string {
+// FormatRate is "5200/s", or "0.4/s" below ten a second: a rate as the
+// progress lines (and the console's run page) say it.
+func FormatRate(perSecond float64) string {
 	if perSecond < 10 {
 		return fmt.Sprintf("%.1f/s", perSecond)
 	}
 	return fmt.Sprintf("%.0f/s", perSecond)
 }
 
-// formatLeft is a time left as a person reads it: "28s", "4m10s", "2h05m".
-func formatLeft(d time.Duration) string {
+// FormatLeft is a time left as a person reads it: "28s", "4m10s",
+// "2h05m".
+func FormatLeft(d time.Duration) string {
 	switch d = d.Round(time.Second); {
 	case d >= time.Hour:
 		d = d.Round(time.Minute)

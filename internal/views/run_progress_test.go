@@ -182,8 +182,8 @@ func TestFormatLeft(t *testing.T) {
 		4*time.Minute + 10*time.Second:               "4m10s",
 		2*time.Hour + 5*time.Minute + 40*time.Second: "2h06m",
 	} {
-		if got := formatLeft(d); got != want {
-			t.Errorf("formatLeft(%v) = %q, want %q", d, got, want)
+		if got := FormatLeft(d); got != want {
+			t.Errorf("FormatLeft(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
