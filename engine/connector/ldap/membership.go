@@ -153,27 +153,39 @@ func (c *Connector) ChangeMembers(ctx context.Context, g connector.GroupClass, c
 	return errs
 }
 
-func (c *Connector) changeMember(ctx context.Context, g connector.GroupClass, ch connector.MemberChange) error {
-	if g.OnAccount() {
-		return c.changeAccountMember(ctx, g, ch)
-	}
-	dn := groupDN(g, ch.Group)
+// modifyOneValue adds (or with remove, deletes) one value of attr on the
+// entry dn: one small modify, never a replace. Adding a value already
+// there, deleting one not there and deleting from an entry that is gone
+// succeed; any other failure is returned as the server gave it.
+func (c *Connector) modifyOneValue(ctx context.Context, dn, attr, value string, remove bool) error {
 	var controls []goldap.Control
 	if c.permissive {
 		controls = append(controls, goldap.NewControlString(controlPermissiveModify, false, ""))
 	}
 	req := goldap.NewModifyRequest(dn, controls)
-	if ch.Remove {
-		req.Delete(g.MemberAttribute, []string{ch.Member})
+	if remove {
+		req.Delete(attr, []string{value})
 	} else {
-		req.Add(g.MemberAttribute, []string{ch.Member})
+		req.Add(attr, []string{value})
 	}
 	err := c.do(ctx, "member", dn, func(conn *goldap.Conn) error { return conn.Modify(req) })
 	switch {
-	case err == nil,
-		goldap.IsErrorWithCode(err, goldap.LDAPResultAttributeOrValueExists) && !ch.Remove,
-		goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchAttribute) && ch.Remove,
-		goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject) && ch.Remove:
+	case goldap.IsErrorWithCode(err, goldap.LDAPResultAttributeOrValueExists) && !remove,
+		goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchAttribute) && remove,
+		goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject) && remove:
+		return nil
+	}
+	return err
+}
+
+func (c *Connector) changeMember(ctx context.Context, g connector.GroupClass, ch connector.MemberChange) error {
+	if g.OnAccount() {
+		return c.changeAccountMember(ctx, g, ch)
+	}
+	dn := groupDN(g, ch.Group)
+	err := c.modifyOneValue(ctx, dn, g.MemberAttribute, ch.Member, ch.Remove)
+	switch {
+	case err == nil:
 		return nil
 	case goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject) && ch.Create:
 		add := goldap.NewAddRequest(dn, nil)

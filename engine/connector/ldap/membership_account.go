@@ -74,22 +74,9 @@ func (c *Connector) accountGroups(ctx context.Context, g connector.GroupClass) i
 // gone. An entry missing when a value is added is ErrNotFound.
 func (c *Connector) changeAccountMember(ctx context.Context, g connector.GroupClass, ch connector.MemberChange) error {
 	dn := ch.Member
-	var controls []goldap.Control
-	if c.permissive {
-		controls = append(controls, goldap.NewControlString(controlPermissiveModify, false, ""))
-	}
-	req := goldap.NewModifyRequest(dn, controls)
-	if ch.Remove {
-		req.Delete(g.AccountAttribute, []string{ch.Group})
-	} else {
-		req.Add(g.AccountAttribute, []string{ch.Group})
-	}
-	err := c.do(ctx, "member", dn, func(conn *goldap.Conn) error { return conn.Modify(req) })
+	err := c.modifyOneValue(ctx, dn, g.AccountAttribute, ch.Group, ch.Remove)
 	switch {
-	case err == nil,
-		goldap.IsErrorWithCode(err, goldap.LDAPResultAttributeOrValueExists) && !ch.Remove,
-		goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchAttribute) && ch.Remove,
-		goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject) && ch.Remove:
+	case err == nil:
 		return nil
 	case goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject):
 		return c.errs.Object(connector.ErrNotFound, "member", dn, err, "")
