@@ -25,7 +25,6 @@ type Server struct {
 	catalog  atomic.Pointer[catalog.Catalog]
 	sched    *scheduler.Scheduler
 	notifier *notify.Dispatcher // delivers the notifications runs queue
-	finishMu sync.Mutex         // shared by the runners: see runner.Runner.FinishLock
 	reloadMu sync.Mutex         // one reload at a time
 	signals  serverSignals
 	lastTick atomic.Int64 // when the scheduler last ticked, Unix nanoseconds; see Ready

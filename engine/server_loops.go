@@ -97,8 +97,7 @@ func (s *Server) execute(ctx context.Context, run *state.Run, worker string) {
 		s.cfg.Observer.RunStarted(run, delay)
 	}
 	r := &runner.Runner{Store: s.cfg.Store, Catalog: s.catalog.Load(), Worker: worker, Clock: s.cfg.Clock,
-		HeartbeatInterval: s.cfg.HeartbeatInterval, Activities: s.cfg.Activities, Logger: s.cfg.Logger,
-		FinishLock: &s.finishMu}
+		HeartbeatInterval: s.cfg.HeartbeatInterval, Activities: s.cfg.Activities, Logger: s.cfg.Logger}
 	done, err := r.Execute(ctx, run, nil)
 	if err != nil {
 		log.Error("recording the run failed", "error", err)

@@ -21,6 +21,14 @@ func (s *Store) RunGet(ctx context.Context, id int64) (*Run, error) {
 
 // RunList lists the runs f selects, newest (highest ID) first.
 func (s *Store) RunList(ctx context.Context, f RunFilter) ([]Run, error) {
+	runs, err := listRuns(ctx, s.db, f)
+	if err != nil {
+		return nil, s.fail("runs", err, "")
+	}
+	return runs, nil
+}
+
+func listRuns(ctx context.Context, q queryer, f RunFilter) ([]Run, error) {
 	var (
 		where []string
 		args  []any
@@ -42,11 +50,7 @@ func (s *Store) RunList(ctx context.Context, f RunFilter) ([]Run, error) {
 	if limit <= 0 {
 		limit = noLimit
 	}
-	runs, err := queryRuns(ctx, s.db, query+" ORDER BY id DESC LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, s.fail("runs", err, "")
-	}
-	return runs, nil
+	return queryRuns(ctx, q, query+" ORDER BY id DESC LIMIT ?", append(args, limit)...)
 }
 
 // RunLatestByTask returns, for every task that has one, its newest (highest ID)
@@ -70,23 +74,31 @@ func (s *Store) RunLatestByTask(ctx context.Context) (map[string]Run, error) {
 
 // RunListActive returns task's queued and running runs, oldest first.
 func (s *Store) RunListActive(ctx context.Context, task string) ([]Run, error) {
-	runs, err := queryRuns(ctx, s.db, `SELECT `+runColumns+` FROM runs
-WHERE task = ? AND state IN ('queued', 'running') ORDER BY id`, task)
+	runs, err := listActiveRuns(ctx, s.db, task)
 	if err != nil {
 		return nil, s.fail("runs", err, "")
 	}
 	return runs, nil
 }
 
+func listActiveRuns(ctx context.Context, q queryer, task string) ([]Run, error) {
+	return queryRuns(ctx, q, `SELECT `+runColumns+` FROM runs
+WHERE task = ? AND state IN ('queued', 'running') ORDER BY id`, task)
+}
+
 // RunLastSucceeded returns task's newest (highest ID) succeeded run, or nil
 // when it has none.
 func (s *Store) RunLastSucceeded(ctx context.Context, task string) (*Run, error) {
-	r, err := queryRun(ctx, s.db, `SELECT `+runColumns+` FROM runs
-WHERE task = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`, task)
+	r, err := lastSucceededRun(ctx, s.db, task)
 	if err != nil {
 		return nil, s.fail("runs", err, "")
 	}
 	return r, nil
+}
+
+func lastSucceededRun(ctx context.Context, q queryer, task string) (*Run, error) {
+	return queryRun(ctx, q, `SELECT `+runColumns+` FROM runs
+WHERE task = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`, task)
 }
 
 // RunNextDue returns when the earliest queued run scheduled after now
@@ -103,4 +115,41 @@ WHERE state = 'queued' AND scheduled_at > ?`, formatTime(now)).Scan(&next)
 		}
 	}
 	return time.Time{}, s.fail("runs", err, "")
+}
+
+// RunReads are the reads of runs and task runtime a finishing run's
+// follow-ups are decided from. The Store implements them, each read on
+// its own; RunFinishDeciding passes ones that read inside the finish's
+// write transaction, so a decision and the runs it stores are one step
+// for every process sharing the state.
+type RunReads interface {
+	TaskRuntime(ctx context.Context, task string) (*TaskRuntime, error)
+	RunList(ctx context.Context, f RunFilter) ([]Run, error)
+	RunListActive(ctx context.Context, task string) ([]Run, error)
+	RunLastSucceeded(ctx context.Context, task string) (*Run, error)
+}
+
+var (
+	_ RunReads = (*Store)(nil)
+	_ RunReads = txReads{}
+)
+
+// txReads are RunReads inside a write transaction: they see its own
+// writes, and no other writer's until it ends.
+type txReads struct{ w *writeTx }
+
+func (r txReads) TaskRuntime(ctx context.Context, task string) (*TaskRuntime, error) {
+	return readTaskRuntime(ctx, r.w.tx, task)
+}
+
+func (r txReads) RunList(ctx context.Context, f RunFilter) ([]Run, error) {
+	return listRuns(ctx, r.w.tx, f)
+}
+
+func (r txReads) RunListActive(ctx context.Context, task string) ([]Run, error) {
+	return listActiveRuns(ctx, r.w.tx, task)
+}
+
+func (r txReads) RunLastSucceeded(ctx context.Context, task string) (*Run, error) {
+	return lastSucceededRun(ctx, r.w.tx, task)
 }

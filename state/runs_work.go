@@ -64,11 +64,39 @@ WHERE id = ? AND state = 'running' AND claimed_by = ?`, acts, checkpoint != nil,
 // queued follow-up whose task was removed meanwhile is stored cancelled.
 func (s *Store) RunFinish(ctx context.Context, id int64, worker string, final RunState, errMsg string,
 	activities []ActivityResult, finishedAt time.Time, followUps []Run) error {
+	return s.RunFinishDeciding(ctx, id, worker, final, errMsg, activities, finishedAt, followUps, nil)
+}
+
+// DecideFollowUps decides, from reads that see the state as the finish
+// leaves it, more follow-up runs of the finished run: RunFinishDeciding
+// calls it inside the finish's write transaction.
+type DecideFollowUps func(ctx context.Context, reads RunReads, finished *Run) ([]Run, error)
+
+// RunFinishDeciding is RunFinish that also stores the runs decide returns,
+// deciding them in the same write transaction, after the run is recorded
+// finished. Write transactions take turns (SQLite's BEGIN IMMEDIATE, the
+// schema's advisory lock on PostgreSQL), so two runs finishing at once —
+// in one process or on two hosts — decide one after the other, each
+// seeing the other's finish and follow-ups: two prerequisites of an after
+// finishing together trigger their dependent once. decide may be nil and
+// must not use the store itself (its write would wait for this one). An
+// error from decide fails the finish, which then changes nothing.
+func (s *Store) RunFinishDeciding(ctx context.Context, id int64, worker string, final RunState, errMsg string,
+	activities []ActivityResult, finishedAt time.Time, followUps []Run, decide DecideFollowUps) error {
 	err := s.writeTx(ctx, func(w *writeTx) error {
-		if err := w.finish(id, worker, final, errMsg, activities, finishedAt); err != nil {
+		finished, err := w.finish(id, worker, final, errMsg, activities, finishedAt)
+		if err != nil {
 			return err
 		}
-		for _, r := range followUps {
+		runs := followUps
+		if decide != nil {
+			more, err := decide(ctx, txReads{w}, finished)
+			if err != nil {
+				return err
+			}
+			runs = append(runs[:len(runs):len(runs)], more...)
+		}
+		for _, r := range runs {
 			if _, err := w.insertFollowUp(r); err != nil {
 				return err
 			}
@@ -81,25 +109,26 @@ func (s *Store) RunFinish(ctx context.Context, id int64, worker string, final Ru
 	return nil
 }
 
+// finish records run id's end and returns the run as stored.
 func (w *writeTx) finish(id int64, worker string, final RunState, errMsg string,
-	activities []ActivityResult, finishedAt time.Time) error {
+	activities []ActivityResult, finishedAt time.Time) (*Run, error) {
 	if !knownRunState(final) || !final.Final() {
-		return invalidRun("run %d cannot finish as %q: that is not a final state", id, final)
+		return nil, invalidRun("run %d cannot finish as %q: that is not a final state", id, final)
 	}
 	acts, err := activitiesArg(activities)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	runs, err := w.queryRuns(`UPDATE runs SET state = ?, error = ?, finished_at = ?, activities = coalesce(?, activities)
 WHERE id = ? AND state = 'running' AND claimed_by = ?
 RETURNING `+runColumns, final, errMsg, formatTime(w.nowOr(finishedAt)), acts, id, worker)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(runs) == 0 {
-		return w.notHeld(id, worker)
+		return nil, w.notHeld(id, worker)
 	}
-	return w.notifyOutcomes(runs)
+	return &runs[0], w.notifyOutcomes(runs)
 }
 
 // activitiesArg is the activities column for a report: NULL (keep the

@@ -10,25 +10,43 @@ import (
 	"github.com/syncline/syncline/state"
 )
 
-// followUps are the runs a finished run leads to, stored with its finish:
-// a retry of a failed run, and the runs of tasks whose after it completes.
-// replaced are active runs to cancel once they are stored (concurrency
-// "replace" of a task triggered by after).
-func (r *Runner) followUps(ctx context.Context, done *state.Run, task *config.Task) (runs []state.Run, replaced []int64, err error) {
-	if task == nil {
-		return nil, nil, nil
+// retryFollowUps are the runs a finished run leads to that need nothing
+// read from the store: the retry of a failed run, when its task's retry
+// block allows another.
+func retryFollowUps(done *state.Run, task *config.Task, now time.Time) []state.Run {
+	if task == nil || done.State != state.RunFailed {
+		return nil
 	}
-	now := r.Clock.Now()
-	switch done.State {
-	case state.RunFailed:
-		if retry, ok := retryRun(done, task, now); ok {
-			runs = append(runs, retry)
-		}
-	case state.RunSucceeded:
-		return r.afterRuns(ctx, done, task, now)
+	if retry, ok := retryRun(done, task, now); ok {
+		return []state.Run{retry}
 	}
-	return runs, nil, nil
+	return nil
 }
+
+// afterDecision is what finish hands the store to decide, inside the
+// finish's write transaction, the runs of the tasks whose after done
+// completes; replaced receives the active runs those replace, to cancel
+// once they are stored (concurrency "replace"). Nil when done can
+// trigger nothing. Its errors are afterErrors.
+func (r *Runner) afterDecision(done *state.Run, task *config.Task, now time.Time, replaced *[]int64) state.DecideFollowUps {
+	if task == nil || done.State != state.RunSucceeded || len(r.Catalog.Dependents(done.Task)) == 0 {
+		return nil
+	}
+	return func(ctx context.Context, reads state.RunReads, _ *state.Run) ([]state.Run, error) {
+		runs, ids, err := r.afterRuns(ctx, reads, done, task, now)
+		if err != nil {
+			return nil, &afterError{err}
+		}
+		*replaced = ids
+		return runs, nil
+	}
+}
+
+// afterError is a failure to decide a finished run's after triggers.
+type afterError struct{ err error }
+
+func (e *afterError) Error() string { return "deciding the runs triggered by after: " + e.err.Error() }
+func (e *afterError) Unwrap() error { return e.err }
 
 // retryRun is the retry of a failed run, when the task's retry block
 // allows another: attempts counts the retries after the first run, so

@@ -16,11 +16,13 @@ import (
 const afterScanLimit = 500
 
 // afterRuns are the runs of the tasks whose after lists the task of done,
-// a run that just succeeded. A task T is triggered once every task in its
+// a run that just succeeded, decided from reads — those of the finish's
+// own write transaction (see finish), so that two prerequisites finishing
+// at once, in one process or on two nodes, trigger their dependent once. A task T is triggered once every task in its
 // after has a succeeded run newer than T's last run triggered by after. A
 // run whose mode was overridden (syncline run -mode preview) triggers
 // nothing.
-func (r *Runner) afterRuns(ctx context.Context, done *state.Run, task *config.Task, now time.Time) ([]state.Run, []int64, error) {
+func (r *Runner) afterRuns(ctx context.Context, reads state.RunReads, done *state.Run, task *config.Task, now time.Time) ([]state.Run, []int64, error) {
 	if config.Mode(done.Mode) != task.Mode {
 		return nil, nil, nil
 	}
@@ -30,7 +32,7 @@ func (r *Runner) afterRuns(ctx context.Context, done *state.Run, task *config.Ta
 		errs     []error
 	)
 	for _, t := range r.Catalog.Dependents(done.Task) {
-		run, cancel, ok, err := r.afterRun(ctx, done, t, now)
+		run, cancel, ok, err := r.afterRun(ctx, reads, done, t, now)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
 			continue
@@ -46,15 +48,15 @@ func (r *Runner) afterRuns(ctx context.Context, done *state.Run, task *config.Ta
 // afterRun decides whether done completes t's after, and if so the run
 // to store: queued, or skipped when t cannot start (suspended, changed
 // since apply, concurrency "forbid" with a run still going).
-func (r *Runner) afterRun(ctx context.Context, done *state.Run, t *config.Task, now time.Time) (state.Run, []int64, bool, error) {
+func (r *Runner) afterRun(ctx context.Context, reads state.RunReads, done *state.Run, t *config.Task, now time.Time) (state.Run, []int64, bool, error) {
 	if !t.Enabled {
 		return state.Run{}, nil, false, nil
 	}
-	rt, err := r.Store.TaskRuntime(ctx, t.Name)
+	rt, err := reads.TaskRuntime(ctx, t.Name)
 	if err != nil || rt.State == state.TaskClosed {
 		return state.Run{}, nil, false, err
 	}
-	ready, err := r.afterReady(ctx, done, t)
+	ready, err := afterReady(ctx, reads, done, t)
 	if err != nil || !ready {
 		return state.Run{}, nil, false, err
 	}
@@ -65,7 +67,7 @@ func (r *Runner) afterRun(ctx context.Context, done *state.Run, t *config.Task, 
 	if rt.State == state.TaskSuspended {
 		return skip(run, "not started: the task is suspended"+suspendedBy(rt)), nil, true, nil
 	}
-	active, err := r.Store.RunListActive(ctx, t.Name)
+	active, err := reads.RunListActive(ctx, t.Name)
 	if err != nil || len(active) == 0 {
 		return run, nil, err == nil, err
 	}
@@ -85,8 +87,8 @@ func (r *Runner) afterRun(ctx context.Context, done *state.Run, t *config.Task, 
 
 // afterReady reports whether every task in t's after, other than done's,
 // has a succeeded run newer than t's last run triggered by after.
-func (r *Runner) afterReady(ctx context.Context, done *state.Run, t *config.Task) (bool, error) {
-	since, err := r.lastAfterTrigger(ctx, t.Name)
+func afterReady(ctx context.Context, reads state.RunReads, done *state.Run, t *config.Task) (bool, error) {
+	since, err := lastAfterTrigger(ctx, reads, t.Name)
 	if err != nil {
 		return false, err
 	}
@@ -94,7 +96,7 @@ func (r *Runner) afterReady(ctx context.Context, done *state.Run, t *config.Task
 		if ref.Name == done.Task {
 			continue
 		}
-		last, err := r.Store.RunLastSucceeded(ctx, ref.Name)
+		last, err := reads.RunLastSucceeded(ctx, ref.Name)
 		if err != nil {
 			return false, err
 		}
@@ -109,8 +111,8 @@ func (r *Runner) afterReady(ctx context.Context, done *state.Run, t *config.Task
 // created; zero when it has none. Only the newest afterScanLimit runs are
 // searched: when none of them was triggered by after, the oldest of them
 // stands in, so upstream successes older than that are not counted.
-func (r *Runner) lastAfterTrigger(ctx context.Context, task string) (time.Time, error) {
-	runs, err := r.Store.RunList(ctx, state.RunFilter{Task: task, Limit: afterScanLimit})
+func lastAfterTrigger(ctx context.Context, reads state.RunReads, task string) (time.Time, error) {
+	runs, err := reads.RunList(ctx, state.RunFilter{Task: task, Limit: afterScanLimit})
 	if err != nil {
 		return time.Time{}, err
 	}

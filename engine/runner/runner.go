@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/syncline/syncline/config"
@@ -51,11 +50,6 @@ type Runner struct {
 	HeartbeatInterval time.Duration     // default DefaultHeartbeatInterval
 	Activities        activity.Registry // default DefaultActivities(); missing types take the defaults
 	Logger            *slog.Logger      // default discards
-
-	// FinishLock serializes deciding after-triggers with storing them, so
-	// two runs finishing at once in this process do not both trigger the
-	// same task: the runners of one process share one. Nil: a private one.
-	FinishLock *sync.Mutex
 }
 
 func (r *Runner) withDefaults() *Runner {
@@ -69,9 +63,6 @@ func (r *Runner) withDefaults() *Runner {
 	c.Activities = withDefaultActivities(c.Activities)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if c.FinishLock == nil {
-		c.FinishLock = &sync.Mutex{}
 	}
 	return &c
 }
@@ -155,23 +146,28 @@ func (ex *execution) outcome(cause error) (state.RunState, string) {
 	return state.RunSucceeded, ""
 }
 
-// finish records the run's end with its follow-ups, adding the retry and
-// after runs its final state calls for.
+// finish records the run's end with its follow-ups: those given, the
+// retry its final state calls for, and the runs of the tasks whose after
+// it completes — decided inside the finish's write transaction, so runs
+// finishing at once on any node of the state decide one after the other.
+// Should that decision fail, the run is still recorded, without them.
 func (ex *execution) finish(final state.RunState, msg string, followUps []state.Run) (*state.Run, error) {
 	r := ex.r
-	r.FinishLock.Lock()
-	defer r.FinishLock.Unlock()
 	now := r.Clock.Now()
 	ex.mu.Lock()
 	ex.run.State, ex.run.Error, ex.run.FinishedAt = final, msg, now
 	ex.mu.Unlock()
 	done := ex.snapshot()
-	more, replaced, err := r.followUps(ex.ctx, done, ex.task)
-	if err != nil {
-		r.Logger.Warn("deciding follow-up runs failed", "run", done.ID, "task", done.Task, "error", err)
+	followUps = append(followUps, retryFollowUps(done, ex.task, now)...)
+	var replaced []int64
+	decide := r.afterDecision(done, ex.task, now, &replaced)
+	err := r.Store.RunFinishDeciding(ex.ctx, done.ID, r.Worker, final, msg, done.Activities, now, followUps, decide)
+	var after *afterError
+	if errors.As(err, &after) {
+		r.Logger.Warn("deciding follow-up runs failed", "run", done.ID, "task", done.Task, "error", after.err)
+		replaced = nil
+		err = r.Store.RunFinish(ex.ctx, done.ID, r.Worker, final, msg, done.Activities, now, followUps)
 	}
-	followUps = append(followUps, more...)
-	err = r.Store.RunFinish(ex.ctx, done.ID, r.Worker, final, msg, done.Activities, now, followUps)
 	if err != nil {
 		if isRunStateError(err) {
 			return done, ErrLostRun
