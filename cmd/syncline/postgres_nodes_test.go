@@ -36,8 +36,12 @@ func TestServeNodesShareAPostgresState(t *testing.T) {
 		t.Skip("runs three serve processes for several seconds")
 	}
 	tasks, fires, lasts := 20, 4, time.Duration(0)
+	var flags []string
 	if os.Getenv(fullNodesEnv) == "1" {
 		tasks, fires, lasts = 200, 0, 20*time.Second
+		if w := os.Getenv("SYNCLINE_TEST_NODES_WORKERS"); w != "" {
+			flags = []string{"-workers", w}
+		}
 	}
 	location := statetest.Location(t)
 	dir := t.TempDir()
@@ -51,7 +55,7 @@ func TestServeNodesShareAPostgresState(t *testing.T) {
 		t.Fatalf("apply: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 
-	nodes := startNodes(t, dir, location, 3)
+	nodes := startNodes(t, dir, location, 3, flags...)
 	st := readState(t, location)
 	ctx := context.Background()
 	succeeded := func() int {
@@ -192,13 +196,22 @@ type nodeProcess struct {
 	killed bool // by the test, with SIGKILL
 }
 
-// startNodes starts n serve processes on location.
-func startNodes(t *testing.T, dir, location string, n int) []*nodeProcess {
+// startNodes starts n serve processes on location, each with flags
+// added to its command line.
+func startNodes(t *testing.T, dir, location string, n int, flags ...string) []*nodeProcess {
 	t.Helper()
 	var nodes []*nodeProcess
 	for range n {
-		cmd, out := startServeOn(t, dir, location)
-		nodes = append(nodes, &nodeProcess{cmd: cmd, out: out})
+		args := append([]string{"serve", "-poll", "200ms", "-state", location}, flags...)
+		cmd := exec.Command(os.Args[0], append(args, dir)...)
+		cmd.Env = append(os.Environ(), runAsSyncline+"=1")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		nodes = append(nodes, &nodeProcess{cmd: cmd, out: &out})
 	}
 	return nodes
 }
