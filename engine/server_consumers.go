@@ -12,7 +12,8 @@ import (
 
 // Long-lived consumers. A task that consumes a queue (an async_update
 // activity) and has neither a schedule nor an after is a consumer: the
-// server keeps one run of it going — queued when the server starts, again
+// server — the serve nodes sharing a state, between them — keeps one run
+// of it going — queued when the server starts, again
 // when it ended (after a backoff, when it failed or was interrupted) —
 // and asks a running one to stop when the task is suspended or disabled.
 // Its run holds a worker for as long as it consumes.
@@ -73,9 +74,13 @@ func (s *Server) keepConsumers(ctx context.Context) {
 		if len(active) > 0 || s.consumerWaits(ctx, t.Name, now) {
 			continue
 		}
-		run, err := runner.EnqueueManual(ctx, s.cfg.Store, cat, t.Name, "", ConsumerBy)
+		// Another node may have queued one since: the store decides.
+		run, err := runner.EnqueueIfIdle(ctx, s.cfg.Store, cat, t.Name, ConsumerBy)
 		if err != nil {
 			log.Error("queueing a consumer's run failed", "error", err)
+			continue
+		}
+		if run == nil {
 			continue
 		}
 		log.Info("consumer run queued", "run", run.ID)

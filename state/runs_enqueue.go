@@ -33,6 +33,30 @@ func (s *Store) RunEnqueue(ctx context.Context, r Run) (*Run, error) {
 	return &stored, nil
 }
 
+// RunEnqueueIfIdle is RunEnqueue when r's task has no run queued or
+// running, checked in the same write transaction; otherwise it stores
+// nothing and returns nil. Processes that each keep one run of a task
+// going — the long-lived consumers of several serve nodes — queue it once.
+func (s *Store) RunEnqueueIfIdle(ctx context.Context, r Run) (*Run, error) {
+	var stored *Run
+	err := s.writeTx(ctx, func(w *writeTx) error {
+		if err := w.checkEnqueue(&r); err != nil {
+			return err
+		}
+		active, err := listActiveRuns(w.ctx, w.tx, r.Task)
+		if err != nil || len(active) > 0 {
+			return err
+		}
+		run, err := w.insertRun(r)
+		stored = &run
+		return err
+	})
+	if err != nil {
+		return nil, s.fail("enqueue", err, "")
+	}
+	return stored, nil
+}
+
 // checkEnqueue refuses a run its task cannot take now.
 func (w *writeTx) checkEnqueue(r *Run) error {
 	if r.Task == "" {

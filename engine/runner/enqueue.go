@@ -42,7 +42,25 @@ func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog
 	if err := makeRoom(ctx, store, t, by); err != nil {
 		return nil, err
 	}
-	return store.RunEnqueue(ctx, state.Run{
+	return store.RunEnqueue(ctx, manualRun(t, cat, mode, by))
+}
+
+// EnqueueIfIdle queues a run of task in its own mode, by whom, when the
+// task has no run queued or running — decided in the store's write
+// transaction, so several serve nodes keeping a consumer going queue one
+// run between them. It returns nil when a run was active, and refuses a
+// task a person could not start as EnqueueManual does.
+func EnqueueIfIdle(ctx context.Context, store *state.Store, cat *catalog.Catalog, task, by string) (*state.Run, error) {
+	t, err := runnableTask(ctx, store, cat, task)
+	if err != nil {
+		return nil, err
+	}
+	return store.RunEnqueueIfIdle(ctx, manualRun(t, cat, t.Mode, by))
+}
+
+// manualRun is a queued manual run of t.
+func manualRun(t *config.Task, cat *catalog.Catalog, mode config.Mode, by string) state.Run {
+	return state.Run{
 		Task:        t.Name,
 		Trigger:     state.TriggerManual,
 		TriggeredBy: by,
@@ -53,7 +71,7 @@ func EnqueueManual(ctx context.Context, store *state.Store, cat *catalog.Catalog
 		Priority:    t.Priority,
 		Exclusive:   t.Concurrency != config.ConcurrencyAllow,
 		Attempt:     1,
-	})
+	}
 }
 
 // runnableTask returns the task when a person may start it now.
