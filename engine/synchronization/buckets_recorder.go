@@ -24,9 +24,13 @@ func (r *bucketRecorder) update(f func(*state.BucketResult)) {
 
 func (r *bucketRecorder) SetTotal(n int64) { r.update(func(b *state.BucketResult) { b.Total = n }) }
 
-func (r *bucketRecorder) AddSuccess(n int64) { r.update(func(b *state.BucketResult) { b.Success += n }) }
+func (r *bucketRecorder) AddSuccess(n int64) {
+	r.update(func(b *state.BucketResult) { b.Success += n })
+}
 
-func (r *bucketRecorder) AddSkipped(n int64) { r.update(func(b *state.BucketResult) { b.Skipped += n }) }
+func (r *bucketRecorder) AddSkipped(n int64) {
+	r.update(func(b *state.BucketResult) { b.Skipped += n })
+}
 
 func (r *bucketRecorder) AddItemError(item, category string, err error) {
 	r.update(func(b *state.BucketResult) {
