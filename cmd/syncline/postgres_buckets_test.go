@@ -37,44 +37,7 @@ func TestBucketedReconciliationOnNodes(t *testing.T) {
 		}
 		accounts = n
 	}
-	location := statetest.Location(t)
-	dir := t.TempDir()
-	var csv strings.Builder
-	csv.WriteString("id,login\n")
-	for i := range accounts {
-		fmt.Fprintf(&csv, "a%07d,user%07d\n", i, i)
-	}
-	writeFiles(t, dir, map[string]string{"accounts.csv": csv.String(), "main.hcl": `
-resource "hr" {
-  connector = "csv"
-  connection {
-    path       = "accounts.csv"
-    identifier = "id"
-  }
-  object_type "account" {
-    correlate {
-      employee_number = attributes.id
-    }
-    inbound {
-      name            = attributes.login
-      employee_number = attributes.id
-    }
-    reactions {
-      unmatched = "add_focus"
-    }
-  }
-}
-
-task "reconcile" {
-  activity "reconciliation" {
-    resource = resource.hr
-    buckets  = 8
-  }
-}
-`})
-	if res := runCLI(t, "", "apply", "-auto-approve", "-state", location, dir); res.code != 0 {
-		t.Fatalf("apply: exit %d\n%s%s", res.code, res.stdout, res.stderr)
-	}
+	location, dir := bucketScenario(t, accounts)
 	var nodes []*nodeProcess
 	for range 3 {
 		cmd, out := startServeOn(t, dir, location)
@@ -214,4 +177,100 @@ func processOf(id string) string {
 	host, rest, _ := strings.Cut(id, ":")
 	pid, _, _ := strings.Cut(rest, ":")
 	return host + ":" + pid
+}
+
+// bucketScenario applies, to a new PostgreSQL schema, a configuration
+// that reconciles a CSV file of accounts in 8 buckets, and returns the
+// state's location and the configuration directory.
+func bucketScenario(t *testing.T, accounts int) (location, dir string) {
+	t.Helper()
+	location = statetest.Location(t)
+	dir = t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,login\n")
+	for i := range accounts {
+		fmt.Fprintf(&csv, "a%07d,user%07d\n", i, i)
+	}
+	writeFiles(t, dir, map[string]string{"accounts.csv": csv.String(), "main.hcl": `
+resource "hr" {
+  connector = "csv"
+  connection {
+    path       = "accounts.csv"
+    identifier = "id"
+  }
+  object_type "account" {
+    correlate {
+      employee_number = attributes.id
+    }
+    inbound {
+      name            = attributes.login
+      employee_number = attributes.id
+    }
+    reactions {
+      unmatched = "add_focus"
+    }
+  }
+}
+
+task "reconcile" {
+  activity "reconciliation" {
+    resource = resource.hr
+    buckets  = 8
+  }
+}
+`})
+	if res := runCLI(t, "", "apply", "-auto-approve", "-state", location, dir); res.code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	return location, dir
+}
+
+// bucketScaleEnv, when set, makes TestBucketedReconciliationScaling
+// measure; its value is the number of accounts.
+const bucketScaleEnv = "SYNCLINE_BUCKET_SCALE"
+
+// TestBucketedReconciliationScaling measures (it asserts no speed) a
+// bucketed reconciliation of N accounts on one serve node and on two, in
+// the same run, and logs each one's wall time and rate. See
+// docs/performance.md.
+func TestBucketedReconciliationScaling(t *testing.T) {
+	v := os.Getenv(bucketScaleEnv)
+	if v == "" {
+		t.Skipf("a measurement: set %s=ACCOUNTS to run it", bucketScaleEnv)
+	}
+	accounts, err := strconv.Atoi(v)
+	if err != nil || accounts < 100 {
+		t.Fatalf("%s=%q: want a number of at least 100", bucketScaleEnv, v)
+	}
+	for _, n := range []int{1, 2, 1, 2} {
+		location, dir := bucketScenario(t, accounts)
+		var nodes []*nodeProcess
+		for range n {
+			cmd, out := startServeOn(t, dir, location)
+			nodes = append(nodes, &nodeProcess{cmd: cmd, out: out})
+		}
+		st, err := state.Open(context.Background(), location, state.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		started := time.Now()
+		if res := runCLI(t, "", "run", "-detach", "-state", location, "reconcile", dir); res.code != 0 {
+			t.Fatalf("run -detach: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		runs, err := st.RunList(context.Background(), state.RunFilter{Task: "reconcile"})
+		if err != nil || len(runs) != 1 {
+			t.Fatalf("runs: %v, %v", runs, err)
+		}
+		final := waitForRunEnd(t, st, &runs[0], 30*time.Minute)
+		took := time.Since(started)
+		if final.State != state.RunSucceeded {
+			t.Fatalf("run %s: %s", final.State, final.Error)
+		}
+		t.Logf("%d node(s): %d accounts in %s, %.0f accounts/s", n, accounts, took.Round(time.Millisecond), float64(accounts)/took.Seconds())
+		for _, node := range nodes {
+			_ = node.cmd.Process.Signal(syscall.SIGTERM)
+			_ = node.cmd.Wait()
+		}
+		st.Close()
+	}
 }
