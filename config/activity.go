@@ -57,11 +57,11 @@ var policyBlocks = []hcl.BlockHeaderSchema{{Type: "thresholds"}, {Type: "errors"
 // not in its type's schema is an error at validate time.
 var ActivitySchemas = map[string]*hcl.BodySchema{
 	ActivityImport: {
-		Attributes: join(required("resource"), attrs("name", "kind", "intent", "filter", "max_items", "threads")),
+		Attributes: join(required("resource"), attrs("name", "kind", "intent", "filter", "max_items", "threads", "buckets")),
 		Blocks:     policyBlocks,
 	},
 	ActivityReconciliation: {
-		Attributes: join(required("resource"), attrs("name", "kind", "intent", "filter", "threads", "skip")),
+		Attributes: join(required("resource"), attrs("name", "kind", "intent", "filter", "threads", "skip", "buckets")),
 		Blocks:     policyBlocks,
 	},
 	ActivityLiveSync: {
@@ -115,6 +115,7 @@ func (c *Config) decodeActivity(d *decoder, b *hcl.Block) (*Activity, hcl.Diagno
 	if typ == ActivityLiveSync && a.BatchSize == 0 {
 		a.BatchSize = DefaultBatchSize
 	}
+	diags = append(diags, a.checkBuckets(content.Attributes)...)
 	switch typ {
 	case ActivityExec:
 		diags = append(diags, a.decodeExec(d, content.Attributes)...)
@@ -154,6 +155,9 @@ func (c *Config) decodeActivityAttributes(d *decoder, a *Activity, attrs hcl.Att
 	}
 	if at, ok := attrs["threads"]; ok {
 		diags = append(diags, d.integer(at, 1, 64, &a.Threads)...)
+	}
+	if at, ok := attrs["buckets"]; ok {
+		diags = append(diags, d.integer(at, 1, MaxBuckets, &a.Buckets)...)
 	}
 	if at, ok := attrs["max_items"]; ok {
 		diags = append(diags, d.integer(at, 1, 1<<31-1, &a.MaxItems)...)

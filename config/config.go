@@ -340,6 +340,10 @@ type Activity struct {
 	Filter   hcl.Expression
 	MaxItems int
 	Threads  int
+	// Buckets splits an import or reconciliation into this many hash
+	// buckets of the objects' identifiers, which the run's threads and
+	// other serve nodes claim; 0 (unset) and 1 mean one pass.
+	Buckets int
 	// BatchSize bounds how many changes or messages one step takes.
 	BatchSize int
 	// Skip lists reconciliation sub-activities to leave out.

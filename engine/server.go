@@ -98,6 +98,8 @@ func (s *Server) Start(ctx context.Context) error {
 	go s.scheduleLoop(loopCtx)
 	go s.pollLoop(loopCtx, s.cfg.Clock.NewTimer(s.cfg.PollInterval))
 	go s.dueLoop(loopCtx)
+	s.loops.Add(1)
+	go s.bucketLoop(loopCtx)
 	go func() {
 		defer s.loops.Done()
 		s.notifier.Run(loopCtx, s.cfg.PollInterval)

@@ -53,6 +53,10 @@ func activityAttribute(w specWriter, a *config.Activity, name string) {
 		w.int(name, a.Threads)
 	case "max_items":
 		w.int(name, a.MaxItems)
+	case "buckets":
+		if a.Buckets > 0 { // written only when set: specs applied before it existed see no change
+			w.int(name, a.Buckets)
+		}
 	case "batch_size":
 		w.int(name, a.BatchSize)
 	case "skip":

@@ -41,6 +41,7 @@ var copyTables = []copyTable{
 	{name: "notifications", order: "id", identity: true},
 	{name: "sync_tokens", order: "task, activity"},
 	{name: "sync_plans", order: "id", identity: true},
+	{name: "run_buckets", order: "root_run, activity, bucket"},
 }
 
 // CopyReport is what CopyTo copied: per table, in copy order, the rows

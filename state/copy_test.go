@@ -15,6 +15,9 @@ func (b *bundle) populate(t *testing.T) {
 	b.applyNotifying(t, `["failed"]`)
 	b.applyTasks(t, "hr-import")
 	id := b.endRun(t, RunFailed)
+	if _, err := b.store.BucketsStart(b.ctx, id, "import", 2); err != nil {
+		t.Fatal(err)
+	}
 	b.enqueue(t, Run{Task: "hr-import", Mode: "full"})
 	if err := b.store.UserIndexEnsure(b.ctx, []string{"mail"}); err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func TestPostgresEquivalentsApply(t *testing.T) {
 			t.Errorf("no PostgreSQL twin for %q", eq.sqlite)
 		}
 	}
-	for _, q := range []string{claimNext, sqlClaimNotifications} {
+	for _, q := range []string{claimNext, sqlClaimNotifications, sqlClaimBucket, sqlClaimAnyBucket} {
 		if got := rewritePostgres(q); !strings.Contains(got, "SKIP LOCKED") || strings.Contains(got, "?") {
 			t.Errorf("rewritePostgres(%q) = %q", q, got)
 		}

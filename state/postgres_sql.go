@@ -22,6 +22,8 @@ WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY tab
 	// the claims are ready for when they no longer are.
 	{claimNext, strings.Replace(claimNext, "LIMIT 1)", "LIMIT 1 FOR UPDATE OF r SKIP LOCKED)", 1)},
 	{sqlClaimNotifications, strings.Replace(sqlClaimNotifications, "LIMIT ?)", "LIMIT ? FOR UPDATE SKIP LOCKED)", 1)},
+	{sqlClaimBucket, strings.Replace(sqlClaimBucket, "LIMIT 1)", "LIMIT 1 FOR UPDATE OF b SKIP LOCKED)", 1)},
+	{sqlClaimAnyBucket, strings.Replace(sqlClaimAnyBucket, "LIMIT 1)", "LIMIT 1 FOR UPDATE OF b SKIP LOCKED)", 1)},
 	{sqlPendingFailed, `SELECT 1 FROM jsonb_array_elements(pending::jsonb) AS p(value)
 WHERE coalesce(p.value ->> 'LastError', '') <> ''`},
 	{sqlNotifyOutcome, `INSERT INTO notifications (run_id, task, block, outcome, key, state, created_at, next_attempt_at)

@@ -131,3 +131,9 @@ func (s *stageRecorder) end(err error) {
 		}
 	})
 }
+
+// AddFailures counts n failed items without an error to keep (a bucket's
+// errors beyond those it kept).
+func (s *stageRecorder) AddFailures(n int64) {
+	s.update(func(r *state.ActivityResult, st *state.StageResult) { st.Failure += n; r.Failure += n })
+}

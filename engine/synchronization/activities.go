@@ -13,7 +13,7 @@ import (
 // filter's and max_items' subset) into the repository, then performs the
 // provisioning operations that are due.
 func Import(ctx context.Context, job *Job) error {
-	return withPass(ctx, job, func(p *pass) error { return p.resourceObjects(ctx, job.Rec) })
+	return withPass(ctx, job, func(p *pass) error { return p.objects(ctx, job.Rec) })
 }
 
 // withPass runs fn with a pass over the activity's object type, then, in
@@ -59,7 +59,7 @@ func (p *pass) stage(ctx context.Context, rec Recorder, name string) error {
 		rec.SetTotal(n)
 		return err
 	case "resource_objects":
-		return p.resourceObjects(ctx, rec)
+		return p.objects(ctx, rec)
 	case "remaining_shadows":
 		return p.remainingShadows(ctx, rec)
 	}

@@ -22,7 +22,7 @@ type totalEstimate struct {
 func (p *pass) estimate(ctx context.Context, rec Recorder) totalEstimate {
 	rec.SetTotal(-1)
 	a := p.job.Activity
-	if a.Filter != nil && a.MaxItems > 0 {
+	if a.Filter != nil && a.MaxItems > 0 || p.bucket != nil {
 		return totalEstimate{}
 	}
 	n, exact, err := connector.Estimate(ctx, p.conn, connector.Query{ObjectClass: p.rt.ot.ObjectClass})

@@ -55,6 +55,12 @@ const (
 const maxIndexKeyBytes = math.MaxUint32
 
 func loadIndex(ctx context.Context, st *state.Store, rt *resourceType) (*shadowIndex, error) {
+	return loadIndexOf(ctx, st, rt, nil)
+}
+
+// loadIndexOf loads the shadows whose keys keep keeps (nil: every one):
+// one bucket's.
+func loadIndexOf(ctx context.Context, st *state.Store, rt *resourceType, keeps func(string) bool) (*shadowIndex, error) {
 	n, err := st.ShadowCount(ctx, rt.res.Name, rt.ot.Kind, rt.ot.Intent)
 	if err != nil {
 		return nil, err
@@ -71,6 +77,9 @@ func loadIndex(ctx context.Context, st *state.Store, rt *resourceType) (*shadowI
 		return v
 	}
 	err = st.ShadowSummaries(ctx, rt.res.Name, rt.ot.Kind, rt.ot.Intent, func(s state.ShadowSummary) error {
+		if keeps != nil && !keeps(s.Key) {
+			return nil
+		}
 		e := indexEntry{id: s.ID, mappingHash: number(s.MappingHash), situation: number(s.Situation)}
 		e.flags = flagIf(s.Owner != 0, entryLinked) | flagIf(s.Dead, entryDead) | flagIf(s.HasPending, entryPending)
 		if n, err := hex.Decode(e.hash[:], []byte(s.Hash)); err == nil && n == len(e.hash) {

@@ -56,6 +56,11 @@ type Job struct {
 	// BatchSize is how many objects one repository transaction takes; 0
 	// means DefaultBatchSize.
 	BatchSize int
+	// BucketLease is how long a bucket's claim lasts unrenewed (0:
+	// DefaultBucketLease); BucketPoll how often a run waiting for other
+	// nodes' buckets looks again (0: DefaultBucketPoll).
+	BucketLease time.Duration
+	BucketPoll  time.Duration
 	// MaxChanges bounds the per-object changes a full run keeps for
 	// `runs show` (preview keeps every one); 0 means DefaultMaxChanges.
 	MaxChanges int

@@ -47,6 +47,13 @@ type pass struct {
 	// members, on an account type with associations, puts the account's
 	// memberships in its hash (memberships.go).
 	members *memberHash
+	// bucket, when set, is the one bucket of a bucketed activity this
+	// pass synchronizes: it keeps only the objects whose identifiers hash
+	// into it (buckets.go).
+	bucket *bucketOf
+	// bucketed is set when resource_objects ran in buckets: nothing was
+	// seen by this pass, so remaining_shadows reads the identifiers first.
+	bucketed bool
 }
 
 func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
@@ -86,7 +93,7 @@ func (p *pass) itemError(rec Recorder, id string, err error) error {
 // limited subset) and synchronizes each one that changed.
 func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	var err error
-	if p.idx, err = loadIndex(ctx, p.job.Store, p.rt); err != nil {
+	if p.idx, err = loadIndexOf(ctx, p.job.Store, p.rt, p.bucket.keeps); err != nil {
 		return err
 	}
 	if err := p.loadMemberships(ctx); err != nil {
@@ -145,6 +152,9 @@ func (p *pass) stop(err error) {
 // that object's error; anything else ends the pass.
 func (p *pass) read(ctx context.Context, rec Recorder, objs chan<- connector.Object, unreadable *atomic.Int64) error {
 	for obj, err := range p.conn.Search(ctx, connector.Query{ObjectClass: p.rt.ot.ObjectClass}) {
+		if !p.inBucket(obj, err) {
+			continue
+		}
 		p.streamed.Add(1)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -14,6 +14,11 @@ import (
 // remainingShadows finds the shadows resource_objects did not see, checks
 // that their objects are gone, and reacts to the deleted situation.
 func (p *pass) remainingShadows(ctx context.Context, rec Recorder) error {
+	if p.bucketed { // resource_objects ran in buckets: see the identifiers now
+		if err := p.seeIdentifiers(ctx); err != nil {
+			return err
+		}
+	}
 	if p.idx == nil { // resource_objects was skipped: nothing was seen
 		var err error
 		if p.idx, err = loadIndex(ctx, p.job.Store, p.rt); err != nil {
