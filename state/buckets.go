@@ -178,9 +178,31 @@ func (s *Store) BucketClaim(ctx context.Context, root int64, activity, claimer s
 // the first claimable bucket of any running run executed under the
 // definitions of serial (a node with other definitions cannot do its
 // work). It returns nil, nil when none is claimable.
+//
+// It looks with a read first, so an idle node's look every poll takes no
+// write lock (on PostgreSQL the schema's, which every node's claims,
+// fires and finishes share).
 func (s *Store) BucketClaimAny(ctx context.Context, claimer string, serial int64, now time.Time, lease time.Duration) (*Bucket, error) {
+	at := now
+	if at.IsZero() {
+		at = s.now()
+	}
+	var one int
+	err := s.db.QueryRowContext(ctx, sqlAnyBucketClaimable, serial, formatTime(at)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, s.fail("claim bucket", err, "")
+	}
 	return s.claimBucket(ctx, claimer, now, lease, sqlClaimAnyBucket, serial)
 }
+
+// sqlAnyBucketClaimable finds whether sqlClaimAnyBucket would claim a
+// bucket, without claiming it.
+const sqlAnyBucketClaimable = `SELECT 1 FROM run_buckets b JOIN runs r ON r.id = b.run_id
+WHERE r.state = 'running' AND r.serial = ? AND ` + bucketClaimable + `
+LIMIT 1`
 
 func (s *Store) claimBucket(ctx context.Context, claimer string, now time.Time, lease time.Duration, query string, where ...any) (*Bucket, error) {
 	if claimer == "" || lease <= 0 {
