@@ -200,14 +200,9 @@ type decided struct {
 
 // prefetch reads the shadows of the given users, whose decisions a
 // recompute makes together.
-func (ev *impactEval) prefetch(ctx context.Context, ids []int64, users []*state.User) (*impactCache, error) {
-	c := &impactCache{users: make(map[int64]*state.User, len(users))}
-	for _, u := range users {
-		c.users[u.ID] = u
-	}
-	var err error
-	c.shadows, err = ev.st.ShadowsOfUsers(ctx, ids, nil)
-	return c, err
+func (ev *impactEval) prefetch(ctx context.Context, ids []int64) (*impactCache, error) {
+	shadows, err := ev.st.ShadowsOfUsers(ctx, ids, nil)
+	return &impactCache{shadows: shadows}, err
 }
 
 // parallel runs fn for 0..n-1 on as many workers as there are
@@ -230,8 +225,8 @@ func (ev *impactEval) parallel(n int, fn func(r *impactReader, i int) error, cac
 }
 
 // decideCached decides the object of is (decoded first) as its shadow's
-// cached attributes have it;
-// an error of the object's own is an *objectError.
+// cached attributes have it; an error of the object's own is an
+// *objectError.
 func decideCached(d *decider, om *objectMappings, r *impactReader, is *state.ImpactShadow) (*effects, error) {
 	if err := is.Decode(); err != nil {
 		return nil, err
@@ -323,7 +318,7 @@ func (ev *impactEval) provisionChunk(ctx context.Context, chunk []*state.User) e
 	for i, u := range chunk {
 		ids[i] = u.ID
 	}
-	cache, err := ev.prefetch(ctx, ids, chunk)
+	cache, err := ev.prefetch(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -359,11 +354,9 @@ type impactReader struct {
 	item  *state.ImpactShadow
 }
 
-// impactCache holds a recompute batch's users and their shadows, by user
-// ID; the decider only reads what it is given (it copies before
-// changing).
+// impactCache holds a recompute batch's users' shadows, by user ID; the
+// decider only reads what it is given (it copies before changing).
 type impactCache struct {
-	users   map[int64]*state.User
 	shadows map[int64][]*state.Shadow
 }
 
@@ -396,11 +389,6 @@ func (r *impactReader) ShadowsOfUser(id int64) ([]*state.Shadow, error) {
 func (r *impactReader) UserByID(id int64) (*state.User, error) {
 	if it := r.item; it != nil && it.Joined && it.Shadow.Owner == id {
 		return it.Owner, nil
-	}
-	if r.cache != nil {
-		if u, ok := r.cache.users[id]; ok {
-			return u, nil
-		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
