@@ -146,32 +146,23 @@ func (ev *impactEval) truncation() string {
 	return "impact truncated: " + ev.bound + "; the counts cover only what was evaluated"
 }
 
-// objectType decides every live shadow of rt (step 1), a chunk at a
-// time, reading and prefetching the next chunk while the workers decide
-// the last; changed reports whether any shadow was synchronized with
+// objectType decides every live shadow of rt (step 1) in an
+// impactPipeline: this goroutine reads the shadows with their owners in
+// key order, workers decide them, a recorder reports the decisions in
+// that order; changed reports whether any shadow was synchronized with
 // other mappings than rt's now, or rt has none.
 func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed bool, err error) {
 	src := planner.ImpactSource{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent}
-	om := newObjectMappings(ev.w, rt)
+	p := ev.startPipeline(ctx, rt, newObjectMappings(ev.w, rt), src)
 	n := 0
-	chunk := make([]*state.Shadow, 0, impactChunk)
-	var wait func() error // records the chunk being decided
-	flush := func() error {
-		next, err := ev.decideChunk(ctx, rt, om, src, chunk)
-		chunk = make([]*state.Shadow, 0, impactChunk)
-		if wait != nil {
-			werr := wait()
-			err = cmp.Or(err, werr)
-		}
-		wait = next
-		return err
-	}
-	err = ev.st.ShadowsEach(ctx, rt.res.Name, rt.ot.Kind, rt.ot.Intent, func(sh *state.Shadow) error {
+	batch := make([]state.ImpactShadow, 0, impactBatchSize)
+	q := state.ImpactShadowsQuery{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent, MappingHash: rt.mappingHash}
+	err = ev.st.ImpactShadowsEach(ctx, q, func(is state.ImpactShadow) error {
 		if err := ev.step(ctx); err != nil {
 			return err
 		}
 		n++
-		ev.b.Evaluated(0, 1)
+		sh := is.Shadow
 		if sh.Dead {
 			return nil
 		}
@@ -181,23 +172,25 @@ func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed
 		if sh.Owner != 0 && len(sh.Pending) == 0 && len(sh.Hash) == 32 && sh.MappingHash == rt.mappingHash {
 			return nil // unchanged: a run skips it
 		}
-		if chunk = append(chunk, sh); len(chunk) == impactChunk {
-			return flush()
+		if batch = append(batch, is); len(batch) == impactBatchSize {
+			err := p.send(batch)
+			batch = make([]state.ImpactShadow, 0, impactBatchSize)
+			return err
 		}
 		return nil
 	})
 	if err == nil {
-		err = flush()
+		err = p.send(batch)
 	}
-	if wait != nil {
-		err = cmp.Or(err, wait())
-	}
+	// The recorder is done once wait returns: the builder is this
+	// goroutine's again.
+	err = cmp.Or(err, p.wait())
+	ev.b.Evaluated(0, n)
 	return changed || n == 0, err
 }
 
-// impactChunk is how many objects are decided together: their owners and
-// the owners' shadows are read in one statement each.
-const impactChunk = 1024
+// impactBatchSize is how many objects a worker decides at a time.
+const impactBatchSize = 1024
 
 // decided is one object's decision, made by a worker, recorded in order.
 type decided struct {
@@ -205,69 +198,11 @@ type decided struct {
 	err error // an object error (a mapping, a taken name)
 }
 
-// decideChunk reads the owners of chunk's shadows and their other
-// shadows, starts deciding the chunk on the workers, and returns the
-// function that waits for them and records the decisions in chunk order
-// (nil for an empty chunk).
-func (ev *impactEval) decideChunk(ctx context.Context, rt *resourceType, om *objectMappings, src planner.ImpactSource, chunk []*state.Shadow) (func() error, error) {
-	if len(chunk) == 0 {
-		return nil, nil
-	}
-	owners := make([]int64, 0, len(chunk))
-	held := make([]int64, 0, len(chunk))
-	for _, sh := range chunk {
-		if sh.Owner != 0 {
-			owners = append(owners, sh.Owner)
-			held = append(held, sh.ID)
-		}
-	}
-	cache, err := ev.prefetch(ctx, owners, held)
-	if err != nil {
-		return nil, err
-	}
-	cache.add(chunk)
-	out := make([]decided, len(chunk))
-	done := make(chan error, 1)
-	go func() {
-		done <- ev.parallel(len(chunk), func(r *impactReader, i int) error {
-			d := &decider{w: ev.w, rt: rt, r: r, ctx: ctx}
-			e, err := decideCached(d, om, r, chunk[i])
-			var oe *objectError
-			if errors.As(err, &oe) {
-				out[i] = decided{err: err}
-				return nil
-			}
-			out[i] = decided{e: e}
-			return err
-		}, cache)
-	}()
-	return func() error {
-		if err := <-done; err != nil {
-			return err
-		}
-		for i, sh := range chunk {
-			if out[i].err != nil {
-				ev.b.Error(src, sh.Identifier, "", out[i].err.Error())
-				continue
-			}
-			ev.recordShadow(src, sh, out[i].e)
-		}
-		return nil
-	}, nil
-}
-
-// prefetch reads the given users (unless held is nil: a recompute has
-// them) and their shadows but those with the IDs in held.
-func (ev *impactEval) prefetch(ctx context.Context, ids, held []int64) (*impactCache, error) {
-	c := &impactCache{}
-	var err error
-	if held != nil {
-		if c.users, err = ev.st.UsersByID(ctx, ids); err != nil {
-			return nil, err
-		}
-	}
-	c.shadows, err = ev.st.ShadowsOfUsers(ctx, ids, held)
-	return c, err
+// prefetch reads the shadows of the given users, whose decisions a
+// recompute makes together.
+func (ev *impactEval) prefetch(ctx context.Context, ids []int64) (*impactCache, error) {
+	shadows, err := ev.st.ShadowsOfUsers(ctx, ids, nil)
+	return &impactCache{shadows: shadows}, err
 }
 
 // parallel runs fn for 0..n-1 on as many workers as there are
@@ -289,10 +224,14 @@ func (ev *impactEval) parallel(n int, fn func(r *impactReader, i int) error, cac
 	return g.Wait()
 }
 
-// decideCached decides sh's object as its cached attributes have it;
-// an error of the object's own is an *objectError.
-func decideCached(d *decider, om *objectMappings, r *impactReader, sh *state.Shadow) (*effects, error) {
-	rt := d.rt
+// decideCached decides the object of is (decoded first) as its shadow's
+// cached attributes have it; an error of the object's own is an
+// *objectError.
+func decideCached(d *decider, om *objectMappings, r *impactReader, is *state.ImpactShadow) (*effects, error) {
+	if err := is.Decode(); err != nil {
+		return nil, err
+	}
+	rt, sh := d.rt, is.Shadow
 	obj := connector.Object{ID: sh.Identifier, Attributes: rt.readable(sh.Attributes)}
 	it := &item{obj: obj, key: sh.Key, hash: sh.Hash, known: true}
 	o := om.object(obj, sh.Situation)
@@ -303,8 +242,8 @@ func decideCached(d *decider, om *objectMappings, r *impactReader, sh *state.Sha
 	if it.in, err = evalInbound(o); err != nil {
 		return nil, objErr(CategoryMapping, err)
 	}
-	r.current = sh
-	defer func() { r.current = nil }()
+	r.item = is
+	defer func() { r.item = nil }()
 	return d.decide(it)
 }
 
@@ -353,7 +292,7 @@ func (ev *impactEval) users(ctx context.Context) error {
 			todo = append(todo, id)
 		}
 	}
-	for chunk := range slices.Chunk(todo, impactChunk) {
+	for chunk := range slices.Chunk(todo, impactBatchSize) {
 		users, err := ev.st.UsersByID(ctx, chunk)
 		if err != nil {
 			return err
@@ -379,7 +318,7 @@ func (ev *impactEval) provisionChunk(ctx context.Context, chunk []*state.User) e
 	for i, u := range chunk {
 		ids[i] = u.ID
 	}
-	cache, err := ev.prefetch(ctx, ids, nil)
+	cache, err := ev.prefetch(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -405,45 +344,28 @@ func (ev *impactEval) provisionChunk(ctx context.Context, chunk []*state.User) e
 }
 
 // impactReader reads the repository for one worker's decider: the
-// chunk's prefetched owners and their shadows from cache, the rest from
-// the evaluation's read-only transaction, one worker at a time; the
-// shadow being decided is answered without a query.
+// object being decided (item: its shadow, owner and the owner's shadows,
+// read with it) and a recompute's batch (cache) without a query, the rest
+// from the evaluation's read-only transaction, one worker at a time.
 type impactReader struct {
-	tx      *state.RepositoryTx
-	mu      *sync.Mutex
-	cache   *impactCache
-	current *state.Shadow
+	tx    *state.RepositoryTx
+	mu    *sync.Mutex
+	cache *impactCache
+	item  *state.ImpactShadow
 }
 
-// impactCache holds a chunk's users and their shadows, by user ID; the
+// impactCache holds a recompute batch's users' shadows, by user ID; the
 // decider only reads what it is given (it copies before changing).
 type impactCache struct {
-	users   map[int64]*state.User
 	shadows map[int64][]*state.Shadow
 }
 
-// add puts the chunk's linked shadows, read already, into their owners'
-// lists, in ShadowsOfUser's order.
-func (c *impactCache) add(chunk []*state.Shadow) {
-	touched := map[int64]bool{}
-	for _, sh := range chunk {
-		if sh.Owner != 0 {
-			c.shadows[sh.Owner] = append(c.shadows[sh.Owner], sh)
-			touched[sh.Owner] = true
-		}
-	}
-	for id := range touched {
-		slices.SortFunc(c.shadows[id], func(a, b *state.Shadow) int {
-			return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind),
-				cmp.Compare(a.Intent, b.Intent), cmp.Compare(a.Key, b.Key))
-		})
-	}
-}
-
 func (r *impactReader) ShadowByKey(resource, kind, intent, key string) (*state.Shadow, error) {
-	if c := r.current; c != nil && c.Resource == resource && c.Kind == kind && c.Intent == intent && c.Key == key {
-		cp := *c
-		return &cp, nil
+	if it := r.item; it != nil {
+		if c := it.Shadow; c.Resource == resource && c.Kind == kind && c.Intent == intent && c.Key == key {
+			cp := *c
+			return &cp, nil
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -451,8 +373,13 @@ func (r *impactReader) ShadowByKey(resource, kind, intent, key string) (*state.S
 }
 
 func (r *impactReader) ShadowsOfUser(id int64) ([]*state.Shadow, error) {
-	if shs, ok := r.cache.shadows[id]; ok {
-		return shs, nil
+	if it := r.item; it != nil && it.Joined && it.Shadow.Owner == id {
+		return it.Owned, nil
+	}
+	if r.cache != nil {
+		if shs, ok := r.cache.shadows[id]; ok {
+			return shs, nil
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -460,8 +387,8 @@ func (r *impactReader) ShadowsOfUser(id int64) ([]*state.Shadow, error) {
 }
 
 func (r *impactReader) UserByID(id int64) (*state.User, error) {
-	if u, ok := r.cache.users[id]; ok {
-		return u, nil
+	if it := r.item; it != nil && it.Joined && it.Shadow.Owner == id {
+		return it.Owner, nil
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
