@@ -180,6 +180,7 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 	if ot.Reactions == nil {
 		ot.Reactions, _, _ = decodeReactions(d, nil)
 	}
+	diags = append(diags, checkEntitlementType(ot, content, reactionAttrs)...)
 	if hasDeprovision && ot.Deprovision == DeprovisionDisable {
 		diags = append(diags, missingActivation(ot, `The setting deprovision = "disable"`, deprovision.Range)...)
 	}

@@ -192,3 +192,47 @@ resource "db2" {
     }
   }
 }
+
+resource "dir4" {
+  connector = "ldap"
+  connection {
+    url     = "ldap://127.0.0.1:1"
+    base_dn = "dc=example,dc=org"
+  }
+  object_type "entitlement" {
+    intent      = "department"
+    identifier  = "cn" # ERROR: Setting not available on an entitlement
+    deprovision = "keep" # ERROR: Setting not available on an entitlement
+    group {
+      container = "ou=groups,dc=example,dc=org"
+    }
+    correlate { # ERROR: Setting not available on an entitlement
+      name = attributes.cn
+    }
+    inbound { # ERROR: Setting not available on an entitlement
+      department = attributes.cn
+    }
+    reactions {
+      unmatched = "add_focus" # ERROR: Reaction not available on an entitlement
+      deleted   = "none"
+    }
+  }
+}
+
+task "groups" {
+  activity "import" {
+    resource = resource.dir4
+    kind     = "entitlement"
+    intent   = "department"
+  }
+  activity "live_sync" { # ERROR: Activity not available on an entitlement
+    resource = resource.dir4
+    kind     = "entitlement"
+    intent   = "department"
+  }
+  activity "reconciliation" { # ERROR: Activity not available on an entitlement
+    resource = resource.dir3
+    kind     = "entitlement"
+    intent   = "onaccount"
+  }
+}
