@@ -38,8 +38,12 @@ type Group struct {
 	MemberValue string
 	// Declared are the groups Syncline creates when they are missing.
 	// It never deletes a group.
-	Declared  []string
-	DeclRange hcl.Range
+	Declared []string
+	// Attributes, when not nil, is an expression over group.name, var
+	// and local giving the attributes a declared group is created with
+	// (a posixGroup's gidNumber); see GroupAttributes. LDAP only.
+	Attributes hcl.Expression
+	DeclRange  hcl.Range
 }
 
 // Membership storages.
@@ -85,6 +89,7 @@ var groupSchema = &hcl.BodySchema{
 		{Name: "member_attribute"},
 		{Name: "member_value"},
 		{Name: "declared"},
+		{Name: "attributes"},
 	},
 }
 
@@ -102,7 +107,7 @@ var placeAssociation = exprPlace{"association groups expression", []string{RootU
 // entitlementConnectors are the connectors that keep memberships.
 var entitlementConnectors = []string{"ldap", "sql"}
 
-func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
+func (c *Config) decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
 	g := &Group{Membership: MembershipGroup, NameAttribute: DefaultGroupNameAttribute, MemberAttribute: DefaultGroupMemberAttribute, DeclRange: b.DefRange}
 	content, diags := b.Body.Content(groupSchema)
 	var mDiags hcl.Diagnostics
@@ -153,6 +158,12 @@ func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
 				break
 			}
 			seen[n] = true
+		}
+	}
+	if attr, ok := content.Attributes["attributes"]; ok && g.Membership != MembershipAccount {
+		g.Attributes = attr.Expr
+		if !diags.HasErrors() { // its checks read declared and the attribute names
+			diags = append(diags, c.checkGroupAttributes(g, attr)...)
 		}
 	}
 	return g, diags
@@ -231,6 +242,14 @@ func checkEntitlements(r *Resource) hcl.Diagnostics {
 		}
 		if g := ot.Group; g != nil && g.Membership != MembershipAccount {
 			diags = append(diags, checkMemberValue(r, g)...)
+		}
+		if g := ot.Group; g != nil && g.Attributes != nil && r.Connector == "sql" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Group attributes not available",
+				Detail:   "A sql group is its rows of the membership table, created by inserting its first member: it has no attributes of its own to set. Remove attributes.",
+				Subject:  g.Attributes.Range().Ptr(),
+			})
 		}
 		for _, a := range ot.Associations {
 			diags = append(diags, checkAssociation(r, ot, a)...)

@@ -173,7 +173,7 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 		case "activation":
 			ot.Activation, blkDiags = decodeActivation(d, blk)
 		case "group":
-			ot.Group, blkDiags = decodeGroup(d, blk)
+			ot.Group, blkDiags = c.decodeGroup(d, blk)
 		}
 		diags = append(diags, blkDiags...)
 	}

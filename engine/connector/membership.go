@@ -74,6 +74,10 @@ type MemberChange struct {
 	Remove bool
 	// Create creates the group when it is missing (a declared group).
 	Create bool
+	// Attributes are what a group Create creates gets besides its object
+	// class, its name and this member (a posixGroup's gidNumber); LDAP
+	// only.
+	Attributes map[string][]string
 }
 
 // GroupObjects is the optional capability of a Memberships connector

@@ -231,3 +231,89 @@ func ldapEscape(s string) string {
 	r := strings.NewReplacer(`,`, `\,`, `+`, `\+`, `"`, `\"`)
 	return r.Replace(s)
 }
+
+// posixConfig is hr.csv imported into users, provisioned into a
+// directory whose department groups are posixGroups with memberUid,
+// created when missing with the gidNumber of a locals map.
+func posixConfig(url, base string) string {
+	dir := deptConfig(url, base, true)
+	dir = strings.Replace(dir, `    object_class = "groupOfNames"
+    group {`, `    object_class = "posixGroup"
+    group {
+      member_attribute = "memberUid"
+      member_value     = "identifier"
+      attributes       = { gidNumber = local.gids[group.name], description = "The ${group.name} department" }`, 1)
+	dir = strings.Replace(dir, `declared  = ["engineering", "sales", `+fmt.Sprintf("%q", rdGroup)+`]`, `declared  = ["engineering", "sales"]`, 1)
+	return dir + `
+locals {
+  gids = { engineering = 5001, sales = 5002 }
+}
+`
+}
+
+// TestCreatePosixGroups: declared posixGroups are created when their
+// first member needs them, with the gidNumber the configuration gives;
+// preview writes nothing; an import of the groups afterwards sees them
+// without their memberUid.
+func TestCreatePosixGroups(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	base := srv.NewContainer(t, "posix")
+	admin := srv.Admin(t)
+	for _, ou := range []string{"people", "groups"} {
+		req := goldap.NewAddRequest("ou="+ou+","+base, nil)
+		req.Attribute("objectClass", []string{"organizationalUnit"})
+		req.Attribute("ou", []string{ou})
+		if err := admin.Add(req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	csv := "emp_id,login,first_name,last_name,department,state\n" +
+		"e1,alice,Alice,Archer,engineering,active\n" +
+		"e2,bob,Bob,Baker,sales,active\n" +
+		"e3,carol,Carol,Cooper,engineering,active\n"
+	b := setup(t, map[string]string{"hr.csv": csv, "main.hcl": posixConfig(srv.URL, base) + groupTasks("dir")})
+
+	before := dumpTree(t, admin, base)
+	preview := b.run(t, "hr-import", "preview")
+	mustSucceed(t, preview)
+	if after := dumpTree(t, admin, base); after != before {
+		t.Fatalf("preview changed the directory")
+	}
+
+	run := b.run(t, "hr-import", "")
+	mustSucceed(t, run)
+	if got := stat(run, "memberships.add"); got != 3 {
+		t.Errorf("memberships.add = %d, want 3\n%s", got, describe(run))
+	}
+	groups := "ou=groups," + base
+	for name, want := range map[string][]string{
+		"engineering": {"description: The engineering department", "gidNumber: 5001", "memberUid: alice", "memberUid: carol"},
+		"sales":       {"description: The sales department", "gidNumber: 5002", "memberUid: bob"},
+	} {
+		res, err := admin.Search(goldap.NewSearchRequest("cn="+name+","+groups, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 0, 0, false,
+			"(objectClass=posixGroup)", []string{"gidNumber", "memberUid", "description"}, nil))
+		if err != nil {
+			t.Fatalf("reading the group %s: %v", name, err)
+		}
+		var got []string
+		for _, a := range res.Entries[0].Attributes {
+			for _, v := range a.Values {
+				got = append(got, a.Name+": "+v)
+			}
+		}
+		slices.Sort(got)
+		if d := diffLines(want, got); d != "" {
+			t.Errorf("the created group %s:\n%s", name, d)
+		}
+	}
+
+	mustSucceed(t, b.run(t, "groups-import", ""))
+	want := []string{
+		"engineering unmatched cn=engineering description=The engineering department gidNumber=5001 owner=0",
+		"sales unmatched cn=sales description=The sales department gidNumber=5002 owner=0",
+	}
+	if d := diffLines(want, b.groupShadows(t, "dir")); d != "" {
+		t.Errorf("the posixGroups' shadows:\n%s", d)
+	}
+}

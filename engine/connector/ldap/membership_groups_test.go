@@ -3,6 +3,7 @@ package ldap_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -97,4 +98,49 @@ func equalObjects(a, b connector.Object) bool {
 		}
 	}
 	return true
+}
+
+// TestCreatePosixGroup: a declared posixGroup is created with the
+// attributes its change carries (its gidNumber) and its first memberUid;
+// without a gidNumber the server refuses it and nothing is created; it
+// may lose its last member.
+func TestCreatePosixGroup(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	cfg := config(t, srv)
+	c := open(t, cfg)
+	ctx := t.Context()
+	class := connector.GroupClass{ObjectClass: "posixGroup", Container: cfg.BaseDN, NameAttribute: "cn", MemberAttribute: "memberUid", MemberIsIdentifier: true}
+	errs := c.ChangeMembers(ctx, class, []connector.MemberChange{
+		{Group: "nogid", Member: "alice", Create: true},
+		{Group: "ops", Member: "alice", Create: true, Attributes: map[string][]string{"gidNumber": {"5001"}, "description": {"Operations"}}},
+		{Group: "ops", Member: "bob", Create: true, Attributes: map[string][]string{"gidNumber": {"5001"}}},
+	})
+	if errs[0] == nil || !strings.Contains(errs[0].Error(), "gidNumber") {
+		t.Errorf("creating a posixGroup without gidNumber: %v, want the server's refusal naming gidNumber", errs[0])
+	}
+	for i, err := range errs[1:] {
+		if err != nil {
+			t.Errorf("change %d: %v", i+1, err)
+		}
+	}
+	got, err := c.GetGroup(ctx, class, "ops")
+	if err != nil || !slices.Equal(got.Attributes["gidNumber"], []string{"5001"}) || !slices.Equal(got.Attributes["description"], []string{"Operations"}) {
+		t.Errorf("GetGroup(ops) = %v, %v; want gidNumber 5001 and the description", got, err)
+	}
+	if _, err := c.GetGroup(ctx, class, "nogid"); !errors.Is(err, connector.ErrNotFound) {
+		t.Errorf("the refused group: %v, want not found", err)
+	}
+	for g, err := range c.Groups(ctx, class) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Name != "ops" || !slices.Equal(g.Members, []string{"alice", "bob"}) {
+			t.Errorf("group %+v, want ops with alice and bob", g)
+		}
+	}
+	errs = c.ChangeMembers(ctx, class, []connector.MemberChange{{Group: "ops", Member: "alice", Remove: true}, {Group: "ops", Member: "bob", Remove: true}})
+	if errs[0] != nil || errs[1] != nil {
+		t.Errorf("emptying a posixGroup: %v", errs)
+	}
 }
