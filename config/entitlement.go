@@ -38,8 +38,12 @@ type Group struct {
 	MemberValue string
 	// Declared are the groups Syncline creates when they are missing.
 	// It never deletes a group.
-	Declared  []string
-	DeclRange hcl.Range
+	Declared []string
+	// Attributes, when not nil, is an expression over group.name, var
+	// and local giving the attributes a declared group is created with
+	// (a posixGroup's gidNumber); see GroupAttributes. LDAP only.
+	Attributes hcl.Expression
+	DeclRange  hcl.Range
 }
 
 // Membership storages.
@@ -85,6 +89,7 @@ var groupSchema = &hcl.BodySchema{
 		{Name: "member_attribute"},
 		{Name: "member_value"},
 		{Name: "declared"},
+		{Name: "attributes"},
 	},
 }
 
@@ -102,7 +107,7 @@ var placeAssociation = exprPlace{"association groups expression", []string{RootU
 // entitlementConnectors are the connectors that keep memberships.
 var entitlementConnectors = []string{"ldap", "sql"}
 
-func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
+func (c *Config) decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
 	g := &Group{Membership: MembershipGroup, NameAttribute: DefaultGroupNameAttribute, MemberAttribute: DefaultGroupMemberAttribute, DeclRange: b.DefRange}
 	content, diags := b.Body.Content(groupSchema)
 	var mDiags hcl.Diagnostics
@@ -153,6 +158,12 @@ func decodeGroup(d *decoder, b *hcl.Block) (*Group, hcl.Diagnostics) {
 				break
 			}
 			seen[n] = true
+		}
+	}
+	if attr, ok := content.Attributes["attributes"]; ok && g.Membership != MembershipAccount {
+		g.Attributes = attr.Expr
+		if !diags.HasErrors() { // its checks read declared and the attribute names
+			diags = append(diags, c.checkGroupAttributes(g, attr)...)
 		}
 	}
 	return g, diags
@@ -232,6 +243,14 @@ func checkEntitlements(r *Resource) hcl.Diagnostics {
 		if g := ot.Group; g != nil && g.Membership != MembershipAccount {
 			diags = append(diags, checkMemberValue(r, g)...)
 		}
+		if g := ot.Group; g != nil && g.Attributes != nil && r.Connector == "sql" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Group attributes not available",
+				Detail:   "A sql group is its rows of the membership table, created by inserting its first member: it has no attributes of its own to set. Remove attributes.",
+				Subject:  g.Attributes.Range().Ptr(),
+			})
+		}
 		for _, a := range ot.Associations {
 			diags = append(diags, checkAssociation(r, ot, a)...)
 		}
@@ -285,6 +304,80 @@ func checkMemberValue(r *Resource, g *Group) hcl.Diagnostics {
 		g.MemberValue = MemberValueIdentifier
 	default:
 		g.MemberValue = MemberValueDN
+	}
+	return nil
+}
+
+// entitlementRefused are the object type settings an entitlement with a
+// group block refuses: its objects are groups, known by their names, that
+// no user owns and Syncline writes only through associations, so
+// correlation, mappings, provisioning and activation would do nothing.
+var entitlementRefused = []string{"identifier", "provision_when", "deprovision", "correlate", "inbound", "outbound", "activation"}
+
+// checkEntitlementType refuses, on an entitlement object type with a
+// group block, the settings that would do nothing there, and reactions
+// other than "none": a group has no owner, so an import or reconciliation
+// of the type finds every group unmatched (or deleted, once gone) and
+// only records its shadow.
+func checkEntitlementType(ot *ObjectType, content *hcl.BodyContent, reactions map[Situation]*hcl.Attribute) hcl.Diagnostics {
+	if ot.Kind != KindEntitlement || ot.Group == nil {
+		return nil
+	}
+	var diags hcl.Diagnostics
+	refuse := func(what string, rng hcl.Range) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Setting not available on an entitlement",
+			Detail: fmt.Sprintf("An object_type %q with a group block holds groups, known by their names and owned by no user: %s would do nothing there. Remove it; associations on the account object type say who is in which group.",
+				KindEntitlement, what),
+			Subject: rng.Ptr(),
+		})
+	}
+	for _, name := range entitlementRefused {
+		if attr, ok := content.Attributes[name]; ok {
+			refuse(fmt.Sprintf("the argument %q", name), attr.NameRange)
+		}
+	}
+	for _, b := range content.Blocks {
+		if contains(entitlementRefused, b.Type) {
+			refuse(fmt.Sprintf("a %s block", b.Type), b.DefRange)
+		}
+	}
+	for _, sit := range Situations {
+		if attr, ok := reactions[sit]; ok && ot.Reactions[sit] != ReactionNone {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Reaction not available on an entitlement",
+				Detail: fmt.Sprintf("A group has no owner, so an import or reconciliation of an entitlement only records its shadow and situation (unmatched, or deleted once gone); Syncline never creates users from groups, nor deletes groups. Set %s = %q, or remove it.",
+					sit, ReactionNone),
+				Subject: attr.Expr.Range().Ptr(),
+			})
+		}
+	}
+	return diags
+}
+
+// checkEntitlementActivity refuses activities an entitlement object type
+// with a group block cannot run: import and reconciliation read its
+// groups (not when they are stored on the account: there are no group
+// entries), live synchronization and asynchronous updates would follow
+// the accounts' changes, not the groups'.
+func checkEntitlementActivity(ot *ObjectType, a *Activity) hcl.Diagnostics {
+	if ot.Kind != KindEntitlement || ot.Group == nil {
+		return nil
+	}
+	fail := func(detail string) hcl.Diagnostics {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Activity not available on an entitlement", Detail: detail, Subject: a.DeclRange.Ptr()}}
+	}
+	switch a.Type {
+	case ActivityImport, ActivityReconciliation:
+		if ot.Group.Membership == MembershipAccount {
+			return fail(fmt.Sprintf("The entitlement %q stores its memberships on the accounts (%s): there are no group entries to %s. Import or reconcile the account object type instead.",
+				ot.Intent, ot.Group.AccountAttribute, a.Type))
+		}
+	case ActivityLiveSync, ActivityAsyncUpdate:
+		return fail(fmt.Sprintf("A %s activity follows the changes of a resource's accounts, not of its groups; keep the groups' shadows current with an import or reconciliation of kind %q.",
+			a.Type, KindEntitlement))
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 
 // groupOnlySettings are the group block's settings that describe group
 // entries, which membership = "account" has none of.
-var groupOnlySettings = []string{"container", "name_attribute", "member_attribute", "member_value", "declared"}
+var groupOnlySettings = []string{"container", "name_attribute", "member_attribute", "member_value", "declared", "attributes"}
 
 // checkGroupStorage checks the group block's settings against its
 // membership storage: container is required with "group", and

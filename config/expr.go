@@ -71,6 +71,8 @@ func (c *Config) checkTraversal(t hcl.Traversal, place exprPlace) hcl.Diagnostic
 		return c.checkNamed(t, "local value", SortedNames(c.Locals))
 	case RootShadow:
 		return c.checkNamed(t, "shadow field", ShadowFields)
+	case RootGroup:
+		return c.checkNamed(t, "group field", GroupFields)
 	}
 	return nil
 }
@@ -101,7 +103,7 @@ func (c *Config) checkNamed(t hcl.Traversal, what string, names []string) hcl.Di
 	detail := fmt.Sprintf("There is no %s named %q.", what, step.Name)
 	if s := suggest(step.Name, names); s != "" {
 		detail += fmt.Sprintf(" Did you mean %q?", s)
-	} else if what != "shadow field" {
+	} else if what != "shadow field" && what != "group field" {
 		detail += fmt.Sprintf(" Declare it before referring to it as %s.%s.", t.RootName(), step.Name)
 	}
 	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Reference to undeclared " + what, Detail: detail, Subject: &rng}}

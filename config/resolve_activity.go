@@ -16,8 +16,11 @@ func (c *Config) resolveActivity(a *Activity) hcl.Diagnostics {
 	if !ok {
 		return hcl.Diagnostics{c.unresolved(a.Resource)}
 	}
-	if !a.needsObjectType() || r.ObjectType(a.Kind, a.Intent) != nil {
+	if !a.needsObjectType() {
 		return nil
+	}
+	if ot := r.ObjectType(a.Kind, a.Intent); ot != nil {
+		return checkEntitlementActivity(ot, a)
 	}
 	var have []string
 	for _, ot := range r.ObjectTypes {

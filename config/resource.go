@@ -173,13 +173,14 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 		case "activation":
 			ot.Activation, blkDiags = decodeActivation(d, blk)
 		case "group":
-			ot.Group, blkDiags = decodeGroup(d, blk)
+			ot.Group, blkDiags = c.decodeGroup(d, blk)
 		}
 		diags = append(diags, blkDiags...)
 	}
 	if ot.Reactions == nil {
 		ot.Reactions, _, _ = decodeReactions(d, nil)
 	}
+	diags = append(diags, checkEntitlementType(ot, content, reactionAttrs)...)
 	if hasDeprovision && ot.Deprovision == DeprovisionDisable {
 		diags = append(diags, missingActivation(ot, `The setting deprovision = "disable"`, deprovision.Range)...)
 	}

@@ -56,7 +56,8 @@ func keptExpressionPath(kind, path string) bool {
 		case 2:
 			return parts[1] == "provision_when"
 		case 3:
-			return parts[1] == "correlate" || parts[1] == "inbound" || parts[1] == "outbound"
+			return parts[1] == "correlate" || parts[1] == "inbound" || parts[1] == "outbound" ||
+				(parts[1] == "group" && parts[2] == "attributes")
 		case 4:
 			return parts[1] == "association" && parts[3] == "groups"
 		}

@@ -77,6 +77,9 @@ func entitlementSpec(w specWriter, ot *config.ObjectType) {
 		w.str("group.member_attribute", g.MemberAttribute)
 		w.str("group.member_value", g.MemberValue)
 		w.strings("group.declared", g.Declared)
+		if g.Attributes != nil { // only when set: a state applied before it existed sees no change
+			w.expr("group.attributes", g.Attributes)
+		}
 	}
 	for _, a := range ot.Associations {
 		aw := w.at("association." + a.Name)

@@ -74,4 +74,24 @@ type MemberChange struct {
 	Remove bool
 	// Create creates the group when it is missing (a declared group).
 	Create bool
+	// Attributes are what a group Create creates gets besides its object
+	// class, its name and this member (a posixGroup's gidNumber); LDAP
+	// only.
+	Attributes map[string][]string
+}
+
+// GroupObjects is the optional capability of a Memberships connector
+// whose groups can be read as objects of their own, so that an
+// entitlement object type is imported and reconciled like accounts. A
+// group object's ID is its name (as Groups names it); its attributes are
+// the group's own, without its members (a member list can be huge, and a
+// member changes no group's shadow). Groups stored on the account have
+// no objects of their own: both methods fail with ErrUnsupported then.
+type GroupObjects interface {
+	// SearchGroups streams the groups of g as objects; q's page size
+	// applies.
+	SearchGroups(ctx context.Context, g GroupClass, q Query) iter.Seq2[Object, error]
+	// GetGroup reads the group of g named name (ErrNotFound when there
+	// is none).
+	GetGroup(ctx context.Context, g GroupClass, name string) (Object, error)
 }

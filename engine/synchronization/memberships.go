@@ -551,24 +551,57 @@ func (x *executor) changeMembers(ctx context.Context, conn connector.Connector, 
 			}
 			continue
 		}
-		declared := map[string]bool{}
+		declared := map[string]string{} // lower-case name → the name as declared
 		for _, n := range et.Group.Declared {
-			declared[strings.ToLower(n)] = true
+			declared[strings.ToLower(n)] = n
 		}
-		changes := make([]connector.MemberChange, len(idxs))
-		for k, i := range idxs {
-			p := batch[i].op
-			value := ""
-			if vs := p.Attributes[memberAttribute]; len(vs) > 0 {
-				value = vs[0]
+		changes := make([]connector.MemberChange, 0, len(idxs))
+		sent := make([]int, 0, len(idxs))    // indexes into batch of changes
+		created := map[string]createdGroup{} // the attributes of each declared group, evaluated once
+		for _, i := range idxs {
+			ch, err := x.memberChange(et, batch[i].op, declared, created)
+			if err != nil {
+				errs[i] = err
+				continue
 			}
-			changes[k] = connector.MemberChange{Group: p.Identifier, Member: value, Remove: p.Op == opMemberRemove,
-				Create: declared[strings.ToLower(p.Identifier)]}
+			changes, sent = append(changes, ch), append(sent, i)
 		}
 		for k, err := range mem.ChangeMembers(ctx, groupClass(et), changes) {
-			errs[idxs[k]] = err
+			errs[sent[k]] = err
 		}
 	}
+}
+
+// memberChange is the connector's change of the membership operation p
+// on a group of the entitlement et: an add to a declared group may
+// create it, with the attributes its group block gives for the name as
+// declared (evaluated now; an error fails this change only, and nothing
+// is sent for it).
+func (x *executor) memberChange(et *config.ObjectType, p *state.PendingOperation, declared map[string]string, created map[string]createdGroup) (connector.MemberChange, error) {
+	value := ""
+	if vs := p.Attributes[memberAttribute]; len(vs) > 0 {
+		value = vs[0]
+	}
+	name, isDeclared := declared[strings.ToLower(p.Identifier)]
+	ch := connector.MemberChange{Group: p.Identifier, Member: value, Remove: p.Op == opMemberRemove, Create: isDeclared}
+	if ch.Create && !ch.Remove {
+		c, ok := created[name]
+		if !ok {
+			c.attrs, c.err = x.w.cfg.GroupAttributes(et.Group, name)
+			created[name] = c
+		}
+		if c.err != nil {
+			return ch, objErr(CategoryMapping, fmt.Errorf("the attributes of the declared group %q: %w", name, c.err))
+		}
+		ch.Attributes = c.attrs
+	}
+	return ch, nil
+}
+
+// createdGroup is what a declared group is created with, or why not.
+type createdGroup struct {
+	attrs map[string][]string
+	err   error
 }
 
 // memberDone records a carried-out membership operation.

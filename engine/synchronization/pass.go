@@ -69,6 +69,9 @@ func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
 	if err != nil {
 		return nil, err
 	}
+	if conn, err = objectsOf(conn, rt); err != nil { // an entitlement's groups
+		return nil, err
+	}
 	return newPassFor(job, w, rt, conn), nil
 }
 

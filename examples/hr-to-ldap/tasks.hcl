@@ -22,3 +22,18 @@ task "dir-reconcile" {
     }
   }
 }
+
+# Keeps shadows of the department groups themselves (known by their cn,
+# without their member lists): a group deleted by hand shows up as
+# deleted. Nothing is written to the directory.
+task "dir-groups" {
+  description = "Record the directory's department groups"
+  owner       = "iam-team"
+  after       = [task.dir-reconcile]
+
+  activity "reconciliation" {
+    resource = resource.dir
+    kind     = "entitlement"
+    intent   = "department"
+  }
+}

@@ -192,3 +192,134 @@ resource "db2" {
     }
   }
 }
+
+resource "dir4" {
+  connector = "ldap"
+  connection {
+    url     = "ldap://127.0.0.1:1"
+    base_dn = "dc=example,dc=org"
+  }
+  object_type "entitlement" {
+    intent      = "department"
+    identifier  = "cn" # ERROR: Setting not available on an entitlement
+    deprovision = "keep" # ERROR: Setting not available on an entitlement
+    group {
+      container = "ou=groups,dc=example,dc=org"
+    }
+    correlate { # ERROR: Setting not available on an entitlement
+      name = attributes.cn
+    }
+    inbound { # ERROR: Setting not available on an entitlement
+      department = attributes.cn
+    }
+    reactions {
+      unmatched = "add_focus" # ERROR: Reaction not available on an entitlement
+      deleted   = "none"
+    }
+  }
+}
+
+task "groups" {
+  activity "import" {
+    resource = resource.dir4
+    kind     = "entitlement"
+    intent   = "department"
+  }
+  activity "live_sync" { # ERROR: Activity not available on an entitlement
+    resource = resource.dir4
+    kind     = "entitlement"
+    intent   = "department"
+  }
+  activity "reconciliation" { # ERROR: Activity not available on an entitlement
+    resource = resource.dir3
+    kind     = "entitlement"
+    intent   = "onaccount"
+  }
+}
+
+locals {
+  gids = { engineering = 5001 }
+}
+
+resource "dir5" {
+  connector = "ldap"
+  connection {
+    url     = "ldap://127.0.0.1:1"
+    base_dn = "dc=example,dc=org"
+  }
+  object_type "entitlement" {
+    intent       = "posix"
+    object_class = "posixGroup"
+    group {
+      container        = "ou=groups,dc=example,dc=org"
+      member_attribute = "memberUid"
+      member_value     = "identifier"
+      declared         = ["engineering", "sales"]
+      attributes       = { gidNumber = local.gids[group.name] } # ERROR: Invalid group attributes
+    }
+  }
+  object_type "entitlement" {
+    intent = "nodeclared"
+    group {
+      container  = "ou=groups,dc=example,dc=org"
+      attributes = { description = "x" } # ERROR: Group attributes without declared groups
+    }
+  }
+  object_type "entitlement" {
+    intent = "user"
+    group {
+      container  = "ou=groups,dc=example,dc=org"
+      declared   = ["a"]
+      attributes = { description = user.name } # ERROR: Invalid reference
+    }
+  }
+  object_type "entitlement" {
+    intent = "field"
+    group {
+      container  = "ou=groups,dc=example,dc=org"
+      declared   = ["a"]
+      attributes = { description = group.title } # ERROR: Reference to undeclared group field
+    }
+  }
+  object_type "entitlement" {
+    intent = "ours"
+    group {
+      container  = "ou=groups,dc=example,dc=org"
+      declared   = ["a"]
+      attributes = { objectClass = "top" } # ERROR: Invalid group attributes
+    }
+  }
+  object_type "entitlement" {
+    intent = "shape"
+    group {
+      container  = "ou=groups,dc=example,dc=org"
+      declared   = ["a"]
+      attributes = "gidNumber=5" # ERROR: Invalid group attributes
+    }
+  }
+  object_type "entitlement" {
+    intent = "onaccount"
+    group {
+      membership        = "account"
+      account_attribute = "businessCategory"
+      attributes        = { description = "x" } # ERROR: Setting of another membership storage
+    }
+  }
+}
+
+resource "db3" {
+  connector = "sql"
+  connection {
+    driver = "sqlite"
+    dsn    = "app.db"
+    table  = "accounts"
+    key    = "login"
+  }
+  object_type "entitlement" {
+    group {
+      container  = "memberships"
+      declared   = ["a"]
+      attributes = { description = "x" } # ERROR: Group attributes not available
+    }
+  }
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -192,6 +194,9 @@ func (c *Connector) changeMember(ctx context.Context, g connector.GroupClass, ch
 		add.Attribute("objectClass", []string{g.ObjectClass})
 		add.Attribute(g.NameAttribute, []string{ch.Group})
 		add.Attribute(g.MemberAttribute, []string{ch.Member})
+		for _, name := range slices.Sorted(maps.Keys(ch.Attributes)) {
+			add.Attribute(name, ch.Attributes[name])
+		}
 		err = c.do(ctx, "create group", dn, func(conn *goldap.Conn) error { return conn.Add(add) })
 		return c.fail("create group", dn, err)
 	case goldap.IsErrorWithCode(err, goldap.LDAPResultObjectClassViolation) && ch.Remove:

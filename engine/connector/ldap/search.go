@@ -41,8 +41,13 @@ func (c *Connector) Search(ctx context.Context, q connector.Query) iter.Seq2[con
 // connection when the old one turns out to have dropped, later ones are
 // not, since the search cannot be resumed elsewhere.
 func (c *Connector) pages(ctx context.Context, op, filter string, attrs []string, size int, each func(*goldap.Entry) bool, fail func(error)) {
+	c.pagesUnder(ctx, op, c.cfg.BaseDN, filter, attrs, size, each, fail)
+}
+
+// pagesUnder is pages under base instead of base_dn.
+func (c *Connector) pagesUnder(ctx context.Context, op, base, filter string, attrs []string, size int, each func(*goldap.Entry) bool, fail func(error)) {
 	paging := goldap.NewControlPaging(uint32(size))
-	req := goldap.NewSearchRequest(c.cfg.BaseDN, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false,
+	req := goldap.NewSearchRequest(base, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false,
 		filter, attrs, []goldap.Control{paging})
 	var conn *goldap.Conn
 	var res *goldap.SearchResult
@@ -54,7 +59,7 @@ func (c *Connector) pages(ctx context.Context, op, filter string, attrs []string
 	})
 	for {
 		if err != nil {
-			fail(c.searchFailure(op, err))
+			fail(c.searchFailureAt(op, base, err))
 			return
 		}
 		for _, e := range res.Entries {
@@ -109,6 +114,16 @@ func (c *Connector) searchFailure(op string, err error) error {
 		return c.errs.New(connector.ErrSchema, op, fmt.Errorf("base_dn %q does not exist", c.cfg.BaseDN), "")
 	}
 	return c.fail(op, "", err)
+}
+
+// searchFailureAt is searchFailure for a search under base, which is
+// base_dn or a group container.
+func (c *Connector) searchFailureAt(op, base string, err error) error {
+	if base != c.cfg.BaseDN && goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject) {
+		return c.errs.New(connector.ErrSchema, op, fmt.Errorf("the group container %q does not exist", base),
+			"Create the container entry, or set the group block's container to the DN the groups are under.")
+	}
+	return c.searchFailure(op, err)
 }
 
 // checkClass returns the class to search: q's, or the default one. A

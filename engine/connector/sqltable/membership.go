@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/syncline/syncline/engine/connector"
 )
@@ -115,4 +116,71 @@ func (c *Connector) ChangeMembers(ctx context.Context, g connector.GroupClass, c
 		}
 	}
 	return errs
+}
+
+var _ connector.GroupObjects = (*Connector)(nil)
+
+// SearchGroups streams the groups of the membership table as objects:
+// one per distinct name in its group column (names that differ only in
+// case are one group, as associations compare them), with that name as
+// its one attribute. A group here is its rows: it has no attributes of
+// its own, and it exists while it has a member.
+func (c *Connector) SearchGroups(ctx context.Context, g connector.GroupClass, _ connector.Query) iter.Seq2[connector.Object, error] {
+	return func(yield func(connector.Object, error) bool) {
+		gc := c.d.quote(g.NameAttribute)
+		q := fmt.Sprintf("SELECT DISTINCT %s FROM %s WHERE %s IS NOT NULL ORDER BY %s", gc, c.membershipTable(g), gc, gc)
+		rows, err := c.db.QueryContext(ctx, q)
+		if err != nil {
+			yield(connector.Object{}, c.fail("search groups", g.Container, err))
+			return
+		}
+		defer rows.Close()
+		seen := map[string]bool{}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				yield(connector.Object{}, c.fail("search groups", g.Container, err))
+				return
+			}
+			lower := strings.ToLower(name)
+			if name == "" || seen[lower] {
+				continue
+			}
+			seen[lower] = true
+			if !yield(groupObject(g, name), nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(connector.Object{}, c.fail("search groups", g.Container, err))
+		}
+	}
+}
+
+// GetGroup reads the group named name (without regard to case): it
+// exists while a row of the membership table names it.
+func (c *Connector) GetGroup(ctx context.Context, g connector.GroupClass, name string) (connector.Object, error) {
+	gc := c.d.quote(g.NameAttribute)
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE LOWER(%s) = LOWER(%s) ORDER BY %s", gc, c.membershipTable(g), gc, c.d.placeholder(1), gc)
+	rows, err := c.db.QueryContext(ctx, q, name)
+	if err != nil {
+		return connector.Object{}, c.fail("get group", name, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return connector.Object{}, c.fail("get group", name, err)
+		}
+		return connector.Object{}, c.errs.Object(connector.ErrNotFound, "get group", name, nil, "")
+	}
+	var found string
+	if err := rows.Scan(&found); err != nil {
+		return connector.Object{}, c.fail("get group", name, err)
+	}
+	return groupObject(g, found), nil
+}
+
+// groupObject is the object of the group name: its name is all it has.
+func groupObject(g connector.GroupClass, name string) connector.Object {
+	return connector.Object{ID: name, Attributes: connector.Attributes{g.NameAttribute: {name}}}
 }
