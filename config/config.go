@@ -232,7 +232,9 @@ type ObjectType struct {
 	Kind        string // the block label, e.g. "account"
 	Intent      string
 	ObjectClass string
-	Identifier  string // overrides the connection's identifier when set
+	Identifier  string // the connection's identifier, repeated; another one is refused
+	// IdentifierRange is where identifier is set.
+	IdentifierRange hcl.Range
 
 	// Correlate maps focus attributes to expressions over the resource
 	// object; a user matches when every listed attribute is equal.

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -110,6 +111,7 @@ func (c *Config) decodeResourceBlocks(d *decoder, r *Resource, blocks hcl.Blocks
 		}
 	}
 	diags = append(diags, checkEntitlements(r)...)
+	diags = append(diags, checkIdentifiers(r)...)
 	if r.Connection == nil {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -134,6 +136,9 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 		if attr, ok := content.Attributes[s.name]; ok {
 			diags = append(diags, d.str(attr, s.dst)...)
 		}
+	}
+	if attr, ok := content.Attributes["identifier"]; ok {
+		ot.IdentifierRange = attr.Expr.Range()
 	}
 	if attr, ok := content.Attributes["intent"]; ok {
 		diags = append(diags, d.name(attr, &ot.Intent)...)
@@ -334,4 +339,42 @@ func decodeReactions(d *decoder, b *hcl.Block) (out map[Situation]Reaction, writ
 		}
 	}
 	return out, written, diags
+}
+
+// connectorDefaultIdentifier is the identifier a connection has when its
+// identifier setting is left out (only ldap's is optional).
+var connectorDefaultIdentifier = map[string]string{"ldap": "entryUUID"}
+
+// checkIdentifiers refuses an object type identifier other than the
+// connection's: the connector identifies every object of the resource
+// by its connection's setting, so another one on an object type would be
+// parsed and then not followed.
+func checkIdentifiers(r *Resource) hcl.Diagnostics {
+	if r.Connection == nil || r.Connector == "" {
+		return nil
+	}
+	setting := IdentifierSetting[r.Connector]
+	conn := r.Connection.String(setting)
+	if _, set := r.Connection.Attributes[setting]; !set {
+		conn = connectorDefaultIdentifier[r.Connector]
+	}
+	var diags hcl.Diagnostics
+	for _, ot := range r.ObjectTypes {
+		if ot.Group != nil { // refused on a group's type: checkEntitlements says so
+			continue
+		}
+		if ot.Identifier == "" || conn == "" || ot.Identifier == conn ||
+			(r.Connector == "ldap" && strings.EqualFold(ot.Identifier, conn)) {
+			continue
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Object type identifier differs from the connection's",
+			Detail: fmt.Sprintf("The object type %q (intent %q) sets identifier = %q, but the resource %q identifies its objects by its connection's %s, %q: "+
+				"every object type of a resource is identified alike. Remove identifier here, or change the connection's %s.",
+				ot.Kind, ot.Intent, ot.Identifier, r.Name, setting, conn, setting),
+			Subject: ot.IdentifierRange.Ptr(),
+		})
+	}
+	return diags
 }
