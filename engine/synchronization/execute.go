@@ -35,12 +35,13 @@ type executor struct {
 	// holdMax is the largest write batch: the most shadows held before
 	// a flush, and chunk the most run at once (at least minChunk);
 	// flushAfter is the shortest flush interval. held are the shadows
-	// waiting for their batch (hold), recorded by heldRec, the first of
-	// them held at heldSince.
+	// waiting for their batch (hold), as the pass stored them, recorded
+	// by heldRec, the first of them held at heldSince.
 	holdMax    int
 	chunk      int
 	flushAfter time.Duration
-	held       []int64
+	held       []*state.Shadow
+	heldAt     map[int64]int // index in held, by ID
 	heldRec    Recorder
 	heldSince  time.Time
 }
@@ -52,7 +53,7 @@ func newExecutor(w *world, errs *errorCounter) *executor {
 	return x
 }
 
-// minChunk is the fewest shadows read and stored at once.
+// minChunk is the fewest shadows run and stored at once.
 const minChunk = 500
 
 // Retry backoff for failed operations.
@@ -61,23 +62,9 @@ const (
 	retryMax  = time.Hour
 )
 
-// run executes the pending operations of the shadows ids that are due at
-// now (all of them when force is set), then stores the shadows. It
-// returns the error policy's stop once failures reach it.
-func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.Time, force bool) error {
-	for chunk := range slices.Chunk(ids, x.chunk) {
-		shs, err := x.w.job.Store.ShadowsByID(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		if err := x.runShadows(ctx, rec, shs, now, force); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// runShadows is run for shadows already read. The operations go to the
+// runShadows executes the pending operations of shs that are due at now
+// (all of them when force is set), then stores the shadows; it returns
+// the error policy's stop once failures reach it. The operations go to the
 // resources in rounds: the first due operation of every shadow, grouped
 // by resource into write batches (send), then the next operation of the
 // shadows whose first was done, and so on; a shadow stops at its first
