@@ -109,15 +109,8 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 		// being cancelled: the shadows, the statistics and the run's
 		// changes then agree with the resources.
 		err := x.w.job.Store.RepositoryWrite(context.WithoutCancel(ctx), func(r *state.RepositoryTx) error {
-			for _, sh := range changed {
-				if x.renamed[sh.ID] {
-					if err := freeKey(r, sh); err != nil {
-						return err
-					}
-				}
-				if err := r.PutShadow(sh); err != nil {
-					return err
-				}
+			if err := x.store(r, changed); err != nil {
+				return err
 			}
 			return x.record(r, changes, owners)
 		})
@@ -130,6 +123,37 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 		return err
 	}
 	return x.stop
+}
+
+// store stores the shadows changed by carrying out their operations:
+// what the operations changed, many shadows to a statement; a renamed
+// shadow whole, after the shadow that held its new key, if another, is
+// removed (freeKey).
+func (x *executor) store(r *state.RepositoryTx, changed []*state.Shadow) error {
+	var renamed []*state.Shadow
+	outcomes := changed
+	if len(x.renamed) > 0 {
+		outcomes = make([]*state.Shadow, 0, len(changed))
+		for _, sh := range changed {
+			if x.renamed[sh.ID] {
+				renamed = append(renamed, sh)
+			} else {
+				outcomes = append(outcomes, sh)
+			}
+		}
+	}
+	if err := r.PutShadowOutcomes(outcomes); err != nil {
+		return err
+	}
+	for _, sh := range renamed {
+		if err := freeKey(r, sh); err != nil {
+			return err
+		}
+		if err := r.PutShadow(sh); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // step is one shadow's way through the executor's rounds.
