@@ -31,6 +31,8 @@ type executor struct {
 	// renamed holds the shadows renamed since their last store: their
 	// new key may be held by a shadow of a gone object (freeKey).
 	renamed map[int64]bool
+	// keys learns the new keys of renamed shadows: the pass's (nil: none).
+	keys *absentKeys
 
 	// holdMax is the largest write batch: the most shadows held before
 	// a flush, and chunk the most run at once (at least minChunk);
@@ -364,6 +366,7 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 			x.renamed = map[int64]bool{}
 		}
 		x.renamed[sh.ID] = true
+		x.keys.taken(rt, p.Key)
 		if rt != nil && rt.idAttr != "" {
 			merged := connector.Attributes(sh.Attributes).Clone()
 			merged[rt.idAttr] = []string{p.Identifier}

@@ -54,6 +54,9 @@ type pass struct {
 	// bucketed is set when resource_objects ran in buckets: nothing was
 	// seen by this pass, so remaining_shadows reads the identifiers first.
 	bucketed bool
+	// keys, in full mode from resource_objects on, answers for the types
+	// the pass provisions which keys no shadow has (absent_keys.go).
+	keys *absentKeys
 }
 
 func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
@@ -98,6 +101,10 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	}
 	if err := p.loadMemberships(ctx); err != nil {
 		return err
+	}
+	if p.job.Mode == config.ModeFull {
+		p.keys = newAbsentKeys()
+		p.x.keys = p.keys
 	}
 	est := p.estimate(ctx, rec)
 	a := p.job.Activity
@@ -313,7 +320,7 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 		return nil
 	}
 	return p.writeBatch(ctx, repo, rec, func(r *state.RepositoryTx, emit emitFunc) (error, error) {
-		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
+		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull, keys: p.keys}
 		if err := p.prefetch(r, batch); err != nil {
 			return nil, err
 		}
@@ -395,6 +402,9 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 	)
 	err := repo(ctx, func(r *state.RepositoryTx) error {
 		stored, stop = nil, nil
+		if err := p.keys.check(r); err != nil {
+			return err
+		}
 		var changes []state.RunChange
 		s, err := work(r, func(shs []storedShadow, ch []state.RunChange) {
 			stored, changes = append(stored, shs...), append(changes, ch...)
@@ -416,7 +426,11 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 	if err != nil {
 		return err
 	}
+	p.keys.stored(stored)
 	if err := p.x.hold(ctx, rec, stored, p.job.now()); err != nil {
+		return err
+	}
+	if err := p.keys.load(ctx, p.job.Store); err != nil {
 		return err
 	}
 	if stop != nil {
