@@ -3,7 +3,7 @@
 // export get through, and how much memory they take, next to a baseline
 // measured in the same run on the same file.
 //
-//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-only sync|provision] [-json] [-cpuprofile FILE] [-memprofile FILE]
 //
 // It writes an HR export of ROWS people and a configuration with one csv
 // resource and two tasks (internal/scenario: HR, SyncFiles), then runs
@@ -50,6 +50,10 @@
 // plain table (.mode csv, .import): the cost of writing the same rows to
 // SQLite with nothing else done. Without sqlite3 on PATH the baseline is
 // reported as skipped.
+//
+// -only runs one group of phases: sync (phases 1–3 and import-pgstate,
+// with the sqlite3 baseline) or provision (the provisioning phases and
+// their baselines); the targets of the phases left out are n/a.
 //
 // -cpuprofile and -memprofile write one profile per phase, the phase's
 // name inserted before the extension (cpu.prof → cpu.import.prof).

@@ -11,10 +11,10 @@ import (
 )
 
 // apply writes e to the repository: the user, the object's shadow, and
-// the provisioning operations queued on their shadows. It returns the
-// shadows whose operations are due at once (resources without a
-// grouping_interval), for the executor.
-func apply(r *state.RepositoryTx, e *effects) ([]int64, error) {
+// the provisioning operations queued on their shadows. It returns every
+// shadow it stored, in order, each marked due when its operations are
+// due at once (resources without a grouping_interval), for the executor.
+func apply(r *state.RepositoryTx, e *effects) ([]storedShadow, error) {
 	var userID int64
 	if e.user != nil {
 		userID = e.user.ID
@@ -41,7 +41,10 @@ func apply(r *state.RepositoryTx, e *effects) ([]int64, error) {
 			return nil, err
 		}
 	}
-	var due []int64
+	var stored []storedShadow
+	if e.shadow != nil {
+		stored = append(stored, storedShadow{sh: e.shadow})
+	}
 	for _, a := range e.accounts {
 		sh := a.shadow
 		if e.shadow != nil && sameObject(sh, e.shadow) {
@@ -56,16 +59,32 @@ func apply(r *state.RepositoryTx, e *effects) ([]int64, error) {
 		if err := r.PutShadow(sh); err != nil {
 			return nil, err
 		}
-		if a.queues() && a.rt.res.GroupingInterval == 0 {
-			due = append(due, sh.ID)
-		}
+		stored = append(stored, storedShadow{sh: sh, due: a.queues() && a.rt.res.GroupingInterval == 0})
 	}
 	if e.userOp == userDelete {
 		if err := r.DeleteUser(e.user.ID); err != nil {
 			return nil, err
 		}
 	}
-	return due, nil
+	return stored, nil
+}
+
+// storedShadow is a shadow a transaction stored, as it stored it; due is
+// set when its operations are due at once.
+type storedShadow struct {
+	sh  *state.Shadow
+	due bool
+}
+
+// dueCount is the number of shadows of stored whose operations are due.
+func dueCount(stored []storedShadow) int {
+	n := 0
+	for _, s := range stored {
+		if s.due {
+			n++
+		}
+	}
+	return n
 }
 
 // queue adds a's operation to its shadow's pending operations and makes

@@ -1,9 +1,11 @@
 package synchronization
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -39,18 +41,41 @@ func writeBatches(cfg *config.Config) (size int, flush time.Duration) {
 	return size, flush
 }
 
-// hold keeps the shadows ids, whose operations a pass has just
-// committed, until a write batch is full or the first of them has waited
-// the flush interval; then it runs what it holds. rec records them: a
-// pass flushes before it records elsewhere (a stage ends).
-func (x *executor) hold(ctx context.Context, rec Recorder, ids []int64, now time.Time) error {
-	if len(ids) == 0 {
+// hold keeps the shadows of stored marked due, whose operations a pass
+// has just committed, until a write batch is full or the first of them
+// has waited the flush interval; then it runs what it holds. rec records
+// them: a pass flushes before it records elsewhere (a stage ends).
+//
+// The executor keeps the shadows as the pass stored them instead of
+// reading them again: stored holds every shadow the pass's transaction
+// wrote, so a shadow held already is replaced by its later version —
+// with the operations queued on it since, or none — as a read would
+// have found it.
+func (x *executor) hold(ctx context.Context, rec Recorder, stored []storedShadow, now time.Time) error {
+	if len(stored) == 0 {
 		return nil
 	}
-	if len(x.held) == 0 {
+	before := len(x.held)
+	for _, s := range stored {
+		if i, ok := x.heldAt[s.sh.ID]; ok {
+			x.held[i] = cloneShadow(s.sh)
+			continue
+		}
+		if !s.due {
+			continue
+		}
+		if x.heldAt == nil {
+			x.heldAt = map[int64]int{}
+		}
+		x.heldAt[s.sh.ID] = len(x.held)
+		x.held = append(x.held, cloneShadow(s.sh))
+	}
+	if len(x.held) == before {
+		return nil
+	}
+	if before == 0 {
 		x.heldSince = now
 	}
-	x.held = append(x.held, ids...)
 	x.heldRec = rec
 	if len(x.held) < x.holdMax && now.Sub(x.heldSince) < x.flushAfter {
 		return nil
@@ -58,23 +83,27 @@ func (x *executor) hold(ctx context.Context, rec Recorder, ids []int64, now time
 	return x.flush(ctx, now)
 }
 
-// flush runs the operations of the shadows held. A shadow held twice
-// (two steps queued on it) is run once: its queue holds both.
+// flush runs the operations of the shadows held, in the order of their
+// IDs. A shadow held twice (two steps queued on it) is run once: its
+// queue holds both.
 func (x *executor) flush(ctx context.Context, now time.Time) error {
 	if len(x.held) == 0 {
 		return nil
 	}
-	ids, rec := x.held, x.heldRec
+	shs, rec := x.held, x.heldRec
 	x.held, x.heldRec = nil, nil
-	seen := make(map[int64]bool, len(ids))
-	ids = slices.DeleteFunc(ids, func(id int64) bool {
-		if seen[id] {
-			return true
-		}
-		seen[id] = true
-		return false
-	})
-	return x.run(ctx, rec, ids, now, false)
+	clear(x.heldAt)
+	slices.SortFunc(shs, func(a, b *state.Shadow) int { return cmp.Compare(a.ID, b.ID) })
+	return x.runShadows(ctx, rec, shs, now, false)
+}
+
+// cloneShadow is a copy of sh the executor may change: its pending
+// operations and attributes are its own.
+func cloneShadow(sh *state.Shadow) *state.Shadow {
+	c := *sh
+	c.Pending = slices.Clone(sh.Pending)
+	c.Attributes = maps.Clone(sh.Attributes)
+	return &c
 }
 
 // send carries out the operations of a round, resource by resource in

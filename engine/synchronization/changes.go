@@ -68,9 +68,10 @@ type intents struct {
 }
 
 // expect remembers, for the executor, the intent of e's operations on
-// the shadows due now (due: the shadows the executor is given next).
-func (x *executor) expect(e *effects, due []int64) {
-	if len(due) == 0 || x.w.job.RunID == 0 {
+// the shadows due now (those of stored marked due: the shadows the
+// executor is given next).
+func (x *executor) expect(e *effects, stored []storedShadow) {
+	if dueCount(stored) == 0 || x.w.job.RunID == 0 {
 		return
 	}
 	user := ""

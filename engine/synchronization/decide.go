@@ -61,6 +61,8 @@ type decider struct {
 	pre *precorrelation
 	// ue is the evaluation of the user being provisioned, or nil.
 	ue *userEval
+	// keys, when set, knows of keys no shadow has (absent_keys.go).
+	keys *absentKeys
 }
 
 // decide finds it's situation and the effects of its reaction.

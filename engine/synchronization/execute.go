@@ -31,16 +31,19 @@ type executor struct {
 	// renamed holds the shadows renamed since their last store: their
 	// new key may be held by a shadow of a gone object (freeKey).
 	renamed map[int64]bool
+	// keys learns the new keys of renamed shadows: the pass's (nil: none).
+	keys *absentKeys
 
 	// holdMax is the largest write batch: the most shadows held before
 	// a flush, and chunk the most run at once (at least minChunk);
 	// flushAfter is the shortest flush interval. held are the shadows
-	// waiting for their batch (hold), recorded by heldRec, the first of
-	// them held at heldSince.
+	// waiting for their batch (hold), as the pass stored them, recorded
+	// by heldRec, the first of them held at heldSince.
 	holdMax    int
 	chunk      int
 	flushAfter time.Duration
-	held       []int64
+	held       []*state.Shadow
+	heldAt     map[int64]int // index in held, by ID
 	heldRec    Recorder
 	heldSince  time.Time
 }
@@ -52,7 +55,7 @@ func newExecutor(w *world, errs *errorCounter) *executor {
 	return x
 }
 
-// minChunk is the fewest shadows read and stored at once.
+// minChunk is the fewest shadows run and stored at once.
 const minChunk = 500
 
 // Retry backoff for failed operations.
@@ -61,23 +64,9 @@ const (
 	retryMax  = time.Hour
 )
 
-// run executes the pending operations of the shadows ids that are due at
-// now (all of them when force is set), then stores the shadows. It
-// returns the error policy's stop once failures reach it.
-func (x *executor) run(ctx context.Context, rec Recorder, ids []int64, now time.Time, force bool) error {
-	for chunk := range slices.Chunk(ids, x.chunk) {
-		shs, err := x.w.job.Store.ShadowsByID(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		if err := x.runShadows(ctx, rec, shs, now, force); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// runShadows is run for shadows already read. The operations go to the
+// runShadows executes the pending operations of shs that are due at now
+// (all of them when force is set), then stores the shadows; it returns
+// the error policy's stop once failures reach it. The operations go to the
 // resources in rounds: the first due operation of every shadow, grouped
 // by resource into write batches (send), then the next operation of the
 // shadows whose first was done, and so on; a shadow stops at its first
@@ -122,15 +111,8 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 		// being cancelled: the shadows, the statistics and the run's
 		// changes then agree with the resources.
 		err := x.w.job.Store.RepositoryWrite(context.WithoutCancel(ctx), func(r *state.RepositoryTx) error {
-			for _, sh := range changed {
-				if x.renamed[sh.ID] {
-					if err := freeKey(r, sh); err != nil {
-						return err
-					}
-				}
-				if err := r.PutShadow(sh); err != nil {
-					return err
-				}
+			if err := x.store(r, changed); err != nil {
+				return err
 			}
 			return x.record(r, changes, owners)
 		})
@@ -143,6 +125,37 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 		return err
 	}
 	return x.stop
+}
+
+// store stores the shadows changed by carrying out their operations:
+// what the operations changed, many shadows to a statement; a renamed
+// shadow whole, after the shadow that held its new key, if another, is
+// removed (freeKey).
+func (x *executor) store(r *state.RepositoryTx, changed []*state.Shadow) error {
+	var renamed []*state.Shadow
+	outcomes := changed
+	if len(x.renamed) > 0 {
+		outcomes = make([]*state.Shadow, 0, len(changed))
+		for _, sh := range changed {
+			if x.renamed[sh.ID] {
+				renamed = append(renamed, sh)
+			} else {
+				outcomes = append(outcomes, sh)
+			}
+		}
+	}
+	if err := r.PutShadowOutcomes(outcomes); err != nil {
+		return err
+	}
+	for _, sh := range renamed {
+		if err := freeKey(r, sh); err != nil {
+			return err
+		}
+		if err := r.PutShadow(sh); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // step is one shadow's way through the executor's rounds.
@@ -353,6 +366,7 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 			x.renamed = map[int64]bool{}
 		}
 		x.renamed[sh.ID] = true
+		x.keys.taken(rt, p.Key)
 		if rt != nil && rt.idAttr != "" {
 			merged := connector.Attributes(sh.Attributes).Clone()
 			merged[rt.idAttr] = []string{p.Identifier}

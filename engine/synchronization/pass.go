@@ -54,6 +54,9 @@ type pass struct {
 	// bucketed is set when resource_objects ran in buckets: nothing was
 	// seen by this pass, so remaining_shadows reads the identifiers first.
 	bucketed bool
+	// keys, in full mode from resource_objects on, answers for the types
+	// the pass provisions which keys no shadow has (absent_keys.go).
+	keys *absentKeys
 }
 
 func newPass(ctx context.Context, job *Job, w *world) (*pass, error) {
@@ -101,6 +104,10 @@ func (p *pass) resourceObjects(ctx context.Context, rec Recorder) error {
 	}
 	if err := p.loadMemberships(ctx); err != nil {
 		return err
+	}
+	if p.job.Mode == config.ModeFull {
+		p.keys = newAbsentKeys()
+		p.x.keys = p.keys
 	}
 	est := p.estimate(ctx, rec)
 	a := p.job.Activity
@@ -316,7 +323,7 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 		return nil
 	}
 	return p.writeBatch(ctx, repo, rec, func(r *state.RepositoryTx, emit emitFunc) (error, error) {
-		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull}
+		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull, keys: p.keys}
 		if err := p.prefetch(r, batch); err != nil {
 			return nil, err
 		}
@@ -379,9 +386,10 @@ func (p *pass) prefetch(r *state.RepositoryTx, batch []*item) error {
 	return nil
 }
 
-// emitFunc hands writeBatch what one item did: the pending operations to
-// execute once the transaction commits, and the run's change records.
-type emitFunc func(due []int64, changes []state.RunChange)
+// emitFunc hands writeBatch what one item did: the shadows it stored,
+// among them those with operations to execute once the transaction
+// commits, and the run's change records.
+type emitFunc func(stored []storedShadow, changes []state.RunChange)
 
 // writeBatch runs work in one repository transaction (again from the
 // start when the transaction is retried), stores the run changes it
@@ -392,14 +400,17 @@ type emitFunc func(due []int64, changes []state.RunChange)
 // the batch after the items before the one that tripped it.
 func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work func(*state.RepositoryTx, emitFunc) (stop, err error)) error {
 	var (
-		due  []int64
-		stop error
+		stored []storedShadow
+		stop   error
 	)
 	err := repo(ctx, func(r *state.RepositoryTx) error {
-		due, stop = nil, nil
+		stored, stop = nil, nil
+		if err := p.keys.check(r); err != nil {
+			return err
+		}
 		var changes []state.RunChange
-		s, err := work(r, func(ids []int64, ch []state.RunChange) {
-			due, changes = append(due, ids...), append(changes, ch...)
+		s, err := work(r, func(shs []storedShadow, ch []state.RunChange) {
+			stored, changes = append(stored, shs...), append(changes, ch...)
 		})
 		if err != nil {
 			return err
@@ -418,7 +429,11 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 	if err != nil {
 		return err
 	}
-	if err := p.x.hold(ctx, rec, due, p.job.now()); err != nil {
+	p.keys.stored(stored)
+	if err := p.x.hold(ctx, rec, stored, p.job.now()); err != nil {
+		return err
+	}
+	if err := p.keys.load(ctx, p.job.Store); err != nil {
 		return err
 	}
 	if stop != nil {
@@ -433,7 +448,7 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 // one handles one item inside a batch's transaction: it returns the
 // shadows with operations due, the changes to keep, a policy stop, or an
 // error that ends the pass.
-func (p *pass) one(d *decider, r *state.RepositoryTx, rec Recorder, it *item) (due []int64, changes []state.RunChange, stop, err error) {
+func (p *pass) one(d *decider, r *state.RepositoryTx, rec Recorder, it *item) (due []storedShadow, changes []state.RunChange, stop, err error) {
 	e, err := d.decide(it)
 	var oe *objectError
 	if errors.As(err, &oe) {
@@ -453,7 +468,7 @@ func (p *pass) one(d *decider, r *state.RepositoryTx, rec Recorder, it *item) (d
 
 // applyEffects checks e against the thresholds, applies it in full mode,
 // and returns the changes to keep.
-func (p *pass) applyEffects(r *state.RepositoryTx, rec Recorder, e *effects, pre *precorrelation) (due []int64, changes []state.RunChange, stop, err error) {
+func (p *pass) applyEffects(r *state.RepositoryTx, rec Recorder, e *effects, pre *precorrelation) (due []storedShadow, changes []state.RunChange, stop, err error) {
 	if err := p.safety.admit(e.item, e.counts()); err != nil {
 		return nil, nil, err, nil
 	}

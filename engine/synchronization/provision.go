@@ -150,9 +150,15 @@ func renamingTo(sh *state.Shadow) string {
 // create decides the operation for a user who has no object of type rt
 // yet: link an unowned object with that identifier, or create one.
 func (d *decider) create(rt *resourceType, u *state.User, id, key string, desired connector.Attributes) (*accountOp, error) {
-	existing, err := d.r.ShadowByKey(rt.res.Name, rt.ot.Kind, rt.ot.Intent, key)
-	if err != nil {
-		return nil, err
+	var existing *state.Shadow
+	if !d.keys.absent(rt, key) {
+		var err error
+		if existing, err = d.r.ShadowByKey(rt.res.Name, rt.ot.Kind, rt.ot.Intent, key); err != nil {
+			return nil, err
+		}
+		if existing == nil {
+			d.keys.missed(rt)
+		}
 	}
 	if existing != nil && d.cur != nil && sameObject(existing, d.cur) {
 		existing = d.cur // the object being synchronized, as just decided
@@ -177,6 +183,7 @@ func (d *decider) create(rt *resourceType, u *state.User, id, key string, desire
 	}
 	sh.Identifier, sh.Key = id, key
 	sh.MappingHash, sh.Situation, sh.Dead = rt.mappingHash, "linked", false
+	d.keys.taken(rt, key)
 	return &accountOp{rt: rt, shadow: sh, op: state.OpCreate, attrs: desired, newOwner: true}, nil
 }
 
