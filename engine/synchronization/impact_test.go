@@ -132,9 +132,16 @@ func impactLines(imp *planner.Impact) []string {
 				planner.ImpactUserDisable: "disable", planner.ImpactUserEnable: "enable", planner.ImpactUserDelete: "delete",
 				planner.ImpactLink: "link", planner.ImpactUnlink: "unlink"}[s.Kind]
 		}
+		if m := map[string]string{planner.ImpactMemberAdd: "add", planner.ImpactMemberRemove: "remove",
+			planner.ImpactMemberTolerate: "tolerate"}[s.Kind]; m != "" {
+			obj, op = "membership", m
+		}
 		line := obj + " " + op + " " + s.User
-		if obj == "account" {
+		switch obj {
+		case "account":
 			line += " " + s.Resource + "/" + s.Identifier
+		case "membership":
+			line += " " + s.Identifier
 		}
 		attrs := slices.Clone(s.Attributes)
 		slices.SortFunc(attrs, func(a, b planner.ImpactAttribute) int { return strings.Compare(a.Name, b.Name) })
