@@ -431,8 +431,8 @@ func (discardRecorder) AddItemError(string, string, error) {}
 func (discardRecorder) AddStatistic(string, int64)         {}
 func (discardRecorder) SetOutput(string, string)           {}
 
-// record reports e's changes; the account changes of a user provisioned
-// already are not reported again.
+// record reports e's changes; the account and membership changes of a
+// user provisioned already are not reported again.
 func (ev *impactEval) record(src planner.ImpactSource, e *effects) {
 	again := false
 	if e.user != nil && e.user.ID != 0 && provisioned(e) {

@@ -223,3 +223,29 @@ func TestImpactMembershipThresholdAndNotes(t *testing.T) {
 		t.Errorf("a removed association removes %d memberships; a run leaves them", imp.Totals.MembershipRemovals)
 	}
 }
+
+// TestImpactMembershipSecret: an association whose groups read a
+// sensitive variable fails at run time; in the impact the new expression
+// is each account's error, the applied one cannot be evaluated again (a
+// note says so), and the secret is in no view.
+func TestImpactMembershipSecret(t *testing.T) {
+	t.Parallel()
+	const secret = "S3cret-Group-Name"
+	b, _ := memberSynced(t, memberConfig{})
+	leaky := "variable \"grp\" {\n  type      = string\n  sensitive = true\n  default   = \"" + secret + "\"\n}\n" +
+		memberConfig{groups: `[var.grp]`}.hcl()
+	b.write(t, map[string]string{"main.hcl": leaky})
+	b.apply(t)
+	imp := b.impact(t)
+	if imp.Totals.Errors == 0 || imp.Totals.MembershipAdditions != 0 {
+		t.Errorf("groups from a secret: totals %+v, want errors and no membership added", imp.Totals)
+	}
+	if !slices.ContainsFunc(imp.Notes, func(n string) bool { return strings.Contains(n, "could not be evaluated") }) {
+		t.Errorf("no note of the applied groups that cannot be evaluated: %q", imp.Notes)
+	}
+	for name, out := range renderImpact(t, imp) {
+		if strings.Contains(out, secret) {
+			t.Errorf("the %s view holds the secret:\n%s", name, out)
+		}
+	}
+}
