@@ -47,6 +47,13 @@ type ImpactCounts struct {
 	Renames       int `json:"renames"`
 	Disables      int `json:"disables"`
 	Deletions     int `json:"deletions"`
+	// MembershipAdditions and MembershipRemovals count the group
+	// memberships accounts would gain and lose; MembershipsTolerated the
+	// memberships a tolerant association would keep though it no longer
+	// gives them (not a change: Total leaves them out).
+	MembershipAdditions  int `json:"membership_additions"`
+	MembershipRemovals   int `json:"membership_removals"`
+	MembershipsTolerated int `json:"memberships_tolerated"`
 	// SituationChanges counts objects whose synchronization situation
 	// would change (a correlation change that unlinks or disputes).
 	SituationChanges int `json:"situation_changes"`
@@ -58,10 +65,12 @@ type ImpactCounts struct {
 	Errors int `json:"errors"`
 }
 
-// Total is the number of changes of every kind but errors.
+// Total is the number of changes of every kind but errors and tolerated
+// memberships.
 func (c ImpactCounts) Total() int {
 	return c.UsersAdded + c.UsersModified + c.UsersDisabled + c.UsersEnabled + c.UsersDeleted + c.Links + c.Unlinks +
-		c.Creations + c.Modifications + c.Renames + c.Disables + c.Deletions + c.SituationChanges + c.Unmanaged
+		c.Creations + c.Modifications + c.Renames + c.Disables + c.Deletions + c.SituationChanges + c.Unmanaged +
+		c.MembershipAdditions + c.MembershipRemovals
 }
 
 // TypeImpact is the impact on one object type of one resource.
@@ -71,7 +80,8 @@ type TypeImpact struct {
 	Intent   string       `json:"intent"`
 	Counts   ImpactCounts `json:"counts"`
 	// Attributes counts, per attribute, the objects it would change on
-	// (created objects not included).
+	// (created objects not included); for an entitlement object type, per
+	// group, the memberships that would be added, removed or tolerated.
 	Attributes []AttributeCount `json:"attributes"`
 }
 
@@ -94,7 +104,8 @@ type ThresholdExceeded struct {
 	Resource string `json:"resource"`
 	Kind     string `json:"kind"`
 	Intent   string `json:"intent"`
-	// What is "deletions", "disables" or "creations".
+	// What is "deletions", "disables", "creations" or
+	// "membership_removals".
 	What  string `json:"what"`
 	Limit int    `json:"limit"`
 	Count int    `json:"count"`
@@ -117,11 +128,17 @@ const (
 	ImpactSituation    = "situation_changes"
 	ImpactUnmanaged    = "unmanaged"
 	ImpactError        = "errors"
-	impactKindAllTotal = "changes"
+	ImpactMemberAdd    = "membership_additions"
+	ImpactMemberRemove = "membership_removals"
+	// ImpactMemberTolerate is a membership a tolerant association keeps
+	// without giving it; not a change.
+	ImpactMemberTolerate = "memberships_tolerated"
+	impactKindAllTotal   = "changes"
 )
 
 // ImpactKinds lists the kinds in the order views show them.
 var ImpactKinds = []string{ImpactDelete, ImpactDisable, ImpactCreate, ImpactModify, ImpactRename,
+	ImpactMemberRemove, ImpactMemberAdd, ImpactMemberTolerate,
 	ImpactUserDelete, ImpactUserDisable, ImpactUserEnable, ImpactUserAdd, ImpactUserModify,
 	ImpactUnlink, ImpactLink, ImpactSituation, ImpactUnmanaged, ImpactError}
 
@@ -169,12 +186,21 @@ func (c *ImpactCounts) field(kind string) *int {
 		return &c.Unmanaged
 	case ImpactError:
 		return &c.Errors
+	case ImpactMemberAdd:
+		return &c.MembershipAdditions
+	case ImpactMemberRemove:
+		return &c.MembershipRemovals
+	case ImpactMemberTolerate:
+		return &c.MembershipsTolerated
 	}
 	return nil
 }
 
 // ImpactSample is one identity's change: a user, or a resource object
-// with the user it belongs to.
+// with the user it belongs to. A membership's sample names the
+// entitlement (ObjectKind "entitlement", Intent its intent), the group
+// (Identifier) and the account's member value (attribute "member",
+// before: removed, after: added).
 type ImpactSample struct {
 	Kind          string `json:"kind"`
 	User          string `json:"user,omitempty"`

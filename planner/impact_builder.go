@@ -85,8 +85,12 @@ func (b *ImpactBuilder) Change(src ImpactSource, c state.RunChange) {
 			attrs = map[string]int{}
 			b.typeAttrs[t] = attrs
 		}
-		for _, a := range c.Attributes {
-			attrs[a.Name]++
+		if c.Object == "membership" {
+			attrs[c.Identifier]++ // by group
+		} else {
+			for _, a := range c.Attributes {
+				attrs[a.Name]++
+			}
 		}
 	}
 	b.sample(kind, func() ImpactSample {
@@ -203,8 +207,11 @@ func changeKind(c state.RunChange) string {
 	if c.Error != "" {
 		return ImpactError
 	}
-	if c.Object == "user" {
+	switch c.Object {
+	case "user":
 		return userOpKinds[c.Op]
+	case "membership":
+		return memberOpKinds[c.Op]
 	}
 	return accountOpKinds[c.Op]
 }
@@ -214,6 +221,7 @@ var (
 		"enable": ImpactUserEnable, "delete": ImpactUserDelete, "link": ImpactLink, "unlink": ImpactUnlink}
 	accountOpKinds = map[string]string{"create": ImpactCreate, "modify": ImpactModify, "rename": ImpactRename,
 		"disable": ImpactDisable, "delete": ImpactDelete, "link": ImpactLink}
+	memberOpKinds = map[string]string{"add": ImpactMemberAdd, "remove": ImpactMemberRemove, "tolerate": ImpactMemberTolerate}
 )
 
 // impactAttribute copies a run change's attribute; values a run shows

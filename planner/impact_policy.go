@@ -15,9 +15,11 @@ import (
 //	changes >= 1000 && errors > 0
 //
 // A count is a kind (deletions, disables, creations, modifications,
-// renames, users_added, users_modified, users_disabled, users_enabled,
-// users_deleted, links, unlinks, situation_changes, unmanaged, errors, or
-// changes for every kind but errors), optionally for one resource in
+// renames, membership_additions, membership_removals,
+// memberships_tolerated, users_added, users_modified, users_disabled,
+// users_enabled, users_deleted, links, unlinks, situation_changes,
+// unmanaged, errors, or changes for every kind but errors and tolerated
+// memberships), optionally for one resource in
 // brackets; the operators are >, >=, <, <=, == and !=; the right side is
 // a whole number.
 type ImpactPolicy struct {

@@ -8,10 +8,12 @@ import (
 func TestImpactPolicy(t *testing.T) {
 	t.Parallel()
 	imp := &Impact{
-		Totals: ImpactCounts{Deletions: 12, UsersDeleted: 1, Modifications: 3, Errors: 2},
+		Totals: ImpactCounts{Deletions: 12, UsersDeleted: 1, Modifications: 3, Errors: 2,
+			MembershipAdditions: 4, MembershipRemovals: 11, MembershipsTolerated: 5},
 		Types: []TypeImpact{
 			{Resource: "app", Kind: "account", Intent: "default", Counts: ImpactCounts{Deletions: 10, Modifications: 3}},
 			{Resource: "ldap", Kind: "account", Intent: "default", Counts: ImpactCounts{Deletions: 2}},
+			{Resource: "ldap", Kind: "entitlement", Intent: "department", Counts: ImpactCounts{MembershipAdditions: 4, MembershipRemovals: 11, MembershipsTolerated: 5}},
 		},
 	}
 	cases := []struct {
@@ -26,8 +28,13 @@ func TestImpactPolicy(t *testing.T) {
 		{"deletions[nope] == 0", "deletions[nope] = 0 == 0"},
 		{"users_deleted > 0 || deletions > 100", "users_deleted = 1 > 0"},
 		{"deletions > 100 || errors != 0", "errors = 2 != 0"},
-		{"changes >= 16 && errors > 1", "changes = 16 >= 16, errors = 2 > 1"},
+		{"changes >= 31 && errors > 1", "changes = 31 >= 31, errors = 2 > 1"},
+		{"changes >= 32", ""},
 		{"changes >= 16 && errors > 2", ""},
+		{"membership_removals > 10", "membership_removals = 11 > 10"},
+		{"membership_removals[ldap] > 10 && membership_additions[ldap] < 5", "membership_removals[ldap] = 11 > 10, membership_additions[ldap] = 4 < 5"},
+		{"membership_removals[app] > 0", ""},
+		{"memberships_tolerated >= 5", "memberships_tolerated = 5 >= 5"},
 		{" modifications<4 ", "modifications = 3 < 4"},
 		{"renames <= 0", "renames = 0 <= 0"},
 	}

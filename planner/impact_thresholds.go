@@ -39,6 +39,7 @@ func (b *ImpactBuilder) thresholds(cfg *config.Config) []ThresholdExceeded {
 			check("deletions", a.Thresholds.MaxDeletions, c.UsersDeleted+c.Deletions)
 			check("disables", a.Thresholds.MaxDisables, c.UsersDisabled+c.Disables)
 			check("creations", a.Thresholds.MaxCreations, c.UsersAdded+c.Creations)
+			check("membership_removals", a.Thresholds.MaxMembershipRemovals, c.MembershipRemovals)
 		}
 	}
 	slices.SortStableFunc(out, func(x, y ThresholdExceeded) int { return cmp.Compare(x.Task, y.Task) })

@@ -47,6 +47,9 @@ const (
 //     yet), every user the first step did not provision is provisioned
 //     as a recompute would.
 //
+// Memberships are decided against the groups the applied definitions'
+// associations give the stored users (impact_memberships.go).
+//
 // A user provisioned twice (through two changed types) is counted once.
 // Hitting a bound ends the evaluation with the impact truncated, not
 // with an error.
@@ -57,14 +60,23 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 	if opts.MaxObjects <= 0 {
 		opts.MaxObjects = DefaultImpactObjects
 	}
+	// The applied definitions give the memberships the resources are
+	// taken to hold; they are read before the evaluation's clock starts.
+	applied, err := st.Definitions(ctx)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, opts.MaxDuration)
 	defer cancel()
 	job := &Job{Config: cfg, Mode: config.ModePreview, Store: st, Rec: discardRecorder{}, Open: offlineOpener(st)}
 	w := newWorld(job)
 	defer w.close()
 	ev := &impactEval{w: w, b: b, st: st, opts: opts, provisioned: map[int64]struct{}{}, start: time.Now()}
-	err := st.RepositoryRead(ctx, func(r *state.RepositoryTx) error {
+	err = st.RepositoryRead(ctx, func(r *state.RepositoryTx) error {
 		ev.tx = r
+		if err := ev.seedMemberships(ctx, appliedAssociations(applied)); err != nil {
+			return err
+		}
 		recompute := false
 		for _, rt := range sourcesFirst(w.types) {
 			changed, err := ev.objectType(ctx, rt)
@@ -419,8 +431,8 @@ func (discardRecorder) AddItemError(string, string, error) {}
 func (discardRecorder) AddStatistic(string, int64)         {}
 func (discardRecorder) SetOutput(string, string)           {}
 
-// record reports e's changes; the account changes of a user provisioned
-// already are not reported again.
+// record reports e's changes; the account and membership changes of a
+// user provisioned already are not reported again.
 func (ev *impactEval) record(src planner.ImpactSource, e *effects) {
 	again := false
 	if e.user != nil && e.user.ID != 0 && provisioned(e) {
@@ -428,7 +440,7 @@ func (ev *impactEval) record(src planner.ImpactSource, e *effects) {
 		ev.provisioned[e.user.ID] = struct{}{}
 	}
 	for _, c := range e.changes("", false) {
-		if again && c.Object == "account" {
+		if again && c.Object != "user" {
 			continue
 		}
 		ev.b.Change(src, c)

@@ -132,9 +132,16 @@ func impactLines(imp *planner.Impact) []string {
 				planner.ImpactUserDisable: "disable", planner.ImpactUserEnable: "enable", planner.ImpactUserDelete: "delete",
 				planner.ImpactLink: "link", planner.ImpactUnlink: "unlink"}[s.Kind]
 		}
+		if m := map[string]string{planner.ImpactMemberAdd: "add", planner.ImpactMemberRemove: "remove",
+			planner.ImpactMemberTolerate: "tolerate"}[s.Kind]; m != "" {
+			obj, op = "membership", m
+		}
 		line := obj + " " + op + " " + s.User
-		if obj == "account" {
+		switch obj {
+		case "account":
 			line += " " + s.Resource + "/" + s.Identifier
+		case "membership":
+			line += " " + s.Identifier
 		}
 		attrs := slices.Clone(s.Attributes)
 		slices.SortFunc(attrs, func(a, b planner.ImpactAttribute) int { return strings.Compare(a.Name, b.Name) })
@@ -274,6 +281,17 @@ func TestImpactThresholdAndSecret(t *testing.T) {
 	if imp.Totals.Errors != 3 || imp.Totals.Modifications != 0 {
 		t.Errorf("a secret in an outbound mapping: totals %+v, want 3 errors and nothing modified", imp.Totals)
 	}
+	for name, out := range renderImpact(t, imp) {
+		if strings.Contains(out, secret) {
+			t.Errorf("the %s view holds the secret:\n%s", name, out)
+		}
+	}
+}
+
+// renderImpact renders imp in the three views, by name.
+func renderImpact(t *testing.T, imp *planner.Impact) map[string]string {
+	t.Helper()
+	out := map[string]string{}
 	for name, render := range map[string]func(*strings.Builder) error{
 		"text": func(w *strings.Builder) error {
 			return views.RenderText(w, &planner.Plan{Impact: imp}, views.TextOptions{})
@@ -281,14 +299,13 @@ func TestImpactThresholdAndSecret(t *testing.T) {
 		"markdown": func(w *strings.Builder) error { return views.RenderMarkdown(w, &planner.Plan{Impact: imp}) },
 		"json":     func(w *strings.Builder) error { return planner.RenderJSON(w, &planner.Plan{Impact: imp}) },
 	} {
-		var out strings.Builder
-		if err := render(&out); err != nil {
+		var b strings.Builder
+		if err := render(&b); err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(out.String(), secret) {
-			t.Errorf("the %s view holds the secret:\n%s", name, out.String())
-		}
+		out[name] = b.String()
 	}
+	return out
 }
 
 // TestImpactTruncated: a bound ends the evaluation with a note, not an

@@ -14,11 +14,15 @@ import (
 // impactWords names each kind of change for people: the phrase after a
 // count, and the heading of its samples.
 var impactWords = map[string]struct{ one, many, heading string }{
-	planner.ImpactDelete:      {"account deleted", "accounts deleted", "Accounts deleted"},
-	planner.ImpactDisable:     {"account disabled", "accounts disabled", "Accounts disabled"},
-	planner.ImpactCreate:      {"account created", "accounts created", "Accounts created"},
-	planner.ImpactModify:      {"account modified", "accounts modified", "Accounts modified"},
-	planner.ImpactRename:      {"account renamed", "accounts renamed", "Accounts renamed"},
+	planner.ImpactDelete:       {"account deleted", "accounts deleted", "Accounts deleted"},
+	planner.ImpactDisable:      {"account disabled", "accounts disabled", "Accounts disabled"},
+	planner.ImpactCreate:       {"account created", "accounts created", "Accounts created"},
+	planner.ImpactModify:       {"account modified", "accounts modified", "Accounts modified"},
+	planner.ImpactRename:       {"account renamed", "accounts renamed", "Accounts renamed"},
+	planner.ImpactMemberRemove: {"membership removed", "memberships removed", "Memberships removed"},
+	planner.ImpactMemberAdd:    {"membership added", "memberships added", "Memberships added"},
+	planner.ImpactMemberTolerate: {"membership tolerated", "memberships tolerated",
+		"Memberships kept by a tolerant association, no longer given"},
 	planner.ImpactUserDelete:  {"user deleted", "users deleted", "Users deleted"},
 	planner.ImpactUserDisable: {"user disabled", "users disabled", "Users disabled"},
 	planner.ImpactUserEnable:  {"user enabled", "users enabled", "Users enabled"},
@@ -82,12 +86,18 @@ func thresholdLine(x planner.ThresholdExceeded) string {
 		on = fmt.Sprintf("deciding resource.%s %s/%s", x.Resource, x.Kind, x.Intent)
 	}
 	return fmt.Sprintf("task.%s (%s) stops at max_%s = %d: the change would make %d %s %s",
-		x.Task, x.Activity, x.What, x.Limit, x.Count, x.What, on)
+		x.Task, x.Activity, x.What, x.Limit, x.Count, strings.ReplaceAll(x.What, "_", " "), on)
 }
 
-// sampleSubject is "app/bob (user bob)" or "user bob".
+// memberSymbols mark a membership sample as runs show its change.
+var memberSymbols = map[string]string{planner.ImpactMemberAdd: "+", planner.ImpactMemberRemove: "-", planner.ImpactMemberTolerate: "~"}
+
+// sampleSubject is "app/bob (user bob)", "user bob", or for a membership
+// "+ member app/engineering <- bob".
 func sampleSubject(s planner.ImpactSample) string {
 	switch {
+	case memberSymbols[s.Kind] != "":
+		return fmt.Sprintf("%s member %s/%s <- %s", memberSymbols[s.Kind], s.Resource, quoteIfNeeded(s.Identifier), quoteIfNeeded(s.User))
 	case strings.HasPrefix(s.Kind, "users_") && s.Resource != "":
 		return fmt.Sprintf("user %s (from %s/%s)", quoteIfNeeded(s.User), s.Resource, quoteIfNeeded(s.Identifier))
 	case s.Resource == "":

@@ -14,6 +14,7 @@ import (
 
 // impactFixture is an impact of every kind the views show: accounts
 // deleted, modified (one with a write-only password), created, renamed;
+// memberships added, removed and tolerated;
 // users modified; a situation change; an error; a threshold exceeded; an
 // identifier that tries to forge markup.
 func impactFixture() *planner.Impact {
@@ -41,6 +42,14 @@ func impactFixture() *planner.Impact {
 	b.Change(app, rename)
 	b.Change(hr, state.RunChange{Object: "user", Op: "modify", User: "alice", Resource: "hr", Kind: "account", Intent: "default",
 		Identifier: "e1", Attributes: []state.AttributeChange{{Name: "email", Before: []string{"alice@hr.example"}, After: []string{"alice@corp.example"}}}})
+	member := func(op, user, group string, attr state.AttributeChange) state.RunChange {
+		return state.RunChange{Object: "membership", Op: op, User: user, Resource: "app", Kind: "entitlement", Intent: "department",
+			Identifier: group, Attributes: []state.AttributeChange{attr}}
+	}
+	b.Change(hr, member("add", "jiri.novacek", "engineering", state.AttributeChange{Name: "member", After: []string{"jiri.novacek"}}))
+	b.Change(hr, member("remove", "jiri.novacek", "sales", state.AttributeChange{Name: "member", Before: []string{"jiri.novacek"}}))
+	b.Change(app, member("remove", "bob", "sales", state.AttributeChange{Name: "member", Before: []string{"bob"}}))
+	b.Change(app, member("tolerate", "alice", "admins", state.AttributeChange{Name: "member", After: []string{"alice"}}))
 	b.Situation(planner.ImpactSource{Resource: "legacy", Kind: "account", Intent: "default"}, "l1", "alice", "unmatched", "linked")
 	b.Error(hr, "e9", "", "inbound mapping name: the name is empty; every user needs one")
 	b.Unmanaged("old", "", "", 12)
@@ -48,7 +57,8 @@ func impactFixture() *planner.Impact {
 	b.Note("the state .syncline/state.db (serial 3) does not hold the base revision's definitions (1 differs: resource.app)")
 	imp := b.Impact(nil)
 	imp.Thresholds = []planner.ThresholdExceeded{{Task: "app-reconcile", Activity: "reconciliation", Resource: "app",
-		Kind: "account", Intent: "default", What: "deletions", Limit: 2, Count: 3}}
+		Kind: "account", Intent: "default", What: "deletions", Limit: 2, Count: 3}, {Task: "hr-import", Activity: "import",
+		Resource: "hr", Kind: "account", Intent: "default", What: "membership_removals", Limit: 1, Count: 2}}
 	return imp
 }
 

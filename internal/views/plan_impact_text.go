@@ -21,7 +21,7 @@ func (t *textView) impact(imp *planner.Impact) {
 	if imp.Truncated != "" {
 		t.line("  " + t.color.Paint("# "+imp.Truncated, Yellow))
 	}
-	if imp.Totals.Total() == 0 && imp.Totals.Errors == 0 {
+	if imp.Totals.Total() == 0 && imp.Totals.Errors == 0 && imp.Totals.MembershipsTolerated == 0 {
 		t.line("  No user or resource object would change.")
 		return
 	}
