@@ -80,7 +80,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	rep.Baseline = sqliteBaseline(ctx, b.w.csv(), b.w.baselineDB(), b.opts.rows)
 	variant := false
 	for _, ph := range phases {
-		if ph.target != "" || (ph.postgresState && statePostgresDSN(b.opts.statePostgres) == "") {
+		if ph.target != "" || (ph.postgresState && statePostgresDSN(b.opts.statePostgres) == "") || !b.opts.wanted(ph.name) {
 			continue
 		}
 		if ph.variant != variant {

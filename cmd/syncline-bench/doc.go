@@ -3,7 +3,7 @@
 // export get through, and how much memory they take, next to a baseline
 // measured in the same run on the same file.
 //
-//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-only PHASES] [-json] [-cpuprofile FILE] [-memprofile FILE]
 //
 // It writes an HR export of ROWS people and a configuration with one csv
 // resource and two tasks (internal/scenario: HR, SyncFiles), then runs
@@ -28,6 +28,9 @@
 // that PostgreSQL database (schema syncline_bench_state_PID, dropped
 // before and after) instead of a file; the report compares its rate with the
 // file's, measured in the same run (issue 20: at least half).
+//
+// -only import,import-pgstate runs just the phases named (noop and
+// changes go on with the store import left, so they need it too).
 //
 // A provisioning phase reports accounts/s (rows in the table over the
 // phase's time) and must leave exactly one row, with the mapped values,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -27,6 +28,9 @@ type options struct {
 	// statePostgres is the DSN of the PostgreSQL server of the
 	// import-pgstate phase's store; "" skips that phase.
 	statePostgres string
+	// only names the phases to run (-only, comma-separated); nil runs
+	// them all.
+	only map[string]bool
 
 	// phase is the hidden flag of a child process: run this phase only.
 	phase string
@@ -63,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&opts.memProfile, "memprofile", "", "write a heap profile at the end of each phase to `file`")
 	fs.StringVar(&opts.postgres, "postgres", "", "also provision to the PostgreSQL database at `dsn` (default $"+postgresEnv+"), into a table of its own it drops afterwards")
 	fs.StringVar(&opts.statePostgres, "state-postgres", "", "also import into a state in the PostgreSQL database at `dsn` (default $"+statePostgresEnv+"), in a schema of its own it drops afterwards")
+	only := fs.String("only", "", "run only these `phases`, comma-separated (import, noop, changes, import-pgstate, provision, provision-postgres; noop and changes need import)")
 	fs.StringVar(&opts.phase, "phase", "", "run one phase in this process (internal)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: syncline-bench [flags]\n\nMeasures import and reconciliation of a generated HR export.\n\nFlags:")
@@ -84,7 +89,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	var unknown []string
+	opts.only, unknown = parseOnly(*only)
 	switch {
+	case len(unknown) > 0:
+		fmt.Fprintf(stderr, "-only names unknown phases %q; the phases are %s\n", unknown, strings.Join(phaseNames(), ", "))
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "syncline-bench takes no arguments, got %q\n", fs.Args())
 	case opts.rows < 1:
