@@ -14,7 +14,9 @@ import (
 // triggers and foreign keys) — and before the transaction commits, so
 // what a RepositoryTx stores and reads is the same as if they had gone in at
 // once. Only statements on users' own columns (InsertUser, UserByID,
-// UserByName) and on run changes run while rows wait.
+// UserByName) and on run changes run while rows wait; in a session, new
+// users wait too (repository_names.go), inserted before the shadows that
+// name them and before a read of a held user's name or ID.
 //
 // A new shadow gets its ID at once, the one SQLite would give it: one
 // more than the largest in the table (the transaction holds the write
