@@ -15,9 +15,13 @@ const claimable = `EXISTS (SELECT 1 FROM task_runtime t WHERE t.task = r.task AN
     AND NOT (r.exclusive = 1 AND EXISTS (SELECT 1 FROM runs o WHERE o.task = r.task AND o.state = 'running'))`
 
 // claimNext claims the best claimable run that is due, in one statement:
-// highest priority first, then earliest scheduled, then oldest.
+// highest priority first, then earliest scheduled, then oldest. It walks
+// the index runs_queued, which has that order, and stops at the first
+// run it may claim; SQLite would otherwise, without statistics, read the
+// due runs through runs_claim and sort them all (PostgreSQL: see
+// claimInQueueOrder).
 const claimNext = `UPDATE runs SET state = 'running', claimed_by = ?, started_at = ?, heartbeat_at = ?
-WHERE id = (SELECT r.id FROM runs r
+WHERE id = (SELECT r.id FROM runs r INDEXED BY runs_queued
     WHERE r.state = 'queued' AND r.scheduled_at <= ? AND ` + claimable + `
     ORDER BY r.priority DESC, r.scheduled_at, r.id
     LIMIT 1)
