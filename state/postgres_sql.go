@@ -20,7 +20,8 @@ WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY tab
 	// Claims skip the rows another transaction is claiming, as River's do.
 	// While the store's writes are serialized (takeWriteLock) none is;
 	// the claims are ready for when they no longer are.
-	{claimNext, strings.Replace(claimNext, "LIMIT 1)", "LIMIT 1 FOR UPDATE OF r SKIP LOCKED)", 1)},
+	// PostgreSQL has no INDEXED BY (claimInQueueOrder does its work).
+	{claimNext, strings.NewReplacer(" INDEXED BY runs_queued", "", "LIMIT 1)", "LIMIT 1 FOR UPDATE OF r SKIP LOCKED)").Replace(claimNext)},
 	{sqlClaimNotifications, strings.Replace(sqlClaimNotifications, "LIMIT ?)", "LIMIT ? FOR UPDATE SKIP LOCKED)", 1)},
 	{sqlClaimBucket, strings.Replace(sqlClaimBucket, "LIMIT 1)", "LIMIT 1 FOR UPDATE OF b SKIP LOCKED)", 1)},
 	{sqlClaimAnyBucket, strings.Replace(sqlClaimAnyBucket, "LIMIT 1)", "LIMIT 1 FOR UPDATE OF b SKIP LOCKED)", 1)},

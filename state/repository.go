@@ -15,25 +15,35 @@ import (
 //
 // A RepositoryTx must not be used after fn returns, nor by several goroutines.
 func (s *Store) RepositoryWrite(ctx context.Context, fn func(*RepositoryTx) error) error {
-	return s.repo(ctx, s.write, nil, fn)
+	return s.repo(ctx, s.write, nil, nil, fn)
 }
 
 // repo runs fn in a RepositoryTx of a write transaction that write begins,
-// with the statements kept from earlier transactions (nil: none).
-func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, kept *keptStmts, fn func(*RepositoryTx) error) error {
-	var fnErr error
+// with the statements kept from earlier transactions (nil: none) and the
+// session's set of names that may be taken (nil outside a session).
+func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, kept *keptStmts, names *takenNames, fn func(*RepositoryTx) error) error {
+	var (
+		fnErr error
+		last  *RepositoryTx
+	)
 	err := write(ctx, func(tx *sql.Tx) error {
 		r := &RepositoryTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0),
-			hook: s.testHookAfterStatement, kept: kept}
+			hook: s.testHookAfterStatement, kept: kept, names: names}
 		r.nowText = formatTime(r.now)
+		last = r
 		if fnErr = fn(r); fnErr != nil {
 			return fnErr
 		}
 		if err := r.flush(); err != nil {
 			fnErr = r.fail(err)
+		} else if err := r.finishUsers(); err != nil {
+			fnErr = r.fail(err)
 		}
 		return fnErr
 	})
+	if last != nil {
+		last.ended(err == nil)
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -69,9 +79,24 @@ type RepositoryTx struct {
 
 	buf  []byte   // attributes being encoded
 	held heldRows // rows not inserted yet (repository_buffered.go)
-	kept *keptStmts
+	// users is where the transaction's user writes stand; names is the
+	// session's set of names that may be taken (repository_names.go),
+	// nil outside a session.
+	users userWrites
+	names *takenNames
+	kept  *keptStmts
 	// pre is what Prefetch read (repository_prefetch.go); nil when none.
 	pre *prefetched
+}
+
+// userWrites is where a transaction's user writes stand.
+type userWrites struct {
+	started bool  // startUsers ran
+	nextID  int64 // the ID the next new user gets
+	holding bool  // new users with a free name may be held back
+	changed bool  // a user was updated or deleted
+	// marks are those the commit will leave, when the session needs them.
+	marks *userMarks
 }
 
 // Now is the store's clock when the transaction began; every time the
@@ -102,7 +127,7 @@ const (
 var repoQueries = [stmtCount]string{
 	stmtUserByID:     `SELECT ` + userColumns + ` FROM users WHERE id = ?`,
 	stmtUserByName:   `SELECT ` + userColumns + ` FROM users WHERE name = ?`,
-	stmtInsertUser:   `INSERT INTO users (name, status, attributes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO NOTHING RETURNING id`,
+	stmtInsertUser:   `INSERT INTO users (id, name, status, attributes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (name) DO NOTHING RETURNING id`,
 	stmtUpdateUser:   `UPDATE users SET name = ?, status = ?, attributes = ?, updated_at = ? WHERE id = ?`,
 	stmtDeleteUser:   `DELETE FROM users WHERE id = ?`,
 	stmtIndexedNames: `SELECT name FROM user_indexed_attributes ORDER BY name`,

@@ -14,7 +14,9 @@ import (
 // triggers and foreign keys) — and before the transaction commits, so
 // what a RepositoryTx stores and reads is the same as if they had gone in at
 // once. Only statements on users' own columns (InsertUser, UserByID,
-// UserByName) and on run changes run while rows wait.
+// UserByName) and on run changes run while rows wait; in a session, new
+// users wait too (repository_names.go), inserted before the shadows that
+// name them and before a read of a held user's name or ID.
 //
 // A new shadow gets its ID at once, the one SQLite would give it: one
 // more than the largest in the table (the transaction holds the write
@@ -26,7 +28,11 @@ import (
 const (
 	shadowRowsPerInsert = 64 // 17 variables each
 	keyRowsPerInsert    = 256
+	userRowsPerInsert   = 128 // 6 variables each
 )
+
+// userInsertColumns are the columns of a held user, in order.
+const userInsertColumns = `id, name, status, attributes, created_at, updated_at`
 
 // shadowInsertColumns are the columns of a buffered shadow, in order.
 const shadowInsertColumns = `id, resource, kind, intent, identifier, key, attributes, hash,
@@ -36,9 +42,14 @@ const shadowInsertWidth = 17
 
 // heldRows are the rows a RepositoryTx holds back.
 type heldRows struct {
-	shadows []any     // shadowInsertWidth values per row
-	keys    []any     // attribute, value, user_id per row
-	sh      []*Shadow // the shadows of shadows, for a conflict's error
+	users []any // the userInsertColumns of each held user
+	// userNames are the names of the held users; firstUserID is the ID
+	// of the first (the others follow it).
+	userNames   map[string]struct{}
+	firstUserID int64
+	shadows     []any     // shadowInsertWidth values per row
+	keys        []any     // attribute, value, user_id per row
+	sh          []*Shadow // the shadows of shadows, for a conflict's error
 	// nextShadowID is the ID the next new shadow gets; 0 until read.
 	nextShadowID int64
 }
@@ -80,12 +91,55 @@ func (r *RepositoryTx) bufferKey(attribute, value string, userID int64) error {
 	return r.flushKeys()
 }
 
-// flush inserts every row held back.
+// bufferUser holds back the insert of a new user whose name is free.
+func (r *RepositoryTx) bufferUser(id int64, name, status, attrs string) error {
+	if len(r.held.userNames) == 0 {
+		r.held.firstUserID = id
+		if r.held.userNames == nil {
+			r.held.userNames = make(map[string]struct{}, userRowsPerInsert)
+		}
+	}
+	r.held.users = append(r.held.users, id, name, status, attrs, r.nowText, r.nowText)
+	r.held.userNames[name] = struct{}{}
+	if len(r.held.userNames) < userRowsPerInsert {
+		return nil
+	}
+	return r.flushUsers()
+}
+
+// holdsUserID says whether user id is held back.
+func (r *RepositoryTx) holdsUserID(id int64) bool {
+	n := int64(len(r.held.userNames))
+	return n > 0 && id >= r.held.firstUserID && id < r.held.firstUserID+n
+}
+
+// flush inserts every row held back: users first, whom shadows refer to.
 func (r *RepositoryTx) flush() error {
+	if err := r.flushUsers(); err != nil {
+		return err
+	}
 	if err := r.flushKeys(); err != nil {
 		return err
 	}
 	return r.flushShadows()
+}
+
+// flushUsers inserts the users held back. Their names were free when
+// they were held and nobody else writes meanwhile, so a taken one
+// would be a fault of the session's set of names: the statement fails
+// and with it the transaction.
+func (r *RepositoryTx) flushUsers() error {
+	args := r.held.users
+	if len(args) == 0 {
+		return nil
+	}
+	r.held.users = nil
+	clear(r.held.userNames)
+	query := multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6)
+	err := r.execText(query, args...)
+	clear(args)
+	r.held.users = args[:0]
+	return err
 }
 
 // flushKeys and flushShadows take the rows out before they run a
@@ -107,6 +161,9 @@ func (r *RepositoryTx) flushShadows() error {
 	args, shadows := r.held.shadows, r.held.sh
 	if len(shadows) == 0 {
 		return nil
+	}
+	if err := r.flushUsers(); err != nil { // their owners
+		return err
 	}
 	r.held.shadows, r.held.sh = nil, nil
 	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows))

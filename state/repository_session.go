@@ -50,6 +50,7 @@ type RepositorySession struct {
 	restored bool
 	commits  int
 	kept     keptStmts
+	names    *takenNames // the names of users that may be taken (repository_names.go)
 	closing  sync.Once
 	hooks    sessionHooks
 }
@@ -86,7 +87,7 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sess
 	if s.dialect == dialectPostgres {
 		// PostgreSQL has no log for a session to look after: the session
 		// only keeps its connection and statements.
-		rs := &RepositorySession{s: s, conn: conn, done: make(chan struct{}), stopped: make(chan struct{})}
+		rs := &RepositorySession{s: s, conn: conn, names: newTakenNames(), done: make(chan struct{}), stopped: make(chan struct{})}
 		close(rs.stopped)
 		return rs, nil
 	}
@@ -94,7 +95,7 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sess
 		discard(conn)
 		return nil, s.fail("repository", err, "")
 	}
-	rs := &RepositorySession{s: s, conn: conn, restartFrames: restartFrames, hooks: hooks,
+	rs := &RepositorySession{s: s, conn: conn, restartFrames: restartFrames, hooks: hooks, names: newTakenNames(),
 		round: make(chan struct{}), done: make(chan struct{}), stopped: make(chan struct{})}
 	go rs.checkpoints()
 	return rs, nil
@@ -102,7 +103,7 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sess
 
 // RepositoryWrite is Store.RepositoryWrite on the session's connection.
 func (rs *RepositorySession) RepositoryWrite(ctx context.Context, fn func(*RepositoryTx) error) error {
-	err := rs.s.repo(ctx, rs.write, &rs.kept, fn)
+	err := rs.s.repo(ctx, rs.write, &rs.kept, rs.names, fn)
 	if err != nil {
 		return err
 	}

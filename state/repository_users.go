@@ -14,11 +14,21 @@ func (r *RepositoryTx) UserByID(id int64) (*User, error) {
 	if u, ok := r.pre.user(id); ok {
 		return u, nil
 	}
+	if r.holdsUserID(id) {
+		if err := r.flushUsers(); err != nil {
+			return nil, r.fail(err)
+		}
+	}
 	return r.oneUser(stmtUserByID, id)
 }
 
 // UserByName returns the user named name, or nil when there is none.
 func (r *RepositoryTx) UserByName(name string) (*User, error) {
+	if _, held := r.held.userNames[name]; held {
+		if err := r.flushUsers(); err != nil {
+			return nil, r.fail(err)
+		}
+	}
 	return r.oneUser(stmtUserByName, name)
 }
 
@@ -36,25 +46,60 @@ func (r *RepositoryTx) oneUser(id repoStmt, arg any) (*User, error) {
 
 // InsertUser stores u as a new user, setting its ID, CreatedAt and
 // UpdatedAt. A name another user has is refused with a UserExistsError.
+//
+// A user gets one more than the largest ID, as SQLite would give it. In a
+// session that knows every stored name (repository_names.go) a user with
+// a free name is held back and inserted with others; any other is
+// inserted at once.
 func (r *RepositoryTx) InsertUser(u *User) error {
 	attrs, err := r.encodeUserAttributes(u)
 	if err != nil {
 		return r.fail(err)
 	}
-	// RETURNING rather than LastInsertId, which PostgreSQL lacks; no row
-	// comes back when the name is taken.
-	id := int64(0)
-	err = r.query(stmtInsertUser, func(rows *sql.Rows) error { return rows.Scan(&id) }, u.Name, u.Status, attrs, r.nowText)
+	if !r.users.started {
+		if err := r.startUsers(); err != nil {
+			return r.fail(err)
+		}
+	}
+	if _, held := r.held.userNames[u.Name]; held {
+		return r.fail(&UserExistsError{Name: u.Name})
+	}
+	id := r.users.nextID
+	if r.users.holding && !r.names.mayHave(u.Name) {
+		err = r.bufferUser(id, u.Name, u.Status, attrs)
+	} else {
+		err = r.insertUserNow(id, u.Name, u.Status, attrs)
+	}
 	if err != nil {
 		return r.fail(err)
 	}
-	if id == 0 {
-		return r.fail(&UserExistsError{Name: u.Name})
+	r.users.nextID++
+	if r.names != nil {
+		r.names.add(u.Name)
 	}
 	if err := r.insertKeys(id, u.Attributes); err != nil {
 		return r.fail(err)
 	}
 	u.ID, u.CreatedAt, u.UpdatedAt = id, r.now, r.now
+	return nil
+}
+
+// insertUserNow inserts one user with ID id; a taken name is a
+// UserExistsError.
+func (r *RepositoryTx) insertUserNow(id int64, name, status, attrs string) error {
+	// RETURNING rather than RowsAffected: no row comes back when the name
+	// is taken.
+	got := int64(0)
+	err := r.query(stmtInsertUser, func(rows *sql.Rows) error { return rows.Scan(&got) }, id, name, status, attrs, r.nowText)
+	if err != nil {
+		return err
+	}
+	if got == 0 {
+		return &UserExistsError{Name: name}
+	}
+	if r.names != nil {
+		r.names.inserted++
+	}
 	return nil
 }
 
@@ -67,6 +112,7 @@ func (r *RepositoryTx) UpdateUser(u *User) error {
 		return r.fail(err)
 	}
 	r.pre.wroteUser(u.ID)
+	r.users.changed = true
 	res, err := r.exec(stmtUpdateUser, u.Name, u.Status, attrs, r.nowText, u.ID)
 	if isUniqueViolation(err) {
 		return r.fail(&UserExistsError{Name: u.Name})
@@ -81,6 +127,9 @@ func (r *RepositoryTx) UpdateUser(u *User) error {
 	if err := r.insertKeys(u.ID, u.Attributes); err != nil {
 		return r.fail(err)
 	}
+	if r.names != nil {
+		r.names.add(u.Name)
+	}
 	u.UpdatedAt = r.now
 	return nil
 }
@@ -91,6 +140,7 @@ func (r *RepositoryTx) UpdateUser(u *User) error {
 // not exist does nothing.
 func (r *RepositoryTx) DeleteUser(id int64) error {
 	r.pre = nil // its shadows lose their owner
+	r.users.changed = true
 	if _, err := r.exec(stmtDeleteUser, id); err != nil {
 		return r.fail(err)
 	}

@@ -76,13 +76,13 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	if err := b.w.writeCSV(b.hr, false); err != nil {
 		return nil, err
 	}
-	if b.opts.only != onlyProvision {
+	if b.opts.wantsSync() {
 		b.say("baseline: sqlite3 .import")
 		rep.Baseline = sqliteBaseline(ctx, b.w.csv(), b.w.baselineDB(), b.opts.rows)
 	}
 	variant := false
 	for _, ph := range phases {
-		if b.opts.only == onlyProvision || ph.target != "" || (ph.postgresState && statePostgresDSN(b.opts.statePostgres) == "") {
+		if ph.target != "" || (ph.postgresState && statePostgresDSN(b.opts.statePostgres) == "") || !b.opts.wanted(ph.name) {
 			continue
 		}
 		if ph.variant != variant {
@@ -100,10 +100,8 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 			return nil, err
 		}
 	}
-	if b.opts.only != onlySync {
-		if err := b.runProvision(ctx, rep); err != nil {
-			return nil, err
-		}
+	if err := b.runProvision(ctx, rep); err != nil {
+		return nil, err
 	}
 	rep.Targets = evaluateTargets(rep)
 	rep.Machine.LoadAfter = loadAverage()

@@ -3,7 +3,7 @@
 // export get through, and how much memory they take, next to a baseline
 // measured in the same run on the same file.
 //
-//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-only sync|provision] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-only PHASES] [-json] [-cpuprofile FILE] [-memprofile FILE]
 //
 // It writes an HR export of ROWS people and a configuration with one csv
 // resource and two tasks (internal/scenario: HR, SyncFiles), then runs
@@ -29,6 +29,11 @@
 // before and after) instead of a file; the report compares its rate with the
 // file's, measured in the same run (issue 20: at least half).
 //
+// -only import,import-pgstate runs just the phases named (noop and
+// changes go on with the store import left, so they need it too); "sync"
+// names the import and reconciliation phases, "provision" both
+// provisioning phases.
+//
 // A provisioning phase reports accounts/s (rows in the table over the
 // phase's time) and must leave exactly one row, with the mapped values,
 // for every active person and no other. Its baselines write the same rows
@@ -50,10 +55,6 @@
 // plain table (.mode csv, .import): the cost of writing the same rows to
 // SQLite with nothing else done. Without sqlite3 on PATH the baseline is
 // reported as skipped.
-//
-// -only runs one group of phases: sync (phases 1–3 and import-pgstate,
-// with the sqlite3 baseline) or provision (the provisioning phases and
-// their baselines); the targets of the phases left out are n/a.
 //
 // -cpuprofile and -memprofile write one profile per phase, the phase's
 // name inserted before the extension (cpu.prof → cpu.import.prof).

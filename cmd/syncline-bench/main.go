@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -27,20 +28,13 @@ type options struct {
 	// statePostgres is the DSN of the PostgreSQL server of the
 	// import-pgstate phase's store; "" skips that phase.
 	statePostgres string
-	// only, when set, runs one group of phases: "sync" (import and the
-	// reconciliations) or "provision" (the provisioning phases).
-	only string
+	// only names the phases to run (-only, comma-separated); nil runs
+	// them all.
+	only map[string]bool
 
 	// phase is the hidden flag of a child process: run this phase only.
 	phase string
 }
-
-// The groups of phases -only selects.
-const (
-	onlySync      = "sync"
-	onlyProvision = "provision"
-	onlyGroups    = `"sync" or "provision"`
-)
 
 // hiddenFlags are left out of the usage message.
 var hiddenFlags = map[string]bool{"phase": true}
@@ -73,7 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&opts.memProfile, "memprofile", "", "write a heap profile at the end of each phase to `file`")
 	fs.StringVar(&opts.postgres, "postgres", "", "also provision to the PostgreSQL database at `dsn` (default $"+postgresEnv+"), into a table of its own it drops afterwards")
 	fs.StringVar(&opts.statePostgres, "state-postgres", "", "also import into a state in the PostgreSQL database at `dsn` (default $"+statePostgresEnv+"), in a schema of its own it drops afterwards")
-	fs.StringVar(&opts.only, "only", "", "run only the `phases` "+onlyGroups+" (default: all)")
+	only := fs.String("only", "", "run only these `phases`, comma-separated (import, noop, changes, import-pgstate, provision, provision-postgres; sync and provision name groups; noop and changes need import)")
 	fs.StringVar(&opts.phase, "phase", "", "run one phase in this process (internal)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: syncline-bench [flags]\n\nMeasures import and reconciliation of a generated HR export.\n\nFlags:")
@@ -95,13 +89,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	var unknown []string
+	opts.only, unknown = parseOnly(*only)
 	switch {
+	case len(unknown) > 0:
+		fmt.Fprintf(stderr, "-only names unknown phases %q; the phases are %s\n", unknown, strings.Join(phaseNames(), ", "))
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "syncline-bench takes no arguments, got %q\n", fs.Args())
 	case opts.rows < 1:
 		fmt.Fprintln(stderr, "-n must be at least 1")
-	case opts.only != "" && opts.only != onlySync && opts.only != onlyProvision:
-		fmt.Fprintf(stderr, "-only must be %s, got %q\n", onlyGroups, opts.only)
 	case opts.threads < 1 || opts.threads > 64:
 		fmt.Fprintln(stderr, "-threads must be between 1 and 64, as an activity's threads")
 	default:

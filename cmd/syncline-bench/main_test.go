@@ -160,7 +160,7 @@ func TestImportIntoPostgresState(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"-n", "0"}, {"-threads", "65"}, {"-only", "import"}, {"extra"}, {"-nope"}} {
+	for _, args := range [][]string{{"-n", "0"}, {"-threads", "65"}, {"-only", "nope"}, {"extra"}, {"-nope"}} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
 			t.Errorf("%v: exit status %d, want 2\n%s", args, code, stderr.String())

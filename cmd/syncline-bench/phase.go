@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/syncline/syncline/engine/synchronization"
@@ -135,3 +137,55 @@ func newPhaseResult(name string, rec *recorder, elapsed time.Duration) *phaseRes
 	}
 	return r
 }
+
+// phaseNames are the names -only takes, in the order phases run.
+func phaseNames() []string {
+	names := make([]string, 0, len(phases))
+	for _, ph := range phases {
+		names = append(names, ph.name)
+	}
+	return names
+}
+
+// parseOnly reads -only: the set of phases it names (nil for "", every
+// phase) and the names it holds that are no phase's.
+func parseOnly(list string) (only map[string]bool, unknown []string) {
+	if strings.TrimSpace(list) == "" {
+		return nil, nil
+	}
+	known := phaseNames()
+	only = map[string]bool{}
+	for name := range strings.SplitSeq(list, ",") {
+		name = strings.TrimSpace(name)
+		if group, ok := phaseGroups[name]; ok {
+			for _, n := range group {
+				only[n] = true
+			}
+			continue
+		}
+		if !slices.Contains(known, name) {
+			unknown = append(unknown, name)
+			continue
+		}
+		only[name] = true
+	}
+	return only, unknown
+}
+
+// phaseGroups are names -only takes for several phases: "sync", the
+// import and reconciliations, and "provision", which is also the name of
+// the SQLite provisioning phase, both provisioning phases (the PostgreSQL
+// one runs only with -postgres anyway).
+var phaseGroups = map[string][]string{
+	"sync":      {"import", "noop", "changes", "import-pgstate"},
+	"provision": {"provision", "provision-postgres"},
+}
+
+// wantsSync says whether -only lets any phase run that the sqlite3
+// baseline is measured for (the import and reconciliations).
+func (o *options) wantsSync() bool {
+	return slices.ContainsFunc(phaseGroups["sync"], o.wanted)
+}
+
+// wanted says whether -only lets phase name run.
+func (o *options) wanted(name string) bool { return o.only == nil || o.only[name] }

@@ -203,7 +203,7 @@ func (t *accountTarget) check(ctx context.Context, res *phaseResult, rows int) e
 func (b *bench) runProvision(ctx context.Context, rep *report) error {
 	dsn := postgresDSN(b.opts.postgres)
 	for _, ph := range phases {
-		if ph.target == "" || ph.target == targetPostgres && dsn == "" {
+		if ph.target == "" || ph.target == targetPostgres && dsn == "" || !b.opts.wanted(ph.name) {
 			continue
 		}
 		if err := b.w.writeProvisionConfig(b.opts.threads, ph, b.w.accountTable(ph.target, dsn, false)); err != nil {
