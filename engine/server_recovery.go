@@ -8,8 +8,8 @@ import (
 )
 
 // recover ends the runs whose worker is gone — its heartbeat three
-// intervals old, or its process on this host gone (at startup, also any
-// run claimed under this process's own ID) — and queues a recovery run for
+// intervals old (never this process's own), or its process on this host
+// gone (at startup, also any run claimed under this process's own ID) — and queues a recovery run for
 // each, in the same transaction, so a crash in between loses neither; a
 // run someone asked to cancel ends cancelled instead. The
 // store records a recovery run of a closed task as cancelled; one of a

@@ -27,11 +27,41 @@ func (s *Store) RunRecover(ctx context.Context, now, staleBefore time.Time, isDe
 // may be nil; it must not use the store.
 func (s *Store) RunRecoverAndRequeue(ctx context.Context, now, staleBefore time.Time,
 	isDead func(worker string) bool, requeue func(interrupted Run) []Run) ([]Run, error) {
+	judge := func(worker string) WorkerState {
+		if isDead != nil && isDead(worker) {
+			return WorkerDead
+		}
+		return WorkerUnknown
+	}
+	return s.RunRecoverJudging(ctx, now, staleBefore, judge, requeue)
+}
+
+// WorkerState is what the process recovering runs knows of a run's
+// worker.
+type WorkerState int
+
+const (
+	// WorkerUnknown: the worker is judged by its run's heartbeat.
+	WorkerUnknown WorkerState = iota
+	// WorkerAlive: the worker is known to be running (the recovering
+	// process's own), so its runs are left alone however late their
+	// heartbeat is — a process paused or a clock that jumped is not dead.
+	WorkerAlive
+	// WorkerDead: the worker is known to be gone; its runs are recovered
+	// whatever their heartbeat says.
+	WorkerDead
+)
+
+// RunRecoverJudging is RunRecoverAndRequeue with each worker judged by
+// judge (nil: every worker by its heartbeat), called outside any
+// transaction, once per worker.
+func (s *Store) RunRecoverJudging(ctx context.Context, now, staleBefore time.Time,
+	judge func(worker string) WorkerState, requeue func(interrupted Run) []Run) ([]Run, error) {
 	running, err := queryRuns(ctx, s.db, `SELECT `+runColumns+` FROM runs WHERE state = 'running' ORDER BY id`)
 	if err != nil {
 		return nil, s.fail("recover", err, "")
 	}
-	victims := gone(running, staleBefore, isDead)
+	victims := gone(running, staleBefore, judge)
 	if len(victims) == 0 {
 		return nil, nil
 	}
@@ -73,18 +103,18 @@ func (w *writeTx) recover(victims []Run, now time.Time, requeue func(Run) []Run)
 	return recovered, nil
 }
 
-// gone picks the runs whose worker stopped: a stale heartbeat, or a
-// worker isDead says is dead.
-func gone(running []Run, staleBefore time.Time, isDead func(string) bool) []Run {
-	dead := map[string]bool{}
+// gone picks the runs whose worker stopped: a worker judge says is dead,
+// or one it knows nothing of with a stale heartbeat.
+func gone(running []Run, staleBefore time.Time, judge func(string) WorkerState) []Run {
+	judged := map[string]WorkerState{}
 	var out []Run
 	for _, r := range running {
-		d, known := dead[r.ClaimedBy]
-		if !known {
-			d = isDead != nil && isDead(r.ClaimedBy)
-			dead[r.ClaimedBy] = d
+		ws, known := judged[r.ClaimedBy]
+		if !known && judge != nil {
+			ws = judge(r.ClaimedBy)
+			judged[r.ClaimedBy] = ws
 		}
-		if d || r.HeartbeatAt.Before(staleBefore) {
+		if ws == WorkerDead || (ws == WorkerUnknown && r.HeartbeatAt.Before(staleBefore)) {
 			out = append(out, r)
 		}
 	}

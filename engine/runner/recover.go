@@ -28,5 +28,5 @@ func RecoverDeadRuns(ctx context.Context, store *state.Store, now time.Time) ([]
 func Recover(ctx context.Context, store *state.Store, now time.Time, heartbeat time.Duration, workers string, startup bool) ([]state.Run, error) {
 	stale := now.Add(-3 * heartbeat)
 	requeue := func(r state.Run) []state.Run { return []state.Run{recoveryRun(&r, now)} }
-	return store.RunRecoverAndRequeue(ctx, now, stale, deadWorkers(workers, startup), requeue)
+	return store.RunRecoverJudging(ctx, now, stale, judgeWorkers(workers, startup), requeue)
 }

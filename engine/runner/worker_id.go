@@ -5,6 +5,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/syncline/syncline/state"
 )
 
 // WorkerPrefix is this process's worker ID prefix, "host:pid"; workers
@@ -43,21 +45,32 @@ func cutLast(s string) (before, after string, found bool) {
 	return s[:i], s[i+1:], true
 }
 
-// deadWorkers returns the isDead function recovery uses: a worker on this
-// host whose process no longer exists is dead. With startup set, workers
-// of this very process are dead too: at start it has none yet, so a run
-// claimed under its host:pid was claimed by an earlier process that had
-// the same PID (a restarted container, say).
-func deadWorkers(prefix string, startup bool) func(worker string) bool {
+// judgeWorkers returns how recovery judges a run's worker: one on this
+// host whose process no longer exists is dead; this very process's own
+// workers are alive, so its runs are never recovered for a late
+// heartbeat (a paused process or a clock that jumped is not a dead one);
+// any other — on another host, where a process cannot be looked for — is
+// judged by its heartbeat. With startup set, workers of this very process
+// are dead instead: at start it has none yet, so a run claimed under its
+// host:pid was claimed by an earlier process that had the same PID (a
+// restarted container, say).
+func judgeWorkers(prefix string, startup bool) func(worker string) state.WorkerState {
 	thisHost, thisPID, _ := workerProcess(prefix + ":0")
-	return func(worker string) bool {
+	return func(worker string) state.WorkerState {
 		host, pid, ok := workerProcess(worker)
-		if !ok || host != thisHost {
-			return false
+		switch {
+		case !ok || host != thisHost:
+			return state.WorkerUnknown
+		case pid == thisPID && strings.HasPrefix(worker, prefix+":"):
+			if startup {
+				return state.WorkerDead
+			}
+			return state.WorkerAlive
+		case pid == thisPID:
+			return state.WorkerUnknown
+		case processGone(pid):
+			return state.WorkerDead
 		}
-		if pid == thisPID {
-			return startup && strings.HasPrefix(worker, prefix+":")
-		}
-		return processGone(pid)
+		return state.WorkerUnknown
 	}
 }

@@ -20,11 +20,12 @@ func gonePID(t *testing.T) int {
 	return cmd.Process.Pid
 }
 
-// TestDeadWorkersOnlyJudgesThisHost: a worker's process can be checked
-// on its own host only; one on another host is never judged dead by a
-// PID (the same number there means nothing here) — its heartbeat has to
-// expire.
-func TestDeadWorkersOnlyJudgesThisHost(t *testing.T) {
+// TestJudgeWorkersOnlyKnowsThisHost: a worker's process can be checked
+// on its own host only; one on another host is never judged dead (nor
+// alive) by a PID (the same number there means nothing here) — its
+// heartbeat has to expire. This process's own workers are alive, except
+// at startup.
+func TestJudgeWorkersOnlyKnowsThisHost(t *testing.T) {
 	t.Parallel()
 	gone := strconv.Itoa(gonePID(t))
 	self := strconv.Itoa(os.Getpid())
@@ -33,18 +34,19 @@ func TestDeadWorkersOnlyJudgesThisHost(t *testing.T) {
 	for _, tc := range []struct {
 		worker  string
 		startup bool
-		dead    bool
+		want    state.WorkerState
 	}{
-		{worker: host + ":" + gone + ":1", dead: true},
-		{worker: "node-b:" + gone + ":1", dead: false},
-		{worker: "node-b:" + self + ":1", startup: true, dead: false},
-		{worker: host + ":" + self + ":1", dead: false},
-		{worker: host + ":" + self + ":1", startup: true, dead: true},
-		{worker: "no-pid", dead: false},
-		{worker: host + ":x:1", dead: false},
+		{worker: host + ":" + gone + ":1", want: state.WorkerDead},
+		{worker: "node-b:" + gone + ":1", want: state.WorkerUnknown},
+		{worker: "node-b:" + self + ":1", startup: true, want: state.WorkerUnknown},
+		{worker: host + ":" + self + ":1", want: state.WorkerAlive},
+		{worker: host + ":" + self + ":run", want: state.WorkerAlive},
+		{worker: host + ":" + self + ":1", startup: true, want: state.WorkerDead},
+		{worker: "no-pid", want: state.WorkerUnknown},
+		{worker: host + ":x:1", want: state.WorkerUnknown},
 	} {
-		if got := deadWorkers(prefix, tc.startup)(tc.worker); got != tc.dead {
-			t.Errorf("worker %s (startup %v): dead = %v, want %v", tc.worker, tc.startup, got, tc.dead)
+		if got := judgeWorkers(prefix, tc.startup)(tc.worker); got != tc.want {
+			t.Errorf("worker %s (startup %v): %v, want %v", tc.worker, tc.startup, got, tc.want)
 		}
 	}
 }
