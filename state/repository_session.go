@@ -49,10 +49,13 @@ type RepositorySession struct {
 	inline   atomic.Bool
 	restored bool
 	commits  int
-	kept     keptStmts
-	names    *takenNames // the names of users that may be taken (repository_names.go)
-	closing  sync.Once
-	hooks    sessionHooks
+	// nextAnalyze is the commit after which a PostgreSQL session next
+	// analyzes the repository's tables (0: 4, not yet set).
+	nextAnalyze int
+	kept        keptStmts
+	names       *takenNames // the names of users that may be taken (repository_names.go)
+	closing     sync.Once
+	hooks       sessionHooks
 }
 
 // sessionHooks let tests see a session's goroutines meet; both are nil
@@ -107,10 +110,41 @@ func (rs *RepositorySession) RepositoryWrite(ctx context.Context, fn func(*Repos
 	if err != nil {
 		return err
 	}
-	if rs.commits++; rs.commits%sessionCheckpointEvery == 0 {
+	rs.commits++
+	if rs.s.dialect == dialectPostgres {
+		rs.analyzeAsItGrows(ctx)
+		return nil
+	}
+	if rs.commits%sessionCheckpointEvery == 0 {
 		rs.startRound(ctx)
 	}
 	return nil
+}
+
+// analyzeAsItGrows has PostgreSQL gather the statistics of the tables a
+// session fills after its 4th, 16th, 64th, … commit, so the queries of
+// its later transactions are planned for the tables as they are now.
+// Without statistics — a new schema, or a server whose autovacuum has
+// not come round yet (or is off) — the planner takes a table of a million
+// keys for a small one: a correlation lookup of 500 values then reads
+// every key of the attribute instead of 500 index entries (68 ms against
+// 4 ms at 600,000 users, measured). ANALYZE samples a bounded number of
+// rows, so each costs a fraction of a second however large the table;
+// growing the interval fourfold keeps them a handful in any import. It
+// takes no lock that writers wait for, and a failure (a user without the
+// privilege) leaves the statistics as they were, so it is not an error.
+func (rs *RepositorySession) analyzeAsItGrows(ctx context.Context) {
+	if rs.commits < rs.nextAnalyze {
+		return
+	}
+	if rs.nextAnalyze == 0 {
+		rs.nextAnalyze = 4
+		if rs.commits < rs.nextAnalyze {
+			return
+		}
+	}
+	rs.nextAnalyze *= 4
+	_, _ = rs.conn.ExecContext(ctx, "ANALYZE users, user_keys, shadows")
 }
 
 // startRound hands the checkpointer its next round, first waiting for
