@@ -180,3 +180,41 @@ func TestRepoSessionRollsBack(t *testing.T) {
 		return nil
 	})
 }
+
+// A PostgreSQL session has the tables it fills analyzed after its 4th
+// commit, not before, so later lookups are planned for their size.
+func TestRepoSessionAnalyzesOnPostgres(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if !b.store.IsPostgres() {
+		t.Skip("SQLite keeps no statistics the planner waits for")
+	}
+	analyzed := func() bool {
+		var n int
+		err := b.store.db.QueryRowContext(b.ctx, `SELECT count(*) FROM pg_stat_user_tables
+WHERE schemaname = current_schema() AND relname IN ('users', 'user_keys', 'shadows') AND last_analyze IS NOT NULL`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n == 3
+	}
+	rs, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	for i := range 4 {
+		if analyzed() {
+			t.Fatalf("analyzed after %d commits, want after 4", i)
+		}
+		err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+			return r.PutShadow(shadow("hr", fmt.Sprintf("a%d", i)))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !analyzed() {
+		t.Error("not analyzed after 4 commits")
+	}
+}
