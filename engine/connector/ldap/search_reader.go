@@ -159,30 +159,40 @@ func (sc *searchConn) page(ctx context.Context, c *Connector, op string, s paged
 		if err != nil {
 			return nil, nil, err
 		}
-		tag, contents, controls, err := element(msg)
-		if err != nil {
-			return nil, nil, err
-		}
-		switch tag {
-		case tagSearchEntry:
-			obj, objErr, err := sc.entry(c, op, contents)
-			if err != nil {
-				return nil, nil, err
-			}
-			into = append(into, pageEntry{obj, objErr})
-		case tagSearchReference:
-			// Continuation references are not followed, as go-ldap's
-			// Search did not: the entries are under base_dn here.
-		case tagSearchDone:
-			if err := resultError(contents); err != nil {
-				return nil, nil, err
-			}
-			next, err := pagingCookieOf(controls)
-			return into, next, err
-		default:
-			return nil, nil, malformed("a search response has tag %#02x", tag)
+		var done bool
+		if into, done, cookie, err = sc.response(c, op, msg, into); err != nil || done {
+			return into, cookie, err
 		}
 	}
+}
+
+// response takes in one response to a search (what follows its message
+// ID): an entry is appended to into, a reference skipped, and the done
+// message ends the page with the next page's cookie, or its error.
+func (sc *searchConn) response(c *Connector, op string, msg []byte, into []pageEntry) (_ []pageEntry, done bool, cookie []byte, err error) {
+	tag, contents, controls, err := element(msg)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	switch tag {
+	case tagSearchEntry:
+		obj, objErr, err := sc.entry(c, op, contents)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		return append(into, pageEntry{obj, objErr}), false, nil, nil
+	case tagSearchReference:
+		// Continuation references are not followed, as go-ldap's Search
+		// did not: the entries are under base_dn here.
+		return into, false, nil, nil
+	case tagSearchDone:
+		if err := resultError(contents); err != nil {
+			return nil, true, nil, err
+		}
+		cookie, err := pagingCookieOf(controls)
+		return into, true, cookie, err
+	}
+	return nil, false, nil, malformed("a search response has tag %#02x", tag)
 }
 
 // searchRequest encodes a SearchRequest (RFC 4511 section 4.5.1) for the
