@@ -347,3 +347,30 @@ func FuzzEntryMatchesObject(f *testing.F) {
 		sameAsObject(t, c, dn, []testAttr{{"uid", []string{"id"}}, {name, []string{v1, v2}}})
 	})
 }
+
+// TestSearchReaderSkipsReferences: continuation references between
+// entries are passed over, as go-ldap's Search left them out of Entries.
+func TestSearchReaderSkipsReferences(t *testing.T) {
+	t.Parallel()
+	c := readerConnector(t)
+	ref := []byte{0x73, 0x0a, 0x04, 0x08, 'l', 'd', 'a', 'p', ':', '/', '/', 'x'}
+	ops := [][]byte{
+		entryOp("uid=a", []testAttr{{"uid", []string{"a"}}}), ref,
+		entryOp("uid=b", []testAttr{{"uid", []string{"b"}}}), doneOp(0, "", nil),
+	}
+	var sc searchConn
+	var page []pageEntry
+	for i, op := range ops {
+		var done bool
+		var err error
+		if page, done, _, err = sc.response(c, "search", op, page); err != nil {
+			t.Fatalf("response %d: %v", i, err)
+		}
+		if done != (i == len(ops)-1) {
+			t.Fatalf("response %d: done %v", i, done)
+		}
+	}
+	if len(page) != 2 || page[0].obj.ID != "a" || page[1].obj.ID != "b" {
+		t.Fatalf("page %+v, want a and b", page)
+	}
+}
