@@ -306,6 +306,10 @@ type entryScratch struct {
 	names  []string
 	values []entryValue
 	text   []byte
+	// notText says an attribute has a value that should be UTF-8 text
+	// and is not; notTextName is the first such attribute.
+	notText     bool
+	notTextName string
 }
 
 // entry decodes a SearchResultEntry into an object as object does: the
@@ -321,44 +325,55 @@ func (sc *searchConn) entry(c *Connector, op string, b []byte) (obj connector.Ob
 	if err != nil {
 		return obj, nil, err
 	}
-	dn := string(dnBytes)
 	s := &sc.scratch
-	s.names, s.values, s.text = s.names[:0], s.values[:0], s.text[:0]
+	s.names, s.values, s.text, s.notText = s.names[:0], s.values[:0], s.text[:0], false
 	for len(list) > 0 {
-		var attr, name, set []byte
+		var attr []byte
 		if attr, list, err = expect(list, tagSequence, "an attribute"); err != nil {
 			return obj, nil, err
 		}
-		if name, rest, err = expect(attr, tagOctetString, "an attribute's type"); err != nil {
+		if err = s.add(c, attr); err != nil {
 			return obj, nil, err
-		}
-		if set, _, err = expect(rest, tagSet, "an attribute's values"); err != nil {
-			return obj, nil, err
-		}
-		shown, binary, keep := c.readNameBytes(name)
-		for len(set) > 0 {
-			var v []byte
-			if v, set, err = expect(set, tagOctetString, "a value"); err != nil {
-				return obj, nil, err
-			}
-			switch {
-			case !keep || len(v) == 0:
-				continue
-			case !binary && objErr == nil && !utf8.Valid(v):
-				objErr = c.errs.Object(connector.ErrInvalidObject, op, dn,
-					fmt.Errorf("attribute %s holds a value that is not UTF-8 text, and its syntax is not one syncline reads as binary", shown), "")
-			}
-			if len(s.names) == 0 || s.names[len(s.names)-1] != shown {
-				s.names = append(s.names, shown)
-			}
-			s.values = append(s.values, entryValue{attr: len(s.names) - 1, raw: v, binary: binary})
 		}
 	}
-	if objErr != nil {
-		return obj, objErr, nil
+	dn := string(dnBytes)
+	if s.notText {
+		return obj, c.errs.Object(connector.ErrInvalidObject, op, dn,
+			fmt.Errorf("attribute %s holds a value that is not UTF-8 text, and its syntax is not one syncline reads as binary", s.notTextName), ""), nil
 	}
 	obj, objErr = c.entryObject(op, dn, s.attributes())
 	return obj, objErr, nil
+}
+
+// add takes in one attribute of an entry: its values under the name it
+// is shown by, none for an attribute never shown, empty values left out.
+func (s *entryScratch) add(c *Connector, attr []byte) error {
+	name, rest, err := expect(attr, tagOctetString, "an attribute's type")
+	if err != nil {
+		return err
+	}
+	set, _, err := expect(rest, tagSet, "an attribute's values")
+	if err != nil {
+		return err
+	}
+	shown, binary, keep := c.readNameBytes(name)
+	for len(set) > 0 {
+		var v []byte
+		if v, set, err = expect(set, tagOctetString, "a value"); err != nil {
+			return err
+		}
+		switch {
+		case !keep || len(v) == 0:
+			continue
+		case !binary && !s.notText && !utf8.Valid(v):
+			s.notText, s.notTextName = true, shown
+		}
+		if len(s.names) == 0 || s.names[len(s.names)-1] != shown {
+			s.names = append(s.names, shown)
+		}
+		s.values = append(s.values, entryValue{attr: len(s.names) - 1, raw: v, binary: binary})
+	}
+	return nil
 }
 
 // attributes builds the entry's attributes from the scratch: every value

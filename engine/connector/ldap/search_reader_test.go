@@ -155,6 +155,7 @@ func TestSearchReaderDecodesAsObjectDoes(t *testing.T) {
 		{"an attribute twice", "uid=anna", []testAttr{{"cn", []string{"a"}}, {"uid", []string{"anna"}}, {"cn", []string{"b", "c"}}}},
 		{"two identifiers, the DN decides", "uid=bob,ou=people", []testAttr{{"uid", []string{"anna", "bob"}}}},
 		{"not UTF-8", "uid=anna", []testAttr{{"uid", []string{"anna"}}, {"description", []string{"ok", "\xff\xfe"}}, {"cn", []string{"\xc3"}}}},
+		{"not UTF-8 under an empty name", "uid=anna", []testAttr{{"uid", []string{"anna"}}, {"", []string{"\xff"}}}},
 		{"no identifier", "cn=x", []testAttr{{"cn", []string{"x"}}}},
 		{"no attributes", "cn=x", nil},
 		{"only skipped attributes", "cn=x", []testAttr{{"objectClass", []string{"top"}}}},
