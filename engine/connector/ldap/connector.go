@@ -27,6 +27,11 @@ type Connector struct {
 
 	mu   sync.Mutex
 	conn *goldap.Conn // nil until the first use, and after a drop
+	// idle is the search reader's connection between searches (nil
+	// while one uses it); closed says Close was called, so a search
+	// that ends afterwards closes its connection instead of keeping it.
+	idle   *searchConn
+	closed bool
 }
 
 var (
@@ -88,6 +93,11 @@ func (c *Connector) Close() error {
 		c.conn.Close()
 		c.conn = nil
 	}
+	if c.idle != nil {
+		c.idle.close()
+		c.idle = nil
+	}
+	c.closed = true
 	return nil
 }
 
@@ -157,12 +167,20 @@ func (c *Connector) bind(conn *goldap.Conn) error {
 	if c.cfg.BindDN == "" {
 		return conn.UnauthenticatedBind("")
 	}
-	if c.cfg.BindPassword == "" {
-		// An empty password would be an unauthenticated bind, which
-		// many servers accept as anonymous: refuse it instead.
-		return fmt.Errorf("bind_dn is set but bind_password is empty")
+	if err := c.checkBindPassword(); err != nil {
+		return err
 	}
 	return conn.Bind(c.cfg.BindDN, c.cfg.BindPassword)
+}
+
+// checkBindPassword refuses a bind_dn without a password: an empty
+// password would be an unauthenticated bind, which many servers accept
+// as anonymous.
+func (c *Connector) checkBindPassword() error {
+	if c.cfg.BindDN != "" && c.cfg.BindPassword == "" {
+		return fmt.Errorf("bind_dn is set but bind_password is empty")
+	}
+	return nil
 }
 
 // do runs fn on the connection. When the connection turns out to have

@@ -6,12 +6,14 @@
 // server's certificate checked against ca_file or the system's
 // authorities — binds simply (anonymously without bind_dn), reads the
 // directory's schema from its subschema entry and checks the settings
-// against it. One connection is shared by all calls; when it drops, the
-// next call dials and binds again (and a call that found it dropped is
-// tried once more).
+// against it. One connection is shared by all calls but Search; when it
+// drops, the next call dials and binds again (and a call that found it
+// dropped is tried once more).
 //
 // Search pages with the RFC 2696 control under base_dn, with the filter
-// (&(objectClass=CLASS)FILTER); Get, Update and Delete find an entry by
+// (&(objectClass=CLASS)FILTER), on a connection of its own that the
+// search reader (search_reader.go, search_conn.go, ber.go) dials, binds
+// and decodes without go-ldap, straight into objects; Get, Update and Delete find an entry by
 // its identifier (entryUUID by default), every value escaped with
 // EscapeFilter. New entries are named NAMING=VALUE,CONTAINER with the
 // value escaped per RFC 4514 (EscapeDNValue) and get the classes of

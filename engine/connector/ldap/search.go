@@ -13,9 +13,10 @@ import (
 )
 
 // Search pages through the entries of an object class under base_dn
-// (RFC 2696 paged results), page by page: each page is read whole, then
-// its entries are yielded while the connection is free for other calls.
-// Breaking out abandons the paged search on the server.
+// (RFC 2696 paged results) on a connection of its own, read by the lean
+// search reader (search_reader.go): each page is read whole, then its
+// entries are yielded. Breaking out abandons the paged search on the
+// server.
 func (c *Connector) Search(ctx context.Context, q connector.Query) iter.Seq2[connector.Object, error] {
 	return func(yield func(connector.Object, error) bool) {
 		class, err := c.checkClass("search", q.ObjectClass)
@@ -27,10 +28,7 @@ func (c *Connector) Search(ctx context.Context, q connector.Query) iter.Seq2[con
 		if c.cfg.PageSize > 0 {
 			size = c.cfg.PageSize
 		}
-		c.pages(ctx, "search", c.filter(class, ""), c.attributes(), size, func(e *goldap.Entry) bool {
-			obj, err := c.object("search", e)
-			return yield(obj, err)
-		}, func(err error) { yield(connector.Object{}, err) })
+		c.readPages(ctx, "search", pagedSearch{base: c.cfg.BaseDN, filter: c.filter(class, ""), attrs: c.attributes(), size: size}, yield)
 	}
 }
 
@@ -184,9 +182,15 @@ func (c *Connector) object(op string, e *goldap.Entry) (connector.Object, error)
 			attrs[name] = append(attrs[name], vs...)
 		}
 	}
-	id := c.idOf(e.DN, attrs)
+	return c.entryObject(op, e.DN, attrs)
+}
+
+// entryObject is the object of the entry dn with attrs: an invalid
+// object when the entry has no identifier.
+func (c *Connector) entryObject(op, dn string, attrs connector.Attributes) (connector.Object, error) {
+	id := c.idOf(dn, attrs)
 	if id == "" {
-		return connector.Object{}, c.errs.Object(connector.ErrInvalidObject, op, e.DN, fmt.Errorf("the entry has no %s", c.id.name()),
+		return connector.Object{}, c.errs.Object(connector.ErrInvalidObject, op, dn, fmt.Errorf("the entry has no %s", c.id.name()),
 			"Every entry the resource reads needs the identifier attribute; give it one, or narrow filter.")
 	}
 	return connector.Object{ID: id, Attributes: attrs}, nil
@@ -208,16 +212,28 @@ func (c *Connector) idOf(dn string, attrs connector.Attributes) string {
 // whether it is shown at all.
 func (c *Connector) readName(name string) (string, bool) {
 	a := c.schema.attr(name)
-	switch {
-	case a == nil:
+	if a == nil {
 		return name, true
-	case a == c.id:
-		return a.name(), true
-	case a.operational(), c.schema.secret(name), strings.EqualFold(a.name(), "objectClass"):
-		return "", false
+	}
+	shown, keep := c.shownName(a)
+	if !keep || a == c.id {
+		return shown, keep
 	}
 	if _, opts, ok := strings.Cut(name, ";"); ok {
-		return a.name() + ";" + strings.ToLower(opts), true
+		return shown + ";" + strings.ToLower(opts), true
+	}
+	return shown, true
+}
+
+// shownName is readName for an attribute of the schema, without options:
+// its schema name, or false for the attributes never shown (operational
+// ones other than the identifier, write-only ones, objectClass).
+func (c *Connector) shownName(a *attributeType) (string, bool) {
+	switch {
+	case a == c.id:
+		return a.name(), true
+	case a.operational(), a.secret, strings.EqualFold(a.name(), "objectClass"):
+		return "", false
 	}
 	return a.name(), true
 }
