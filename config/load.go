@@ -110,13 +110,13 @@ type loader struct {
 
 // load runs the phases within the evaluation limits (see limits.go). A
 // configuration is first loaded streamed (loadStreamed), which holds less
-// at once; when that finds anything to report, the configuration is loaded
-// again phase by phase, so that what is reported, and in what order, is
-// what the phases find.
+// at once; when that finds an error, the configuration is loaded again
+// phase by phase, so that what is reported, and in what order, is what the
+// phases find.
 func (l *loader) load() hcl.Diagnostics {
 	if !l.settingsOnly && l.keep == nil {
-		if diags := l.loadWith(l.loadStreamed); len(diags) == 0 {
-			return nil
+		if diags := l.loadWith(l.loadStreamed); !diags.HasErrors() {
+			return diags
 		}
 		*l.cfg = *newConfig(l.cfg.Dir)
 		*l = loader{cfg: l.cfg, opts: l.opts, fsys: l.fsys}

@@ -14,11 +14,12 @@ import (
 // that can declare them (those holding the word "variable" or "locals") are
 // parsed and their variables and locals decoded before the rest.
 //
-// It is meant for a configuration that loads cleanly. At the first
-// diagnostic of any kind it stops and returns what it has, and load then
-// loads the configuration phase by phase (loadPhases), which reports what
-// it finds in phase order. So the diagnostics never depend on which files
-// were decoded first, and a clean configuration decodes to the same Config.
+// It is meant for a configuration without errors. At the first error it
+// stops and returns it, and load then loads the configuration phase by
+// phase (loadPhases), which reports what it finds in phase order: so errors
+// never depend on which files were decoded first. Warnings are kept and
+// returned in the order the phases report them, and a configuration
+// without errors decodes to the same Config.
 func (l *loader) loadStreamed() hcl.Diagnostics {
 	names, diags := l.configNames()
 	if diags != nil {
@@ -26,28 +27,39 @@ func (l *loader) loadStreamed() hcl.Diagnostics {
 	}
 	files, _ := l.readAll(names)
 	if len(files) == 0 {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "No configuration files"}}
+		return hcl.Diagnostics{notStreamed}
 	}
 	for i := range files {
 		if files[i].src == nil || len(files[i].diags) > 0 {
-			return files[i].diags
+			return append(files[i].diags, notStreamed)
 		}
 	}
-	d, diags := l.decodeValuesFirst(files)
-	if len(diags) > 0 {
-		return diags
+	d, valueDiags := l.decodeValuesFirst(files)
+	if valueDiags.HasErrors() {
+		return valueDiags
 	}
 	decoded := make([]fileBlocks, len(files))
 	inParallelFrom(len(files), 2, func(i int) {
 		decoded[i] = l.decodeFile(d, &files[i])
 	})
 	for _, p := range files {
+		diags = append(diags, p.diags...) // parsing
 		if p.file != nil {
 			l.cfg.Files[p.display] = p.file
 		}
 	}
-	return l.storeFiles(d, decoded)
+	for _, f := range decoded {
+		diags = append(diags, f.content...)
+	}
+	if diags.HasErrors() {
+		return diags
+	}
+	return append(append(diags, valueDiags...), l.storeFiles(d, decoded)...)
 }
+
+// notStreamed stands for a reason to load phase by phase that the phases
+// will report themselves.
+var notStreamed = &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not streamed"}
 
 // decodeValuesFirst parses the files that may declare variables or locals
 // and decodes those, returning the decoder for everything else.
@@ -64,22 +76,24 @@ func (l *loader) decodeValuesFirst(files []parsedFile) (*decoder, hcl.Diagnostic
 	})
 	var bodies []hcl.Body
 	for _, i := range early {
-		if files[i].file == nil || len(files[i].diags) > 0 {
-			return nil, append(files[i].diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not parsed"})
+		if files[i].file == nil || files[i].diags.HasErrors() {
+			return nil, append(files[i].diags, notStreamed)
 		}
 		bodies = append(bodies, files[i].bodies...)
 	}
-	blocks, diags := collectBlocks(bodies)
-	if len(diags) > 0 {
+	blocks, diags := collectBlocks(bodies) // reported again by decodeFile
+	if diags.HasErrors() {
 		return nil, diags
 	}
-	if diags := l.decodeVariables(blocks["variable"]); len(diags) > 0 {
+	diags = l.decodeVariables(blocks["variable"])
+	if diags.HasErrors() {
 		return nil, diags
 	}
-	if diags := l.decodeLocals(blocks["locals"]); len(diags) > 0 {
+	diags = append(diags, l.decodeLocals(blocks["locals"])...)
+	if diags.HasErrors() {
 		return nil, diags
 	}
-	return &decoder{ctx: l.cfg.EvalContext(nil)}, nil
+	return &decoder{ctx: l.cfg.EvalContext(nil)}, diags
 }
 
 // fileBlocks is what decodeFile made of one file.
@@ -89,7 +103,7 @@ type fileBlocks struct {
 	tasks     []decodedBlock[*Task]
 	settings  []*hcl.Block // syncline blocks
 	moved     []*hcl.Block
-	diags     hcl.Diagnostics
+	content   hcl.Diagnostics // the file's top-level blocks against rootSchema
 }
 
 // decodeFile parses p unless it was parsed already, decodes its schedules,
@@ -100,14 +114,14 @@ func (l *loader) decodeFile(d *decoder, p *parsedFile) fileBlocks {
 	var out fileBlocks
 	if p.file == nil {
 		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display)
-		if p.file == nil || len(p.diags) > 0 {
-			out.diags = append(p.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not parsed"})
+		if p.file == nil || p.diags.HasErrors() {
+			p.diags = append(p.diags, notStreamed)
 			return out
 		}
 	}
 	for _, body := range p.bodies {
 		content, diags := body.Content(rootSchema)
-		out.diags = append(out.diags, diags...)
+		out.content = append(out.content, diags...)
 		for _, b := range content.Blocks {
 			switch b.Type {
 			case "schedule":
@@ -134,16 +148,13 @@ func (l *loader) decodeFile(d *decoder, p *parsedFile) fileBlocks {
 }
 
 // storeFiles stores what decodeFile made of each file, in file order, and
-// runs the phases that follow decoding.
+// runs the phases that follow decoding, stopping at the first error.
 func (l *loader) storeFiles(d *decoder, files []fileBlocks) hcl.Diagnostics {
 	var schedules []decodedBlock[*Schedule]
 	var resources []decodedBlock[*Resource]
 	var tasks []decodedBlock[*Task]
 	var settings, moved []*hcl.Block
 	for _, f := range files {
-		if len(f.diags) > 0 {
-			return f.diags
-		}
 		schedules = append(schedules, f.schedules...)
 		resources = append(resources, f.resources...)
 		tasks = append(tasks, f.tasks...)
@@ -151,6 +162,7 @@ func (l *loader) storeFiles(d *decoder, files []fileBlocks) hcl.Diagnostics {
 		moved = append(moved, f.moved...)
 	}
 	c := l.cfg
+	var diags hcl.Diagnostics
 	for _, phase := range []func() hcl.Diagnostics{
 		func() hcl.Diagnostics { return c.decodeSettings(d, settings) },
 		func() hcl.Diagnostics {
@@ -166,9 +178,9 @@ func (l *loader) storeFiles(d *decoder, files []fileBlocks) hcl.Diagnostics {
 		c.checkEmailNotifications,
 		c.resolveReferences,
 	} {
-		if diags := phase(); len(diags) > 0 {
+		if diags = append(diags, phase()...); diags.HasErrors() {
 			return diags
 		}
 	}
-	return nil
+	return diags
 }

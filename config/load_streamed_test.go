@@ -8,12 +8,14 @@ import (
 )
 
 // TestLoadStreamedSameConfig holds the streamed load to the phased one: a
-// clean configuration loads streamed, with nothing to report, into the
-// same definitions, wherever its variables and locals are declared.
+// configuration without errors loads streamed into the same definitions,
+// with the same warnings in the same order, wherever its variables and
+// locals are declared.
 func TestLoadStreamedSameConfig(t *testing.T) {
 	t.Parallel()
 	dirs, _ := filepath.Glob("../examples/*")
-	dirs = append(dirs, "testdata/valid", laterValuesDir(t))
+	later := laterValuesDir(t)
+	dirs = append(dirs, "testdata/valid", later)
 	for _, dir := range dirs {
 		if files, _ := filepath.Glob(filepath.Join(dir, "*"+ConfigFileSuffix)); len(files) == 0 {
 			continue
@@ -21,13 +23,21 @@ func TestLoadStreamedSameConfig(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
 			opts := LoadOptions{AllowUnsetVariables: true, Environ: []string{"SYNCLINE_VAR_region=eu"}}
-			streamed := &loader{cfg: newConfig(dir), opts: opts, fsys: rootFS(dir)}
-			if diags := streamed.loadWith(streamed.loadStreamed); len(diags) > 0 {
-				t.Fatalf("streamed load reported %s", diags.Error())
+			if dir == later {
+				opts.VarFiles = []string{filepath.Join(dir, "extra.vars.hcl")}
 			}
+			streamed := &loader{cfg: newConfig(dir), opts: opts, fsys: rootFS(dir)}
+			streamedDiags := streamed.loadWith(streamed.loadStreamed)
 			phased := &loader{cfg: newConfig(dir), opts: opts, fsys: rootFS(dir)}
-			if diags := phased.loadWith(phased.loadPhases); len(diags) > 0 {
-				t.Fatalf("phased load reported %s", diags.Error())
+			phasedDiags := phased.loadWith(phased.loadPhases)
+			if phasedDiags.HasErrors() {
+				t.Fatalf("phased load reported %s", phasedDiags.Error())
+			}
+			if got, want := streamedDiags.Error(), phasedDiags.Error(); got != want {
+				t.Errorf("streamed load reported\n%s\nwant\n%s", got, want)
+			}
+			if dir == later && len(phasedDiags) != 2 {
+				t.Errorf("want the two warnings of %s, got %q", dir, phasedDiags.Error())
 			}
 			s, p := streamed.cfg, phased.cfg
 			for name, pair := range map[string][2]any{
@@ -44,7 +54,9 @@ func TestLoadStreamedSameConfig(t *testing.T) {
 }
 
 // laterValuesDir writes a configuration whose variable and local are
-// declared in a file after the task that reads them.
+// declared in a file after the task that reads them, with two warnings:
+// a variable file sets an undeclared variable, and a resource does not
+// verify TLS certificates.
 func laterValuesDir(t *testing.T) string {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -66,6 +78,18 @@ moved {
   }
   object_type "account" {}
 }
+`,
+		"c-directory.hcl": `resource "dir" {
+  connector = "ldap"
+  connection {
+    url                  = "ldaps://ldap.example.com"
+    base_dn              = "dc=example,dc=com"
+    container            = "ou=people,dc=example,dc=com"
+    insecure_skip_verify = true
+  }
+}
+`,
+		"extra.vars.hcl": `colour = "blue"
 `,
 		"z-values.hcl": `variable "region" { type = string }
 locals { where = "${var.region}-1" }
