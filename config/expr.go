@@ -42,16 +42,23 @@ type exprPlace struct {
 // then evaluates the expression once with unknown objects, which catches
 // wrong argument counts and types that do not depend on the data.
 func (c *Config) checkExpr(expr hcl.Expression, place exprPlace) hcl.Diagnostics {
+	_, diags := c.checkExprValue(expr, place)
+	return diags
+}
+
+// checkExprValue is checkExpr returning the value the expression has with
+// unknown objects, cty.NilVal when it was not evaluated.
+func (c *Config) checkExprValue(expr hcl.Expression, place exprPlace) (cty.Value, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	for _, t := range expr.Variables() {
 		diags = append(diags, c.checkTraversal(t, place)...)
 	}
 	diags = append(diags, c.checkFunctionCalls(expr)...)
 	if diags.HasErrors() {
-		return diags
+		return cty.NilVal, diags
 	}
-	_, evalDiags := evaluate(expr, c.unknownObjectContext(place))
-	return append(diags, evalDiags...)
+	v, evalDiags := evaluate(expr, c.unknownObjectContext(place))
+	return v, append(diags, evalDiags...)
 }
 
 func (c *Config) checkTraversal(t hcl.Traversal, place exprPlace) hcl.Diagnostics {

@@ -6,9 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -110,14 +108,30 @@ type loader struct {
 	none bool
 }
 
-// load runs the phases within the evaluation limits (see limits.go).
+// load runs the phases within the evaluation limits (see limits.go). A
+// configuration is first loaded streamed (loadStreamed), which holds less
+// at once; when that finds an error, the configuration is loaded again
+// phase by phase, so that what is reported, and in what order, is what the
+// phases find.
 func (l *loader) load() hcl.Diagnostics {
+	if !l.settingsOnly && l.keep == nil {
+		if diags := l.loadWith(l.loadStreamed); !diags.HasErrors() {
+			return diags
+		}
+		*l.cfg = *newConfig(l.cfg.Dir)
+		*l = loader{cfg: l.cfg, opts: l.opts, fsys: l.fsys}
+	}
+	return l.loadWith(l.loadPhases)
+}
+
+// loadWith runs phases with a fresh evaluation budget.
+func (l *loader) loadWith(phases func() hcl.Diagnostics) hcl.Diagnostics {
 	l.env = environMap(l.opts.Environ)
 	l.budget = newBudget(MaxLoadWork)
 	l.cfg.Functions = limitFunctions(newFunctionTable(l.fsys, l.getenv, l.opts.AllowUnsetVariables), l.budget)
 	defer l.budget.armed.Store(false) // later evaluations check single values only
 	defer l.releaseSyntax()
-	return runLimited(l.budget, l.loadPhases)
+	return runLimited(l.budget, phases)
 }
 
 // releaseSyntax keeps of each parsed file only its source, which
@@ -171,25 +185,11 @@ func (l *loader) getenv(name string) (string, bool) {
 
 // parseFiles parses every configuration file at the top of the source.
 func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
-	entries, err := fs.ReadDir(l.fsys, ".")
-	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read configuration directory",
-			Detail:   fmt.Sprintf("Reading %s failed: %s.", l.cfg.Dir, err),
-		}}
-	}
-	var names []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ConfigFileSuffix) || strings.HasSuffix(name, VarFileSuffix) ||
-			strings.HasPrefix(name, ".") {
-			continue
-		}
-		names = append(names, name)
+	names, diags := l.configNames()
+	if diags != nil {
+		return nil, diags
 	}
 	var bodies []hcl.Body
-	var diags hcl.Diagnostics
 	for _, p := range l.parseAll(names) {
 		diags = append(diags, p.diags...)
 		if p.file != nil {
@@ -212,6 +212,28 @@ func (l *loader) parseFiles() ([]hcl.Body, hcl.Diagnostics) {
 	return bodies, diags
 }
 
+// configNames lists the configuration files at the top of the source.
+func (l *loader) configNames() ([]string, hcl.Diagnostics) {
+	entries, err := fs.ReadDir(l.fsys, ".")
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("Reading %s failed: %s.", l.cfg.Dir, err),
+		}}
+	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ConfigFileSuffix) || strings.HasSuffix(name, VarFileSuffix) ||
+			strings.HasPrefix(name, ".") {
+			continue
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
+
 // parsedFile is one configuration file read and parsed.
 type parsedFile struct {
 	display string
@@ -225,8 +247,18 @@ type parsedFile struct {
 // MaxConfigBytes, then parses them in parallel (one worker per CPU); the
 // results are in the order of names.
 func (l *loader) parseAll(names []string) []parsedFile {
-	out := make([]parsedFile, len(names))
-	var todo []int
+	out, todo := l.readAll(names)
+	inParallelFrom(len(todo), 2, func(k int) {
+		p := &out[todo[k]]
+		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display)
+	})
+	return out
+}
+
+// readAll reads the files in order, counting their bytes against
+// MaxConfigBytes; todo lists those to parse.
+func (l *loader) readAll(names []string) (out []parsedFile, todo []int) {
+	out = make([]parsedFile, len(names))
 	for i, name := range names {
 		p := &out[i]
 		p.display = filepath.Join(l.cfg.Dir, name)
@@ -248,21 +280,7 @@ func (l *loader) parseAll(names []string) []parsedFile {
 		p.src = src
 		todo = append(todo, i)
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Go(func() {
-			for i := range next {
-				out[i].file, out[i].bodies, out[i].diags = parseInPieces(out[i].src, out[i].display)
-			}
-		})
-	}
-	for _, i := range todo {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
+	return out, todo
 }
 
 func readLimited(fsys fs.FS, name string) ([]byte, error) {

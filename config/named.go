@@ -19,20 +19,33 @@ import (
 // while the others are decoded.
 func decodeNamed[T any](blocks []*hcl.Block, into map[string]T, kind string, rangeOf func(T) hcl.Range,
 	decode func(*hcl.Block) (T, hcl.Diagnostics)) hcl.Diagnostics {
-	type decoded struct {
-		name  string
-		def   T
-		diags hcl.Diagnostics
-	}
-	out := make([]decoded, len(blocks))
+	out := make([]decodedBlock[T], len(blocks))
 	inParallel(len(blocks), func(i int) {
 		b := blocks[i]
 		blocks[i] = nil
-		out[i].name = b.Labels[0]
-		out[i].diags = checkName(b)
-		def, defDiags := decode(b)
-		out[i].def, out[i].diags = def, append(out[i].diags, defDiags...)
+		out[i] = decodeBlock(b, decode)
 	})
+	return storeNamed(out, into, kind, rangeOf)
+}
+
+// decodedBlock is one labelled block decoded, not yet stored by name.
+type decodedBlock[T any] struct {
+	name  string
+	def   T
+	diags hcl.Diagnostics
+}
+
+// decodeBlock decodes one labelled block, checking its name.
+func decodeBlock[T any](b *hcl.Block, decode func(*hcl.Block) (T, hcl.Diagnostics)) decodedBlock[T] {
+	diags := checkName(b)
+	def, defDiags := decode(b)
+	return decodedBlock[T]{name: b.Labels[0], def: def, diags: append(diags, defDiags...)}
+}
+
+// storeNamed stores decoded blocks by name in their order, reporting a
+// second definition of a name (citing the first), and returns the blocks'
+// diagnostics with those.
+func storeNamed[T any](out []decodedBlock[T], into map[string]T, kind string, rangeOf func(T) hcl.Range) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, d := range out {
 		diags = append(diags, d.diags...)
@@ -54,8 +67,14 @@ const parallelFrom = 64
 // own goroutine, as it must see a panic: inParallel stops handing out work
 // and re-raises either on the calling goroutine.
 func inParallel(n int, fn func(i int)) {
+	inParallelFrom(n, parallelFrom, fn)
+}
+
+// inParallelFrom is inParallel spreading work over goroutines from n items
+// of at least from.
+func inParallelFrom(n, from int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 || n < parallelFrom {
+	if workers <= 1 || n < from {
 		for i := range n {
 			fn(i)
 		}

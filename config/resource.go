@@ -285,11 +285,10 @@ func (c *Config) decodeMappings(b *hcl.Block, place exprPlace) ([]*Mapping, hcl.
 // checkCondition checks a condition expression and, when its type is already
 // known, that it is a boolean.
 func (c *Config) checkCondition(expr hcl.Expression, place exprPlace) hcl.Diagnostics {
-	diags := c.checkExpr(expr, place)
+	v, diags := c.checkExprValue(expr, place)
 	if diags.HasErrors() {
 		return diags
 	}
-	v, _ := evaluate(expr, c.unknownObjectContext(place))
 	if v.Type() != cty.DynamicPseudoType && v.Type() != cty.Bool {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

@@ -35,11 +35,14 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 
 func (c *Config) decodeSchedules(d *decoder, blocks []*hcl.Block) hcl.Diagnostics {
 	return decodeNamed(blocks, c.Schedules, KindSchedule, func(s *Schedule) hcl.Range { return s.DeclRange },
-		func(b *hcl.Block) (*Schedule, hcl.Diagnostics) {
-			s, diags := decodeSchedule(d, b.Body, b.DefRange)
-			s.Name = b.Labels[0]
-			return s, diags
-		})
+		func(b *hcl.Block) (*Schedule, hcl.Diagnostics) { return decodeNamedSchedule(d, b) })
+}
+
+// decodeNamedSchedule decodes a schedule block.
+func decodeNamedSchedule(d *decoder, b *hcl.Block) (*Schedule, hcl.Diagnostics) {
+	s, diags := decodeSchedule(d, b.Body, b.DefRange)
+	s.Name = b.Labels[0]
+	return s, diags
 }
 
 // decodeSchedule decodes a schedule body, named or inline in a task.

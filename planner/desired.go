@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -56,24 +59,71 @@ func desired(cfg *config.Config, revision string, key state.SecretKey, unknownSe
 	if err := checkVariablesKnown(cfg, unknownSecrets); err != nil {
 		return nil, err
 	}
-	d := &desiredBuilder{cfg: cfg, revision: revision, key: key, unknownSecrets: unknownSecrets, formatted: map[string]string{},
-		out: make(map[string]*state.Definition, len(cfg.Resources)+len(cfg.Schedules)+len(cfg.Tasks))}
+	var jobs []desiredJob
 	for _, name := range config.SortedNames(cfg.Resources) {
 		r := cfg.Resources[name]
-		d.add(config.KindResource, name, r.DeclRange, func(w specWriter) { resourceSpec(w, r) })
+		jobs = append(jobs, desiredJob{config.KindResource, name, r.DeclRange, func(w specWriter) { resourceSpec(w, r) }})
 	}
 	for _, name := range config.SortedNames(cfg.Schedules) {
 		s := cfg.Schedules[name]
-		d.add(config.KindSchedule, name, s.DeclRange, func(w specWriter) { scheduleSpec(w, s) })
+		jobs = append(jobs, desiredJob{config.KindSchedule, name, s.DeclRange, func(w specWriter) { scheduleSpec(w, s) }})
 	}
 	for _, name := range config.SortedNames(cfg.Tasks) {
 		t := cfg.Tasks[name]
-		d.add(config.KindTask, name, t.DeclRange, func(w specWriter) { taskSpec(w, t) })
+		jobs = append(jobs, desiredJob{config.KindTask, name, t.DeclRange, func(w specWriter) { taskSpec(w, t) }})
 	}
-	if err := errors.Join(d.errs...); err != nil {
+	built := buildDesired(jobs, func() *desiredBuilder {
+		return &desiredBuilder{cfg: cfg, revision: revision, key: key, unknownSecrets: unknownSecrets, formatted: map[string]string{}}
+	})
+	out := make(map[string]*state.Definition, len(jobs))
+	var errs []error
+	for i, b := range built {
+		addr := jobs[i].kind + "." + jobs[i].name
+		for _, err := range b.errs {
+			errs = append(errs, fmt.Errorf("%s: %w", addr, err))
+		}
+		out[addr] = b.def
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return d.out, nil
+	return out, nil
+}
+
+// desiredJob is one definition to build: write writes its spec.
+type desiredJob struct {
+	kind, name string
+	decl       hcl.Range
+	write      func(specWriter)
+}
+
+// builtDefinition is a desiredJob done: the definition, or why it could
+// not be built.
+type builtDefinition struct {
+	def  *state.Definition
+	errs []error
+}
+
+// desiredWorkers is how many goroutines build definitions at most.
+var desiredWorkers = runtime.GOMAXPROCS(0)
+
+// buildDesired builds every job's definition, in parallel on up to
+// desiredWorkers goroutines, each with a builder of its own (newBuilder);
+// the results are in the order of jobs.
+func buildDesired(jobs []desiredJob, newBuilder func() *desiredBuilder) []builtDefinition {
+	built := make([]builtDefinition, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(desiredWorkers, len(jobs)/64)) {
+		wg.Go(func() {
+			d := newBuilder()
+			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+				built[i] = d.build(jobs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return built
 }
 
 type desiredBuilder struct {
@@ -81,32 +131,25 @@ type desiredBuilder struct {
 	revision       string
 	key            state.SecretKey
 	unknownSecrets bool
-	out            map[string]*state.Definition
-	errs           []error
 	formatted      map[string]string // see specWriter.formatted
 }
 
-// add builds one definition with write and keeps it, or records why it
-// could not be built.
-func (d *desiredBuilder) add(kind, name string, decl hcl.Range, write func(specWriter)) {
+// build builds one definition.
+func (d *desiredBuilder) build(job desiredJob) builtDefinition {
 	var errs []error
-	w := newSpecWriter(kind, d.cfg.Files, d.formatted, &errs, d.key)
+	w := newSpecWriter(job.kind, d.cfg.Files, d.formatted, &errs, d.key)
 	w.unknownSecrets = d.unknownSecrets
-	write(w)
+	job.write(w)
 	d.writeReads(w)
-	addr := kind + "." + name
-	for _, err := range errs {
-		d.errs = append(d.errs, fmt.Errorf("%s: %w", addr, err))
-	}
-	d.out[addr] = &state.Definition{
-		Kind:       kind,
-		Name:       name,
+	return builtDefinition{errs: errs, def: &state.Definition{
+		Kind:       job.kind,
+		Name:       job.name,
 		Spec:       w.spec,
 		Hash:       SpecHash(w.spec),
-		SourceFile: decl.Filename,
-		SourceLine: decl.Start.Line,
+		SourceFile: job.decl.Filename,
+		SourceLine: job.decl.Start.Line,
 		Revision:   d.revision,
-	}
+	}}
 }
 
 // checkVariablesKnown refuses a configuration loaded with unset variables:

@@ -84,6 +84,11 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
+	if cmd.String("out") == "" {
+		// Only a saved plan needs the canonical definitions: let them go
+		// before the impact reads the state, where the plan's memory peaks.
+		pl.Desired = nil
+	}
 	if err := ops.AddImpact(ctx, pl.Plan, lc.Config, location, impact); err != nil {
 		return err
 	}
