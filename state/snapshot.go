@@ -46,6 +46,31 @@ func (s *Store) SnapshotReusing(ctx context.Context, held map[string]*Definition
 	return snap, nil
 }
 
+// SnapshotCounts is Snapshot without the definitions: lineage, serial,
+// key and the live shadows of each resource — what a plan's identity
+// impact needs beside the definitions the plan already holds.
+func (s *Store) SnapshotCounts(ctx context.Context) (*Snapshot, error) {
+	snap := &Snapshot{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		if snap.Lineage, err = readLineage(ctx, tx); err != nil {
+			return err
+		}
+		if snap.Serial, err = readSerial(ctx, tx); err != nil {
+			return err
+		}
+		if snap.Key, err = readSecretKey(ctx, tx); err != nil {
+			return err
+		}
+		snap.ShadowCounts, err = readShadowCounts(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, s.fail("snapshot", err, "")
+	}
+	return snap, nil
+}
+
 const selectDefinitions = `SELECT kind, name, spec, hash, source_file, source_line, revision, updated_at
 FROM definitions ORDER BY address`
 
@@ -65,7 +90,19 @@ func (s *Store) SecretKey(ctx context.Context) (SecretKey, error) {
 }
 
 func readDefinitions(ctx context.Context, q queryer, held map[string]*Definition) (map[string]*Definition, error) {
-	rows, err := q.QueryContext(ctx, selectDefinitions)
+	return scanDefinitions(ctx, q, held, selectDefinitions)
+}
+
+// readDefinitionsOf reads the stored definitions of one kind.
+func readDefinitionsOf(ctx context.Context, q queryer, kind string) (map[string]*Definition, error) {
+	return scanDefinitions(ctx, q, nil, selectDefinitionsOf, kind)
+}
+
+const selectDefinitionsOf = `SELECT kind, name, spec, hash, source_file, source_line, revision, updated_at
+FROM definitions WHERE kind = ? ORDER BY address`
+
+func scanDefinitions(ctx context.Context, q queryer, held map[string]*Definition, query string, args ...any) (map[string]*Definition, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,13 @@ func AddImpact(ctx context.Context, p *planner.Plan, cfg *config.Config, locatio
 		return err
 	}
 	defer st.Close()
-	snap, err := st.Snapshot(ctx)
+	// Only diff compares the stored definitions (staleNote); a plan
+	// needs the serial and the shadow counts.
+	read := st.SnapshotCounts
+	if opts.Base != nil {
+		read = st.Snapshot
+	}
+	snap, err := read(ctx)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 	}
 	// The applied definitions give the memberships the resources are
 	// taken to hold; they are read before the evaluation's clock starts.
-	applied, err := st.Definitions(ctx)
+	applied, err := st.DefinitionsOfKind(ctx, config.KindResource)
 	if err != nil {
 		return err
 	}
