@@ -22,34 +22,17 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 // neither decoded nor held twice. The snapshot shares those Spec maps with
 // held, so neither may be modified.
 func (s *Store) SnapshotReusing(ctx context.Context, held map[string]*Definition) (*Snapshot, error) {
-	snap := &Snapshot{}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		if snap.Lineage, err = readLineage(ctx, tx); err != nil {
-			return err
-		}
-		if snap.Serial, err = readSerial(ctx, tx); err != nil {
-			return err
-		}
-		if snap.Key, err = readSecretKey(ctx, tx); err != nil {
-			return err
-		}
-		if snap.Definitions, err = readDefinitions(ctx, tx, held); err != nil {
-			return err
-		}
-		snap.ShadowCounts, err = readShadowCounts(ctx, tx)
-		return err
-	})
-	if err != nil {
-		return nil, s.fail("snapshot", err, "")
-	}
-	return snap, nil
+	return s.snapshot(ctx, held, true)
 }
 
 // SnapshotCounts is Snapshot without the definitions: lineage, serial,
 // key and the live shadows of each resource — what a plan's identity
 // impact needs beside the definitions the plan already holds.
 func (s *Store) SnapshotCounts(ctx context.Context) (*Snapshot, error) {
+	return s.snapshot(ctx, nil, false)
+}
+
+func (s *Store) snapshot(ctx context.Context, held map[string]*Definition, definitions bool) (*Snapshot, error) {
 	snap := &Snapshot{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -61,6 +44,11 @@ func (s *Store) SnapshotCounts(ctx context.Context) (*Snapshot, error) {
 		}
 		if snap.Key, err = readSecretKey(ctx, tx); err != nil {
 			return err
+		}
+		if definitions {
+			if snap.Definitions, err = readDefinitions(ctx, tx, held); err != nil {
+				return err
+			}
 		}
 		snap.ShadowCounts, err = readShadowCounts(ctx, tx)
 		return err
