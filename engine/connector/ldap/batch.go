@@ -55,6 +55,7 @@ func (c *Connector) Apply(ctx context.Context, ops []connector.Operation) []erro
 		}
 		b.collect()
 	}
+	taken.wait()
 	b.release()
 	for i, op := range ops {
 		if !b.done[i] {
