@@ -132,12 +132,12 @@ func (b *batchRun) start(i int, id idState) {
 // while more have arrived or over half the window is in flight.
 func (b *batchRun) collect() {
 	timeout := b.c.cfg.Timeout
-	if err := b.w.flush(timeout); err != nil {
+	if err := b.w.flush(b.ctx, timeout); err != nil {
 		b.dropped(err)
 		return
 	}
 	for len(b.inflight) > 0 {
-		id, result, err := b.w.result(b.want, timeout)
+		id, result, err := b.w.result(b.ctx, b.want, timeout)
 		if err != nil {
 			b.dropped(err)
 			return

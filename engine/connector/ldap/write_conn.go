@@ -30,14 +30,14 @@ func (w *writeConn) queue(r writeRequest) (id int64, want byte) {
 }
 
 // flush writes the queued requests, all in one write.
-func (w *writeConn) flush(timeout time.Duration) error {
+func (w *writeConn) flush(ctx context.Context, timeout time.Duration) error {
 	if len(w.enc.b) == 0 {
 		return nil
 	}
 	b := w.enc.b
 	w.enc.b = w.enc.b[:0]
-	if err := w.sc.conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
-		return goldap.NewError(goldap.ErrorNetwork, err)
+	if err := w.deadline(ctx, w.sc.conn.SetWriteDeadline, timeout); err != nil {
+		return err
 	}
 	if _, err := w.sc.conn.Write(b); err != nil {
 		return goldap.NewError(goldap.ErrorNetwork, fmt.Errorf("unable to send request: %w", err))
@@ -53,11 +53,9 @@ func (w *writeConn) flush(timeout time.Duration) error {
 // a message ID not in flight is refused. err is a failure of the
 // connection or a malformed response, after which the connection is of
 // no more use.
-func (w *writeConn) result(want func(id int64) (byte, bool), timeout time.Duration) (id int64, result, err error) {
-	if w.sc.in.r.Buffered() == 0 {
-		if err := w.sc.conn.SetReadDeadline(time.Now().Add(timeout)); err != nil {
-			return 0, nil, goldap.NewError(goldap.ErrorNetwork, err)
-		}
+func (w *writeConn) result(ctx context.Context, want func(id int64) (byte, bool), timeout time.Duration) (id int64, result, err error) {
+	if err := w.deadline(ctx, w.sc.conn.SetReadDeadline, timeout); err != nil {
+		return 0, nil, err
 	}
 	id, body, err := w.sc.readAny()
 	if err != nil {
@@ -79,6 +77,16 @@ func (w *writeConn) result(want func(id int64) (byte, bool), timeout time.Durati
 		return 0, nil, result
 	}
 	return id, result, nil
+}
+
+// deadline sets a read or write deadline timeout from now, then checks
+// ctx: a context that ended before (whose AfterFunc cut the deadline
+// short already) is not waited on for the whole timeout.
+func (w *writeConn) deadline(ctx context.Context, set func(time.Time) error, timeout time.Duration) error {
+	if err := set(time.Now().Add(timeout)); err != nil {
+		return goldap.NewError(goldap.ErrorNetwork, err)
+	}
+	return ctx.Err()
 }
 
 // buffered reports whether a response has arrived that is not read yet.

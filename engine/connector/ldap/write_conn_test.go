@@ -172,7 +172,7 @@ func TestWriteResults(t *testing.T) {
 			w := &writeConn{sc: &searchConn{conn: &streamConn{Reader: bytes.NewReader(tc.stream)}}}
 			w.sc.reset()
 			for _, r := range tc.results {
-				id, res, err := w.result(want, time.Minute)
+				id, res, err := w.result(t.Context(), want, time.Minute)
 				if err != nil || id != r.id {
 					t.Fatalf("result: message %d, %v; want message %d", id, err, r.id)
 				}
@@ -184,7 +184,7 @@ func TestWriteResults(t *testing.T) {
 					t.Errorf("message %d: %#v, want result %d %q", id, res, r.code, r.msg)
 				}
 			}
-			_, res, err := w.result(want, time.Minute)
+			_, res, err := w.result(t.Context(), want, time.Minute)
 			if err == nil || !strings.Contains(err.Error(), tc.err) || res != nil {
 				t.Errorf("after the results: %v, %v; want an error with %q", res, err, tc.err)
 			}
@@ -213,7 +213,7 @@ func TestWriteConnFlush(t *testing.T) {
 		got <- b[:n]
 		_, _ = io.Copy(io.Discard, server)
 	}()
-	if err := w.flush(time.Minute); err != nil {
+	if err := w.flush(t.Context(), time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if b := <-got; !bytes.Equal(b, want) {
