@@ -21,6 +21,9 @@ type writeConn struct {
 	reused bool
 }
 
+// maxKeptBuffer bounds the request buffer an idle connection keeps.
+const maxKeptBuffer = 1 << 20
+
 // queue encodes r as the next message and returns its message ID and
 // the tag its response must have. Nothing is sent before flush.
 func (w *writeConn) queue(r writeRequest) (id int64, want byte) {
@@ -116,6 +119,9 @@ func (c *Connector) takeWriteConn(ctx context.Context, op string) (*writeConn, e
 // kept already or the connector is closed.
 func (c *Connector) putWriteConn(w *writeConn) {
 	w.enc.b = w.enc.b[:0]
+	if cap(w.enc.b) > maxKeptBuffer {
+		w.enc.b = nil // a batch of large values: not kept idle
+	}
 	c.mu.Lock()
 	if c.idleWrite == nil && !c.closed {
 		c.idleWrite, w = w, nil
