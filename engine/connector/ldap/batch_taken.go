@@ -2,6 +2,7 @@ package ldap
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -18,11 +19,23 @@ const takenChunk = 64
 // identifier in the batch is asked about (no earlier operation of the
 // batch can change the answer); the rest, and every create of a chunk
 // whose search failed, check on their own as Create does.
+//
+// The search for the next chunk runs while the creates of this one are
+// sent (prefetch), so the writes do not stop for it.
 type takenIDs struct {
 	c      *Connector
 	ops    []connector.Operation
 	chunks map[int][]int // first create of a chunk -> the chunk's creates
+	starts []int         // the first creates of the chunks, in order
 	state  []idState     // per operation
+	// ahead is the search under way for the chunk starting at aheadAt.
+	ahead   chan takenResult
+	aheadAt int
+}
+
+type takenResult struct {
+	taken map[string]bool
+	err   error
 }
 
 type idState uint8
@@ -49,7 +62,36 @@ func newTakenIDs(c *Connector, ops []connector.Operation, after [][]int) *takenI
 	if len(chunk) > 0 {
 		t.chunks[chunk[0]] = chunk
 	}
+	for i := range ops {
+		if _, ok := t.chunks[i]; ok {
+			t.starts = append(t.starts, i)
+		}
+	}
 	return t
+}
+
+// search starts the search for the chunk that starts at operation i.
+func (t *takenIDs) search(ctx context.Context, i int) chan takenResult {
+	chunk := t.chunks[i]
+	ids := make([]string, len(chunk))
+	for k, j := range chunk {
+		ids[k] = t.ops[j].Object.ID
+	}
+	ch := make(chan takenResult, 1)
+	go func() {
+		taken, err := t.c.takenKeys(ctx, ids)
+		ch <- takenResult{taken, err}
+	}()
+	return ch
+}
+
+// wait waits for a search started ahead and not used (the batch
+// halted), so none outlives the batch.
+func (t *takenIDs) wait() {
+	if t.ahead != nil {
+		<-t.ahead
+		t.ahead = nil
+	}
 }
 
 // load searches for the chunk that starts at operation i, if one does.
@@ -60,11 +102,17 @@ func (t *takenIDs) load(ctx context.Context, i int) error {
 	if !ok || !t.c.Capabilities().Create {
 		return nil
 	}
-	ids := make([]string, len(chunk))
-	for k, j := range chunk {
-		ids[k] = t.ops[j].Object.ID
+	ch := t.ahead
+	if ch == nil || t.aheadAt != i {
+		t.wait()
+		ch = t.search(ctx, i)
 	}
-	taken, err := t.c.takenKeys(ctx, ids)
+	t.ahead = nil
+	if k, _ := slices.BinarySearch(t.starts, i); k+1 < len(t.starts) {
+		t.ahead, t.aheadAt = t.search(ctx, t.starts[k+1]), t.starts[k+1]
+	}
+	r := <-ch
+	taken, err := r.taken, r.err
 	if err != nil {
 		if connector.IsBatchObjectError(err) {
 			return nil

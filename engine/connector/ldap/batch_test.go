@@ -120,3 +120,37 @@ func TestBatchPasswordIsWriteOnly(t *testing.T) {
 		t.Errorf("Get returns userPassword: %v, %v", got.Attributes, err)
 	}
 }
+
+// TestBatchAfterServerRestart: the batch connection kept from the last
+// batch was closed by a server that restarted meanwhile; the next batch
+// notices before anything of it was answered, sends its requests once
+// more on a new connection, and every operation is done once.
+func TestBatchAfterServerRestart(t *testing.T) {
+	t.Parallel()
+	srv := ldaptest.Start(t)
+	cfg := config(t, srv)
+	c := open(t, cfg)
+	ctx := t.Context()
+	first := []connector.Operation{connector.CreateOp(obj("r0", "givenName", "Before"))}
+	if err := c.Apply(ctx, first)[0]; err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+	srv.Start(t)
+	ops := []connector.Operation{connector.UpdateOp("r0", connector.Replace("givenName", "After"))}
+	for i := range 40 {
+		ops = append(ops, connector.CreateOp(obj(fmt.Sprintf("r%02d", i+1))))
+	}
+	for i, err := range c.Apply(ctx, ops) {
+		if err != nil {
+			t.Errorf("operation %d after the restart: %v", i, err)
+		}
+	}
+	got, err := c.Get(ctx, "r0")
+	if err != nil || got.Attributes.First("givenName") != "After" {
+		t.Errorf("r0 after the batch: %v, %v", got, err)
+	}
+	if _, err := c.Get(ctx, "r40"); err != nil {
+		t.Errorf("r40 after the batch: %v", err)
+	}
+}

@@ -30,8 +30,11 @@ type Connector struct {
 	// idle is the search reader's connection between searches (nil
 	// while one uses it); closed says Close was called, so a search
 	// that ends afterwards closes its connection instead of keeping it.
-	idle   *searchConn
-	closed bool
+	idle *searchConn
+	// idleWrite is Apply's connection between batches (nil while one
+	// uses it).
+	idleWrite *writeConn
+	closed    bool
 }
 
 var (
@@ -96,6 +99,10 @@ func (c *Connector) Close() error {
 	if c.idle != nil {
 		c.idle.close()
 		c.idle = nil
+	}
+	if c.idleWrite != nil {
+		c.idleWrite.sc.close()
+		c.idleWrite = nil
 	}
 	c.closed = true
 	return nil

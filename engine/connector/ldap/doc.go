@@ -6,9 +6,14 @@
 // server's certificate checked against ca_file or the system's
 // authorities — binds simply (anonymously without bind_dn), reads the
 // directory's schema from its subschema entry and checks the settings
-// against it. One connection is shared by all calls but Search; when it
-// drops, the next call dials and binds again (and a call that found it
-// dropped is tried once more).
+// against it. One connection is shared by all calls but Search and
+// Apply; when it drops, the next call dials and binds again (and a call
+// that found it dropped is tried once more).
+//
+// Apply (batch.go) writes on a connection of its own too (write_conn.go,
+// write_encode.go): requests encoded straight into one buffer, a window
+// of them sent in one write, the answers read as the server sends them
+// and sorted into errors as single calls sort them.
 //
 // Search pages with the RFC 2696 control under base_dn, with the filter
 // (&(objectClass=CLASS)FILTER), on a connection of its own that the

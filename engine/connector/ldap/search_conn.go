@@ -140,32 +140,42 @@ func (sc *searchConn) send(op *ber.Packet, controls []goldap.Control) (int64, er
 // disconnection is the server closing the connection; any other message
 // ID is refused.
 func (sc *searchConn) read(id int64) ([]byte, error) {
+	got, rest, err := sc.readAny()
+	if err != nil {
+		return nil, err
+	}
+	if got != id {
+		return nil, malformed("a response to message %d came while %d was awaited", got, id)
+	}
+	return rest, nil
+}
+
+// readAny is read for whichever request the next message answers: it
+// returns that message ID too.
+func (sc *searchConn) readAny() (int64, []byte, error) {
 	body, err := sc.in.next()
 	if err != nil {
 		if isMalformed(err) {
-			return nil, err
+			return 0, nil, err
 		}
-		return nil, goldap.NewError(goldap.ErrorNetwork, err)
+		return 0, nil, goldap.NewError(goldap.ErrorNetwork, err)
 	}
 	idBytes, rest, err := expect(body, tagInteger, "the message ID")
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	got, err := integer(idBytes, "the message ID")
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	if got == 0 && len(rest) > 0 && rest[0] == tagExtendedResponse {
 		_, contents, _, err := element(rest)
 		if err == nil {
 			err = resultError(contents)
 		}
-		return nil, goldap.NewError(goldap.ErrorNetwork, fmt.Errorf("the server closed the connection: %v", err))
+		return 0, nil, goldap.NewError(goldap.ErrorNetwork, fmt.Errorf("the server closed the connection: %v", err))
 	}
-	if got != id {
-		return nil, malformed("a response to message %d came while %d was awaited", got, id)
-	}
-	return rest, nil
+	return got, rest, nil
 }
 
 // close says goodbye (an UnbindRequest) and closes the connection.

@@ -116,26 +116,33 @@ func (c *Connector) newAttributes(obj connector.Object) (connector.Attributes, e
 // (userPassword) cannot be read, so their modifications are sent as they
 // are.
 func (c *Connector) Update(ctx context.Context, id string, mods []connector.Modification) error {
-	if err := c.checkMods(id, mods); err != nil {
-		return err
-	}
-	e, err := c.find(ctx, "update", id, c.attributes())
-	if err != nil {
-		return err
-	}
-	cur, err := c.object("update", e)
-	if err != nil {
-		return err
-	}
-	dn, err := c.renameForNaming(ctx, e.DN, id, cur.Attributes, mods)
-	if err != nil {
-		return err
-	}
-	req, err := c.modifyRequest(dn, id, cur.Attributes, mods)
+	req, err := c.updateRequest(ctx, id, mods)
 	if err != nil || req == nil {
 		return err
 	}
 	return c.fail("update", id, c.do(ctx, "update", id, func(conn *goldap.Conn) error { return conn.Modify(req) }))
+}
+
+// updateRequest is Update up to the modify it sends (nil when nothing
+// changes): it reads the entry and moves it to a new RDN first when the
+// naming attribute changes.
+func (c *Connector) updateRequest(ctx context.Context, id string, mods []connector.Modification) (*goldap.ModifyRequest, error) {
+	if err := c.checkMods(id, mods); err != nil {
+		return nil, err
+	}
+	e, err := c.find(ctx, "update", id, c.attributes())
+	if err != nil {
+		return nil, err
+	}
+	cur, err := c.object("update", e)
+	if err != nil {
+		return nil, err
+	}
+	dn, err := c.renameForNaming(ctx, e.DN, id, cur.Attributes, mods)
+	if err != nil {
+		return nil, err
+	}
+	return c.modifyRequest(dn, id, cur.Attributes, mods)
 }
 
 // renameForNaming moves the entry to its new RDN when mods change the
@@ -323,12 +330,20 @@ func (c *Connector) addSecretChange(req *goldap.ModifyRequest, id string, m conn
 // Delete removes the entry with identifier id. An entry with entries
 // below it is refused by the server (not allowed on non-leaf).
 func (c *Connector) Delete(ctx context.Context, id string) error {
-	e, err := c.find(ctx, "delete", id, []string{c.id.name()})
+	req, err := c.deleteRequest(ctx, id)
 	if err != nil {
 		return err
 	}
-	req := goldap.NewDelRequest(e.DN, nil)
 	return c.fail("delete", id, c.do(ctx, "delete", id, func(conn *goldap.Conn) error { return conn.Del(req) }))
+}
+
+// deleteRequest finds the entry with identifier id and returns its delete.
+func (c *Connector) deleteRequest(ctx context.Context, id string) (*goldap.DelRequest, error) {
+	e, err := c.find(ctx, "delete", id, []string{c.id.name()})
+	if err != nil {
+		return nil, err
+	}
+	return goldap.NewDelRequest(e.DN, nil), nil
 }
 
 // writeName returns the schema name of an attribute syncline may write.
@@ -419,18 +434,25 @@ func (c *Connector) checkSingle(op, id string, attrs connector.Attributes) error
 // attribute renames (Capabilities.Rename); a new RDN already taken is
 // ErrAlreadyExists (the server's entryAlreadyExists).
 func (c *Connector) Rename(ctx context.Context, id, newID string) error {
-	if c.naming != c.id {
-		return c.errs.Object(connector.ErrUnsupported, "rename", id, fmt.Errorf("the identifier %s is not the naming attribute %s", c.id.name(), c.naming.name()),
-			"An entry's identifier that is not its naming attribute never changes.")
-	}
-	if newID == "" {
-		return c.errs.Object(connector.ErrInvalidObject, "rename", id, fmt.Errorf("the new identifier is empty"), "")
-	}
-	e, err := c.find(ctx, "rename", id, []string{c.id.name()})
+	req, err := c.renameRequest(ctx, id, newID)
 	if err != nil {
 		return err
 	}
-	rdn := c.naming.name() + "=" + EscapeDNValue(newID)
-	req := goldap.NewModifyDNRequest(e.DN, rdn, true, "")
 	return c.fail("rename", id, c.do(ctx, "rename", id, func(conn *goldap.Conn) error { return conn.ModifyDN(req) }))
+}
+
+// renameRequest checks a rename, finds the entry and returns its ModifyDN.
+func (c *Connector) renameRequest(ctx context.Context, id, newID string) (*goldap.ModifyDNRequest, error) {
+	if c.naming != c.id {
+		return nil, c.errs.Object(connector.ErrUnsupported, "rename", id, fmt.Errorf("the identifier %s is not the naming attribute %s", c.id.name(), c.naming.name()),
+			"An entry's identifier that is not its naming attribute never changes.")
+	}
+	if newID == "" {
+		return nil, c.errs.Object(connector.ErrInvalidObject, "rename", id, fmt.Errorf("the new identifier is empty"), "")
+	}
+	e, err := c.find(ctx, "rename", id, []string{c.id.name()})
+	if err != nil {
+		return nil, err
+	}
+	return goldap.NewModifyDNRequest(e.DN, c.naming.name()+"="+EscapeDNValue(newID), true, ""), nil
 }
