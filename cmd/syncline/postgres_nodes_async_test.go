@@ -108,6 +108,14 @@ func TestServeNodesShareAConsumer(t *testing.T) {
 		second = running()
 		return second != nil && second.ID != first.ID && users() == n && amqptest.Depth(t, ch, q) == 0
 	})
+	// One consumer run was queued between the three nodes, and one
+	// recovery run when its node died: no run is left waiting. Counted
+	// before the nodes stop: a node stopping cancels its consumer, and a
+	// node still up then rightly starts another.
+	all, err := st.RunList(ctx, state.RunFilter{Task: "hr-events"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, node := range nodes {
 		node.stop(t)
 	}
@@ -127,12 +135,6 @@ func TestServeNodesShareAConsumer(t *testing.T) {
 		if err != nil || u == nil {
 			t.Errorf("user u%03d: %v, %v", i, u, err)
 		}
-	}
-	// One consumer run was queued between the three nodes, and one
-	// recovery run when its node died: no run is left waiting.
-	all, err := st.RunList(ctx, state.RunFilter{Task: "hr-events"})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(all) != 2 || all[0].ID != second.ID || second.Trigger != state.TriggerRecovery || second.RetryOf != first.ID {
 		for _, r := range all {
