@@ -107,10 +107,8 @@ func (e *requestEncoder) controls(ctls []goldap.Control) {
 	e.close(list)
 }
 
-// add appends an AddRequest as message id.
-func (e *requestEncoder) add(id int64, req *goldap.AddRequest) {
-	msg := e.open(tagSequence)
-	e.integer(tagInteger, id)
+// add appends an AddRequest's protocol operation.
+func (e *requestEncoder) add(req *goldap.AddRequest) {
 	op := e.open(tagAddRequest)
 	e.str(tagOctetString, req.DN)
 	attrs := e.open(tagSequence)
@@ -119,14 +117,10 @@ func (e *requestEncoder) add(id int64, req *goldap.AddRequest) {
 	}
 	e.close(attrs)
 	e.close(op)
-	e.controls(req.Controls)
-	e.close(msg)
 }
 
-// modify appends a ModifyRequest as message id.
-func (e *requestEncoder) modify(id int64, req *goldap.ModifyRequest) {
-	msg := e.open(tagSequence)
-	e.integer(tagInteger, id)
+// modify appends a ModifyRequest's protocol operation.
+func (e *requestEncoder) modify(req *goldap.ModifyRequest) {
 	op := e.open(tagModifyRequest)
 	e.str(tagOctetString, req.DN)
 	changes := e.open(tagSequence)
@@ -138,23 +132,10 @@ func (e *requestEncoder) modify(id int64, req *goldap.ModifyRequest) {
 	}
 	e.close(changes)
 	e.close(op)
-	e.controls(req.Controls)
-	e.close(msg)
 }
 
-// del appends a DelRequest as message id.
-func (e *requestEncoder) del(id int64, req *goldap.DelRequest) {
-	msg := e.open(tagSequence)
-	e.integer(tagInteger, id)
-	e.str(tagDelRequest, req.DN)
-	e.controls(req.Controls)
-	e.close(msg)
-}
-
-// modifyDN appends a ModifyDNRequest as message id.
-func (e *requestEncoder) modifyDN(id int64, req *goldap.ModifyDNRequest) {
-	msg := e.open(tagSequence)
-	e.integer(tagInteger, id)
+// modifyDN appends a ModifyDNRequest's protocol operation.
+func (e *requestEncoder) modifyDN(req *goldap.ModifyDNRequest) {
 	op := e.open(tagModDNRequest)
 	e.str(tagOctetString, req.DN)
 	e.str(tagOctetString, req.NewRDN)
@@ -163,8 +144,6 @@ func (e *requestEncoder) modifyDN(id int64, req *goldap.ModifyDNRequest) {
 		e.str(tagNewSuperior, req.NewSuperior)
 	}
 	e.close(op)
-	e.controls(req.Controls)
-	e.close(msg)
 }
 
 // writeRequest is one write of a batch: exactly one of its requests is
@@ -176,21 +155,31 @@ type writeRequest struct {
 	modifyDN *goldap.ModifyDNRequest
 }
 
-// encode appends the request as message id and returns the tag its
-// response must have.
+// encode appends the request as message id — the envelope, its
+// protocol operation and its controls — and returns the tag its response
+// must have.
 func (e *requestEncoder) encode(id int64, r writeRequest) byte {
+	msg := e.open(tagSequence)
+	e.integer(tagInteger, id)
+	var (
+		ctls []goldap.Control
+		tag  byte
+	)
 	switch {
 	case r.add != nil:
-		e.add(id, r.add)
-		return tagAddResponse
+		e.add(r.add)
+		ctls, tag = r.add.Controls, tagAddResponse
 	case r.modify != nil:
-		e.modify(id, r.modify)
-		return tagModifyResponse
+		e.modify(r.modify)
+		ctls, tag = r.modify.Controls, tagModifyResponse
 	case r.del != nil:
-		e.del(id, r.del)
-		return tagDelResponse
+		e.str(tagDelRequest, r.del.DN)
+		ctls, tag = r.del.Controls, tagDelResponse
 	default:
-		e.modifyDN(id, r.modifyDN)
-		return tagModDNResponse
+		e.modifyDN(r.modifyDN)
+		ctls, tag = r.modifyDN.Controls, tagModDNResponse
 	}
+	e.controls(ctls)
+	e.close(msg)
+	return tag
 }
