@@ -55,11 +55,10 @@ func (s *Store) UsersByID(ctx context.Context, ids []int64) (map[int64]*User, er
 }
 
 // ShadowsOfUsers returns the shadows linked to each of the given users,
-// by owner, except the shadows with the IDs in except (which the caller
-// holds already), each list ordered by resource, kind, intent and key as
+// by owner, each list ordered by resource, kind, intent and key as
 // RepositoryTx.ShadowsOfUser orders it; a user without any has an empty
 // list.
-func (s *Store) ShadowsOfUsers(ctx context.Context, ids, except []int64) (map[int64][]*Shadow, error) {
+func (s *Store) ShadowsOfUsers(ctx context.Context, ids []int64) (map[int64][]*Shadow, error) {
 	out := make(map[int64][]*Shadow, len(ids))
 	for _, id := range ids {
 		out[id] = []*Shadow{}
@@ -67,16 +66,10 @@ func (s *Store) ShadowsOfUsers(ctx context.Context, ids, except []int64) (map[in
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query := `SELECT ` + shadowColumns + ` FROM shadows WHERE owner IN (` + placeholders(len(ids)) + `)`
-	args := int64Args(ids)
-	if len(except) > 0 {
-		query += ` AND id NOT IN (` + placeholders(len(except)) + `)`
-		args = append(args, int64Args(except)...)
-	}
 	err := readEach(ctx, s, scanShadow, func(sh *Shadow) error {
 		out[sh.Owner] = append(out[sh.Owner], sh)
 		return nil
-	}, query+` ORDER BY owner, resource, kind, intent, key`, args...)
+	}, `SELECT `+shadowColumns+` FROM shadows WHERE owner IN (`+placeholders(len(ids))+`) ORDER BY owner, resource, kind, intent, key`, int64Args(ids)...)
 	return out, err
 }
 

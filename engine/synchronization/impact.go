@@ -213,7 +213,7 @@ type decided struct {
 // prefetch reads the shadows of the given users, whose decisions a
 // recompute makes together.
 func (ev *impactEval) prefetch(ctx context.Context, ids []int64) (*impactCache, error) {
-	shadows, err := ev.st.ShadowsOfUsers(ctx, ids, nil)
+	shadows, err := ev.st.ShadowsOfUsers(ctx, ids)
 	return &impactCache{shadows: shadows}, err
 }
 
