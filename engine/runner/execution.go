@@ -69,6 +69,12 @@ func (ex *execution) copyLocked() *state.Run {
 		a.Statistics = maps.Clone(a.Statistics)
 		a.Output = maps.Clone(a.Output)
 		a.Errors = slices.Clone(a.Errors)
+		// The stages are written in place while the copy is encoded
+		// (a stage's counts, its statistics): they are copied too.
+		a.Stages = slices.Clone(a.Stages)
+		for j := range a.Stages {
+			a.Stages[j].Statistics = maps.Clone(a.Stages[j].Statistics)
+		}
 		out.Activities[i] = a
 	}
 	out.Checkpoint = ex.ckpt.encode()
