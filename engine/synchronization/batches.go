@@ -80,20 +80,50 @@ func (x *executor) hold(ctx context.Context, rec Recorder, stored []storedShadow
 	if len(x.held) < x.holdMax && now.Sub(x.heldSince) < x.flushAfter {
 		return nil
 	}
+	if x.async {
+		return x.launch(ctx, now)
+	}
 	return x.flush(ctx, now)
 }
 
-// flush runs the operations of the shadows held, in the order of their
-// IDs. A shadow held twice (two steps queued on it) is run once: its
-// queue holds both.
-func (x *executor) flush(ctx context.Context, now time.Time) error {
-	if len(x.held) == 0 {
+// launch has the shadows held fly once the flight under way has landed
+// (its outcome is stored by the pass's next transaction), or runs them
+// in turn with the pass when they cannot fly (see Flights).
+func (x *executor) launch(ctx context.Context, now time.Time) error {
+	x.land("launch")
+	shs, rec := x.takeHeld()
+	steps := x.begin(shs)
+	if x.canFly(steps) {
+		x.fly(ctx, rec, steps, now)
 		return nil
 	}
+	if err := x.storeLanded(ctx); err != nil {
+		return err
+	}
+	return x.runSteps(ctx, rec, steps, now, false)
+}
+
+// takeHeld returns the shadows held, in the order of their IDs, with
+// their recorder, and holds none.
+func (x *executor) takeHeld() ([]*state.Shadow, Recorder) {
 	shs, rec := x.held, x.heldRec
 	x.held, x.heldRec = nil, nil
 	clear(x.heldAt)
 	slices.SortFunc(shs, func(a, b *state.Shadow) int { return cmp.Compare(a.ID, b.ID) })
+	return shs, rec
+}
+
+// flush stores what the flights did, then runs the operations of the
+// shadows held, in the order of their IDs. A shadow held twice (two steps
+// queued on it) is run once: its queue holds both.
+func (x *executor) flush(ctx context.Context, now time.Time) error {
+	if err := x.storeLanded(ctx); err != nil {
+		return err
+	}
+	if len(x.held) == 0 {
+		return nil
+	}
+	shs, rec := x.takeHeld()
 	return x.runShadows(ctx, rec, shs, now, false)
 }
 

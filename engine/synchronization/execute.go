@@ -28,11 +28,19 @@ type executor struct {
 	// intents are what the passes that queued the operations about to
 	// be carried out knew of them (see expect).
 	intents intents
-	// renamed holds the shadows renamed since their last store: their
-	// new key may be held by a shadow of a gone object (freeKey).
-	renamed map[int64]bool
 	// keys learns the new keys of renamed shadows: the pass's (nil: none).
 	keys *absentKeys
+
+	// async lets full write batches fly (flight.go): set in the main stage
+	// of an import or reconciliation. flying is the flight under way;
+	// landed are the outcomes of flights not stored yet, storing those
+	// stored in the pass's transaction under way; unsettled holds the
+	// shadows of all three.
+	async     bool
+	flying    *flight
+	landed    []*outcome
+	storing   []*outcome
+	unsettled map[int64]bool
 
 	// holdMax is the largest write batch: the most shadows held before
 	// a flush, and chunk the most run at once (at least minChunk);
@@ -72,54 +80,26 @@ const (
 // shadows whose first was done, and so on; a shadow stops at its first
 // operation that fails, as it would one at a time.
 func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Shadow, now time.Time, force bool) error {
-	for shs := range slices.Chunk(all, x.chunk) {
-		steps := x.begin(shs)
-		for ctx.Err() == nil && x.stop == nil {
-			round := x.next(rec, steps, now, force)
-			if len(round) == 0 {
-				break
-			}
-			x.send(ctx, rec, round, now)
-		}
-		var (
-			changed []*state.Shadow
-			changes []state.RunChange
-			owners  = map[int]int64{} // change index → owner to name
-		)
-		for _, s := range steps {
-			sh := s.sh
-			if len(sh.Pending) == 0 {
-				if sh.Pending != nil || s.changed {
-					x.completed++
-				}
-				sh.Pending = nil
-			}
-			if s.changed {
-				changed = append(changed, sh)
-			}
-			for _, c := range s.changes {
-				if c.User == "" && sh.Owner != 0 {
-					owners[len(changes)] = sh.Owner
-				}
-				changes = append(changes, c)
-			}
-		}
-		if len(changed) == 0 {
+	return x.runSteps(ctx, rec, x.begin(all), now, force)
+}
+
+// runSteps is runShadows for shadows begun (begin), chunk at a time.
+func (x *executor) runSteps(ctx context.Context, rec Recorder, all []*step, now time.Time, force bool) error {
+	for steps := range slices.Chunk(all, x.chunk) {
+		x.rounds(ctx, rec, steps, now, force)
+		o := x.outcome(steps)
+		if len(o.changed) == 0 {
 			continue
 		}
 		// What was done on the resources is stored even when the run is
 		// being cancelled: the shadows, the statistics and the run's
 		// changes then agree with the resources.
 		err := x.w.job.Store.RepositoryWrite(context.WithoutCancel(ctx), func(r *state.RepositoryTx) error {
-			if err := x.store(r, changed); err != nil {
-				return err
-			}
-			return x.record(r, changes, owners)
+			return x.store(r, o)
 		})
 		if err != nil {
 			return err
 		}
-		clear(x.renamed)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -127,17 +107,72 @@ func (x *executor) runShadows(ctx context.Context, rec Recorder, all []*state.Sh
 	return x.stop
 }
 
-// store stores the shadows changed by carrying out their operations:
+// rounds sends the due operations of steps, round after round, until
+// none is left, the error policy stops or the context ends.
+func (x *executor) rounds(ctx context.Context, rec Recorder, steps []*step, now time.Time, force bool) {
+	for ctx.Err() == nil && x.stop == nil {
+		round := x.next(rec, steps, now, force)
+		if len(round) == 0 {
+			return
+		}
+		x.send(ctx, rec, round, now)
+	}
+}
+
+// outcome is what carrying out the operations of some shadows (ids)
+// changed: the shadows to store, the run changes to record with the
+// owners that name some of them (change index → owner), and the shadows
+// renamed.
+type outcome struct {
+	ids     []int64
+	changed []*state.Shadow
+	changes []state.RunChange
+	owners  map[int]int64
+	renamed map[int64]bool
+}
+
+// outcome collects what the rounds did to steps.
+func (x *executor) outcome(steps []*step) *outcome {
+	o := &outcome{ids: make([]int64, len(steps)), owners: map[int]int64{}}
+	for i, s := range steps {
+		sh := s.sh
+		o.ids[i] = sh.ID
+		if len(sh.Pending) == 0 {
+			if sh.Pending != nil || s.changed {
+				x.completed++
+			}
+			sh.Pending = nil
+		}
+		if s.changed {
+			o.changed = append(o.changed, sh)
+		}
+		if s.renamed {
+			if o.renamed == nil {
+				o.renamed = map[int64]bool{}
+			}
+			o.renamed[sh.ID] = true
+		}
+		for _, c := range s.changes {
+			if c.User == "" && sh.Owner != 0 {
+				o.owners[len(o.changes)] = sh.Owner
+			}
+			o.changes = append(o.changes, c)
+		}
+	}
+	return o
+}
+
+// store stores the shadows changed by carrying out their operations —
 // what the operations changed, many shadows to a statement; a renamed
 // shadow whole, after the shadow that held its new key, if another, is
-// removed (freeKey).
-func (x *executor) store(r *state.RepositoryTx, changed []*state.Shadow) error {
+// removed (freeKey) — and records the run changes.
+func (x *executor) store(r *state.RepositoryTx, o *outcome) error {
 	var renamed []*state.Shadow
-	outcomes := changed
-	if len(x.renamed) > 0 {
-		outcomes = make([]*state.Shadow, 0, len(changed))
-		for _, sh := range changed {
-			if x.renamed[sh.ID] {
+	outcomes := o.changed
+	if len(o.renamed) > 0 {
+		outcomes = make([]*state.Shadow, 0, len(o.changed))
+		for _, sh := range o.changed {
+			if o.renamed[sh.ID] {
 				renamed = append(renamed, sh)
 			} else {
 				outcomes = append(outcomes, sh)
@@ -155,7 +190,7 @@ func (x *executor) store(r *state.RepositoryTx, changed []*state.Shadow) error {
 			return err
 		}
 	}
-	return nil
+	return x.record(r, o.changes, o.owners)
 }
 
 // step is one shadow's way through the executor's rounds.
@@ -163,6 +198,7 @@ type step struct {
 	sh      *state.Shadow
 	it      intent
 	changed bool
+	renamed bool // a rename was carried out
 	changes []state.RunChange
 	// over is set once the shadow has nothing more to send in this pass:
 	// every operation done, one failed, or the next one not due.
@@ -256,6 +292,7 @@ func (x *executor) settle(rec Recorder, s *step, err error, now time.Time) {
 		return
 	}
 	x.done(rec, sh, p)
+	s.renamed = s.renamed || p.Op == state.OpRename
 	for _, name := range s.lost {
 		// Written without its value, which no one kept: the object is
 		// not in step, and the next decision finds the value missing
@@ -362,10 +399,6 @@ func (x *executor) done(rec Recorder, sh *state.Shadow, p *state.PendingOperatio
 		sh.Attributes = rt.cached(p.Attributes)
 	case state.OpRename:
 		sh.Identifier, sh.Key = p.Identifier, p.Key
-		if x.renamed == nil {
-			x.renamed = map[int64]bool{}
-		}
-		x.renamed[sh.ID] = true
 		x.keys.taken(rt, p.Key)
 		if rt != nil && rt.idAttr != "" {
 			merged := connector.Attributes(sh.Attributes).Clone()

@@ -10,3 +10,11 @@ func RunBucketWithoutClaim(ctx context.Context, job *Job, index, count int) erro
 	j.Rec = &bucketRecorder{}
 	return runBucket(ctx, &j, bucketOf{index: index, count: count})
 }
+
+// NoFlights has job run every write batch in turn with the pass.
+func NoFlights(job *Job) { job.noFlights = true }
+
+// OnFlightWait has job call f when its pass is about to wait for a write
+// batch still under way; why is "read" (a decision reads one of its
+// shadows), "launch" (the next batch is full) or "flush" (the pass ends).
+func OnFlightWait(job *Job, f func(why string)) { job.flightWait = f }

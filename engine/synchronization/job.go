@@ -64,6 +64,12 @@ type Job struct {
 	// MaxChanges bounds the per-object changes a full run keeps for
 	// `runs show` (preview keeps every one); 0 means DefaultMaxChanges.
 	MaxChanges int
+
+	// Tests only (export_test.go): noFlights runs every write batch in
+	// turn with the pass; flightWait is called when the pass is about to
+	// wait for a flight still under way (flight.go).
+	noFlights  bool
+	flightWait func(why string)
 }
 
 // Defaults.

@@ -294,6 +294,10 @@ func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) 
 			err = cerr
 		}
 	}()
+	// Write batches fly beside the commits in full mode (flight.go); the
+	// pass flushes, and so lands them, when it ends.
+	p.x.async = p.job.Mode == config.ModeFull
+	defer func() { p.x.async = false }()
 	batch := make([]*item, 0, p.job.batchSize())
 	for it := range items {
 		batch = append(batch, it)
@@ -323,7 +327,7 @@ func (p *pass) commit(ctx context.Context, repo repoFunc, rec Recorder, batch []
 		return nil
 	}
 	return p.writeBatch(ctx, repo, rec, func(r *state.RepositoryTx, emit emitFunc) (error, error) {
-		d := &decider{w: p.w, rt: p.rt, r: r, ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull, keys: p.keys}
+		d := &decider{w: p.w, rt: p.rt, r: p.x.reader(r), ctx: ctx, dry: p.job.Mode == config.ModeDryRun, full: p.job.Mode == config.ModeFull, keys: p.keys}
 		if err := p.prefetch(r, batch); err != nil {
 			return nil, err
 		}
@@ -408,12 +412,18 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 		if err := p.keys.check(r); err != nil {
 			return err
 		}
+		if err := p.x.settleIn(r, false); err != nil { // what flights did
+			return err
+		}
 		var changes []state.RunChange
 		s, err := work(r, func(shs []storedShadow, ch []state.RunChange) {
 			stored, changes = append(stored, shs...), append(changes, ch...)
 		})
 		if err != nil {
 			return err
+		}
+		if id := p.x.unsettledIn(stored); id != 0 {
+			return errWrittenInFlight(id)
 		}
 		stop = s
 		if len(changes) > 0 && p.job.RunID != 0 {
@@ -426,6 +436,7 @@ func (p *pass) writeBatch(ctx context.Context, repo repoFunc, rec Recorder, work
 		}
 		return nil
 	})
+	p.x.committed(err == nil)
 	if err != nil {
 		return err
 	}
