@@ -211,3 +211,61 @@ func (c *counting) lines() []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestCancelledWhileABatchIsUnderWay: the run is cancelled while its first
+// write batch is under way and the pass waits for it. Nothing the batch
+// did not confirm is lost: every queued create stays pending, and the next
+// import carries them out — every person ends with exactly one account.
+func TestCancelledWhileABatchIsUnderWay(t *testing.T) {
+	t.Parallel()
+	var hr strings.Builder
+	hr.WriteString("emp_id,login,first_name,last_name,email,state\n")
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&hr, "e%03d,p%03d,P,%03d,p%03d@hr.example,active\n", i, i, i, i)
+	}
+	main := strings.NewReplacer(`connector = "sql"`, "connector = \"sql\"\n  write_batch_size = 10",
+		`connector = "csv"`, "connector = \"csv\"\n  write_batch_size = 10").Replace(flightHR + appResource(sqliteApp, ""))
+	b := setup(t, map[string]string{"hr.csv": hr.String(), "main.hcl": main})
+
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	job := importJob(t, b, &totals{})
+	job.BatchSize = 10
+	release := make(chan struct{}) // never closed: the batch waits until cancelled
+	job.Open = func(ctx context.Context, res *config.Resource, opts connector.Options) (connector.Connector, error) {
+		c, err := builtin.Open(ctx, res, opts)
+		if err != nil || res.Name != "app" {
+			return c, err
+		}
+		return &gated{Connector: c, release: release}, nil
+	}
+	synchronization.OnFlightWait(job, func(string) { cancel() })
+	if err := synchronization.Import(ctx, job); err == nil {
+		t.Fatal("the cancelled import ended without an error")
+	}
+	app := filepath.Join(b.dir, "app.db")
+	if tables := sqliteRows(t, app, "SELECT name FROM sqlite_master WHERE name = 'accounts'"); len(tables) != 0 {
+		if rows := sqliteRows(t, app, "SELECT login FROM accounts"); len(rows) != 0 {
+			t.Fatalf("the cancelled import wrote %d accounts, want none: its batch never went through", len(rows))
+		}
+	}
+	pending := sqliteRows(t, b.store.Path(), `SELECT key FROM shadows WHERE resource = 'app' AND pending LIKE '%"create"%'`)
+	live := sqliteRows(t, b.store.Path(), `SELECT key FROM shadows WHERE resource = 'app'`)
+	if len(pending) == 0 || len(pending) != len(live) {
+		t.Fatalf("after the cancel: %d account shadows, %d of them with their create pending; want every one pending", len(live), len(pending))
+	}
+
+	again := *job // the same run, carried on: nothing held, nothing cancelled
+	again.Open, again.Rec = nil, newCounting()
+	synchronization.OnFlightWait(&again, nil)
+	if err := synchronization.Import(b.ctx, &again); err != nil {
+		t.Fatal(err)
+	}
+	rows := sqliteRows(t, app, "SELECT login, count(*) FROM accounts GROUP BY login HAVING count(*) = 1")
+	if len(rows) != 30 {
+		t.Errorf("after the next import: %d people with exactly one account, want 30\n%v", len(rows), again.Rec.(*counting).lines())
+	}
+	if left := sqliteRows(t, b.store.Path(), `SELECT key FROM shadows WHERE pending IS NOT NULL`); len(left) != 0 {
+		t.Errorf("operations still pending: %v", left)
+	}
+}
