@@ -167,7 +167,9 @@ func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed
 	src := planner.ImpactSource{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent}
 	p := ev.startPipeline(ctx, rt, newObjectMappings(ev.w, rt), src)
 	n := 0
-	batch := make([]state.ImpactShadow, 0, impactBatchSize)
+	// The batch is made when the first shadow needs deciding: most types
+	// of a repository have none to decide, and a batch is 96 KiB.
+	var batch []state.ImpactShadow
 	q := state.ImpactShadowsQuery{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent, MappingHash: rt.mappingHash}
 	err = ev.st.ImpactShadowsEach(ctx, q, func(is state.ImpactShadow) error {
 		if err := ev.step(ctx); err != nil {
@@ -184,9 +186,12 @@ func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed
 		if sh.Owner != 0 && len(sh.Pending) == 0 && len(sh.Hash) == 32 && sh.MappingHash == rt.mappingHash {
 			return nil // unchanged: a run skips it
 		}
+		if batch == nil {
+			batch = make([]state.ImpactShadow, 0, impactBatchSize)
+		}
 		if batch = append(batch, is); len(batch) == impactBatchSize {
 			err := p.send(batch)
-			batch = make([]state.ImpactShadow, 0, impactBatchSize)
+			batch = nil
 			return err
 		}
 		return nil
