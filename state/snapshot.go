@@ -131,3 +131,31 @@ func scanDefinition(rows *sql.Rows, held map[string]*Definition) (*Definition, e
 	}
 	return &d, nil
 }
+
+// ShadowResources names the resources that have any shadow, dead ones
+// included: the identity impact skips reading the shadows of the others,
+// one query per object type, in a configuration with many resources that
+// have none yet. It reads the unique index (resource, kind, intent, key),
+// as the shadow counts of a snapshot do.
+func (s *Store) ShadowResources(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT resource FROM shadows`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				return err
+			}
+			out[r] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.fail("repository", err, "")
+	}
+	return out, nil
+}
