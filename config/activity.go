@@ -110,7 +110,7 @@ func (c *Config) decodeActivity(d *decoder, b *hcl.Block) (*Activity, hcl.Diagno
 	}
 	if at, ok := content.Attributes["filter"]; ok && typ != ActivityReport {
 		a.Filter = at.Expr
-		diags = append(diags, c.checkCondition(at.Expr, a.filterPlace())...)
+		diags = append(diags, c.checkConditionIn(d, at.Expr, a.filterPlace())...)
 	}
 	if typ == ActivityLiveSync && a.BatchSize == 0 {
 		a.BatchSize = DefaultBatchSize

@@ -78,7 +78,7 @@ func (c *Config) decodeReport(d *decoder, a *Activity, attrs hcl.Attributes) hcl
 	}
 	if at, ok := attrs["filter"]; ok {
 		a.Filter = at.Expr
-		diags = append(diags, c.checkCondition(at.Expr, a.filterPlace())...)
+		diags = append(diags, c.checkConditionIn(d, at.Expr, a.filterPlace())...)
 	}
 	return diags
 }

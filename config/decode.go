@@ -17,6 +17,9 @@ import (
 // variables, locals and functions are in scope; nothing else is.
 type decoder struct {
 	ctx *hcl.EvalContext
+	// memo remembers the kept expressions checked clean; nil remembers
+	// none.
+	memo *checkMemo
 }
 
 // value evaluates attr and converts it to want. Unknown values (from unset

@@ -43,6 +43,9 @@ const hiddenDetail = "The details are hidden because this expression reads a sen
 // value: a variable, local or iteration value with the Sensitive mark
 // anywhere inside it, or a call to env() or file().
 func readsSensitive(expr hcl.Expression, ctx *hcl.EvalContext) bool {
+	if isLiteral(expr) {
+		return false // most settings: nothing to read, nothing to call
+	}
 	for _, t := range expr.Variables() {
 		if traversalSensitive(t, ctx) {
 			return true
@@ -111,6 +114,10 @@ func (p *exprProperty) of(expr hcl.Expression) bool {
 	node, ok := expr.(hclsyntax.Node)
 	if !ok {
 		return p.other
+	}
+	switch node.(type) {
+	case *hclsyntax.LiteralValueExpr, *hclsyntax.ScopeTraversalExpr:
+		return p.has(node) // a leaf: its walk is itself, cheaper than the map
 	}
 	if reflect.TypeOf(expr).Kind() != reflect.Pointer {
 		return p.walk(node) // not usable as a map key (hclsyntax's are pointers)
@@ -300,4 +307,16 @@ func noneSucceeded(diags hcl.Diagnostics) error {
 	}
 	b.WriteString("\nAt least one expression must produce a successful result")
 	return errors.New(b.String())
+}
+
+// isLiteral reports whether expr is a literal value or a string without
+// interpolations: it reads no variable and calls no function.
+func isLiteral(expr hcl.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return true
+	case *hclsyntax.TemplateExpr:
+		return e.IsStringLiteral()
+	}
+	return false
 }

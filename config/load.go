@@ -164,7 +164,11 @@ func (l *loader) loadPhases() hcl.Diagnostics {
 	if valueDiags.HasErrors() {
 		return diags // every later reference to a variable or local would fail too
 	}
-	d := &decoder{ctx: l.cfg.EvalContext(nil)}
+	sources := make(map[string][]byte, len(l.cfg.Files))
+	for name, f := range l.cfg.Files {
+		sources[name] = f.Bytes
+	}
+	d := &decoder{ctx: l.cfg.EvalContext(nil), memo: newCheckMemo(sources)}
 	diags = append(diags, l.cfg.decodeSettings(d, blocks["syncline"])...)
 	if l.settingsOnly {
 		return diags

@@ -93,7 +93,11 @@ func (l *loader) decodeValuesFirst(files []parsedFile) (*decoder, hcl.Diagnostic
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return &decoder{ctx: l.cfg.EvalContext(nil)}, diags
+	sources := make(map[string][]byte, len(files))
+	for _, p := range files {
+		sources[p.display] = p.src
+	}
+	return &decoder{ctx: l.cfg.EvalContext(nil), memo: newCheckMemo(sources)}, diags
 }
 
 // fileBlocks is what decodeFile made of one file.

@@ -8,8 +8,13 @@ import (
 )
 
 // pieceBytes is about how much of a configuration file parseInPieces hands
-// the parser at once.
-const pieceBytes = 8 << 10
+// the parser at once. The lexer's token slice grows by append from empty,
+// by a quarter at a time once past 256 tokens, so the slices a piece
+// allocates add up to several times its final one; pieces of 1 KiB (a few
+// hundred tokens) keep to the doubling steps. Loading the 10,000-task
+// scenario allocated 520 MB with pieces of 8 KiB, 464 MB with 1 KiB
+// (docs/performance.md).
+const pieceBytes = 1 << 10
 
 // parseInPieces is parseChecked for a configuration file, returning the
 // file's top-level bodies as well. A file that quickNesting follows is cut

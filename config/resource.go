@@ -149,7 +149,7 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 	}
 	if attr, ok := content.Attributes["provision_when"]; ok {
 		ot.ProvisionWhen = attr.Expr
-		diags = append(diags, c.checkCondition(attr.Expr, placeProvisionWhen)...)
+		diags = append(diags, c.checkConditionIn(d, attr.Expr, placeProvisionWhen)...)
 	}
 	seen := map[string]hcl.Range{}
 	var reactionAttrs map[Situation]*hcl.Attribute
@@ -168,11 +168,11 @@ func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Di
 		var blkDiags hcl.Diagnostics
 		switch blk.Type {
 		case "correlate":
-			ot.Correlate, blkDiags = c.decodeMappings(blk, placeCorrelate)
+			ot.Correlate, blkDiags = c.decodeMappings(d, blk, placeCorrelate)
 		case "inbound":
-			ot.Inbound, blkDiags = c.decodeMappings(blk, placeInbound)
+			ot.Inbound, blkDiags = c.decodeMappings(d, blk, placeInbound)
 		case "outbound":
-			ot.Outbound, blkDiags = c.decodeMappings(blk, placeOutbound)
+			ot.Outbound, blkDiags = c.decodeMappings(d, blk, placeOutbound)
 		case "reactions":
 			ot.Reactions, reactionAttrs, blkDiags = decodeReactions(d, blk)
 		case "activation":
@@ -263,12 +263,12 @@ func decodeActivation(d *decoder, b *hcl.Block) (*Activation, hcl.Diagnostics) {
 
 // decodeMappings keeps each attribute of a mapping block as an expression,
 // in source order, after checking it statically.
-func (c *Config) decodeMappings(b *hcl.Block, place exprPlace) ([]*Mapping, hcl.Diagnostics) {
+func (c *Config) decodeMappings(d *decoder, b *hcl.Block, place exprPlace) ([]*Mapping, hcl.Diagnostics) {
 	attrs, diags := b.Body.JustAttributes()
 	var out []*Mapping
 	for _, attr := range attrs {
 		out = append(out, &Mapping{Target: attr.Name, Expr: attr.Expr, Range: attr.Range})
-		diags = append(diags, c.checkExpr(attr.Expr, place)...)
+		diags = append(diags, c.checkExprIn(d, attr.Expr, place)...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Range.Start.Byte < out[j].Range.Start.Byte })
 	if b.Type == "correlate" && len(out) == 0 && !diags.HasErrors() {

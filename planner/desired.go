@@ -132,15 +132,19 @@ type desiredBuilder struct {
 	key            state.SecretKey
 	unknownSecrets bool
 	formatted      map[string]string // see specWriter.formatted
+	strs           specStrings       // see specWriter.strs
 }
 
 // build builds one definition.
 func (d *desiredBuilder) build(job desiredJob) builtDefinition {
 	var errs []error
 	w := newSpecWriter(job.kind, d.cfg.Files, d.formatted, &errs, d.key)
+	w.spec = make(map[string]string, d.strs.sizeHint(job.kind))
+	w.strs = &d.strs
 	w.unknownSecrets = d.unknownSecrets
 	job.write(w)
 	d.writeReads(w)
+	d.strs.sized(job.kind, len(w.spec))
 	return builtDefinition{errs: errs, def: &state.Definition{
 		Kind:       job.kind,
 		Name:       job.name,

@@ -23,8 +23,11 @@ type specWriter struct {
 	// formatted memoizes exprSource's formatting by source text; shared by
 	// every writer of one Desired call.
 	formatted map[string]string
-	errs      *[]error
-	prefix    string
+	// strs shares the paths and the short renderings that repeat from one
+	// definition to the next; nil shares nothing.
+	strs   *specStrings
+	errs   *[]error
+	prefix string
 	// unknownSecrets renders a sensitive value that is not known as
 	// UnknownSensitive instead of failing (DesiredWithoutSecrets).
 	unknownSecrets bool
@@ -45,7 +48,13 @@ func (w specWriter) at(p string) specWriter {
 	return w
 }
 
-func (w specWriter) set(path, rendered string) { w.spec[w.prefix+path] = rendered }
+func (w specWriter) set(path, rendered string) {
+	if w.strs == nil {
+		w.spec[w.prefix+path] = rendered
+		return
+	}
+	w.spec[w.strs.path(w.prefix, path)] = w.strs.value(rendered)
+}
 
 func (w specWriter) str(path, s string) { w.set(path, Quote(s)) }
 

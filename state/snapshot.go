@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Snapshot reads the state a plan is computed against: lineage, serial,
@@ -78,7 +79,100 @@ func (s *Store) SecretKey(ctx context.Context) (SecretKey, error) {
 }
 
 func readDefinitions(ctx context.Context, q queryer, held map[string]*Definition) (map[string]*Definition, error) {
-	return scanDefinitions(ctx, q, held, selectDefinitions)
+	if len(held) == 0 {
+		return scanDefinitions(ctx, q, nil, selectDefinitions)
+	}
+	return readDefinitionsHeld(ctx, q, held)
+}
+
+const selectDefinitionHeads = `SELECT kind, name, hash, source_file, source_line, revision, updated_at
+FROM definitions ORDER BY address`
+
+// readDefinitionsHeld reads the definitions without their specs first,
+// then the specs of those whose hash held does not have: the specs of
+// the unchanged ones, nearly all of them in a typical plan, are neither
+// copied out of the database nor decoded.
+func readDefinitionsHeld(ctx context.Context, q queryer, held map[string]*Definition) (map[string]*Definition, error) {
+	rows, err := q.QueryContext(ctx, selectDefinitionHeads)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	defs := map[string]*Definition{}
+	var missing []string
+	for rows.Next() {
+		var d Definition
+		var updatedAt string
+		if err := rows.Scan(&d.Kind, &d.Name, &d.Hash, &d.SourceFile, &d.SourceLine, &d.Revision, &updatedAt); err != nil {
+			return nil, err
+		}
+		if d.UpdatedAt, err = parseTime(updatedAt); err != nil {
+			return nil, fmt.Errorf("definition %s: updated_at: %w", d.Address(), err)
+		}
+		if h := held[d.Address()]; h != nil && h.Hash == d.Hash && h.Spec != nil {
+			d.Spec = h.Spec
+		} else {
+			missing = append(missing, d.Address())
+		}
+		defs[d.Address()] = &d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for len(missing) > 0 {
+		n := min(len(missing), specsAtOnce)
+		if err := readSpecs(ctx, q, defs, missing[:n]); err != nil {
+			return nil, err
+		}
+		missing = missing[n:]
+	}
+	return defs, nil
+}
+
+// specsAtOnce is how many specs readSpecs reads in one statement.
+const specsAtOnce = 500
+
+// readSpecs reads and decodes the specs of the definitions at addrs.
+func readSpecs(ctx context.Context, q queryer, defs map[string]*Definition, addrs []string) error {
+	query := `SELECT address, spec FROM definitions WHERE address IN (?` + strings.Repeat(", ?", len(addrs)-1) + `)`
+	args := make([]any, len(addrs))
+	for i, a := range addrs {
+		args[i] = a
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var (
+			addr string
+			spec sql.RawBytes
+		)
+		if err := rows.Scan(&addr, &spec); err != nil {
+			return err
+		}
+		d := defs[addr]
+		if d == nil || d.Spec != nil {
+			return fmt.Errorf("definition %s: spec read twice or without its row", addr)
+		}
+		if err := json.Unmarshal(spec, &d.Spec); err != nil {
+			return fmt.Errorf("definition %s: spec: %w", addr, err)
+		}
+		if d.Spec == nil {
+			d.Spec = map[string]string{}
+		}
+		found++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if found != len(addrs) {
+		return fmt.Errorf("read %d of %d definition specs", found, len(addrs))
+	}
+	return nil
 }
 
 // readDefinitionsOf reads the stored definitions of one kind.
@@ -130,4 +224,32 @@ func scanDefinition(rows *sql.Rows, held map[string]*Definition) (*Definition, e
 		return nil, fmt.Errorf("definition %s: updated_at: %w", d.Address(), err)
 	}
 	return &d, nil
+}
+
+// ShadowResources names the resources that have any shadow, dead ones
+// included: the identity impact skips reading the shadows of the others,
+// one query per object type, in a configuration with many resources that
+// have none yet. It reads the unique index (resource, kind, intent, key),
+// as the shadow counts of a snapshot do.
+func (s *Store) ShadowResources(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT resource FROM shadows`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				return err
+			}
+			out[r] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.fail("repository", err, "")
+	}
+	return out, nil
 }

@@ -66,12 +66,17 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 	if err != nil {
 		return err
 	}
+	withShadows, err := st.ShadowResources(ctx)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, opts.MaxDuration)
 	defer cancel()
 	job := &Job{Config: cfg, Mode: config.ModePreview, Store: st, Rec: discardRecorder{}, Open: offlineOpener(st)}
 	w := newWorld(job)
 	defer w.close()
-	ev := &impactEval{w: w, b: b, st: st, opts: opts, provisioned: map[int64]struct{}{}, start: time.Now()}
+	ev := &impactEval{w: w, b: b, st: st, opts: opts, provisioned: map[int64]struct{}{}, start: time.Now(),
+		withShadows: withShadows}
 	err = st.RepositoryRead(ctx, func(r *state.RepositoryTx) error {
 		ev.tx = r
 		if err := ev.seedMemberships(ctx, appliedAssociations(applied)); err != nil {
@@ -133,6 +138,9 @@ type impactEval struct {
 	// provisioned holds the users step 1 provisioned.
 	provisioned map[int64]struct{}
 	bound       string
+	// withShadows names the resources with any shadow (dead ones
+	// included); the types of the others have none to read.
+	withShadows map[string]bool
 }
 
 var errImpactBound = errors.New("impact evaluation bound reached")
@@ -164,10 +172,16 @@ func (ev *impactEval) truncation() string {
 // that order; changed reports whether any shadow was synchronized with
 // other mappings than rt's now, or rt has none.
 func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed bool, err error) {
+	if ev.withShadows != nil && !ev.withShadows[rt.res.Name] {
+		ev.b.Evaluated(0, 0)
+		return true, nil // as for a type whose query finds no shadow
+	}
 	src := planner.ImpactSource{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent}
 	p := ev.startPipeline(ctx, rt, newObjectMappings(ev.w, rt), src)
 	n := 0
-	batch := make([]state.ImpactShadow, 0, impactBatchSize)
+	// The batch is made when the first shadow needs deciding: most types
+	// of a repository have none to decide, and a batch is 96 KiB.
+	var batch []state.ImpactShadow
 	q := state.ImpactShadowsQuery{Resource: rt.res.Name, Kind: rt.ot.Kind, Intent: rt.ot.Intent, MappingHash: rt.mappingHash}
 	err = ev.st.ImpactShadowsEach(ctx, q, func(is state.ImpactShadow) error {
 		if err := ev.step(ctx); err != nil {
@@ -184,9 +198,12 @@ func (ev *impactEval) objectType(ctx context.Context, rt *resourceType) (changed
 		if sh.Owner != 0 && len(sh.Pending) == 0 && len(sh.Hash) == 32 && sh.MappingHash == rt.mappingHash {
 			return nil // unchanged: a run skips it
 		}
+		if batch == nil {
+			batch = make([]state.ImpactShadow, 0, impactBatchSize)
+		}
 		if batch = append(batch, is); len(batch) == impactBatchSize {
 			err := p.send(batch)
-			batch = make([]state.ImpactShadow, 0, impactBatchSize)
+			batch = nil
 			return err
 		}
 		return nil
