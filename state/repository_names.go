@@ -144,6 +144,7 @@ func (r *RepositoryTx) startUsers() error {
 		return err
 	}
 	r.users.started, r.users.nextID = true, m.maxID+1
+	r.held.newUsersFrom = r.users.nextID
 	t := r.names
 	if t == nil {
 		return nil
