@@ -82,26 +82,18 @@ func appendCopyValue(b []byte, v any) ([]byte, error) {
 	return b, fmt.Errorf("a COPY cannot carry a value of type %T", v)
 }
 
-// appendCopyText appends s with the characters COPY's text format gives
-// a meaning escaped.
+// copyEscapes are the characters COPY's text format gives a meaning,
+// each with the letter that follows its backslash.
+var copyEscapes = [256]byte{'\\': '\\', '\n': 'n', '\r': 'r', '\t': 't'}
+
+// appendCopyText appends s with copyEscapes escaped.
 func appendCopyText(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
-		var esc byte
-		switch s[i] {
-		case '\\':
-			esc = '\\'
-		case '\n':
-			esc = 'n'
-		case '\r':
-			esc = 'r'
-		case '\t':
-			esc = 't'
-		default:
-			continue
+		if esc := copyEscapes[s[i]]; esc != 0 {
+			b = append(append(b, s[start:i]...), '\\', esc)
+			start = i + 1
 		}
-		b = append(append(b, s[start:i]...), '\\', esc)
-		start = i + 1
 	}
 	return append(b, s[start:]...)
 }

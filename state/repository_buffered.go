@@ -39,6 +39,17 @@ const (
 // planning and binding them.
 const copyRowsPerFlush = 2048
 
+// copyMinRows is the fewest rows a PostgreSQL store copies; fewer go in
+// an INSERT, as on SQLite. A COPY costs the client a goroutine and three
+// writes to the socket, and rows are flushed one by one when every
+// object reads what the rows before it changed (FindUsers per object).
+const copyMinRows = 8
+
+// copies says whether the n rows of a flush go in by COPY.
+func (r *RepositoryTx) copies(n int) bool {
+	return r.store.dialect == dialectPostgres && n >= copyMinRows
+}
+
 // userInsertColumns are the columns of a held user, in order.
 const userInsertColumns = `id, name, status, attributes, created_at, updated_at`
 
@@ -163,7 +174,7 @@ func (r *RepositoryTx) flushUsers() error {
 	r.held.users = nil
 	clear(r.held.userNames)
 	var err error
-	if r.store.dialect == dialectPostgres {
+	if r.copies(len(args) / 6) {
 		err = r.copyRows(`COPY users (`+userInsertColumns+`) FROM STDIN`, args, 6)
 	} else {
 		query := multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6)
@@ -183,7 +194,7 @@ func (r *RepositoryTx) flushKeys() error {
 	}
 	r.held.keys = nil
 	var err error
-	if r.store.dialect == dialectPostgres && !r.held.keysOfOthers {
+	if r.copies(len(args)/3) && !r.held.keysOfOthers {
 		// Every key is a new user's: none can be stored already, and a
 		// user's keys are one per attribute name.
 		err = r.copyRows(`COPY user_keys (attribute, value, user_id) FROM STDIN`, args, 3)
@@ -205,14 +216,17 @@ func (r *RepositoryTx) flushShadows() error {
 		return err
 	}
 	r.held.shadows, r.held.sh = nil, nil
+	insert := func() error {
+		if r.copies(len(shadows)) {
+			return r.copyRows(`COPY shadows (`+shadowInsertColumns+`) FROM STDIN`, args, shadowInsertWidth)
+		}
+		return r.execText(multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows)), args...)
+	}
 	var err error
 	if r.store.dialect == dialectPostgres {
-		err = r.inSavepoint(func() error {
-			return r.copyRows(`COPY shadows (`+shadowInsertColumns+`) FROM STDIN`, args, shadowInsertWidth)
-		})
+		err = r.inSavepoint(insert)
 	} else {
-		query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows))
-		err = r.execText(query, args...)
+		err = insert()
 	}
 	if isUniqueViolation(err) {
 		err = r.shadowConflict(shadows)
