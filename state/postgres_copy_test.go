@@ -84,3 +84,38 @@ func TestHeldRowsKeepEveryCharacter(t *testing.T) {
 		t.Fatalf("a held shadow of a stored object: %v; want its ShadowExistsError", err)
 	}
 }
+
+// The marks a session trusts after a transaction that only inserted
+// users (worked out, not read again) are those the table has.
+func TestSessionMarksAfterInserts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.addUsers(t, newUser("old", nil))
+	rs, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	for batch := range 3 {
+		sessionWrite(t, b, rs, func(r *RepositoryTx) error {
+			for i := range 3 {
+				if _, err := insertOutcome(r, newUser(fmt.Sprintf("u%d-%d", batch, i), nil)); err != nil {
+					return err
+				}
+			}
+			_, err := insertOutcome(r, newUser("old", nil)) // taken: no ID
+			return err
+		})
+		var stored userMarks
+		b.repo(t, func(r *RepositoryTx) (err error) {
+			stored, err = r.userMarks()
+			return err
+		})
+		if batch == 0 && !rs.names.loaded {
+			continue // the set is loaded once inserts one by one are worth it
+		}
+		if !rs.names.loaded || rs.names.trusted != stored {
+			t.Fatalf("batch %d: the session trusts %+v (loaded %v); the table has %+v", batch, rs.names.trusted, rs.names.loaded, stored)
+		}
+	}
+}

@@ -77,6 +77,8 @@ type heldRows struct {
 	// is another user's, which may be (the insert skips it then).
 	newUsersFrom int64
 	keysOfOthers bool
+	// startMarks are the users' marks startUsers read.
+	startMarks userMarks
 	copyBuf      []byte // a COPY's rows being encoded
 }
 
@@ -91,7 +93,9 @@ var independent = [stmtCount]bool{
 // values from resource to next_attempt_at are cols, and gives it its ID.
 func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 	if r.held.nextShadowID == 0 {
-		err := r.query(stmtNextShadowID, func(rows *sql.Rows) error {
+		// Held users and keys do not move the largest shadow ID: only
+		// held shadows (after a DeleteShadow) go in first.
+		err := r.queryFlushing(stmtNextShadowID, len(r.held.sh) > 0, func(rows *sql.Rows) error {
 			return rows.Scan(&r.held.nextShadowID)
 		})
 		if err != nil {
