@@ -79,7 +79,7 @@ type heldRows struct {
 	keysOfOthers bool
 	// startMarks are the users' marks startUsers read.
 	startMarks userMarks
-	copyBuf      []byte // a COPY's rows being encoded
+	copyBuf    []byte // a COPY's rows being encoded
 }
 
 // independent are the statements that may run while rows wait: they
