@@ -9,7 +9,8 @@ import (
 // A RepositoryTx keeps the rows of new shadows and of correlation keys back and
 // inserts them many to a statement: a statement's cost beyond its rows
 // (database/sql, the driver, the VM's start) was a third of storing an
-// object. Rows are inserted before any statement that could see them or
+// object. On PostgreSQL a table's held rows go in by one COPY
+// (postgres_copy.go). Rows are inserted before any statement that could see them or
 // their absence — a read of shadows or keys, an update or delete (their
 // triggers and foreign keys) — and before the transaction commits, so
 // what a RepositoryTx stores and reads is the same as if they had gone in at
