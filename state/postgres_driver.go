@@ -70,6 +70,9 @@ func (p *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx,
 }
 
 func (p *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if query == pgCopyQuery {
+		return p.copyIn(ctx, args)
+	}
 	return p.c.ExecContext(ctx, rewritePostgres(query), args)
 }
 

@@ -9,7 +9,8 @@ import (
 // A RepositoryTx keeps the rows of new shadows and of correlation keys back and
 // inserts them many to a statement: a statement's cost beyond its rows
 // (database/sql, the driver, the VM's start) was a third of storing an
-// object. Rows are inserted before any statement that could see them or
+// object. On PostgreSQL a table's held rows go in by one COPY
+// (postgres_copy.go). Rows are inserted before any statement that could see them or
 // their absence — a read of shadows or keys, an update or delete (their
 // triggers and foreign keys) — and before the transaction commits, so
 // what a RepositoryTx stores and reads is the same as if they had gone in at
@@ -30,6 +31,25 @@ const (
 	keyRowsPerInsert    = 256
 	userRowsPerInsert   = 128 // 6 variables each
 )
+
+// copyRowsPerFlush is how many rows of a table a PostgreSQL store holds
+// back before it copies them (postgres_copy.go): a batch's rows then go
+// in one COPY per table, each a round trip to the server, where 64 to a
+// statement took 34 statements a batch of 500 objects, each planned
+// again (plan_cache_mode), and a fifth of the server's time was
+// planning and binding them.
+const copyRowsPerFlush = 2048
+
+// copyMinRows is the fewest rows a PostgreSQL store copies; fewer go in
+// an INSERT, as on SQLite. A COPY costs the client a goroutine and three
+// writes to the socket, and rows are flushed one by one when every
+// object reads what the rows before it changed (FindUsers per object).
+const copyMinRows = 8
+
+// copies says whether the n rows of a flush go in by COPY.
+func (r *RepositoryTx) copies(n int) bool {
+	return r.store.dialect == dialectPostgres && n >= copyMinRows
+}
 
 // userInsertColumns are the columns of a held user, in order.
 const userInsertColumns = `id, name, status, attributes, created_at, updated_at`
@@ -52,6 +72,15 @@ type heldRows struct {
 	sh          []*Shadow // the shadows of shadows, for a conflict's error
 	// nextShadowID is the ID the next new shadow gets; 0 until read.
 	nextShadowID int64
+	// newUsersFrom is the first ID the transaction gives a new user (0
+	// before its first insert). A key of such a user cannot be stored
+	// yet: its keys may be copied. keysOfOthers is set when a held key
+	// is another user's, which may be (the insert skips it then).
+	newUsersFrom int64
+	keysOfOthers bool
+	// startMarks are the users' marks startUsers read.
+	startMarks userMarks
+	copyBuf    []byte // a COPY's rows being encoded
 }
 
 // independent are the statements that may run while rows wait: they
@@ -65,7 +94,9 @@ var independent = [stmtCount]bool{
 // values from resource to next_attempt_at are cols, and gives it its ID.
 func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 	if r.held.nextShadowID == 0 {
-		err := r.query(stmtNextShadowID, func(rows *sql.Rows) error {
+		// Held users and keys do not move the largest shadow ID: only
+		// held shadows (after a DeleteShadow) go in first.
+		err := r.queryFlushing(stmtNextShadowID, len(r.held.sh) > 0, func(rows *sql.Rows) error {
 			return rows.Scan(&r.held.nextShadowID)
 		})
 		if err != nil {
@@ -76,7 +107,7 @@ func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 	r.held.nextShadowID++
 	r.held.shadows = append(append(append(r.held.shadows, sh.ID), cols...), r.nowText, r.nowText)
 	r.held.sh = append(r.held.sh, sh)
-	if len(r.held.sh) < shadowRowsPerInsert {
+	if len(r.held.sh) < r.heldRowsLimit(shadowRowsPerInsert) {
 		return nil
 	}
 	return r.flushShadows()
@@ -85,7 +116,10 @@ func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 // bufferKey holds back the insert of a correlation key.
 func (r *RepositoryTx) bufferKey(attribute, value string, userID int64) error {
 	r.held.keys = append(r.held.keys, attribute, value, userID)
-	if len(r.held.keys) < 3*keyRowsPerInsert {
+	if r.held.newUsersFrom == 0 || userID < r.held.newUsersFrom {
+		r.held.keysOfOthers = true
+	}
+	if len(r.held.keys) < 3*r.heldRowsLimit(keyRowsPerInsert) {
 		return nil
 	}
 	return r.flushKeys()
@@ -101,10 +135,19 @@ func (r *RepositoryTx) bufferUser(id int64, name, status, attrs string) error {
 	}
 	r.held.users = append(r.held.users, id, name, status, attrs, r.nowText, r.nowText)
 	r.held.userNames[name] = struct{}{}
-	if len(r.held.userNames) < userRowsPerInsert {
+	if len(r.held.userNames) < r.heldRowsLimit(userRowsPerInsert) {
 		return nil
 	}
 	return r.flushUsers()
+}
+
+// heldRowsLimit is how many rows of a table are held back before they
+// are inserted: rows of a multi-row INSERT, or of a COPY on PostgreSQL.
+func (r *RepositoryTx) heldRowsLimit(rowsPerInsert int) int {
+	if r.store.dialect == dialectPostgres {
+		return copyRowsPerFlush
+	}
+	return rowsPerInsert
 }
 
 // holdsUserID says whether user id is held back.
@@ -135,8 +178,13 @@ func (r *RepositoryTx) flushUsers() error {
 	}
 	r.held.users = nil
 	clear(r.held.userNames)
-	query := multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6)
-	err := r.execText(query, args...)
+	var err error
+	if r.copies(len(args) / 6) {
+		err = r.copyRows(`COPY users (`+userInsertColumns+`) FROM STDIN`, args, 6)
+	} else {
+		query := multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6)
+		err = r.execText(query, args...)
+	}
 	clear(args)
 	r.held.users = args[:0]
 	return err
@@ -150,8 +198,15 @@ func (r *RepositoryTx) flushKeys() error {
 		return nil
 	}
 	r.held.keys = nil
-	query := multiRowInsert(`INSERT INTO user_keys (attribute, value, user_id) VALUES `, 3, len(args)/3) + ` ON CONFLICT DO NOTHING`
-	err := r.execText(query, args...)
+	var err error
+	if r.copies(len(args)/3) && !r.held.keysOfOthers {
+		// Every key is a new user's: none can be stored already, and a
+		// user's keys are one per attribute name.
+		err = r.copyRows(`COPY user_keys (attribute, value, user_id) FROM STDIN`, args, 3)
+	} else {
+		err = r.insertKeyRows(args)
+	}
+	r.held.keysOfOthers = false
 	clear(args)
 	r.held.keys = args[:0]
 	return err
@@ -166,8 +221,18 @@ func (r *RepositoryTx) flushShadows() error {
 		return err
 	}
 	r.held.shadows, r.held.sh = nil, nil
-	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows))
-	err := r.execSavepoint(query, args...)
+	insert := func() error {
+		if r.copies(len(shadows)) {
+			return r.copyRows(`COPY shadows (`+shadowInsertColumns+`) FROM STDIN`, args, shadowInsertWidth)
+		}
+		return r.execText(multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows)), args...)
+	}
+	var err error
+	if r.store.dialect == dialectPostgres {
+		err = r.inSavepoint(insert)
+	} else {
+		err = insert()
+	}
 	if isUniqueViolation(err) {
 		err = r.shadowConflict(shadows)
 	}
@@ -232,18 +297,46 @@ func (r *RepositoryTx) execText(query string, args ...any) error {
 	return r.after(query)
 }
 
-// execSavepoint is execText for a statement whose failure is looked into
-// afterwards. On PostgreSQL a failed statement aborts its transaction, so
-// it runs inside a savepoint, rolled back to when it fails; SQLite undoes
-// a failed statement by itself.
-func (r *RepositoryTx) execSavepoint(query string, args ...any) error {
-	if r.store.dialect != dialectPostgres {
-		return r.execText(query, args...)
+// insertKeyRows inserts keys (attribute, value, user_id per row) with
+// multi-row INSERTs that skip a key stored already.
+func (r *RepositoryTx) insertKeyRows(args []any) error {
+	for len(args) > 0 {
+		n := min(len(args), 3*keyRowsPerInsert)
+		query := multiRowInsert(`INSERT INTO user_keys (attribute, value, user_id) VALUES `, 3, n/3) + ` ON CONFLICT DO NOTHING`
+		if err := r.execText(query, args[:n]...); err != nil {
+			return err
+		}
+		args = args[n:]
 	}
+	return nil
+}
+
+// copyRows copies values, width to a row, into a PostgreSQL table with
+// stmt (COPY table (columns) FROM STDIN), then runs the test hook.
+func (r *RepositoryTx) copyRows(stmt string, values []any, width int) error {
+	data, err := appendCopyRows(r.held.copyBuf[:0], values, width)
+	if err != nil {
+		return err
+	}
+	r.held.copyBuf = data[:0]
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := r.tx.ExecContext(r.stmtCtx, pgCopyQuery, &pgCopyIn{stmt: stmt, data: data}); err != nil {
+		return err
+	}
+	return r.after(stmt)
+}
+
+// inSavepoint runs a statement of a PostgreSQL transaction whose failure
+// is looked into afterwards. A failed statement aborts its transaction,
+// so it runs inside a savepoint, rolled back to when it fails; SQLite
+// undoes a failed statement by itself.
+func (r *RepositoryTx) inSavepoint(run func() error) error {
 	if _, err := r.tx.ExecContext(r.stmtCtx, `SAVEPOINT held_rows`); err != nil {
 		return err
 	}
-	err := r.execText(query, args...)
+	err := run()
 	end := `RELEASE SAVEPOINT held_rows`
 	if err != nil {
 		end = `ROLLBACK TO SAVEPOINT held_rows`

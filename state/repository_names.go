@@ -144,6 +144,7 @@ func (r *RepositoryTx) startUsers() error {
 		return err
 	}
 	r.users.started, r.users.nextID = true, m.maxID+1
+	r.held.newUsersFrom, r.held.startMarks = r.users.nextID, m
 	t := r.names
 	if t == nil {
 		return nil
@@ -188,6 +189,13 @@ func (r *RepositoryTx) finishUsers() error {
 		}
 	}
 	if r.names == nil || !r.names.loaded {
+		return nil
+	}
+	if r.users.started && !r.users.changed {
+		// Only this transaction's inserts moved a mark since it read
+		// them (it holds the write lock), each giving the next ID.
+		m := userMarks{maxID: r.users.nextID - 1, changed: r.held.startMarks.changed}
+		r.users.marks = &m
 		return nil
 	}
 	m, err := r.userMarks()
