@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +20,34 @@ import (
 // reconciliation reads (issue 16: 100,000); its provisioning phase
 // creates a fifth of them, at most 20,000 (issue 16: 20,000).
 const ldapBenchEnv = "SYNCLINE_BENCH_LDAP_ENTRIES"
+
+// ldapRoundsEnv sets how many pairs of ldapadd and the engine
+// BenchmarkLDAPEngine's provisioning phase runs (default 3).
+const ldapRoundsEnv = "SYNCLINE_BENCH_LDAP_ROUNDS"
+
+// ldapProvisionRounds is the number of pairs ldapRoundsEnv asks for.
+func ldapProvisionRounds(b *testing.B) int {
+	v := os.Getenv(ldapRoundsEnv)
+	if v == "" {
+		return 3
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q: want a number of pairs, at least 1", ldapRoundsEnv, v)
+	}
+	return n
+}
+
+// median is the middle of xs (the mean of the two middle ones when even).
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
 
 // ldapPeopleConfig is an HR export provisioned to inetOrgPerson entries.
 func ldapPeopleConfig(url, base string) string {
@@ -85,7 +114,9 @@ task "dir-reconcile" {
 //
 //   - provision: an import of an HR export of P people (P = N/5, at most
 //     20,000) that creates each one's entry, against ldapadd -c of the
-//     same entries as LDIF (ratio: the engine's rate over ldapadd's);
+//     same entries as LDIF (ratio: the engine's rate over ldapadd's),
+//     in alternating pairs (SYNCLINE_BENCH_LDAP_ROUNDS, default 3), the
+//     medians reported and every pair logged;
 //   - noop: a reconciliation of N entries that are as the users say
 //     (the second after the import that created them: nothing to do),
 //     in entries/s; its baseline is ldapsearch of the same entries.
@@ -117,36 +148,57 @@ func BenchmarkLDAPEngine(b *testing.B) {
 		return w.Bytes()
 	}
 	for range b.N {
-		// Provisioning: ldapadd first, then the engine, each into a
-		// container of its own.
+		// Provisioning: pairs of ldapadd and the engine, each into a
+		// container of its own, the first of a pair alternating; the
+		// figures are the medians over the pairs (ldapadd's rate is a
+		// round trip's, which swings with how idle the machine is).
 		b.StopTimer()
-		lbase := srv.NewContainer(b, "ldif")
-		data := ldif(lbase, provision)
-		start := time.Now()
-		srv.LDAPAdd(b, data)
-		baseline := time.Since(start)
-		base := srv.NewContainer(b, "engine")
-		bd := setup(b, map[string]string{"hr.csv": hr(provision), "main.hcl": ldapPeopleConfig(srv.URL, base)})
-		start = time.Now()
-		run := bd.run(b, "hr-import", "")
-		engine := time.Since(start)
-		mustSucceed(b, run)
-		if got := countEntries(b, srv, base); got != provision {
-			b.Fatalf("the import left %d entries, want %d\n%s", got, provision, describe(run))
+		var adds, engines, ratios []float64
+		for round := range ldapProvisionRounds(b) {
+			var baseline, engine time.Duration
+			ldapadd := func() {
+				data := ldif(srv.NewContainer(b, "ldif"), provision)
+				start := time.Now()
+				srv.LDAPAdd(b, data)
+				baseline = time.Since(start)
+			}
+			viaEngine := func() {
+				base := srv.NewContainer(b, "engine")
+				bd := setup(b, map[string]string{"hr.csv": hr(provision), "main.hcl": ldapPeopleConfig(srv.URL, base)})
+				start := time.Now()
+				run := bd.run(b, "hr-import", "")
+				engine = time.Since(start)
+				mustSucceed(b, run)
+				if got := countEntries(b, srv, base); got != provision {
+					b.Fatalf("the import left %d entries, want %d\n%s", got, provision, describe(run))
+				}
+			}
+			if round%2 == 0 {
+				ldapadd()
+				viaEngine()
+			} else {
+				viaEngine()
+				ldapadd()
+			}
+			adds = append(adds, float64(provision)/baseline.Seconds())
+			engines = append(engines, float64(provision)/engine.Seconds())
+			ratios = append(ratios, baseline.Seconds()/engine.Seconds())
+			b.Logf("pair %d: engine %.0f entries/s, ldapadd %.0f entries/s, ratio %.3f", round+1,
+				engines[round], adds[round], ratios[round])
 		}
-		b.ReportMetric(float64(provision)/engine.Seconds(), "provision-entries/s")
-		b.ReportMetric(float64(provision)/baseline.Seconds(), "ldapadd-entries/s")
-		b.ReportMetric(baseline.Seconds()/engine.Seconds(), "provision-ratio")
+		b.ReportMetric(median(engines), "provision-entries/s")
+		b.ReportMetric(median(adds), "ldapadd-entries/s")
+		b.ReportMetric(median(ratios), "provision-ratio")
 
 		// The no-op reconciliation: N entries imported (not timed), one
 		// reconciliation to settle them, then the one measured.
-		base = srv.NewContainer(b, "noop")
-		bd = setup(b, map[string]string{"hr.csv": hr(entries), "main.hcl": ldapPeopleConfig(srv.URL, base)})
+		base := srv.NewContainer(b, "noop")
+		bd := setup(b, map[string]string{"hr.csv": hr(entries), "main.hcl": ldapPeopleConfig(srv.URL, base)})
 		mustSucceed(b, bd.run(b, "hr-import", ""))
 		mustSucceed(b, bd.run(b, "dir-reconcile", ""))
 		b.StartTimer()
-		start = time.Now()
-		run = bd.run(b, "dir-reconcile", "")
+		start := time.Now()
+		run := bd.run(b, "dir-reconcile", "")
 		noop := time.Since(start)
 		b.StopTimer()
 		mustSucceed(b, run)
