@@ -78,6 +78,12 @@ func TestImportTotalFromTheEstimate(t *testing.T) {
 // importJob is the job of hr-import's activity in a run queued for it,
 // recording to rec.
 func importJob(t *testing.T, b *bundle, rec synchronization.Recorder) *synchronization.Job {
+	return taskJob(t, b, "hr-import", rec)
+}
+
+// taskJob is the job of task's first activity in a run queued for it,
+// recording to rec.
+func taskJob(t *testing.T, b *bundle, task string, rec synchronization.Recorder) *synchronization.Job {
 	t.Helper()
 	cfg, diags := config.LoadDir(b.dir, config.LoadOptions{})
 	if diags.HasErrors() {
@@ -91,11 +97,11 @@ func importJob(t *testing.T, b *bundle, rec synchronization.Recorder) *synchroni
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := runner.EnqueueManual(b.ctx, b.store, cat, "hr-import", "", "tester")
+	run, err := runner.EnqueueManual(b.ctx, b.store, cat, task, "", "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &synchronization.Job{Config: cfg, Activity: cfg.Tasks["hr-import"].Activities[0], RunID: run.ID, Mode: config.ModeFull,
+	return &synchronization.Job{Config: cfg, Activity: cfg.Tasks[task].Activities[0], RunID: run.ID, Mode: config.ModeFull,
 		Store: b.store, ConnectorOptions: connector.Options{BaseDir: b.dir}, Rec: rec}
 }
 

@@ -269,3 +269,59 @@ func TestCancelledWhileABatchIsUnderWay(t *testing.T) {
 		t.Errorf("operations still pending: %v", left)
 	}
 }
+
+// TestBatchLargerThanAQuery: a step of more objects than one correlation
+// query takes (state.MaxFindValues) still correlates them all, each to
+// its own user.
+func TestBatchLargerThanAQuery(t *testing.T) {
+	t.Parallel()
+	const n = 1200
+	var hr, badges strings.Builder
+	hr.WriteString("emp_id,login,first_name,last_name,email,state\n")
+	badges.WriteString("badge,emp_id\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&hr, "e%04d,p%04d,P,%04d,p%04d@hr.example,active\n", i, i, i, i)
+		fmt.Fprintf(&badges, "b%04d,e%04d\n", n+1-i, i)
+	}
+	badge := `
+resource "badge" {
+  connector = "csv"
+  connection {
+    path       = "badges.csv"
+    identifier = "badge"
+  }
+  object_type "account" {
+    correlate {
+      employee_number = attributes.emp_id
+    }
+    reactions {
+      unlinked = "link"
+    }
+  }
+}
+task "badge-import" {
+  activity "import" {
+    resource = resource.badge
+  }
+}
+`
+	b := setup(t, map[string]string{"hr.csv": hr.String(), "badges.csv": badges.String(),
+		"main.hcl": hrResource("") + badge + "task \"hr-import\" {\n  activity \"import\" {\n    resource = resource.hr\n  }\n}\n"})
+	mustSucceed(t, b.run(t, "hr-import", ""))
+
+	rec := newCounting()
+	job := taskJob(t, b, "badge-import", rec)
+	job.BatchSize = n // one step
+	if err := synchronization.Import(b.ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.lines(); !slices.Contains(got, fmt.Sprintf("situation.unlinked=%d", n)) {
+		t.Fatalf("statistics %v: want every badge unlinked, then linked", got)
+	}
+	wrong := sqliteRows(t, b.store.Path(), `SELECT s.key, u.name FROM shadows s JOIN users u ON u.id = s.owner
+		WHERE s.resource = 'badge' AND 'p' || substr('0000' || (1201 - CAST(substr(s.key, 2) AS INTEGER)), -4) != u.name`)
+	linked := sqliteRows(t, b.store.Path(), `SELECT key FROM shadows WHERE resource = 'badge' AND owner IS NOT NULL`)
+	if len(linked) != n || len(wrong) != 0 {
+		t.Errorf("%d of %d badges linked; linked to the wrong person: %v", len(linked), n, wrong)
+	}
+}

@@ -1,6 +1,11 @@
 package synchronization
 
-import "github.com/syncline/syncline/state"
+import (
+	"maps"
+	"slices"
+
+	"github.com/syncline/syncline/state"
+)
 
 // precorrelation holds a batch's correlation, found with one query for
 // the objects that had no shadow when the pass began, instead of one
@@ -16,7 +21,7 @@ type precorrelation struct {
 // precorrelate correlates batch at once when the type's rule matches on
 // one indexed attribute; nil otherwise.
 func (p *pass) precorrelate(r *state.RepositoryTx, batch []*item) (*precorrelation, error) {
-	if len(p.rt.ot.Correlate) != 1 || len(batch) > state.MaxFindValues {
+	if len(p.rt.ot.Correlate) != 1 {
 		return nil, nil
 	}
 	pc := &precorrelation{attr: p.rt.ot.Correlate[0].Target, dirty: map[string]bool{}}
@@ -37,11 +42,19 @@ func (p *pass) precorrelate(r *state.RepositoryTx, batch []*item) (*precorrelati
 	if len(values) < 2 {
 		return nil, nil // nothing to gain
 	}
-	found, ok, err := r.FindUsersByValues(pc.attr, values)
-	if err != nil || !ok {
-		return nil, err
+	// A batch larger than a query takes is looked up a query's worth at
+	// a time: the values are distinct, so the answers merge.
+	for chunk := range slices.Chunk(values, state.MaxFindValues) {
+		found, ok, err := r.FindUsersByValues(pc.attr, chunk)
+		if err != nil || !ok {
+			return nil, err
+		}
+		if pc.found == nil {
+			pc.found = found
+			continue
+		}
+		maps.Copy(pc.found, found)
 	}
-	pc.found = found
 	return pc, nil
 }
 
