@@ -120,12 +120,14 @@ func (x *executor) rounds(ctx context.Context, rec Recorder, steps []*step, now 
 }
 
 // outcome is what carrying out the operations of some shadows (ids)
-// changed: the shadows to store, the run changes to record with the
+// changed: the shadows to store — of them, those whose queue and hash
+// alone changed (queues, by ID) —, the run changes to record with the
 // owners that name some of them (change index → owner), and the shadows
 // renamed.
 type outcome struct {
 	ids     []int64
 	changed []*state.Shadow
+	queues  map[int64]bool
 	changes []state.RunChange
 	owners  map[int]int64
 	renamed map[int64]bool
@@ -145,6 +147,12 @@ func (x *executor) outcome(steps []*step) *outcome {
 		}
 		if s.changed {
 			o.changed = append(o.changed, sh)
+			if s.queueOnly() && !x.w.job.wholeOutcomes {
+				if o.queues == nil {
+					o.queues = map[int64]bool{}
+				}
+				o.queues[sh.ID] = true
+			}
 		}
 		if s.renamed {
 			if o.renamed == nil {
@@ -163,24 +171,35 @@ func (x *executor) outcome(steps []*step) *outcome {
 }
 
 // store stores the shadows changed by carrying out their operations —
-// what the operations changed, many shadows to a statement; a renamed
-// shadow whole, after the shadow that held its new key, if another, is
-// removed (freeKey) — and records the run changes.
+// what the operations changed, many shadows to a statement (only the
+// queue and the hash of a shadow whose other columns are as stored: a
+// create carried out as queued); a renamed shadow whole, after the
+// shadow that held its new key, if another, is removed (freeKey) — and
+// records the run changes.
 func (x *executor) store(r *state.RepositoryTx, o *outcome) error {
-	var renamed []*state.Shadow
+	var renamed, queues []*state.Shadow
 	outcomes := o.changed
-	if len(o.renamed) > 0 {
-		outcomes = make([]*state.Shadow, 0, len(o.changed))
+	if len(o.renamed) > 0 || len(o.queues) > 0 {
+		outcomes = make([]*state.Shadow, 0, len(o.changed)-len(o.queues))
+		queues = make([]*state.Shadow, 0, len(o.queues))
 		for _, sh := range o.changed {
-			if o.renamed[sh.ID] {
+			switch {
+			case o.renamed[sh.ID]:
 				renamed = append(renamed, sh)
-			} else {
+			case o.queues[sh.ID]:
+				queues = append(queues, sh)
+			default:
 				outcomes = append(outcomes, sh)
 			}
 		}
 	}
 	if err := r.PutShadowOutcomes(outcomes); err != nil {
 		return err
+	}
+	if len(queues) > 0 {
+		if err := r.PutShadowQueues(queues); err != nil {
+			return err
+		}
 	}
 	for _, sh := range renamed {
 		if err := freeKey(r, sh); err != nil {
@@ -208,6 +227,49 @@ type step struct {
 	p    *state.PendingOperation
 	op   *state.PendingOperation
 	lost []string
+	// was holds the columns of the shadow's row that PutShadowQueues
+	// leaves alone, as they were when the step began; rewritten is set
+	// once its attributes may have been changed in place.
+	was       rowColumns
+	rewritten bool
+}
+
+// rowColumns are the columns of a shadow's row an outcome may change
+// beside its hash and queue.
+type rowColumns struct {
+	attrs     map[string][]string
+	owner     int64
+	situation string
+	dead      bool
+}
+
+// columnsOf are sh's rowColumns; its attributes are kept, not copied.
+func columnsOf(sh *state.Shadow) rowColumns {
+	return rowColumns{attrs: sh.Attributes, owner: sh.Owner, situation: sh.Situation, dead: sh.Dead}
+}
+
+// queueOnly reports whether carrying out s's operations changed nothing
+// of its shadow but the queue and the hash: every other column of the
+// outcome is as the row holds it (see PutShadowQueues).
+func (s *step) queueOnly() bool {
+	now := columnsOf(s.sh)
+	return !s.rewritten && !s.renamed && now.owner == s.was.owner && now.situation == s.was.situation &&
+		now.dead == s.was.dead && sameAttributes(now.attrs, s.was.attrs)
+}
+
+// sameAttributes reports whether a and b are stored alike: the same
+// names, each with the same values (a null array is not an empty one).
+func sameAttributes(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, av := range a {
+		bv, ok := b[name]
+		if !ok || (av == nil) != (bv == nil) || !slices.Equal(av, bv) {
+			return false
+		}
+	}
+	return true
 }
 
 // begin prepares the shadows for the rounds: the intent of their
@@ -220,9 +282,10 @@ func (x *executor) begin(shs []*state.Shadow) []*step {
 			it.activity = x.w.job.Activity.Name
 			it.rt, _ = x.w.resourceType(sh.Resource, sh.Kind, sh.Intent)
 		}
+		was := columnsOf(sh)
 		cancelled := forgetNeverCreated(sh)
 		ops := mergeOps(sh.Pending)
-		steps[i] = &step{sh: sh, it: it, changed: cancelled || len(ops) != len(sh.Pending)}
+		steps[i] = &step{sh: sh, it: it, changed: cancelled || len(ops) != len(sh.Pending), was: was}
 		sh.Pending = ops
 	}
 	return steps
@@ -299,6 +362,7 @@ func (x *executor) settle(rec Recorder, s *step, err error, now time.Time) {
 		// and writes it.
 		delete(sh.Attributes, name)
 		sh.Hash = ""
+		s.rewritten = true
 	}
 	sh.Pending = sh.Pending[1:]
 }

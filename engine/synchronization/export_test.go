@@ -18,3 +18,7 @@ func NoFlights(job *Job) { job.noFlights = true }
 // batch still under way; why is "read" (a decision reads one of its
 // shadows), "launch" (the next batch is full) or "flush" (the pass ends).
 func OnFlightWait(job *Job, f func(why string)) { job.flightWait = f }
+
+// WholeOutcomes has job store every outcome of its operations whole, as
+// before the executor stored some of them as a queue and a hash alone.
+func WholeOutcomes(job *Job) { job.wholeOutcomes = true }

@@ -67,9 +67,12 @@ type Job struct {
 
 	// Tests only (export_test.go): noFlights runs every write batch in
 	// turn with the pass; flightWait is called when the pass is about to
-	// wait for a flight still under way (flight.go).
-	noFlights  bool
-	flightWait func(why string)
+	// wait for a flight still under way (flight.go); wholeOutcomes has
+	// the executor store every outcome whole (PutShadowOutcomes), never
+	// only its queue (PutShadowQueues).
+	noFlights     bool
+	flightWait    func(why string)
+	wholeOutcomes bool
 }
 
 // Defaults.
