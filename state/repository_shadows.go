@@ -172,7 +172,7 @@ func (r *RepositoryTx) encodePending(ops []PendingOperation) (pending, due any, 
 			earliest = at
 		}
 	}
-	b, err := json.Marshal(ops)
+	b, err := marshalPending(ops)
 	if err != nil {
 		return nil, nil, err
 	}
