@@ -26,6 +26,7 @@ func (l *loader) loadStreamed() hcl.Diagnostics {
 		return diags
 	}
 	files, _ := l.readAll(names)
+	l.lines = newLineTemplates()
 	if len(files) == 0 {
 		return hcl.Diagnostics{notStreamed}
 	}
@@ -72,7 +73,7 @@ func (l *loader) decodeValuesFirst(files []parsedFile) (*decoder, hcl.Diagnostic
 	}
 	inParallelFrom(len(early), 2, func(k int) {
 		p := &files[early[k]]
-		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display)
+		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display, l.lines)
 	})
 	var bodies []hcl.Body
 	for _, i := range early {
@@ -117,7 +118,7 @@ type fileBlocks struct {
 func (l *loader) decodeFile(d *decoder, p *parsedFile) fileBlocks {
 	var out fileBlocks
 	if p.file == nil {
-		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display)
+		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display, l.lines)
 		if p.file == nil || p.diags.HasErrors() {
 			p.diags = append(p.diags, notStreamed)
 			return out
