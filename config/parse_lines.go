@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"hash/maphash"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -43,23 +44,32 @@ type lineTemplates struct {
 	mu    sync.RWMutex
 	seen  map[uint64]struct{}
 	attrs map[string]*lineTemplate
-	// grafted counts the lines put back as copies (for tests).
-	grafted atomic.Int64
+	// blocks are the templates of nested blocks by their first line.
+	blocks map[string][]*lineTemplate
+	// grafted counts the lines put back as copies, graftedBlocks the
+	// blocks among them (for tests).
+	grafted, graftedBlocks atomic.Int64
 }
 
-// lineTemplate is an attribute as parsed on a line starting at Start
-// (the attribute's own start, after the indentation).
+// lineTemplate is an attribute as parsed on a line, or a nested block as
+// parsed on the lines it spans, starting at start (after the indentation).
 type lineTemplate struct {
 	attr  *hclsyntax.Attribute
+	block *hclsyntax.Block
+	text  string // a block's lines, without the last newline
 	start hcl.Pos
 }
 
 func newLineTemplates() *lineTemplates {
-	return &lineTemplates{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}, attrs: map[string]*lineTemplate{}}
+	return &lineTemplates{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{},
+		attrs: map[string]*lineTemplate{}, blocks: map[string][]*lineTemplate{}}
 }
 
-// lineHit is a line of a piece that repeats a template: text is
-// src[at:end], the line without its indentation and newline.
+// maxBlockText bounds the text of a block kept as a template.
+const maxBlockText = 4 << 10
+
+// lineHit is a line, or the lines of a block, of a piece that repeat a
+// template: src[at:end], without the indentation and the last newline.
 type lineHit struct {
 	at, end int
 	pos     hcl.Pos // of at
@@ -75,7 +85,7 @@ func (t *lineTemplates) parsePiece(src []byte, from, to int, filename string, st
 	if t == nil {
 		return hclsyntax.ParseConfig(src[from:to], filename, start)
 	}
-	hits := t.lookup(src, from, start, lines)
+	hits := t.lookup(src, from, to, start, lines)
 	if len(hits) > 0 {
 		if file, ok := t.parseBlanked(src, from, to, filename, start, hits); ok {
 			t.remember(src, file.Body.(*hclsyntax.Body))
@@ -89,29 +99,47 @@ func (t *lineTemplates) parsePiece(src []byte, from, to int, filename string, st
 	return file, diags
 }
 
-// lookup returns the lines of the piece at from that repeat a template.
-func (t *lineTemplates) lookup(src []byte, from int, start hcl.Pos, lines []int) []lineHit {
+// lookup returns the lines of the piece src[from:to] that repeat a
+// template.
+func (t *lineTemplates) lookup(src []byte, from, to int, start hcl.Pos, lines []int) []lineHit {
 	var hits []lineHit
-	line, counted := start.Line, from
+	line, counted, covered := start.Line, from, from
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	for _, ls := range lines {
+		if ls < covered {
+			continue // within a block found already
+		}
 		at := ls + span(src[ls:], func(c byte) bool { return c == ' ' || c == '\t' })
-		end := bytes.IndexByte(src[at:], '\n')
+		end := bytes.IndexByte(src[at:to], '\n')
 		if end <= 0 {
 			continue
 		}
 		end += at
 		tmpl := t.attrs[string(src[at:end])]
 		if tmpl == nil {
-			continue
+			if tmpl, end = t.blockAt(src[:to], at, end); tmpl == nil {
+				continue
+			}
 		}
 		line += bytes.Count(src[counted:ls], []byte("\n"))
-		counted = ls
+		counted, covered = ls, end
 		hits = append(hits, lineHit{at: at, end: end, tmpl: tmpl,
 			pos: hcl.Pos{Line: line, Column: at - ls + 1, Byte: at}})
 	}
 	return hits
+}
+
+// blockAt returns the block template whose text src holds at at, its first
+// line ending at eol, followed by a newline; and where that text ends.
+func (t *lineTemplates) blockAt(src []byte, at, eol int) (*lineTemplate, int) {
+	for _, tmpl := range t.blocks[string(src[at:eol])] {
+		end := at + len(tmpl.text)
+		if end < len(src) && src[end] == '\n' && string(src[at:end]) == tmpl.text {
+			return tmpl, end
+		}
+	}
+	return nil, 0
 }
 
 // parseBlanked parses the piece with the hits blanked out and puts their
@@ -120,7 +148,9 @@ func (t *lineTemplates) parseBlanked(src []byte, from, to int, filename string, 
 	piece := append([]byte(nil), src[from:to]...)
 	for _, h := range hits {
 		for i := h.at - from; i < h.end-from; i++ {
-			piece[i] = ' '
+			if piece[i] != '\n' {
+				piece[i] = ' '
+			}
 		}
 	}
 	file, diags := hclsyntax.ParseConfig(piece, filename, start)
@@ -134,13 +164,19 @@ func (t *lineTemplates) parseBlanked(src []byte, from, to int, filename string, 
 		}
 	}
 	file.Bytes = src[from:to]
-	t.grafted.Add(int64(len(hits)))
+	for _, h := range hits {
+		t.grafted.Add(1 + int64(bytes.Count(src[h.at:h.end], []byte("\n"))))
+		if h.tmpl.block != nil {
+			t.graftedBlocks.Add(1)
+		}
+	}
 	return file, true
 }
 
-// graft puts the attribute of h back into the body of the innermost block
-// holding it, moved to h's place: false when the line is not directly in a
-// block's body, or the body has an argument of that name already.
+// graft puts the attribute or block of h back into the body of the
+// innermost block holding it, moved to h's place: false when the line is
+// not directly in a block's body, or an attribute's body has an argument
+// of that name already.
 func graft(top *hclsyntax.Body, h lineHit, filename string) bool {
 	body := innermostBlockBody(top, h.at)
 	if body == nil {
@@ -151,12 +187,15 @@ func graft(top *hclsyntax.Body, h lineHit, filename string) bool {
 			return false // inside an expression over several lines
 		}
 	}
+	s := shift{filename: filename, line: h.pos.Line - h.tmpl.start.Line, firstLine: h.tmpl.start.Line,
+		column: h.pos.Column - h.tmpl.start.Column, byte: h.pos.Byte - h.tmpl.start.Byte}
+	if h.tmpl.block != nil {
+		return graftBlock(body, h, s)
+	}
 	name := h.tmpl.attr.Name
 	if _, dup := body.Attributes[name]; dup {
 		return false
 	}
-	s := shift{filename: filename, line: h.pos.Line - h.tmpl.start.Line,
-		column: h.pos.Column - h.tmpl.start.Column, byte: h.pos.Byte - h.tmpl.start.Byte}
 	attr, ok := s.attribute(h.tmpl.attr)
 	if !ok {
 		return false
@@ -165,6 +204,21 @@ func graft(top *hclsyntax.Body, h lineHit, filename string) bool {
 		body.Attributes = hclsyntax.Attributes{}
 	}
 	body.Attributes[name] = attr
+	return true
+}
+
+// graftBlock puts the block of h into body, among its blocks in the order
+// of the source.
+func graftBlock(body *hclsyntax.Body, h lineHit, s shift) bool {
+	b, ok := s.block(h.tmpl.block)
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(body.Blocks) && body.Blocks[i].TypeRange.Start.Byte < h.at {
+		i++
+	}
+	body.Blocks = slices.Insert(body.Blocks, i, b)
 	return true
 }
 
@@ -198,19 +252,40 @@ func (t *lineTemplates) remember(src []byte, body *hclsyntax.Body) {
 func (t *lineTemplates) rememberBody(src []byte, body *hclsyntax.Body) {
 	for _, a := range body.Attributes {
 		if text, ok := argumentLine(src, a); ok {
-			t.note(text, a)
+			t.note(text, a, nil)
 		}
 	}
 	for _, b := range body.Blocks {
+		if text, ok := blockLines(src, b); ok {
+			t.note(text, nil, b)
+		}
 		t.rememberBody(src, b.Body)
 	}
+}
+
+// blockLines is the text of the lines b spans, without the indentation
+// and the last newline, when b has them to itself.
+func blockLines(src []byte, b *hclsyntax.Block) ([]byte, bool) {
+	r := hcl.RangeBetween(b.TypeRange, b.CloseBraceRange)
+	if r.End.Byte-r.Start.Byte > maxBlockText {
+		return nil, false
+	}
+	return ownLine(src, r)
 }
 
 // argumentLine is the text of the line holding a, without indentation and
 // newline, when a is alone on its line.
 func argumentLine(src []byte, a *hclsyntax.Attribute) ([]byte, bool) {
-	r := a.SrcRange
-	if r.Start.Line != r.End.Line || r.End.Byte > len(src) || r.Start.Byte < 0 {
+	if a.SrcRange.Start.Line != a.SrcRange.End.Line {
+		return nil, false
+	}
+	return ownLine(src, a.SrcRange)
+}
+
+// ownLine is src from r's start to the end of the line where r ends, when
+// only indentation comes before r on its line and only spaces after it.
+func ownLine(src []byte, r hcl.Range) ([]byte, bool) {
+	if r.End.Byte > len(src) || r.Start.Byte < 0 {
 		return nil, false
 	}
 	for i := r.Start.Byte - 1; i >= 0 && src[i] != '\n'; i-- {
@@ -228,15 +303,16 @@ func argumentLine(src []byte, a *hclsyntax.Attribute) ([]byte, bool) {
 	return src[r.Start.Byte:end], true
 }
 
-// note counts a sighting of the argument line text, parsed as a.
-func (t *lineTemplates) note(text []byte, a *hclsyntax.Attribute) {
-	t.mu.RLock()
-	_, known := t.attrs[string(text)]
-	t.mu.RUnlock()
-	if known {
+// note counts a sighting of the text of a line parsed as attribute a, or
+// of lines parsed as block b.
+func (t *lineTemplates) note(text []byte, a *hclsyntax.Attribute, b *hclsyntax.Block) {
+	if t.known(text, b != nil) {
 		return
 	}
 	h := maphash.Bytes(t.seed, text)
+	if b != nil {
+		h = ^h // blocks and attributes apart
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, twice := t.seen[h]; !twice {
@@ -245,15 +321,38 @@ func (t *lineTemplates) note(text []byte, a *hclsyntax.Attribute) {
 		}
 		return
 	}
-	if len(t.attrs) >= maxTemplateLines {
+	if len(t.attrs)+len(t.blocks) >= maxTemplateLines || t.knownLocked(text, b != nil) {
 		return
 	}
-	if _, known := t.attrs[string(text)]; known {
+	if b == nil {
+		if copied, ok := (shift{filename: a.SrcRange.Filename}).attribute(a); ok {
+			t.attrs[string(text)] = &lineTemplate{attr: copied, start: a.SrcRange.Start}
+		}
 		return
 	}
-	copied, ok := shift{filename: a.SrcRange.Filename}.attribute(a)
-	if !ok {
-		return
+	if copied, ok := (shift{filename: b.TypeRange.Filename}).block(b); ok {
+		first, _, _ := bytes.Cut(text, []byte("\n"))
+		t.blocks[string(first)] = append(t.blocks[string(first)],
+			&lineTemplate{block: copied, text: string(text), start: b.TypeRange.Start})
 	}
-	t.attrs[string(text)] = &lineTemplate{attr: copied, start: a.SrcRange.Start}
+}
+
+// known reports whether text is a template already.
+func (t *lineTemplates) known(text []byte, block bool) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.knownLocked(text, block)
+}
+
+func (t *lineTemplates) knownLocked(text []byte, block bool) bool {
+	if !block {
+		return t.attrs[string(text)] != nil
+	}
+	first, _, _ := bytes.Cut(text, []byte("\n"))
+	for _, tmpl := range t.blocks[string(first)] {
+		if tmpl.text == string(text) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"slices"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -12,16 +14,65 @@ import (
 // lines hold; for any other it says false, and the line is parsed.
 // Values, names and operations are immutable and shared.
 type shift struct {
+	// firstLine is the line where the copied text starts: only the columns
+	// of that line move, the text after its first newline being the same.
+	firstLine          int
 	filename           string
 	line, column, byte int
 }
 
 func (s shift) pos(p hcl.Pos) hcl.Pos {
-	return hcl.Pos{Line: p.Line + s.line, Column: p.Column + s.column, Byte: p.Byte + s.byte}
+	column := p.Column
+	if p.Line == s.firstLine {
+		column += s.column
+	}
+	return hcl.Pos{Line: p.Line + s.line, Column: column, Byte: p.Byte + s.byte}
 }
 
 func (s shift) rng(r hcl.Range) hcl.Range {
 	return hcl.Range{Filename: s.filename, Start: s.pos(r.Start), End: s.pos(r.End)}
+}
+
+// block copies a nested block with its body.
+func (s shift) block(b *hclsyntax.Block) (*hclsyntax.Block, bool) {
+	c := *b
+	c.TypeRange, c.OpenBraceRange, c.CloseBraceRange = s.rng(b.TypeRange), s.rng(b.OpenBraceRange), s.rng(b.CloseBraceRange)
+	c.Labels = slices.Clone(b.Labels)
+	if b.LabelRanges != nil {
+		c.LabelRanges = make([]hcl.Range, len(b.LabelRanges))
+		for i, r := range b.LabelRanges {
+			c.LabelRanges[i] = s.rng(r)
+		}
+	}
+	body, ok := s.body(b.Body)
+	c.Body = body
+	return &c, ok
+}
+
+func (s shift) body(b *hclsyntax.Body) (*hclsyntax.Body, bool) {
+	c := *b
+	c.SrcRange, c.EndRange = s.rng(b.SrcRange), s.rng(b.EndRange)
+	if b.Attributes != nil {
+		c.Attributes = make(hclsyntax.Attributes, len(b.Attributes))
+		for name, a := range b.Attributes {
+			copied, ok := s.attribute(a)
+			if !ok {
+				return nil, false
+			}
+			c.Attributes[name] = copied
+		}
+	}
+	if b.Blocks != nil {
+		c.Blocks = make(hclsyntax.Blocks, len(b.Blocks))
+		for i, nested := range b.Blocks {
+			copied, ok := s.block(nested)
+			if !ok {
+				return nil, false
+			}
+			c.Blocks[i] = copied
+		}
+	}
+	return &c, true
 }
 
 func (s shift) attribute(a *hclsyntax.Attribute) (*hclsyntax.Attribute, bool) {

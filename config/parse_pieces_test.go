@@ -74,11 +74,15 @@ func TestRepeatedLinesParseAsTheWholeFile(t *testing.T) {
 		"  /* a comment\n  attempts = 3\n  */\n" +
 		"  retry {\n\tattempts = 3\n      max_delay = \"1m\" # why\n  }\n" +
 		"  activity \"import\" {\n    filter = [for x in attributes.a : x if x != \"\"]\n" +
-		"    resource = resource.r0\n  }\n}\n\n"
+		"    resource = resource.r0\n  }\n  retry { attempts = 3 }\n" +
+		"  activity \"import\" {\n    resource = resource.r0\n  }\n  # a comment\n" +
+		"  activity \"import\" {\n    resource = resource.r0\n  }\n}\n\n"
 	files["tricky.hcl"] = strings.Repeat(tricky, 40)
 	files["crlf.hcl"] = strings.ReplaceAll(strings.Repeat(tricky, 40), "\n", "\r\n")
 	files["labels.hcl"] = strings.Repeat("resource \"r\" {\n  connector = \"csv\"\n  x = a.b[0].c\n  y = !true\n  z = -1 + (2 * 3)\n"+
 		"  w = \"${var.a}-${local.b}\"\n  v = {\"k\" = [1, 2], (local.k) = null}\n  u = x ? y : z\n  t = f(a...)\n  s = a[*].b\n}\n", 60)
+	files["indent.hcl"] = strings.Repeat("task \"a\" {\n  retry {\n    attempts = 3\n  }\n"+
+		"  activity \"x\" {\n      retry {\n    attempts = 3\n  }\n  }\n}\n", 100)
 	templates := newLineTemplates()
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		src := files[name]
@@ -90,8 +94,8 @@ func TestRepeatedLinesParseAsTheWholeFile(t *testing.T) {
 			t.Errorf("%s: the blocks with copied lines differ from the whole file's", name)
 		}
 	}
-	if n := templates.grafted.Load(); n < 3000 {
-		t.Errorf("%d lines copied, want most of the repeated ones", n)
+	if n, blocks := templates.grafted.Load(), templates.graftedBlocks.Load(); n < 3000 || blocks < 500 {
+		t.Errorf("%d lines copied, %d blocks among them; want most of the repeated ones", n, blocks)
 	}
 }
 
