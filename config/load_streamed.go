@@ -125,7 +125,7 @@ func (l *loader) decodeFile(d *decoder, p *parsedFile) fileBlocks {
 		}
 	}
 	for _, body := range p.bodies {
-		content, diags := body.Content(rootSchema)
+		content, diags := bodyContent(body, rootSchema)
 		out.content = append(out.content, diags...)
 		for _, b := range content.Blocks {
 			switch b.Type {
