@@ -40,12 +40,13 @@ const (
 // a line seen once by its hash, a line seen twice with its attribute as a
 // template. Workers parsing files in parallel share it.
 type lineTemplates struct {
-	seed  maphash.Seed
-	mu    sync.RWMutex
-	seen  map[uint64]struct{}
-	attrs map[string]*lineTemplate
-	// blocks are the templates of nested blocks by their first line.
-	blocks map[string][]*lineTemplate
+	seed maphash.Seed
+	mu   sync.RWMutex
+	seen map[uint64]struct{}
+	// lines are the templates by their first line: an attribute's line, or
+	// the first line of blocks.
+	lines     map[string]*lineEntry
+	templates int
 	// grafted counts the lines put back as copies, graftedBlocks the
 	// blocks among them (for tests).
 	grafted, graftedBlocks atomic.Int64
@@ -60,9 +61,14 @@ type lineTemplate struct {
 	start hcl.Pos
 }
 
+// lineEntry holds the templates that begin with one line.
+type lineEntry struct {
+	attr   *lineTemplate
+	blocks []*lineTemplate
+}
+
 func newLineTemplates() *lineTemplates {
-	return &lineTemplates{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{},
-		attrs: map[string]*lineTemplate{}, blocks: map[string][]*lineTemplate{}}
+	return &lineTemplates{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}, lines: map[string]*lineEntry{}}
 }
 
 // maxBlockText bounds the text of a block kept as a template.
@@ -116,9 +122,13 @@ func (t *lineTemplates) lookup(src []byte, from, to int, start hcl.Pos, lines []
 			continue
 		}
 		end += at
-		tmpl := t.attrs[string(src[at:end])]
+		entry := t.lines[string(src[at:end])]
+		if entry == nil {
+			continue
+		}
+		tmpl := entry.attr
 		if tmpl == nil {
-			if tmpl, end = t.blockAt(src[:to], at, end); tmpl == nil {
+			if tmpl, end = blockAt(entry.blocks, src[:to], at); tmpl == nil {
 				continue
 			}
 		}
@@ -130,10 +140,10 @@ func (t *lineTemplates) lookup(src []byte, from, to int, start hcl.Pos, lines []
 	return hits
 }
 
-// blockAt returns the block template whose text src holds at at, its first
-// line ending at eol, followed by a newline; and where that text ends.
-func (t *lineTemplates) blockAt(src []byte, at, eol int) (*lineTemplate, int) {
-	for _, tmpl := range t.blocks[string(src[at:eol])] {
+// blockAt returns the block template whose text src holds at at, followed
+// by a newline; and where that text ends.
+func blockAt(blocks []*lineTemplate, src []byte, at int) (*lineTemplate, int) {
+	for _, tmpl := range blocks {
 		end := at + len(tmpl.text)
 		if end < len(src) && src[end] == '\n' && string(src[at:end]) == tmpl.text {
 			return tmpl, end
@@ -321,19 +331,25 @@ func (t *lineTemplates) note(text []byte, a *hclsyntax.Attribute, b *hclsyntax.B
 		}
 		return
 	}
-	if len(t.attrs)+len(t.blocks) >= maxTemplateLines || t.knownLocked(text, b != nil) {
+	if t.templates >= maxTemplateLines || t.knownLocked(text, b != nil) {
 		return
+	}
+	first, _, _ := bytes.Cut(text, []byte("\n"))
+	entry := t.lines[string(first)]
+	if entry == nil {
+		entry = &lineEntry{}
+		t.lines[string(first)] = entry
 	}
 	if b == nil {
 		if copied, ok := (shift{filename: a.SrcRange.Filename}).attribute(a); ok {
-			t.attrs[string(text)] = &lineTemplate{attr: copied, start: a.SrcRange.Start}
+			entry.attr = &lineTemplate{attr: copied, start: a.SrcRange.Start}
+			t.templates++
 		}
 		return
 	}
 	if copied, ok := (shift{filename: b.TypeRange.Filename}).block(b); ok {
-		first, _, _ := bytes.Cut(text, []byte("\n"))
-		t.blocks[string(first)] = append(t.blocks[string(first)],
-			&lineTemplate{block: copied, text: string(text), start: b.TypeRange.Start})
+		entry.blocks = append(entry.blocks, &lineTemplate{block: copied, text: string(text), start: b.TypeRange.Start})
+		t.templates++
 	}
 }
 
@@ -345,11 +361,15 @@ func (t *lineTemplates) known(text []byte, block bool) bool {
 }
 
 func (t *lineTemplates) knownLocked(text []byte, block bool) bool {
-	if !block {
-		return t.attrs[string(text)] != nil
-	}
 	first, _, _ := bytes.Cut(text, []byte("\n"))
-	for _, tmpl := range t.blocks[string(first)] {
+	entry := t.lines[string(first)]
+	switch {
+	case entry == nil:
+		return false
+	case !block:
+		return entry.attr != nil
+	}
+	for _, tmpl := range entry.blocks {
 		if tmpl.text == string(text) {
 			return true
 		}
