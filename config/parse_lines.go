@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"hash/maphash"
 	"slices"
 	"sync"
@@ -94,13 +95,13 @@ func (t *lineTemplates) parsePiece(src []byte, from, to int, filename string, st
 	hits := t.lookup(src, from, to, start, lines)
 	if len(hits) > 0 {
 		if file, ok := t.parseBlanked(src, from, to, filename, start, hits); ok {
-			t.remember(src, file.Body.(*hclsyntax.Body))
+			t.remember(src, file.Body.(*hclsyntax.Body), hits)
 			return file, nil
 		}
 	}
 	file, diags := hclsyntax.ParseConfig(src[from:to], filename, start)
 	if body, ok := file.Body.(*hclsyntax.Body); ok && len(diags) == 0 {
-		t.remember(src, body)
+		t.remember(src, body, nil)
 	}
 	return file, diags
 }
@@ -252,24 +253,45 @@ func innermostBlockBody(top *hclsyntax.Body, at int) *hclsyntax.Body {
 }
 
 // remember notes the argument lines of the blocks in body: a line seen
-// before becomes a template.
-func (t *lineTemplates) remember(src []byte, body *hclsyntax.Body) {
+// before becomes a template. What hits put back is a template already.
+func (t *lineTemplates) remember(src []byte, body *hclsyntax.Body, hits []lineHit) {
+	r := rememberer{t: t, src: src, hits: hits}
 	for _, b := range body.Blocks {
-		t.rememberBody(src, b.Body)
+		r.body(b.Body)
 	}
 }
 
-func (t *lineTemplates) rememberBody(src []byte, body *hclsyntax.Body) {
+// rememberer walks the bodies of a piece for remember.
+type rememberer struct {
+	t    *lineTemplates
+	src  []byte
+	hits []lineHit // in the order of the source
+}
+
+// copied reports whether the node starting at offset at was put back.
+func (r rememberer) copied(at int) bool {
+	i, found := slices.BinarySearchFunc(r.hits, at, func(h lineHit, at int) int { return cmp.Compare(h.at, at) })
+	return found || i > 0 && at < r.hits[i-1].end
+}
+
+func (r rememberer) body(body *hclsyntax.Body) {
+	t, src := r.t, r.src
 	for _, a := range body.Attributes {
+		if r.copied(a.SrcRange.Start.Byte) {
+			continue
+		}
 		if text, ok := argumentLine(src, a); ok {
 			t.note(text, a, nil)
 		}
 	}
 	for _, b := range body.Blocks {
+		if r.copied(b.TypeRange.Start.Byte) {
+			continue
+		}
 		if text, ok := blockLines(src, b); ok {
 			t.note(text, nil, b)
 		}
-		t.rememberBody(src, b.Body)
+		r.body(b.Body)
 	}
 }
 
