@@ -261,6 +261,7 @@ func (l *loader) parseAll(names []string) []parsedFile {
 		p := &out[todo[k]]
 		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display, l.lines)
 	})
+	l.lines = nil
 	return out
 }
 

@@ -43,6 +43,7 @@ func (l *loader) loadStreamed() hcl.Diagnostics {
 	inParallelFrom(len(files), 2, func(i int) {
 		decoded[i] = l.decodeFile(d, &files[i])
 	})
+	l.lines = nil // the configuration may outlive the loader's closures
 	for _, p := range files {
 		diags = append(diags, p.diags...) // parsing
 		if p.file != nil {
