@@ -135,6 +135,7 @@ type desiredBuilder struct {
 	formatted      map[string]string   // see specWriter.formatted
 	readNames      map[string][]string // see specWriter.readNames
 	strs           specStrings         // see specWriter.strs
+	hasher         specHasher
 }
 
 // build builds one definition.
@@ -152,7 +153,7 @@ func (d *desiredBuilder) build(job desiredJob) builtDefinition {
 		Kind:       job.kind,
 		Name:       job.name,
 		Spec:       w.spec,
-		Hash:       SpecHash(w.spec),
+		Hash:       d.hasher.hash(w.spec),
 		SourceFile: job.decl.Filename,
 		SourceLine: job.decl.Start.Line,
 		Revision:   d.revision,
