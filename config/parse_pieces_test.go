@@ -122,3 +122,32 @@ func TestRepeatedLinesKeepDiagnostics(t *testing.T) {
 		t.Error("no line was copied")
 	}
 }
+
+// FuzzRepeatedLines: whatever a file holds, repeated so that its lines
+// repeat and cut into pieces, the blocks and diagnostics with copied lines
+// are the whole file's.
+func FuzzRepeatedLines(f *testing.F) {
+	f.Add("task \"a\" {\n  priority = 50\n  retry {\n    attempts = 3\n  }\n}\n")
+	f.Add("task \"x\" {\n  options = {\n    attempts = 3\n  }\n  attempts = 3\n  /* c\n  attempts = 3\n  */\n}\n")
+	f.Add("resource \"r\" {\n  x = a.b[0].c\n  y = !true ? -1 : (2 * 3)\n  w = \"${var.a}-x\"\n  v = {\"k\" = [1, 2]}\n}\n")
+	f.Add("a {\n\tb = 1\r\n  c {\r\n d = f(x...)\r\n }\r\n}\r\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 2048 {
+			return
+		}
+		file := []byte(strings.Repeat(src+"\n", 4096/(len(src)+1)+3))
+		_, bodies, diags := parseInPieces(file, "f.hcl", newLineTemplates())
+		whole, wholeDiags := parseChecked(file, "f.hcl")
+		if whole == nil || len(wholeDiags) > 0 {
+			if !reflect.DeepEqual(diags, wholeDiags) {
+				t.Fatalf("diagnostics %v, want the whole file's %v", diags, wholeDiags)
+			}
+			return
+		}
+		got, gotDiags := collectBlocks(bodies)
+		want, wantDiags := collectBlocks([]hcl.Body{whole.Body})
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(append(diags, gotDiags...), append(wholeDiags, wantDiags...)) {
+			t.Fatalf("the blocks with copied lines differ from the whole file's")
+		}
+	})
+}
