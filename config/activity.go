@@ -103,7 +103,7 @@ func (c *Config) decodeActivity(d *decoder, b *hcl.Block) (*Activity, hcl.Diagno
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown activity type", Detail: detail, Subject: b.LabelRanges[0].Ptr()}}
 	}
 	a := &Activity{Type: typ, Name: typ, Kind: DefaultKind, Intent: DefaultIntent, Threads: 1, DeclRange: b.DefRange}
-	content, diags := b.Body.Content(schema)
+	content, diags := bodyContent(b.Body, schema)
 	diags = append(diags, c.decodeActivityAttributes(d, a, content.Attributes)...)
 	for _, blk := range content.Blocks {
 		diags = append(diags, decodePolicyBlock(d, a, blk)...)

@@ -82,7 +82,7 @@ func connectionSchema(attrs []ConnectorAttribute) *hcl.BodySchema {
 func decodeConnection(d *decoder, connector string, b *hcl.Block) (*Connection, hcl.Diagnostics) {
 	conn := &Connection{Attributes: map[string]cty.Value{}, Ranges: map[string]hcl.Range{}, DeclRange: b.DefRange}
 	attrs := Connectors[connector]
-	content, diags := b.Body.Content(connectionSchema(attrs))
+	content, diags := bodyContent(b.Body, connectionSchema(attrs))
 	for _, spec := range attrs {
 		attr, ok := content.Attributes[spec.Name]
 		if !ok {

@@ -26,14 +26,16 @@ func quickNesting(src []byte) bool {
 // quickMaxNesting returns the deepest nesting in src, and false when it
 // cannot follow src or the nesting goes deeper than limit.
 func quickMaxNesting(src []byte, limit int) (int, bool) {
-	return quickScan(src, limit, 0, nil)
+	return quickScan(src, limit, 0, nil, nil)
 }
 
 // quickScan is quickMaxNesting that also appends to breaks, when not nil,
 // the offsets where src may be cut into pieces that parse alone: just after
 // a newline outside any bracket, brace, parenthesis, string or
-// interpolation, at least every bytes apart.
-func quickScan(src []byte, limit, every int, breaks *[]int) (int, bool) {
+// interpolation, at least every bytes apart; and to lines, when not nil,
+// the offsets just after every newline outside strings, interpolations and
+// comments, where a line begins (see parse_lines.go).
+func quickScan(src []byte, limit, every int, breaks, lines *[]int) (int, bool) {
 	q := quickLexer{counter: newNestingCounter(), contexts: []bool{false}}
 	deepest, last := 0, 0
 	for i := 0; i < len(src); {
@@ -48,7 +50,13 @@ func quickScan(src []byte, limit, every int, breaks *[]int) (int, bool) {
 		if deepest = max(deepest, q.counter.step(t)); deepest > limit {
 			return deepest, false
 		}
-		if breaks != nil && src[i-1] == '\n' && i-last >= every && q.atTopLevel() {
+		if src[i-1] != '\n' {
+			continue
+		}
+		if lines != nil && len(q.contexts) == 1 && i < len(src) {
+			*lines = append(*lines, i)
+		}
+		if breaks != nil && i-last >= every && q.atTopLevel() {
 			*breaks = append(*breaks, i)
 			last = i
 		}

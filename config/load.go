@@ -106,6 +106,8 @@ type loader struct {
 	// set when it kept none.
 	keep func(src []byte) bool
 	none bool
+	// lines are the argument lines parsed so far (see parse_lines.go).
+	lines *lineTemplates
 }
 
 // load runs the phases within the evaluation limits (see limits.go). A
@@ -252,10 +254,14 @@ type parsedFile struct {
 // results are in the order of names.
 func (l *loader) parseAll(names []string) []parsedFile {
 	out, todo := l.readAll(names)
+	if l.lines == nil {
+		l.lines = newLineTemplates()
+	}
 	inParallelFrom(len(todo), 2, func(k int) {
 		p := &out[todo[k]]
-		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display)
+		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display, l.lines)
 	})
+	l.lines = nil
 	return out
 }
 

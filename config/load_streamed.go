@@ -26,6 +26,7 @@ func (l *loader) loadStreamed() hcl.Diagnostics {
 		return diags
 	}
 	files, _ := l.readAll(names)
+	l.lines = newLineTemplates()
 	if len(files) == 0 {
 		return hcl.Diagnostics{notStreamed}
 	}
@@ -42,6 +43,7 @@ func (l *loader) loadStreamed() hcl.Diagnostics {
 	inParallelFrom(len(files), 2, func(i int) {
 		decoded[i] = l.decodeFile(d, &files[i])
 	})
+	l.lines = nil // the configuration may outlive the loader's closures
 	for _, p := range files {
 		diags = append(diags, p.diags...) // parsing
 		if p.file != nil {
@@ -72,7 +74,7 @@ func (l *loader) decodeValuesFirst(files []parsedFile) (*decoder, hcl.Diagnostic
 	}
 	inParallelFrom(len(early), 2, func(k int) {
 		p := &files[early[k]]
-		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display)
+		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display, l.lines)
 	})
 	var bodies []hcl.Body
 	for _, i := range early {
@@ -117,14 +119,14 @@ type fileBlocks struct {
 func (l *loader) decodeFile(d *decoder, p *parsedFile) fileBlocks {
 	var out fileBlocks
 	if p.file == nil {
-		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display)
+		p.file, p.bodies, p.diags = parseInPieces(p.src, p.display, l.lines)
 		if p.file == nil || p.diags.HasErrors() {
 			p.diags = append(p.diags, notStreamed)
 			return out
 		}
 	}
 	for _, body := range p.bodies {
-		content, diags := body.Content(rootSchema)
+		content, diags := bodyContent(body, rootSchema)
 		out.content = append(out.content, diags...)
 		for _, b := range content.Blocks {
 			switch b.Type {

@@ -25,10 +25,14 @@ const pieceBytes = 1 << 10
 // diagnostic, or holds a top-level argument (which the file's body would
 // check against the others), has the whole file parsed instead, so that the
 // diagnostics are the whole file's.
-func parseInPieces(src []byte, filename string) (*hcl.File, []hcl.Body, hcl.Diagnostics) {
-	var breaks []int
-	if _, ok := quickScan(src, MaxNestingDepth, pieceBytes, &breaks); ok && len(breaks) > 0 {
-		if bodies := parsePieces(src, filename, breaks); bodies != nil {
+func parseInPieces(src []byte, filename string, templates *lineTemplates) (*hcl.File, []hcl.Body, hcl.Diagnostics) {
+	var breaks, lines []int
+	linesAt := &lines
+	if templates == nil {
+		linesAt = nil
+	}
+	if _, ok := quickScan(src, MaxNestingDepth, pieceBytes, &breaks, linesAt); ok && len(breaks) > 0 {
+		if bodies := parsePieces(src, filename, breaks, lines, templates); bodies != nil {
 			return &hcl.File{Bytes: src, Body: hcl.MergeBodies(bodies)}, bodies, nil
 		}
 	}
@@ -40,15 +44,22 @@ func parseInPieces(src []byte, filename string) (*hcl.File, []hcl.Body, hcl.Diag
 }
 
 // parsePieces parses src cut at breaks, or returns nil when a piece draws a
-// diagnostic or holds a top-level argument.
-func parsePieces(src []byte, filename string, breaks []int) []hcl.Body {
+// diagnostic or holds a top-level argument. The lines that repeat one of
+// templates' are not parsed again (see parse_lines.go); lines are where
+// src's lines begin, in order.
+func parsePieces(src []byte, filename string, breaks, lines []int, templates *lineTemplates) []hcl.Body {
 	var bodies []hcl.Body
 	start, from := hcl.InitialPos, 0
 	for _, to := range append(breaks, len(src)) {
 		if to == from {
 			continue
 		}
-		piece, diags := hclsyntax.ParseConfig(src[from:to], filename, start)
+		n := 0
+		for n < len(lines) && lines[n] < to {
+			n++
+		}
+		piece, diags := templates.parsePiece(src, from, to, filename, start, lines[:n])
+		lines = lines[n:]
 		body, ok := piece.Body.(*hclsyntax.Body)
 		if len(diags) > 0 || !ok || len(body.Attributes) > 0 {
 			return nil

@@ -59,7 +59,7 @@ func (c *Config) decodeResources(d *decoder, blocks []*hcl.Block) hcl.Diagnostic
 
 func (c *Config) decodeResource(d *decoder, b *hcl.Block) (*Resource, hcl.Diagnostics) {
 	r := &Resource{Name: b.Labels[0], DeclRange: b.DefRange}
-	content, diags := b.Body.Content(resourceSchema)
+	content, diags := bodyContent(b.Body, resourceSchema)
 	if attr, ok := content.Attributes["connector"]; ok {
 		diags = append(diags, d.enum(attr, ConnectorNames(), &r.Connector)...)
 	}
@@ -126,7 +126,7 @@ func (c *Config) decodeResourceBlocks(d *decoder, r *Resource, blocks hcl.Blocks
 func (c *Config) decodeObjectType(d *decoder, b *hcl.Block) (*ObjectType, hcl.Diagnostics) {
 	ot := &ObjectType{Kind: b.Labels[0], Intent: DefaultIntent, Deprovision: DeprovisionDelete, DeclRange: b.DefRange}
 	diags := checkName(b)
-	content, contentDiags := b.Body.Content(objectTypeSchema)
+	content, contentDiags := bodyContent(b.Body, objectTypeSchema)
 	diags = append(diags, contentDiags...)
 	strs := []struct {
 		name string
@@ -320,7 +320,7 @@ func decodeReactions(d *decoder, b *hcl.Block) (out map[Situation]Reaction, writ
 		return out, nil, nil
 	}
 	written = map[Situation]*hcl.Attribute{}
-	content, diags := b.Body.Content(reactionsSchema)
+	content, diags := bodyContent(b.Body, reactionsSchema)
 	for _, sit := range Situations {
 		attr, ok := content.Attributes[string(sit)]
 		if !ok {

@@ -52,7 +52,7 @@ func (c *Config) decodeTask(d *decoder, b *hcl.Block) (*Task, hcl.Diagnostics) {
 		Name: b.Labels[0], Priority: DefaultPriority, Enabled: true, Mode: ModeFull,
 		Concurrency: ConcurrencyForbid, DeclRange: b.DefRange,
 	}
-	content, diags := b.Body.Content(taskSchema)
+	content, diags := bodyContent(b.Body, taskSchema)
 	diags = append(diags, t.decodeAttributes(d, content.Attributes)...)
 	diags = append(diags, c.decodeTaskBlocks(d, t, content.Blocks)...)
 	if len(t.Activities) == 0 {
@@ -169,7 +169,7 @@ const (
 
 func decodeRetry(d *decoder, b *hcl.Block) (*Retry, hcl.Diagnostics) {
 	r := &Retry{Backoff: DefaultBackoff, MaxBackoff: DefaultMaxBackoff, DeclRange: b.DefRange}
-	content, diags := b.Body.Content(retrySchema)
+	content, diags := bodyContent(b.Body, retrySchema)
 	if a, ok := content.Attributes["attempts"]; ok {
 		diags = append(diags, d.integer(a, 1, 100, &r.Attempts)...)
 	}

@@ -73,7 +73,8 @@ func desired(cfg *config.Config, revision string, key state.SecretKey, unknownSe
 		jobs = append(jobs, desiredJob{config.KindTask, name, t.DeclRange, func(w specWriter) { taskSpec(w, t) }})
 	}
 	built := buildDesired(jobs, func() *desiredBuilder {
-		return &desiredBuilder{cfg: cfg, revision: revision, key: key, unknownSecrets: unknownSecrets, formatted: map[string]string{}}
+		return &desiredBuilder{cfg: cfg, revision: revision, key: key, unknownSecrets: unknownSecrets,
+			formatted: map[string]string{}, readNames: map[string][]string{}}
 	})
 	out := make(map[string]*state.Definition, len(jobs))
 	var errs []error
@@ -131,8 +132,10 @@ type desiredBuilder struct {
 	revision       string
 	key            state.SecretKey
 	unknownSecrets bool
-	formatted      map[string]string // see specWriter.formatted
-	strs           specStrings       // see specWriter.strs
+	formatted      map[string]string   // see specWriter.formatted
+	readNames      map[string][]string // see specWriter.readNames
+	strs           specStrings         // see specWriter.strs
+	hasher         specHasher
 }
 
 // build builds one definition.
@@ -141,6 +144,7 @@ func (d *desiredBuilder) build(job desiredJob) builtDefinition {
 	w := newSpecWriter(job.kind, d.cfg.Files, d.formatted, &errs, d.key)
 	w.spec = make(map[string]string, d.strs.sizeHint(job.kind))
 	w.strs = &d.strs
+	w.readNames = d.readNames
 	w.unknownSecrets = d.unknownSecrets
 	job.write(w)
 	d.writeReads(w)
@@ -149,7 +153,7 @@ func (d *desiredBuilder) build(job desiredJob) builtDefinition {
 		Kind:       job.kind,
 		Name:       job.name,
 		Spec:       w.spec,
-		Hash:       SpecHash(w.spec),
+		Hash:       d.hasher.hash(w.spec),
 		SourceFile: job.decl.Filename,
 		SourceLine: job.decl.Start.Line,
 		Revision:   d.revision,

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -341,5 +342,30 @@ resource "ldap" {
 	p := mustCompute(t, defs, snapshotOf(defs, 1), Options{})
 	if p.HasChanges() {
 		t.Errorf("a configuration differs from itself: %+v", p.Changes)
+	}
+}
+
+// TestDesiredVariableReadsRepeated: the reads of a kept expression are
+// remembered by its text (specWriter.readsOf), so every definition that
+// repeats it reads the same, and a different text its own.
+func TestDesiredVariableReadsRepeated(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{"main.hcl": varFiles["main.hcl"]}
+	var b strings.Builder
+	for i := range 50 {
+		filter := "attributes.region == var.region"
+		if i%10 == 9 {
+			filter = "attributes.region == local.suffix"
+		}
+		fmt.Fprintf(&b, "task \"t%d\" {\n  activity \"reconciliation\" {\n    resource = resource.app\n    kind     = \"account\"\n    filter   = %s\n  }\n}\n", i, filter)
+	}
+	files["tasks.hcl"] = b.String()
+	defs := mustDesired(t, files, "salt=pepper")
+	for i := range 50 {
+		spec := defs[fmt.Sprintf("task.t%d", i)].Spec
+		region, suffix := spec["var.region"], spec["local.suffix"]
+		if i%10 == 9 && (region != "" || suffix != `"@example.com"`) || i%10 != 9 && (region != `"eu"` || suffix != "") {
+			t.Errorf("task.t%d reads var.region %q, local.suffix %q", i, region, suffix)
+		}
 	}
 }

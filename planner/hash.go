@@ -3,6 +3,7 @@ package planner
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"slices"
 	"strconv"
 )
@@ -15,25 +16,55 @@ import (
 // it — does not change the hash of definitions stored before it existed.
 // docs/plan-format.md describes the serialization.
 func SpecHash(spec map[string]string) string {
-	paths := make([]string, 0, len(spec))
+	var h specHasher
+	return h.hash(spec)
+}
+
+// specHasher is SpecHash for many specs in turn, keeping the sorted paths
+// of the last one: the next spec with the same paths, as most definitions
+// of a kind have, is not sorted again. A spec with as many entries as
+// those paths, all of them present and not null, has just those paths.
+type specHasher struct {
+	paths []string
+	buf   []byte
+}
+
+func (h *specHasher) hash(spec map[string]string) string {
+	sum := sha256.New()
+	if len(spec) == len(h.paths) && h.write(sum, spec) {
+		return hex.EncodeToString(sum.Sum(nil))
+	}
+	sum.Reset()
+	h.paths = h.paths[:0]
 	for p, v := range spec {
 		if v != Null {
-			paths = append(paths, p)
+			h.paths = append(h.paths, p)
 		}
 	}
-	slices.Sort(paths)
-	h := sha256.New()
-	buf := make([]byte, 0, 512)
-	for _, p := range paths {
+	slices.Sort(h.paths)
+	h.write(sum, spec)
+	return hex.EncodeToString(sum.Sum(nil))
+}
+
+// write writes spec's paths and values in the order of h.paths to sum;
+// false when spec has no value, or a null one, for one of them.
+func (h *specHasher) write(sum hash.Hash, spec map[string]string) bool {
+	buf := h.buf[:0]
+	defer func() { h.buf = buf[:0] }()
+	for _, p := range h.paths {
+		v, ok := spec[p]
+		if !ok || v == Null {
+			return false
+		}
 		buf = appendNetstring(buf, p)
-		buf = appendNetstring(buf, spec[p])
+		buf = appendNetstring(buf, v)
 		if len(buf) > 4096 {
-			h.Write(buf)
+			sum.Write(buf)
 			buf = buf[:0]
 		}
 	}
-	h.Write(buf)
-	return hex.EncodeToString(h.Sum(nil))
+	sum.Write(buf)
+	return true
 }
 
 // appendNetstring appends s as "LEN:s".

@@ -23,6 +23,9 @@ type specWriter struct {
 	// formatted memoizes exprSource's formatting by source text; shared by
 	// every writer of one Desired call.
 	formatted map[string]string
+	// readNames memoizes readsOf by source text, nil for none; shared by
+	// the writers of one Desired worker.
+	readNames map[string][]string
 	// strs shares the paths and the short renderings that repeat from one
 	// definition to the next; nil shares nothing.
 	strs   *specStrings
@@ -100,37 +103,62 @@ func (w specWriter) expr(path string, e hcl.Expression) {
 		return
 	}
 	w.set(path, src)
-	w.noteReads(e)
+	for _, name := range w.readsOf(e) {
+		w.reads[name] = true
+	}
 }
 
-// noteReads records the variables and locals e reads. A reference to the
-// whole var or local object reads every one of them.
-func (w specWriter) noteReads(e hcl.Expression) {
+// readsOf is what e reads, as noteReads records it, remembered in
+// w.readNames by e's source text: the same text reads the same.
+func (w specWriter) readsOf(e hcl.Expression) []string {
 	if e == nil {
-		return
+		return nil
 	}
+	rng := e.Range()
+	f := w.files[rng.Filename]
+	if w.readNames == nil || f == nil || rng.Start.Byte < 0 || rng.End.Byte > len(f.Bytes) || rng.Start.Byte > rng.End.Byte {
+		return noteReads(e)
+	}
+	raw := f.Bytes[rng.Start.Byte:rng.End.Byte]
+	if names, ok := w.readNames[string(raw)]; ok {
+		return names
+	}
+	names := noteReads(e)
+	w.readNames[string(raw)] = names
+	return names
+}
+
+// noteReads returns the variables and locals e reads ("var.NAME",
+// "local.NAME"). A reference to the whole var or local object reads every
+// one of them ("var.*", "local.*").
+func noteReads(e hcl.Expression) []string {
+	if e == nil {
+		return nil
+	}
+	var names []string
 	for _, t := range e.Variables() {
 		root := t.RootName()
 		if root != "var" && root != "local" {
 			continue
 		}
 		if len(t) < 2 {
-			w.reads[root+".*"] = true
+			names = append(names, root+".*")
 			continue
 		}
 		switch step := t[1].(type) {
 		case hcl.TraverseAttr:
-			w.reads[root+"."+step.Name] = true
+			names = append(names, root+"."+step.Name)
 		case hcl.TraverseIndex:
 			if step.Key.Type() == cty.String && step.Key.IsKnown() && !step.Key.IsNull() {
-				w.reads[root+"."+step.Key.AsString()] = true
+				names = append(names, root+"."+step.Key.AsString())
 			} else {
-				w.reads[root+".*"] = true
+				names = append(names, root+".*")
 			}
 		default:
-			w.reads[root+".*"] = true
+			names = append(names, root+".*")
 		}
 	}
+	return names
 }
 
 func (w specWriter) value(path string, v cty.Value, secret bool) {
