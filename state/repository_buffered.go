@@ -3,6 +3,8 @@ package state
 import (
 	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -64,7 +66,8 @@ const shadowInsertWidth = 17
 type heldRows struct {
 	users []any // the userInsertColumns of each held user
 	// userNames are the names of the held users; firstUserID is the ID
-	// of the first (the others follow it).
+	// of the first (the others follow it: a user inserted at once
+	// inserts the held ones first).
 	userNames   map[string]struct{}
 	firstUserID int64
 	shadows     []any     // shadowInsertWidth values per row
@@ -80,7 +83,11 @@ type heldRows struct {
 	keysOfOthers bool
 	// startMarks are the users' marks startUsers read.
 	startMarks userMarks
-	copyBuf    []byte // a COPY's rows being encoded
+	// usersFailed is the error of a held users' insert that failed: the
+	// transaction must not commit, whatever its caller does next.
+	usersFailed error
+	copyBuf     []byte // a COPY's rows being encoded
+	userArgs    []any  // the held users' values but their IDs (insertUsersInOrder)
 }
 
 // independent are the statements that may run while rows wait: they
@@ -170,23 +177,64 @@ func (r *RepositoryTx) flush() error {
 // flushUsers inserts the users held back. Their names were free when
 // they were held and nobody else writes meanwhile, so a taken one
 // would be a fault of the session's set of names: the statement fails
-// and with it the transaction.
+// and with it the transaction, which can no longer commit
+// (held.usersFailed).
 func (r *RepositoryTx) flushUsers() error {
 	args := r.held.users
 	if len(args) == 0 {
 		return nil
 	}
 	r.held.users = nil
+	first := r.held.firstUserID
 	clear(r.held.userNames)
 	var err error
-	if r.copies(len(args) / 6) {
+	switch {
+	case r.copies(len(args) / 6):
 		err = r.copyRows(`COPY users (`+userInsertColumns+`) FROM STDIN`, args, 6)
-	} else {
-		query := multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6)
-		err = r.execText(query, args...)
+	case r.store.dialect == dialectSQLite && !r.users.changed:
+		err = r.insertUsersInOrder(first, args)
+	default:
+		err = r.execText(multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6), args...)
+	}
+	if err != nil {
+		r.held.usersFailed = err
 	}
 	clear(args)
 	r.held.users = args[:0]
+	return err
+}
+
+// insertUsersInOrder inserts held users (userInsertColumns, 6 values a
+// row) whose IDs run from first on, on SQLite, letting SQLite give
+// them their IDs: one more than the largest, which they are — every
+// ID the transaction gave before first was inserted (held users are
+// inserted before a user inserted at once), and no user was deleted
+// (users.changed) — checked by the last row's ID.
+//
+// A statement that sets the ID of a new row, or may fail at a
+// constraint without ending the statement alone (a plain INSERT, not
+// OR FAIL), keeps a statement journal, to undo its own rows: a copy of
+// every page it changes that existed before it — for users the pages
+// of the name index, where names go in at random — a twentieth of an
+// import's committer. OR FAIL leaves the rows before a failing one to
+// the transaction's rollback (held.usersFailed).
+func (r *RepositoryTx) insertUsersInOrder(first int64, args []any) error {
+	n := len(args) / 6
+	vals := r.held.userArgs[:0]
+	for row := range slices.Chunk(args, 6) {
+		vals = append(vals, row[1:]...)
+	}
+	query := multiRowInsert(`INSERT OR FAIL INTO users (name, status, attributes, created_at, updated_at) VALUES `, 5, n)
+	res, err := r.execTextResult(query, vals...)
+	clear(vals)
+	r.held.userArgs = vals[:0]
+	if err != nil {
+		return err
+	}
+	last, err := res.LastInsertId()
+	if err == nil && last != first+int64(n)-1 {
+		err = fmt.Errorf("held users got IDs up to %d, not %d", last, first+int64(n)-1)
+	}
 	return err
 }
 
@@ -284,17 +332,23 @@ func multiRowInsert(prefix string, width, rows int) string {
 
 // execText runs a statement built at run time, then the test hook.
 func (r *RepositoryTx) execText(query string, args ...any) error {
+	_, err := r.execTextResult(query, args...)
+	return err
+}
+
+func (r *RepositoryTx) execTextResult(query string, args ...any) (sql.Result, error) {
 	st, err := r.preparedText(query)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := st.ExecContext(r.stmtCtx, args...); err != nil {
-		return err
+	res, err := st.ExecContext(r.stmtCtx, args...)
+	if err != nil {
+		return nil, err
 	}
-	return r.after(query)
+	return res, r.after(query)
 }
 
 // insertKeyRows inserts keys (attribute, value, user_id per row) with

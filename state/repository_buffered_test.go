@@ -141,3 +141,43 @@ func TestShadowByKeySeesHeldShadows(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A held users' insert that fails — a taken name the session's set
+// missed, which would be a fault — leaves the transaction unable to
+// commit, even when its caller ignores the error and goes on: none of
+// the transaction's users is stored (on SQLite the rows before the
+// failing one stay in the failed statement until the rollback).
+func TestHeldUsersFailureFailsTheTransaction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rs, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	sessionWrite(t, b, rs, func(r *RepositoryTx) error { return r.InsertUser(newUser("old", nil)) })
+	err = rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+		if err := r.InsertUser(newUser("a", nil)); err != nil {
+			return err
+		}
+		if !r.holdsUserID(2) {
+			t.Error("the session did not hold the new user back")
+		}
+		id := r.users.nextID
+		r.users.nextID++
+		if err := r.bufferUser(id, "old", UserActive, "{}"); err != nil { // as if the set had missed "old"
+			return err
+		}
+		if err := r.flushUsers(); err == nil {
+			t.Error("inserting a taken name held back succeeded")
+		}
+		_ = r.InsertUser(newUser("b", nil)) // the caller goes on
+		return nil
+	})
+	if err == nil {
+		t.Error("the transaction committed after its held users' insert failed")
+	}
+	if n := b.count(t, "users"); n != 1 {
+		t.Errorf("%d users after the failed transaction; want 1", n)
+	}
+}

@@ -67,7 +67,7 @@ func (r *RepositoryTx) InsertUser(u *User) error {
 	id := r.users.nextID
 	if r.users.holding && !r.names.mayHave(u.Name) {
 		err = r.bufferUser(id, u.Name, u.Status, attrs)
-	} else {
+	} else if err = r.flushUsers(); err == nil { // held users keep consecutive IDs
 		err = r.insertUserNow(id, u.Name, u.Status, attrs)
 	}
 	if err != nil {
