@@ -133,8 +133,11 @@ func (r *RepositoryTx) shadowArgs(sh *Shadow) ([]any, error) {
 	if sh.Resource == "" || sh.Kind == "" || sh.Key == "" {
 		return nil, invalidRepo("a shadow needs a resource, a kind and a key (got %q, %q, %q)", sh.Resource, sh.Kind, sh.Key)
 	}
-	r.buf = appendShadowAttributes(r.buf[:0], sh.Attributes)
-	attrs := string(r.buf)
+	attrs, ok := sh.Encoded.of(sh.Attributes)
+	if !ok {
+		r.buf = appendShadowAttributes(r.buf[:0], sh.Attributes)
+		attrs = string(r.buf)
+	}
 	pending, due, err := r.encodePending(sh.Pending)
 	if err != nil {
 		return nil, err
