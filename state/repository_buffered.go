@@ -88,6 +88,7 @@ type heldRows struct {
 	usersFailed error
 	copyBuf     []byte // a COPY's rows being encoded
 	userArgs    []any  // the held users' values but their IDs (insertUsersInOrder)
+	shadowArgs  []any  // the held shadows' values but their IDs (insertShadowsInOrder)
 }
 
 // independent are the statements that may run while rows wait: they
@@ -112,7 +113,7 @@ func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 	}
 	sh.ID = r.held.nextShadowID
 	r.held.nextShadowID++
-	r.held.shadows = append(append(append(r.held.shadows, sh.ID), cols...), r.nowText, r.nowText)
+	r.held.shadows = append(append(append(r.held.shadows, sh.ID), cols...), r.nowValue, r.nowValue)
 	r.held.sh = append(r.held.sh, sh)
 	if len(r.held.sh) < r.heldRowsLimit(shadowRowsPerInsert) {
 		return nil
@@ -122,7 +123,7 @@ func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 
 // bufferKey holds back the insert of a correlation key.
 func (r *RepositoryTx) bufferKey(attribute, value string, userID int64) error {
-	r.held.keys = append(r.held.keys, attribute, value, userID)
+	r.held.keys = append(r.held.keys, r.values.attribute.of(attribute), value, userID)
 	if r.held.newUsersFrom == 0 || userID < r.held.newUsersFrom {
 		r.held.keysOfOthers = true
 	}
@@ -140,7 +141,7 @@ func (r *RepositoryTx) bufferUser(id int64, name, status, attrs string) error {
 			r.held.userNames = make(map[string]struct{}, userRowsPerInsert)
 		}
 	}
-	r.held.users = append(r.held.users, id, name, status, attrs, r.nowText, r.nowText)
+	r.held.users = append(r.held.users, id, name, r.values.status.of(status), attrs, r.nowValue, r.nowValue)
 	r.held.userNames[name] = struct{}{}
 	if len(r.held.userNames) < r.heldRowsLimit(userRowsPerInsert) {
 		return nil
@@ -273,6 +274,9 @@ func (r *RepositoryTx) flushShadows() error {
 		if r.copies(len(shadows)) {
 			return r.copyRows(`COPY shadows (`+shadowInsertColumns+`) FROM STDIN`, args, shadowInsertWidth)
 		}
+		if r.store.dialect == dialectSQLite {
+			return r.insertShadowsInOrder(args, shadows)
+		}
 		return r.execText(multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows)), args...)
 	}
 	var err error
@@ -287,6 +291,31 @@ func (r *RepositoryTx) flushShadows() error {
 	clear(args)
 	clear(shadows)
 	r.held.shadows, r.held.sh = args[:0], shadows[:0]
+	return err
+}
+
+// insertShadowsInOrder inserts held shadows (args: shadowInsertWidth
+// values a row, the ID first) on SQLite, letting SQLite give them their
+// IDs: one more than the largest, which they are (bufferShadow) —
+// checked by the last row's. A row whose ID is given is first looked
+// for in the table, to refuse a taken one: a fifteenth of a shadow's
+// insert.
+func (r *RepositoryTx) insertShadowsInOrder(args []any, shadows []*Shadow) error {
+	vals := r.held.shadowArgs[:0]
+	for row := range slices.Chunk(args, shadowInsertWidth) {
+		vals = append(vals, row[1:]...)
+	}
+	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns[len("id, "):]+`) VALUES `, shadowInsertWidth-1, len(shadows))
+	res, err := r.execTextResult(query, vals...)
+	clear(vals)
+	r.held.shadowArgs = vals[:0]
+	if err != nil {
+		return err
+	}
+	last, err := res.LastInsertId()
+	if want := shadows[len(shadows)-1].ID; err == nil && last != want {
+		err = fmt.Errorf("%w: new shadows got IDs up to %d, not %d", errShadowIDTaken, last, want)
+	}
 	return err
 }
 
@@ -399,4 +428,24 @@ func (r *RepositoryTx) inSavepoint(run func() error) error {
 		err = endErr
 	}
 	return err
+}
+
+// repeatedValues are the last values of columns that repeat from row to
+// row, as arguments.
+type repeatedValues struct {
+	resource, kind, intent, mappingHash, situation, status, attribute lastValue
+}
+
+// lastValue is the last string of a column made an argument.
+type lastValue struct {
+	s string
+	v any
+}
+
+// of is s as an argument: the last one when s is the same.
+func (l *lastValue) of(s string) any {
+	if l.v == nil || l.s != s {
+		l.s, l.v = s, s
+	}
+	return l.v
 }

@@ -75,6 +75,46 @@ func TestNewShadowIDsAreSQLites(t *testing.T) {
 	})
 }
 
+// New shadows of several statements, around a delete of the largest
+// ID, are found after the commit under the IDs PutShadow gave them.
+func TestNewShadowsKeepTheirIDs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var shs []*Shadow
+	put := func(r *RepositoryTx, n int) error {
+		for range n {
+			sh := shadow("hr", fmt.Sprintf("k%d", len(shs)))
+			if err := r.PutShadow(sh); err != nil {
+				return err
+			}
+			shs = append(shs, sh)
+		}
+		return nil
+	}
+	b.repo(t, func(r *RepositoryTx) error {
+		if err := put(r, shadowRowsPerInsert+3); err != nil {
+			return err
+		}
+		if err := r.DeleteShadow(shs[len(shs)-1].ID); err != nil {
+			return err
+		}
+		shs = shs[:len(shs)-1]
+		return put(r, 2*shadowRowsPerInsert)
+	})
+	b.repo(t, func(r *RepositoryTx) error {
+		for _, want := range shs {
+			got, err := r.ShadowByID(want.ID)
+			if err != nil {
+				return err
+			}
+			if got == nil || got.Key != want.Key {
+				t.Errorf("shadow %d: %+v; want key %s", want.ID, got, want.Key)
+			}
+		}
+		return nil
+	})
+}
+
 // Two new shadows of one object in a transaction: the second is a
 // ShadowExistsError, and nothing of the transaction is stored.
 func TestHeldShadowConflictFailsTheTransaction(t *testing.T) {
