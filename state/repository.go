@@ -35,7 +35,7 @@ func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.
 		if fnErr = fn(r); fnErr != nil {
 			return fnErr
 		}
-		if err := r.held.usersFailed; err != nil { // and fn went on
+		if err := r.held.failed; err != nil { // and fn went on
 			fnErr = r.fail(err)
 		} else if err := r.flush(); err != nil {
 			fnErr = r.fail(err)

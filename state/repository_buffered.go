@@ -83,12 +83,13 @@ type heldRows struct {
 	keysOfOthers bool
 	// startMarks are the users' marks startUsers read.
 	startMarks userMarks
-	// usersFailed is the error of a held users' insert that failed: the
+	// failed is the error of an insert of held rows that may have left
+	// some in (held users; shadows under unexpected IDs): the
 	// transaction must not commit, whatever its caller does next.
-	usersFailed error
-	copyBuf     []byte // a COPY's rows being encoded
-	userArgs    []any  // the held users' values but their IDs (insertUsersInOrder)
-	shadowArgs  []any  // the held shadows' values but their IDs (insertShadowsInOrder)
+	failed     error
+	copyBuf    []byte // a COPY's rows being encoded
+	userArgs   []any  // the held users' values but their IDs (insertUsersInOrder)
+	shadowArgs []any  // the held shadows' values but their IDs (insertShadowsInOrder)
 }
 
 // independent are the statements that may run while rows wait: they
@@ -179,7 +180,7 @@ func (r *RepositoryTx) flush() error {
 // they were held and nobody else writes meanwhile, so a taken one
 // would be a fault of the session's set of names: the statement fails
 // and with it the transaction, which can no longer commit
-// (held.usersFailed).
+// (held.failed).
 func (r *RepositoryTx) flushUsers() error {
 	args := r.held.users
 	if len(args) == 0 {
@@ -198,7 +199,7 @@ func (r *RepositoryTx) flushUsers() error {
 		err = r.execText(multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6), args...)
 	}
 	if err != nil {
-		r.held.usersFailed = err
+		r.held.failed = err
 	}
 	clear(args)
 	r.held.users = args[:0]
@@ -218,7 +219,7 @@ func (r *RepositoryTx) flushUsers() error {
 // every page it changes that existed before it — for users the pages
 // of the name index, where names go in at random — a twentieth of an
 // import's committer. OR FAIL leaves the rows before a failing one to
-// the transaction's rollback (held.usersFailed).
+// the transaction's rollback (held.failed).
 func (r *RepositoryTx) insertUsersInOrder(first int64, args []any) error {
 	n := len(args) / 6
 	vals := r.held.userArgs[:0]
@@ -315,6 +316,7 @@ func (r *RepositoryTx) insertShadowsInOrder(args []any, shadows []*Shadow) error
 	last, err := res.LastInsertId()
 	if want := shadows[len(shadows)-1].ID; err == nil && last != want {
 		err = fmt.Errorf("%w: new shadows got IDs up to %d, not %d", errShadowIDTaken, last, want)
+		r.held.failed = err // they are in, under other IDs than PutShadow gave
 	}
 	return err
 }

@@ -221,3 +221,29 @@ func TestHeldUsersFailureFailsTheTransaction(t *testing.T) {
 		t.Errorf("%d users after the failed transaction; want 1", n)
 	}
 }
+
+// New shadows that SQLite numbered otherwise than PutShadow did (which
+// would be a fault: here the next ID is set wrong) fail their statement's
+// flush, and the transaction cannot commit even when its caller goes on.
+func TestNewShadowsUnderOtherIDsFailTheTransaction(t *testing.T) {
+	t.Parallel()
+	sqliteOnly(t, "PostgreSQL is given the IDs")
+	b := setup(t)
+	b.putShadows(t, shadow("hr", "a1"))
+	err := b.store.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+		r.held.nextShadowID = 5 // SQLite gives 2
+		if err := r.PutShadow(shadow("hr", "a2")); err != nil {
+			return err
+		}
+		if err := r.flushShadows(); !errors.Is(err, errShadowIDTaken) {
+			t.Errorf("flush = %v; want errShadowIDTaken", err)
+		}
+		return nil // the caller goes on
+	})
+	if err == nil {
+		t.Error("the transaction committed shadows under other IDs than PutShadow gave")
+	}
+	if n := b.count(t, "shadows"); n != 1 {
+		t.Errorf("%d shadows after the failed transaction; want 1", n)
+	}
+}
