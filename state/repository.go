@@ -30,11 +30,14 @@ func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.
 		r := &RepositoryTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0),
 			hook: s.testHookAfterStatement, kept: kept, names: names}
 		r.nowText = formatTime(r.now)
+		r.nowValue = r.nowText
 		last = r
 		if fnErr = fn(r); fnErr != nil {
 			return fnErr
 		}
-		if err := r.flush(); err != nil {
+		if err := r.held.failed; err != nil { // and fn went on
+			fnErr = r.fail(err)
+		} else if err := r.flush(); err != nil {
 			fnErr = r.fail(err)
 		} else if err := r.finishUsers(); err != nil {
 			fnErr = r.fail(err)
@@ -67,7 +70,14 @@ type RepositoryTx struct {
 	store   *Store
 	now     time.Time
 	nowText string
-	hook    func(stmt string) error
+	// nowValue is nowText as a statement's argument, and values the
+	// last shadows' and users' repeated columns: a string made an
+	// argument (an interface) is an allocation, and a new shadow binds
+	// the same resource, type, mapping hash and situation as the last,
+	// and every row the same time.
+	nowValue any
+	values   repeatedValues
+	hook     func(stmt string) error
 
 	stmts   [stmtCount]*sql.Stmt
 	dynamic map[string]*sql.Stmt // FindUsers, by query text

@@ -3,6 +3,8 @@ package state
 import (
 	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -64,7 +66,8 @@ const shadowInsertWidth = 17
 type heldRows struct {
 	users []any // the userInsertColumns of each held user
 	// userNames are the names of the held users; firstUserID is the ID
-	// of the first (the others follow it).
+	// of the first (the others follow it: a user inserted at once
+	// inserts the held ones first).
 	userNames   map[string]struct{}
 	firstUserID int64
 	shadows     []any     // shadowInsertWidth values per row
@@ -80,7 +83,13 @@ type heldRows struct {
 	keysOfOthers bool
 	// startMarks are the users' marks startUsers read.
 	startMarks userMarks
+	// failed is the error of an insert of held rows that may have left
+	// some in (held users; shadows under unexpected IDs): the
+	// transaction must not commit, whatever its caller does next.
+	failed     error
 	copyBuf    []byte // a COPY's rows being encoded
+	userArgs   []any  // the held users' values but their IDs (insertUsersInOrder)
+	shadowArgs []any  // the held shadows' values but their IDs (insertShadowsInOrder)
 }
 
 // independent are the statements that may run while rows wait: they
@@ -105,7 +114,7 @@ func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 	}
 	sh.ID = r.held.nextShadowID
 	r.held.nextShadowID++
-	r.held.shadows = append(append(append(r.held.shadows, sh.ID), cols...), r.nowText, r.nowText)
+	r.held.shadows = append(append(append(r.held.shadows, sh.ID), cols...), r.nowValue, r.nowValue)
 	r.held.sh = append(r.held.sh, sh)
 	if len(r.held.sh) < r.heldRowsLimit(shadowRowsPerInsert) {
 		return nil
@@ -115,7 +124,7 @@ func (r *RepositoryTx) bufferShadow(sh *Shadow, cols []any) error {
 
 // bufferKey holds back the insert of a correlation key.
 func (r *RepositoryTx) bufferKey(attribute, value string, userID int64) error {
-	r.held.keys = append(r.held.keys, attribute, value, userID)
+	r.held.keys = append(r.held.keys, r.values.attribute.of(attribute), value, userID)
 	if r.held.newUsersFrom == 0 || userID < r.held.newUsersFrom {
 		r.held.keysOfOthers = true
 	}
@@ -133,7 +142,7 @@ func (r *RepositoryTx) bufferUser(id int64, name, status, attrs string) error {
 			r.held.userNames = make(map[string]struct{}, userRowsPerInsert)
 		}
 	}
-	r.held.users = append(r.held.users, id, name, status, attrs, r.nowText, r.nowText)
+	r.held.users = append(r.held.users, id, name, r.values.status.of(status), attrs, r.nowValue, r.nowValue)
 	r.held.userNames[name] = struct{}{}
 	if len(r.held.userNames) < r.heldRowsLimit(userRowsPerInsert) {
 		return nil
@@ -170,23 +179,64 @@ func (r *RepositoryTx) flush() error {
 // flushUsers inserts the users held back. Their names were free when
 // they were held and nobody else writes meanwhile, so a taken one
 // would be a fault of the session's set of names: the statement fails
-// and with it the transaction.
+// and with it the transaction, which can no longer commit
+// (held.failed).
 func (r *RepositoryTx) flushUsers() error {
 	args := r.held.users
 	if len(args) == 0 {
 		return nil
 	}
 	r.held.users = nil
+	first := r.held.firstUserID
 	clear(r.held.userNames)
 	var err error
-	if r.copies(len(args) / 6) {
+	switch {
+	case r.copies(len(args) / 6):
 		err = r.copyRows(`COPY users (`+userInsertColumns+`) FROM STDIN`, args, 6)
-	} else {
-		query := multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6)
-		err = r.execText(query, args...)
+	case r.store.dialect == dialectSQLite && !r.users.changed:
+		err = r.insertUsersInOrder(first, args)
+	default:
+		err = r.execText(multiRowInsert(`INSERT INTO users (`+userInsertColumns+`) VALUES `, 6, len(args)/6), args...)
+	}
+	if err != nil {
+		r.held.failed = err
 	}
 	clear(args)
 	r.held.users = args[:0]
+	return err
+}
+
+// insertUsersInOrder inserts held users (userInsertColumns, 6 values a
+// row) whose IDs run from first on, on SQLite, letting SQLite give
+// them their IDs: one more than the largest, which they are — every
+// ID the transaction gave before first was inserted (held users are
+// inserted before a user inserted at once), and no user was deleted
+// (users.changed) — checked by the last row's ID.
+//
+// A statement that sets the ID of a new row, or may fail at a
+// constraint without ending the statement alone (a plain INSERT, not
+// OR FAIL), keeps a statement journal, to undo its own rows: a copy of
+// every page it changes that existed before it — for users the pages
+// of the name index, where names go in at random — a twentieth of an
+// import's committer. OR FAIL leaves the rows before a failing one to
+// the transaction's rollback (held.failed).
+func (r *RepositoryTx) insertUsersInOrder(first int64, args []any) error {
+	n := len(args) / 6
+	vals := r.held.userArgs[:0]
+	for row := range slices.Chunk(args, 6) {
+		vals = append(vals, row[1:]...)
+	}
+	query := multiRowInsert(`INSERT OR FAIL INTO users (name, status, attributes, created_at, updated_at) VALUES `, 5, n)
+	res, err := r.execTextResult(query, vals...)
+	clear(vals)
+	r.held.userArgs = vals[:0]
+	if err != nil {
+		return err
+	}
+	last, err := res.LastInsertId()
+	if err == nil && last != first+int64(n)-1 {
+		err = fmt.Errorf("held users got IDs up to %d, not %d", last, first+int64(n)-1)
+	}
 	return err
 }
 
@@ -225,6 +275,9 @@ func (r *RepositoryTx) flushShadows() error {
 		if r.copies(len(shadows)) {
 			return r.copyRows(`COPY shadows (`+shadowInsertColumns+`) FROM STDIN`, args, shadowInsertWidth)
 		}
+		if r.store.dialect == dialectSQLite {
+			return r.insertShadowsInOrder(args, shadows)
+		}
 		return r.execText(multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns+`) VALUES `, shadowInsertWidth, len(shadows)), args...)
 	}
 	var err error
@@ -239,6 +292,32 @@ func (r *RepositoryTx) flushShadows() error {
 	clear(args)
 	clear(shadows)
 	r.held.shadows, r.held.sh = args[:0], shadows[:0]
+	return err
+}
+
+// insertShadowsInOrder inserts held shadows (args: shadowInsertWidth
+// values a row, the ID first) on SQLite, letting SQLite give them their
+// IDs: one more than the largest, which they are (bufferShadow) —
+// checked by the last row's. A row whose ID is given is first looked
+// for in the table, to refuse a taken one: a fifteenth of a shadow's
+// insert.
+func (r *RepositoryTx) insertShadowsInOrder(args []any, shadows []*Shadow) error {
+	vals := r.held.shadowArgs[:0]
+	for row := range slices.Chunk(args, shadowInsertWidth) {
+		vals = append(vals, row[1:]...)
+	}
+	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns[len("id, "):]+`) VALUES `, shadowInsertWidth-1, len(shadows))
+	res, err := r.execTextResult(query, vals...)
+	clear(vals)
+	r.held.shadowArgs = vals[:0]
+	if err != nil {
+		return err
+	}
+	last, err := res.LastInsertId()
+	if want := shadows[len(shadows)-1].ID; err == nil && last != want {
+		err = fmt.Errorf("%w: new shadows got IDs up to %d, not %d", errShadowIDTaken, last, want)
+		r.held.failed = err // they are in, under other IDs than PutShadow gave
+	}
 	return err
 }
 
@@ -284,17 +363,23 @@ func multiRowInsert(prefix string, width, rows int) string {
 
 // execText runs a statement built at run time, then the test hook.
 func (r *RepositoryTx) execText(query string, args ...any) error {
+	_, err := r.execTextResult(query, args...)
+	return err
+}
+
+func (r *RepositoryTx) execTextResult(query string, args ...any) (sql.Result, error) {
 	st, err := r.preparedText(query)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := st.ExecContext(r.stmtCtx, args...); err != nil {
-		return err
+	res, err := st.ExecContext(r.stmtCtx, args...)
+	if err != nil {
+		return nil, err
 	}
-	return r.after(query)
+	return res, r.after(query)
 }
 
 // insertKeyRows inserts keys (attribute, value, user_id per row) with
@@ -345,4 +430,24 @@ func (r *RepositoryTx) inSavepoint(run func() error) error {
 		err = endErr
 	}
 	return err
+}
+
+// repeatedValues are the last values of columns that repeat from row to
+// row, as arguments.
+type repeatedValues struct {
+	resource, kind, intent, mappingHash, situation, status, attribute lastValue
+}
+
+// lastValue is the last string of a column made an argument.
+type lastValue struct {
+	s string
+	v any
+}
+
+// of is s as an argument: the last one when s is the same.
+func (l *lastValue) of(s string) any {
+	if l.v == nil || l.s != s {
+		l.s, l.v = s, s
+	}
+	return l.v
 }

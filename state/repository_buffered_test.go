@@ -75,6 +75,46 @@ func TestNewShadowIDsAreSQLites(t *testing.T) {
 	})
 }
 
+// New shadows of several statements, around a delete of the largest
+// ID, are found after the commit under the IDs PutShadow gave them.
+func TestNewShadowsKeepTheirIDs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var shs []*Shadow
+	put := func(r *RepositoryTx, n int) error {
+		for range n {
+			sh := shadow("hr", fmt.Sprintf("k%d", len(shs)))
+			if err := r.PutShadow(sh); err != nil {
+				return err
+			}
+			shs = append(shs, sh)
+		}
+		return nil
+	}
+	b.repo(t, func(r *RepositoryTx) error {
+		if err := put(r, shadowRowsPerInsert+3); err != nil {
+			return err
+		}
+		if err := r.DeleteShadow(shs[len(shs)-1].ID); err != nil {
+			return err
+		}
+		shs = shs[:len(shs)-1]
+		return put(r, 2*shadowRowsPerInsert)
+	})
+	b.repo(t, func(r *RepositoryTx) error {
+		for _, want := range shs {
+			got, err := r.ShadowByID(want.ID)
+			if err != nil {
+				return err
+			}
+			if got == nil || got.Key != want.Key {
+				t.Errorf("shadow %d: %+v; want key %s", want.ID, got, want.Key)
+			}
+		}
+		return nil
+	})
+}
+
 // Two new shadows of one object in a transaction: the second is a
 // ShadowExistsError, and nothing of the transaction is stored.
 func TestHeldShadowConflictFailsTheTransaction(t *testing.T) {
@@ -139,5 +179,71 @@ func TestShadowByKeySeesHeldShadows(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A held users' insert that fails — a taken name the session's set
+// missed, which would be a fault — leaves the transaction unable to
+// commit, even when its caller ignores the error and goes on: none of
+// the transaction's users is stored (on SQLite the rows before the
+// failing one stay in the failed statement until the rollback).
+func TestHeldUsersFailureFailsTheTransaction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rs, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	sessionWrite(t, b, rs, func(r *RepositoryTx) error { return r.InsertUser(newUser("old", nil)) })
+	err = rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+		if err := r.InsertUser(newUser("a", nil)); err != nil {
+			return err
+		}
+		if !r.holdsUserID(2) {
+			t.Error("the session did not hold the new user back")
+		}
+		id := r.users.nextID
+		r.users.nextID++
+		if err := r.bufferUser(id, "old", UserActive, "{}"); err != nil { // as if the set had missed "old"
+			return err
+		}
+		if err := r.flushUsers(); err == nil {
+			t.Error("inserting a taken name held back succeeded")
+		}
+		_ = r.InsertUser(newUser("b", nil)) // the caller goes on
+		return nil
+	})
+	if err == nil {
+		t.Error("the transaction committed after its held users' insert failed")
+	}
+	if n := b.count(t, "users"); n != 1 {
+		t.Errorf("%d users after the failed transaction; want 1", n)
+	}
+}
+
+// New shadows that SQLite numbered otherwise than PutShadow did (which
+// would be a fault: here the next ID is set wrong) fail their statement's
+// flush, and the transaction cannot commit even when its caller goes on.
+func TestNewShadowsUnderOtherIDsFailTheTransaction(t *testing.T) {
+	t.Parallel()
+	sqliteOnly(t, "PostgreSQL is given the IDs")
+	b := setup(t)
+	b.putShadows(t, shadow("hr", "a1"))
+	err := b.store.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+		r.held.nextShadowID = 5 // SQLite gives 2
+		if err := r.PutShadow(shadow("hr", "a2")); err != nil {
+			return err
+		}
+		if err := r.flushShadows(); !errors.Is(err, errShadowIDTaken) {
+			t.Errorf("flush = %v; want errShadowIDTaken", err)
+		}
+		return nil // the caller goes on
+	})
+	if err == nil {
+		t.Error("the transaction committed shadows under other IDs than PutShadow gave")
+	}
+	if n := b.count(t, "shadows"); n != 1 {
+		t.Errorf("%d shadows after the failed transaction; want 1", n)
 	}
 }

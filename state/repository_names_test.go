@@ -207,3 +207,45 @@ func TestTakenNamesSet(t *testing.T) {
 		t.Errorf("%d of 5000 absent names found absent", misses)
 	}
 }
+
+// A user inserted at once (its name may be taken: here a name a user
+// was renamed from) between users held back gets the next ID after
+// theirs, and every one is found by its ID and name in the same
+// transaction and after the commit; the held users' IDs are those
+// one-by-one inserts give, whether the store or SQLite numbers them.
+func TestSessionUserInsertedAtOnceBetweenHeldOnes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rs, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	sessionWrite(t, b, rs, func(r *RepositoryTx) error { return r.InsertUser(newUser("a", nil)) }) // ID 1
+	sessionWrite(t, b, rs, func(r *RepositoryTx) error {
+		return r.UpdateUser(&User{ID: 1, Name: "renamed", Status: UserActive}) // "a" stays in the set
+	})
+	want := map[string]int64{"c": 2, "a": 3, "d": 4, "e": 5}
+	sessionWrite(t, b, rs, func(r *RepositoryTx) error {
+		for _, name := range []string{"c", "a", "d", "e"} {
+			u := newUser(name, nil)
+			if err := r.InsertUser(u); err != nil {
+				return err
+			}
+			if held := r.holdsUserID(u.ID); held != (name != "a") {
+				t.Errorf("user %s held back: %v", name, held)
+			}
+		}
+		for name, id := range want {
+			if u, err := r.UserByID(id); err != nil || u == nil || u.Name != name {
+				t.Errorf("UserByID(%d) = %+v, %v; want %s", id, u, err, name)
+			}
+		}
+		return nil
+	})
+	for name, id := range want {
+		if ids := b.findUsers(t, map[string]string{"name": name}, 2); len(ids) != 1 || ids[0] != id {
+			t.Errorf("users named %q: %v; want [%d]", name, ids, id)
+		}
+	}
+}

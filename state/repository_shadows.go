@@ -133,8 +133,11 @@ func (r *RepositoryTx) shadowArgs(sh *Shadow) ([]any, error) {
 	if sh.Resource == "" || sh.Kind == "" || sh.Key == "" {
 		return nil, invalidRepo("a shadow needs a resource, a kind and a key (got %q, %q, %q)", sh.Resource, sh.Kind, sh.Key)
 	}
-	r.buf = appendShadowAttributes(r.buf[:0], sh.Attributes)
-	attrs := string(r.buf)
+	attrs, ok := sh.Encoded.of(sh.Attributes)
+	if !ok {
+		r.buf = appendShadowAttributes(r.buf[:0], sh.Attributes)
+		attrs = string(r.buf)
+	}
 	pending, due, err := r.encodePending(sh.Pending)
 	if err != nil {
 		return nil, err
@@ -143,13 +146,14 @@ func (r *RepositoryTx) shadowArgs(sh *Shadow) ([]any, error) {
 	if sh.Owner != 0 {
 		owner = sh.Owner
 	}
-	syncedAt := any(r.nowText) // mostly the transaction's time: formatted once
+	syncedAt := r.nowValue // mostly the transaction's time: formatted once
 	if sh.SyncedAt.IsZero() || !sh.SyncedAt.Equal(r.now) {
 		syncedAt = nullTime(sh.SyncedAt)
 	}
+	v := &r.values
 	args := make([]any, 0, 17)
-	return append(args, sh.Resource, sh.Kind, sh.Intent, sh.Identifier, sh.Key, attrs, sh.Hash,
-		sh.MappingHash, owner, sh.Situation, syncedAt, sh.Dead, pending, due), nil
+	return append(args, v.resource.of(sh.Resource), v.kind.of(sh.Kind), v.intent.of(sh.Intent), sh.Identifier, sh.Key, attrs, sh.Hash,
+		v.mappingHash.of(sh.MappingHash), owner, v.situation.of(sh.Situation), syncedAt, sh.Dead, pending, due), nil
 }
 
 // encodePending encodes ops as the pending column (NULL for none) and

@@ -23,6 +23,9 @@ type User struct {
 	Attributes map[string]string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Encoded, when made by EncodeUserAttributes of Attributes, is their
+	// encoding, made beforehand (repository_encoded.go); else ignored.
+	Encoded UserAttributes
 }
 
 // Shadow is syncline's record of one resource object.
@@ -56,6 +59,9 @@ type Shadow struct {
 	Pending   []PendingOperation
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Encoded, when made by EncodeShadowAttributes of Attributes, is their
+	// encoding, made beforehand (repository_encoded.go); else ignored.
+	Encoded ShadowAttributes
 }
 
 // Pending operation kinds.

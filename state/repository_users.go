@@ -67,7 +67,7 @@ func (r *RepositoryTx) InsertUser(u *User) error {
 	id := r.users.nextID
 	if r.users.holding && !r.names.mayHave(u.Name) {
 		err = r.bufferUser(id, u.Name, u.Status, attrs)
-	} else {
+	} else if err = r.flushUsers(); err == nil { // held users keep consecutive IDs
 		err = r.insertUserNow(id, u.Name, u.Status, attrs)
 	}
 	if err != nil {
@@ -204,6 +204,9 @@ func (r *RepositoryTx) encodeUserAttributes(u *User) (string, error) {
 		if _, ok := u.Attributes[reserved]; ok {
 			return "", invalidRepo("user %q has an attribute %q; name and status are columns, not attributes", u.Name, reserved)
 		}
+	}
+	if attrs, ok := u.Encoded.of(u.Attributes); ok {
+		return attrs, nil
 	}
 	r.buf = appendUserAttributes(r.buf[:0], u.Attributes)
 	return string(r.buf), nil

@@ -29,6 +29,12 @@ type item struct {
 	// shadows (live sync, async update): known is then decided at each
 	// commit, from what the batch's prefetch read.
 	unindexed bool
+	// encoded are obj's attributes encoded by the worker for the shadow,
+	// and newUser the user add_focus would create, its attributes
+	// encoded: the transaction then only binds them (full mode; zero and
+	// nil otherwise).
+	encoded state.ShadowAttributes
+	newUser *state.User
 }
 
 // objectError is an error about one object, with its category.
@@ -189,6 +195,7 @@ func (d *decider) observedShadow(sh *state.Shadow, it *item, sit config.Situatio
 	}
 	sh.Identifier, sh.Key = it.obj.ID, it.key
 	sh.Attributes = d.rt.keepWriteOnly(it.obj.Attributes, prev)
+	sh.Encoded = it.encoded // used only if Attributes are still obj's
 	sh.Hash, sh.MappingHash = it.hash, d.rt.mappingHash
 	sh.Situation, sh.Dead = string(sit), false
 	sh.SyncedAt = d.r.Now()
@@ -212,8 +219,13 @@ func (d *decider) addFocus(it *item, e *effects) error {
 			return objErr(CategoryRepository, takenName(*name))
 		}
 	}
-	u := &state.User{Status: state.UserActive, Attributes: map[string]string{}}
-	applyInbound(u, it.in)
+	var u *state.User
+	if it.newUser != nil {
+		cp := *it.newUser // a transaction tried again decides again
+		u = &cp
+	} else {
+		u = newFocus(it.in)
+	}
 	e.user, e.userOp, e.linkOp = u, userAdd, "link"
 	// userDiff is worked out only if the change is recorded (changes).
 	return d.provision(u, e)
@@ -344,6 +356,13 @@ func (d *decider) objectReaction(e *effects, owner *state.User) error {
 func (d *decider) typeOf(sh *state.Shadow) *resourceType {
 	rt, _ := d.w.resourceType(sh.Resource, sh.Kind, sh.Intent)
 	return rt
+}
+
+// newFocus is the user add_focus creates from the inbound values in.
+func newFocus(in inbound) *state.User {
+	u := &state.User{Status: state.UserActive, Attributes: map[string]string{}}
+	applyInbound(u, in)
+	return u
 }
 
 func applyInbound(u *state.User, in inbound) {

@@ -278,7 +278,23 @@ func (p *pass) prepare(om *objectMappings, obj connector.Object, t *tally) (*ite
 	if it.in, err = evalInbound(o); err != nil {
 		return nil, objErr(CategoryMapping, err)
 	}
+	if p.job.Mode == config.ModeFull {
+		p.encode(it)
+	}
 	return it, nil
+}
+
+// encode does here, on a worker, what storing the object's shadow and a
+// new user would do in the batch's transaction, on the committer that
+// bounds a pass: encode their attributes. An object without a shadow
+// may be correlated to a user yet; its user is made in case it is not.
+func (p *pass) encode(it *item) {
+	it.encoded = state.EncodeShadowAttributes(it.obj.Attributes)
+	if it.known || p.rt.reaction(config.SituationUnmatched) != config.ReactionAddFocus || it.in["name"] == nil {
+		return
+	}
+	it.newUser = newFocus(it.in)
+	it.newUser.Encoded = state.EncodeUserAttributes(it.newUser.Attributes)
 }
 
 // commitAll decides and applies items in batches, one repository
