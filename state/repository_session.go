@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -56,6 +57,10 @@ type RepositorySession struct {
 	names       *takenNames // the names of users that may be taken (repository_names.go)
 	closing     sync.Once
 	hooks       sessionHooks
+	// wal is the log's file, open while commits are deferred (DeferSync):
+	// Sync flushes it to the disk. walMu orders Sync with Close.
+	walMu sync.Mutex
+	wal   *os.File
 }
 
 // sessionHooks let tests see a session's goroutines meet; both are nil
@@ -76,9 +81,22 @@ const sessionCheckpointEvery = 8
 const sessionRestartFrames = 8192
 
 // RepositorySession starts a session; it holds one of the store's connections
-// until Close.
-func (s *Store) RepositorySession(ctx context.Context) (*RepositorySession, error) {
-	return s.repoSession(ctx, sessionRestartFrames, sessionHooks{})
+// until Close. With DeferSync its commits do not wait for the disk
+// (repository_session_sync.go).
+func (s *Store) RepositorySession(ctx context.Context, opts ...SessionOption) (*RepositorySession, error) {
+	rs, err := s.repoSession(ctx, sessionRestartFrames, sessionHooks{})
+	if err != nil {
+		return nil, err
+	}
+	for _, opt := range opts {
+		if opt == DeferSync {
+			if err := rs.deferSync(ctx); err != nil {
+				_ = rs.Close()
+				return nil, s.fail("repository", err, "")
+			}
+		}
+	}
+	return rs, nil
 }
 
 // repoSession starts a session whose log starts over at restartFrames.
@@ -213,7 +231,11 @@ func (rs *RepositorySession) Close() error {
 	rs.closing.Do(func() {
 		close(rs.done)
 		<-rs.stopped
-		if rs.s.dialect == dialectSQLite {
+		// Deferred commits are made durable before the connection goes:
+		// a run that ended has its batches on the disk, as without
+		// DeferSync.
+		err = rs.closeWAL()
+		if err == nil && rs.s.dialect == dialectSQLite {
 			_, err = walCheckpoint(context.Background(), rs.conn)
 		}
 		rs.kept.close()

@@ -218,3 +218,88 @@ WHERE schemaname = current_schema() AND relname IN ('users', 'user_keys', 'shado
 		t.Error("not analyzed after 4 commits")
 	}
 }
+
+// A session started with DeferSync commits without waiting for the disk
+// on a SQLite store (synchronous = NORMAL on its connection alone) until
+// Close, and Sync flushes the log; one started without it, and any session
+// on PostgreSQL, commits durably as every transaction does.
+func TestRepoSessionDeferSync(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	synchronous := func(rs *RepositorySession) int {
+		t.Helper()
+		var n int
+		if err := rs.conn.QueryRowContext(b.ctx, "PRAGMA synchronous").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	plain, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Deferred() {
+		t.Error("a session without DeferSync defers its commits' sync")
+	}
+	if b.store.dialect == dialectSQLite && synchronous(plain) != 2 {
+		t.Errorf("synchronous = %d without DeferSync, want 2 (FULL)", synchronous(plain))
+	}
+	if err := plain.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	rs, err := b.store.RepositorySession(b.ctx, DeferSync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := b.store.dialect == dialectSQLite; rs.Deferred() != want {
+		t.Fatalf("Deferred() = %v on %v, want %v", rs.Deferred(), b.store.dialect, want)
+	}
+	if b.store.dialect == dialectSQLite && synchronous(rs) != 1 {
+		t.Errorf("synchronous = %d with DeferSync, want 1 (NORMAL)", synchronous(rs))
+	}
+	for i := range 3 {
+		err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error { return r.PutShadow(shadow("hr", fmt.Sprintf("d%d", i))) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rs.Sync(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.repo(t, func(r *RepositoryTx) error {
+		if sh, err := r.ShadowByKey("hr", "account", "default", "d2"); sh == nil || err != nil {
+			t.Errorf("a deferred commit is not seen by another connection: %+v, %v", sh, err)
+		}
+		return nil
+	})
+	if err := rs.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rs.Deferred() {
+		t.Error("Deferred() after Close")
+	}
+	if err := rs.Sync(); err != nil {
+		t.Errorf("Sync after Close: %v, want nothing to flush", err)
+	}
+}
+
+// A log that cannot be flushed is Sync's error, naming what failed.
+func TestRepoSessionSyncFails(t *testing.T) {
+	t.Parallel()
+	sqliteOnly(t, "the write-ahead log a session flushes")
+	b := setup(t)
+	rs, err := b.store.RepositorySession(b.ctx, DeferSync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	if !rs.Deferred() {
+		t.Fatal("the session does not defer its commits' sync")
+	}
+	_ = rs.wal.Close() // every later flush of it fails
+	err = rs.Sync()
+	if err == nil || !strings.Contains(err.Error(), "flushing the write-ahead log") {
+		t.Fatalf("Sync of a closed log: %v", err)
+	}
+}

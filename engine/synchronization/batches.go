@@ -91,6 +91,9 @@ func (x *executor) hold(ctx context.Context, rec Recorder, stored []storedShadow
 // in turn with the pass when they cannot fly (see Flights).
 func (x *executor) launch(ctx context.Context, now time.Time) error {
 	x.land("launch")
+	if x.syncErr != nil {
+		return x.syncErr
+	}
 	shs, rec := x.takeHeld()
 	steps := x.begin(shs)
 	if x.canFly(steps) {
@@ -159,6 +162,21 @@ func (x *executor) send(ctx context.Context, rec Recorder, round []*step, now ti
 	}
 }
 
+// madeDurable makes the commits that queued the operations about to be
+// sent durable (executor.durable): false, with the executor stopped, when
+// it cannot.
+func (x *executor) madeDurable() bool {
+	if x.durable == nil {
+		return true
+	}
+	if err := x.durable(); err != nil {
+		x.syncErr = fmt.Errorf("nothing more was sent to the resources: the queued operations could not be made durable first: %w", err)
+		x.stop = x.syncErr
+		return false
+	}
+	return true
+}
+
 // sendTo sends steps, all on the resource name, write_batch_size at a
 // time (fewer while the error policy allows fewer errors, so that no
 // batch can carry the activity past its stop).
@@ -177,6 +195,9 @@ func (x *executor) sendTo(ctx context.Context, rec Recorder, name string, steps 
 		}
 		batch := steps[:n]
 		steps = steps[n:]
+		if !x.madeDurable() {
+			return // not sent: the operations stay pending as they were
+		}
 		errs := x.apply(ctx, name, batch)
 		for i, s := range batch {
 			if errs[i] != nil && ctx.Err() != nil && isContextError(errs[i]) {

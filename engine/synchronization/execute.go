@@ -42,6 +42,13 @@ type executor struct {
 	storing   []*outcome
 	unsettled map[int64]bool
 
+	// durable makes the commits that queued the operations durable before
+	// a write batch is sent (RepositorySession.Sync of a session that
+	// defers its commits' sync; nil: every commit is durable). syncErr is
+	// its failure: nothing more is sent, and the pass fails with it.
+	durable func() error
+	syncErr error
+
 	// holdMax is the largest write batch: the most shadows held before
 	// a flush, and chunk the most run at once (at least minChunk);
 	// flushAfter is the shortest flush interval. held are the shadows

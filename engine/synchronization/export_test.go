@@ -22,3 +22,8 @@ func OnFlightWait(job *Job, f func(why string)) { job.flightWait = f }
 // WholeOutcomes has job store every outcome of its operations whole, as
 // before the executor stored some of them as a queue and a hash alone.
 func WholeOutcomes(job *Job) { job.wholeOutcomes = true }
+
+// OnSync has job call f, with the session's Sync, where the executor makes
+// the commits of an import's or reconciliation's session durable before
+// it sends a write batch.
+func OnSync(job *Job, f func(sync func() error) error) { job.syncHook = f }

@@ -142,13 +142,16 @@ func (x *executor) committed(ok bool) {
 func (x *executor) storeLanded(ctx context.Context) error {
 	x.land("flush")
 	if len(x.landed) == 0 {
-		return nil
+		return x.syncErr
 	}
 	err := x.w.job.Store.RepositoryWrite(context.WithoutCancel(ctx), func(r *state.RepositoryTx) error {
 		return x.settleIn(r, false)
 	})
 	x.committed(err == nil)
-	return err
+	if err != nil {
+		return err
+	}
+	return x.syncErr
 }
 
 // unsettledIn returns the first shadow of stored whose operations are in a

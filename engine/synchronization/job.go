@@ -73,6 +73,9 @@ type Job struct {
 	noFlights     bool
 	flightWait    func(why string)
 	wholeOutcomes bool
+	// syncHook, when set, is called instead of the session's Sync before
+	// a write batch is sent, with that Sync to call (or not).
+	syncHook func(sync func() error) error
 }
 
 // Defaults.

@@ -301,7 +301,10 @@ func (p *pass) encode(it *item) {
 // transaction per batch, all in one repository session (the log is
 // checkpointed beside the batches, not in their commits).
 func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) (err error) {
-	session, err := p.job.Store.RepositorySession(ctx)
+	// The session's commits do not wait for the disk: the executor makes
+	// them durable before it sends what they queued (executor.durable),
+	// and Close before the pass goes on.
+	session, err := p.job.Store.RepositorySession(ctx, state.DeferSync)
 	if err != nil {
 		return err
 	}
@@ -310,6 +313,12 @@ func (p *pass) commitAll(ctx context.Context, rec Recorder, items <-chan *item) 
 			err = cerr
 		}
 	}()
+	// Set while no flight is under way (the pass lands them all before it
+	// ends); a flight that calls it after Close finds nothing to flush.
+	p.x.durable = session.Sync
+	if hook := p.job.syncHook; hook != nil {
+		p.x.durable = func() error { return hook(session.Sync) }
+	}
 	// Write batches fly beside the commits in full mode (flight.go); the
 	// pass flushes, and so lands them, when it ends.
 	p.x.async = p.job.Mode == config.ModeFull
