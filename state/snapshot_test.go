@@ -70,3 +70,50 @@ func TestSnapshotCountsAndDefinitionsOfKind(t *testing.T) {
 		t.Errorf("DefinitionsOfKind(moved) = %+v, %v; want none", none, err)
 	}
 }
+
+// SnapshotAwaiting calls held once, after the stored definitions are
+// read, and reads what SnapshotReusing reads from one transaction: an
+// apply made while held runs is not in the snapshot. Without held
+// definitions every spec is read.
+func TestSnapshotAwaiting(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	req := b.request(t)
+	req.Upserts = []*Definition{def("task", "same", "h1"), def("task", "changed", "h2"), def("task", "alone", "h3")}
+	b.apply(t, req)
+	want := b.snapshot(t)
+
+	held := map[string]*Definition{
+		"task.same":    {Kind: "task", Name: "same", Hash: "h1", Spec: maps.Clone(want.Definitions["task.same"].Spec)},
+		"task.changed": {Kind: "task", Name: "changed", Hash: "h9", Spec: map[string]string{"description": `"new"`}},
+	}
+	for _, h := range []map[string]*Definition{held, nil} {
+		if h == nil {
+			want = b.snapshot(t) // with the apply made meanwhile before
+		}
+		calls := 0
+		got, err := b.store.SnapshotAwaiting(b.ctx, func() map[string]*Definition {
+			calls++
+			if calls == 1 && h != nil {
+				req := b.request(t)
+				changed := def("task", "changed", "h5")
+				changed.Spec["description"] = `"applied meanwhile"`
+				req.Upserts = []*Definition{changed}
+				b.apply(t, req)
+			}
+			return h
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != 1 {
+			t.Errorf("held called %d times, want once", calls)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("SnapshotAwaiting = %+v, want %+v", got, want)
+		}
+		if h != nil && reflect.ValueOf(got.Definitions["task.same"].Spec).UnsafePointer() != reflect.ValueOf(held["task.same"].Spec).UnsafePointer() {
+			t.Error("the unchanged definition's spec was decoded, not shared")
+		}
+	}
+}
