@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -24,19 +23,6 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 // neither decoded nor held twice. The snapshot shares those Spec maps with
 // held, so neither may be modified.
 func (s *Store) SnapshotReusing(ctx context.Context, held map[string]*Definition) (*Snapshot, error) {
-	if len(held) == 0 {
-		return s.snapshot(ctx, nil, true)
-	}
-	return s.snapshot(ctx, func() map[string]*Definition { return held }, true)
-}
-
-// SnapshotAwaiting is SnapshotReusing for a caller still building the
-// held definitions, as a plan builds the desired ones: the read starts at
-// once, and held, which may wait for them, is called once the stored
-// definitions are read without their specs, in the same transaction. A
-// plan reads the state so while it builds its definitions, instead of
-// after. held may return nil (every spec is then read).
-func (s *Store) SnapshotAwaiting(ctx context.Context, held func() map[string]*Definition) (*Snapshot, error) {
 	return s.snapshot(ctx, held, true)
 }
 
@@ -47,7 +33,7 @@ func (s *Store) SnapshotCounts(ctx context.Context) (*Snapshot, error) {
 	return s.snapshot(ctx, nil, false)
 }
 
-func (s *Store) snapshot(ctx context.Context, held func() map[string]*Definition, definitions bool) (*Snapshot, error) {
+func (s *Store) snapshot(ctx context.Context, held map[string]*Definition, definitions bool) (*Snapshot, error) {
 	snap := &Snapshot{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -92,10 +78,8 @@ func (s *Store) SecretKey(ctx context.Context) (SecretKey, error) {
 	return key, nil
 }
 
-// readDefinitions reads every stored definition; with held, those whose
-// hash held() has at their address take its spec (readDefinitionsHeld).
-func readDefinitions(ctx context.Context, q queryer, held func() map[string]*Definition) (map[string]*Definition, error) {
-	if held == nil {
+func readDefinitions(ctx context.Context, q queryer, held map[string]*Definition) (map[string]*Definition, error) {
+	if len(held) == 0 {
 		return scanDefinitions(ctx, q, nil, selectDefinitions)
 	}
 	return readDefinitionsHeld(ctx, q, held)
@@ -105,33 +89,17 @@ const selectDefinitionHeads = `SELECT kind, name, hash, source_file, source_line
 FROM definitions ORDER BY address`
 
 // readDefinitionsHeld reads the definitions without their specs first,
-// then calls held and reads the specs of those whose hash it does not
-// have: the specs of the unchanged ones, nearly all of them in a typical
-// plan, are neither copied out of the database nor decoded.
-func readDefinitionsHeld(ctx context.Context, q queryer, held func() map[string]*Definition) (map[string]*Definition, error) {
-	defs, err := readDefinitionHeads(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	missing := reuseSpecs(defs, held())
-	for len(missing) > 0 {
-		n := min(len(missing), specsAtOnce)
-		if err := readSpecs(ctx, q, defs, missing[:n]); err != nil {
-			return nil, err
-		}
-		missing = missing[n:]
-	}
-	return defs, nil
-}
-
-// readDefinitionHeads reads every stored definition without its spec.
-func readDefinitionHeads(ctx context.Context, q queryer) (map[string]*Definition, error) {
+// then the specs of those whose hash held does not have: the specs of
+// the unchanged ones, nearly all of them in a typical plan, are neither
+// copied out of the database nor decoded.
+func readDefinitionsHeld(ctx context.Context, q queryer, held map[string]*Definition) (map[string]*Definition, error) {
 	rows, err := q.QueryContext(ctx, selectDefinitionHeads)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	defs := map[string]*Definition{}
+	var missing []string
 	for rows.Next() {
 		var d Definition
 		var updatedAt string
@@ -141,25 +109,25 @@ func readDefinitionHeads(ctx context.Context, q queryer) (map[string]*Definition
 		if d.UpdatedAt, err = parseTime(updatedAt); err != nil {
 			return nil, fmt.Errorf("definition %s: updated_at: %w", d.Address(), err)
 		}
-		defs[d.Address()] = &d
-	}
-	return defs, rows.Err()
-}
-
-// reuseSpecs gives each of defs the spec of held's definition at its
-// address when their hashes are equal, and returns the addresses of the
-// others, sorted.
-func reuseSpecs(defs, held map[string]*Definition) []string {
-	var missing []string
-	for addr, d := range defs {
-		if h := held[addr]; h != nil && h.Hash == d.Hash && h.Spec != nil {
+		if h := held[d.Address()]; h != nil && h.Hash == d.Hash && h.Spec != nil {
 			d.Spec = h.Spec
 		} else {
-			missing = append(missing, addr)
+			missing = append(missing, d.Address())
 		}
+		defs[d.Address()] = &d
 	}
-	slices.Sort(missing)
-	return missing
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for len(missing) > 0 {
+		n := min(len(missing), specsAtOnce)
+		if err := readSpecs(ctx, q, defs, missing[:n]); err != nil {
+			return nil, err
+		}
+		missing = missing[n:]
+	}
+	return defs, nil
 }
 
 // specsAtOnce is how many specs readSpecs reads in one statement.

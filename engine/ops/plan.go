@@ -66,9 +66,9 @@ func resourcesOf(snap *state.Snapshot) map[string]*state.Definition {
 
 // PlanAgainst plans l against the state at location, read without
 // writing anything (see ReadSnapshot): what syncline plan and watch show.
-// It reads the stored definitions while it builds the desired ones, and
-// a stored definition equal to its desired one shares its spec instead of
-// being decoded (state.Store.SnapshotAwaiting).
+// It builds the desired definitions before reading the stored ones, so
+// that a stored definition equal to its desired one shares its spec
+// instead of being decoded (state.Store.SnapshotReusing).
 func PlanAgainst(ctx context.Context, l *Loaded, location string, allowDestroy bool) (*Planned, error) {
 	st, err := openForPlan(ctx, location)
 	if err != nil || st == nil {
@@ -80,12 +80,9 @@ func PlanAgainst(ctx context.Context, l *Loaded, location string, allowDestroy b
 		return nil, err
 	}
 	runtimes := readRuntimes(ctx, st)
-	desiredc := make(chan map[string]*state.Definition, 1)
-	snapshot := readSnapshot(ctx, st, desiredc)
 	desired, desiredErr := planner.Desired(l.Config, l.Commit(), key)
-	desiredc <- desired
-	sr, rt := <-snapshot, <-runtimes // before st is closed
-	snap, err := sr.snap, sr.err
+	snap, err := st.SnapshotReusing(ctx, desired)
+	rt := <-runtimes // before st is closed
 	if err != nil {
 		return nil, err
 	}
@@ -99,26 +96,6 @@ func PlanAgainst(ctx context.Context, l *Loaded, location string, allowDestroy b
 		return PlanConfig(l, snap, runtime, allowDestroy)
 	}
 	return planDesired(l, desired, snap, runtime, allowDestroy)
-}
-
-// snapshotRead is the result of Store.SnapshotAwaiting.
-type snapshotRead struct {
-	snap *state.Snapshot
-	err  error
-}
-
-// readSnapshot reads the snapshot on a goroutine of its own, taking the
-// specs of the definitions received on desired when their hashes are the
-// stored ones (state.Store.SnapshotAwaiting), and sends it on the channel
-// it returns, which must be received from before st is closed: a plan
-// reads the stored definitions while it builds the desired ones.
-func readSnapshot(ctx context.Context, st *state.Store, desired <-chan map[string]*state.Definition) <-chan snapshotRead {
-	out := make(chan snapshotRead, 1)
-	go func() {
-		snap, err := st.SnapshotAwaiting(ctx, func() map[string]*state.Definition { return <-desired })
-		out <- snapshotRead{snap, err}
-	}()
-	return out
 }
 
 // runtimesRead is the result of Store.TaskRuntimes.
