@@ -79,14 +79,12 @@ func PlanAgainst(ctx context.Context, l *Loaded, location string, allowDestroy b
 	if err != nil {
 		return nil, err
 	}
-	runtimes := readRuntimes(ctx, st)
 	desired, desiredErr := planner.Desired(l.Config, l.Commit(), key)
 	snap, err := st.SnapshotReusing(ctx, desired)
-	rt := <-runtimes // before st is closed
 	if err != nil {
 		return nil, err
 	}
-	runtime, err := rt.runtime, rt.err
+	runtime, err := st.TaskRuntimes(ctx)
 	switch {
 	case err != nil:
 		return nil, err
@@ -96,26 +94,6 @@ func PlanAgainst(ctx context.Context, l *Loaded, location string, allowDestroy b
 		return PlanConfig(l, snap, runtime, allowDestroy)
 	}
 	return planDesired(l, desired, snap, runtime, allowDestroy)
-}
-
-// runtimesRead is the result of Store.TaskRuntimes.
-type runtimesRead struct {
-	runtime []state.TaskRuntime
-	err     error
-}
-
-// readRuntimes reads the task runtimes on a goroutine of their own and
-// sends them on the channel it returns, which must be received from before
-// st is closed: a plan reads them beside building the desired definitions
-// and reading the snapshot, in a transaction of their own as before. The
-// snapshot's read, one statement after another, leaves a core free.
-func readRuntimes(ctx context.Context, st *state.Store) <-chan runtimesRead {
-	out := make(chan runtimesRead, 1)
-	go func() {
-		runtime, err := st.TaskRuntimes(ctx)
-		out <- runtimesRead{runtime, err}
-	}()
-	return out
 }
 
 // openForPlan opens the store at location read-only; a store that does
