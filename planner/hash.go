@@ -21,9 +21,10 @@ func SpecHash(spec map[string]string) string {
 }
 
 // specHasher is SpecHash for many specs in turn, keeping the sorted paths
-// of the last one: the next spec with the same paths, as most definitions
-// of a kind have, is not sorted again. A spec with as many entries as
-// those paths, all of them present and not null, has just those paths.
+// of the last one, null values' included: the next spec with the same
+// paths, as most definitions of a kind have (their unset settings null
+// alike), is not sorted again. A spec with as many entries as those paths,
+// all of them present, has just those paths.
 type specHasher struct {
 	paths []string
 	buf   []byte
@@ -34,34 +35,31 @@ func (h *specHasher) hash(spec map[string]string) string {
 	if len(spec) == len(h.paths) && h.write(sum, spec) {
 		return hex.EncodeToString(sum.Sum(nil))
 	}
-	sum.Reset()
 	h.paths = h.paths[:0]
-	for p, v := range spec {
-		if v != Null {
-			h.paths = append(h.paths, p)
-		}
+	for p := range spec {
+		h.paths = append(h.paths, p)
 	}
 	slices.Sort(h.paths)
 	h.write(sum, spec)
 	return hex.EncodeToString(sum.Sum(nil))
 }
 
-// write writes spec's paths and values in the order of h.paths to sum;
-// false when spec has no value, or a null one, for one of them.
+// write writes spec's paths and values in the order of h.paths to sum,
+// leaving out null values; false, with nothing written, when spec has no
+// value for one of them.
 func (h *specHasher) write(sum hash.Hash, spec map[string]string) bool {
 	buf := h.buf[:0]
 	defer func() { h.buf = buf[:0] }()
 	for _, p := range h.paths {
 		v, ok := spec[p]
-		if !ok || v == Null {
+		if !ok {
 			return false
+		}
+		if v == Null {
+			continue
 		}
 		buf = appendNetstring(buf, p)
 		buf = appendNetstring(buf, v)
-		if len(buf) > 4096 {
-			sum.Write(buf)
-			buf = buf[:0]
-		}
 	}
 	sum.Write(buf)
 	return true

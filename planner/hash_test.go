@@ -27,6 +27,15 @@ func TestSpecHasherIsSpecHash(t *testing.T) {
 		{"c": "3", "a": "1", "b": "2"},
 		{"a": Null},
 		{"a": "x"},
+		// The same paths, null ones included, in turn: the sorted paths
+		// are reused, and whichever values are null are left out.
+		{"a": "1", "b": Null, "c": "3"},
+		{"a": "2", "b": Null, "c": "3"},
+		{"a": "2", "b": "x", "c": Null},
+		{"a": Null, "b": Null, "c": Null},
+		{"a": "2", "b": "x", "c": "y"},
+		{"a": "2", "b": "x", "d": Null},
+		{"a": "2", "b": "x", "c": Null},
 	}
 	var h specHasher
 	for i, spec := range specs {

@@ -89,6 +89,7 @@ func (a *app) planAction(ctx context.Context, cmd *cli.Command) error {
 		// before the impact reads the state, where the plan's memory peaks.
 		pl.Desired = nil
 	}
+	impact.Applied = pl.Applied
 	if err := ops.AddImpact(ctx, pl.Plan, lc.Config, location, impact); err != nil {
 		return err
 	}

@@ -27,6 +27,10 @@ type ImpactOptions struct {
 	// Base are the definitions a diff compares from (by address): the
 	// impact notes a state whose definitions are not those.
 	Base map[string]*state.Definition
+	// Applied are the stored resource definitions a plan was computed
+	// against (Planned.Applied): the evaluation's memberships come from
+	// their associations without reading them again. Nil reads them.
+	Applied map[string]*state.Definition
 }
 
 // AddImpact evaluates cfg over the repository of the state at location,
@@ -65,7 +69,7 @@ func AddImpact(ctx context.Context, p *planner.Plan, cfg *config.Config, locatio
 		}
 	}
 	if err := synchronization.Impact(ctx, st, cfg, b, synchronization.ImpactOptions{
-		MaxDuration: opts.MaxDuration, MaxObjects: opts.MaxObjects}); err != nil {
+		MaxDuration: opts.MaxDuration, MaxObjects: opts.MaxObjects, Applied: opts.Applied}); err != nil {
 		return fmt.Errorf("evaluating the impact on the repository of %s: %w", state.ShowLocation(location), err)
 	}
 	b.UnmanagedResources(cfg, snap.ShadowCounts)

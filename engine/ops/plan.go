@@ -5,6 +5,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/syncline/syncline/config"
 	"github.com/syncline/syncline/planner"
 	"github.com/syncline/syncline/state"
 )
@@ -16,6 +17,10 @@ type Planned struct {
 	Key     state.SecretKey // the state's secret key the plan was keyed with
 	Desired map[string]*state.Definition
 	Plan    *planner.Plan
+	// Applied are the stored resource definitions the plan was computed
+	// against, by address: the identity impact reads their associations
+	// (ImpactOptions.Applied) instead of reading them from the state again.
+	Applied map[string]*state.Definition
 }
 
 // PlanConfig plans l against snap, the state read before (apply reads it
@@ -44,7 +49,19 @@ func planDesired(l *Loaded, desired map[string]*state.Definition, snap *state.Sn
 	if err != nil {
 		return nil, err
 	}
-	return &Planned{Loaded: l, Key: snap.Key, Desired: desired, Plan: p}, nil
+	return &Planned{Loaded: l, Key: snap.Key, Desired: desired, Plan: p, Applied: resourcesOf(snap)}, nil
+}
+
+// resourcesOf is the resource definitions of snap, by address: a plan
+// keeps these few of the snapshot's definitions, sharing their specs.
+func resourcesOf(snap *state.Snapshot) map[string]*state.Definition {
+	out := map[string]*state.Definition{}
+	for addr, d := range snap.Definitions {
+		if d.Kind == config.KindResource {
+			out[addr] = d
+		}
+	}
+	return out
 }
 
 // PlanAgainst plans l against the state at location, read without

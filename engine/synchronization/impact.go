@@ -25,6 +25,11 @@ type ImpactOptions struct {
 	// MaxObjects bounds the users and shadows looked at, and with them
 	// the memory the evaluation holds; 0 means DefaultImpactObjects.
 	MaxObjects int
+	// Applied are the stored resource definitions by address, when the
+	// caller read them already (a plan's snapshot holds them): the
+	// evaluation then does not read and decode them again. Nil reads
+	// them from the store. Their specs are only read.
+	Applied map[string]*state.Definition
 }
 
 // Defaults of ImpactOptions.
@@ -62,9 +67,12 @@ func Impact(ctx context.Context, st *state.Store, cfg *config.Config, b *planner
 	}
 	// The applied definitions give the memberships the resources are
 	// taken to hold; they are read before the evaluation's clock starts.
-	applied, err := st.DefinitionsOfKind(ctx, config.KindResource)
-	if err != nil {
-		return err
+	applied := opts.Applied
+	if applied == nil {
+		var err error
+		if applied, err = st.DefinitionsOfKind(ctx, config.KindResource); err != nil {
+			return err
+		}
 	}
 	withShadows, err := st.ShadowResources(ctx)
 	if err != nil {

@@ -75,12 +75,13 @@ func appliedAssociations(defs map[string]*state.Definition) []*appliedAssociatio
 		if d.Kind != config.KindResource {
 			continue
 		}
+		keys := associationKeys(d.Spec)
+		if len(keys) == 0 {
+			continue // no association: its scope is not needed
+		}
 		byKey := map[string]*appliedAssociation{}
-		for _, k := range slices.Sorted(maps.Keys(d.Spec)) {
-			typ, rest, ok := strings.Cut(strings.TrimPrefix(k, "object_type."), ".association.")
-			if !ok || !strings.HasPrefix(k, "object_type.") {
-				continue
-			}
+		for _, k := range keys {
+			typ, rest, _ := strings.Cut(strings.TrimPrefix(k, "object_type."), ".association.")
 			dot := strings.LastIndexByte(rest, '.')
 			kind, intent, ok2 := strings.Cut(typ, "/")
 			if dot < 0 || !ok2 {
@@ -104,6 +105,20 @@ func appliedAssociations(defs map[string]*state.Definition) []*appliedAssociatio
 		}
 	}
 	return out
+}
+
+// associationKeys are the paths of spec under an object type's
+// association, sorted: most resources have none, and sorting all of their
+// paths to find that out was most of appliedAssociations' work.
+func associationKeys(spec map[string]string) []string {
+	var keys []string
+	for k := range spec {
+		if strings.HasPrefix(k, "object_type.") && strings.Contains(k[len("object_type."):], ".association.") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // set reads one field of an association's spec.
