@@ -368,14 +368,21 @@ func (r *RepositoryTx) execText(query string, args ...any) error {
 }
 
 func (r *RepositoryTx) execTextResult(query string, args ...any) (sql.Result, error) {
-	st, err := r.preparedText(query)
-	if err != nil {
-		return nil, err
-	}
 	if err := r.ctx.Err(); err != nil {
 		return nil, err
 	}
-	res, err := st.ExecContext(r.stmtCtx, args...)
+	var (
+		res sql.Result
+		err error
+	)
+	if r.raw != nil {
+		res, err = r.raw.exec(r.ctx, r.stmtCtx, query, args)
+	} else {
+		var st *sql.Stmt
+		if st, err = r.preparedText(query); err == nil {
+			res, err = st.ExecContext(r.stmtCtx, args...)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
