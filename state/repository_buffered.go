@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -220,13 +221,15 @@ func (r *RepositoryTx) flushUsers() error {
 // of the name index, where names go in at random — a twentieth of an
 // import's committer. OR FAIL leaves the rows before a failing one to
 // the transaction's rollback (held.failed).
+//
+// The rows' times, the transaction's, are one value bound once (?1).
 func (r *RepositoryTx) insertUsersInOrder(first int64, args []any) error {
 	n := len(args) / 6
-	vals := r.held.userArgs[:0]
+	vals := append(r.held.userArgs[:0], r.nowValue)
 	for row := range slices.Chunk(args, 6) {
-		vals = append(vals, row[1:]...)
+		vals = append(vals, row[1:4]...) // name, status, attributes
 	}
-	query := multiRowInsert(`INSERT OR FAIL INTO users (name, status, attributes, created_at, updated_at) VALUES `, 5, n)
+	query := numberedInsert(`INSERT OR FAIL INTO users (name, status, attributes, created_at, updated_at) VALUES `, usersInOrderRow, 3, n)
 	res, err := r.execTextResult(query, vals...)
 	clear(vals)
 	r.held.userArgs = vals[:0]
@@ -301,12 +304,28 @@ func (r *RepositoryTx) flushShadows() error {
 // checked by the last row's. A row whose ID is given is first looked
 // for in the table, to refuse a taken one: a fifteenth of a shadow's
 // insert.
+//
+// The rows' times, the transaction's, are one value bound once (?1), and
+// dead, pending and next_attempt_at are left to their defaults (0, NULL,
+// NULL) when every row has them — a new shadow mostly: fewer values to
+// bind.
 func (r *RepositoryTx) insertShadowsInOrder(args []any, shadows []*Shadow) error {
-	vals := r.held.shadowArgs[:0]
+	defaults := true
 	for row := range slices.Chunk(args, shadowInsertWidth) {
-		vals = append(vals, row[1:]...)
+		if row[shadowDeadColumn] != false || row[shadowDeadColumn+1] != nil || row[shadowDeadColumn+2] != nil {
+			defaults = false
+			break
+		}
 	}
-	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns[len("id, "):]+`) VALUES `, shadowInsertWidth-1, len(shadows))
+	prefix, tmpl, own := `INSERT INTO shadows (`+shadowInsertColumns[len("id, "):]+`) VALUES `, shadowsInOrderRow, shadowInsertWidth-3
+	if defaults {
+		prefix, tmpl, own = `INSERT INTO shadows (`+shadowDefaultsColumns+`) VALUES `, shadowsInOrderDefaultsRow, shadowDeadColumn-1
+	}
+	vals := append(r.held.shadowArgs[:0], r.nowValue)
+	for row := range slices.Chunk(args, shadowInsertWidth) {
+		vals = append(vals, row[1:1+own]...) // resource … synced_at (… next_attempt_at)
+	}
+	query := numberedInsert(prefix, tmpl, own, len(shadows))
 	res, err := r.execTextResult(query, vals...)
 	clear(vals)
 	r.held.shadowArgs = vals[:0]
@@ -345,6 +364,56 @@ func (r *RepositoryTx) shadowConflict(shadows []*Shadow) error {
 
 // errShadowIDTaken would mean that a new shadow's ID was not free.
 var errShadowIDTaken = errors.New("a new shadow's ID is taken")
+
+// Rows of the SQLite inserts of held rows in order (numberedInsert): the
+// shadows' columns from resource, the users' from name.
+var (
+	// resource … next_attempt_at, created_at, updated_at
+	shadowsInOrderRow = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, -1, -1}
+	// resource … synced_at, created_at, updated_at
+	shadowsInOrderDefaultsRow = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -1, -1}
+	// name, status, attributes, created_at, updated_at
+	usersInOrderRow = []int{0, 1, 2, -1, -1}
+)
+
+// shadowDeadColumn is the index of dead in a held shadow's row (pending
+// and next_attempt_at follow it).
+const shadowDeadColumn = 12
+
+// shadowDefaultsColumns are the columns of a held shadow from resource
+// but dead, pending and next_attempt_at.
+const shadowDefaultsColumns = `resource, kind, intent, identifier, key, attributes, hash,
+    mapping_hash, owner, situation, synced_at, created_at, updated_at`
+
+// numberedInsert is prefix followed by rows groups of numbered
+// placeholders, one per entry of row: -1 is ?1, a value shared by every
+// row; i ≥ 0 the row's own value i, of own a row, which follow ?1 row
+// after row.
+func numberedInsert(prefix string, row []int, own, rows int) string {
+	var b strings.Builder
+	b.Grow(len(prefix) + rows*len(row)*6)
+	b.WriteString(prefix)
+	var num [20]byte
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j, c := range row {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('?')
+			n := 1
+			if c >= 0 {
+				n = 2 + i*own + c
+			}
+			b.Write(strconv.AppendInt(num[:0], int64(n), 10))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
 
 // multiRowInsert is prefix followed by rows groups of width placeholders.
 func multiRowInsert(prefix string, width, rows int) string {

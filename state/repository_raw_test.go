@@ -174,3 +174,90 @@ func TestDriverValueIsDatabaseSQLs(t *testing.T) {
 		}
 	}
 }
+
+// A SQLite session inserts held shadows and users with their times bound
+// once, and shadows without dead, pending and next_attempt_at when every
+// row of the statement has their defaults: what is stored is what was
+// put, whether the rows of a statement have the defaults, all or some.
+func TestHeldRowsStoredWithSharedAndDefaultValues(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rs, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	synced := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	due := time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC)
+	var (
+		shs   []*Shadow
+		users []*User
+	)
+	for batch, special := range [][]int{nil, {5}, {0, 69}} { // rows that are not the defaults'
+		err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+			for i := range 70 { // a full statement and one of 6 rows
+				u := newUser(fmt.Sprintf("u%d-%d", batch, i), map[string]string{"i": fmt.Sprint(i)})
+				if err := r.InsertUser(u); err != nil {
+					return err
+				}
+				users = append(users, u)
+				sh := shadow("hr", fmt.Sprintf("k%d-%d", batch, i))
+				sh.Owner = u.ID
+				if i%2 == 1 {
+					sh.SyncedAt = synced
+				}
+				for j, s := range special {
+					if s != i {
+						continue
+					}
+					if j == 0 {
+						sh.Pending = []PendingOperation{{Op: OpUpdate, Attributes: map[string][]string{"cn": {"x"}}, NextAttemptAt: due}}
+					} else {
+						sh.Dead = true
+					}
+				}
+				if err := r.PutShadow(sh); err != nil {
+					return err
+				}
+				shs = append(shs, sh)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.repo(t, func(r *RepositoryTx) error {
+		for _, sh := range shs {
+			got, err := r.ShadowByID(sh.ID)
+			if err != nil || got == nil {
+				t.Fatalf("shadow %s: %+v, %v", sh.Key, got, err)
+			}
+			if got.Key != sh.Key || got.Owner != sh.Owner || got.Dead != sh.Dead || !got.SyncedAt.Equal(sh.SyncedAt) ||
+				!got.CreatedAt.Equal(sh.CreatedAt) || !got.UpdatedAt.Equal(sh.UpdatedAt) || got.CreatedAt.IsZero() ||
+				len(got.Pending) != len(sh.Pending) || (len(got.Pending) > 0 && !got.Pending[0].NextAttemptAt.Equal(due)) {
+				t.Errorf("shadow %s: got %+v, want %+v", sh.Key, got, sh)
+			}
+		}
+		for _, u := range users {
+			got, err := r.UserByID(u.ID)
+			if err != nil || got == nil || got.Name != u.Name || got.Attributes["i"] != u.Attributes["i"] ||
+				got.CreatedAt.IsZero() || !got.CreatedAt.Equal(u.CreatedAt) || !got.UpdatedAt.Equal(u.UpdatedAt) {
+				t.Errorf("user %s: got %+v, %v; want %+v", u.Name, got, err, u)
+			}
+		}
+		var pendingRows int
+		if err := b.store.db.QueryRowContext(b.ctx, `SELECT count(*) FROM shadows WHERE pending IS NOT NULL AND next_attempt_at IS NOT NULL`).Scan(&pendingRows); err != nil || pendingRows != 2 {
+			t.Errorf("%d shadows pending, want 2 (%v)", pendingRows, err)
+		}
+		return nil
+	})
+}
+
+func TestNumberedInsert(t *testing.T) {
+	t.Parallel()
+	got := numberedInsert("INSERT INTO t (a, b, c) VALUES ", []int{0, -1, 1}, 2, 3)
+	if want := "INSERT INTO t (a, b, c) VALUES (?2,?1,?3),(?4,?1,?5),(?6,?1,?7)"; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+}
