@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -229,7 +228,7 @@ func (r *RepositoryTx) insertUsersInOrder(first int64, args []any) error {
 	for row := range slices.Chunk(args, 6) {
 		vals = append(vals, row[1:4]...) // name, status, attributes
 	}
-	query := numberedInsert(`INSERT OR FAIL INTO users (name, status, attributes, created_at, updated_at) VALUES `, usersInOrderRow, 3, n)
+	query := sharedInsert(`INSERT OR FAIL INTO users (`+usersInOrderColumns+`) VALUES `, usersInOrderRow, n)
 	res, err := r.execTextResult(query, vals...)
 	clear(vals)
 	r.held.userArgs = vals[:0]
@@ -317,15 +316,15 @@ func (r *RepositoryTx) insertShadowsInOrder(args []any, shadows []*Shadow) error
 			break
 		}
 	}
-	prefix, tmpl, own := `INSERT INTO shadows (`+shadowInsertColumns[len("id, "):]+`) VALUES `, shadowsInOrderRow, shadowInsertWidth-3
+	prefix, row, own := `INSERT INTO shadows (`+shadowsInOrderColumns+`) VALUES `, shadowsInOrderRow, shadowInsertWidth-3
 	if defaults {
-		prefix, tmpl, own = `INSERT INTO shadows (`+shadowDefaultsColumns+`) VALUES `, shadowsInOrderDefaultsRow, shadowDeadColumn-1
+		prefix, row, own = `INSERT INTO shadows (`+shadowsInOrderDefaultsColumns+`) VALUES `, shadowsInOrderDefaultsRow, shadowDeadColumn-1
 	}
 	vals := append(r.held.shadowArgs[:0], r.nowValue)
 	for row := range slices.Chunk(args, shadowInsertWidth) {
 		vals = append(vals, row[1:1+own]...) // resource … synced_at (… next_attempt_at)
 	}
-	query := numberedInsert(prefix, tmpl, own, len(shadows))
+	query := sharedInsert(prefix, row, len(shadows))
 	res, err := r.execTextResult(query, vals...)
 	clear(vals)
 	r.held.shadowArgs = vals[:0]
@@ -365,52 +364,42 @@ func (r *RepositoryTx) shadowConflict(shadows []*Shadow) error {
 // errShadowIDTaken would mean that a new shadow's ID was not free.
 var errShadowIDTaken = errors.New("a new shadow's ID is taken")
 
-// Rows of the SQLite inserts of held rows in order (numberedInsert): the
-// shadows' columns from resource, the users' from name.
-var (
-	// resource … next_attempt_at, created_at, updated_at
-	shadowsInOrderRow = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, -1, -1}
-	// resource … synced_at, created_at, updated_at
-	shadowsInOrderDefaultsRow = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -1, -1}
-	// name, status, attributes, created_at, updated_at
-	usersInOrderRow = []int{0, 1, 2, -1, -1}
+// The SQLite inserts of held rows in order: the columns and a row of
+// placeholders (sharedInsert). The first column is created_at, so that
+// ?1 comes first in the text: SQLite then lists only ?1 among the named
+// parameters, where a name for each of the hundreds of parameters made
+// the driver's binding quadratic (sqlite3_bind_parameter_name looks a
+// name up in that list).
+const (
+	usersInOrderColumns = `created_at, name, status, attributes, updated_at`
+	usersInOrderRow     = `(?1,?,?,?,?1)`
+	// The shadows' from resource to next_attempt_at.
+	shadowsInOrderColumns = `created_at, resource, kind, intent, identifier, key, attributes, hash,
+    mapping_hash, owner, situation, synced_at, dead, pending, next_attempt_at, updated_at`
+	shadowsInOrderRow = `(?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?1)`
+	// The shadows' from resource to synced_at: dead, pending and
+	// next_attempt_at have their defaults.
+	shadowsInOrderDefaultsColumns = `created_at, resource, kind, intent, identifier, key, attributes, hash,
+    mapping_hash, owner, situation, synced_at, updated_at`
+	shadowsInOrderDefaultsRow = `(?1,?,?,?,?,?,?,?,?,?,?,?,?1)`
 )
 
 // shadowDeadColumn is the index of dead in a held shadow's row (pending
 // and next_attempt_at follow it).
 const shadowDeadColumn = 12
 
-// shadowDefaultsColumns are the columns of a held shadow from resource
-// but dead, pending and next_attempt_at.
-const shadowDefaultsColumns = `resource, kind, intent, identifier, key, attributes, hash,
-    mapping_hash, owner, situation, synced_at, created_at, updated_at`
-
-// numberedInsert is prefix followed by rows groups of numbered
-// placeholders, one per entry of row: -1 is ?1, a value shared by every
-// row; i ≥ 0 the row's own value i, of own a row, which follow ?1 row
-// after row.
-func numberedInsert(prefix string, row []int, own, rows int) string {
+// sharedInsert is prefix followed by rows copies of row, a group of
+// placeholders in which ?1 is a value every row shares (the first
+// argument) and each ? a value of the row's own, row after row.
+func sharedInsert(prefix, row string, rows int) string {
 	var b strings.Builder
-	b.Grow(len(prefix) + rows*len(row)*6)
+	b.Grow(len(prefix) + rows*(len(row)+1))
 	b.WriteString(prefix)
-	var num [20]byte
 	for i := range rows {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteByte('(')
-		for j, c := range row {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('?')
-			n := 1
-			if c >= 0 {
-				n = 2 + i*own + c
-			}
-			b.Write(strconv.AppendInt(num[:0], int64(n), 10))
-		}
-		b.WriteByte(')')
+		b.WriteString(row)
 	}
 	return b.String()
 }

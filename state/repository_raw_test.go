@@ -254,10 +254,26 @@ func TestHeldRowsStoredWithSharedAndDefaultValues(t *testing.T) {
 	})
 }
 
-func TestNumberedInsert(t *testing.T) {
+// The rows of the inserts in order name as many columns as they have
+// values, ?1 first.
+func TestInOrderRows(t *testing.T) {
 	t.Parallel()
-	got := numberedInsert("INSERT INTO t (a, b, c) VALUES ", []int{0, -1, 1}, 2, 3)
-	if want := "INSERT INTO t (a, b, c) VALUES (?2,?1,?3),(?4,?1,?5),(?6,?1,?7)"; got != want {
+	for _, c := range []struct {
+		columns, row string
+		own          int
+	}{
+		{usersInOrderColumns, usersInOrderRow, 3},
+		{shadowsInOrderColumns, shadowsInOrderRow, shadowInsertWidth - 3},
+		{shadowsInOrderDefaultsColumns, shadowsInOrderDefaultsRow, shadowDeadColumn - 1},
+	} {
+		if n := len(strings.Split(c.columns, ",")); n != strings.Count(c.row, "?") || n != c.own+2 {
+			t.Errorf("%s: %d columns, row %s, %d values of its own", c.columns, n, c.row, c.own)
+		}
+		if !strings.HasPrefix(c.row, "(?1,") || !strings.HasSuffix(c.row, ",?1)") || !strings.HasPrefix(c.columns, "created_at,") || !strings.HasSuffix(c.columns, "updated_at") {
+			t.Errorf("%s: %s", c.columns, c.row)
+		}
+	}
+	if got, want := sharedInsert("INSERT INTO t (a, b) VALUES ", "(?1,?)", 3), "INSERT INTO t (a, b) VALUES (?1,?),(?1,?),(?1,?)"; got != want {
 		t.Fatalf("got %s, want %s", got, want)
 	}
 }
