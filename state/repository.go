@@ -89,8 +89,11 @@ type RepositoryTx struct {
 	// always seen); nil until first needed.
 	indexed []string
 
-	buf  []byte   // attributes being encoded
-	held heldRows // rows not inserted yet (repository_buffered.go)
+	buf []byte // attributes being encoded
+	// shadowCols are the values shadowArgs gave last, reused: PutShadow
+	// copies them or runs them at once.
+	shadowCols []any
+	held       heldRows // rows not inserted yet (repository_buffered.go)
 	// users is where the transaction's user writes stand; names is the
 	// session's set of names that may be taken (repository_names.go),
 	// nil outside a session.
