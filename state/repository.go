@@ -15,20 +15,22 @@ import (
 //
 // A RepositoryTx must not be used after fn returns, nor by several goroutines.
 func (s *Store) RepositoryWrite(ctx context.Context, fn func(*RepositoryTx) error) error {
-	return s.repo(ctx, s.write, nil, nil, fn)
+	return s.repo(ctx, s.write, nil, nil, nil, fn)
 }
 
 // repo runs fn in a RepositoryTx of a write transaction that write begins,
-// with the statements kept from earlier transactions (nil: none) and the
-// session's set of names that may be taken (nil outside a session).
-func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, kept *keptStmts, names *takenNames, fn func(*RepositoryTx) error) error {
+// with the statements kept from earlier transactions (nil: none), those
+// on the driver's connection (nil: none; a SQLite session's, which
+// write's transaction must be on) and the session's set of names that
+// may be taken (nil outside a session).
+func (s *Store) repo(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, kept *keptStmts, raw *rawStmts, names *takenNames, fn func(*RepositoryTx) error) error {
 	var (
 		fnErr error
 		last  *RepositoryTx
 	)
 	err := write(ctx, func(tx *sql.Tx) error {
 		r := &RepositoryTx{ctx: ctx, stmtCtx: context.WithoutCancel(ctx), tx: tx, store: s, now: s.now().UTC().Round(0),
-			hook: s.testHookAfterStatement, kept: kept, names: names}
+			hook: s.testHookAfterStatement, kept: kept, raw: raw, names: names}
 		r.nowText = formatTime(r.now)
 		r.nowValue = r.nowText
 		last = r
@@ -87,14 +89,20 @@ type RepositoryTx struct {
 	// always seen); nil until first needed.
 	indexed []string
 
-	buf  []byte   // attributes being encoded
-	held heldRows // rows not inserted yet (repository_buffered.go)
+	buf []byte // attributes being encoded
+	// shadowCols are the values shadowArgs gave last, reused: PutShadow
+	// copies them or runs them at once.
+	shadowCols []any
+	held       heldRows // rows not inserted yet (repository_buffered.go)
 	// users is where the transaction's user writes stand; names is the
 	// session's set of names that may be taken (repository_names.go),
 	// nil outside a session.
 	users userWrites
 	names *takenNames
 	kept  *keptStmts
+	// raw runs the statements built at run time on the driver
+	// (repository_raw.go); nil but in a SQLite session.
+	raw *rawStmts
 	// pre is what Prefetch read (repository_prefetch.go); nil when none.
 	pre *prefetched
 }

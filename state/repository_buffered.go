@@ -220,13 +220,15 @@ func (r *RepositoryTx) flushUsers() error {
 // of the name index, where names go in at random — a twentieth of an
 // import's committer. OR FAIL leaves the rows before a failing one to
 // the transaction's rollback (held.failed).
+//
+// The rows' times, the transaction's, are one value bound once (?1).
 func (r *RepositoryTx) insertUsersInOrder(first int64, args []any) error {
 	n := len(args) / 6
-	vals := r.held.userArgs[:0]
+	vals := append(r.held.userArgs[:0], r.nowValue)
 	for row := range slices.Chunk(args, 6) {
-		vals = append(vals, row[1:]...)
+		vals = append(vals, row[1:4]...) // name, status, attributes
 	}
-	query := multiRowInsert(`INSERT OR FAIL INTO users (name, status, attributes, created_at, updated_at) VALUES `, 5, n)
+	query := sharedInsert(`INSERT OR FAIL INTO users (`+usersInOrderColumns+`) VALUES `, usersInOrderRow, n)
 	res, err := r.execTextResult(query, vals...)
 	clear(vals)
 	r.held.userArgs = vals[:0]
@@ -301,12 +303,28 @@ func (r *RepositoryTx) flushShadows() error {
 // checked by the last row's. A row whose ID is given is first looked
 // for in the table, to refuse a taken one: a fifteenth of a shadow's
 // insert.
+//
+// The rows' times, the transaction's, are one value bound once (?1), and
+// dead, pending and next_attempt_at are left to their defaults (0, NULL,
+// NULL) when every row has them — a new shadow mostly: fewer values to
+// bind.
 func (r *RepositoryTx) insertShadowsInOrder(args []any, shadows []*Shadow) error {
-	vals := r.held.shadowArgs[:0]
+	defaults := true
 	for row := range slices.Chunk(args, shadowInsertWidth) {
-		vals = append(vals, row[1:]...)
+		if row[shadowDeadColumn] != false || row[shadowDeadColumn+1] != nil || row[shadowDeadColumn+2] != nil {
+			defaults = false
+			break
+		}
 	}
-	query := multiRowInsert(`INSERT INTO shadows (`+shadowInsertColumns[len("id, "):]+`) VALUES `, shadowInsertWidth-1, len(shadows))
+	prefix, row, own := `INSERT INTO shadows (`+shadowsInOrderColumns+`) VALUES `, shadowsInOrderRow, shadowInsertWidth-3
+	if defaults {
+		prefix, row, own = `INSERT INTO shadows (`+shadowsInOrderDefaultsColumns+`) VALUES `, shadowsInOrderDefaultsRow, shadowDeadColumn-1
+	}
+	vals := append(r.held.shadowArgs[:0], r.nowValue)
+	for row := range slices.Chunk(args, shadowInsertWidth) {
+		vals = append(vals, row[1:1+own]...) // resource … synced_at (… next_attempt_at)
+	}
+	query := sharedInsert(prefix, row, len(shadows))
 	res, err := r.execTextResult(query, vals...)
 	clear(vals)
 	r.held.shadowArgs = vals[:0]
@@ -346,6 +364,46 @@ func (r *RepositoryTx) shadowConflict(shadows []*Shadow) error {
 // errShadowIDTaken would mean that a new shadow's ID was not free.
 var errShadowIDTaken = errors.New("a new shadow's ID is taken")
 
+// The SQLite inserts of held rows in order: the columns and a row of
+// placeholders (sharedInsert). The first column is created_at, so that
+// ?1 comes first in the text: SQLite then lists only ?1 among the named
+// parameters, where a name for each of the hundreds of parameters made
+// the driver's binding quadratic (sqlite3_bind_parameter_name looks a
+// name up in that list).
+const (
+	usersInOrderColumns = `created_at, name, status, attributes, updated_at`
+	usersInOrderRow     = `(?1,?,?,?,?1)`
+	// The shadows' from resource to next_attempt_at.
+	shadowsInOrderColumns = `created_at, resource, kind, intent, identifier, key, attributes, hash,
+    mapping_hash, owner, situation, synced_at, dead, pending, next_attempt_at, updated_at`
+	shadowsInOrderRow = `(?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?1)`
+	// The shadows' from resource to synced_at: dead, pending and
+	// next_attempt_at have their defaults.
+	shadowsInOrderDefaultsColumns = `created_at, resource, kind, intent, identifier, key, attributes, hash,
+    mapping_hash, owner, situation, synced_at, updated_at`
+	shadowsInOrderDefaultsRow = `(?1,?,?,?,?,?,?,?,?,?,?,?,?1)`
+)
+
+// shadowDeadColumn is the index of dead in a held shadow's row (pending
+// and next_attempt_at follow it).
+const shadowDeadColumn = 12
+
+// sharedInsert is prefix followed by rows copies of row, a group of
+// placeholders in which ?1 is a value every row shares (the first
+// argument) and each ? a value of the row's own, row after row.
+func sharedInsert(prefix, row string, rows int) string {
+	var b strings.Builder
+	b.Grow(len(prefix) + rows*(len(row)+1))
+	b.WriteString(prefix)
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
 // multiRowInsert is prefix followed by rows groups of width placeholders.
 func multiRowInsert(prefix string, width, rows int) string {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
@@ -368,14 +426,21 @@ func (r *RepositoryTx) execText(query string, args ...any) error {
 }
 
 func (r *RepositoryTx) execTextResult(query string, args ...any) (sql.Result, error) {
-	st, err := r.preparedText(query)
-	if err != nil {
-		return nil, err
-	}
 	if err := r.ctx.Err(); err != nil {
 		return nil, err
 	}
-	res, err := st.ExecContext(r.stmtCtx, args...)
+	var (
+		res sql.Result
+		err error
+	)
+	if r.raw != nil {
+		res, err = r.raw.exec(r.ctx, r.stmtCtx, query, args)
+	} else {
+		var st *sql.Stmt
+		if st, err = r.preparedText(query); err == nil {
+			res, err = st.ExecContext(r.stmtCtx, args...)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

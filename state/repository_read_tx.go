@@ -13,7 +13,7 @@ import (
 //
 // A RepositoryTx must not be used after fn returns, nor by several goroutines.
 func (s *Store) RepositoryRead(ctx context.Context, fn func(*RepositoryTx) error) error {
-	return s.repo(ctx, s.readFn, nil, nil, fn)
+	return s.repo(ctx, s.readFn, nil, nil, nil, fn)
 }
 
 // ShadowKeysDiffering returns up to limit (identifier, key) pairs of

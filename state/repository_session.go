@@ -54,6 +54,7 @@ type RepositorySession struct {
 	// analyzes the repository's tables (0: 4, not yet set).
 	nextAnalyze int
 	kept        keptStmts
+	raw         *rawStmts   // SQLite's (repository_raw.go)
 	names       *takenNames // the names of users that may be taken (repository_names.go)
 	closing     sync.Once
 	hooks       sessionHooks
@@ -123,7 +124,7 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sess
 			return nil, s.fail("repository", err, "")
 		}
 	}
-	rs := &RepositorySession{s: s, conn: conn, restartFrames: restartFrames, hooks: hooks, names: newTakenNames(),
+	rs := &RepositorySession{s: s, conn: conn, raw: &rawStmts{conn: conn}, restartFrames: restartFrames, hooks: hooks, names: newTakenNames(),
 		round: make(chan struct{}), done: make(chan struct{}), stopped: make(chan struct{})}
 	go rs.checkpoints()
 	return rs, nil
@@ -131,7 +132,7 @@ func (s *Store) repoSession(ctx context.Context, restartFrames int64, hooks sess
 
 // RepositoryWrite is Store.RepositoryWrite on the session's connection.
 func (rs *RepositorySession) RepositoryWrite(ctx context.Context, fn func(*RepositoryTx) error) error {
-	err := rs.s.repo(ctx, rs.write, &rs.kept, rs.names, fn)
+	err := rs.s.repo(ctx, rs.write, &rs.kept, rs.raw, rs.names, fn)
 	if err != nil {
 		return err
 	}
@@ -239,6 +240,7 @@ func (rs *RepositorySession) Close() error {
 			_, err = walCheckpoint(context.Background(), rs.conn)
 		}
 		rs.kept.close()
+		rs.raw.close()
 		discard(rs.conn)
 	})
 	if err != nil {

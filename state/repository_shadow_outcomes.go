@@ -107,16 +107,12 @@ func (r *RepositoryTx) queueArgs(sh *Shadow) ([]any, error) {
 
 // updateOutcomes runs query, the statement for shs, with args.
 func (r *RepositoryTx) updateOutcomes(query string, shs []*Shadow, args []any) error {
-	st, err := r.preparedText(query)
+	res, err := r.execTextResult(query, args...)
 	if err != nil {
-		return r.fail(err)
-	}
-	res, err := st.ExecContext(r.stmtCtx, args...)
-	if err != nil {
-		return r.fail(err)
-	}
-	if err := r.after(query); err != nil {
-		return err
+		if res == nil {
+			return r.fail(err)
+		}
+		return err // the test hook's
 	}
 	if n, err := res.RowsAffected(); err != nil || n != int64(len(shs)) {
 		return r.fail(orErr(err, r.missingShadow(shs)))

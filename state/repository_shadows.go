@@ -151,9 +151,9 @@ func (r *RepositoryTx) shadowArgs(sh *Shadow) ([]any, error) {
 		syncedAt = nullTime(sh.SyncedAt)
 	}
 	v := &r.values
-	args := make([]any, 0, 17)
-	return append(args, v.resource.of(sh.Resource), v.kind.of(sh.Kind), v.intent.of(sh.Intent), sh.Identifier, sh.Key, attrs, sh.Hash,
-		v.mappingHash.of(sh.MappingHash), owner, v.situation.of(sh.Situation), syncedAt, sh.Dead, pending, due), nil
+	r.shadowCols = append(r.shadowCols[:0], v.resource.of(sh.Resource), v.kind.of(sh.Kind), v.intent.of(sh.Intent), sh.Identifier, sh.Key, attrs, sh.Hash,
+		v.mappingHash.of(sh.MappingHash), owner, v.situation.of(sh.Situation), syncedAt, sh.Dead, pending, due)
+	return r.shadowCols, nil
 }
 
 // encodePending encodes ops as the pending column (NULL for none) and
