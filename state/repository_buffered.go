@@ -388,9 +388,10 @@ const (
 // and next_attempt_at follow it).
 const shadowDeadColumn = 12
 
-// sharedInsert is prefix followed by rows copies of row, a group of
-// placeholders in which ?1 is a value every row shares (the first
-// argument) and each ? a value of the row's own, row after row.
+// sharedInsert is prefix followed by rows copies of row, comma-separated:
+// a group of placeholders in which ?1, if any, is a value every row
+// shares (the first argument) and each ? a value of the row's own, row
+// after row.
 func sharedInsert(prefix, row string, rows int) string {
 	var b strings.Builder
 	b.Grow(len(prefix) + rows*(len(row)+1))
@@ -406,17 +407,7 @@ func sharedInsert(prefix, row string, rows int) string {
 
 // multiRowInsert is prefix followed by rows groups of width placeholders.
 func multiRowInsert(prefix string, width, rows int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
-	var b strings.Builder
-	b.Grow(len(prefix) + rows*(len(row)+1))
-	b.WriteString(prefix)
-	for i := range rows {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(row)
-	}
-	return b.String()
+	return sharedInsert(prefix, "("+strings.TrimSuffix(strings.Repeat("?,", width), ",")+")", rows)
 }
 
 // execText runs a statement built at run time, then the test hook.
