@@ -30,11 +30,7 @@ func TestHeldRowsKeepEveryCharacter(t *testing.T) {
 	b := setup(t)
 	b.ensureIndex(t, "mail")
 	odd := "tab\there, line\nbreak, cr\r, back\\slash, \\N, quote \"'\", ünïcode ✓"
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	var ids []int64
 	names := []string{odd}
 	for i := range copyMinRows { // enough rows for a COPY
@@ -73,7 +69,7 @@ func TestHeldRowsKeepEveryCharacter(t *testing.T) {
 		}
 		return nil
 	})
-	err = rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+	err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 		if err := r.PutShadow(shadow("hr", "new")); err != nil {
 			return err
 		}
@@ -91,11 +87,7 @@ func TestSessionMarksAfterInserts(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.addUsers(t, newUser("old", nil))
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	for batch := range 3 {
 		sessionWrite(t, b, rs, func(r *RepositoryTx) error {
 			for i := range 3 {

@@ -190,13 +190,9 @@ func TestShadowByKeySeesHeldShadows(t *testing.T) {
 func TestHeldUsersFailureFailsTheTransaction(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	sessionWrite(t, b, rs, func(r *RepositoryTx) error { return r.InsertUser(newUser("old", nil)) })
-	err = rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+	err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 		if err := r.InsertUser(newUser("a", nil)); err != nil {
 			return err
 		}

@@ -14,6 +14,18 @@ func sessionWrite(t *testing.T, b *bundle, rs *RepositorySession, fn func(*Repos
 	}
 }
 
+// session starts a repository session on b's store, closed when the
+// test ends.
+func (b *bundle) session(t *testing.T) *RepositorySession {
+	t.Helper()
+	rs, err := b.store.RepositorySession(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rs.Close() })
+	return rs
+}
+
 // insertOutcome inserts u and says what became of it: its ID, or the
 // name a UserExistsError named.
 func insertOutcome(r *RepositoryTx, u *User) (string, error) {
@@ -39,11 +51,7 @@ func TestSessionHeldUsersRefuseTakenNames(t *testing.T) {
 	b := setup(t)
 	b.ensureIndex(t, "mail")
 	b.addUsers(t, newUser("old", nil), newUser("gone", nil)) // IDs 1, 2
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 
 	steps := []struct {
 		name    string
@@ -104,11 +112,7 @@ func TestSessionHeldUsersAreSeenInTheirTransaction(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.ensureIndex(t, "mail")
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	sessionWrite(t, b, rs, func(r *RepositoryTx) error {
 		u := newUser("held", map[string]string{"mail": "h@example.org"})
 		if err := r.InsertUser(u); err != nil {
@@ -143,13 +147,9 @@ func TestSessionHeldUsersAreSeenInTheirTransaction(t *testing.T) {
 func TestSessionHeldUsersRollBack(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	boom := errors.New("boom")
-	err = rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+	err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 		if err := r.InsertUser(newUser("a", nil)); err != nil {
 			return err
 		}
@@ -216,11 +216,7 @@ func TestTakenNamesSet(t *testing.T) {
 func TestSessionUserInsertedAtOnceBetweenHeldOnes(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	sessionWrite(t, b, rs, func(r *RepositoryTx) error { return r.InsertUser(newUser("a", nil)) }) // ID 1
 	sessionWrite(t, b, rs, func(r *RepositoryTx) error {
 		return r.UpdateUser(&User{ID: 1, Name: "renamed", Status: UserActive}) // "a" stays in the set

@@ -18,11 +18,7 @@ import (
 func TestRawStatementsRunInTheSessionsTransaction(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	const users, shadows = 150, 100 // more than a statement's rows
 	write := func(prefix string, fail error) ([]*Shadow, error) {
 		var shs []*Shadow
@@ -182,11 +178,7 @@ func TestDriverValueIsDatabaseSQLs(t *testing.T) {
 func TestHeldRowsStoredWithSharedAndDefaultValues(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	synced := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	due := time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC)
 	var (

@@ -158,13 +158,9 @@ func TestRepoSessionWriterWaitsForASlowCheckpointer(t *testing.T) {
 func TestRepoSessionRollsBack(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	boom := fmt.Errorf("boom")
-	err = rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
+	err := rs.RepositoryWrite(b.ctx, func(r *RepositoryTx) error {
 		if err := r.PutShadow(shadow("hr", "a1")); err != nil {
 			return err
 		}
@@ -198,11 +194,7 @@ WHERE schemaname = current_schema() AND relname IN ('users', 'user_keys', 'shado
 		}
 		return n == 3
 	}
-	rs, err := b.store.RepositorySession(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
+	rs := b.session(t)
 	for i := range 4 {
 		if analyzed() {
 			t.Fatalf("analyzed after %d commits, want after 4", i)
