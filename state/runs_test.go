@@ -1,6 +1,8 @@
 package state
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,6 +121,37 @@ func TestHeartbeatAndCancel(t *testing.T) {
 	}
 	if _, err := b.store.RunHeartbeat(b.ctx, 999, "w1", b.clock.Now()); !errors.As(err, new(*UnknownRunError)) {
 		t.Fatalf("Heartbeat of run 999: %v", err)
+	}
+}
+
+// TestHeartbeatWaitsForNoWriter: on PostgreSQL a heartbeat does not queue
+// for the write slot or the schema's write lock behind other writers (the
+// batches of several nodes), so recovery does not take a live worker's
+// late heartbeat for a stopped one. Were it to wait, it would wait for the
+// write this test holds open until the context's deadline.
+func TestHeartbeatWaitsForNoWriter(t *testing.T) {
+	t.Parallel()
+	postgresOnly(t)
+	b := setup(t)
+	b.applyTasks(t, "a")
+	r := b.claimByID(t, b.enqueue(t, Run{Task: "a"}).ID, "w1")
+	other := b.open(t) // another node's handle on the same schema
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	b.clock.Advance(time.Second)
+	err := b.store.write(ctx, func(*sql.Tx) error {
+		for _, s := range []*Store{b.store, other} {
+			if _, err := s.RunHeartbeat(ctx, r.ID, "w1", b.clock.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("heartbeats while a write holds the lock: %v", err)
+	}
+	if got := b.run(t, r.ID); !got.HeartbeatAt.Equal(b.clock.Now()) {
+		t.Fatalf("heartbeat at %v; want %v", got.HeartbeatAt, b.clock.Now())
 	}
 }
 

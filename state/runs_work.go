@@ -15,8 +15,15 @@ import (
 
 // RunHeartbeat records that worker still runs run id, at now, and reports
 // whether someone asked for the run to be cancelled.
+//
+// On PostgreSQL the heartbeat waits for no other writer (see rowTx): it
+// writes one row, and a heartbeat that queued behind other nodes' batches
+// for the schema's write lock arrived late enough for recovery to judge a
+// live worker stopped. Recovery's interrupt is conditional on the very
+// heartbeat it read, so it and a heartbeat racing for the row are ordered
+// by the row's lock: the later one sees the other's write.
 func (s *Store) RunHeartbeat(ctx context.Context, id int64, worker string, now time.Time) (cancelRequested bool, err error) {
-	err = s.writeTx(ctx, func(w *writeTx) error {
+	err = s.rowTx(ctx, func(w *writeTx) error {
 		err := w.queryRow(`UPDATE runs SET heartbeat_at = ?
 WHERE id = ? AND state = 'running' AND claimed_by = ? RETURNING cancel_requested`,
 			[]any{formatTime(w.nowOr(now)), id, worker}, &cancelRequested)

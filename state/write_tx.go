@@ -26,6 +26,28 @@ func (s *Store) writeTx(ctx context.Context, fn func(*writeTx) error) error {
 	})
 }
 
+// rowTx runs fn in a write transaction that, on PostgreSQL, takes neither
+// the store's write slot nor the schema's advisory lock, so it does not
+// wait behind other writers' transactions: only for the single rows it
+// writes. It is for a write of one row whose every other writer decides
+// on that row's own columns in the same statement, so the row's lock is
+// all the ordering it needs (a heartbeat). On SQLite, which has one
+// writer at a time anyway, it is writeTx.
+func (s *Store) rowTx(ctx context.Context, fn func(*writeTx) error) error {
+	if s.dialect != dialectPostgres || s.readOnly {
+		return s.writeTx(ctx, fn)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(&writeTx{ctx: ctx, tx: tx, now: s.now(), hook: s.testHookAfterStatement}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
 func (w *writeTx) exec(query string, args ...any) (sql.Result, error) {
 	res, err := w.tx.ExecContext(w.ctx, query, args...)
 	if err != nil {
