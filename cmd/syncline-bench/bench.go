@@ -133,6 +133,9 @@ func (b *bench) spawn(ctx context.Context, name string) (*phaseResult, error) {
 	if b.opts.cpuProfile != "" {
 		args = append(args, "-cpuprofile", b.opts.cpuProfile)
 	}
+	if b.opts.trace != "" {
+		args = append(args, "-trace", b.opts.trace)
+	}
 	if b.opts.memProfile != "" {
 		args = append(args, "-memprofile", b.opts.memProfile)
 	}

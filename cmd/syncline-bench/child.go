@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -67,9 +68,15 @@ func runPhase(ctx context.Context, ph phase, opts *options) (*phaseResult, error
 	if err != nil {
 		return res, err
 	}
+	stopTrace, err := startTrace(opts.trace, ph.name)
+	if err != nil {
+		stopProfile()
+		return res, err
+	}
 	start := time.Now()
 	syncErr := ph.sync(ctx, job)
 	elapsed := time.Since(start)
+	stopTrace()
 	stopProfile()
 	res = newPhaseResult(ph.name, rec, elapsed)
 	if err := writeHeapProfile(opts.memProfile, ph.name); err != nil {
@@ -149,6 +156,23 @@ func startCPUProfile(path, phase string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// startTrace writes an execution trace of the phase to path (named as
+// the CPU profile is) until stop is called.
+func startTrace(path, phase string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(profilePath(path, phase))
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { trace.Stop(); f.Close() }, nil
 }
 
 // writeHeapProfile writes what is live at the end of the phase, after a

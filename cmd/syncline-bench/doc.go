@@ -3,7 +3,7 @@
 // export get through, and how much memory they take, next to a baseline
 // measured in the same run on the same file.
 //
-//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-only PHASES] [-json] [-cpuprofile FILE] [-memprofile FILE]
+//	syncline-bench [-n ROWS] [-threads T] [-dir DIR] [-postgres DSN] [-state-postgres DSN] [-only PHASES] [-json] [-cpuprofile FILE] [-memprofile FILE] [-trace FILE]
 //
 // It writes an HR export of ROWS people and a configuration with one csv
 // resource and two tasks (internal/scenario: HR, SyncFiles), then runs
@@ -56,7 +56,7 @@
 // SQLite with nothing else done. Without sqlite3 on PATH the baseline is
 // reported as skipped.
 //
-// -cpuprofile and -memprofile write one profile per phase, the phase's
+// -cpuprofile, -memprofile and -trace write one file per phase, the phase's
 // name inserted before the extension (cpu.prof → cpu.import.prof).
 //
 // Neighbours: engine/synchronization is what is measured; internal/scenario

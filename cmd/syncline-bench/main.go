@@ -22,6 +22,7 @@ type options struct {
 	json       bool
 	cpuProfile string
 	memProfile string
+	trace      string
 	// postgres is the DSN of the PostgreSQL database the provisioning
 	// phase writes to as well; "" leaves it out.
 	postgres string
@@ -65,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&opts.json, "json", false, "print the results as JSON")
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of each phase to `file` (cpu.prof → cpu.import.prof, …)")
 	fs.StringVar(&opts.memProfile, "memprofile", "", "write a heap profile at the end of each phase to `file`")
+	fs.StringVar(&opts.trace, "trace", "", "write an execution trace of each phase to `file` (go tool trace): where the pipeline waits")
 	fs.StringVar(&opts.postgres, "postgres", "", "also provision to the PostgreSQL database at `dsn` (default $"+postgresEnv+"), into a table of its own it drops afterwards")
 	fs.StringVar(&opts.statePostgres, "state-postgres", "", "also import into a state in the PostgreSQL database at `dsn` (default $"+statePostgresEnv+"), in a schema of its own it drops afterwards")
 	only := fs.String("only", "", "run only these `phases`, comma-separated (import, noop, changes, import-pgstate, provision, provision-postgres; sync and provision name groups; noop and changes need import)")
