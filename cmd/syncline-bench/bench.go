@@ -79,6 +79,8 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	if b.opts.wantsSync() {
 		b.say("baseline: sqlite3 .import")
 		rep.Baseline = sqliteBaseline(ctx, b.w.csv(), b.w.baselineDB(), b.opts.rows)
+	} else {
+		rep.Baseline.Skipped = "no import or reconciliation phase was asked for (-only)"
 	}
 	variant := false
 	for _, ph := range phases {

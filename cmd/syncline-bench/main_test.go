@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,6 +73,22 @@ func TestSmallRunPrintsTheTable(t *testing.T) {
 		if !re.MatchString(got[i]) {
 			t.Errorf("line %d = %q, want it to match %s", i+1, got[i], re)
 		}
+	}
+}
+
+// TestOnlyProvisionSaysTheBaselineWasSkipped: a run without an import
+// phase prints no made-up import baseline ("0 rows in 0.00 s"), and
+// -trace writes an execution trace of the phase that ran.
+func TestOnlyProvisionSaysTheBaselineWasSkipped(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := runBenchmark(t, "-n", "200", "-dir", t.TempDir(), "-only", "provision", "-trace", filepath.Join(dir, "trace.out"))
+	want := "baseline: skipped: no import or reconciliation phase was asked for (-only)\n"
+	if !strings.Contains(out, want) || strings.Contains(out, " 0 rows in ") {
+		t.Errorf("output does not say the import baseline was skipped:\n%s", out)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "trace.provision.out")); err != nil || fi.Size() == 0 {
+		t.Errorf("the provision phase's trace: %v", err)
 	}
 }
 
