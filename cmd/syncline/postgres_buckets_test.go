@@ -111,13 +111,21 @@ func TestBucketedReconciliationOnNodes(t *testing.T) {
 }
 
 // killAHelperHalfway waits until the reconciliation's run is running, a
-// bucket is done and another is held by a node that is not running the
-// run, SIGKILLs that node, and returns the run, the killed process
+// bucket is done and a node that is not running the run is seen claiming
+// another, SIGKILLs that node, and returns the run, the killed process
 // ("host:pid") and its bucket.
+//
+// The claim must be seen happening (the bucket open or another's at the
+// poll before): the nodes claim their first buckets together and so
+// finish them together, and a node killed as the first of them is done
+// is often killed with its own bucket's finish already sent — committed
+// after its death, so nothing is left to redo. A bucket claimed a moment
+// ago has all its work ahead.
 func killAHelperHalfway(t *testing.T, st *state.Store, nodes []*nodeProcess) (*state.Run, string, int) {
 	t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(5 * time.Minute)
+	seen := map[int]string{} // a bucket's claimer at the last poll ("" when unclaimed)
 	for ; time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		runs, err := st.RunList(ctx, state.RunFilter{Task: "reconcile"})
 		if err != nil || len(runs) != 1 || runs[0].State != state.RunRunning {
@@ -134,9 +142,19 @@ func killAHelperHalfway(t *testing.T, st *state.Store, nodes []*nodeProcess) (*s
 				done++
 			}
 		}
+		before := seen
+		seen = map[int]string{}
+		for _, b := range bs {
+			if b.State == state.BucketClaimed {
+				seen[b.Index] = b.ClaimedBy
+			} else {
+				seen[b.Index] = ""
+			}
+		}
 		for _, b := range bs {
 			p := processOf(b.ClaimedBy)
-			if done == 0 || b.State != state.BucketClaimed || p == processOf(run.ClaimedBy) {
+			was, polled := before[b.Index]
+			if done == 0 || b.State != state.BucketClaimed || p == processOf(run.ClaimedBy) || !polled || was == b.ClaimedBy {
 				continue
 			}
 			for _, n := range nodes {
@@ -151,7 +169,7 @@ func killAHelperHalfway(t *testing.T, st *state.Store, nodes []*nodeProcess) (*s
 			}
 		}
 	}
-	t.Fatal("no node other than the run's held a bucket while another was done")
+	t.Fatal("no node other than the run's was seen claiming a bucket while another was done")
 	return nil, "", 0
 }
 
