@@ -64,7 +64,7 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 			return ctx.Err()
 		}
 	}
-	return s.inTx(ctx, nil, fn)
+	return s.inTx(ctx, nil, true, fn)
 }
 
 // read runs fn in a read transaction, so it sees one consistent state
@@ -74,17 +74,21 @@ func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.dialect == dialectPostgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return s.inTx(ctx, opts, fn)
+	return s.inTx(ctx, opts, true, fn)
 }
 
-func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+// inTx runs fn in a transaction of opts, committed when fn succeeds; a
+// write transaction takes the write lock (takeWriteLock) when lock is set.
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	if err := s.takeWriteLock(ctx, tx, opts); err != nil {
-		_ = tx.Rollback()
-		return err
+	if lock {
+		if err := s.takeWriteLock(ctx, tx, opts); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

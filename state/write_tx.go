@@ -37,15 +37,9 @@ func (s *Store) rowTx(ctx context.Context, fn func(*writeTx) error) error {
 	if s.dialect != dialectPostgres || s.readOnly {
 		return s.writeTx(ctx, fn)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(&writeTx{ctx: ctx, tx: tx, now: s.now(), hook: s.testHookAfterStatement}); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return s.inTx(ctx, nil, false, func(tx *sql.Tx) error {
+		return fn(&writeTx{ctx: ctx, tx: tx, now: s.now(), hook: s.testHookAfterStatement})
+	})
 }
 
 func (w *writeTx) exec(query string, args ...any) (sql.Result, error) {

@@ -64,11 +64,11 @@ func runPhase(ctx context.Context, ph phase, opts *options) (*phaseResult, error
 		defer target.drop()
 	}
 	rec := job.Rec.(*recorder)
-	stopProfile, err := startCPUProfile(opts.cpuProfile, ph.name)
+	stopProfile, err := startRecording(opts.cpuProfile, ph.name, pprof.StartCPUProfile, pprof.StopCPUProfile)
 	if err != nil {
 		return res, err
 	}
-	stopTrace, err := startTrace(opts.trace, ph.name)
+	stopTrace, err := startRecording(opts.trace, ph.name, trace.Start, trace.Stop)
 	if err != nil {
 		stopProfile()
 		return res, err
@@ -143,7 +143,12 @@ func profilePath(path, phase string) string {
 	return path + "." + phase
 }
 
-func startCPUProfile(path, phase string) (stop func(), err error) {
+// startRecording starts writing a recording of the phase — a CPU profile
+// (pprof.StartCPUProfile, pprof.StopCPUProfile) or an execution trace
+// (trace.Start, trace.Stop) — to path with the phase's name in it
+// (profilePath); stop ends it and closes the file. An empty path records
+// nothing.
+func startRecording(path, phase string, begin func(io.Writer) error, end func()) (stop func(), err error) {
 	if path == "" {
 		return func() {}, nil
 	}
@@ -151,28 +156,11 @@ func startCPUProfile(path, phase string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
+	if err := begin(f); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
-}
-
-// startTrace writes an execution trace of the phase to path (named as
-// the CPU profile is) until stop is called.
-func startTrace(path, phase string) (stop func(), err error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(profilePath(path, phase))
-	if err != nil {
-		return nil, err
-	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { trace.Stop(); f.Close() }, nil
+	return func() { end(); f.Close() }, nil
 }
 
 // writeHeapProfile writes what is live at the end of the phase, after a
