@@ -117,12 +117,14 @@ func (b *bench) runPhase(ctx context.Context, rep *report, ph phase) error {
 	res, err := b.spawn(ctx, ph.name)
 	if res != nil {
 		rep.Phases = append(rep.Phases, newPhaseReport(ph.title, ph.target, res))
-		rep.Problems = append(rep.Problems, checkPhase(ph, b.hr, res)...)
 	}
 	if err != nil {
+		// Its statistics fall short because of it: the error alone says why.
 		rep.Problems = append(rep.Problems, err.Error())
+		return err
 	}
-	return err
+	rep.Problems = append(rep.Problems, checkPhase(ph, b.hr, res)...)
+	return nil
 }
 
 func (b *bench) say(format string, args ...any) {

@@ -184,3 +184,25 @@ func TestBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestUnwritableTraceIsTheOnlyProblem: a phase that cannot start its
+// trace fails with that error alone, not with the statistics it then
+// did not reach.
+func TestUnwritableTraceIsTheOnlyProblem(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "no-such-dir", "trace.out")
+	var stdout, stderr bytes.Buffer
+	args := []string{"-n", "200", "-dir", t.TempDir(), "-only", "provision", "-trace", missing}
+	if code := run(context.Background(), args, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit status %d, want 1\n%s", code, stderr.String())
+	}
+	var failed []string
+	for l := range strings.SplitSeq(stderr.String(), "\n") {
+		if strings.Contains(l, "FAILED") {
+			failed = append(failed, l)
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0], "trace.provision.out: no such file or directory") {
+		t.Errorf("failures reported: %q; want the trace file's alone", failed)
+	}
+}
