@@ -74,6 +74,10 @@ const (
 	targetPeakRSSMB  = 512
 	// targetProvisionRate is issue 15's, in accounts/s, for both targets.
 	targetProvisionRate = 20_000
+	// Issue 15's for N = 1,000,000: twice the import rate of its start,
+	// and a quarter off issue 6's memory bound.
+	targetImportRate15 = 60_000
+	targetPeakRSSMB15  = 256
 )
 
 func evaluateTargets(rep *report) []target {
@@ -85,11 +89,14 @@ func evaluateTargets(rep *report) []target {
 		stateRatioTarget(rep.phase("import"), rep.phase("import-pgstate")),
 	}
 	rss := target{Name: "peak RSS, every phase", Want: fmt.Sprintf("< %d MB", targetPeakRSSMB), Unit: "MB"}
+	rss15 := target{Name: "peak RSS, every phase, issue 15", Want: fmt.Sprintf("≤ %d MB", targetPeakRSSMB15), Unit: "MB"}
 	if peak, ok := rep.peakRSSMB(); ok {
-		rss.Value = peak
+		rss.Value, rss15.Value = peak, peak
 		rss.Met = ptr(peak < targetPeakRSSMB)
+		rss15.Met = ptr(peak <= targetPeakRSSMB15)
 	}
-	return append(ts, rss)
+	// Issue 15's come last, so the JSON's earlier targets keep their places.
+	return append(ts, rss, rateTarget("import, issue 15", rep.phase("import"), targetImportRate15), rss15)
 }
 
 func rateTarget(name string, p *phaseReport, limit float64) target {

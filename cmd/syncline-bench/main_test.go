@@ -52,13 +52,15 @@ func TestSmallRunPrintsTheTable(t *testing.T) {
 		regexp.MustCompile(`^target +writer +accounts +seconds +accounts/s +peak RSS MB$`),
 		regexp.MustCompile(`^SQLite +import with provisioning +198 +[\d.]+ +[\d,]+ +(\d+|n/a)$`),
 		regexp.MustCompile(`^SQLite +bare multi-row INSERT +198 +[\d.]+ +[\d,]+ +(\d+|n/a)$`),
-		regexp.MustCompile(`^targets \(issue 6 for 1,000,000 rows, issue 15 for provisioning 100,000, issue 20`),
+		regexp.MustCompile(`^targets \(issues 6 and 15 for 1,000,000 rows, issue 15 for provisioning 100,000, issue 20`),
 		regexp.MustCompile(`^  import +≥ 25,000 objects/s +(met|MISSED|n/a)`),
 		regexp.MustCompile(`^  no-op reconciliation +≥ 50,000 objects/s +(met|MISSED|n/a)`),
 		regexp.MustCompile(`^  provision to SQLite +≥ 20,000 accounts/s +(met|MISSED) \(`),
 		regexp.MustCompile(`^  provision to PostgreSQL +≥ 20,000 accounts/s +n/a$`),
 		regexp.MustCompile(`^  import into a PostgreSQL state +≥ 50% of SQLite's +n/a$`),
 		regexp.MustCompile(`^  peak RSS, every phase +< 512 MB +(met|MISSED|n/a)`),
+		regexp.MustCompile(`^  import, issue 15 +≥ 60,000 objects/s +(met|MISSED|n/a)`),
+		regexp.MustCompile(`^  peak RSS, every phase, issue 15 +≤ 256 MB +(met|MISSED|n/a)`),
 	}
 	var got []string
 	for l := range strings.SplitSeq(out, "\n") {
@@ -123,7 +125,8 @@ func TestSmallRunJSON(t *testing.T) {
 	if len(rep.ProvisionBaselines) != 1 || rep.ProvisionBaselines[0].Phase != "baseline-insert-sqlite" || rep.ProvisionBaselines[0].Accounts != 198 {
 		t.Errorf("provision baselines %+v", rep.ProvisionBaselines)
 	}
-	if len(rep.Targets) != 6 {
+	if len(rep.Targets) != 8 || rep.Targets[6].Name != "import, issue 15" || rep.Targets[6].Value != rep.Targets[0].Value ||
+		rep.Targets[7].Met == nil || !*rep.Targets[7].Met {
 		t.Errorf("targets %+v", rep.Targets)
 	}
 }

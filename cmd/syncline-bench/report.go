@@ -119,7 +119,7 @@ func (r *report) writeText(b *strings.Builder) {
 	b.WriteString("\n")
 	r.Baseline.writeText(b)
 	r.writeProvisionText(b)
-	fmt.Fprintf(b, "targets (issue 6 for 1,000,000 rows, issue 15 for provisioning 100,000, issue 20 for the PostgreSQL state, on 2 vCPUs):\n")
+	fmt.Fprintf(b, "targets (issues 6 and 15 for 1,000,000 rows, issue 15 for provisioning 100,000, issue 20 for the PostgreSQL state, on 2 vCPUs):\n")
 	width = 0
 	for _, t := range r.Targets {
 		width = max(width, len(t.Name))
