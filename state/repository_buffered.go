@@ -224,22 +224,31 @@ func (r *RepositoryTx) flushUsers() error {
 // The rows' times, the transaction's, are one value bound once (?1).
 func (r *RepositoryTx) insertUsersInOrder(first int64, args []any) error {
 	n := len(args) / 6
-	vals := append(r.held.userArgs[:0], r.nowValue)
-	for row := range slices.Chunk(args, 6) {
-		vals = append(vals, row[1:4]...) // name, status, attributes
-	}
-	query := sharedInsert(`INSERT OR FAIL INTO users (`+usersInOrderColumns+`) VALUES `, usersInOrderRow, n)
-	res, err := r.execTextResult(query, vals...)
-	clear(vals)
-	r.held.userArgs = vals[:0]
-	if err != nil {
-		return err
-	}
-	last, err := res.LastInsertId()
+	// name, status, attributes
+	last, err := r.insertRowsInOrder(&r.held.userArgs, `INSERT OR FAIL INTO users (`+usersInOrderColumns+`) VALUES `,
+		usersInOrderRow, args, 6, 1, 4)
 	if err == nil && last != first+int64(n)-1 {
 		err = fmt.Errorf("held users got IDs up to %d, not %d", last, first+int64(n)-1)
 	}
 	return err
+}
+
+// insertRowsInOrder inserts the rows of args (width values a row, of
+// which row[from:to] are bound, after the transaction's time as ?1) in
+// one statement of prefix and row, the values gathered in *buf (kept for
+// the next batch), and returns the last row's ID.
+func (r *RepositoryTx) insertRowsInOrder(buf *[]any, prefix, row string, args []any, width, from, to int) (last int64, err error) {
+	vals := append((*buf)[:0], r.nowValue)
+	for rw := range slices.Chunk(args, width) {
+		vals = append(vals, rw[from:to]...)
+	}
+	res, err := r.execTextResult(sharedInsert(prefix, row, len(args)/width), vals...)
+	clear(vals)
+	*buf = vals[:0]
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // flushKeys and flushShadows take the rows out before they run a
@@ -320,18 +329,8 @@ func (r *RepositoryTx) insertShadowsInOrder(args []any, shadows []*Shadow) error
 	if defaults {
 		prefix, row, own = `INSERT INTO shadows (`+shadowsInOrderDefaultsColumns+`) VALUES `, shadowsInOrderDefaultsRow, shadowDeadColumn-1
 	}
-	vals := append(r.held.shadowArgs[:0], r.nowValue)
-	for row := range slices.Chunk(args, shadowInsertWidth) {
-		vals = append(vals, row[1:1+own]...) // resource … synced_at (… next_attempt_at)
-	}
-	query := sharedInsert(prefix, row, len(shadows))
-	res, err := r.execTextResult(query, vals...)
-	clear(vals)
-	r.held.shadowArgs = vals[:0]
-	if err != nil {
-		return err
-	}
-	last, err := res.LastInsertId()
+	// resource … synced_at (… next_attempt_at)
+	last, err := r.insertRowsInOrder(&r.held.shadowArgs, prefix, row, args, shadowInsertWidth, 1, 1+own)
 	if want := shadows[len(shadows)-1].ID; err == nil && last != want {
 		err = fmt.Errorf("%w: new shadows got IDs up to %d, not %d", errShadowIDTaken, last, want)
 		r.held.failed = err // they are in, under other IDs than PutShadow gave

@@ -20,21 +20,39 @@ import (
 // `go test` every encoding used is checked against a new one, and a
 // difference panics.
 
-// ShadowAttributes is a shadow's attributes map and its encoding (see
-// Shadow.Encoded).
-type ShadowAttributes struct {
-	m    map[string][]string
+// encodedAttributes is an attributes map and its encoding: a shadow's
+// (ShadowAttributes) or a user's (UserAttributes).
+type encodedAttributes[V any] struct {
+	m    map[string]V
 	text string
 }
 
+// ShadowAttributes is a shadow's attributes map and its encoding (see
+// Shadow.Encoded).
+type ShadowAttributes = encodedAttributes[[]string]
+
+// UserAttributes is a user's attributes map and its encoding (see
+// User.Encoded).
+type UserAttributes = encodedAttributes[string]
+
 // EncodeShadowAttributes encodes m as PutShadow would.
 func EncodeShadowAttributes(m map[string][]string) ShadowAttributes {
+	return encodeAttributes(m, appendShadowAttributes)
+}
+
+// EncodeUserAttributes encodes m as InsertUser and UpdateUser would.
+func EncodeUserAttributes(m map[string]string) UserAttributes {
+	return encodeAttributes(m, appendUserAttributes)
+}
+
+// encodeAttributes encodes m with appendTo, in a pooled buffer.
+func encodeAttributes[V any](m map[string]V, appendTo func([]byte, map[string]V) []byte) encodedAttributes[V] {
 	if m == nil {
-		return ShadowAttributes{}
+		return encodedAttributes[V]{}
 	}
 	b := encodeBuffers.Get().(*[]byte)
-	*b = appendShadowAttributes((*b)[:0], m)
-	e := ShadowAttributes{m: m, text: string(*b)}
+	*b = appendTo((*b)[:0], m)
+	e := encodedAttributes[V]{m: m, text: string(*b)}
 	encodeBuffers.Put(b)
 	return e
 }
@@ -43,46 +61,14 @@ func EncodeShadowAttributes(m map[string][]string) ShadowAttributes {
 // growing a buffer for each was a ninth of what an import allocated.
 var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
-// of returns the encoding when it is of m.
-func (e ShadowAttributes) of(m map[string][]string) (string, bool) {
+// of returns the encoding when it is of m, which appendTo encodes.
+func (e encodedAttributes[V]) of(m map[string]V, appendTo func([]byte, map[string]V) []byte) (string, bool) {
 	if e.m == nil || len(e.m) != len(m) || reflect.ValueOf(e.m).UnsafePointer() != reflect.ValueOf(m).UnsafePointer() {
 		return "", false
 	}
 	if testing.Testing() {
-		if now := string(appendShadowAttributes(nil, m)); now != e.text {
-			panic(fmt.Sprintf("state: shadow attributes changed in place after they were encoded: %s, encoded %s", now, e.text))
-		}
-	}
-	return e.text, true
-}
-
-// UserAttributes is a user's attributes map and its encoding (see
-// User.Encoded).
-type UserAttributes struct {
-	m    map[string]string
-	text string
-}
-
-// EncodeUserAttributes encodes m as InsertUser and UpdateUser would.
-func EncodeUserAttributes(m map[string]string) UserAttributes {
-	if m == nil {
-		return UserAttributes{}
-	}
-	b := encodeBuffers.Get().(*[]byte)
-	*b = appendUserAttributes((*b)[:0], m)
-	e := UserAttributes{m: m, text: string(*b)}
-	encodeBuffers.Put(b)
-	return e
-}
-
-// of returns the encoding when it is of m.
-func (e UserAttributes) of(m map[string]string) (string, bool) {
-	if e.m == nil || len(e.m) != len(m) || reflect.ValueOf(e.m).UnsafePointer() != reflect.ValueOf(m).UnsafePointer() {
-		return "", false
-	}
-	if testing.Testing() {
-		if now := string(appendUserAttributes(nil, m)); now != e.text {
-			panic(fmt.Sprintf("state: user attributes changed in place after they were encoded: %s, encoded %s", now, e.text))
+		if now := string(appendTo(nil, m)); now != e.text {
+			panic(fmt.Sprintf("state: attributes changed in place after they were encoded: %s, encoded %s", now, e.text))
 		}
 	}
 	return e.text, true

@@ -133,7 +133,7 @@ func (r *RepositoryTx) shadowArgs(sh *Shadow) ([]any, error) {
 	if sh.Resource == "" || sh.Kind == "" || sh.Key == "" {
 		return nil, invalidRepo("a shadow needs a resource, a kind and a key (got %q, %q, %q)", sh.Resource, sh.Kind, sh.Key)
 	}
-	attrs, ok := sh.Encoded.of(sh.Attributes)
+	attrs, ok := sh.Encoded.of(sh.Attributes, appendShadowAttributes)
 	if !ok {
 		r.buf = appendShadowAttributes(r.buf[:0], sh.Attributes)
 		attrs = string(r.buf)

@@ -205,7 +205,7 @@ func (r *RepositoryTx) encodeUserAttributes(u *User) (string, error) {
 			return "", invalidRepo("user %q has an attribute %q; name and status are columns, not attributes", u.Name, reserved)
 		}
 	}
-	if attrs, ok := u.Encoded.of(u.Attributes); ok {
+	if attrs, ok := u.Encoded.of(u.Attributes, appendUserAttributes); ok {
 		return attrs, nil
 	}
 	r.buf = appendUserAttributes(r.buf[:0], u.Attributes)
